@@ -1,0 +1,364 @@
+//! The command line: `zpcheck check`, `zpcheck fix`, `zpcheck rules`, and bare `zpcheck FILE…`
+//! (what happens when files are dropped on the program). Parses arguments, runs each input in
+//! isolation (one file's failure or panic never stops the others) and returns the exit status.
+
+use std::collections::HashSet;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use clap::{ArgAction, Parser, Subcommand, ValueEnum};
+
+use crate::report::{self, FileOutcome};
+use crate::rules::{Profile, RULES};
+use crate::{InputError, check_path, write};
+
+const HELP_TEMPLATE: &str = "{about}\n\n用法：{usage}\n\n{all-args}{after-help}";
+
+const AFTER_HELP: &str = "\
+退出状态：0 无错误；1 发现错误；2 文件无法读取、没有自评表或用法错误。
+直接运行 zpcheck 文件.xlsx（或把文件拖到程序上）会在原文件旁写出“原名_核查.xlsx”。";
+
+/// zpcheck：核查并更正绩效自评表的算术错误。
+#[derive(Debug, Parser)]
+#[command(
+    name = "zpcheck",
+    version,
+    about = "zpcheck：核查并更正绩效自评表（预算绩效自评表）的算术错误",
+    help_template = HELP_TEMPLATE,
+    after_help = AFTER_HELP,
+    args_conflicts_with_subcommands = true,
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true,
+    subcommand_help_heading = "命令",
+    subcommand_value_name = "命令"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+
+    /// 要核查并更正的文件：更正后的工作簿写在原文件旁，名为“原名_核查.xlsx”
+    #[arg(value_name = "文件", help_heading = "参数")]
+    files: Vec<PathBuf>,
+
+    /// 显示帮助
+    #[arg(short = 'h', long = "help", action = ArgAction::Help, global = true, help_heading = "选项")]
+    help: Option<bool>,
+
+    /// 显示版本
+    #[arg(short = 'V', long = "version", action = ArgAction::Version, help_heading = "选项")]
+    version: Option<bool>,
+}
+
+/// Output format of `check` and `fix`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// 中文文本，每条问题一行
+    Text,
+    /// 一个 JSON 文档
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// 只核查并报告，不写任何文件
+    #[command(help_template = HELP_TEMPLATE)]
+    Check {
+        /// 要核查的文件或文件夹（文件夹会递归查找 .xlsx/.xlsm/.xls/.ods）
+        #[arg(value_name = "路径", required = true, help_heading = "参数")]
+        paths: Vec<PathBuf>,
+        /// 输出格式
+        #[arg(
+            long,
+            value_enum,
+            default_value = "text",
+            value_name = "格式",
+            help_heading = "选项"
+        )]
+        format: Format,
+    },
+    /// 核查并写出更正后的工作簿（总是 .xlsx），并像 check 一样报告
+    #[command(help_template = HELP_TEMPLATE)]
+    Fix {
+        /// 要更正的文件或文件夹
+        #[arg(value_name = "路径", required = true, help_heading = "参数")]
+        paths: Vec<PathBuf>,
+        /// 更正后的工作簿（仅一个输入文件时）
+        #[arg(
+            short = 'o',
+            long = "output",
+            value_name = "输出.xlsx",
+            conflicts_with = "out_dir",
+            help_heading = "选项"
+        )]
+        output: Option<PathBuf>,
+        /// 更正后的工作簿写入此文件夹，名为“原名_核查.xlsx”
+        #[arg(long = "out-dir", value_name = "文件夹", help_heading = "选项")]
+        out_dir: Option<PathBuf>,
+        /// 输出格式
+        #[arg(
+            long,
+            value_enum,
+            default_value = "text",
+            value_name = "格式",
+            help_heading = "选项"
+        )]
+        format: Format,
+    },
+    /// 列出全部核查规则
+    #[command(help_template = HELP_TEMPLATE)]
+    Rules,
+}
+
+/// Where corrected workbooks go.
+#[derive(Debug, Clone)]
+enum Target {
+    None,
+    File(PathBuf),
+    Dir(PathBuf),
+    Beside,
+}
+
+/// Runs zpcheck with the process's arguments and returns the exit status.
+pub fn main() -> i32 {
+    run(std::env::args_os())
+}
+
+/// Runs zpcheck with the given arguments (the first is the program name).
+pub fn run<I, T>(args: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
+    let profile = Profile::default();
+    match cli.command {
+        Some(Command::Rules) => {
+            print_rules();
+            0
+        }
+        Some(Command::Check { paths, format }) => run_files(&paths, Target::None, format, &profile),
+        Some(Command::Fix {
+            paths,
+            output,
+            out_dir,
+            format,
+        }) => {
+            let target = match (output, out_dir) {
+                (Some(o), None) => {
+                    if paths.len() != 1 || paths[0].is_dir() {
+                        eprintln!(
+                            "zpcheck: -o 只能用于一个输入文件；多个文件请用 --out-dir 文件夹"
+                        );
+                        return 2;
+                    }
+                    Target::File(o)
+                }
+                (None, Some(d)) => Target::Dir(d),
+                (None, None) => {
+                    eprintln!("zpcheck: fix 需要 -o 输出.xlsx 或 --out-dir 文件夹");
+                    return 2;
+                }
+                (Some(_), Some(_)) => {
+                    eprintln!("zpcheck: -o 与 --out-dir 不能同时使用");
+                    return 2;
+                }
+            };
+            run_files(&paths, target, format, &profile)
+        }
+        None if cli.files.is_empty() => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let _ = cmd.print_help();
+            2
+        }
+        None => run_files(&cli.files, Target::Beside, Format::Text, &profile),
+    }
+}
+
+fn usage_error(e: clap::Error) -> i32 {
+    use clap::error::ErrorKind;
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = e.print();
+            0
+        }
+        kind => {
+            let what = match kind {
+                ErrorKind::InvalidValue => "参数值无效",
+                ErrorKind::UnknownArgument => "未知的参数",
+                ErrorKind::MissingRequiredArgument => "缺少必需的参数",
+                ErrorKind::ArgumentConflict => "参数互相冲突",
+                ErrorKind::InvalidSubcommand => "未知的命令",
+                _ => "用法错误",
+            };
+            eprintln!(
+                "zpcheck: {what}\n{}\n运行 zpcheck --help 查看用法。",
+                e.render()
+            );
+            2
+        }
+    }
+}
+
+fn print_rules() {
+    println!("规则    级别  可更正  名称");
+    for r in RULES {
+        println!(
+            "{}  {}  {}      {}：{}",
+            r.code,
+            r.severity.label(),
+            if r.fixable { "是" } else { "否" },
+            r.title,
+            r.doc
+        );
+    }
+}
+
+/// The spreadsheet extensions zpcheck looks for in folders.
+pub const EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "ods"];
+
+/// Expands folders into the spreadsheets they hold (recursively, sorted), skipping hidden files
+/// and Excel/WPS lock files (~$…). Files named directly are kept whatever their extension.
+pub fn expand(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut found = Vec::new();
+            walk(p, &mut found);
+            found.sort();
+            out.extend(found);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    out
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let path = e.path();
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') || name.starts_with("~$") {
+            continue;
+        }
+        if path.is_dir() {
+            walk(&path, out);
+        } else if path
+            .extension()
+            .and_then(|x| x.to_str())
+            .is_some_and(|x| EXTENSIONS.contains(&x.to_ascii_lowercase().as_str()))
+        {
+            out.push(path);
+        }
+    }
+}
+
+/// The corrected workbook's name for an input: "原名_核查.xlsx".
+pub fn corrected_name(input: &Path) -> String {
+    let stem = input
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "zpcheck".into());
+    format!("{stem}_核查.xlsx")
+}
+
+fn output_for(input: &Path, target: &Target, used: &mut HashSet<PathBuf>) -> Option<PathBuf> {
+    let base = match target {
+        Target::None => return None,
+        Target::File(p) => return Some(p.clone()),
+        Target::Dir(d) => d.join(corrected_name(input)),
+        Target::Beside => input
+            .parent()
+            .unwrap_or(Path::new(""))
+            .join(corrected_name(input)),
+    };
+    // Two inputs with the same name (a.xls and a.xlsx, or in two folders) get distinct outputs.
+    let mut candidate = base.clone();
+    let mut n = 2;
+    while used.contains(&candidate) {
+        let stem = base
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        candidate = base.with_file_name(format!("{stem}({n}).xlsx"));
+        n += 1;
+    }
+    used.insert(candidate.clone());
+    Some(candidate)
+}
+
+fn process(path: &Path, out: Option<PathBuf>, profile: &Profile) -> FileOutcome {
+    let work = || {
+        let checked = check_path(path, profile);
+        let mut outcome = FileOutcome {
+            path: path.to_path_buf(),
+            checked,
+            output: None,
+            write_error: None,
+        };
+        if let (Ok(c), Some(out)) = (&outcome.checked, out.clone()) {
+            match write::write_corrected(c, path, &out) {
+                Ok(()) => outcome.output = Some(out),
+                Err(e) => outcome.write_error = Some(e),
+            }
+        }
+        outcome
+    };
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)) {
+        Ok(o) => o,
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            FileOutcome {
+                path: path.to_path_buf(),
+                checked: Err(InputError::Corrupt(format!("内部错误：{what}"))),
+                output: None,
+                write_error: None,
+            }
+        }
+    }
+}
+
+fn run_files(paths: &[PathBuf], target: Target, format: Format, profile: &Profile) -> i32 {
+    let files = expand(paths);
+    if files.is_empty() {
+        eprintln!("zpcheck: 没有找到要核查的文件（.xlsx/.xlsm/.xls/.ods）");
+        return 2;
+    }
+    let mut used = HashSet::new();
+    if let Target::Dir(d) = &target
+        && let Err(e) = std::fs::create_dir_all(d)
+    {
+        eprintln!("zpcheck: 无法创建输出文件夹 {}：{e}", d.display());
+        return 2;
+    }
+    let fixing = !matches!(target, Target::None);
+    let mut outcomes = Vec::new();
+    let stdout = std::io::stdout();
+    for f in &files {
+        let out = output_for(f, &target, &mut used);
+        let o = process(f, out, profile);
+        if format == Format::Text {
+            let mut lock = stdout.lock();
+            let _ = lock.write_all(report::text(&o, fixing).as_bytes());
+            if let Some(line) = report::error_line(&o) {
+                eprintln!("{line}");
+            }
+        }
+        outcomes.push(o);
+    }
+    match format {
+        Format::Json => println!("{}", report::json(&outcomes)),
+        Format::Text => println!("{}", report::tally(&outcomes)),
+    }
+    report::exit_code(&outcomes)
+}

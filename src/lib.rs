@@ -1,0 +1,89 @@
+//! zpcheck: checks and corrects the arithmetic of 绩效自评表 (budget performance
+//! self-evaluation tables).
+//!
+//! Data flows one way: [`read`] (workbook → sparse sheet grid) → [`locate`] (blocks found by
+//! their labels) → [`form`] (typed model, every value with its cell) → [`rules`] (findings) →
+//! [`write`] (corrected workbook with a 核查结果 sheet) and [`report`] (text / JSON).
+
+pub mod app;
+pub mod error;
+pub mod finding;
+pub mod form;
+pub mod locate;
+pub mod num;
+pub mod read;
+pub mod report;
+pub mod rules;
+pub mod write;
+
+use std::path::Path;
+
+pub use error::InputError;
+pub use finding::{Finding, FixValue, Severity};
+pub use rules::{FormReport, Profile};
+
+use form::Form;
+use read::Workbook;
+
+/// One form found in a workbook, with what checking it gave.
+#[derive(Debug, Clone)]
+pub struct CheckedForm {
+    /// The form's model.
+    pub form: Form,
+    /// Its findings and totals.
+    pub report: FormReport,
+}
+
+/// A workbook that was read and checked.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    /// The workbook as read.
+    pub workbook: Workbook,
+    /// Every form found, in sheet order.
+    pub forms: Vec<CheckedForm>,
+}
+
+impl Checked {
+    /// Every finding of every form.
+    pub fn findings(&self) -> impl Iterator<Item = &Finding> {
+        self.forms.iter().flat_map(|f| f.report.findings.iter())
+    }
+
+    /// Whether any finding is an error.
+    pub fn has_errors(&self) -> bool {
+        self.findings().any(|f| f.severity == Severity::Error)
+    }
+}
+
+/// Whether a sheet is the 核查结果 sheet zpcheck wrote into a corrected workbook.
+pub fn is_findings_sheet(sheet: &read::Sheet) -> bool {
+    sheet.name == write::FINDINGS_SHEET
+        && write::FINDINGS_HEADER
+            .iter()
+            .enumerate()
+            .all(|(c, h)| sheet.text(read::CellRef::new(0, c as u32)) == *h)
+}
+
+/// Finds and checks every form of a workbook. A workbook with no form is an error.
+pub fn check_workbook(workbook: Workbook, profile: &Profile) -> Result<Checked, InputError> {
+    let mut forms = Vec::new();
+    for sheet in workbook.sheets.iter().filter(|s| !is_findings_sheet(s)) {
+        for layout in locate::locate(sheet) {
+            let form = Form::build(sheet, &layout);
+            if form.funding.is_none() && form.indicators.is_empty() {
+                continue;
+            }
+            let report = rules::check(&form, profile);
+            forms.push(CheckedForm { form, report });
+        }
+    }
+    if forms.is_empty() {
+        return Err(InputError::NoForm);
+    }
+    Ok(Checked { workbook, forms })
+}
+
+/// Reads and checks a workbook file.
+pub fn check_path(path: &Path, profile: &Profile) -> Result<Checked, InputError> {
+    check_workbook(read::read_path(path)?, profile)
+}

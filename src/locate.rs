@@ -1,0 +1,467 @@
+//! Finding the forms in a sheet by their labels, never by fixed coordinates: the funding block
+//! header, its total and part rows, the indicator header and rows, the 总分 row, the title and
+//! the grade cell. Several forms may share a sheet; each starts at a header.
+
+use crate::num::{label_is, label_key};
+use crate::read::{CellRef, Sheet};
+
+/// Spellings of the funding block's column headers (section 2 of form-and-rules.md).
+pub mod aliases {
+    /// 年初预算数.
+    pub const INITIAL: &[&str] = &["年初预算数", "年初预算"];
+    /// 全年预算数.
+    pub const FULL: &[&str] = &[
+        "全年预算数",
+        "调整后预算数",
+        "全年(调整)预算数",
+        "全年调整预算数",
+        "预算数",
+        "全年预算",
+    ];
+    /// 全年执行数.
+    pub const EXEC: &[&str] = &["全年执行数", "预算执行数", "执行数", "全年执行"];
+    /// 分值 (both blocks).
+    pub const WEIGHT: &[&str] = &[
+        "分值",
+        "分值权重",
+        "权重",
+        "指标分值权重",
+        "执行率权重",
+        "指标权重",
+        "权重分值",
+    ];
+    /// 执行率.
+    pub const RATE: &[&str] = &["执行率", "预算执行率", "资金执行率"];
+    /// 得分 (both blocks).
+    pub const SCORE: &[&str] = &["得分", "指标得分", "执行率得分", "自评得分"];
+    /// The funding total row.
+    pub const FUND_TOTAL: &[&str] = &[
+        "年度资金总额",
+        "年度总资金",
+        "总额",
+        "年度财政资金总额",
+        "资金总额",
+        "年度预算资金总额",
+        "合计",
+        "总计",
+    ];
+    /// Goals block labels, which end the funding block.
+    pub const GOALS: &[&str] = &[
+        "年度总目标",
+        "年度总体目标",
+        "总体目标",
+        "年度目标",
+        "年度绩效目标",
+        "绩效目标",
+        "预期目标",
+    ];
+    /// 一级指标 / 二级指标 / 三级指标.
+    pub const L1: &[&str] = &["一级指标"];
+    /// 二级指标.
+    pub const L2: &[&str] = &["二级指标"];
+    /// 三级指标.
+    pub const L3: &[&str] = &["三级指标", "指标名称"];
+    /// Indicator target.
+    pub const TARGET: &[&str] = &[
+        "指标值",
+        "年度指标值",
+        "年初指标值",
+        "年初目标值",
+        "目标值",
+        "全年指标值",
+        "预期指标值",
+        "年度目标值",
+    ];
+    /// Indicator actual.
+    pub const ACTUAL: &[&str] = &[
+        "实际完成值",
+        "指标实际完成值",
+        "全年完成值",
+        "完成值",
+        "全年实际完成值",
+        "实际值",
+    ];
+    /// Reason column.
+    pub const REASON: &[&str] = &[
+        "偏差原因分析及改进措施",
+        "未完成原因分析",
+        "原因",
+        "偏差原因分析",
+        "偏差原因及改进措施",
+        "未完成原因分析及改进措施",
+        "偏差原因",
+    ];
+    /// Operator column of the Sichuan layout.
+    pub const OP: &[&str] = &["指标性质"];
+    /// Unit column of the Sichuan layout.
+    pub const UNIT: &[&str] = &["度量单位", "计量单位"];
+    /// The 总分 row.
+    pub const SCORE_TOTAL: &[&str] = &["总分", "合计", "自评总分", "总计", "综合得分"];
+    /// The grade label.
+    pub const GRADE: &[&str] = &[
+        "等级",
+        "评价等级",
+        "自评等级",
+        "绩效等级",
+        "评价结果",
+        "自评结果",
+    ];
+    /// Labels in front of the unit's or project's name.
+    pub const NAME: &[&str] = &[
+        "项目名称",
+        "部门名称",
+        "单位名称",
+        "部门(单位)名称",
+        "单位(部门)名称",
+        "部门(单位)名称(盖章)",
+        "单位名称(盖章)",
+        "部门名称(盖章)",
+    ];
+}
+
+/// Columns of the funding block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FundingCols {
+    /// 年初预算数.
+    pub initial: Option<u32>,
+    /// 全年预算数.
+    pub full: u32,
+    /// 全年执行数.
+    pub exec: u32,
+    /// 分值.
+    pub weight: Option<u32>,
+    /// 执行率.
+    pub rate: Option<u32>,
+    /// 得分.
+    pub score: Option<u32>,
+}
+
+impl FundingCols {
+    /// The leftmost data column: labels stand to its left.
+    pub fn first(&self) -> u32 {
+        [
+            Some(self.full),
+            Some(self.exec),
+            self.initial,
+            self.weight,
+            self.rate,
+            self.score,
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+        .unwrap_or(self.full)
+    }
+}
+
+/// Where the funding block is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FundingLayout {
+    /// The header row.
+    pub header_row: u32,
+    /// Its columns.
+    pub cols: FundingCols,
+    /// The total row.
+    pub total_row: u32,
+    /// The part rows ("其中：…").
+    pub part_rows: Vec<u32>,
+}
+
+/// Columns of the indicator block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IndicatorCols {
+    /// 一级指标.
+    pub l1: u32,
+    /// 二级指标.
+    pub l2: u32,
+    /// 三级指标.
+    pub l3: u32,
+    /// Target.
+    pub target: u32,
+    /// Actual.
+    pub actual: u32,
+    /// Weight.
+    pub weight: u32,
+    /// Score.
+    pub score: u32,
+    /// Reason, when the form has one.
+    pub reason: Option<u32>,
+    /// Operator column (指标性质), Sichuan layout.
+    pub op: Option<u32>,
+    /// Unit column (度量单位), Sichuan layout.
+    pub unit: Option<u32>,
+}
+
+/// Where the indicator block is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndicatorLayout {
+    /// The header row.
+    pub header_row: u32,
+    /// Its columns.
+    pub cols: IndicatorCols,
+    /// Rows holding an indicator.
+    pub rows: Vec<u32>,
+    /// The 总分 row, if any.
+    pub total_row: Option<u32>,
+}
+
+/// Where one form is in a sheet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormLayout {
+    /// First row that belongs to the form (its title area).
+    pub first_row: u32,
+    /// Last row that belongs to the form.
+    pub last_row: u32,
+    /// The funding block.
+    pub funding: Option<FundingLayout>,
+    /// The indicator block.
+    pub indicators: Option<IndicatorLayout>,
+    /// The title line ("…绩效自评表"), if any.
+    pub title: Option<String>,
+    /// The unit's or project's name, if labelled.
+    pub name: Option<String>,
+    /// The grade value cell, if the form states a grade.
+    pub grade: Option<CellRef>,
+}
+
+fn row_texts(sheet: &Sheet, row: u32) -> Vec<(u32, String)> {
+    sheet
+        .cells
+        .range(CellRef::new(row, 0)..=CellRef::new(row, u32::MAX))
+        .map(|(r, c)| (r.col, c.text().trim().to_string()))
+        .filter(|(_, t)| !t.is_empty())
+        .collect()
+}
+
+fn find_col(cells: &[(u32, String)], names: &[&str]) -> Option<u32> {
+    cells
+        .iter()
+        .find(|(_, t)| label_is(t, names))
+        .map(|(c, _)| *c)
+}
+
+fn funding_header(sheet: &Sheet, row: u32) -> Option<FundingCols> {
+    let cells = row_texts(sheet, row);
+    let full = find_col(&cells, aliases::FULL)?;
+    let exec = find_col(&cells, aliases::EXEC)?;
+    Some(FundingCols {
+        initial: find_col(&cells, aliases::INITIAL),
+        full,
+        exec,
+        weight: find_col(&cells, aliases::WEIGHT),
+        rate: find_col(&cells, aliases::RATE),
+        score: find_col(&cells, aliases::SCORE),
+    })
+}
+
+fn indicator_header(sheet: &Sheet, row: u32) -> Option<IndicatorCols> {
+    let cells = row_texts(sheet, row);
+    let l1 = find_col(&cells, aliases::L1)?;
+    let l2 = find_col(&cells, aliases::L2)?;
+    let l3 = find_col(&cells, aliases::L3)?;
+    Some(IndicatorCols {
+        l1,
+        l2,
+        l3,
+        target: find_col(&cells, aliases::TARGET)?,
+        actual: find_col(&cells, aliases::ACTUAL)?,
+        weight: find_col(&cells, aliases::WEIGHT)?,
+        score: find_col(&cells, aliases::SCORE)?,
+        reason: find_col(&cells, aliases::REASON),
+        op: find_col(&cells, aliases::OP),
+        unit: find_col(&cells, aliases::UNIT),
+    })
+}
+
+/// The label of a row: the rightmost own text left of `before`.
+fn row_label(sheet: &Sheet, row: u32, before: u32) -> String {
+    sheet
+        .cells
+        .range(CellRef::new(row, 0)..CellRef::new(row, before))
+        .rev()
+        .map(|(_, c)| c.text().trim().to_string())
+        .find(|t| !t.is_empty())
+        .unwrap_or_default()
+}
+
+fn row_has_label(sheet: &Sheet, row: u32, names: &[&str]) -> bool {
+    row_texts(sheet, row)
+        .iter()
+        .any(|(_, t)| label_is(t, names))
+}
+
+fn cell_has_value(sheet: &Sheet, row: u32, col: u32) -> bool {
+    !sheet.text(CellRef::new(row, col)).is_empty()
+}
+
+/// A funding header and the indicator header that belongs to it (row, columns).
+type HeaderGroup = (Option<(u32, FundingCols)>, Option<(u32, IndicatorCols)>);
+
+enum Header {
+    Funding(u32, FundingCols),
+    Indicators(u32, IndicatorCols),
+}
+
+/// Finds every form in a sheet, top to bottom.
+pub fn locate(sheet: &Sheet) -> Vec<FormLayout> {
+    let max_row = sheet.max_row();
+    let mut headers = Vec::new();
+    let rows: std::collections::BTreeSet<u32> = sheet.cells.keys().map(|r| r.row).collect();
+    for &row in &rows {
+        if let Some(cols) = funding_header(sheet, row) {
+            headers.push(Header::Funding(row, cols));
+        } else if let Some(cols) = indicator_header(sheet, row) {
+            headers.push(Header::Indicators(row, cols));
+        }
+    }
+    // Group headers into forms: an indicator header joins the funding header above it.
+    let mut groups: Vec<HeaderGroup> = Vec::new();
+    for h in headers {
+        match h {
+            Header::Funding(r, c) => groups.push((Some((r, c)), None)),
+            Header::Indicators(r, c) => match groups.last_mut() {
+                Some(last) if last.1.is_none() => last.1 = Some((r, c)),
+                _ => groups.push((None, Some((r, c)))),
+            },
+        }
+    }
+    let starts: Vec<u32> = groups
+        .iter()
+        .map(|(f, i)| f.map(|x| x.0).or(i.map(|x| x.0)).unwrap_or(0))
+        .collect();
+    let mut forms = Vec::new();
+    for (k, (funding, indicators)) in groups.into_iter().enumerate() {
+        let start = starts[k];
+        let end = starts
+            .get(k + 1)
+            .map(|s| s.saturating_sub(1))
+            .unwrap_or(max_row);
+        let prev_end = if k == 0 { 0 } else { starts[k - 1] + 1 };
+        let funding = funding.map(|(row, cols)| funding_layout(sheet, row, cols, end));
+        let indicators = indicators.map(|(row, cols)| indicator_layout(sheet, row, cols, end));
+        // The title area is the rows above the first header, back to the previous form.
+        let title_top = prev_end.min(start);
+        let title = (title_top..start)
+            .flat_map(|r| row_texts(sheet, r))
+            .map(|(_, t)| t)
+            .find(|t| t.contains("自评表") || t.contains("评价表"));
+        let name = find_labelled_value(sheet, title_top, end, aliases::NAME);
+        let grade = find_labelled_cell(sheet, start, end, aliases::GRADE);
+        forms.push(FormLayout {
+            first_row: title_top,
+            last_row: end,
+            funding,
+            indicators,
+            title,
+            name,
+            grade,
+        });
+    }
+    forms
+}
+
+fn find_labelled_cell(sheet: &Sheet, from: u32, to: u32, names: &[&str]) -> Option<CellRef> {
+    for row in from..=to {
+        let cells = row_texts(sheet, row);
+        for (i, (col, t)) in cells.iter().enumerate() {
+            if label_is(t, names) {
+                // The value is the next cell to the right that is not part of the label's merge.
+                let label_end = sheet
+                    .merge_at(CellRef::new(row, *col))
+                    .map(|m| m.last.col)
+                    .unwrap_or(*col);
+                return Some(
+                    cells
+                        .get(i + 1)
+                        .map(|(c, _)| CellRef::new(row, *c))
+                        .unwrap_or(CellRef::new(row, label_end + 1)),
+                );
+            }
+        }
+    }
+    None
+}
+
+fn find_labelled_value(sheet: &Sheet, from: u32, to: u32, names: &[&str]) -> Option<String> {
+    for row in from..=to {
+        let cells = row_texts(sheet, row);
+        for (i, (_, t)) in cells.iter().enumerate() {
+            if label_is(t, names) {
+                return cells.get(i + 1).map(|(_, v)| v.clone());
+            }
+            // "项目名称：某某项目" in one cell.
+            let k = label_key(t);
+            for n in names {
+                if let Some(v) = k.strip_prefix(&format!("{}:", label_key(n)))
+                    && !v.is_empty()
+                {
+                    return Some(v.to_string());
+                }
+            }
+        }
+    }
+    None
+}
+
+fn funding_layout(sheet: &Sheet, header_row: u32, cols: FundingCols, end: u32) -> FundingLayout {
+    let first = cols.first();
+    let money = [Some(cols.full), Some(cols.exec), cols.initial];
+    let mut total_row = None;
+    let mut part_rows = Vec::new();
+    for row in header_row + 1..=end {
+        let label = row_label(sheet, row, first);
+        let has_values = money
+            .iter()
+            .flatten()
+            .any(|&c| cell_has_value(sheet, row, c));
+        if row_has_label(sheet, row, aliases::GOALS)
+            || row_has_label(sheet, row, aliases::L1)
+            || (label.is_empty() && !has_values)
+        {
+            break;
+        }
+        if total_row.is_none() {
+            total_row = Some(row);
+        } else {
+            part_rows.push(row);
+        }
+    }
+    FundingLayout {
+        header_row,
+        cols,
+        total_row: total_row.unwrap_or(header_row + 1),
+        part_rows,
+    }
+}
+
+fn indicator_layout(
+    sheet: &Sheet,
+    header_row: u32,
+    cols: IndicatorCols,
+    end: u32,
+) -> IndicatorLayout {
+    let mut rows = Vec::new();
+    let mut total_row = None;
+    for row in header_row + 1..=end {
+        let is_total = sheet
+            .cells
+            .range(CellRef::new(row, 0)..CellRef::new(row, cols.weight))
+            .any(|(_, c)| label_is(&c.text(), aliases::SCORE_TOTAL));
+        if is_total {
+            total_row = Some(row);
+            break;
+        }
+        let named = cell_has_value(sheet, row, cols.l3);
+        let scored =
+            cell_has_value(sheet, row, cols.weight) || cell_has_value(sheet, row, cols.score);
+        if named || scored {
+            rows.push(row);
+        }
+    }
+    IndicatorLayout {
+        header_row,
+        cols,
+        rows,
+        total_row,
+    }
+}

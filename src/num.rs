@@ -1,0 +1,390 @@
+//! Text and number handling shared by every stage: label normalisation (full-width forms, inner
+//! spaces, bracketed suffixes), numbers stored as text, values with an operator and a unit
+//! (">=2 项", "≤90万元"), and the Decimal rounding policy of the form (2 decimals, half away
+//! from zero).
+
+use rust_decimal::prelude::*;
+
+/// Converts full-width ASCII (Ｕ+FF01–FF5E) to half-width and drops every kind of white space,
+/// so "年 初 预 算 数" and "全年预算数（Ａ）" compare with their plain spellings.
+pub fn normalize(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{3000}')
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '≧' => '≥',
+            '≦' => '≤',
+            '【' | '〔' => '(',
+            '】' | '〕' => ')',
+            _ => c,
+        })
+        .collect()
+}
+
+/// A label reduced to what identifies it: normalised, a "其中:" prefix and trailing ":" removed,
+/// and trailing bracketed suffixes such as "(A)", "(B/A)", "(%)", "(万元)" stripped.
+pub fn label_key(s: &str) -> String {
+    let mut k = normalize(s);
+    for prefix in ["其中:", "其中"] {
+        if let Some(rest) = k.strip_prefix(prefix)
+            && !rest.is_empty()
+        {
+            k = rest.to_string();
+        }
+    }
+    loop {
+        let trimmed = k.trim_end_matches([':', '：']).to_string();
+        if let Some(stripped) = strip_trailing_bracket(&trimmed) {
+            k = stripped;
+        } else {
+            k = trimmed;
+            break;
+        }
+    }
+    k
+}
+
+fn strip_trailing_bracket(s: &str) -> Option<String> {
+    let body = s.strip_suffix(')')?;
+    let open = body.rfind('(')?;
+    if open == 0 {
+        return None;
+    }
+    Some(body[..open].to_string())
+}
+
+/// Whether a label is one of the given spellings (compared by [`label_key`]).
+pub fn label_is(s: &str, aliases: &[&str]) -> bool {
+    let k = label_key(s);
+    !k.is_empty() && aliases.iter().any(|a| label_key(a) == k)
+}
+
+/// Markers that mean "not applicable" in a cell: "—", "-", "/", "－", "——", "无".
+pub fn is_not_applicable(s: &str) -> bool {
+    let n = normalize(s);
+    !n.is_empty()
+        && n.chars()
+            .all(|c| matches!(c, '—' | '-' | '/' | '─' | '–' | '\\' | '_'))
+        || n == "无"
+        || n == "不适用"
+}
+
+/// Converts a float as calamine returns it to a Decimal, removing binary noise: Excel keeps 15
+/// significant digits, so 1852.1800000000001 becomes 1852.18.
+pub fn dec_from_f64(f: f64) -> Option<Decimal> {
+    if !f.is_finite() {
+        return None;
+    }
+    let d = Decimal::from_f64(f)?;
+    let d = d
+        .round_sf_with_strategy(15, RoundingStrategy::MidpointAwayFromZero)
+        .unwrap_or(d);
+    Some(d.normalize())
+}
+
+/// Rounds to `dp` decimals, half away from zero: the rounding the form uses for rates and scores.
+pub fn round_dp(d: Decimal, dp: u32) -> Decimal {
+    d.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// Rounds to the 2 decimals at which the form shows rates and scores.
+pub fn round2(d: Decimal) -> Decimal {
+    round_dp(d, 2)
+}
+
+/// A Decimal as the form would print it: no trailing zeros ("20", "9.96", "89.974").
+pub fn fmt_dec(d: Decimal) -> String {
+    d.normalize().to_string()
+}
+
+/// A comparison operator in front of a target value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    /// ≥ or "不低于".
+    Ge,
+    /// >.
+    Gt,
+    /// = or no operator.
+    Eq,
+    /// ≤ or "不高于".
+    Le,
+    /// <.
+    Lt,
+}
+
+impl Op {
+    /// The operator as printed in messages.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Op::Ge => "≥",
+            Op::Gt => ">",
+            Op::Eq => "=",
+            Op::Le => "≤",
+            Op::Lt => "<",
+        }
+    }
+
+    /// Whether the indicator is 反向 (lower is better).
+    pub fn is_reverse(self) -> bool {
+        matches!(self, Op::Le | Op::Lt)
+    }
+}
+
+/// A number with an optional operator and unit, as targets and actuals are written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Measure {
+    /// The operator written before the number, if any.
+    pub op: Option<Op>,
+    /// The number; for a percentage, in percent units (95 for "95%").
+    pub value: Decimal,
+    /// The unit written after the number ("项", "家", "万元", "%"), normalised; empty if none.
+    pub unit: String,
+}
+
+const OP_WORDS: &[(&str, Op)] = &[
+    (">=", Op::Ge),
+    ("=>", Op::Ge),
+    ("≥", Op::Ge),
+    ("<=", Op::Le),
+    ("=<", Op::Le),
+    ("≤", Op::Le),
+    (">", Op::Gt),
+    ("<", Op::Lt),
+    ("=", Op::Eq),
+    ("大于等于", Op::Ge),
+    ("大于或等于", Op::Ge),
+    ("不低于", Op::Ge),
+    ("不少于", Op::Ge),
+    ("不小于", Op::Ge),
+    ("小于等于", Op::Le),
+    ("小于或等于", Op::Le),
+    ("不高于", Op::Le),
+    ("不超过", Op::Le),
+    ("不多于", Op::Le),
+    ("不大于", Op::Le),
+    ("控制在", Op::Le),
+    ("大于", Op::Gt),
+    ("高于", Op::Gt),
+    ("超过", Op::Gt),
+    ("小于", Op::Lt),
+    ("低于", Op::Lt),
+    ("等于", Op::Eq),
+];
+
+/// Parses a plain number written as text: "1,852.18", " 99.63 ", "99.63%", full-width digits.
+/// Returns the number and whether it carried a percent sign (the number stays in percent units).
+pub fn parse_number_text(s: &str) -> Option<(Decimal, bool)> {
+    let n: String = normalize(s).chars().filter(|c| *c != ',').collect();
+    let (body, percent) = match n.strip_suffix('%') {
+        Some(b) => (b, true),
+        None => (n.as_str(), false),
+    };
+    if body.is_empty() || !body.chars().any(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let d = Decimal::from_str(body)
+        .or_else(|_| Decimal::from_scientific(body))
+        .ok()?;
+    Some((d.normalize(), percent))
+}
+
+/// Parses a target or actual written as text: an optional operator, a number, an optional short
+/// unit (">=2 项", "≥12家", "=1 个", "≤90万元", "≥100百分比", "≤0.9‰", "95%以上").
+/// Returns `None` for qualitative text ("达成预期指标", "2023年工作计划").
+pub fn parse_measure(s: &str) -> Option<Measure> {
+    let n: String = normalize(s).chars().filter(|c| *c != ',').collect();
+    let mut rest = n.as_str();
+    let mut op = None;
+    for (word, o) in OP_WORDS {
+        if let Some(r) = rest.strip_prefix(word) {
+            op = Some(*o);
+            rest = r;
+            break;
+        }
+    }
+    let num_len = rest
+        .char_indices()
+        .take_while(|(i, c)| {
+            c.is_ascii_digit() || *c == '.' || (*i == 0 && (*c == '-' || *c == '+'))
+        })
+        .map(|(i, c)| i + c.len_utf8())
+        .last()?;
+    let value = Decimal::from_str(&rest[..num_len]).ok()?;
+    let mut unit = rest[num_len..].to_string();
+    for (suffix, o) in [
+        ("以上", Op::Ge),
+        ("及以上", Op::Ge),
+        ("以内", Op::Le),
+        ("以下", Op::Le),
+        ("及以下", Op::Le),
+    ] {
+        if let Some(u) = unit.strip_suffix(suffix) {
+            unit = u.to_string();
+            op = op.or(Some(o));
+        }
+    }
+    let unit = canonical_unit(&unit);
+    if unit.chars().count() > 4
+        || unit
+            .chars()
+            .any(|c| c.is_ascii_digit() || "，。,;；:：()".contains(c))
+    {
+        return None;
+    }
+    Some(Measure {
+        op,
+        value: value.normalize(),
+        unit,
+    })
+}
+
+/// Spellings of one unit mapped to one form: "百分比" and "%" are both "%".
+pub fn canonical_unit(u: &str) -> String {
+    match u {
+        "百分比" | "百分点" | "%" => "%".to_string(),
+        _ => u.to_string(),
+    }
+}
+
+/// What a unit measures; units of different kinds cannot be compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnitKind {
+    /// No unit written.
+    None,
+    /// Percent or permille.
+    Ratio,
+    /// Money (元, 万元, 亿元).
+    Money,
+    /// Time (天, 日, 月, 年, 小时).
+    Time,
+    /// A count of things (个, 家, 项, 人…): different words are a warning, not an error.
+    Count,
+    /// Anything else (平方米, 公里…): compared by spelling.
+    Other,
+}
+
+/// The kind of a canonical unit.
+pub fn unit_kind(u: &str) -> UnitKind {
+    match u {
+        "" => UnitKind::None,
+        "%" | "‰" => UnitKind::Ratio,
+        "元" | "万元" | "亿元" | "千元" => UnitKind::Money,
+        "天" | "日" | "个月" | "月" | "年" | "小时" | "个工作日" | "工作日" | "周" => {
+            UnitKind::Time
+        }
+        "个" | "家" | "项" | "次" | "人" | "人次" | "户" | "台" | "套" | "件" | "所" | "场"
+        | "期" | "篇" | "名" | "份" | "批" | "批次" | "座" | "处" | "条" | "本" | "册" | "张"
+        | "辆" | "间" | "类" | "种" | "部" | "轮" | "场次" | "家次" | "户次" | "个次" => {
+            UnitKind::Count
+        }
+        _ => UnitKind::Other,
+    }
+}
+
+/// The factor that converts a money unit to 元, for comparing 万元 with 元.
+pub fn money_factor(u: &str) -> Decimal {
+    match u {
+        "万元" => Decimal::from(10_000),
+        "亿元" => Decimal::from(100_000_000),
+        "千元" => Decimal::from(1_000),
+        _ => Decimal::ONE,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn labels_normalise_spaces_widths_and_suffixes() {
+        assert_eq!(label_key("年 初 预 算 数"), "年初预算数");
+        assert_eq!(label_key("全年预算数（Ａ）"), "全年预算数");
+        assert_eq!(label_key("执行率（B/A）"), "执行率");
+        assert_eq!(label_key("其中：上级安排（万元）"), "上级安排");
+        assert!(label_is("  总 分 ", &["总分", "合计"]));
+        assert!(!label_is("总分说明", &["总分"]));
+    }
+
+    #[test]
+    fn float_noise_is_removed() {
+        // The float right above 1852.18 is how Excel stores a sum such as 1852.1800000000001.
+        assert_eq!(dec_from_f64(1852.18f64.next_up()), Some(d("1852.18")));
+        assert_eq!(dec_from_f64(0.1 + 0.2), Some(d("0.3")));
+        assert_eq!(dec_from_f64(89.974), Some(d("89.974")));
+        assert_eq!(dec_from_f64(f64::NAN), None);
+    }
+
+    #[test]
+    fn rounding_is_half_away_from_zero() {
+        assert_eq!(round2(d("9.965")), d("9.97"));
+        assert_eq!(round2(d("-9.965")), d("-9.97"));
+        assert_eq!(round2(d("9.9627")), d("9.96"));
+        assert_eq!(round2(d("1.4548")), d("1.45"));
+    }
+
+    #[test]
+    fn numbers_stored_as_text() {
+        assert_eq!(parse_number_text("1,852.18"), Some((d("1852.18"), false)));
+        assert_eq!(parse_number_text(" 99.63 "), Some((d("99.63"), false)));
+        assert_eq!(parse_number_text("99.63%"), Some((d("99.63"), true)));
+        assert_eq!(parse_number_text("１２３．５"), Some((d("123.5"), false)));
+        assert_eq!(parse_number_text("完成"), None);
+        assert_eq!(parse_number_text("—"), None);
+    }
+
+    #[test]
+    fn measures_with_operator_and_unit() {
+        let m = parse_measure(">=2 项").unwrap();
+        assert_eq!(
+            (m.op, m.value, m.unit.as_str()),
+            (Some(Op::Ge), d("2"), "项")
+        );
+        let m = parse_measure("≥12家").unwrap();
+        assert_eq!(
+            (m.op, m.value, m.unit.as_str()),
+            (Some(Op::Ge), d("12"), "家")
+        );
+        let m = parse_measure("=1 个").unwrap();
+        assert_eq!(
+            (m.op, m.value, m.unit.as_str()),
+            (Some(Op::Eq), d("1"), "个")
+        );
+        let m = parse_measure("≤90万元").unwrap();
+        assert_eq!(
+            (m.op, m.value, m.unit.as_str()),
+            (Some(Op::Le), d("90"), "万元")
+        );
+        let m = parse_measure("≥100百分比").unwrap();
+        assert_eq!((m.value, m.unit.as_str()), (d("100"), "%"));
+        let m = parse_measure("≤0.9‰").unwrap();
+        assert_eq!(
+            (m.op, m.value, m.unit.as_str()),
+            (Some(Op::Le), d("0.9"), "‰")
+        );
+        let m = parse_measure("＞＝９５％").unwrap();
+        assert_eq!(
+            (m.op, m.value, m.unit.as_str()),
+            (Some(Op::Ge), d("95"), "%")
+        );
+        let m = parse_measure("95%以上").unwrap();
+        assert_eq!((m.op, m.value), (Some(Op::Ge), d("95")));
+        let m = parse_measure("25家").unwrap();
+        assert_eq!((m.op, m.value, m.unit.as_str()), (None, d("25"), "家"));
+        assert_eq!(parse_measure("达成预期指标"), None);
+        assert_eq!(parse_measure("2023年工作计划"), None);
+        assert_eq!(parse_measure("健全"), None);
+    }
+
+    #[test]
+    fn not_applicable_markers() {
+        for s in ["—", "-", "/", "——", "－", "无"] {
+            assert!(is_not_applicable(s), "{s}");
+        }
+        assert!(!is_not_applicable("0"));
+        assert!(!is_not_applicable(""));
+    }
+}

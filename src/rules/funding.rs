@@ -1,0 +1,253 @@
+//! Rules 1–3, the funding block: totals equal the sum of their parts, the execution rate is
+//! 全年执行数 ÷ 全年预算数, and the execution score is 分值 × min(执行率, 100%).
+
+use rust_decimal::Decimal;
+
+use super::{Ctx, EXEC_SCORE, EXEC_WEIGHT_MISSING, FUND_TOTAL, OVER_BUDGET, RATE, number_fix};
+use crate::finding::FixValue;
+use crate::form::{Field, FundRow, Percent, Value};
+use crate::num::{fmt_dec, round2};
+
+/// What the funding block contributes to the totals.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ExecResult {
+    /// The execution weight (分值) read from the sheet.
+    pub weight: Option<Decimal>,
+    /// The execution score as it should be shown (2 decimals).
+    pub score: Option<Decimal>,
+    /// The unrounded execution score, when it could be computed.
+    pub score_exact: Option<Decimal>,
+}
+
+/// Checks the funding block, if the form has one.
+pub fn check(ctx: &mut Ctx) -> ExecResult {
+    let Some(funding) = ctx.form.funding.as_ref() else {
+        return ExecResult::default();
+    };
+    let total = &funding.total;
+    let parts = &funding.parts;
+    if let Some(initial) = total.initial.as_ref() {
+        check_sum(ctx, initial, parts, |p| p.initial.as_ref(), "年初预算数");
+    }
+    let full = check_sum(ctx, &total.full, parts, |p| Some(&p.full), "全年预算数");
+    let exec = check_sum(ctx, &total.exec, parts, |p| Some(&p.exec), "全年执行数");
+
+    let rate = check_rate(ctx, total, full, exec, true);
+    for part in parts {
+        let full = ctx_number_quiet(&part.full);
+        let exec = ctx_number_quiet(&part.exec);
+        check_rate(ctx, part, full, exec, false);
+    }
+    check_exec_score(ctx, total, rate)
+}
+
+fn ctx_number_quiet(f: &Field) -> Option<Decimal> {
+    match f.value {
+        Value::Blank | Value::NotApplicable => Some(Decimal::ZERO),
+        _ => f.number(),
+    }
+}
+
+/// Rule 1 for one column; returns the total as it should be.
+fn check_sum<'a>(
+    ctx: &mut Ctx,
+    total: &Field,
+    parts: &'a [FundRow],
+    col: impl Fn(&'a FundRow) -> Option<&'a Field>,
+    what: &str,
+) -> Option<Decimal> {
+    let found = ctx.number_or_warn(total, &format!("合计{what}"));
+    let mut sum = Decimal::ZERO;
+    let mut any_number = false;
+    let mut terms = Vec::new();
+    for p in parts {
+        let Some(f) = col(p) else { continue };
+        match ctx.number_or_warn(f, what) {
+            Some(v) => {
+                any_number = true;
+                sum += v;
+                terms.push(fmt_dec(v));
+            }
+            None if f.is_empty() => terms.push("0".into()),
+            // Unreadable part: the sum cannot be trusted.
+            None => return found,
+        }
+    }
+    if !any_number {
+        // No breakdown filled in: nothing to add up.
+        return found;
+    }
+    let sum = sum.normalize();
+    if found == Some(sum) {
+        return found;
+    }
+    let msg = format!(
+        "{} 合计行{what}为 {}，各分项之和为 {}（{}），应为 {}",
+        total.cell,
+        total.shown(),
+        fmt_dec(sum),
+        terms.join(" + "),
+        fmt_dec(sum)
+    );
+    ctx.emit(&FUND_TOTAL, total, fmt_dec(sum), msg, number_fix(sum));
+    Some(sum)
+}
+
+/// The correction for a rate cell, keeping the way the cell writes rates.
+fn rate_fix(field: &Field, pct: Decimal) -> FixValue {
+    match field.value {
+        Value::Number {
+            percent: Percent::Sign,
+            ..
+        } => FixValue::Text(format!("{}%", fmt_dec(pct))),
+        Value::Number {
+            percent: Percent::No,
+            ..
+        } if !field.percent_format => FixValue::Number {
+            value: pct,
+            percent_format: false,
+        },
+        _ => FixValue::Number {
+            value: pct,
+            percent_format: true,
+        },
+    }
+}
+
+/// Rule 2 for one row; returns the exact rate in percent units, when it can be computed.
+fn check_rate(
+    ctx: &mut Ctx,
+    row: &FundRow,
+    full: Option<Decimal>,
+    exec: Option<Decimal>,
+    is_total: bool,
+) -> Option<Decimal> {
+    let (Some(full), Some(exec)) = (full, exec) else {
+        return None;
+    };
+    if exec > full {
+        let msg = format!(
+            "{}「{}」全年执行数 {} 超过全年预算数 {}，请核实",
+            row.exec.cell,
+            row.label,
+            fmt_dec(exec),
+            fmt_dec(full)
+        );
+        ctx.emit(
+            &OVER_BUDGET,
+            &row.exec,
+            format!("≤ {}", fmt_dec(full)),
+            msg,
+            None,
+        );
+    }
+    if full <= Decimal::ZERO {
+        // 0 ÷ 0 is not applicable, whatever the cell shows.
+        return None;
+    }
+    let exact = exec / full * Decimal::ONE_HUNDRED;
+    let expected = round2(exact);
+    let Some(field) = row.rate.as_ref() else {
+        return Some(exact);
+    };
+    // Part rows usually show a marker: only a number written there is checked.
+    if !is_total && !matches!(field.value, Value::Number { .. }) {
+        return Some(exact);
+    }
+    let ok = match field.value {
+        Value::Number { value, percent, .. } => {
+            let pct = field.number().unwrap_or(value);
+            let mut candidates = vec![pct];
+            // "1" or 0.9963 in a cell not formatted as percent still means a fraction.
+            if percent == Percent::No && pct <= Decimal::ONE {
+                candidates.push(pct * Decimal::ONE_HUNDRED);
+            }
+            candidates.into_iter().any(|c| round2(c) == expected)
+        }
+        _ => false,
+    };
+    if !ok {
+        let msg = format!(
+            "{}「{}」执行率为 {}，按 {} ÷ {} × 100% 应为 {}%",
+            field.cell,
+            row.label,
+            field.shown(),
+            fmt_dec(exec),
+            fmt_dec(full),
+            fmt_dec(expected)
+        );
+        let fix = rate_fix(field, expected);
+        ctx.emit(
+            &RATE,
+            field,
+            format!("{}%", fmt_dec(expected)),
+            msg,
+            Some(fix),
+        );
+    }
+    Some(exact)
+}
+
+/// Rule 3.
+fn check_exec_score(ctx: &mut Ctx, total: &FundRow, rate: Option<Decimal>) -> ExecResult {
+    let weight = total
+        .weight
+        .as_ref()
+        .and_then(|w| ctx.number_or_warn(w, "执行率分值"));
+    let score_field = total.score.as_ref();
+    let found = score_field.and_then(|s| ctx.number_or_warn(s, "执行率得分"));
+    let Some(weight) = weight else {
+        if let Some(w) = total.weight.as_ref().filter(|w| w.is_empty())
+            && score_field.is_some()
+        {
+            let msg = format!("{} 资金合计行未填写分值，无法核算执行率得分", w.cell);
+            ctx.emit(&EXEC_WEIGHT_MISSING, w, "分值（通常为 10）", msg, None);
+        }
+        return ExecResult {
+            weight: None,
+            score: found,
+            score_exact: None,
+        };
+    };
+    let (Some(rate), Some(score_field)) = (rate, score_field) else {
+        return ExecResult {
+            weight: Some(weight),
+            score: found,
+            score_exact: None,
+        };
+    };
+    let hundred = Decimal::ONE_HUNDRED;
+    let exact = weight * rate.min(hundred) / hundred;
+    let expected = round2(exact);
+    // A form may compute the score from the rate as shown (2 decimals): accept that too.
+    let from_shown = round2(weight * round2(rate).min(hundred) / hundred);
+    match found {
+        Some(f) if round2(f) == expected || round2(f) == from_shown => ExecResult {
+            weight: Some(weight),
+            score: Some(round2(f)),
+            score_exact: Some(exact),
+        },
+        _ => {
+            let msg = format!(
+                "{} 执行率得分为 {}，按 分值 {} × 执行率 {}% 应为 {}",
+                score_field.cell,
+                score_field.shown(),
+                fmt_dec(weight),
+                fmt_dec(round2(rate.min(hundred))),
+                fmt_dec(expected)
+            );
+            ctx.emit(
+                &EXEC_SCORE,
+                score_field,
+                fmt_dec(expected),
+                msg,
+                number_fix(expected),
+            );
+            ExecResult {
+                weight: Some(weight),
+                score: Some(expected),
+                score_exact: Some(exact),
+            }
+        }
+    }
+}

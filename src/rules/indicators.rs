@@ -1,0 +1,417 @@
+//! Rules 4–10, the indicator block: score within 0..weight, quantitative scores by the
+//! 财预〔2020〕10号 formulas (正向 weight × B ÷ A, 反向 weight × A ÷ B), far-above-target full
+//! marks, qualitative bands, units, and reasons for lost points.
+
+use rust_decimal::Decimal;
+
+use super::{
+    Ctx, FAR_ABOVE_TARGET, MISSING_REASON, QUALITATIVE_BAND, SCORE_FORWARD, SCORE_MISSING,
+    SCORE_RANGE, SCORE_REVERSE, UNIT_MISMATCH, UNIT_WORD, number_fix,
+};
+use crate::form::{Field, Indicator};
+use crate::num::{Measure, Op, UnitKind, fmt_dec, money_factor, normalize, round2, unit_kind};
+
+/// One indicator's weight and its score as it should be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Scored {
+    /// The weight, when it is a number.
+    pub weight: Option<Decimal>,
+    /// The score after correction (or as found, when it cannot be computed).
+    pub score: Option<Decimal>,
+}
+
+/// How far a qualitative indicator was achieved, judged from its text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Achievement {
+    /// 达成.
+    Achieved,
+    /// 部分达成.
+    Partial,
+    /// 未达成.
+    NotAchieved,
+}
+
+impl Achievement {
+    fn label(self) -> &'static str {
+        match self {
+            Achievement::Achieved => "达成",
+            Achievement::Partial => "部分达成",
+            Achievement::NotAchieved => "未达成",
+        }
+    }
+}
+
+/// Judges a qualitative actual against its target; `None` when the text does not say.
+pub fn achievement(actual: &str, target: &str) -> Option<Achievement> {
+    let a = normalize(actual);
+    if a.is_empty() {
+        return None;
+    }
+    const NOT: &[&str] = &[
+        "未达成",
+        "未完成",
+        "未达到",
+        "未实现",
+        "不达标",
+        "未能",
+        "没有完成",
+        "未按时",
+        "不合格",
+        "不健全",
+        "不明显",
+    ];
+    const PARTIAL: &[&str] = &[
+        "部分",
+        "基本达成",
+        "基本完成",
+        "基本实现",
+        "基本达到",
+        "基本健全",
+    ];
+    const DONE: &[&str] = &[
+        "达成", "完成", "达到", "实现", "符合", "满足", "健全", "明显", "良好", "显著", "有效",
+        "提升", "提高", "按时", "及时", "合格", "优秀", "是",
+    ];
+    if NOT.iter().any(|w| a.contains(w)) {
+        Some(Achievement::NotAchieved)
+    } else if PARTIAL.iter().any(|w| a.contains(w)) {
+        Some(Achievement::Partial)
+    } else if a == normalize(target) || DONE.iter().any(|w| a.contains(w)) {
+        Some(Achievement::Achieved)
+    } else {
+        None
+    }
+}
+
+/// Checks every indicator; returns their weights and corrected scores in form order.
+pub fn check(ctx: &mut Ctx) -> Vec<Scored> {
+    let form = ctx.form;
+    form.indicators
+        .iter()
+        .map(|ind| check_one(ctx, ind))
+        .collect()
+}
+
+fn check_one(ctx: &mut Ctx, ind: &Indicator) -> Scored {
+    let weight = ctx.number_or_warn(&ind.weight, "分值");
+    let found = ctx.number_or_warn(&ind.score, "得分");
+    let Some(w) = weight else {
+        return Scored {
+            weight: None,
+            score: found,
+        };
+    };
+    let score = match (ind.target.measure(), ind.actual.measure()) {
+        (Some(t), Some(a)) => match comparable(ctx, ind, &t, &a) {
+            Some((tv, av)) => quantitative(ctx, ind, w, found, &t, tv, av),
+            None => range_only(ctx, ind, w, found),
+        },
+        _ => qualitative(ctx, ind, w, found),
+    };
+    if let (Some(s), Some(reason)) = (score, ind.reason.as_ref())
+        && s < w
+        && reason_missing(reason)
+    {
+        let msg = format!(
+            "{}「{}」得分 {} 低于分值 {}，但未填写偏差原因分析及改进措施",
+            reason.cell,
+            ind.name,
+            fmt_dec(s),
+            fmt_dec(w)
+        );
+        ctx.emit(&MISSING_REASON, reason, "偏差原因及改进措施", msg, None);
+    }
+    Scored {
+        weight: Some(w),
+        score,
+    }
+}
+
+fn reason_missing(f: &Field) -> bool {
+    f.is_empty() || matches!(normalize(&f.raw).as_str(), "无" | "0" | "不适用")
+}
+
+/// Rule 9: brings target and actual to one unit; `None` when they cannot be compared.
+fn comparable(
+    ctx: &mut Ctx,
+    ind: &Indicator,
+    t: &Measure,
+    a: &Measure,
+) -> Option<(Decimal, Decimal)> {
+    if t.unit.is_empty() || a.unit.is_empty() || t.unit == a.unit {
+        return Some((t.value, a.value));
+    }
+    let (kt, ka) = (unit_kind(&t.unit), unit_kind(&a.unit));
+    let scale = match (kt, ka) {
+        (UnitKind::Count, UnitKind::Count) => Some((Decimal::ONE, Decimal::ONE)),
+        (UnitKind::Money, UnitKind::Money) => Some((money_factor(&t.unit), money_factor(&a.unit))),
+        (UnitKind::Ratio, UnitKind::Ratio) => {
+            let f = |u: &str| {
+                if u == "‰" {
+                    Decimal::new(1, 1)
+                } else {
+                    Decimal::ONE
+                }
+            };
+            Some((f(&t.unit), f(&a.unit)))
+        }
+        _ => None,
+    };
+    let expected = format!("{}（与目标同一单位）", t.unit);
+    match scale {
+        Some((ft, fa)) => {
+            let msg = format!(
+                "{}「{}」目标单位“{}”与实际单位“{}”用词不同，请核实",
+                ind.actual.cell, ind.name, t.unit, a.unit
+            );
+            ctx.emit(&UNIT_WORD, &ind.actual, expected, msg, None);
+            Some((t.value * ft, a.value * fa))
+        }
+        None => {
+            let msg = format!(
+                "{}「{}」目标单位“{}”与实际单位“{}”不可比，无法核算得分",
+                ind.actual.cell, ind.name, t.unit, a.unit
+            );
+            ctx.emit(&UNIT_MISMATCH, &ind.actual, expected, msg, None);
+            None
+        }
+    }
+}
+
+/// Rules 4–7 for a quantitative indicator.
+fn quantitative(
+    ctx: &mut Ctx,
+    ind: &Indicator,
+    w: Decimal,
+    found: Option<Decimal>,
+    t: &Measure,
+    target: Decimal,
+    actual: Decimal,
+) -> Option<Decimal> {
+    let op = t.op.unwrap_or(Op::Eq);
+    let reverse = op.is_reverse();
+    let (met, exact) = if reverse {
+        let met = actual <= target;
+        let exact = if met || actual.is_zero() {
+            w
+        } else {
+            (w * target / actual).max(Decimal::ZERO)
+        };
+        (met, exact)
+    } else {
+        let met = actual >= target;
+        if !met && target <= Decimal::ZERO {
+            return range_only(ctx, ind, w, found);
+        }
+        let exact = if met {
+            w
+        } else {
+            (w * actual / target).max(Decimal::ZERO)
+        };
+        (met, exact)
+    };
+    let expected = round2(exact);
+    let how = if met {
+        "已达到目标，应得满分".to_string()
+    } else if reverse {
+        format!(
+            "未达到目标，按 分值 {} × 目标 {} ÷ 实际 {}",
+            fmt_dec(w),
+            fmt_dec(target),
+            fmt_dec(actual)
+        )
+    } else {
+        format!(
+            "未达到目标，按 分值 {} × 实际 {} ÷ 目标 {}",
+            fmt_dec(w),
+            fmt_dec(actual),
+            fmt_dec(target)
+        )
+    };
+    match found {
+        Some(f) if f > w || f < Decimal::ZERO => {
+            let msg = format!(
+                "{}「{}」得分 {} {}分值 {}；目标 {}，实际 {}，{}，应为 {}",
+                ind.score.cell,
+                ind.name,
+                fmt_dec(f),
+                if f > w { "超过" } else { "低于 0，" },
+                fmt_dec(w),
+                ind.target.shown(),
+                ind.actual.shown(),
+                how,
+                fmt_dec(expected)
+            );
+            ctx.emit(
+                &SCORE_RANGE,
+                &ind.score,
+                fmt_dec(expected),
+                msg,
+                number_fix(expected),
+            );
+        }
+        Some(f) if round2(f) == expected => {}
+        _ => {
+            let rule = if reverse {
+                &SCORE_REVERSE
+            } else {
+                &SCORE_FORWARD
+            };
+            let msg = format!(
+                "{}「{}」目标 {}，实际 {}，{}，得分 {} 应为 {}",
+                ind.score.cell,
+                ind.name,
+                ind.target.shown(),
+                ind.actual.shown(),
+                how,
+                ind.score.shown(),
+                fmt_dec(expected)
+            );
+            ctx.emit(
+                rule,
+                &ind.score,
+                fmt_dec(expected),
+                msg,
+                number_fix(expected),
+            );
+        }
+    }
+    // Rule 7: full marks for a result far beyond a target that was probably set too low.
+    let ratio = match (reverse, met) {
+        (false, true) if target > Decimal::ZERO => Some(actual / target),
+        (true, true) if actual > Decimal::ZERO => Some(target / actual),
+        _ => None,
+    };
+    if let Some(ratio) = ratio
+        && ratio >= ctx.profile.far_above_target
+        && expected == w
+    {
+        let pct = fmt_dec(round2(ratio * Decimal::ONE_HUNDRED));
+        let limit = fmt_dec(ctx.profile.far_above_target * Decimal::ONE_HUNDRED);
+        let msg = format!(
+            "{}「{}」实际 {} 为目标 {} 的 {}%，远超目标仍得满分 {}：目标可能设定偏低，按规定应酌情扣分（需人工判断）",
+            ind.actual.cell,
+            ind.name,
+            ind.actual.shown(),
+            ind.target.shown(),
+            pct,
+            fmt_dec(w)
+        );
+        ctx.emit(
+            &FAR_ABOVE_TARGET,
+            &ind.actual,
+            format!("< {limit}%"),
+            msg,
+            None,
+        );
+    }
+    Some(expected)
+}
+
+/// Rule 4 alone: the score must lie between 0 and the weight.
+fn range_only(
+    ctx: &mut Ctx,
+    ind: &Indicator,
+    w: Decimal,
+    found: Option<Decimal>,
+) -> Option<Decimal> {
+    let f = found?;
+    let bounded = f.clamp(Decimal::ZERO, w);
+    if bounded != f {
+        let msg = format!(
+            "{}「{}」得分 {} 超出 0–{} 的范围，应为 {}",
+            ind.score.cell,
+            ind.name,
+            fmt_dec(f),
+            fmt_dec(w),
+            fmt_dec(bounded)
+        );
+        ctx.emit(
+            &SCORE_RANGE,
+            &ind.score,
+            fmt_dec(bounded),
+            msg,
+            number_fix(bounded),
+        );
+    }
+    Some(round2(bounded))
+}
+
+/// Rules 4 and 8 for a qualitative indicator.
+fn qualitative(
+    ctx: &mut Ctx,
+    ind: &Indicator,
+    w: Decimal,
+    found: Option<Decimal>,
+) -> Option<Decimal> {
+    let Some(f) = found else {
+        if ind.score.is_empty() {
+            let msg = format!(
+                "{}「{}」得分未填写（定性指标，无法自动计算）",
+                ind.score.cell, ind.name
+            );
+            ctx.emit(
+                &SCORE_MISSING,
+                &ind.score,
+                "0–".to_string() + &fmt_dec(w),
+                msg,
+                None,
+            );
+        }
+        return None;
+    };
+    let score = range_only(ctx, ind, w, Some(f))?;
+    if score != f {
+        return Some(score);
+    }
+    let Some(level) = achievement(&ind.actual.raw, &ind.target.raw) else {
+        return Some(score);
+    };
+    let p = ctx.profile;
+    let (lo, hi) = match level {
+        Achievement::Achieved => (p.band_achieved, Decimal::ONE),
+        Achievement::Partial => (p.band_partial, p.band_achieved),
+        Achievement::NotAchieved => (Decimal::ZERO, p.band_partial),
+    };
+    let (lo, hi) = (round2(w * lo), round2(w * hi));
+    if score < lo || score > hi {
+        let msg = format!(
+            "{}「{}」为定性指标，完成情况“{}”判定为{}，得分应在 {}–{} 之间，实为 {}",
+            ind.score.cell,
+            ind.name,
+            ind.actual.shown(),
+            level.label(),
+            fmt_dec(lo),
+            fmt_dec(hi),
+            fmt_dec(score)
+        );
+        ctx.emit(
+            &QUALITATIVE_BAND,
+            &ind.score,
+            format!("{}–{}", fmt_dec(lo), fmt_dec(hi)),
+            msg,
+            None,
+        );
+    }
+    Some(score)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn achievement_from_text() {
+        assert_eq!(
+            achievement("达成预期指标", "达成预期指标"),
+            Some(Achievement::Achieved)
+        );
+        assert_eq!(achievement("健全", "健全"), Some(Achievement::Achieved));
+        assert_eq!(achievement("基本达成", "达成"), Some(Achievement::Partial));
+        assert_eq!(
+            achievement("未完成", "完成"),
+            Some(Achievement::NotAchieved)
+        );
+        assert_eq!(achievement("详见报告", "有所改善"), None);
+    }
+}

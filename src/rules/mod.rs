@@ -1,0 +1,232 @@
+//! The rules zpcheck enforces (section 3 of form-and-rules.md), in one table: each rule has a
+//! stable code, a severity, a title and a line saying what it checks and why. The checks live
+//! in one file per rule family: [`funding`] (rules 1–3), [`indicators`] (rules 4–10) and
+//! [`totals`] (rules 11–13). Corrections are made only where the right value is unambiguous.
+
+pub mod funding;
+pub mod indicators;
+pub mod totals;
+
+use rust_decimal::Decimal;
+
+use crate::finding::{Finding, FixValue, Severity};
+use crate::form::{Field, Form};
+use crate::num::fmt_dec;
+
+/// A rule's identity and documentation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rule {
+    /// Stable code, used in reports and JSON.
+    pub code: &'static str,
+    /// Severity of its findings.
+    pub severity: Severity,
+    /// Whether zpcheck corrects what it finds.
+    pub fixable: bool,
+    /// Short Chinese title.
+    pub title: &'static str,
+    /// What it checks and why, one line.
+    pub doc: &'static str,
+}
+
+macro_rules! rules {
+    ($($name:ident = $code:literal, $sev:ident, $fix:literal, $title:literal, $doc:literal;)*) => {
+        $(
+            #[doc = $title]
+            pub const $name: Rule = Rule {
+                code: $code,
+                severity: Severity::$sev,
+                fixable: $fix,
+                title: $title,
+                doc: $doc,
+            };
+        )*
+        /// Every rule, in code order.
+        pub const RULES: &[Rule] = &[$($name),*];
+    };
+}
+
+rules! {
+    TEXT_NUMBER = "ZP001", Warning, false, "数值以文本形式存储",
+        "金额、分值、得分单元格中的数字以文本形式存储（如 \"1,852.18\"），zpcheck 照常读取，但其他软件求和时会漏算。";
+    UNREADABLE_NUMBER = "ZP002", Warning, false, "无法识别的数值",
+        "应为数字的单元格中是无法识别的文字，相关核算跳过，需人工核对。";
+    FUND_TOTAL = "ZP101", Error, true, "资金合计不等于分项之和",
+        "规则1：年初预算数、全年预算数、全年执行数的合计行应等于各分项之和（空白和“—”按 0 计）；合计为 0 而分项不为 0 即“未求和”。";
+    RATE = "ZP102", Error, true, "执行率计算错误",
+        "规则2：执行率 = 全年执行数 ÷ 全年预算数 × 100%，保留两位小数、四舍五入（31% 对 31.60% 为截断错误；空白也按错误填补）。";
+    OVER_BUDGET = "ZP103", Warning, false, "执行数超过预算数",
+        "规则2：全年执行数大于全年预算数（或无预算却有执行），需核实。";
+    EXEC_SCORE = "ZP104", Error, true, "执行率得分错误",
+        "规则3：执行率得分 = 分值 × min(执行率, 100%)，不得超过分值。";
+    EXEC_WEIGHT_MISSING = "ZP105", Warning, false, "执行率分值未填写",
+        "规则3：资金合计行未填写分值（通常为 10 分，有的省份为 20 分），无法核算执行率得分。";
+    SCORE_RANGE = "ZP201", Error, true, "得分超出分值范围",
+        "规则4：指标得分应在 0 与该指标分值之间；能按规则5/6计算的改为计算值，否则改为最接近的边界。";
+    SCORE_FORWARD = "ZP202", Error, true, "正向指标得分错误",
+        "规则5：“≥ / > / =”目标，实际值达到目标得满分，未达到得 分值 × 实际值 ÷ 目标值。";
+    SCORE_REVERSE = "ZP203", Error, true, "反向指标得分错误",
+        "规则6：“≤ / <”目标（成本、需压低的比率），实际值不超过目标得满分，超过得 分值 × 目标值 ÷ 实际值。";
+    FAR_ABOVE_TARGET = "ZP204", Warning, false, "远超目标仍得满分",
+        "规则7：实际值远超目标（默认达到目标的 150% 及以上）仍得满分，按规定目标设定偏低应酌情扣分，需人工判断。";
+    QUALITATIVE_BAND = "ZP205", Warning, false, "定性指标得分不在区间",
+        "规则8：定性指标按完成情况给分：达成 80–100%、部分达成 60–80%、未达成 0–60% 的分值。";
+    UNIT_WORD = "ZP206", Warning, false, "目标与实际单位用词不同",
+        "规则9：目标与实际的计量单位用词不同但可比（如 个/家、万元/元），需核实。";
+    UNIT_MISMATCH = "ZP207", Error, false, "目标与实际单位不可比",
+        "规则9：目标与实际的计量单位属于不同量纲（如 % 与 万元），无法核算得分。";
+    MISSING_REASON = "ZP208", Warning, false, "扣分未说明原因",
+        "规则10：得分低于分值的指标应在“偏差原因分析及改进措施”栏说明原因。";
+    SCORE_MISSING = "ZP209", Error, false, "得分未填写",
+        "规则4：定性指标的得分空白，无法自动计算，需评价人填写。";
+    WEIGHT_SUM = "ZP301", Error, false, "分值合计不等于100",
+        "规则11：执行率分值与全部指标分值之和应为 100（国家默认：执行率 10、产出 50、效益 30、满意度 10）。";
+    TOTAL_WEIGHT = "ZP302", Error, true, "总分行分值错误",
+        "规则11：总分行的分值应等于执行率分值与各指标分值之和。";
+    GROUP_WEIGHT = "ZP303", Error, false, "一级指标标注分值不符",
+        "规则11：一级指标标注的分值（如“产出指标（50分）”）应等于其下各指标分值之和。";
+    TOTAL_SCORE = "ZP304", Error, true, "总分错误",
+        "规则12：总分 = 执行率得分 + 各指标得分之和（按更正后的得分）。";
+    GRADE = "ZP305", Error, true, "等级错误",
+        "规则13：优 ≥ 90，良 80–<90，中 60–<80，差 < 60。";
+}
+
+/// Looks a rule up by its code.
+pub fn rule(code: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.code == code)
+}
+
+/// Provincial variants of the rules. The default is the national rule set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Profile {
+    /// Lower edge of the 达成 band, as a share of the weight (0.8).
+    pub band_achieved: Decimal,
+    /// Lower edge of the 部分达成 band (0.6; Hubei uses 0.5).
+    pub band_partial: Decimal,
+    /// Actual ÷ target at or above which full marks draw a warning (1.5).
+    pub far_above_target: Decimal,
+}
+
+impl Default for Profile {
+    fn default() -> Self {
+        Profile {
+            band_achieved: Decimal::new(8, 1),
+            band_partial: Decimal::new(6, 1),
+            far_above_target: Decimal::new(15, 1),
+        }
+    }
+}
+
+/// What checking one form gives.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FormReport {
+    /// The findings, in the order the form is read.
+    pub findings: Vec<Finding>,
+    /// The 总分 the form states, if it has a 总分 row with a number.
+    pub claimed_total: Option<Decimal>,
+    /// The 总分 recomputed from the corrected scores.
+    pub computed_total: Option<Decimal>,
+    /// The grade the recomputed 总分 earns.
+    pub computed_grade: Option<&'static str>,
+}
+
+/// Collects findings while a form is checked.
+#[derive(Debug)]
+pub struct Ctx<'a> {
+    /// The form.
+    pub form: &'a Form,
+    /// The rule variants in force.
+    pub profile: &'a Profile,
+    /// The findings so far.
+    pub findings: Vec<Finding>,
+}
+
+impl Ctx<'_> {
+    /// Records a finding of `rule` at `field`'s cell.
+    pub fn emit(
+        &mut self,
+        rule: &Rule,
+        field: &Field,
+        expected: impl Into<String>,
+        message: impl Into<String>,
+        fix: Option<FixValue>,
+    ) {
+        let fix = if rule.fixable { fix } else { None };
+        self.findings.push(Finding {
+            rule: rule.code,
+            severity: rule.severity,
+            sheet: self.form.sheet.clone(),
+            cell: field.cell,
+            found: field.shown(),
+            expected: expected.into(),
+            message: message.into(),
+            fix,
+        });
+    }
+
+    /// Warns about a number stored as text in a money, weight or score cell.
+    pub fn note_text_number(&mut self, field: &Field) {
+        if let crate::form::Value::Number {
+            from_text: true,
+            percent: crate::form::Percent::No,
+            value,
+        } = field.value
+        {
+            let msg = format!("{} 数值以文本形式存储：“{}”", field.cell, field.raw);
+            self.emit(&TEXT_NUMBER, field, fmt_dec(value), msg, None);
+        }
+    }
+
+    /// Warns about text that should be a number; returns the number when there is one.
+    pub fn number_or_warn(&mut self, field: &Field, what: &str) -> Option<Decimal> {
+        if let crate::form::Value::Text(t) = &field.value {
+            let msg = format!(
+                "{} {}应为数字，实为“{}”，相关核算已跳过",
+                field.cell, what, t
+            );
+            self.emit(&UNREADABLE_NUMBER, field, "数字", msg, None);
+            return None;
+        }
+        self.note_text_number(field);
+        field.number()
+    }
+}
+
+/// A score correction: a plain number.
+pub fn number_fix(value: Decimal) -> Option<FixValue> {
+    Some(FixValue::Number {
+        value,
+        percent_format: false,
+    })
+}
+
+/// Checks one form against every rule.
+pub fn check(form: &Form, profile: &Profile) -> FormReport {
+    let mut ctx = Ctx {
+        form,
+        profile,
+        findings: Vec::new(),
+    };
+    let exec = funding::check(&mut ctx);
+    let scores = indicators::check(&mut ctx);
+    let totals = totals::check(&mut ctx, &exec, &scores);
+    FormReport {
+        findings: ctx.findings,
+        claimed_total: totals.claimed,
+        computed_total: totals.computed,
+        computed_grade: totals.grade,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_sorted() {
+        for w in RULES.windows(2) {
+            assert!(w[0].code < w[1].code, "{} !< {}", w[0].code, w[1].code);
+        }
+        assert_eq!(rule("ZP201").map(|r| r.title), Some("得分超出分值范围"));
+        assert!(rule("ZP999").is_none());
+    }
+}

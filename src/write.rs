@@ -1,0 +1,444 @@
+//! Writing the corrected workbook: every sheet of the input with its names, cell positions,
+//! values, formulas (with their results cached) and merged ranges; corrected cells carry the
+//! new value, a highlight and a note (批注) with the original value and the rule; cells with an
+//! error zpcheck cannot correct get a note too. A 核查结果 sheet lists every finding.
+//!
+//! The file is saved atomically: written to a temporary file in the target folder, then renamed.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Write as _;
+use std::path::Path;
+
+use rust_decimal::prelude::ToPrimitive;
+use rust_xlsxwriter::{
+    Color, DocProperties, Format, FormatAlign, FormatBorder, Formula, Note, Workbook, Worksheet,
+    XlsxError,
+};
+use unicode_width::UnicodeWidthStr;
+
+use crate::error::InputError;
+use crate::finding::{Finding, FixValue, Severity};
+use crate::read::{Cell, CellRef, CellValue, Sheet};
+use crate::rules;
+use crate::{Checked, is_findings_sheet};
+
+/// The name of the findings sheet.
+pub const FINDINGS_SHEET: &str = "核查结果";
+
+/// The header row of the findings sheet; a later run recognises the sheet by it.
+pub const FINDINGS_HEADER: [&str; 9] = [
+    "序号",
+    "工作表",
+    "单元格",
+    "规则",
+    "级别",
+    "原值",
+    "应为",
+    "说明",
+    "是否已更正",
+];
+
+/// Fill of a corrected cell (light yellow).
+pub const FIXED_FILL: u32 = 0xFFEB9C;
+/// Fill of a cell with an error zpcheck could not correct (light red).
+pub const ERROR_FILL: u32 = 0xFFC7CE;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Mark {
+    None,
+    Fixed,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct FmtKey {
+    grid: bool,
+    title: bool,
+    bold: bool,
+    num_fmt: Option<String>,
+    mark: Mark,
+}
+
+#[derive(Default)]
+struct Formats(HashMap<FmtKey, Format>);
+
+impl Formats {
+    fn get(&mut self, key: FmtKey) -> &Format {
+        self.0.entry(key.clone()).or_insert_with(|| {
+            let mut f = Format::new()
+                .set_font_name("宋体")
+                .set_font_size(if key.title { 16 } else { 11 })
+                .set_align(FormatAlign::VerticalCenter);
+            if key.title {
+                f = f.set_bold().set_align(FormatAlign::Center);
+            } else {
+                f = f.set_text_wrap();
+            }
+            if key.grid {
+                f = f.set_border(FormatBorder::Thin);
+            }
+            if key.bold {
+                f = f.set_bold();
+            }
+            if let Some(n) = &key.num_fmt {
+                f = f.set_num_format(n);
+            }
+            match key.mark {
+                Mark::Fixed => f = f.set_background_color(Color::RGB(FIXED_FILL)),
+                Mark::Error => f = f.set_background_color(Color::RGB(ERROR_FILL)),
+                Mark::None => {}
+            }
+            f
+        })
+    }
+}
+
+fn xlsx_err(e: XlsxError) -> String {
+    e.to_string()
+}
+
+/// Builds the corrected workbook in memory.
+pub fn corrected_workbook(checked: &Checked) -> Result<Vec<u8>, String> {
+    let mut wb = Workbook::new();
+    let props = DocProperties::new()
+        .set_custom_property("zpcheck", env!("CARGO_PKG_VERSION"))
+        .set_comment("zpcheck 核查更正后的工作簿");
+    wb.set_properties(&props);
+    let mut formats = Formats::default();
+
+    let findings: Vec<&Finding> = checked.findings().collect();
+    let mut by_cell: HashMap<(&str, CellRef), Vec<&Finding>> = HashMap::new();
+    for f in &findings {
+        by_cell
+            .entry((f.sheet.as_str(), f.cell))
+            .or_default()
+            .push(f);
+    }
+
+    for sheet in checked
+        .workbook
+        .sheets
+        .iter()
+        .filter(|s| !is_findings_sheet(s))
+    {
+        let grids: Vec<(u32, u32)> = checked
+            .forms
+            .iter()
+            .filter(|f| f.form.sheet == sheet.name)
+            .map(|f| f.form.rows)
+            .collect();
+        let ws = wb.add_worksheet();
+        ws.set_name(&sheet.name).map_err(xlsx_err)?;
+        write_sheet(ws, sheet, &grids, &by_cell, &mut formats)?;
+    }
+    let ws = wb.add_worksheet();
+    ws.set_name(FINDINGS_SHEET).map_err(xlsx_err)?;
+    write_findings(ws, &findings, &mut formats)?;
+    wb.save_to_buffer().map_err(xlsx_err)
+}
+
+fn write_sheet(
+    ws: &mut Worksheet,
+    sheet: &Sheet,
+    grids: &[(u32, u32)],
+    by_cell: &HashMap<(&str, CellRef), Vec<&Finding>>,
+    formats: &mut Formats,
+) -> Result<(), String> {
+    let in_grid = |r: CellRef| grids.iter().any(|(a, b)| r.row >= *a && r.row <= *b);
+    // Every position that gets written: stored cells and cells a correction fills.
+    let mut positions: BTreeMap<CellRef, Option<&Cell>> =
+        sheet.cells.iter().map(|(r, c)| (*r, Some(c))).collect();
+    for (sheet_name, cell) in by_cell.keys() {
+        if *sheet_name == sheet.name {
+            positions.entry(*cell).or_insert(None);
+        }
+    }
+
+    let mut widths: BTreeMap<u32, usize> = BTreeMap::new();
+    for (pos, cell) in &positions {
+        let merged_wide = sheet
+            .merge_at(*pos)
+            .is_some_and(|m| m.first.col != m.last.col);
+        if let Some(c) = cell
+            && !merged_wide
+        {
+            let w = c.text().lines().map(|l| l.width()).max().unwrap_or(0);
+            let e = widths.entry(pos.col).or_default();
+            *e = (*e).max(w);
+        }
+    }
+    for (col, w) in widths {
+        let width = (w as f64 + 2.0).clamp(8.0, 40.0);
+        ws.set_column_width(col as u16, width).map_err(xlsx_err)?;
+    }
+
+    for m in &sheet.merges {
+        if m.first == m.last {
+            continue;
+        }
+        let top = positions.get(&m.first).copied().flatten();
+        let key = cell_key(top, m.first, in_grid(m.first), by_cell, &sheet.name);
+        let fmt = formats.get(key).clone();
+        let text = match top.map(|c| &c.value) {
+            Some(CellValue::Text(s)) => s.clone(),
+            _ => String::new(),
+        };
+        // Overlapping merges in a damaged file are skipped rather than failing the write.
+        let _ = ws.merge_range(
+            m.first.row,
+            m.first.col as u16,
+            m.last.row,
+            m.last.col as u16,
+            &text,
+            &fmt,
+        );
+    }
+
+    for (pos, cell) in positions {
+        let merge = sheet.merge_at(pos);
+        if merge.is_some_and(|m| m.first != pos) {
+            // Hidden under a merged range.
+            continue;
+        }
+        let findings = by_cell.get(&(sheet.name.as_str(), pos));
+        let fix = findings.and_then(|fs| fs.iter().find_map(|f| f.fix.as_ref().map(|x| (*f, x))));
+        let mut key = cell_key(cell, pos, in_grid(pos), by_cell, &sheet.name);
+        let (row, col) = (pos.row, pos.col as u16);
+        if let Some((finding, fix)) = fix {
+            let value = match fix {
+                FixValue::Number {
+                    value,
+                    percent_format: true,
+                } => {
+                    key.num_fmt = Some(
+                        key.num_fmt
+                            .filter(|n| n.contains('%'))
+                            .unwrap_or_else(|| "0.00%".to_string()),
+                    );
+                    CellWrite::Number((*value / rust_decimal::Decimal::ONE_HUNDRED).to_f64())
+                }
+                FixValue::Number { value, .. } => {
+                    key.num_fmt = key.num_fmt.filter(|n| !n.contains('%'));
+                    CellWrite::Number(value.to_f64())
+                }
+                FixValue::Text(t) => CellWrite::Text(t.clone()),
+            };
+            let fmt = formats.get(key).clone();
+            match value {
+                CellWrite::Number(Some(n)) => ws.write_number_with_format(row, col, n, &fmt),
+                CellWrite::Number(None) => ws.write_blank(row, col, &fmt),
+                CellWrite::Text(t) => ws.write_string_with_format(row, col, &t, &fmt),
+            }
+            .map_err(xlsx_err)?;
+            let formula = cell.and_then(|c| c.formula.as_ref());
+            ws.insert_note(row, col, &fix_note(finding, formula))
+                .map_err(xlsx_err)?;
+            continue;
+        }
+        let fmt = formats.get(key.clone()).clone();
+        if let Some(c) = cell {
+            write_value(ws, pos, c, &fmt)?;
+        } else {
+            ws.write_blank(row, col, &fmt).map_err(xlsx_err)?;
+        }
+        if key.mark == Mark::Error
+            && let Some(fs) = findings
+        {
+            ws.insert_note(row, col, &error_note(fs))
+                .map_err(xlsx_err)?;
+        }
+    }
+    Ok(())
+}
+
+enum CellWrite {
+    Number(Option<f64>),
+    Text(String),
+}
+
+fn cell_key(
+    cell: Option<&Cell>,
+    pos: CellRef,
+    grid: bool,
+    by_cell: &HashMap<(&str, CellRef), Vec<&Finding>>,
+    sheet: &str,
+) -> FmtKey {
+    let findings = by_cell.get(&(sheet, pos));
+    let mark = match findings {
+        Some(fs) if fs.iter().any(|f| f.fix.is_some()) => Mark::Fixed,
+        Some(fs) if fs.iter().any(|f| f.severity == Severity::Error) => Mark::Error,
+        _ => Mark::None,
+    };
+    let text = cell.map(|c| c.text()).unwrap_or_default();
+    let title = !grid && (text.contains("自评表") || text.contains("评价表"));
+    let mut num_fmt = cell.and_then(|c| c.num_fmt.clone());
+    if num_fmt.is_none() && matches!(cell.map(|c| &c.value), Some(CellValue::DateTime(_))) {
+        num_fmt = Some("yyyy-mm-dd".to_string());
+    }
+    FmtKey {
+        grid,
+        title,
+        bold: cell.is_some_and(|c| c.bold),
+        num_fmt,
+        mark,
+    }
+}
+
+fn write_value(ws: &mut Worksheet, pos: CellRef, c: &Cell, fmt: &Format) -> Result<(), String> {
+    let (row, col) = (pos.row, pos.col as u16);
+    if let Some(f) = &c.formula {
+        let cached = match &c.value {
+            CellValue::Empty => String::new(),
+            CellValue::Number(n) | CellValue::DateTime(n) => n.to_string(),
+            CellValue::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+            CellValue::Text(s) | CellValue::Error(s) => s.clone(),
+        };
+        let formula = Formula::new(format!("={f}")).set_result(cached);
+        return ws
+            .write_formula_with_format(row, col, formula, fmt)
+            .map(|_| ())
+            .map_err(xlsx_err);
+    }
+    match &c.value {
+        CellValue::Empty => ws.write_blank(row, col, fmt),
+        CellValue::Number(n) | CellValue::DateTime(n) => {
+            ws.write_number_with_format(row, col, *n, fmt)
+        }
+        CellValue::Text(s) | CellValue::Error(s) => ws.write_string_with_format(row, col, s, fmt),
+        CellValue::Bool(b) => ws.write_boolean_with_format(row, col, *b, fmt),
+    }
+    .map(|_| ())
+    .map_err(xlsx_err)
+}
+
+fn title_of(code: &str) -> &'static str {
+    rules::rule(code).map(|r| r.title).unwrap_or("")
+}
+
+fn fix_note(f: &Finding, formula: Option<&String>) -> Note {
+    let mut text = format!(
+        "zpcheck 已更正\n原值：{}\n更正为：{}\n规则：{} {}\n{}",
+        f.found,
+        f.expected,
+        f.rule,
+        title_of(f.rule),
+        f.message
+    );
+    if let Some(formula) = formula {
+        text.push_str(&format!("\n原公式：={formula}"));
+    }
+    Note::new(text)
+        .set_author("zpcheck")
+        .set_width(320)
+        .set_height(160)
+}
+
+fn error_note(fs: &[&Finding]) -> Note {
+    let mut text = String::from("zpcheck 发现错误（未自动更正，请人工处理）");
+    for f in fs.iter().filter(|f| f.severity == Severity::Error) {
+        text.push_str(&format!("\n{} {}：{}", f.rule, title_of(f.rule), f.message));
+    }
+    Note::new(text)
+        .set_author("zpcheck")
+        .set_width(320)
+        .set_height(160)
+}
+
+fn write_findings(
+    ws: &mut Worksheet,
+    findings: &[&Finding],
+    formats: &mut Formats,
+) -> Result<(), String> {
+    let header = formats
+        .get(FmtKey {
+            grid: true,
+            title: false,
+            bold: true,
+            num_fmt: None,
+            mark: Mark::None,
+        })
+        .clone();
+    let body = formats
+        .get(FmtKey {
+            grid: true,
+            title: false,
+            bold: false,
+            num_fmt: None,
+            mark: Mark::None,
+        })
+        .clone();
+    for (c, h) in FINDINGS_HEADER.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &header)
+            .map_err(xlsx_err)?;
+    }
+    for (i, f) in findings.iter().enumerate() {
+        let row = i as u32 + 1;
+        let values = [
+            (i + 1).to_string(),
+            f.sheet.clone(),
+            f.cell.to_string(),
+            format!("{} {}", f.rule, title_of(f.rule)),
+            f.severity.label().to_string(),
+            f.found.clone(),
+            f.expected.clone(),
+            f.message.clone(),
+            if f.fixed() { "是" } else { "否" }.to_string(),
+        ];
+        for (c, v) in values.iter().enumerate() {
+            if c == 0 {
+                ws.write_number_with_format(row, 0, (i + 1) as f64, &body)
+                    .map_err(xlsx_err)?;
+            } else {
+                ws.write_string_with_format(row, c as u16, v, &body)
+                    .map_err(xlsx_err)?;
+            }
+        }
+    }
+    if findings.is_empty() {
+        ws.write_string_with_format(1, 7, "未发现问题", &body)
+            .map_err(xlsx_err)?;
+    }
+    for (c, w) in [6.0, 14.0, 8.0, 26.0, 6.0, 14.0, 14.0, 70.0, 10.0]
+        .iter()
+        .enumerate()
+    {
+        ws.set_column_width(c as u16, *w).map_err(xlsx_err)?;
+    }
+    ws.set_freeze_panes(1, 0).map_err(xlsx_err)?;
+    let last = findings.len().max(1) as u32;
+    ws.autofilter(0, 0, last, 8).map_err(xlsx_err)?;
+    Ok(())
+}
+
+/// Writes the corrected workbook to `out` atomically. `input` is never written.
+pub fn write_corrected(checked: &Checked, input: &Path, out: &Path) -> Result<(), InputError> {
+    let werr = |reason: String| InputError::Write {
+        path: out.to_path_buf(),
+        reason,
+    };
+    if same_file(input, out) {
+        return Err(InputError::OutputIsInput(out.to_path_buf()));
+    }
+    let bytes = corrected_workbook(checked).map_err(werr)?;
+    let dir = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".zpcheck-")
+        .suffix(".tmp")
+        .tempfile_in(&dir)
+        .map_err(|e| werr(e.to_string()))?;
+    tmp.write_all(&bytes).map_err(|e| werr(e.to_string()))?;
+    tmp.as_file().sync_all().map_err(|e| werr(e.to_string()))?;
+    tmp.persist(out).map_err(|e| werr(e.error.to_string()))?;
+    Ok(())
+}
+
+/// Whether two paths name the same file (the second may not exist yet).
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
+}

@@ -1,0 +1,653 @@
+//! Test and sample support: a sheet described as rows of values plus merged ranges, written to
+//! .xlsx with rust_xlsxwriter, and the four forms bundled in samples/ (see samples/README.md).
+//! Used by the tests and by `cargo run --example make_samples`.
+#![allow(dead_code)]
+
+use std::path::Path;
+
+use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Formula, Workbook};
+
+/// One cell of a spec.
+#[derive(Debug, Clone, PartialEq)]
+pub enum V {
+    /// Nothing.
+    E,
+    /// Text.
+    S(String),
+    /// A number.
+    N(f64),
+    /// A fraction in a cell formatted 0.00%.
+    P(f64),
+    /// A formula (without "=") with its cached result.
+    F(String, f64),
+    /// A formula with no cached value (as openpyxl writes them).
+    FNoCache(String),
+}
+
+/// Text cell.
+pub fn s(t: &str) -> V {
+    V::S(t.to_string())
+}
+
+/// Number cell.
+pub fn n(x: f64) -> V {
+    V::N(x)
+}
+
+/// A sheet: rows of cells and merged ranges ("A1:H1").
+#[derive(Debug, Clone)]
+pub struct SheetSpec {
+    pub name: String,
+    pub rows: Vec<Vec<V>>,
+    pub merges: Vec<String>,
+}
+
+impl SheetSpec {
+    pub fn new(name: &str) -> Self {
+        SheetSpec {
+            name: name.to_string(),
+            rows: Vec::new(),
+            merges: Vec::new(),
+        }
+    }
+
+    /// Appends a row.
+    pub fn row(&mut self, cells: Vec<V>) -> &mut Self {
+        self.rows.push(cells);
+        self
+    }
+
+    /// Merges a range such as "A1:H1".
+    pub fn merge(&mut self, range: &str) -> &mut Self {
+        self.merges.push(range.to_string());
+        self
+    }
+
+    /// Sets one cell by its A1 name.
+    pub fn set(&mut self, a1: &str, v: V) -> &mut Self {
+        let (r, c) = a1_pos(a1);
+        while self.rows.len() <= r {
+            self.rows.push(Vec::new());
+        }
+        let row = &mut self.rows[r];
+        while row.len() <= c {
+            row.push(V::E);
+        }
+        row[c] = v;
+        self
+    }
+
+    /// The cell at an A1 name.
+    pub fn get(&self, a1: &str) -> V {
+        let (r, c) = a1_pos(a1);
+        self.rows
+            .get(r)
+            .and_then(|row| row.get(c))
+            .cloned()
+            .unwrap_or(V::E)
+    }
+}
+
+/// Zero-based (row, col) of an A1 name.
+pub fn a1_pos(a1: &str) -> (usize, usize) {
+    let letters: String = a1.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+    let row: usize = a1[letters.len()..].parse().expect("A1 row");
+    let mut col = 0usize;
+    for b in letters.bytes() {
+        col = col * 26 + usize::from(b - b'A') + 1;
+    }
+    (row - 1, col - 1)
+}
+
+/// Writes sheets to an .xlsx file, with borders around each form's grid.
+pub fn write_xlsx(path: &Path, sheets: &[SheetSpec]) {
+    let mut wb = Workbook::new();
+    let base = Format::new()
+        .set_font_name("宋体")
+        .set_text_wrap()
+        .set_align(FormatAlign::VerticalCenter);
+    let grid = base.clone().set_border(FormatBorder::Thin);
+    let pct = grid.clone().set_num_format("0.00%");
+    let title = Format::new()
+        .set_font_name("宋体")
+        .set_font_size(16)
+        .set_bold()
+        .set_align(FormatAlign::Center);
+    for spec in sheets {
+        let ws = wb.add_worksheet();
+        ws.set_name(&spec.name).expect("sheet name");
+        // Rows before the first header are title lines; everything after is the bordered grid.
+        let first_grid = spec
+            .rows
+            .iter()
+            .position(|r| {
+                r.iter()
+                    .any(|v| matches!(v, V::S(t) if t.contains("预算数") || t.contains("一级指标")))
+            })
+            .unwrap_or(0);
+        let fmt_for = |r: usize, v: &V| -> Format {
+            if r < first_grid {
+                if matches!(v, V::S(t) if t.contains("自评表")) {
+                    title.clone()
+                } else {
+                    base.clone()
+                }
+            } else if matches!(v, V::P(_)) {
+                pct.clone()
+            } else {
+                grid.clone()
+            }
+        };
+        for m in &spec.merges {
+            let (a, b) = m.split_once(':').expect("range");
+            let (r1, c1) = a1_pos(a);
+            let (r2, c2) = a1_pos(b);
+            let top = spec
+                .rows
+                .get(r1)
+                .and_then(|row| row.get(c1))
+                .cloned()
+                .unwrap_or(V::E);
+            let text = if let V::S(t) = &top {
+                t.clone()
+            } else {
+                String::new()
+            };
+            ws.merge_range(
+                r1 as u32,
+                c1 as u16,
+                r2 as u32,
+                c2 as u16,
+                &text,
+                &fmt_for(r1, &top),
+            )
+            .expect("merge");
+        }
+        let merged_hidden = |r: usize, c: usize| {
+            spec.merges.iter().any(|m| {
+                let (a, b) = m.split_once(':').expect("range");
+                let (r1, c1) = a1_pos(a);
+                let (r2, c2) = a1_pos(b);
+                r >= r1 && r <= r2 && c >= c1 && c <= c2 && (r, c) != (r1, c1)
+            })
+        };
+        for (r, row) in spec.rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                if merged_hidden(r, c) {
+                    continue;
+                }
+                let is_merge_top = spec
+                    .merges
+                    .iter()
+                    .any(|m| a1_pos(m.split_once(':').expect("range").0) == (r, c));
+                let f = fmt_for(r, v);
+                let (r32, c16) = (r as u32, c as u16);
+                match v {
+                    V::E => {
+                        if r >= first_grid && !is_merge_top {
+                            ws.write_blank(r32, c16, &f).expect("blank");
+                        }
+                    }
+                    V::S(t) => {
+                        if !is_merge_top {
+                            ws.write_string_with_format(r32, c16, t, &f)
+                                .expect("string");
+                        }
+                    }
+                    V::N(x) | V::P(x) => {
+                        ws.write_number_with_format(r32, c16, *x, &f)
+                            .expect("number");
+                    }
+                    V::F(formula, cached) => {
+                        let fo = Formula::new(format!("={formula}")).set_result(cached.to_string());
+                        ws.write_formula_with_format(r32, c16, fo, &f)
+                            .expect("formula");
+                    }
+                    V::FNoCache(formula) => {
+                        ws.write_formula_with_format(
+                            r32,
+                            c16,
+                            Formula::new(format!("={formula}")),
+                            &f,
+                        )
+                        .expect("formula");
+                    }
+                }
+            }
+        }
+        let widths = [12.0, 14.0, 22.0, 12.0, 12.0, 10.0, 12.0, 10.0, 24.0];
+        for (c, w) in widths.iter().enumerate() {
+            ws.set_column_width(c as u16, *w).expect("width");
+        }
+    }
+    wb.save(path).expect("save xlsx");
+}
+
+/// The seed: 克拉玛依区科学技术局 2023 部门整体支出绩效自评表, transcribed as printed
+/// (errors included) from ../shared/seed/.
+pub fn seed() -> SheetSpec {
+    let mut sh = SheetSpec::new("部门整体支出绩效自评表");
+    let e = || V::E;
+    let dash = || s("—");
+    sh.row(vec![s("部门整体支出绩效自评表")]).merge("A1:H1");
+    sh.row(vec![s("（2023年度）")]).merge("A2:H2");
+    sh.row(vec![
+        s("部门（单位）名称（盖章）"),
+        e(),
+        s("克拉玛依区科学技术局"),
+    ])
+    .merge("A3:B3")
+    .merge("C3:H3");
+    sh.row(vec![
+        s("部门资金（万元）"),
+        s("资金来源"),
+        s("年初预算数"),
+        s("全年预算数"),
+        s("全年执行数"),
+        s("分值权重"),
+        s("执行率"),
+        s("得分"),
+    ])
+    .merge("A4:A8");
+    sh.row(vec![
+        e(),
+        s("年度总资金"),
+        n(1852.18),
+        n(2142.94),
+        n(2134.94),
+        n(10.0),
+        n(99.63),
+        n(9.96),
+    ]);
+    sh.row(vec![
+        e(),
+        s("其中：上级安排（万元）"),
+        n(0.0),
+        n(0.0),
+        n(0.0),
+        dash(),
+        dash(),
+        dash(),
+    ]);
+    sh.row(vec![
+        e(),
+        s("本级安排（万元）"),
+        n(1852.18),
+        n(2122.94),
+        n(2122.94),
+        dash(),
+        dash(),
+        dash(),
+    ]);
+    sh.row(vec![
+        e(),
+        s("其他资金（万元）"),
+        n(0.0),
+        n(20.0),
+        n(12.0),
+        dash(),
+        dash(),
+        dash(),
+    ]);
+    sh.row(vec![
+        s("年度总目标"),
+        s("预期目标"),
+        e(),
+        e(),
+        e(),
+        s("实际完成情况"),
+    ])
+    .merge("A9:A10")
+    .merge("B9:E9")
+    .merge("F9:H9");
+    sh.row(vec![
+        e(),
+        s("配套支持自治区重大科技项目，支持克拉玛依区科技创新中心、租赁科创大厦A座，培育和奖励高新技术企业，招标科技创新中心运营单位。"),
+        e(),
+        e(),
+        e(),
+        s("完成了委托众桥公司开展区级科技计划项目立项工作，拨付科技计划项目资金及科技项目委托管理费用105.6万元；拨付科技创新专项资金1230万元；向10家国家高新技术企业给予100万元资金支持；支付科创大厦A座租赁费用479万元；支付区科技创新中心运营服务费用42万元。"),
+    ])
+    .merge("B10:E10")
+    .merge("F10:H10");
+    sh.row(vec![
+        s("一级指标"),
+        s("二级指标"),
+        s("三级指标"),
+        s("指标值"),
+        s("指标设定依据"),
+        s("分值权重"),
+        s("实际完成值"),
+        s("得分"),
+    ]);
+    sh.row(vec![s("运行成本")]);
+    sh.row(vec![s("管理效率")]);
+    let plan = || s("2023年工作计划");
+    sh.row(vec![
+        s("履职效能"),
+        s("数量指标"),
+        s("配套支持自治区重大科技项目"),
+        s(">=2 项"),
+        plan(),
+        n(20.0),
+        s("2 项"),
+        n(20.0),
+    ])
+    .merge("A14:A18")
+    .merge("B14:B18");
+    sh.row(vec![
+        e(),
+        e(),
+        s("为克拉玛依区科技创新中心发展提供场地"),
+        s("=1 个"),
+        plan(),
+        n(10.0),
+        s("1 个"),
+        n(20.0),
+    ]);
+    sh.row(vec![
+        e(),
+        e(),
+        s("培育高新技术企业"),
+        s(">=12 家"),
+        plan(),
+        n(20.0),
+        s("25 家"),
+        n(20.0),
+    ]);
+    sh.row(vec![
+        e(),
+        e(),
+        s("奖励支持高新技术企业数量"),
+        s(">=16 家"),
+        plan(),
+        n(20.0),
+        s("26 家"),
+        n(20.0),
+    ]);
+    sh.row(vec![
+        e(),
+        e(),
+        s("招标克拉玛依区科技创新中心运营单位"),
+        s("=1 家"),
+        plan(),
+        n(20.0),
+        s("1家"),
+        n(10.0),
+    ]);
+    sh.row(vec![s("社会效益")]);
+    sh.row(vec![s("可持续发展能力")]);
+    sh.row(vec![s("服务对象满意度"), s("满意度指标")]);
+    sh
+}
+
+/// A national 项目支出绩效自评表 (财预〔2020〕10号 template) with planted errors:
+/// a funding total row never summed (0/0/0 with its 执行率 and 得分 0), a met target scored
+/// weight × B instead of full marks (19.6 of 20), 72.74% against 100% given full marks with
+/// no reason, and a 总分 that adds the wrong scores.
+pub fn national_errors() -> SheetSpec {
+    let mut sh = national_clean();
+    sh.name = "项目支出绩效自评表".into();
+    sh.set("B3", s("乡镇环境监测站运行维护项目"));
+    sh.set("C6", n(0.0)).set("D6", n(0.0)).set("E6", n(0.0));
+    sh.set("G6", n(0.0)).set("H6", n(0.0));
+    sh.set("C7", n(90.0))
+        .set("D7", n(89.974))
+        .set("E7", n(89.974));
+    sh.set("C8", n(0.0)).set("D8", n(0.0)).set("E8", n(0.0));
+    sh.set("H16", n(19.6));
+    sh.set("F19", s("72.74%"))
+        .set("H19", n(10.0))
+        .set("I19", V::E);
+    sh.set("H22", n(89.6));
+    sh
+}
+
+/// A clean national 项目支出绩效自评表: totals summed by formulas with cached values, the rate
+/// in a percent-formatted cell, weights 10 + 50 + 30 + 10, and a 总分 row and grade.
+pub fn national_clean() -> SheetSpec {
+    let mut sh = SheetSpec::new("项目支出绩效自评表");
+    let e = || V::E;
+    let dash = || s("—");
+    sh.row(vec![s("项目支出绩效自评表")]).merge("A1:I1");
+    sh.row(vec![s("（2022年度）")]).merge("A2:I2");
+    sh.row(vec![s("项目名称"), s("城区空气质量监测项目")])
+        .merge("B3:I3");
+    sh.row(vec![
+        s("主管部门"),
+        s("区生态环境局"),
+        e(),
+        e(),
+        e(),
+        s("实施单位"),
+        s("区环境监测站"),
+    ])
+    .merge("B4:E4")
+    .merge("G4:I4");
+    sh.row(vec![
+        s("项目资金（万元）"),
+        e(),
+        s("年初预算数"),
+        s("全年预算数"),
+        s("全年执行数"),
+        s("分值"),
+        s("执行率"),
+        s("得分"),
+    ])
+    .merge("A5:A9");
+    sh.row(vec![
+        e(),
+        s("年度资金总额"),
+        V::F("SUM(C7:C9)".into(), 90.0),
+        V::F("SUM(D7:D9)".into(), 89.974),
+        V::F("SUM(E7:E9)".into(), 89.974),
+        n(10.0),
+        V::P(1.0),
+        n(10.0),
+    ]);
+    sh.row(vec![
+        e(),
+        s("其中：当年财政拨款"),
+        n(80.0),
+        n(79.974),
+        n(79.974),
+        dash(),
+        dash(),
+        dash(),
+    ]);
+    sh.row(vec![
+        e(),
+        s("上年结转资金"),
+        n(10.0),
+        n(10.0),
+        n(10.0),
+        dash(),
+        dash(),
+        dash(),
+    ]);
+    sh.row(vec![
+        e(),
+        s("其他资金"),
+        n(0.0),
+        n(0.0),
+        n(0.0),
+        dash(),
+        dash(),
+        dash(),
+    ]);
+    sh.row(vec![
+        s("年度总体目标"),
+        s("预期目标"),
+        e(),
+        e(),
+        e(),
+        s("实际完成情况"),
+    ])
+    .merge("A10:A11")
+    .merge("B10:E10")
+    .merge("F10:I10");
+    sh.row(vec![
+        e(),
+        s("完成城区 20 个监测站点的运行维护，全年出具监测报告 12 份，数据有效率不低于 98%。"),
+        e(),
+        e(),
+        e(),
+        s("20 个站点全年正常运行，出具监测报告 12 份，数据有效率 98%，群众满意度 93%。"),
+    ])
+    .merge("B11:E11")
+    .merge("F11:I11");
+    sh.row(vec![
+        s("绩效指标"),
+        s("一级指标"),
+        s("二级指标"),
+        s("三级指标"),
+        s("年度指标值"),
+        s("实际完成值"),
+        s("分值"),
+        s("得分"),
+        s("偏差原因分析及改进措施"),
+    ])
+    .merge("A12:A21");
+    let ok = || s("无");
+    sh.row(vec![
+        e(),
+        s("产出指标（50分）"),
+        s("数量指标"),
+        s("监测站点数量"),
+        s("≥20个"),
+        s("20个"),
+        n(10.0),
+        n(10.0),
+        ok(),
+    ])
+    .merge("B13:B17")
+    .merge("C13:C14");
+    sh.row(vec![
+        e(),
+        e(),
+        e(),
+        s("监测报告份数"),
+        s("≥12份"),
+        s("12份"),
+        n(10.0),
+        n(10.0),
+        ok(),
+    ]);
+    sh.row(vec![
+        e(),
+        e(),
+        s("时效指标"),
+        s("按时完成率"),
+        s("100%"),
+        s("100%"),
+        n(5.0),
+        n(5.0),
+        ok(),
+    ]);
+    sh.row(vec![
+        e(),
+        e(),
+        s("质量指标"),
+        s("数据有效率"),
+        s("≥98%"),
+        s("98%"),
+        n(20.0),
+        n(20.0),
+        ok(),
+    ]);
+    sh.row(vec![
+        e(),
+        e(),
+        s("成本指标"),
+        s("单站运维成本"),
+        s("≤4.5万元"),
+        s("4.4万元"),
+        n(5.0),
+        n(5.0),
+        ok(),
+    ]);
+    sh.row(vec![
+        e(),
+        s("效益指标（30分）"),
+        s("社会效益指标"),
+        s("环境监测覆盖率"),
+        s("≥90%"),
+        s("95%"),
+        n(10.0),
+        n(10.0),
+        ok(),
+    ])
+    .merge("B18:B20")
+    .merge("C18:C19");
+    sh.row(vec![
+        e(),
+        e(),
+        e(),
+        s("政府采购执行率"),
+        s("100%"),
+        s("100%"),
+        n(10.0),
+        n(10.0),
+        ok(),
+    ]);
+    sh.row(vec![
+        e(),
+        e(),
+        s("可持续影响指标"),
+        s("监测体系运行机制"),
+        s("健全"),
+        s("基本健全"),
+        n(10.0),
+        n(7.0),
+        s("个别站点值守制度待完善，下年度补充制度"),
+    ]);
+    sh.row(vec![
+        e(),
+        s("满意度指标（10分）"),
+        s("服务对象满意度指标"),
+        s("群众满意度"),
+        s("≥90%"),
+        s("93%"),
+        n(10.0),
+        n(10.0),
+        ok(),
+    ]);
+    sh.row(vec![
+        s("总分"),
+        e(),
+        e(),
+        e(),
+        e(),
+        e(),
+        n(100.0),
+        V::F("H6+SUM(H13:H21)".into(), 97.0),
+        e(),
+    ])
+    .merge("A22:F22");
+    sh.row(vec![s("自评等级"), s("优")]).merge("B23:I23");
+    sh
+}
+
+/// A clean 部门整体支出绩效自评表 in the seed's layout, with a 总分 row.
+pub fn dept_clean() -> SheetSpec {
+    let mut sh = seed();
+    sh.name = "部门整体支出绩效自评表".into();
+    sh.set("C3", s("某区文化和旅游局"));
+    sh.set("A2", s("（2023年度）"));
+    // 场地: full marks within its weight; 招标: met, full marks.
+    sh.set("H15", n(10.0)).set("H18", n(20.0));
+    // Targets met without far exceeding them.
+    sh.set("G16", s("13 家")).set("G17", s("17 家"));
+    sh.row(vec![
+        s("总分"),
+        V::E,
+        V::E,
+        V::E,
+        V::E,
+        n(100.0),
+        V::E,
+        n(99.96),
+    ])
+    .merge("A22:E22");
+    sh
+}
