@@ -62,23 +62,28 @@ pub enum Format {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// 只核查并报告，不写任何文件
-    #[command(help_template = HELP_TEMPLATE)]
+    #[command(help_template = HELP_TEMPLATE, override_usage = "zpcheck check <路径>... [--format text|json]")]
     Check {
         /// 要核查的文件或文件夹（文件夹会递归查找 .xlsx/.xlsm/.xls/.ods）
         #[arg(value_name = "路径", required = true, help_heading = "参数")]
         paths: Vec<PathBuf>,
-        /// 输出格式
+        /// 输出格式：text（中文文本，默认）或 json
         #[arg(
             long,
             value_enum,
             default_value = "text",
             value_name = "格式",
+            hide_possible_values = true,
+            hide_default_value = true,
             help_heading = "选项"
         )]
         format: Format,
     },
     /// 核查并写出更正后的工作簿（总是 .xlsx），并像 check 一样报告
-    #[command(help_template = HELP_TEMPLATE)]
+    #[command(
+        help_template = HELP_TEMPLATE,
+        override_usage = "zpcheck fix <文件> -o <输出.xlsx> [--format text|json]\n       zpcheck fix <路径>... --out-dir <文件夹> [--format text|json]"
+    )]
     Fix {
         /// 要更正的文件或文件夹
         #[arg(value_name = "路径", required = true, help_heading = "参数")]
@@ -95,12 +100,14 @@ enum Command {
         /// 更正后的工作簿写入此文件夹，名为“原名_核查.xlsx”
         #[arg(long = "out-dir", value_name = "文件夹", help_heading = "选项")]
         out_dir: Option<PathBuf>,
-        /// 输出格式
+        /// 输出格式：text（中文文本，默认）或 json
         #[arg(
             long,
             value_enum,
             default_value = "text",
             value_name = "格式",
+            hide_possible_values = true,
+            hide_default_value = true,
             help_heading = "选项"
         )]
         format: Format,
@@ -179,28 +186,43 @@ where
 }
 
 fn usage_error(e: clap::Error) -> i32 {
-    use clap::error::ErrorKind;
-    match e.kind() {
-        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
-            let _ = e.print();
-            0
-        }
-        kind => {
-            let what = match kind {
-                ErrorKind::InvalidValue => "参数值无效",
-                ErrorKind::UnknownArgument => "未知的参数",
-                ErrorKind::MissingRequiredArgument => "缺少必需的参数",
-                ErrorKind::ArgumentConflict => "参数互相冲突",
-                ErrorKind::InvalidSubcommand => "未知的命令",
-                _ => "用法错误",
-            };
-            eprintln!(
-                "zpcheck: {what}\n{}\n运行 zpcheck --help 查看用法。",
-                e.render()
-            );
-            2
-        }
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        let _ = e.print();
+        return 0;
     }
+    let ctx = |k: ContextKind| match e.get(k) {
+        Some(ContextValue::String(s)) => s.clone(),
+        Some(ContextValue::Strings(v)) => v.join("、"),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    };
+    let what = match e.kind() {
+        ErrorKind::MissingRequiredArgument => {
+            format!("缺少必需的参数：{}", ctx(ContextKind::InvalidArg))
+        }
+        ErrorKind::UnknownArgument => format!("未知的参数：{}", ctx(ContextKind::InvalidArg)),
+        ErrorKind::InvalidValue => format!(
+            "参数 {} 的值“{}”无效，可选：{}",
+            ctx(ContextKind::InvalidArg),
+            ctx(ContextKind::InvalidValue),
+            ctx(ContextKind::ValidValue)
+        ),
+        ErrorKind::ArgumentConflict => format!(
+            "参数 {} 不能与 {} 同时使用",
+            ctx(ContextKind::InvalidArg),
+            ctx(ContextKind::PriorArg)
+        ),
+        ErrorKind::InvalidSubcommand => {
+            format!("未知的命令：{}", ctx(ContextKind::InvalidSubcommand))
+        }
+        ErrorKind::NoEquals | ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues => {
+            format!("参数用法错误：{}", ctx(ContextKind::InvalidArg))
+        }
+        _ => format!("用法错误：{}", e.render()),
+    };
+    eprintln!("zpcheck: {what}\n运行 zpcheck --help 查看用法。");
+    2
 }
 
 fn print_rules() {

@@ -225,7 +225,18 @@ pub fn sniff(bytes: &[u8]) -> Result<FileKind, InputError> {
 
 /// Reads a workbook file.
 pub fn read_path(path: &Path) -> Result<Workbook, InputError> {
-    let bytes = std::fs::read(path).map_err(|e| InputError::NotFound(e.to_string()))?;
+    let bytes = std::fs::read(path).map_err(|e| {
+        InputError::NotFound(
+            match e.kind() {
+                std::io::ErrorKind::NotFound => "文件不存在",
+                std::io::ErrorKind::PermissionDenied => "没有读取权限",
+                std::io::ErrorKind::IsADirectory => "这是一个文件夹",
+                _ => "读取失败",
+            }
+            .to_string()
+                + &format!("（{e}）"),
+        )
+    })?;
     read_bytes(bytes)
 }
 

@@ -651,3 +651,68 @@ pub fn dept_clean() -> SheetSpec {
     .merge("A22:E22");
     sh
 }
+
+/// Writes specs to a fresh temporary folder and returns (folder, path of the workbook).
+pub fn write_temp(sheets: &[SheetSpec]) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("form.xlsx");
+    write_xlsx(&path, sheets);
+    (dir, path)
+}
+
+/// Checks one sheet spec with the given profile.
+pub fn check_spec_with(spec: &SheetSpec, profile: &zpcheck::Profile) -> zpcheck::Checked {
+    let (_dir, path) = write_temp(std::slice::from_ref(spec));
+    zpcheck::check_path(&path, profile).expect("spec is a readable form")
+}
+
+/// Checks one sheet spec with the national rules.
+pub fn check_spec(spec: &SheetSpec) -> zpcheck::Checked {
+    check_spec_with(spec, &zpcheck::Profile::default())
+}
+
+/// Findings as (rule, cell, found, expected, fixed), for exact assertions.
+pub fn rows(c: &zpcheck::Checked) -> Vec<(&'static str, String, String, String, bool)> {
+    c.findings()
+        .map(|f| {
+            (
+                f.rule,
+                f.cell.to_string(),
+                f.found.clone(),
+                f.expected.clone(),
+                f.fixed(),
+            )
+        })
+        .collect()
+}
+
+/// The findings of one rule as (cell, found, expected, fixed).
+pub fn of_rule(c: &zpcheck::Checked, rule: &str) -> Vec<(String, String, String, bool)> {
+    c.findings()
+        .filter(|f| f.rule == rule)
+        .map(|f| {
+            (
+                f.cell.to_string(),
+                f.found.clone(),
+                f.expected.clone(),
+                f.fixed(),
+            )
+        })
+        .collect()
+}
+
+/// One expected finding row, written briefly.
+pub fn row(
+    rule: &'static str,
+    cell: &str,
+    found: &str,
+    expected: &str,
+    fixed: bool,
+) -> (&'static str, String, String, String, bool) {
+    (rule, cell.into(), found.into(), expected.into(), fixed)
+}
+
+/// One expected finding of a known rule, written briefly.
+pub fn at(cell: &str, found: &str, expected: &str, fixed: bool) -> (String, String, String, bool) {
+    (cell.into(), found.into(), expected.into(), fixed)
+}

@@ -1,0 +1,356 @@
+//! The command line as scripts and people use it: exit codes 0/1/2, the JSON document's exact
+//! shape, the Chinese text lines, input errors, and what is (and is never) written.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::{Value, json};
+
+fn sample(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("samples")
+        .join(name)
+}
+
+fn zpcheck(args: &[&std::ffi::OsStr]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_zpcheck"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn run(args: &[&str]) -> Output {
+    let args: Vec<&std::ffi::OsStr> = args.iter().map(std::ffi::OsStr::new).collect();
+    zpcheck(&args)
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn p(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+fn listing(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn check_seed_prints_one_line_per_finding_and_exits_1() {
+    let o = run(&["check", p(&sample("seed_kelamayi_2023.xlsx"))]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    let lines: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("部门整体支出绩效自评表!"))
+        .collect();
+    assert_eq!(lines.len(), 4, "{out}");
+    assert!(
+        lines[0].starts_with("部门整体支出绩效自评表!H15  ZP201  错误："),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[3].starts_with("部门整体支出绩效自评表!H18  ZP202  错误："),
+        "{}",
+        lines[3]
+    );
+    assert!(out.contains("核算总分 99.96"), "{out}");
+}
+
+#[test]
+fn clean_samples_exit_0() {
+    let o = run(&[
+        "check",
+        p(&sample("national_clean.xlsx")),
+        p(&sample("dept_clean.xlsx")),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("共 2 个文件：2 个无误，0 个有问题，0 个无法读取"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn json_document_has_the_documented_shape() {
+    let o = run(&[
+        "check",
+        "--format",
+        "json",
+        p(&sample("seed_kelamayi_2023.xlsx")),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let file = &doc["files"][0];
+    assert_eq!(
+        doc.as_object().unwrap().keys().collect::<Vec<_>>(),
+        vec!["files"]
+    );
+    let mut keys: Vec<&String> = file.as_object().unwrap().keys().collect();
+    keys.sort();
+    assert_eq!(keys, vec!["error", "findings", "forms", "path", "status"]);
+    assert_eq!(file["status"], "findings");
+    assert_eq!(file["error"], Value::Null);
+    assert_eq!(
+        file["forms"],
+        json!([{"sheet": "部门整体支出绩效自评表", "title": "部门整体支出绩效自评表",
+                "claimed_total": null, "computed_total": "99.96"}])
+    );
+    let first = &file["findings"][0];
+    let mut fkeys: Vec<&String> = first.as_object().unwrap().keys().collect();
+    fkeys.sort();
+    assert_eq!(
+        fkeys,
+        vec![
+            "cell", "expected", "fixed", "found", "message", "rule", "severity", "sheet"
+        ]
+    );
+    assert_eq!(first["rule"], "ZP201");
+    assert_eq!(first["severity"], "error");
+    assert_eq!(first["sheet"], "部门整体支出绩效自评表");
+    assert_eq!(first["cell"], "H15");
+    assert_eq!(first["found"], "20");
+    assert_eq!(first["expected"], "10");
+    assert_eq!(first["fixed"], true);
+    assert!(first["message"].as_str().unwrap().contains("H15"));
+    let warning = &file["findings"][1];
+    assert_eq!(
+        (
+            warning["rule"].as_str(),
+            warning["severity"].as_str(),
+            warning["fixed"].as_bool()
+        ),
+        (Some("ZP204"), Some("warning"), Some(false))
+    );
+}
+
+#[test]
+fn check_writes_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("表.xlsx");
+    std::fs::copy(sample("national_planted_errors.xlsx"), &input).unwrap();
+    let o = run(&["check", p(dir.path())]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(listing(dir.path()), vec!["表.xlsx"]);
+}
+
+#[test]
+fn dropped_file_is_corrected_beside_it_and_input_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("某项目自评表.xlsx");
+    std::fs::copy(sample("seed_kelamayi_2023.xlsx"), &input).unwrap();
+    let before = std::fs::read(&input).unwrap();
+    let o = run(&[p(&input)]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(
+        listing(dir.path()),
+        vec!["某项目自评表.xlsx", "某项目自评表_核查.xlsx"]
+    );
+    assert_eq!(std::fs::read(&input).unwrap(), before);
+    assert!(stdout(&o).contains("已更正 2 处"), "{}", stdout(&o));
+}
+
+#[test]
+fn fix_to_a_file_and_to_a_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.xlsx");
+    let o = run(&[
+        "fix",
+        p(&sample("national_planted_errors.xlsx")),
+        "-o",
+        p(&out),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(out.exists());
+    // The corrected workbook checks clean.
+    assert_eq!(run(&["check", p(&out)]).status.code(), Some(0));
+
+    let outdir = dir.path().join("更正");
+    let o = run(&[
+        "fix",
+        p(&sample("seed_kelamayi_2023.xlsx")),
+        p(&sample("dept_clean.xlsx")),
+        "--out-dir",
+        p(&outdir),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        listing(&outdir),
+        vec!["dept_clean_核查.xlsx", "seed_kelamayi_2023_核查.xlsx"]
+    );
+}
+
+#[test]
+fn output_equal_to_input_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("a.xlsx");
+    std::fs::copy(sample("seed_kelamayi_2023.xlsx"), &input).unwrap();
+    let before = std::fs::read(&input).unwrap();
+    let o = run(&["fix", p(&input), "-o", p(&input)]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("输出文件不能与输入文件相同"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read(&input).unwrap(), before);
+    assert_eq!(listing(dir.path()), vec!["a.xlsx"]);
+}
+
+#[test]
+fn unwritable_output_is_exit_2_with_nothing_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("no-such-folder").join("out.xlsx");
+    let o = run(&["fix", p(&sample("seed_kelamayi_2023.xlsx")), "-o", p(&out)]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("无法写入输出文件"), "{}", stderr(&o));
+    assert_eq!(listing(dir.path()), Vec::<String>::new());
+}
+
+#[test]
+fn bad_inputs_get_a_chinese_message_and_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("renamed.xlsx");
+    std::fs::write(&csv, "单位,得分\n某局,100\n").unwrap();
+    let empty = dir.path().join("empty.xlsx");
+    std::fs::write(&empty, b"").unwrap();
+    let noform = dir.path().join("noform.xlsx");
+    let mut sh = common::SheetSpec::new("说明");
+    sh.row(vec![common::s("本工作簿只有说明文字")]);
+    common::write_xlsx(&noform, &[sh]);
+    for (path, message, kind) in [
+        (&csv, "不是电子表格文件", "not_spreadsheet"),
+        (&empty, "文件为空", "empty"),
+        (&noform, "未找到绩效自评表", "no_form"),
+        (
+            &dir.path().join("missing.xlsx"),
+            "无法打开文件",
+            "not_found",
+        ),
+    ] {
+        let o = run(&["check", p(path)]);
+        assert_eq!(o.status.code(), Some(2), "{kind}");
+        assert!(stderr(&o).contains(message), "{kind}: {}", stderr(&o));
+        let o = run(&["check", "--format", "json", p(path)]);
+        let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(doc["files"][0]["status"], "error");
+        assert_eq!(doc["files"][0]["error"]["kind"], kind);
+        assert!(
+            doc["files"][0]["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains(message)
+        );
+    }
+    assert!(!dir.path().join("renamed_核查.xlsx").exists());
+}
+
+#[test]
+fn a_folder_mixing_good_and_bad_files_reports_all_and_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(sample("dept_clean.xlsx"), dir.path().join("a.xlsx")).unwrap();
+    std::fs::write(dir.path().join("b.xlsx"), "not a workbook").unwrap();
+    std::fs::copy(sample("seed_kelamayi_2023.xlsx"), dir.path().join("c.xlsx")).unwrap();
+    // Lock files and hidden files are skipped.
+    std::fs::write(dir.path().join("~$c.xlsx"), "lock").unwrap();
+    std::fs::write(dir.path().join(".hidden.xlsx"), "x").unwrap();
+    let o = run(&["check", "--format", "json", p(dir.path())]);
+    assert_eq!(o.status.code(), Some(2));
+    let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let statuses: Vec<(String, String)> = doc["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let path = f["path"].as_str().unwrap();
+            (
+                Path::new(path)
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
+                f["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        statuses,
+        vec![
+            ("a.xlsx".into(), "clean".into()),
+            ("b.xlsx".into(), "error".into()),
+            ("c.xlsx".into(), "findings".into())
+        ]
+    );
+}
+
+#[test]
+fn bad_usage_exits_2() {
+    for args in [
+        vec!["check"],
+        vec!["fix", "a.xlsx"],
+        vec!["check", "--format", "xml", "a.xlsx"],
+        vec!["fix", "a.xlsx", "b.xlsx", "-o", "c.xlsx"],
+        vec![],
+    ] {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+    }
+}
+
+#[test]
+fn rules_lists_every_rule() {
+    let o = run(&["rules"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    for r in zpcheck::rules::RULES {
+        assert!(
+            out.lines()
+                .any(|l| l.starts_with(r.code) && l.contains(r.title)),
+            "{}",
+            r.code
+        );
+    }
+}
+
+#[test]
+fn help_is_in_chinese() {
+    let o = run(&["--help"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    assert!(
+        out.contains("用法：") && out.contains("命令") && out.contains("退出状态"),
+        "{out}"
+    );
+}
+
+#[test]
+fn readme_lists_every_rule_and_the_two_commands() {
+    let readme =
+        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .unwrap();
+    for r in zpcheck::rules::RULES {
+        assert!(
+            readme.contains(&format!("| {} | {} |", r.code, r.severity.label())),
+            "{}",
+            r.code
+        );
+        assert!(readme.contains(r.title), "{}", r.code);
+    }
+    assert!(readme.contains("cargo run --release -- check samples/seed_kelamayi_2023.xlsx"));
+    assert!(readme.contains("\ncargo test\n"));
+    assert!(sample("seed_kelamayi_2023.xlsx").exists());
+}

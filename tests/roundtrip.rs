@@ -1,0 +1,273 @@
+//! The round trip: `fix` each sample, read the corrected workbook back with calamine, assert
+//! the corrected cells' values, marks and notes, that every other cell is unchanged, that
+//! formulas survive with their results cached, that checking it again finds no error and that
+//! correcting it again changes no cell.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+
+use calamine::{Data, Reader, Xlsx, open_workbook};
+use zpcheck::{Profile, check_path, write};
+
+fn sample(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("samples")
+        .join(name)
+}
+
+type Cells = BTreeMap<(String, u32, u32), Data>;
+
+fn cells(path: &Path) -> Cells {
+    let mut wb: Xlsx<_> = open_workbook(path).unwrap();
+    let mut out = BTreeMap::new();
+    for name in wb.sheet_names() {
+        let range = wb.worksheet_range(&name).unwrap();
+        let (r0, c0) = range.start().unwrap_or((0, 0));
+        for (r, c, v) in range.used_cells() {
+            out.insert((name.clone(), r0 + r as u32, c0 + c as u32), v.clone());
+        }
+    }
+    out
+}
+
+fn fix(input: &Path, out: &Path) -> zpcheck::Checked {
+    let checked = check_path(input, &Profile::default()).unwrap();
+    write::write_corrected(&checked, input, out).unwrap();
+    checked
+}
+
+fn pos(a1: &str) -> (u32, u32) {
+    let r = zpcheck::read::CellRef::parse(a1).unwrap();
+    (r.row, r.col)
+}
+
+fn zip_text(path: &Path, prefix: &str) -> String {
+    let mut z = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut text = String::new();
+    for i in 0..z.len() {
+        let mut f = z.by_index(i).unwrap();
+        if f.name().unwrap().starts_with(prefix) {
+            f.read_to_string(&mut text).unwrap();
+        }
+    }
+    text
+}
+
+/// Runs the whole round trip on one sample and returns (input cells, output cells, output path).
+fn round_trip(name: &str, corrected: &[(&str, f64)]) -> (Cells, Cells, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let input = sample(name);
+    let out = dir.path().join("out.xlsx");
+    let checked = fix(&input, &out);
+    let sheet = checked.forms[0].form.sheet.clone();
+    let before = cells(&input);
+    let after = cells(&out);
+
+    // Corrected cells carry the new value.
+    for (a1, v) in corrected {
+        let (r, c) = pos(a1);
+        assert_eq!(
+            after.get(&(sheet.clone(), r, c)),
+            Some(&Data::Float(*v)),
+            "{name} {a1}"
+        );
+    }
+    // Every other cell of the form's sheet is unchanged.
+    let fixed: Vec<(u32, u32)> = corrected.iter().map(|(a1, _)| pos(a1)).collect();
+    for (key, v) in &before {
+        if !fixed.contains(&(key.1, key.2)) {
+            assert_eq!(after.get(key), Some(v), "{name} {key:?}");
+        }
+    }
+    // The 核查结果 sheet lists every finding.
+    let findings: Vec<&zpcheck::Finding> = checked.findings().collect();
+    let header: Vec<String> = (0..9)
+        .map(|c| {
+            after
+                .get(&("核查结果".to_string(), 0, c))
+                .map(|d| d.to_string())
+                .unwrap_or_default()
+        })
+        .collect();
+    assert_eq!(header, write::FINDINGS_HEADER.to_vec());
+    for (i, f) in findings.iter().enumerate() {
+        let row = i as u32 + 1;
+        let get = |c: u32| {
+            after
+                .get(&("核查结果".to_string(), row, c))
+                .map(|d| d.to_string())
+                .unwrap_or_default()
+        };
+        assert_eq!(get(1), f.sheet);
+        assert_eq!(get(2), f.cell.to_string());
+        assert!(get(3).starts_with(f.rule), "{}", get(3));
+        assert_eq!(get(5), f.found);
+        assert_eq!(get(6), f.expected);
+        assert_eq!(get(8), if f.fixed() { "是" } else { "否" });
+    }
+
+    // Checking the corrected workbook finds no error; correcting it again changes no cell.
+    let again = check_path(&out, &Profile::default()).unwrap();
+    let errors: Vec<_> = again
+        .findings()
+        .filter(|f| f.severity == zpcheck::Severity::Error)
+        .collect();
+    assert!(errors.is_empty(), "{name}: {errors:?}");
+    assert!(again.findings().all(|f| !f.fixed()), "{name}");
+    let out2 = dir.path().join("out2.xlsx");
+    fix(&out, &out2);
+    let strip = |c: &Cells| -> Cells {
+        c.iter()
+            .filter(|(k, _)| k.0 != "核查结果")
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    };
+    assert_eq!(
+        strip(&cells(&out2)),
+        strip(&after),
+        "{name}: second fix changed cells"
+    );
+    (before, after, dir)
+}
+
+#[test]
+fn seed_round_trip() {
+    let (_, _, dir) = round_trip("seed_kelamayi_2023.xlsx", &[("H15", 10.0), ("H18", 20.0)]);
+    let out = dir.path().join("out.xlsx");
+    // Corrected cells are highlighted; others are not.
+    let mut wb: Xlsx<_> = open_workbook(&out).unwrap();
+    let styles = wb.worksheet_style("部门整体支出绩效自评表").unwrap();
+    let fill = |a1: &str| {
+        styles
+            .get(pos(a1))
+            .and_then(|s| s.fill.as_ref())
+            .and_then(|f| f.get_color())
+            .map(|c| c.to_argb() & 0xFFFFFF)
+    };
+    assert_eq!(fill("H15"), Some(write::FIXED_FILL));
+    assert_eq!(fill("H18"), Some(write::FIXED_FILL));
+    assert_eq!(fill("H14"), None);
+    // Each corrected cell has a note with the original value and the rule.
+    let notes = zip_text(&out, "xl/comments");
+    assert_eq!(notes.matches("zpcheck 已更正").count(), 2, "{notes}");
+    assert!(
+        notes.contains("原值：20") && notes.contains("ZP201"),
+        "{notes}"
+    );
+    assert!(
+        notes.contains("原值：10") && notes.contains("ZP202"),
+        "{notes}"
+    );
+    // Merged ranges survive.
+    let merges = wb
+        .merge_cells_by_sheet_name("部门整体支出绩效自评表")
+        .unwrap();
+    assert!(
+        merges
+            .iter()
+            .any(|d| d.start == (13, 0) && d.end == (17, 0)),
+        "{merges:?}"
+    );
+}
+
+#[test]
+fn national_errors_round_trip() {
+    round_trip(
+        "national_planted_errors.xlsx",
+        &[
+            ("C6", 90.0),
+            ("D6", 89.974),
+            ("E6", 89.974),
+            ("G6", 100.0),
+            ("H6", 10.0),
+            ("H16", 20.0),
+            ("H19", 7.27),
+            ("H22", 94.27),
+        ],
+    );
+}
+
+#[test]
+fn clean_round_trips_keep_formulas_and_percent_formats() {
+    round_trip("dept_clean.xlsx", &[]);
+    let (_, after, dir) = round_trip("national_clean.xlsx", &[]);
+    let out = dir.path().join("out.xlsx");
+    let sheet = "项目支出绩效自评表".to_string();
+    let mut wb: Xlsx<_> = open_workbook(&out).unwrap();
+    let formulas = wb.worksheet_formula(&sheet).unwrap();
+    let (r, c) = pos("C6");
+    assert_eq!(
+        formulas.get_value((r, c)).map(String::as_str),
+        Some("SUM(C7:C9)")
+    );
+    // The formula's result is cached, so viewers that do not recalculate show it.
+    assert_eq!(after.get(&(sheet.clone(), r, c)), Some(&Data::Float(90.0)));
+    let styles = wb.worksheet_style(&sheet).unwrap();
+    let fmt = styles
+        .get(pos("G6"))
+        .and_then(|s| s.number_format.as_ref())
+        .map(|n| n.format_code.clone());
+    assert_eq!(fmt.as_deref(), Some("0.00%"));
+}
+
+#[test]
+fn rate_fix_in_a_percent_cell_stays_a_percentage() {
+    let mut sh = common::national_clean();
+    sh.set("G6", common::V::P(0.95));
+    let (dir, input) = common::write_temp(&[sh]);
+    let out = dir.path().join("out.xlsx");
+    fix(&input, &out);
+    let after = cells(&out);
+    let (r, c) = pos("G6");
+    assert_eq!(
+        after.get(&("项目支出绩效自评表".to_string(), r, c)),
+        Some(&Data::Float(1.0))
+    );
+    let again = check_path(&out, &Profile::default()).unwrap();
+    assert_eq!(common::rows(&again), vec![]);
+}
+
+#[test]
+fn blank_derived_cells_are_filled() {
+    let mut sh = common::national_clean();
+    sh.set("G6", common::V::E)
+        .set("H6", common::V::E)
+        .set("H22", common::V::E);
+    let (dir, input) = common::write_temp(&[sh]);
+    let out = dir.path().join("out.xlsx");
+    fix(&input, &out);
+    let after = cells(&out);
+    let get = |a1: &str| {
+        after
+            .get(&("项目支出绩效自评表".to_string(), pos(a1).0, pos(a1).1))
+            .cloned()
+    };
+    assert_eq!(get("G6"), Some(Data::Float(1.0)));
+    assert_eq!(get("H6"), Some(Data::Float(10.0)));
+    assert_eq!(get("H22"), Some(Data::Float(97.0)));
+}
+
+#[test]
+fn a_corrected_formula_cell_is_replaced_and_its_formula_noted() {
+    let mut sh = common::national_clean();
+    // A total formula that misses one part: SUM over C7:C8 only, cached 90 while parts add to 95.
+    sh.set("C9", common::n(5.0))
+        .set("C6", common::V::F("SUM(C7:C8)".into(), 90.0));
+    let (dir, input) = common::write_temp(&[sh]);
+    let out = dir.path().join("out.xlsx");
+    let checked = fix(&input, &out);
+    assert_eq!(
+        common::of_rule(&checked, "ZP101"),
+        vec![common::at("C6", "90", "95", true)]
+    );
+    let after = cells(&out);
+    assert_eq!(
+        after.get(&("项目支出绩效自评表".to_string(), 5, 2)),
+        Some(&Data::Float(95.0))
+    );
+    let notes = zip_text(&out, "xl/comments");
+    assert!(notes.contains("原公式：=SUM(C7:C8)"), "{notes}");
+}

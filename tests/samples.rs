@@ -1,0 +1,126 @@
+//! The bundled samples: exact findings and totals, and that the committed files are what the
+//! generator (`cargo run --example make_samples`) writes.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::*;
+use zpcheck::{Profile, check_path};
+
+fn sample(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("samples")
+        .join(name)
+}
+
+fn totals(c: &zpcheck::Checked) -> Vec<(Option<String>, Option<String>)> {
+    c.forms
+        .iter()
+        .map(|f| {
+            (
+                f.report.claimed_total.map(|d| d.normalize().to_string()),
+                f.report.computed_total.map(|d| d.normalize().to_string()),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn seed_reports_the_published_errors() {
+    let c = check_path(&sample("seed_kelamayi_2023.xlsx"), &Profile::default()).unwrap();
+    assert_eq!(c.forms.len(), 1);
+    assert_eq!(c.forms[0].form.title, "部门整体支出绩效自评表");
+    assert_eq!(
+        c.forms[0].form.name.as_deref(),
+        Some("克拉玛依区科学技术局")
+    );
+    assert_eq!(
+        rows(&c),
+        vec![
+            // 场地: weight 10, scored 20.
+            row("ZP201", "H15", "20", "10", true),
+            // 208.33% and 162.5% of target with full marks.
+            row("ZP204", "G16", "25 家", "< 150%", false),
+            row("ZP204", "G17", "26 家", "< 150%", false),
+            // 招标: met (=1 家) but scored 10 of 20.
+            row("ZP202", "H18", "10", "20", true),
+        ]
+    );
+    let msgs: Vec<&str> = c.findings().map(|f| f.message.as_str()).collect();
+    assert!(msgs[1].contains("208.33%"), "{}", msgs[1]);
+    assert!(msgs[2].contains("162.5%"), "{}", msgs[2]);
+    // The funding block is consistent; the table has no 总分 row.
+    assert_eq!(totals(&c), vec![(None, Some("99.96".to_string()))]);
+    assert_eq!(c.forms[0].report.computed_grade, Some("优"));
+}
+
+#[test]
+fn national_form_with_planted_errors() {
+    let c = check_path(&sample("national_planted_errors.xlsx"), &Profile::default()).unwrap();
+    assert_eq!(
+        rows(&c),
+        vec![
+            row("ZP101", "C6", "0", "90", true),
+            row("ZP101", "D6", "0", "89.974", true),
+            row("ZP101", "E6", "0", "89.974", true),
+            row("ZP102", "G6", "0", "100%", true),
+            row("ZP104", "H6", "0", "10", true),
+            row("ZP202", "H16", "19.6", "20", true),
+            row("ZP202", "H19", "10", "7.27", true),
+            row("ZP208", "I19", "（空）", "偏差原因及改进措施", false),
+            row("ZP304", "H22", "89.6", "94.27", true),
+        ]
+    );
+    assert_eq!(
+        totals(&c),
+        vec![(Some("89.6".into()), Some("94.27".into()))]
+    );
+}
+
+#[test]
+fn clean_samples_have_no_findings() {
+    for (name, total) in [("national_clean.xlsx", "97"), ("dept_clean.xlsx", "99.96")] {
+        let c = check_path(&sample(name), &Profile::default()).unwrap();
+        assert_eq!(rows(&c), vec![], "{name}");
+        assert_eq!(
+            totals(&c),
+            vec![(Some(total.into()), Some(total.into()))],
+            "{name}"
+        );
+    }
+}
+
+/// Every cell value of every sheet, as text, for comparing workbooks.
+fn values(path: &std::path::Path) -> Vec<(String, u32, u32, String)> {
+    use calamine::{Reader, Xlsx, open_workbook};
+    let mut wb: Xlsx<_> = open_workbook(path).unwrap();
+    let mut out = Vec::new();
+    for name in wb.sheet_names() {
+        let range = wb.worksheet_range(&name).unwrap();
+        let (r0, c0) = range.start().unwrap_or((0, 0));
+        for (r, c, v) in range.used_cells() {
+            out.push((name.clone(), r0 + r as u32, c0 + c as u32, v.to_string()));
+        }
+    }
+    out
+}
+
+#[test]
+fn committed_samples_match_the_generator() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, spec) in [
+        ("seed_kelamayi_2023.xlsx", seed()),
+        ("national_planted_errors.xlsx", national_errors()),
+        ("national_clean.xlsx", national_clean()),
+        ("dept_clean.xlsx", dept_clean()),
+    ] {
+        let fresh = dir.path().join(name);
+        write_xlsx(&fresh, &[spec]);
+        assert_eq!(
+            values(&fresh),
+            values(&sample(name)),
+            "samples/{name} is stale: run cargo run --example make_samples"
+        );
+    }
+}
