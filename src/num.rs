@@ -69,10 +69,28 @@ pub fn is_not_applicable(s: &str) -> bool {
         || n == "不适用"
 }
 
+/// The largest magnitude read as a number (10^15). Nothing on a 自评表 comes near it; bounding
+/// inputs keeps every product of two values far inside Decimal's range.
+pub const MAX_ABS: f64 = 1e15;
+
+fn in_range(d: Decimal) -> Option<Decimal> {
+    (d.abs() <= Decimal::from(1_000_000_000_000_000i64)).then_some(d)
+}
+
+/// `a ÷ b`, or `None` when b is zero or the quotient would not fit.
+pub fn div(a: Decimal, b: Decimal) -> Option<Decimal> {
+    a.checked_div(b)
+}
+
+/// `a × b ÷ c` without overflow: `None` when c is zero or the result would not fit.
+pub fn mul_div(a: Decimal, b: Decimal, c: Decimal) -> Option<Decimal> {
+    a.checked_mul(b)?.checked_div(c)
+}
+
 /// Converts a float as calamine returns it to a Decimal, removing binary noise: Excel keeps 15
 /// significant digits, so 1852.1800000000001 becomes 1852.18.
 pub fn dec_from_f64(f: f64) -> Option<Decimal> {
-    if !f.is_finite() {
+    if !f.is_finite() || f.abs() > MAX_ABS {
         return None;
     }
     let d = Decimal::from_f64(f)?;
@@ -185,7 +203,7 @@ pub fn parse_number_text(s: &str) -> Option<(Decimal, bool)> {
     let d = Decimal::from_str(body)
         .or_else(|_| Decimal::from_scientific(body))
         .ok()?;
-    Some((d.normalize(), percent))
+    Some((in_range(d)?.normalize(), percent))
 }
 
 /// Parses a target or actual written as text: an optional operator, a number, an optional short
@@ -209,7 +227,7 @@ pub fn parse_measure(s: &str) -> Option<Measure> {
         })
         .map(|(i, c)| i + c.len_utf8())
         .last()?;
-    let value = Decimal::from_str(&rest[..num_len]).ok()?;
+    let value = in_range(Decimal::from_str(&rest[..num_len]).ok()?)?;
     let mut unit = rest[num_len..].to_string();
     for (suffix, o) in [
         ("以上", Op::Ge),

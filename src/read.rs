@@ -101,7 +101,7 @@ impl Cell {
             CellValue::Text(s) => s.clone(),
             CellValue::Number(n) | CellValue::DateTime(n) => crate::num::dec_from_f64(*n)
                 .map(crate::num::fmt_dec)
-                .unwrap_or_default(),
+                .unwrap_or_else(|| format!("{n:e}")),
             CellValue::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
             CellValue::Error(e) => e.clone(),
         }

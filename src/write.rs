@@ -210,11 +210,8 @@ fn write_sheet(
                     value,
                     percent_format: true,
                 } => {
-                    key.num_fmt = Some(
-                        key.num_fmt
-                            .filter(|n| n.contains('%'))
-                            .unwrap_or_else(|| "0.00%".to_string()),
-                    );
+                    // Rates are shown to 2 decimals, whatever the cell's own format was.
+                    key.num_fmt = Some("0.00%".to_string());
                     CellWrite::Number((*value / rust_decimal::Decimal::ONE_HUNDRED).to_f64())
                 }
                 FixValue::Number { value, .. } => {

@@ -434,3 +434,44 @@ fn scores_round_half_away_from_zero_not_truncate() {
     let c = check_spec(&sh);
     assert_eq!(of_rule(&c, "ZP202"), vec![at("H13", "9.97", "9.98", true)]);
 }
+
+#[test]
+fn percent_actual_written_as_a_fraction_is_understood() {
+    let mut sh = clean();
+    sh.set("F18", n(0.96)).set("F21", s("0.93"));
+    let c = check_spec(&sh);
+    assert_eq!(rows(&c), vec![]);
+}
+
+#[test]
+fn extreme_values_never_panic() {
+    let mut sh = clean();
+    sh.set("E13", s("≥0.000000000000001个"))
+        .set("F13", s("999999999999999个"))
+        .set("E17", s("≤0.000000000000001万元"))
+        .set("F17", s("0.000000000000002万元"))
+        .set("D7", n(1e-300))
+        .set("D8", n(1e300))
+        .set("E7", s("9".repeat(40).as_str()))
+        .set("G14", s("1e400"));
+    let c = check_spec(&sh);
+    // Out-of-range numbers are unreadable, not overflowing.
+    assert!(
+        of_rule(&c, "ZP002").iter().any(|f| f.0 == "D8"),
+        "{:?}",
+        rows(&c)
+    );
+    assert!(
+        of_rule(&c, "ZP002").iter().any(|f| f.0 == "E7"),
+        "{:?}",
+        rows(&c)
+    );
+    // 10^15 times the target with full marks is far above it.
+    assert!(
+        of_rule(&c, "ZP204").iter().any(|f| f.0 == "F13"),
+        "{:?}",
+        rows(&c)
+    );
+    // 5 × 0.000000000000001 ÷ 0.000000000000002 = 2.5.
+    assert_eq!(of_rule(&c, "ZP203"), vec![at("H17", "5", "2.5", true)]);
+}

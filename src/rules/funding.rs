@@ -145,7 +145,7 @@ fn check_rate(
         // 0 ÷ 0 is not applicable, whatever the cell shows.
         return None;
     }
-    let exact = exec / full * Decimal::ONE_HUNDRED;
+    let exact = crate::num::div(exec * Decimal::ONE_HUNDRED, full)?;
     let expected = round2(exact);
     let Some(field) = row.rate.as_ref() else {
         return Some(exact);

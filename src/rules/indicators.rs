@@ -9,7 +9,9 @@ use super::{
     SCORE_RANGE, SCORE_REVERSE, UNIT_MISMATCH, UNIT_WORD, number_fix,
 };
 use crate::form::{Field, Indicator};
-use crate::num::{Measure, Op, UnitKind, fmt_dec, money_factor, normalize, round2, unit_kind};
+use crate::num::{
+    Measure, Op, UnitKind, div, fmt_dec, money_factor, mul_div, normalize, round2, unit_kind,
+};
 
 /// One indicator's weight and its score as it should be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -70,13 +72,13 @@ pub fn achievement(actual: &str, target: &str) -> Option<Achievement> {
     ];
     const DONE: &[&str] = &[
         "达成", "完成", "达到", "实现", "符合", "满足", "健全", "明显", "良好", "显著", "有效",
-        "提升", "提高", "按时", "及时", "合格", "优秀", "是",
+        "提升", "提高", "按时", "及时", "合格", "优秀",
     ];
-    if NOT.iter().any(|w| a.contains(w)) {
+    if NOT.iter().any(|w| a.contains(w)) || a == "否" {
         Some(Achievement::NotAchieved)
     } else if PARTIAL.iter().any(|w| a.contains(w)) {
         Some(Achievement::Partial)
-    } else if a == normalize(target) || DONE.iter().any(|w| a.contains(w)) {
+    } else if a == normalize(target) || a == "是" || DONE.iter().any(|w| a.contains(w)) {
         Some(Achievement::Achieved)
     } else {
         None
@@ -138,6 +140,19 @@ fn comparable(
     t: &Measure,
     a: &Measure,
 ) -> Option<(Decimal, Decimal)> {
+    // A percentage written as a bare fraction ("≥95%" against 0.96, or 0.95 against "96%").
+    let frac = |m: &Measure, other: &Measure| {
+        m.unit.is_empty()
+            && other.unit == "%"
+            && m.value <= Decimal::ONE
+            && other.value > Decimal::ONE
+    };
+    if frac(a, t) {
+        return Some((t.value, a.value * Decimal::ONE_HUNDRED));
+    }
+    if frac(t, a) {
+        return Some((t.value * Decimal::ONE_HUNDRED, a.value));
+    }
     if t.unit.is_empty() || a.unit.is_empty() || t.unit == a.unit {
         return Some((t.value, a.value));
     }
@@ -195,7 +210,7 @@ fn quantitative(
         let exact = if met || actual.is_zero() {
             w
         } else {
-            (w * target / actual).max(Decimal::ZERO)
+            mul_div(w, target, actual)?.max(Decimal::ZERO)
         };
         (met, exact)
     } else {
@@ -206,7 +221,7 @@ fn quantitative(
         let exact = if met {
             w
         } else {
-            (w * actual / target).max(Decimal::ZERO)
+            mul_div(w, actual, target)?.max(Decimal::ZERO)
         };
         (met, exact)
     };
@@ -278,15 +293,19 @@ fn quantitative(
     }
     // Rule 7: full marks for a result far beyond a target that was probably set too low.
     let ratio = match (reverse, met) {
-        (false, true) if target > Decimal::ZERO => Some(actual / target),
-        (true, true) if actual > Decimal::ZERO => Some(target / actual),
+        // A quotient too large for a Decimal is as far above the target as it gets.
+        (false, true) if target > Decimal::ZERO => div(actual, target).or(Some(Decimal::MAX)),
+        (true, true) if actual > Decimal::ZERO => div(target, actual).or(Some(Decimal::MAX)),
         _ => None,
     };
     if let Some(ratio) = ratio
         && ratio >= ctx.profile.far_above_target
         && expected == w
     {
-        let pct = fmt_dec(round2(ratio * Decimal::ONE_HUNDRED));
+        let pct = ratio
+            .checked_mul(Decimal::ONE_HUNDRED)
+            .map(|p| fmt_dec(round2(p)))
+            .unwrap_or_else(|| "10^15 倍以上".to_string());
         let limit = fmt_dec(ctx.profile.far_above_target * Decimal::ONE_HUNDRED);
         let msg = format!(
             "{}「{}」实际 {} 为目标 {} 的 {}%，远超目标仍得满分 {}：目标可能设定偏低，按规定应酌情扣分（需人工判断）",
@@ -413,5 +432,8 @@ mod tests {
             Some(Achievement::NotAchieved)
         );
         assert_eq!(achievement("详见报告", "有所改善"), None);
+        assert_eq!(achievement("是", "是"), Some(Achievement::Achieved));
+        assert_eq!(achievement("否", "是"), Some(Achievement::NotAchieved));
+        assert_eq!(achievement("不是", "好"), None);
     }
 }
