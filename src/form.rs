@@ -308,7 +308,7 @@ fn grid_rows(layout: &FormLayout) -> (u32, u32) {
         .unwrap_or(layout.first_row);
     let last = [
         f.map(|f| f.part_rows.last().copied().unwrap_or(f.total_row)),
-        i.and_then(|i| i.total_row.or(i.rows.last().copied())),
+        i.and_then(|i| i.total_row.or(i.last_row)),
         i.map(|i| i.header_row),
     ]
     .into_iter()

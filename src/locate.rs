@@ -203,6 +203,9 @@ pub struct IndicatorLayout {
     pub rows: Vec<u32>,
     /// The 总分 row, if any.
     pub total_row: Option<u32>,
+    /// The last row of the block: indicator rows and the labelled group rows (一级/二级 with
+    /// no indicator yet) that follow them.
+    pub last_row: Option<u32>,
 }
 
 /// Where one form is in a sheet.
@@ -442,6 +445,8 @@ fn indicator_layout(
 ) -> IndicatorLayout {
     let mut rows = Vec::new();
     let mut total_row = None;
+    let mut last_row = None;
+    let mut gap = false;
     for row in header_row + 1..=end {
         let is_total = sheet
             .cells
@@ -457,11 +462,21 @@ fn indicator_layout(
         if named || scored {
             rows.push(row);
         }
+        let grouped = cell_has_value(sheet, row, cols.l1)
+            || cell_has_value(sheet, row, cols.l2)
+            || sheet.merge_at(CellRef::new(row, cols.l1)).is_some();
+        if named || scored || (grouped && !gap) {
+            last_row = Some(row);
+        } else if !grouped {
+            // A blank row ends the grid: labels below it are notes, not indicator groups.
+            gap = true;
+        }
     }
     IndicatorLayout {
         header_row,
         cols,
         rows,
         total_row,
+        last_row,
     }
 }

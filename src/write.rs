@@ -153,24 +153,33 @@ fn write_sheet(
             positions.entry(*cell).or_insert(None);
         }
     }
-
-    let mut widths: BTreeMap<u32, usize> = BTreeMap::new();
-    for (pos, cell) in &positions {
-        let merged_wide = sheet
-            .merge_at(*pos)
-            .is_some_and(|m| m.first.col != m.last.col);
-        if let Some(c) = cell
-            && !merged_wide
-        {
-            let w = c.text().lines().map(|l| l.width()).max().unwrap_or(0);
-            let e = widths.entry(pos.col).or_default();
-            *e = (*e).max(w);
+    // Blank cells inside a form's grid get their borders too (calamine does not return them).
+    for &(first, last) in grids {
+        let in_rows = |r: &&CellRef| r.row >= first && r.row <= last;
+        let cols: Vec<u32> = sheet.cells.keys().filter(in_rows).map(|r| r.col).collect();
+        let (Some(&lo), Some(&hi)) = (cols.iter().min(), cols.iter().max()) else {
+            continue;
+        };
+        for row in first..=last {
+            for col in lo..=hi {
+                positions.entry(CellRef::new(row, col)).or_insert(None);
+            }
         }
     }
-    for (col, w) in widths {
-        let width = (w as f64 + 2.0).clamp(8.0, 40.0);
-        ws.set_column_width(col as u16, width).map_err(xlsx_err)?;
+
+    let widths = column_widths(sheet, &positions);
+    for (col, width) in &widths {
+        ws.set_column_width(*col as u16, *width).map_err(xlsx_err)?;
     }
+    for (row, height) in row_heights(sheet, &positions, &widths) {
+        ws.set_row_height(row, height).map_err(xlsx_err)?;
+    }
+    // A form is printed on one page width, as submitted forms are.
+    let total: f64 = widths.values().sum();
+    if total > 90.0 {
+        ws.set_landscape();
+    }
+    ws.set_print_fit_to_pages(1, 0);
 
     for m in &sheet.merges {
         if m.first == m.last {
@@ -246,6 +255,68 @@ fn write_sheet(
         }
     }
     Ok(())
+}
+
+/// Default column width in Excel's character units.
+const DEFAULT_WIDTH: f64 = 8.43;
+/// Height of one line of 11-point text, in points.
+const LINE_HEIGHT: f64 = 14.25;
+
+fn text_width(text: &str) -> usize {
+    text.lines().map(|l| l.width()).max().unwrap_or(0)
+}
+
+/// Column widths fitted to the text (a CJK character counts two columns), capped so that long
+/// text wraps instead of stretching the form across pages.
+fn column_widths(
+    sheet: &Sheet,
+    positions: &BTreeMap<CellRef, Option<&Cell>>,
+) -> BTreeMap<u32, f64> {
+    let mut widths: BTreeMap<u32, f64> = BTreeMap::new();
+    for (pos, cell) in positions {
+        let merged_wide = sheet
+            .merge_at(*pos)
+            .is_some_and(|m| m.first.col != m.last.col);
+        if let Some(c) = cell
+            && !merged_wide
+        {
+            let w = (text_width(&c.text()) as f64 + 2.0).clamp(DEFAULT_WIDTH, 28.0);
+            let e = widths.entry(pos.col).or_insert(DEFAULT_WIDTH);
+            *e = e.max(w);
+        }
+    }
+    widths
+}
+
+/// Row heights for rows whose wrapped text needs more than one line (Excel and LibreOffice do
+/// not grow rows for text in merged cells by themselves).
+fn row_heights(
+    sheet: &Sheet,
+    positions: &BTreeMap<CellRef, Option<&Cell>>,
+    widths: &BTreeMap<u32, f64>,
+) -> BTreeMap<u32, f64> {
+    let width_of = |c: u32| widths.get(&c).copied().unwrap_or(DEFAULT_WIDTH);
+    let mut heights: BTreeMap<u32, f64> = BTreeMap::new();
+    for (pos, cell) in positions {
+        let Some(c) = cell else { continue };
+        let (cols, rows) = match sheet.merge_at(*pos) {
+            Some(m) if m.first == *pos => (m.first.col..=m.last.col, m.last.row - m.first.row + 1),
+            Some(_) => continue,
+            None => (pos.col..=pos.col, 1),
+        };
+        let avail: f64 = cols.map(width_of).sum::<f64>().max(1.0);
+        let lines: f64 = c
+            .text()
+            .lines()
+            .map(|l| (l.width() as f64 / avail).ceil().max(1.0))
+            .sum();
+        let per_row = (lines / f64::from(rows)).ceil();
+        if per_row > 1.0 {
+            let h = heights.entry(pos.row).or_insert(LINE_HEIGHT);
+            *h = h.max((per_row * LINE_HEIGHT).min(409.0));
+        }
+    }
+    heights
 }
 
 enum CellWrite {
@@ -395,12 +466,41 @@ fn write_findings(
         ws.write_string_with_format(1, 7, "未发现问题", &body)
             .map_err(xlsx_err)?;
     }
-    for (c, w) in [6.0, 14.0, 8.0, 26.0, 6.0, 14.0, 14.0, 70.0, 10.0]
-        .iter()
-        .enumerate()
-    {
+    // Columns fitted to their text; 说明 wraps at a fixed width and its rows grow to fit.
+    const MESSAGE_WIDTH: f64 = 60.0;
+    let mut widths = [6.0f64, 8.0, 8.0, 12.0, 6.0, 8.0, 8.0, MESSAGE_WIDTH, 10.0];
+    for f in findings {
+        let texts = [
+            (1, f.sheet.clone()),
+            (2, f.cell.to_string()),
+            (3, format!("{} {}", f.rule, title_of(f.rule))),
+            (5, f.found.clone()),
+            (6, f.expected.clone()),
+        ];
+        for (c, t) in texts {
+            widths[c] = widths[c].max((text_width(&t) as f64 + 2.0).min(30.0));
+        }
+    }
+    for (c, w) in widths.iter().enumerate() {
         ws.set_column_width(c as u16, *w).map_err(xlsx_err)?;
     }
+    for (i, f) in findings.iter().enumerate() {
+        let lines = [
+            (&f.message, MESSAGE_WIDTH),
+            (&f.sheet, widths[1]),
+            (&f.found, widths[5]),
+            (&f.expected, widths[6]),
+        ]
+        .into_iter()
+        .map(|(t, w)| (text_width(t) as f64 / (w - 1.0)).ceil())
+        .fold(1.0, f64::max);
+        if lines > 1.0 {
+            ws.set_row_height(i as u32 + 1, (lines * LINE_HEIGHT).min(409.0))
+                .map_err(xlsx_err)?;
+        }
+    }
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
     ws.set_freeze_panes(1, 0).map_err(xlsx_err)?;
     let last = findings.len().max(1) as u32;
     ws.autofilter(0, 0, last, 8).map_err(xlsx_err)?;
