@@ -270,6 +270,8 @@ pub struct Form {
     pub total: Option<TotalRow>,
     /// The grade cell, if the form states a grade.
     pub grade: Option<Field>,
+    /// The goals: 预期目标 and 实际完成情况 text, when the form has the block.
+    pub goals: Option<(Field, Field)>,
     /// First and last row of the form's grid (header to 总分), for drawing its borders.
     pub rows: (u32, u32),
 }
@@ -293,6 +295,9 @@ impl Form {
             has_reason_column,
             total,
             grade: layout.grade.map(|c| Field::at(sheet, c)),
+            goals: layout
+                .goals
+                .map(|(e, a)| (Field::at(sheet, e), Field::at(sheet, a))),
             rows: grid_rows(layout),
         }
     }

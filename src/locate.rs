@@ -225,6 +225,8 @@ pub struct FormLayout {
     pub name: Option<String>,
     /// The grade value cell, if the form states a grade.
     pub grade: Option<CellRef>,
+    /// The goals' text cells: (预期目标, 实际完成情况).
+    pub goals: Option<(CellRef, CellRef)>,
 }
 
 fn row_texts(sheet: &Sheet, row: u32) -> Vec<(u32, String)> {
@@ -350,6 +352,7 @@ pub fn locate(sheet: &Sheet) -> Vec<FormLayout> {
             .find(|t| t.contains("自评表") || t.contains("评价表"));
         let name = find_labelled_value(sheet, title_top, end, aliases::NAME);
         let grade = find_labelled_cell(sheet, start, end, aliases::GRADE);
+        let goals = find_goals(sheet, start, end);
         forms.push(FormLayout {
             first_row: title_top,
             last_row: end,
@@ -358,9 +361,30 @@ pub fn locate(sheet: &Sheet) -> Vec<FormLayout> {
             title,
             name,
             grade,
+            goals,
         });
     }
     forms
+}
+
+/// The goals block: a row with "预期目标" and "实际完成情况" headers; the text is below each.
+fn find_goals(sheet: &Sheet, from: u32, to: u32) -> Option<(CellRef, CellRef)> {
+    for row in from..=to {
+        let cells = row_texts(sheet, row);
+        if let (Some(e), Some(a)) = (
+            find_col(&cells, &["预期目标"]),
+            find_col(&cells, &["实际完成情况", "实际完成"]),
+        ) {
+            let below = |col: u32| {
+                let top = sheet
+                    .merge_at(CellRef::new(row, col))
+                    .map_or(row, |m| m.last.row);
+                CellRef::new(top + 1, col)
+            };
+            return Some((below(e), below(a)));
+        }
+    }
+    None
 }
 
 fn find_labelled_cell(sheet: &Sheet, from: u32, to: u32, names: &[&str]) -> Option<CellRef> {

@@ -124,3 +124,21 @@ fn committed_samples_match_the_generator() {
         );
     }
 }
+
+#[test]
+fn goals_are_read_with_their_cells() {
+    let c = check_path(&sample("national_clean.xlsx"), &Profile::default()).unwrap();
+    let (expected, actual) = c.forms[0].form.goals.clone().unwrap();
+    assert_eq!(expected.cell.to_string(), "B11");
+    assert!(
+        expected.raw.starts_with("完成城区 20 个监测站点"),
+        "{}",
+        expected.raw
+    );
+    assert_eq!(actual.cell.to_string(), "F11");
+    assert!(
+        actual.raw.starts_with("20 个站点全年正常运行"),
+        "{}",
+        actual.raw
+    );
+}
