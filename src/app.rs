@@ -41,6 +41,10 @@ pub struct Cli {
     #[arg(value_name = "文件", help_heading = "参数")]
     files: Vec<PathBuf>,
 
+    /// 省级规则配置文件（TOML，见 README“规则配置”），默认为国家规则
+    #[arg(long, value_name = "配置.toml", global = true, help_heading = "选项")]
+    profile: Option<PathBuf>,
+
     /// 显示帮助
     #[arg(short = 'h', long = "help", action = ArgAction::Help, global = true, help_heading = "选项")]
     help: Option<bool>,
@@ -141,7 +145,16 @@ where
         Ok(cli) => cli,
         Err(e) => return usage_error(e),
     };
-    let profile = Profile::default();
+    let profile = match &cli.profile {
+        Some(path) => match crate::profile::load(path) {
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!("zpcheck: {e}");
+                return 2;
+            }
+        },
+        None => Profile::default(),
+    };
     match cli.command {
         Some(Command::Rules) => {
             print_rules();

@@ -11,6 +11,7 @@ pub mod finding;
 pub mod form;
 pub mod locate;
 pub mod num;
+pub mod profile;
 pub mod read;
 pub mod report;
 pub mod rules;

@@ -354,3 +354,61 @@ fn readme_lists_every_rule_and_the_two_commands() {
     assert!(readme.contains("\ncargo test\n"));
     assert!(sample("seed_kelamayi_2023.xlsx").exists());
 }
+
+#[test]
+fn profile_file_changes_the_bands_and_bad_profiles_exit_2() {
+    let mut sh = common::national_clean();
+    sh.set("H20", common::n(5.5));
+    let (dir, input) = common::write_temp(&[sh]);
+    let national = run(&["check", "--format", "json", p(&input)]);
+    let doc: Value = serde_json::from_slice(&national.stdout).unwrap();
+    let rules: Vec<&str> = doc["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"ZP205"), "{rules:?}");
+
+    let hubei = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("profiles")
+        .join("hubei.toml");
+    let o = run(&[
+        "check",
+        "--profile",
+        p(&hubei),
+        "--format",
+        "json",
+        p(&input),
+    ]);
+    let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rules: Vec<&str> = doc["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(!rules.contains(&"ZP205"), "{rules:?}");
+
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "\"部分达成下限\" = 95\n").unwrap();
+    let o = run(&["check", "--profile", p(&bad), p(&input)]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("部分达成下限 ≤ 达成下限"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&[
+        "check",
+        "--profile",
+        p(&dir.path().join("none.toml")),
+        p(&input),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("无法读取规则配置文件"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -98,6 +98,8 @@ pub fn rule(code: &str) -> Option<&'static Rule> {
 /// Provincial variants of the rules. The default is the national rule set.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Profile {
+    /// The profile's name ("国家" for the default).
+    pub name: String,
     /// Lower edge of the 达成 band, as a share of the weight (0.8).
     pub band_achieved: Decimal,
     /// Lower edge of the 部分达成 band (0.6; Hubei uses 0.5).
@@ -109,6 +111,7 @@ pub struct Profile {
 impl Default for Profile {
     fn default() -> Self {
         Profile {
+            name: "国家".to_string(),
             band_achieved: Decimal::new(8, 1),
             band_partial: Decimal::new(6, 1),
             far_above_target: Decimal::new(15, 1),
