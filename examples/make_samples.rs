@@ -15,6 +15,8 @@ fn main() {
         ("national_planted_errors.xlsx", common::national_errors()),
         ("national_clean.xlsx", common::national_clean()),
         ("dept_clean.xlsx", common::dept_clean()),
+        ("sichuan_operator_columns.xlsx", common::sichuan()),
+        ("decorated_shifted.xlsx", common::decorated()),
     ];
     for (name, sheet) in samples {
         common::write_xlsx(&dir.join(name), &[sheet]);

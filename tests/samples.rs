@@ -114,6 +114,8 @@ fn committed_samples_match_the_generator() {
         ("national_planted_errors.xlsx", national_errors()),
         ("national_clean.xlsx", national_clean()),
         ("dept_clean.xlsx", dept_clean()),
+        ("sichuan_operator_columns.xlsx", sichuan()),
+        ("decorated_shifted.xlsx", decorated()),
     ] {
         let fresh = dir.path().join(name);
         write_xlsx(&fresh, &[spec]);

@@ -716,3 +716,337 @@ pub fn row(
 pub fn at(cell: &str, found: &str, expected: &str, fixed: bool) -> (String, String, String, bool) {
     (cell.into(), found.into(), expected.into(), fixed)
 }
+
+/// A Sichuan-style 项目支出绩效自评表: the operator in its own column (指标性质), a bare number
+/// and a 度量单位 column, 预算执行率 before 权重, "/" markers, part rows whose 0 ÷ 0 rate is
+/// printed 0.00%, a 原因 column in the funding block and a 合计 row.
+pub fn sichuan() -> SheetSpec {
+    let mut sh = SheetSpec::new("项目支出绩效自评表");
+    let e = || V::E;
+    let sl = || s("/");
+    sh.row(vec![s("项目支出绩效自评表")]).merge("A1:K1");
+    sh.row(vec![s("（2022年度）")]).merge("A2:K2");
+    sh.row(vec![s("项目名称"), s("乡村振兴示范村建设项目")])
+        .merge("B3:K3");
+    sh.row(vec![
+        s("主管部门及代码"),
+        s("[101]某县农业农村局"),
+        e(),
+        e(),
+        e(),
+        e(),
+        s("实施单位"),
+        s("某县乡村振兴服务中心"),
+    ])
+    .merge("B4:F4")
+    .merge("H4:K4");
+    sh.row(vec![
+        s("项目资金（万元）"),
+        s("资金来源"),
+        e(),
+        s("年初预算数"),
+        s("全年预算数（A）"),
+        s("全年执行数（B）"),
+        s("预算执行率（B/A）"),
+        s("权重"),
+        s("得分"),
+        s("原因"),
+    ])
+    .merge("A5:A10")
+    .merge("B5:C5")
+    .merge("J5:K5");
+    let part = |label: &str, a: f64, b: f64, c: f64, rate: f64| {
+        vec![
+            e(),
+            s(label),
+            e(),
+            n(a),
+            n(b),
+            n(c),
+            V::P(rate),
+            sl(),
+            sl(),
+            e(),
+        ]
+    };
+    sh.row(vec![
+        e(),
+        s("年度资金总额"),
+        e(),
+        n(200.0),
+        n(210.0),
+        n(199.5),
+        V::P(0.95),
+        n(10.0),
+        n(9.5),
+        s("部分工程款待结算"),
+    ])
+    .merge("B6:C6")
+    .merge("J6:K6");
+    sh.row(part("其中：财政资金", 200.0, 210.0, 199.5, 0.95))
+        .merge("B7:C7")
+        .merge("J7:K7");
+    sh.row(part("财政专户管理资金", 0.0, 0.0, 0.0, 0.0))
+        .merge("B8:C8")
+        .merge("J8:K8");
+    sh.row(part("单位资金", 0.0, 0.0, 0.0, 0.0))
+        .merge("B9:C9")
+        .merge("J9:K9");
+    sh.row(part("其他资金", 0.0, 0.0, 0.0, 0.0))
+        .merge("B10:C10")
+        .merge("J10:K10");
+    sh.row(vec![
+        s("年度总体目标"),
+        s("预期目标"),
+        e(),
+        e(),
+        e(),
+        e(),
+        s("实际完成情况"),
+    ])
+    .merge("A11:A12")
+    .merge("B11:F11")
+    .merge("G11:K11");
+    sh.row(vec![
+        e(),
+        s("建成示范村 5 个，培训农民 500 人次，带动村集体经济增收。"),
+        e(),
+        e(),
+        e(),
+        e(),
+        s("建成示范村 5 个，培训农民 520 人次，村集体经济增收 4.5 万元。"),
+    ])
+    .merge("B12:F12")
+    .merge("G12:K12");
+    sh.row(vec![
+        s("一级指标"),
+        s("二级指标"),
+        s("三级指标"),
+        s("指标性质"),
+        s("指标值"),
+        s("度量单位"),
+        s("实际完成值"),
+        s("权重"),
+        s("得分"),
+        s("偏差原因分析及改进措施"),
+    ])
+    .merge("J13:K13");
+    let ind = |l1: &str,
+               l2: &str,
+               name: &str,
+               op: &str,
+               target: V,
+               unit: &str,
+               actual: V,
+               w: f64,
+               score: f64,
+               reason: &str| {
+        vec![
+            s(l1),
+            s(l2),
+            s(name),
+            s(op),
+            target,
+            s(unit),
+            actual,
+            n(w),
+            n(score),
+            s(reason),
+        ]
+    };
+    sh.row(ind(
+        "产出指标",
+        "数量指标",
+        "建设示范村数量",
+        "≥",
+        n(5.0),
+        "个",
+        n(5.0),
+        20.0,
+        20.0,
+        "",
+    ))
+    .merge("A14:A18")
+    .merge("B14:B15");
+    sh.row(ind(
+        "",
+        "",
+        "培训农民人次",
+        "≥",
+        n(500.0),
+        "人次",
+        n(520.0),
+        10.0,
+        10.0,
+        "",
+    ));
+    sh.row(ind(
+        "",
+        "质量指标",
+        "工程验收合格率",
+        "=",
+        n(100.0),
+        "%",
+        n(100.0),
+        10.0,
+        10.0,
+        "",
+    ));
+    sh.row(ind(
+        "",
+        "时效指标",
+        "项目完成时间",
+        "≤",
+        n(12.0),
+        "月",
+        n(11.0),
+        5.0,
+        5.0,
+        "",
+    ));
+    sh.row(ind(
+        "",
+        "成本指标",
+        "每村补助标准",
+        "≤",
+        n(40.0),
+        "万元",
+        n(39.9),
+        5.0,
+        5.0,
+        "",
+    ));
+    sh.row(ind(
+        "效益指标",
+        "经济效益指标",
+        "村集体经济增收",
+        "≥",
+        n(5.0),
+        "万元",
+        n(4.5),
+        10.0,
+        9.0,
+        "部分村产业项目投产推迟，下年加强跟踪",
+    ))
+    .merge("A19:A21");
+    sh.row(ind(
+        "",
+        "社会效益指标",
+        "受益农户数",
+        "≥",
+        n(300.0),
+        "户",
+        n(320.0),
+        10.0,
+        10.0,
+        "",
+    ));
+    sh.row(ind(
+        "",
+        "可持续影响指标",
+        "长效管护机制",
+        "定性",
+        s("健全"),
+        "/",
+        s("健全"),
+        10.0,
+        10.0,
+        "",
+    ));
+    sh.row(ind(
+        "满意度指标",
+        "服务对象满意度指标",
+        "受益群众满意度",
+        "≥",
+        n(90.0),
+        "%",
+        n(95.0),
+        10.0,
+        10.0,
+        "",
+    ));
+    for r in 14..=22 {
+        sh.merge(&format!("J{r}:K{r}"));
+    }
+    sh.row(vec![
+        s("合计"),
+        e(),
+        e(),
+        e(),
+        e(),
+        e(),
+        e(),
+        n(100.0),
+        n(98.5),
+        e(),
+    ])
+    .merge("A23:G23")
+    .merge("J23:K23");
+    sh
+}
+
+/// Moves every cell and merge of a spec down by `rows` and right by `cols`.
+pub fn shifted(spec: &SheetSpec, rows: usize, cols: usize) -> SheetSpec {
+    let mut out = SheetSpec::new(&spec.name);
+    for _ in 0..rows {
+        out.rows.push(Vec::new());
+    }
+    for r in &spec.rows {
+        let mut row = vec![V::E; cols];
+        row.extend(r.iter().cloned());
+        out.rows.push(row);
+    }
+    let move_a1 = |a1: &str| {
+        let (r, c) = a1_pos(a1);
+        a1_name(r + rows, c + cols)
+    };
+    for m in &spec.merges {
+        let (a, b) = m.split_once(':').expect("range");
+        out.merges.push(format!("{}:{}", move_a1(a), move_a1(b)));
+    }
+    out
+}
+
+/// The A1 name of a zero-based position.
+pub fn a1_name(row: usize, col: usize) -> String {
+    let mut n = col + 1;
+    let mut letters = Vec::new();
+    while n > 0 {
+        letters.push(b'A' + ((n - 1) % 26) as u8);
+        n = (n - 1) / 26;
+    }
+    letters.reverse();
+    format!("{}{}", String::from_utf8(letters).expect("ascii"), row + 1)
+}
+
+/// The clean national form as real submissions decorate it: "附件2" and an empty line above the
+/// title, the form starting at B4, labels with inner spaces and suffixes, full-width brackets,
+/// digits and operators.
+pub fn decorated() -> SheetSpec {
+    let mut sh = shifted(&national_clean(), 3, 1);
+    sh.name = "附件2".into();
+    sh.set("A1", s("附件2"));
+    sh.set("B4", s("项目支出绩效自评表（２０２２年度）"));
+    // Header row of the funding block (row 5 of the original, now row 8 from column B).
+    sh.set("D8", s("年 初 预 算 数"))
+        .set("E8", s("全年预算数（Ａ）"))
+        .set("F8", s("全年执行数（Ｂ）"))
+        .set("G8", s("分 值"))
+        .set("H8", s("执行率（B/A）"))
+        .set("I8", s("得  分"));
+    sh.set("C9", s("年度资金总额："));
+    // Indicator header (row 12 → 15).
+    sh.set("C15", s("一 级 指 标"))
+        .set("D15", s("二级指标"))
+        .set("E15", s("三级指标"))
+        .set("F15", s("年度指标值（Ａ）"))
+        .set("G15", s("实际完成值（Ｂ）"))
+        .set("H15", s("分值（分）"))
+        .set("I15", s("得分（分）"));
+    sh.set("F16", s("＞＝２０个")).set("G16", s("２０个"));
+    sh.set("F17", s("≧１２份"));
+    sh.set("F19", s("≥９８％")).set("G19", s("９８％"));
+    sh.set("F20", s("≤４．５万元"));
+    sh.set("B25", s("总 分"));
+    sh
+}

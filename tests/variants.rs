@@ -1,0 +1,108 @@
+//! Layout variants of real submissions (section 2 of form-and-rules.md): the Sichuan form with
+//! operator and unit columns, and a shifted, decorated national form with full-width text.
+//! Each has a clean sample (saved by LibreOffice) and planted errors at known cells.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::*;
+use zpcheck::{Profile, check_path};
+
+fn sample(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("samples")
+        .join(name)
+}
+
+#[test]
+fn sichuan_sample_is_clean_with_its_zero_over_zero_parts() {
+    let c = check_path(
+        &sample("sichuan_operator_columns.xlsx"),
+        &Profile::default(),
+    )
+    .unwrap();
+    assert_eq!(rows(&c), vec![]);
+    let f = &c.forms[0];
+    assert_eq!(
+        f.report.claimed_total.map(|d| d.to_string()),
+        Some("98.5".into())
+    );
+    assert_eq!(
+        f.report.computed_total.map(|d| d.to_string()),
+        Some("98.5".into())
+    );
+    // Operator, number and unit columns are joined into one target.
+    let ind = &f.form.indicators;
+    assert_eq!(ind.len(), 9);
+    assert_eq!(
+        (ind[0].target.raw.as_str(), ind[0].actual.raw.as_str()),
+        ("≥5个", "5个")
+    );
+    assert_eq!(
+        (ind[4].target.raw.as_str(), ind[4].actual.raw.as_str()),
+        ("≤40万元", "39.9万元")
+    );
+    assert_eq!(ind[7].target.raw, "健全");
+    assert_eq!(
+        (ind[5].level1.as_str(), ind[5].level2.as_str()),
+        ("效益指标", "经济效益指标")
+    );
+}
+
+#[test]
+fn sichuan_planted_errors() {
+    let mut sh = sichuan();
+    // 4.5 of a 5 万元 target scored full; a 补助 above its ≤ 40 cap scored full; 合计 not updated.
+    sh.set("I19", n(10.0));
+    sh.set("G18", n(45.0)).set("J18", s("物价上涨"));
+    let c = check_spec(&sh);
+    assert_eq!(
+        rows(&c),
+        vec![
+            row("ZP203", "I18", "5", "4.44", true),
+            row("ZP202", "I19", "10", "9", true),
+            row("ZP304", "I23", "98.5", "97.94", true),
+        ]
+    );
+}
+
+#[test]
+fn sichuan_part_rate_is_checked_when_it_is_a_number() {
+    let mut sh = sichuan();
+    sh.set("G7", V::P(0.9));
+    let c = check_spec(&sh);
+    assert_eq!(rows(&c), vec![row("ZP102", "G7", "90%", "95%", true)]);
+}
+
+#[test]
+fn decorated_sample_is_clean() {
+    let c = check_path(&sample("decorated_shifted.xlsx"), &Profile::default()).unwrap();
+    assert_eq!(rows(&c), vec![]);
+    let f = &c.forms[0];
+    assert_eq!(f.form.sheet, "附件2");
+    assert_eq!(f.form.title, "项目支出绩效自评表（２０２２年度）");
+    assert_eq!(f.form.indicators.len(), 9);
+    assert_eq!(
+        f.report.computed_total.map(|d| d.to_string()),
+        Some("97".into())
+    );
+}
+
+#[test]
+fn decorated_planted_errors_at_shifted_cells() {
+    let mut sh = decorated();
+    // Full-width actual below its full-width target; total row never summed.
+    sh.set("G16", s("１８个")).set("J16", s("两个站点停运"));
+    sh.set("D9", n(0.0));
+    sh.set("I25", n(97.0));
+    let c = check_spec(&sh);
+    assert_eq!(
+        rows(&c),
+        vec![
+            row("ZP101", "D9", "0", "90", true),
+            row("ZP202", "I16", "10", "9", true),
+            row("ZP304", "I25", "97", "96", true),
+        ]
+    );
+}
