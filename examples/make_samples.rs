@@ -1,25 +1,50 @@
 //! Writes the bundled sample workbooks into samples/ (see samples/README.md).
 //!
 //! Run with `cargo run --example make_samples`; the files are committed, so nobody needs to.
+//! The layout variants are then re-saved by LibreOffice (`soffice`), when it is installed, so
+//! that those committed files are a real spreadsheet program's output.
 
 #[path = "../tests/common/mod.rs"]
 mod common;
 
 use std::path::Path;
+use std::process::Command;
 
 fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
     std::fs::create_dir_all(&dir).expect("samples folder");
     let samples = [
-        ("seed_kelamayi_2023.xlsx", common::seed()),
-        ("national_planted_errors.xlsx", common::national_errors()),
-        ("national_clean.xlsx", common::national_clean()),
-        ("dept_clean.xlsx", common::dept_clean()),
-        ("sichuan_operator_columns.xlsx", common::sichuan()),
-        ("decorated_shifted.xlsx", common::decorated()),
+        ("seed_kelamayi_2023.xlsx", common::seed(), false),
+        (
+            "national_planted_errors.xlsx",
+            common::national_errors(),
+            false,
+        ),
+        ("national_clean.xlsx", common::national_clean(), false),
+        ("dept_clean.xlsx", common::dept_clean(), false),
+        ("sichuan_operator_columns.xlsx", common::sichuan(), true),
+        ("decorated_shifted.xlsx", common::decorated(), true),
+        ("placeholder_zero.xlsx", common::placeholder_zero(), false),
     ];
-    for (name, sheet) in samples {
-        common::write_xlsx(&dir.join(name), &[sheet]);
-        println!("wrote samples/{name}");
+    let lo = tempfile::tempdir().expect("tempdir");
+    for (name, sheet, resave) in samples {
+        let path = dir.join(name);
+        common::write_xlsx(&path, &[sheet]);
+        if resave {
+            let status = Command::new("soffice")
+                .args(["--headless", "--convert-to", "xlsx", "--outdir"])
+                .arg(lo.path())
+                .arg(&path)
+                .output();
+            match status {
+                Ok(o) if o.status.success() && lo.path().join(name).exists() => {
+                    std::fs::copy(lo.path().join(name), &path).expect("copy");
+                    println!("wrote samples/{name} (re-saved by LibreOffice)");
+                }
+                _ => println!("wrote samples/{name} (LibreOffice not found: not re-saved)"),
+            }
+        } else {
+            println!("wrote samples/{name}");
+        }
     }
 }

@@ -8,7 +8,7 @@ use crate::locate::{FormLayout, FundingLayout, IndicatorLayout};
 use crate::num::{
     self, Measure, dec_from_f64, is_not_applicable, parse_measure, parse_number_text,
 };
-use crate::read::{Cell, CellRef, CellValue, Sheet};
+use crate::read::{Cell, CellRef, CellValue, FormulaValue, Sheet};
 
 /// How a number was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,6 +54,8 @@ pub struct Field {
     pub formula: Option<String>,
     /// Whether the cell is formatted as a percentage (even when blank).
     pub percent_format: bool,
+    /// For a formula the file held no result for: how zpcheck got the value.
+    pub formula_note: Option<String>,
 }
 
 impl Field {
@@ -67,6 +69,7 @@ impl Field {
                 value: Value::Blank,
                 formula: None,
                 percent_format: false,
+                formula_note: None,
             },
         }
     }
@@ -121,6 +124,7 @@ impl Field {
                 let t = Cell {
                     value: other.clone(),
                     formula: None,
+                    formula_value: FormulaValue::Cached,
                     num_fmt: None,
                     bold: false,
                 }
@@ -128,12 +132,27 @@ impl Field {
                 (Value::Text(t.clone()), t)
             }
         };
+        let formula_note = match (&c.formula, c.formula_value) {
+            (Some(f), FormulaValue::Evaluated) => Some(format!(
+                "（文件中公式 ={f} 没有保存计算结果，zpcheck 按公式算得 {}）",
+                if raw.is_empty() {
+                    "（空）"
+                } else {
+                    raw.as_str()
+                }
+            )),
+            (Some(f), FormulaValue::Unevaluable) => Some(format!(
+                "（文件中公式 ={f} 没有保存计算结果，zpcheck 无法计算，按空白处理）"
+            )),
+            _ => None,
+        };
         Field {
             cell,
             raw,
             value,
             formula: c.formula.clone(),
             percent_format,
+            formula_note,
         }
     }
 

@@ -9,6 +9,7 @@ pub mod app;
 pub mod error;
 pub mod finding;
 pub mod form;
+pub mod formula;
 pub mod locate;
 pub mod num;
 pub mod profile;

@@ -80,13 +80,27 @@ pub enum CellValue {
     Error(String),
 }
 
+/// Where a formula cell's value came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FormulaValue {
+    /// Not a formula, or the file's cached result was used.
+    #[default]
+    Cached,
+    /// The file held no result (or a placeholder 0): zpcheck evaluated the formula.
+    Evaluated,
+    /// The file held no result and zpcheck could not evaluate the formula: read as blank.
+    Unevaluable,
+}
+
 /// One cell of a sheet.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cell {
-    /// The cached value.
+    /// The cached value (or the evaluated one, see `formula_value`).
     pub value: CellValue,
     /// The formula without its leading "=", if the cell holds one.
     pub formula: Option<String>,
+    /// Where the value of a formula cell came from.
+    pub formula_value: FormulaValue,
     /// The number format code, when the file format exposes it (xlsx) and it is not General.
     pub num_fmt: Option<String>,
     /// Whether the font is bold (xlsx only).
@@ -243,7 +257,13 @@ pub fn read_path(path: &Path) -> Result<Workbook, InputError> {
 /// Reads a workbook from its bytes.
 pub fn read_bytes(bytes: Vec<u8>) -> Result<Workbook, InputError> {
     let kind = sniff(&bytes)?;
-    let sheets = match kind {
+    // Writers that ask for recalculation on load (fullCalcOnLoad) may store 0 as every
+    // formula's result; zpcheck's own output stores real results, so its caches are trusted.
+    let placeholder_zero = kind == FileKind::Xlsx && {
+        let (full_calc, ours) = xlsx_flags(&bytes);
+        full_calc && !ours
+    };
+    let mut sheets = match kind {
         FileKind::Xlsx => read_xlsx(bytes)?,
         FileKind::Xls => {
             let mut wb = Xls::new(Cursor::new(bytes)).map_err(xls_error)?;
@@ -273,7 +293,135 @@ pub fn read_bytes(bytes: Vec<u8>) -> Result<Workbook, InputError> {
             sheets
         }
     };
+    for sheet in &mut sheets {
+        resolve_formulas(sheet, placeholder_zero);
+    }
     Ok(Workbook { kind, sheets })
+}
+
+/// Reads (fullCalcOnLoad set, written by zpcheck) from an xlsx's workbook.xml and custom
+/// properties. Unreadable parts count as "no".
+fn xlsx_flags(bytes: &[u8]) -> (bool, bool) {
+    use std::io::Read as _;
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return (false, false);
+    };
+    let mut part = |name: &str| -> String {
+        let mut text = String::new();
+        if let Ok(f) = zip.by_name(name) {
+            // These parts are small; a bound keeps a hostile file from making them large.
+            let _ = f.take(4 << 20).read_to_string(&mut text);
+        }
+        text
+    };
+    let workbook = part("xl/workbook.xml");
+    let full_calc =
+        workbook.contains("fullCalcOnLoad=\"1\"") || workbook.contains("fullCalcOnLoad=\"true\"");
+    let ours = part("docProps/custom.xml").contains("name=\"zpcheck\"");
+    (full_calc, ours)
+}
+
+/// Evaluates formula cells whose file holds no result, or a placeholder 0 when the writer asked
+/// for recalculation; cells that cannot be evaluated are read as blank.
+fn resolve_formulas(sheet: &mut Sheet, placeholder_zero: bool) {
+    let pending: std::collections::HashSet<CellRef> = sheet
+        .cells
+        .iter()
+        .filter(|(_, c)| {
+            c.formula.is_some()
+                && (c.value == CellValue::Empty
+                    || (placeholder_zero && c.value == CellValue::Number(0.0)))
+        })
+        .map(|(r, _)| *r)
+        .collect();
+    if pending.is_empty() {
+        return;
+    }
+    let results: Vec<(CellRef, Option<rust_decimal::Decimal>)> = {
+        let mut resolver = Resolver {
+            sheet,
+            max_row: sheet.max_row(),
+            pending: &pending,
+            memo: Default::default(),
+            visiting: Default::default(),
+        };
+        pending
+            .iter()
+            .map(|r| {
+                let v = match crate::formula::Cells::value(&mut resolver, *r) {
+                    Some(crate::formula::Operand::Num(d)) => Some(d),
+                    _ => None,
+                };
+                (*r, v)
+            })
+            .collect()
+    };
+    for (at, v) in results {
+        if let Some(cell) = sheet.cells.get_mut(&at) {
+            match v.and_then(|d| rust_decimal::prelude::ToPrimitive::to_f64(&d)) {
+                Some(f) => {
+                    cell.value = CellValue::Number(f);
+                    cell.formula_value = FormulaValue::Evaluated;
+                }
+                None => {
+                    cell.value = CellValue::Empty;
+                    cell.formula_value = FormulaValue::Unevaluable;
+                }
+            }
+        }
+    }
+}
+
+/// How deep formulas may refer to formulas that also need evaluating.
+const MAX_FORMULA_DEPTH: usize = 64;
+
+struct Resolver<'a> {
+    sheet: &'a Sheet,
+    max_row: u32,
+    pending: &'a std::collections::HashSet<CellRef>,
+    memo: std::collections::HashMap<CellRef, Option<crate::formula::Operand>>,
+    visiting: std::collections::HashSet<CellRef>,
+}
+
+impl crate::formula::Cells for Resolver<'_> {
+    fn value(&mut self, at: CellRef) -> Option<crate::formula::Operand> {
+        use crate::formula::Operand;
+        if !self.pending.contains(&at) {
+            return Some(match self.sheet.get(at).map(|c| &c.value) {
+                None | Some(CellValue::Empty) => Operand::Blank,
+                Some(CellValue::Number(n)) | Some(CellValue::DateTime(n)) => {
+                    crate::num::dec_from_f64(*n).map_or(Operand::Other, Operand::Num)
+                }
+                Some(CellValue::Bool(b)) => Operand::Num(rust_decimal::Decimal::from(u8::from(*b))),
+                Some(CellValue::Text(_)) | Some(CellValue::Error(_)) => Operand::Other,
+            });
+        }
+        if let Some(v) = self.memo.get(&at) {
+            return *v;
+        }
+        if self.visiting.contains(&at) || self.visiting.len() >= MAX_FORMULA_DEPTH {
+            return None;
+        }
+        self.visiting.insert(at);
+        let formula = self.sheet.get(at).and_then(|c| c.formula.clone());
+        let v = formula
+            .and_then(|f| crate::formula::evaluate(&f, self))
+            .map(Operand::Num);
+        self.visiting.remove(&at);
+        self.memo.insert(at, v);
+        v
+    }
+
+    fn used_in(&mut self, first: CellRef, last: CellRef) -> Vec<CellRef> {
+        (first.row..=last.row.min(self.max_row))
+            .flat_map(|row| {
+                self.sheet
+                    .cells
+                    .range(CellRef::new(row, first.col)..=CellRef::new(row, last.col))
+                    .map(|(r, _)| *r)
+            })
+            .collect()
+    }
 }
 
 fn corrupt(e: &dyn fmt::Display) -> InputError {
@@ -355,6 +503,7 @@ fn build_sheet(
                 Cell {
                     value,
                     formula: None,
+                    formula_value: FormulaValue::Cached,
                     num_fmt,
                     bold,
                 },
@@ -375,6 +524,7 @@ fn build_sheet(
                     Cell {
                         value: CellValue::Empty,
                         formula: None,
+                        formula_value: FormulaValue::Cached,
                         num_fmt,
                         bold,
                     }

@@ -116,6 +116,7 @@ fn committed_samples_match_the_generator() {
         ("dept_clean.xlsx", dept_clean()),
         ("sichuan_operator_columns.xlsx", sichuan()),
         ("decorated_shifted.xlsx", decorated()),
+        ("placeholder_zero.xlsx", placeholder_zero()),
     ] {
         let fresh = dir.path().join(name);
         write_xlsx(&fresh, &[spec]);

@@ -154,6 +154,10 @@ impl Ctx<'_> {
         fix: Option<FixValue>,
     ) {
         let fix = if rule.fixable { fix } else { None };
+        let mut message = message.into();
+        if let Some(note) = &field.formula_note {
+            message.push_str(note);
+        }
         self.findings.push(Finding {
             rule: rule.code,
             severity: rule.severity,
@@ -161,7 +165,7 @@ impl Ctx<'_> {
             cell: field.cell,
             found: field.shown(),
             expected: expected.into(),
-            message: message.into(),
+            message,
             fix,
         });
     }

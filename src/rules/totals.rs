@@ -72,6 +72,7 @@ pub fn check(ctx: &mut Ctx, exec: &ExecResult, scores: &[Scored]) -> Totals {
                     value: Value::Text(label.clone()),
                     formula: None,
                     percent_format: false,
+                    formula_note: None,
                 };
                 let msg = format!(
                     "{cell} 一级指标“{label}”标注 {} 分，其下指标分值合计为 {}",

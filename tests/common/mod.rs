@@ -1050,3 +1050,20 @@ pub fn decorated() -> SheetSpec {
     sh.set("B25", s("总 分"));
     sh
 }
+
+/// The clean national form as writers of the XlsxWriter family save it when they do not compute
+/// results: every formula's cached value is a placeholder 0 and the workbook asks for a full
+/// recalculation on load (fullCalcOnLoad).
+pub fn placeholder_zero() -> SheetSpec {
+    let mut sh = national_clean();
+    for (cell, f) in [
+        ("C6", "SUM(C7:C9)"),
+        ("D6", "SUM(D7:D9)"),
+        ("E6", "SUM(E7:E9)"),
+        ("H22", "H6+SUM(H13:H21)"),
+    ] {
+        sh.set(cell, V::FNoCache(f.into()));
+    }
+    sh.set("H6", V::FNoCache("ROUND(F6*MIN(E6/D6,1),2)".into()));
+    sh
+}

@@ -1,0 +1,154 @@
+//! Formulas whose file holds no result: none at all (openpyxl) or a placeholder 0 under
+//! fullCalcOnLoad (the XlsxWriter family). They are evaluated, never read as "total is 0",
+//! and findings say when a value came from such a formula.
+
+mod common;
+
+use std::path::PathBuf;
+
+use calamine::{Data, Reader, Xlsx, open_workbook};
+use common::*;
+use zpcheck::{Profile, check_path, write};
+
+fn sample(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("samples")
+        .join(name)
+}
+
+fn raw(path: &PathBuf, a1: &str) -> Data {
+    let mut wb: Xlsx<_> = open_workbook(path).unwrap();
+    let name = wb.sheet_names()[0].clone();
+    let range = wb.worksheet_range(&name).unwrap();
+    let r = zpcheck::read::CellRef::parse(a1).unwrap();
+    range
+        .get_value((r.row, r.col))
+        .cloned()
+        .unwrap_or(Data::Empty)
+}
+
+#[test]
+fn openpyxl_formulas_without_cache_are_evaluated() {
+    let path = sample("openpyxl_no_cache.xlsx");
+    // The file really holds no results.
+    assert_eq!(raw(&path, "C6"), Data::Empty);
+    assert_eq!(raw(&path, "H22"), Data::Empty);
+    let c = check_path(&path, &Profile::default()).unwrap();
+    assert_eq!(rows(&c), vec![]);
+    let f = &c.forms[0];
+    assert_eq!(
+        f.form
+            .funding
+            .as_ref()
+            .unwrap()
+            .total
+            .initial
+            .as_ref()
+            .unwrap()
+            .raw,
+        "90"
+    );
+    assert_eq!(
+        f.report.claimed_total.map(|d| d.to_string()),
+        Some("97".into())
+    );
+}
+
+#[test]
+fn a_wrong_uncached_sum_is_reported_with_its_origin() {
+    let c = check_path(&sample("openpyxl_wrong_sum.xlsx"), &Profile::default()).unwrap();
+    assert_eq!(rows(&c), vec![row("ZP101", "C6", "90", "95", true)]);
+    let msg = &c.findings().next().unwrap().message;
+    assert!(
+        msg.contains("公式 =SUM(C7:C8) 没有保存计算结果，zpcheck 按公式算得 90"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn placeholder_zero_under_full_calc_on_load_is_not_a_total() {
+    let path = sample("placeholder_zero.xlsx");
+    assert_eq!(raw(&path, "C6"), Data::Float(0.0));
+    let c = check_path(&path, &Profile::default()).unwrap();
+    assert_eq!(rows(&c), vec![]);
+    assert_eq!(
+        c.forms[0].report.claimed_total.map(|d| d.to_string()),
+        Some("97".into())
+    );
+}
+
+#[test]
+fn an_unevaluable_uncached_formula_reads_as_blank_and_says_so() {
+    let mut sh = national_clean();
+    sh.set("C6", V::FNoCache("SUMPRODUCT(C7:C9,1)".into()));
+    let c = check_spec(&sh);
+    assert_eq!(rows(&c), vec![row("ZP101", "C6", "（空）", "90", true)]);
+    let msg = &c.findings().next().unwrap().message;
+    assert!(msg.contains("无法计算，按空白处理"), "{msg}");
+}
+
+/// Copies an xlsx, removing fullCalcOnLoad from its workbook.xml (as Excel, WPS and LibreOffice
+/// save files).
+fn strip_full_calc(src: &std::path::Path, dst: &std::path::Path) {
+    use std::io::{Read, Write};
+    let mut z = zip::ZipArchive::new(std::fs::File::open(src).unwrap()).unwrap();
+    let mut w = zip::ZipWriter::new(std::fs::File::create(dst).unwrap());
+    for i in 0..z.len() {
+        let mut f = z.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut buf = Vec::new();
+        f.read_to_end(&mut buf).unwrap();
+        if name == "xl/workbook.xml" {
+            let text = String::from_utf8(buf).unwrap();
+            assert!(text.contains(" fullCalcOnLoad=\"1\""));
+            buf = text.replace(" fullCalcOnLoad=\"1\"", "").into_bytes();
+        }
+        w.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        w.write_all(&buf).unwrap();
+    }
+    w.finish().unwrap();
+}
+
+#[test]
+fn a_cached_zero_is_trusted_unless_the_writer_asked_for_recalculation() {
+    // A score of 0 (nothing achieved) from a formula zpcheck cannot evaluate.
+    let mut sh = national_clean();
+    sh.set("F13", s("0个")).set("I13", s("站点未建成"));
+    sh.set("H13", V::F("SUMPRODUCT(G13:G13,0)".into(), 0.0))
+        .set("H22", n(87.0))
+        .set("B23", s("良"));
+    let (dir, with_flag) = write_temp(&[sh]);
+    // fullCalcOnLoad: the 0 may be a placeholder, so the cell is unknown and gets filled.
+    let c = check_path(&with_flag, &Profile::default()).unwrap();
+    assert_eq!(rows(&c), vec![row("ZP202", "H13", "（空）", "0", true)]);
+    // Without the flag (Excel, WPS, LibreOffice), the cached 0 is the result.
+    let without = dir.path().join("saved_by_excel.xlsx");
+    strip_full_calc(&with_flag, &without);
+    assert_eq!(
+        rows(&check_path(&without, &Profile::default()).unwrap()),
+        vec![]
+    );
+}
+
+#[test]
+fn uncached_formulas_are_written_back_with_their_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = sample("openpyxl_no_cache.xlsx");
+    let checked = check_path(&input, &Profile::default()).unwrap();
+    let out = dir.path().join("out.xlsx");
+    write::write_corrected(&checked, &input, &out).unwrap();
+    assert_eq!(raw(&out, "C6"), Data::Float(90.0));
+    assert_eq!(raw(&out, "H22"), Data::Float(97.0));
+    let mut wb: Xlsx<_> = open_workbook(&out).unwrap();
+    let formulas = wb.worksheet_formula("项目支出绩效自评表").unwrap();
+    assert_eq!(
+        formulas.get_value((5, 2)).map(String::as_str),
+        Some("SUM(C7:C9)")
+    );
+    // zpcheck's own output asks for recalculation too, but its cached results are trusted.
+    assert_eq!(
+        rows(&check_path(&out, &Profile::default()).unwrap()),
+        vec![]
+    );
+}
