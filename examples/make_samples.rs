@@ -26,6 +26,14 @@ fn main() {
         ("decorated_shifted.xlsx", common::decorated(), true),
         ("placeholder_zero.xlsx", common::placeholder_zero(), false),
     ];
+    // Old exporters' .xls: text as GBK bytes, with no CODEPAGE record or a wrong one (1252).
+    common::write_gbk_xls(&dir.join("gbk_no_codepage.xls"), &common::seed(), None);
+    common::write_gbk_xls(
+        &dir.join("gbk_wrong_codepage.xls"),
+        &common::seed(),
+        Some(1252),
+    );
+    println!("wrote samples/gbk_no_codepage.xls, samples/gbk_wrong_codepage.xls");
     let lo = tempfile::tempdir().expect("tempdir");
     for (name, sheet, resave) in samples {
         let path = dir.join(name);

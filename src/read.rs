@@ -266,18 +266,25 @@ pub fn read_bytes(bytes: Vec<u8>) -> Result<Workbook, InputError> {
     let mut sheets = match kind {
         FileKind::Xlsx => read_xlsx(bytes)?,
         FileKind::Xls => {
-            let mut wb = Xls::new(Cursor::new(bytes)).map_err(xls_error)?;
-            let names = wb.sheet_names();
-            let mut sheets = Vec::new();
-            for name in names {
-                let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
-                let values = wb.worksheet_range(&name).map_err(xls_error)?;
-                let formulas = wb.worksheet_formula(&name).unwrap_or_default();
-                sheets.push(build_sheet(name, &values, &formulas, &merges, |_| {
-                    (None, false)
-                }));
+            let sheets = read_xls(&bytes, None)?;
+            // 8-bit text decoded with a missing or wrong code page shows up as Latin-1 letters
+            // ("²¿ÃÅ" for 部门). Retry as GBK two ways and keep what reads best as Chinese:
+            // BIFF5 strings are raw code-page bytes, so calamine can re-read them as 936; BIFF8
+            // "compressed" strings are widened to UTF-16 whatever the code page, so their bytes
+            // are recovered from the mis-decoded text and decoded as GBK here.
+            let (latin, cjk) = script_counts(&sheets);
+            if latin > cjk {
+                let repaired = repair_gbk(&sheets);
+                let forced = read_xls(&bytes, Some(936)).ok();
+                [Some(repaired), forced]
+                    .into_iter()
+                    .flatten()
+                    .filter(|c| score(c) > score(&sheets))
+                    .max_by_key(|c| score(c))
+                    .unwrap_or(sheets)
+            } else {
+                sheets
             }
-            sheets
         }
         FileKind::Ods => {
             let mut wb = Ods::new(Cursor::new(bytes)).map_err(|e| corrupt(&e))?;
@@ -424,6 +431,105 @@ impl crate::formula::Cells for Resolver<'_> {
     }
 }
 
+fn read_xls(bytes: &[u8], codepage: Option<u16>) -> Result<Vec<Sheet>, InputError> {
+    let mut options = calamine::XlsOptions::default();
+    options.force_codepage = codepage;
+    let mut wb = Xls::new_with_options(Cursor::new(bytes), options).map_err(xls_error)?;
+    let mut sheets = Vec::new();
+    for name in wb.sheet_names() {
+        let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
+        let values = wb.worksheet_range(&name).map_err(xls_error)?;
+        let formulas = wb.worksheet_formula(&name).unwrap_or_default();
+        sheets.push(build_sheet(name, &values, &formulas, &merges, |_| {
+            (None, false)
+        }));
+    }
+    Ok(sheets)
+}
+
+/// How well text reads as Chinese: ideographs, less replacement characters.
+fn score(sheets: &[Sheet]) -> i64 {
+    let (_, cjk) = script_counts(sheets);
+    let bad = sheets
+        .iter()
+        .flat_map(|s| s.cells.values())
+        .filter_map(|c| match &c.value {
+            CellValue::Text(t) => Some(t.matches('\u{FFFD}').count()),
+            _ => None,
+        })
+        .sum::<usize>();
+    cjk as i64 - 10 * bad as i64
+}
+
+/// Recovers text whose GBK bytes were decoded one byte per character (as Latin-1, or as
+/// windows-1252 when the file declares that code page), decoding them again as GBK.
+pub fn repair_gbk_text(text: &str) -> Option<String> {
+    if text.is_ascii() {
+        return None;
+    }
+    let bytes: Vec<u8> = if text.chars().all(|c| (c as u32) < 0x100) {
+        text.chars().map(|c| c as u32 as u8).collect()
+    } else {
+        let (bytes, _, lossy) = encoding_rs::WINDOWS_1252.encode(text);
+        if lossy {
+            return None;
+        }
+        bytes.into_owned()
+    };
+    // With a single-byte code page declared, calamine decodes the string widened to UTF-16LE,
+    // so every byte is followed by a zero byte: drop them.
+    let bytes = if bytes.len().is_multiple_of(2) && bytes.iter().skip(1).step_by(2).all(|b| *b == 0) {
+        bytes.into_iter().step_by(2).collect()
+    } else {
+        bytes
+    };
+    encoding_rs::GBK
+        .decode_without_bom_handling_and_without_replacement(&bytes)
+        .map(|s| s.into_owned())
+}
+
+fn repair_gbk(sheets: &[Sheet]) -> Vec<Sheet> {
+    sheets
+        .iter()
+        .map(|s| {
+            let mut s = s.clone();
+            if let Some(name) = repair_gbk_text(&s.name) {
+                s.name = name;
+            }
+            for cell in s.cells.values_mut() {
+                if let CellValue::Text(t) = &cell.value
+                    && let Some(fixed) = repair_gbk_text(t)
+                {
+                    cell.value = CellValue::Text(fixed);
+                }
+            }
+            s
+        })
+        .collect()
+}
+
+/// Counts (Latin-1 supplement letters, CJK ideographs) in the sheets' names and text.
+fn script_counts(sheets: &[Sheet]) -> (usize, usize) {
+    let mut latin = 0;
+    let mut cjk = 0;
+    let texts = sheets.iter().flat_map(|s| {
+        std::iter::once(s.name.as_str()).chain(s.cells.values().filter_map(|c| match &c.value {
+            CellValue::Text(t) => Some(t.as_str()),
+            _ => None,
+        }))
+    });
+    for t in texts {
+        for ch in t.chars() {
+            match ch {
+                '\u{00C0}'..='\u{00FF}' | '\u{00A1}'..='\u{00BF}' => latin += 1,
+                '\u{4E00}'..='\u{9FFF}' => cjk += 1,
+                _ => {}
+            }
+        }
+    }
+    (latin, cjk)
+}
+
 fn corrupt(e: &dyn fmt::Display) -> InputError {
     InputError::Corrupt(e.to_string())
 }
@@ -557,6 +663,29 @@ mod tests {
         assert_eq!(CellRef::parse("H25"), Some(CellRef::new(24, 7)));
         assert_eq!(CellRef::parse("AA1"), Some(CellRef::new(0, 26)));
         assert_eq!(CellRef::parse("25"), None);
+    }
+
+    #[test]
+    fn gbk_text_decoded_as_latin1_or_cp1252_is_repaired() {
+        let gbk = encoding_rs::GBK.encode("部门资金（万元）").0;
+        let latin1: String = gbk.iter().map(|b| char::from(*b)).collect();
+        assert_eq!(
+            repair_gbk_text(&latin1).as_deref(),
+            Some("部门资金（万元）")
+        );
+        let cp1252 = encoding_rs::WINDOWS_1252.decode(&gbk).0;
+        assert_eq!(
+            repair_gbk_text(&cp1252).as_deref(),
+            Some("部门资金（万元）")
+        );
+        let widened: Vec<u8> = gbk.iter().flat_map(|b| [*b, 0]).collect();
+        let cp1252_widened = encoding_rs::WINDOWS_1252.decode(&widened).0;
+        assert_eq!(
+            repair_gbk_text(&cp1252_widened).as_deref(),
+            Some("部门资金（万元）")
+        );
+        assert_eq!(repair_gbk_text("plain ascii"), None);
+        assert_eq!(repair_gbk_text("已是中文"), None);
     }
 
     #[test]

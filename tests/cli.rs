@@ -412,3 +412,47 @@ fn profile_file_changes_the_bands_and_bad_profiles_exit_2() {
         stderr(&o)
     );
 }
+
+#[test]
+fn check_samples_folder_reports_every_clean_sample_clean() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples");
+    let o = run(&["check", "--format", "json", p(&dir)]);
+    assert_eq!(o.status.code(), Some(1));
+    let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let statuses: Vec<(String, String)> = doc["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let name = Path::new(f["path"].as_str().unwrap())
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (name, f["status"].as_str().unwrap().to_string())
+        })
+        .collect();
+    let clean = |n: &str| (n.to_string(), "clean".to_string());
+    let findings = |n: &str| (n.to_string(), "findings".to_string());
+    assert_eq!(
+        statuses,
+        vec![
+            clean("decorated_shifted.xlsx"),
+            clean("dept_clean.xlsx"),
+            findings("gbk_no_codepage.xls"),
+            findings("gbk_wrong_codepage.xls"),
+            clean("national_clean.ods"),
+            clean("national_clean.xls"),
+            clean("national_clean.xlsx"),
+            findings("national_planted_errors.ods"),
+            findings("national_planted_errors.xlsx"),
+            clean("openpyxl_no_cache.xlsx"),
+            findings("openpyxl_wrong_sum.xlsx"),
+            clean("placeholder_zero.xlsx"),
+            findings("seed_kelamayi_2023.xls"),
+            findings("seed_kelamayi_2023.xlsm"),
+            findings("seed_kelamayi_2023.xlsx"),
+            clean("sichuan_operator_columns.xlsx"),
+        ]
+    );
+}

@@ -74,3 +74,16 @@ fn xls_and_ods_corrections_round_trip_as_xlsx() {
         );
     }
 }
+
+#[test]
+fn gbk_text_is_recovered_with_its_sheet_name() {
+    for name in ["gbk_no_codepage.xls", "gbk_wrong_codepage.xls"] {
+        let c = check_path(&sample(name), &Profile::default()).unwrap();
+        assert_eq!(c.forms[0].form.sheet, "部门整体支出绩效自评表", "{name}");
+        assert_eq!(
+            c.forms[0].form.name.as_deref(),
+            Some("克拉玛依区科学技术局"),
+            "{name}"
+        );
+    }
+}
