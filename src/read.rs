@@ -478,7 +478,8 @@ pub fn repair_gbk_text(text: &str) -> Option<String> {
     };
     // With a single-byte code page declared, calamine decodes the string widened to UTF-16LE,
     // so every byte is followed by a zero byte: drop them.
-    let bytes = if bytes.len().is_multiple_of(2) && bytes.iter().skip(1).step_by(2).all(|b| *b == 0) {
+    let bytes = if bytes.len().is_multiple_of(2) && bytes.iter().skip(1).step_by(2).all(|b| *b == 0)
+    {
         bytes.into_iter().step_by(2).collect()
     } else {
         bytes

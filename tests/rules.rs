@@ -475,3 +475,23 @@ fn extreme_values_never_panic() {
     // 5 × 0.000000000000001 ÷ 0.000000000000002 = 2.5.
     assert_eq!(of_rule(&c, "ZP203"), vec![at("H17", "5", "2.5", true)]);
 }
+
+#[test]
+fn qualitative_values_get_the_band_check_only() {
+    let mut sh = clean();
+    // 达成 at 9 of 10 is inside 8–10; 完成 at 8 too; neither is computable, so no score error.
+    sh.set("E19", s("达成预期指标"))
+        .set("F19", s("达成预期指标"))
+        .set("H19", n(9.0))
+        .set("I19", s("个别环节待改进"));
+    sh.set("E20", s("完成"))
+        .set("F20", s("完成"))
+        .set("H20", n(8.0));
+    // 10 + 10 + 10 + 5 + 20 + 5 + 10 + 9 + 8 + 10 = 97: the 总分 still holds.
+    let c = check_spec(&sh);
+    assert_eq!(rows(&c), vec![]);
+    // Below the band is only a warning, never a correction.
+    sh.set("H20", n(7.0)).set("H22", n(96.0));
+    let c = check_spec(&sh);
+    assert_eq!(rows(&c), vec![row("ZP205", "H20", "7", "8–10", false)]);
+}
