@@ -355,7 +355,7 @@ fn process(path: &Path, out: Option<PathBuf>, profile: &Profile) -> FileOutcome 
                 .unwrap_or_default();
             FileOutcome {
                 path: path.to_path_buf(),
-                checked: Err(InputError::Corrupt(format!("内部错误：{what}"))),
+                checked: Err(InputError::Internal(what)),
                 output: None,
                 write_error: None,
             }

@@ -3,6 +3,27 @@
 
 use std::path::PathBuf;
 
+/// A Chinese explanation of an I/O error, with the system's own text after it.
+pub fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    // Windows: ERROR_SHARING_VIOLATION (32) and ERROR_LOCK_VIOLATION (33).
+    let sharing = cfg!(windows) && matches!(e.raw_os_error(), Some(32) | Some(33));
+    let what = if sharing {
+        "文件正被其他程序（如 Excel、WPS）打开，请关闭后重试"
+    } else {
+        match e.kind() {
+            ErrorKind::NotFound => "文件或文件夹不存在",
+            ErrorKind::PermissionDenied => "没有访问权限",
+            ErrorKind::IsADirectory => "这是一个文件夹",
+            ErrorKind::AlreadyExists => "文件已存在",
+            ErrorKind::StorageFull => "磁盘空间不足",
+            ErrorKind::ReadOnlyFilesystem => "磁盘为只读",
+            _ => "读写失败",
+        }
+    };
+    format!("{what}（{e}）")
+}
+
 /// Why one input could not be checked or its corrected workbook could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
@@ -21,6 +42,18 @@ pub enum InputError {
     /// calamine could not read the workbook.
     #[error("文件已损坏或无法读取：{0}")]
     Corrupt(String),
+    /// The zip structure is broken (truncated download, damaged file).
+    #[error("文件不完整或已损坏（压缩包结构错误，可能下载或传输不完整），请重新获取文件：{0}")]
+    CorruptZip(String),
+    /// A zip file (or another Office document) without a workbook in it.
+    #[error("{0}")]
+    NoWorkbook(String),
+    /// Larger than any 自评表: refused before it can exhaust memory or time.
+    #[error("文件过大，不像是绩效自评表，已拒绝读取：{0}")]
+    TooLarge(String),
+    /// A panic while processing this file (a bug in zpcheck or a library).
+    #[error("内部错误（已跳过此文件，请将文件反馈给开发者）：{0}")]
+    Internal(String),
     /// The workbook was read but holds no 自评表.
     #[error(
         "未找到绩效自评表（没有识别到“年初预算数/全年预算数/全年执行数”或“一级指标/二级指标/三级指标”表头）"
@@ -48,6 +81,10 @@ impl InputError {
             InputError::NotSpreadsheet => "not_spreadsheet",
             InputError::Encrypted => "encrypted",
             InputError::Corrupt(_) => "corrupt",
+            InputError::CorruptZip(_) => "corrupt_zip",
+            InputError::NoWorkbook(_) => "no_workbook",
+            InputError::TooLarge(_) => "too_large",
+            InputError::Internal(_) => "internal",
             InputError::NoForm => "no_form",
             InputError::Write { .. } => "write_failed",
             InputError::OutputIsInput(_) => "output_is_input",

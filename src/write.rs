@@ -16,7 +16,7 @@ use rust_xlsxwriter::{
 };
 use unicode_width::UnicodeWidthStr;
 
-use crate::error::InputError;
+use crate::error::{InputError, io_reason};
 use crate::finding::{Finding, FixValue, Severity};
 use crate::read::{Cell, CellRef, CellValue, Sheet};
 use crate::rules;
@@ -525,10 +525,11 @@ pub fn write_corrected(checked: &Checked, input: &Path, out: &Path) -> Result<()
         .prefix(".zpcheck-")
         .suffix(".tmp")
         .tempfile_in(&dir)
-        .map_err(|e| werr(e.to_string()))?;
-    tmp.write_all(&bytes).map_err(|e| werr(e.to_string()))?;
-    tmp.as_file().sync_all().map_err(|e| werr(e.to_string()))?;
-    tmp.persist(out).map_err(|e| werr(e.error.to_string()))?;
+        .map_err(|e| werr(io_reason(&e)))?;
+    tmp.write_all(&bytes).map_err(|e| werr(io_reason(&e)))?;
+    tmp.as_file().sync_all().map_err(|e| werr(io_reason(&e)))?;
+    // A failed rename drops the temporary file: nothing is left behind.
+    tmp.persist(out).map_err(|e| werr(io_reason(&e.error)))?;
     Ok(())
 }
 

@@ -1,0 +1,148 @@
+//! Guards that run before calamine sees a file: size limits, and a look inside the container
+//! (zip or compound file) that tells a corrupt or truncated zip, a zip holding no workbook, a
+//! Word or PowerPoint file, an encrypted workbook, a decompression bomb and an .xls whose cells
+//! span an absurd range apart, each with its own message.
+//!
+//! A 自评表 is a few hundred cells in a file of tens of kilobytes; the limits are orders of
+//! magnitude above that and far below what would exhaust this machine.
+
+use std::io::{Cursor, Read};
+
+use crate::error::InputError;
+
+/// The largest input file read.
+pub const MAX_FILE_BYTES: u64 = 100 << 20;
+/// The largest decompressed size of one part of a zip container.
+pub const MAX_PART_BYTES: u64 = 100 << 20;
+/// The largest decompressed size of all parts together.
+pub const MAX_UNZIPPED_BYTES: u64 = 300 << 20;
+/// The most entries a zip container may have.
+pub const MAX_ZIP_ENTRIES: usize = 10_000;
+/// The most non-empty cells read from one workbook.
+pub const MAX_CELLS: usize = 1_000_000;
+
+/// What the look inside a zip container found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ZipFacts {
+    /// An OpenDocument spreadsheet (otherwise OOXML).
+    pub ods: bool,
+    /// The workbook asks for recalculation on load (fullCalcOnLoad).
+    pub full_calc: bool,
+    /// The file is zpcheck's own output (custom property "zpcheck").
+    pub ours: bool,
+}
+
+struct Counter(u64);
+
+impl std::io::Write for Counter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len() as u64;
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Checks a zip container: every part decompresses (bounded) and passes its checksum, the sizes
+/// stay within limits, and a workbook is there.
+pub fn inspect_zip(bytes: &[u8]) -> Result<ZipFacts, InputError> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| InputError::CorruptZip(e.to_string()))?;
+    if zip.len() > MAX_ZIP_ENTRIES {
+        return Err(InputError::TooLarge(format!(
+            "压缩包内有 {} 个文件",
+            zip.len()
+        )));
+    }
+    let mut names = Vec::with_capacity(zip.len());
+    let mut total = 0u64;
+    let (mut workbook, mut custom, mut mimetype) = (String::new(), String::new(), String::new());
+    for i in 0..zip.len() {
+        let mut part = zip
+            .by_index(i)
+            .map_err(|e| InputError::CorruptZip(e.to_string()))?;
+        let name = part.name().map(|n| n.to_string()).unwrap_or_default();
+        let text_slot = match name.as_str() {
+            "xl/workbook.xml" => Some(&mut workbook),
+            "docProps/custom.xml" => Some(&mut custom),
+            "mimetype" => Some(&mut mimetype),
+            _ => None,
+        };
+        let mut limited = (&mut part).take(MAX_PART_BYTES + 1);
+        let size = match text_slot {
+            Some(slot) => {
+                let mut buf = Vec::new();
+                limited
+                    .read_to_end(&mut buf)
+                    .map_err(|e| InputError::CorruptZip(format!("{name}：{e}")))?;
+                *slot = String::from_utf8_lossy(&buf).into_owned();
+                buf.len() as u64
+            }
+            None => std::io::copy(&mut limited, &mut Counter(0))
+                .map_err(|e| InputError::CorruptZip(format!("{name}：{e}")))?,
+        };
+        if size > MAX_PART_BYTES {
+            return Err(InputError::TooLarge(format!(
+                "压缩包中的 {name} 解压后超过 {} MB",
+                MAX_PART_BYTES >> 20
+            )));
+        }
+        total += size;
+        if total > MAX_UNZIPPED_BYTES {
+            return Err(InputError::TooLarge(format!(
+                "解压后超过 {} MB",
+                MAX_UNZIPPED_BYTES >> 20
+            )));
+        }
+        names.push(name);
+    }
+    let has = |n: &str| names.iter().any(|x| x == n);
+    let ods = mimetype.trim() == "application/vnd.oasis.opendocument.spreadsheet";
+    if !ods && !has("xl/workbook.xml") {
+        let what = if has("word/document.xml") {
+            "这是 Word 文档（.docx），不是电子表格"
+        } else if has("ppt/presentation.xml") {
+            "这是 PowerPoint 演示文稿（.pptx），不是电子表格"
+        } else if mimetype.contains("opendocument") {
+            "这是 OpenDocument 文档，但不是电子表格（.ods）"
+        } else {
+            "压缩包中没有 Excel 工作簿（可能是普通 zip 压缩包）"
+        };
+        return Err(InputError::NoWorkbook(what.to_string()));
+    }
+    Ok(ZipFacts {
+        ods,
+        full_calc: workbook.contains("fullCalcOnLoad=\"1\"")
+            || workbook.contains("fullCalcOnLoad=\"true\""),
+        ours: custom.contains("name=\"zpcheck\""),
+    })
+}
+
+/// Checks a compound file: an encrypted OOXML workbook, a Word or PowerPoint file, or an .xls
+/// whose cell records span too large a range are refused; returns nothing for a plain .xls.
+pub fn inspect_cfb(bytes: &[u8]) -> Result<(), InputError> {
+    let mut comp = cfb::CompoundFile::open(Cursor::new(bytes))
+        .map_err(|e| InputError::Corrupt(format!("复合文档结构错误：{e}")))?;
+    if comp.exists("/EncryptionInfo") || comp.exists("/EncryptedPackage") {
+        return Err(InputError::Encrypted);
+    }
+    let stream = ["/Workbook", "/Book", "/WORKBOOK", "/BOOK"]
+        .into_iter()
+        .find(|s| comp.is_stream(s));
+    let Some(stream) = stream else {
+        let what = if comp.exists("/WordDocument") {
+            "这是 Word 文档（.doc），不是电子表格"
+        } else if comp.exists("/PowerPoint Document") {
+            "这是 PowerPoint 演示文稿（.ppt），不是电子表格"
+        } else {
+            "复合文档中没有 Excel 工作簿"
+        };
+        return Err(InputError::NoWorkbook(what.to_string()));
+    };
+    let mut data = Vec::new();
+    comp.open_stream(stream)
+        .and_then(|mut s| s.by_ref().take(MAX_FILE_BYTES).read_to_end(&mut data))
+        .map_err(|e| InputError::Corrupt(format!("无法读取工作簿数据流：{e}")))?;
+    super::xls::check_biff_extent(&data)
+}

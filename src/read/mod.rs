@@ -1,0 +1,431 @@
+//! Reading a workbook with calamine into zpcheck's own sparse sheet grid: absolute cell
+//! positions, cached values, formulas, number formats (xlsx) and merged ranges.
+//!
+//! The file kind is decided by its first bytes, not its name, and calamine's specific reader is
+//! called so that its errors keep their meaning. [`guard`] looks inside the container first, so
+//! that no input can make calamine exhaust memory or time.
+
+pub mod guard;
+mod resolve;
+mod xls;
+mod xlsx;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::io::{Cursor, Read};
+use std::path::Path;
+
+use calamine::{Data, Dimensions, Ods, Reader};
+
+use crate::error::{InputError, io_reason};
+
+pub use xls::repair_gbk_text;
+
+/// A zero-based cell position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CellRef {
+    /// Row, zero-based.
+    pub row: u32,
+    /// Column, zero-based.
+    pub col: u32,
+}
+
+impl CellRef {
+    /// A position from zero-based row and column.
+    pub fn new(row: u32, col: u32) -> Self {
+        CellRef { row, col }
+    }
+
+    /// The column letters of a zero-based column ("A", "Z", "AA").
+    pub fn col_name(col: u32) -> String {
+        let mut n = col + 1;
+        let mut s = Vec::new();
+        while n > 0 {
+            let r = (n - 1) % 26;
+            s.push(b'A' + r as u8);
+            n = (n - 1) / 26;
+        }
+        s.reverse();
+        String::from_utf8_lossy(&s).into_owned()
+    }
+
+    /// Parses "H25" into a position.
+    pub fn parse(a1: &str) -> Option<CellRef> {
+        let letters: String = a1.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+        let digits = &a1[letters.len()..];
+        if letters.is_empty() || digits.is_empty() {
+            return None;
+        }
+        let mut col: u32 = 0;
+        for c in letters.to_ascii_uppercase().bytes() {
+            col = col.checked_mul(26)?.checked_add(u32::from(c - b'A') + 1)?;
+        }
+        let row: u32 = digits.parse().ok()?;
+        Some(CellRef::new(row.checked_sub(1)?, col.checked_sub(1)?))
+    }
+}
+
+impl fmt::Display for CellRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}{}", CellRef::col_name(self.col), self.row + 1)
+    }
+}
+
+/// A cell's cached value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CellValue {
+    /// Nothing stored (a formula without a cached value reads as this).
+    Empty,
+    /// A number.
+    Number(f64),
+    /// Text.
+    Text(String),
+    /// TRUE / FALSE.
+    Bool(bool),
+    /// A date or time as an Excel serial number.
+    DateTime(f64),
+    /// An error value such as #DIV/0!.
+    Error(String),
+}
+
+/// Where a formula cell's value came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FormulaValue {
+    /// Not a formula, or the file's cached result was used.
+    #[default]
+    Cached,
+    /// The file held no result (or a placeholder 0): zpcheck evaluated the formula.
+    Evaluated,
+    /// The file held no result and zpcheck could not evaluate the formula: read as blank.
+    Unevaluable,
+}
+
+/// One cell of a sheet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    /// The cached value (or the evaluated one, see `formula_value`).
+    pub value: CellValue,
+    /// The formula without its leading "=", if the cell holds one.
+    pub formula: Option<String>,
+    /// Where the value of a formula cell came from.
+    pub formula_value: FormulaValue,
+    /// The number format code, when the file format exposes it (xlsx) and it is not General.
+    pub num_fmt: Option<String>,
+    /// Whether the font is bold (xlsx only).
+    pub bold: bool,
+}
+
+impl Cell {
+    /// The cell's value as a person would read it, for labels and messages.
+    pub fn text(&self) -> String {
+        match &self.value {
+            CellValue::Empty => String::new(),
+            CellValue::Text(s) => s.clone(),
+            CellValue::Number(n) | CellValue::DateTime(n) => crate::num::dec_from_f64(*n)
+                .map(crate::num::fmt_dec)
+                .unwrap_or_else(|| format!("{n:e}")),
+            CellValue::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+            CellValue::Error(e) => e.clone(),
+        }
+    }
+
+    /// Whether the number format shows the value as a percentage.
+    pub fn is_percent_format(&self) -> bool {
+        self.num_fmt.as_deref().is_some_and(|f| f.contains('%'))
+    }
+}
+
+/// A merged range, inclusive on both ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Merge {
+    /// Top-left cell.
+    pub first: CellRef,
+    /// Bottom-right cell.
+    pub last: CellRef,
+}
+
+impl Merge {
+    /// Whether the range covers a position.
+    pub fn contains(&self, r: CellRef) -> bool {
+        r.row >= self.first.row
+            && r.row <= self.last.row
+            && r.col >= self.first.col
+            && r.col <= self.last.col
+    }
+}
+
+/// One worksheet as a sparse grid.
+#[derive(Debug, Clone, Default)]
+pub struct Sheet {
+    /// The sheet's name.
+    pub name: String,
+    /// The non-empty cells (value, formula or number format) by position.
+    pub cells: BTreeMap<CellRef, Cell>,
+    /// Merged ranges.
+    pub merges: Vec<Merge>,
+}
+
+impl Sheet {
+    /// The cell at a position, if anything is stored there.
+    pub fn get(&self, r: CellRef) -> Option<&Cell> {
+        self.cells.get(&r)
+    }
+
+    /// The trimmed text of the cell at a position ("" when empty).
+    pub fn text(&self, r: CellRef) -> String {
+        self.get(r)
+            .map(|c| c.text().trim().to_string())
+            .unwrap_or_default()
+    }
+
+    /// The merged range covering a position, if any.
+    pub fn merge_at(&self, r: CellRef) -> Option<&Merge> {
+        self.merges.iter().find(|m| m.contains(r))
+    }
+
+    /// The text shown at a position: its own, or the top-left value of the merged range covering it.
+    pub fn shown_text(&self, r: CellRef) -> String {
+        match self.merge_at(r) {
+            Some(m) => self.text(m.first),
+            None => self.text(r),
+        }
+    }
+
+    /// The last row holding a cell, or 0 for an empty sheet.
+    pub fn max_row(&self) -> u32 {
+        self.cells.keys().map(|r| r.row).max().unwrap_or(0)
+    }
+
+    /// The last column holding a cell, or 0 for an empty sheet.
+    pub fn max_col(&self) -> u32 {
+        self.cells.keys().map(|r| r.col).max().unwrap_or(0)
+    }
+}
+
+/// The formats zpcheck reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// Office Open XML (.xlsx, .xlsm).
+    Xlsx,
+    /// BIFF8 (.xls).
+    Xls,
+    /// OpenDocument (.ods).
+    Ods,
+}
+
+/// A workbook read into memory.
+#[derive(Debug, Clone)]
+pub struct Workbook {
+    /// What the bytes were.
+    pub kind: FileKind,
+    /// The sheets in workbook order.
+    pub sheets: Vec<Sheet>,
+}
+
+/// Decides the file kind from its bytes (and, for zip files, from their content listing).
+pub fn sniff(bytes: &[u8]) -> Result<FileKind, InputError> {
+    if bytes.is_empty() {
+        return Err(InputError::Empty);
+    }
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+        let head = &bytes[..bytes.len().min(200)];
+        if head.windows(8).any(|w| w == b"mimetype")
+            && bytes
+                .windows(b"opendocument.spreadsheet".len())
+                .take(400)
+                .any(|w| w == b"opendocument.spreadsheet")
+        {
+            return Ok(FileKind::Ods);
+        }
+        return Ok(FileKind::Xlsx);
+    }
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        return Ok(FileKind::Xls);
+    }
+    Err(InputError::NotSpreadsheet)
+}
+
+/// Reads a workbook file (at most [`guard::MAX_FILE_BYTES`]).
+pub fn read_path(path: &Path) -> Result<Workbook, InputError> {
+    let file = std::fs::File::open(path).map_err(|e| InputError::NotFound(io_reason(&e)))?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
+        return Err(InputError::NotFound("这是一个文件夹".into()));
+    }
+    if size > guard::MAX_FILE_BYTES {
+        return Err(InputError::TooLarge(format!(
+            "{} MB，超过 {} MB",
+            size >> 20,
+            guard::MAX_FILE_BYTES >> 20
+        )));
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.take(guard::MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| InputError::NotFound(io_reason(&e)))?;
+    if bytes.len() as u64 > guard::MAX_FILE_BYTES {
+        return Err(InputError::TooLarge(format!(
+            "超过 {} MB",
+            guard::MAX_FILE_BYTES >> 20
+        )));
+    }
+    read_bytes(bytes)
+}
+
+/// Reads a workbook from its bytes.
+pub fn read_bytes(bytes: Vec<u8>) -> Result<Workbook, InputError> {
+    let mut kind = sniff(&bytes)?;
+    let mut placeholder_zero = false;
+    let mut sheets = match kind {
+        FileKind::Xlsx | FileKind::Ods => {
+            let facts = guard::inspect_zip(&bytes)?;
+            // Writers that ask for recalculation on load (fullCalcOnLoad) may store 0 as every
+            // formula's result; zpcheck's own output stores real results, so it is trusted.
+            placeholder_zero = facts.full_calc && !facts.ours;
+            if facts.ods {
+                kind = FileKind::Ods;
+                read_ods(bytes)?
+            } else {
+                kind = FileKind::Xlsx;
+                xlsx::read_xlsx(bytes)?
+            }
+        }
+        FileKind::Xls => {
+            guard::inspect_cfb(&bytes)?;
+            xls::read_xls_any_codepage(&bytes)?
+        }
+    };
+    let cells: usize = sheets.iter().map(|s| s.cells.len()).sum();
+    if cells > guard::MAX_CELLS {
+        return Err(InputError::TooLarge(format!(
+            "单元格超过 {} 个",
+            guard::MAX_CELLS
+        )));
+    }
+    for sheet in &mut sheets {
+        resolve::resolve_formulas(sheet, placeholder_zero);
+    }
+    Ok(Workbook { kind, sheets })
+}
+
+fn read_ods(bytes: Vec<u8>) -> Result<Vec<Sheet>, InputError> {
+    let mut wb = Ods::new(Cursor::new(bytes)).map_err(|e| corrupt(&e))?;
+    let mut sheets = Vec::new();
+    for name in wb.sheet_names() {
+        let values = wb.worksheet_range(&name).map_err(|e| corrupt(&e))?;
+        let formulas = wb.worksheet_formula(&name).unwrap_or_default();
+        sheets.push(build_sheet(name, &values, &formulas, &[], |_| {
+            (None, false)
+        }));
+    }
+    Ok(sheets)
+}
+
+fn corrupt(e: &dyn fmt::Display) -> InputError {
+    InputError::Corrupt(e.to_string())
+}
+
+fn xls_error(e: calamine::XlsError) -> InputError {
+    match e {
+        calamine::XlsError::Password => InputError::Encrypted,
+        e => InputError::Corrupt(e.to_string()),
+    }
+}
+
+pub(crate) fn build_sheet(
+    name: String,
+    values: &calamine::Range<Data>,
+    formulas: &calamine::Range<String>,
+    merges: &[Dimensions],
+    style_of: impl Fn(CellRef) -> (Option<String>, bool),
+) -> Sheet {
+    let mut cells = BTreeMap::new();
+    if let Some((r0, c0)) = values.start() {
+        for (r, c, v) in values.used_cells() {
+            let value = match v {
+                Data::Empty => continue,
+                Data::Int(i) => CellValue::Number(*i as f64),
+                Data::Float(f) => CellValue::Number(*f),
+                Data::String(s) => CellValue::Text(s.clone()),
+                Data::Bool(b) => CellValue::Bool(*b),
+                Data::DateTime(dt) => CellValue::DateTime(dt.as_f64()),
+                Data::DateTimeIso(s) | Data::DurationIso(s) => CellValue::Text(s.clone()),
+                Data::Error(e) => CellValue::Error(e.to_string()),
+            };
+            let pos = CellRef::new(r0 + r as u32, c0 + c as u32);
+            let (num_fmt, bold) = style_of(pos);
+            cells.insert(
+                pos,
+                Cell {
+                    value,
+                    formula: None,
+                    formula_value: FormulaValue::Cached,
+                    num_fmt,
+                    bold,
+                },
+            );
+        }
+    }
+    if let Some((r0, c0)) = formulas.start() {
+        for (r, c, f) in formulas.used_cells() {
+            if f.trim().is_empty() {
+                continue;
+            }
+            let pos = CellRef::new(r0 + r as u32, c0 + c as u32);
+            let formula = f.trim().trim_start_matches('=').to_string();
+            cells
+                .entry(pos)
+                .or_insert_with(|| {
+                    let (num_fmt, bold) = style_of(pos);
+                    Cell {
+                        value: CellValue::Empty,
+                        formula: None,
+                        formula_value: FormulaValue::Cached,
+                        num_fmt,
+                        bold,
+                    }
+                })
+                .formula = Some(formula);
+        }
+    }
+    let merges = merges
+        .iter()
+        .map(|d| Merge {
+            first: CellRef::new(d.start.0, d.start.1),
+            last: CellRef::new(d.end.0, d.end.1),
+        })
+        .collect();
+    Sheet {
+        name,
+        cells,
+        merges,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a1_names_round_trip() {
+        assert_eq!(CellRef::new(24, 7).to_string(), "H25");
+        assert_eq!(CellRef::new(0, 26).to_string(), "AA1");
+        assert_eq!(CellRef::parse("H25"), Some(CellRef::new(24, 7)));
+        assert_eq!(CellRef::parse("AA1"), Some(CellRef::new(0, 26)));
+        assert_eq!(CellRef::parse("25"), None);
+    }
+
+    #[test]
+    fn kind_is_read_from_bytes() {
+        assert!(matches!(sniff(b""), Err(InputError::Empty)));
+        assert!(matches!(
+            sniff(b"a,b,c\n1,2,3\n"),
+            Err(InputError::NotSpreadsheet)
+        ));
+        assert_eq!(sniff(b"PK\x03\x04rest").ok(), Some(FileKind::Xlsx));
+        assert_eq!(
+            sniff(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0]).ok(),
+            Some(FileKind::Xls)
+        );
+    }
+}

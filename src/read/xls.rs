@@ -1,0 +1,250 @@
+//! Reading BIFF .xls files: calamine's reader, the recovery of GBK text that was decoded with a
+//! missing or wrong code page, and a pre-scan of the cell records that refuses sheets whose
+//! bounding box calamine would allocate densely beyond reason.
+
+use std::io::Cursor;
+
+use calamine::{Reader, Xls};
+
+use super::{CellValue, Sheet, build_sheet, xls_error};
+use crate::error::InputError;
+
+pub(super) fn read_xls(bytes: &[u8], codepage: Option<u16>) -> Result<Vec<Sheet>, InputError> {
+    let mut options = calamine::XlsOptions::default();
+    options.force_codepage = codepage;
+    let mut wb = Xls::new_with_options(Cursor::new(bytes), options).map_err(xls_error)?;
+    let mut sheets = Vec::new();
+    for name in wb.sheet_names() {
+        let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
+        let values = wb.worksheet_range(&name).map_err(xls_error)?;
+        let formulas = wb.worksheet_formula(&name).unwrap_or_default();
+        sheets.push(build_sheet(name, &values, &formulas, &merges, |_| {
+            (None, false)
+        }));
+    }
+    Ok(sheets)
+}
+
+/// How well text reads as Chinese: ideographs, less replacement characters.
+pub(super) fn score(sheets: &[Sheet]) -> i64 {
+    let (_, cjk) = script_counts(sheets);
+    let bad = sheets
+        .iter()
+        .flat_map(|s| s.cells.values())
+        .filter_map(|c| match &c.value {
+            CellValue::Text(t) => Some(t.matches('\u{FFFD}').count()),
+            _ => None,
+        })
+        .sum::<usize>();
+    cjk as i64 - 10 * bad as i64
+}
+
+/// Recovers text whose GBK bytes were decoded one byte per character (as Latin-1, or as
+/// windows-1252 when the file declares that code page), decoding them again as GBK.
+pub fn repair_gbk_text(text: &str) -> Option<String> {
+    if text.is_ascii() {
+        return None;
+    }
+    let bytes: Vec<u8> = if text.chars().all(|c| (c as u32) < 0x100) {
+        text.chars().map(|c| c as u32 as u8).collect()
+    } else {
+        let (bytes, _, lossy) = encoding_rs::WINDOWS_1252.encode(text);
+        if lossy {
+            return None;
+        }
+        bytes.into_owned()
+    };
+    // With a single-byte code page declared, calamine decodes the string widened to UTF-16LE,
+    // so every byte is followed by a zero byte: drop them.
+    let bytes = if bytes.len().is_multiple_of(2) && bytes.iter().skip(1).step_by(2).all(|b| *b == 0)
+    {
+        bytes.into_iter().step_by(2).collect()
+    } else {
+        bytes
+    };
+    encoding_rs::GBK
+        .decode_without_bom_handling_and_without_replacement(&bytes)
+        .map(|s| s.into_owned())
+}
+
+pub(super) fn repair_gbk(sheets: &[Sheet]) -> Vec<Sheet> {
+    sheets
+        .iter()
+        .map(|s| {
+            let mut s = s.clone();
+            if let Some(name) = repair_gbk_text(&s.name) {
+                s.name = name;
+            }
+            for cell in s.cells.values_mut() {
+                if let CellValue::Text(t) = &cell.value
+                    && let Some(fixed) = repair_gbk_text(t)
+                {
+                    cell.value = CellValue::Text(fixed);
+                }
+            }
+            s
+        })
+        .collect()
+}
+
+/// Counts (Latin-1 supplement letters, CJK ideographs) in the sheets' names and text.
+pub(super) fn script_counts(sheets: &[Sheet]) -> (usize, usize) {
+    let mut latin = 0;
+    let mut cjk = 0;
+    let texts = sheets.iter().flat_map(|s| {
+        std::iter::once(s.name.as_str()).chain(s.cells.values().filter_map(|c| match &c.value {
+            CellValue::Text(t) => Some(t.as_str()),
+            _ => None,
+        }))
+    });
+    for t in texts {
+        for ch in t.chars() {
+            match ch {
+                '\u{00C0}'..='\u{00FF}' | '\u{00A1}'..='\u{00BF}' => latin += 1,
+                '\u{4E00}'..='\u{9FFF}' => cjk += 1,
+                _ => {}
+            }
+        }
+    }
+    (latin, cjk)
+}
+
+/// Reads an .xls; text decoded with a missing or wrong code page is recovered as GBK.
+pub(super) fn read_xls_any_codepage(bytes: &[u8]) -> Result<Vec<Sheet>, InputError> {
+    let sheets = read_xls(bytes, None)?;
+    // 8-bit text decoded with a missing or wrong code page shows up as Latin-1 letters ("²¿ÃÅ"
+    // for 部门). Retry as GBK two ways and keep what reads best as Chinese: BIFF5 strings are raw
+    // code-page bytes, so calamine can re-read them as 936; BIFF8 "compressed" strings are
+    // widened to UTF-16 whatever the code page, so their bytes are recovered from the
+    // mis-decoded text and decoded as GBK here.
+    let (latin, cjk) = script_counts(&sheets);
+    if latin <= cjk {
+        return Ok(sheets);
+    }
+    let repaired = repair_gbk(&sheets);
+    let forced = read_xls(bytes, Some(936)).ok();
+    Ok([Some(repaired), forced]
+        .into_iter()
+        .flatten()
+        .filter(|c| score(c) > score(&sheets))
+        .max_by_key(|c| score(c))
+        .unwrap_or(sheets))
+}
+
+/// The largest bounding box (rows × columns) one .xls sheet may span: calamine allocates a
+/// dense grid of it for values and another for formulas. A 自评表 spans a few hundred cells.
+pub const MAX_XLS_SHEET_CELLS: u64 = 2_000_000;
+
+/// Scans a BIFF workbook stream's cell records and refuses a sheet whose cells span more than
+/// [`MAX_XLS_SHEET_CELLS`], before calamine allocates its grid.
+pub(super) fn check_biff_extent(stream: &[u8]) -> Result<(), InputError> {
+    let mut pos = 0usize;
+    let mut sheet = 0usize;
+    let mut bounds: Option<(u32, u32, u32, u32)> = None;
+    let area = |b: Option<(u32, u32, u32, u32)>| {
+        b.map_or(0, |(r0, r1, c0, c1)| {
+            u64::from(r1 - r0 + 1) * u64::from(c1 - c0 + 1)
+        })
+    };
+    while pos + 4 <= stream.len() {
+        let typ = u16::from_le_bytes([stream[pos], stream[pos + 1]]);
+        let len = usize::from(u16::from_le_bytes([stream[pos + 2], stream[pos + 3]]));
+        let data = &stream[pos + 4..(pos + 4 + len).min(stream.len())];
+        pos += 4 + len;
+        match typ {
+            // BOF starts a substream.
+            0x0809 => {
+                sheet += 1;
+                bounds = None;
+            }
+            // Cell records: Number, Label, LabelSst, RK, MulRk, Formula, Blank, MulBlank, BoolErr.
+            0x0203 | 0x0204 | 0x00FD | 0x027E | 0x00BD | 0x0006 | 0x0201 | 0x00BE | 0x0205
+                if data.len() >= 4 =>
+            {
+                let row = u32::from(u16::from_le_bytes([data[0], data[1]]));
+                let col = u32::from(u16::from_le_bytes([data[2], data[3]]));
+                let last_col = if matches!(typ, 0x00BD | 0x00BE) && data.len() >= 6 {
+                    u32::from(u16::from_le_bytes([
+                        data[data.len() - 2],
+                        data[data.len() - 1],
+                    ]))
+                    .max(col)
+                } else {
+                    col
+                };
+                bounds = Some(match bounds {
+                    None => (row, row, col, last_col),
+                    Some((r0, r1, c0, c1)) => {
+                        (r0.min(row), r1.max(row), c0.min(col), c1.max(last_col))
+                    }
+                });
+                if area(bounds) > MAX_XLS_SHEET_CELLS {
+                    return Err(InputError::TooLarge(format!(
+                        "第 {} 个工作表的单元格范围超过 {} 个单元格",
+                        sheet.saturating_sub(1),
+                        MAX_XLS_SHEET_CELLS
+                    )));
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gbk_text_decoded_as_latin1_or_cp1252_is_repaired() {
+        let gbk = encoding_rs::GBK.encode("部门资金（万元）").0;
+        let latin1: String = gbk.iter().map(|b| char::from(*b)).collect();
+        assert_eq!(
+            repair_gbk_text(&latin1).as_deref(),
+            Some("部门资金（万元）")
+        );
+        let cp1252 = encoding_rs::WINDOWS_1252.decode(&gbk).0;
+        assert_eq!(
+            repair_gbk_text(&cp1252).as_deref(),
+            Some("部门资金（万元）")
+        );
+        let widened: Vec<u8> = gbk.iter().flat_map(|b| [*b, 0]).collect();
+        let cp1252_widened = encoding_rs::WINDOWS_1252.decode(&widened).0;
+        assert_eq!(
+            repair_gbk_text(&cp1252_widened).as_deref(),
+            Some("部门资金（万元）")
+        );
+        assert_eq!(repair_gbk_text("plain ascii"), None);
+        assert_eq!(repair_gbk_text("已是中文"), None);
+    }
+
+    #[test]
+    fn biff_extent_refuses_cells_far_apart() {
+        let rec = |typ: u16, data: &[u8]| {
+            let mut v = typ.to_le_bytes().to_vec();
+            v.extend_from_slice(&(data.len() as u16).to_le_bytes());
+            v.extend_from_slice(data);
+            v
+        };
+        let number = |row: u16, col: u16| {
+            let mut d = row.to_le_bytes().to_vec();
+            d.extend_from_slice(&col.to_le_bytes());
+            d.extend_from_slice(&[0; 10]);
+            rec(0x0203, &d)
+        };
+        let mut ok = rec(0x0809, &[0; 16]);
+        ok.extend(number(0, 0));
+        ok.extend(number(300, 10));
+        assert!(check_biff_extent(&ok).is_ok());
+        let mut bad = rec(0x0809, &[0; 16]);
+        bad.extend(number(0, 0));
+        bad.extend(number(65535, 255));
+        assert!(matches!(
+            check_biff_extent(&bad),
+            Err(InputError::TooLarge(_))
+        ));
+        // A truncated record is not a panic.
+        assert!(check_biff_extent(&[0x03, 0x02, 0xFF, 0xFF, 1]).is_ok());
+    }
+}
