@@ -132,6 +132,9 @@ enum Target {
 
 /// Runs zpcheck with the process's arguments and returns the exit status.
 pub fn main() -> i32 {
+    // A panic is reported as that file's internal error (see [`isolate`]); the default hook's
+    // English text on stderr would only confuse.
+    std::panic::set_hook(Box::new(|_| {}));
     run(std::env::args_os())
 }
 
@@ -329,7 +332,7 @@ fn output_for(input: &Path, target: &Target, used: &mut HashSet<PathBuf>) -> Opt
 }
 
 fn process(path: &Path, out: Option<PathBuf>, profile: &Profile) -> FileOutcome {
-    let work = || {
+    isolate(path, || {
         let checked = check_path(path, profile);
         let mut outcome = FileOutcome {
             path: path.to_path_buf(),
@@ -337,14 +340,19 @@ fn process(path: &Path, out: Option<PathBuf>, profile: &Profile) -> FileOutcome 
             output: None,
             write_error: None,
         };
-        if let (Ok(c), Some(out)) = (&outcome.checked, out.clone()) {
+        if let (Ok(c), Some(out)) = (&outcome.checked, out) {
             match write::write_corrected(c, path, &out) {
                 Ok(()) => outcome.output = Some(out),
                 Err(e) => outcome.write_error = Some(e),
             }
         }
         outcome
-    };
+    })
+}
+
+/// Runs one file's work so that a panic inside it (a bug in zpcheck or a library) becomes that
+/// file's internal error, and the run goes on with the next file.
+pub fn isolate(path: &Path, work: impl FnOnce() -> FileOutcome) -> FileOutcome {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)) {
         Ok(o) => o,
         Err(panic) => {
@@ -396,4 +404,24 @@ fn run_files(paths: &[PathBuf], target: Target, format: Format, profile: &Profil
         Format::Text => println!("{}", report::tally(&outcomes)),
     }
     report::exit_code(&outcomes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_that_files_internal_error() {
+        let o = isolate(Path::new("坏.xlsx"), || panic!("模拟的故障"));
+        assert_eq!(o.path, Path::new("坏.xlsx"));
+        let e = o.checked.as_ref().err().unwrap();
+        assert_eq!(e.kind(), "internal");
+        assert!(e.to_string().contains("内部错误") && e.to_string().contains("模拟的故障"));
+        assert_eq!(o.status(), report::Status::Error);
+        // The run goes on: the next file is processed normally.
+        let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/dept_clean.xlsx");
+        let next = process(&sample, None, &Profile::default());
+        assert_eq!(next.status(), report::Status::Clean);
+        assert_eq!(report::exit_code(&[o, next]), 2);
+    }
 }

@@ -1,0 +1,276 @@
+//! Whatever arrives by mail: every class of bad input gets exit status 2, a Chinese message
+//! naming the file, no output file and an untouched input; nothing panics or aborts.
+
+mod common;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn sample(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("samples")
+        .join(name)
+}
+
+fn run(args: &[&std::ffi::OsStr]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_zpcheck"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// Runs `zpcheck FILE` (fix beside, as when dropped) and `check --format json`, asserting
+/// exit 2, the message, the JSON error kind, an unchanged input and no file written.
+fn assert_refused(path: &Path, message: &str, kind: &str) {
+    let before = std::fs::read(path).unwrap();
+    let dir = path.parent().unwrap();
+    let listing = || {
+        let mut v: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        v.sort();
+        v
+    };
+    let files = listing();
+    let o = run(&[path.as_os_str()]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{kind}: {stderr}");
+    assert!(stderr.contains(message), "{kind}: {stderr}");
+    assert!(
+        stderr.contains(&path.display().to_string()),
+        "{kind}: the message names the file: {stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{kind}: {stderr}");
+    let o = run(&[
+        "check".as_ref(),
+        "--format".as_ref(),
+        "json".as_ref(),
+        path.as_os_str(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["files"][0]["status"], "error", "{kind}");
+    assert_eq!(doc["files"][0]["error"]["kind"], kind, "{kind}");
+    assert_eq!(
+        std::fs::read(path).unwrap(),
+        before,
+        "{kind}: input changed"
+    );
+    assert_eq!(listing(), files, "{kind}: a file was written");
+}
+
+fn zip_with(path: &Path, entries: &[(&str, &[u8])]) {
+    let mut w = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    for (name, data) in entries {
+        w.start_file(*name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        w.write_all(data).unwrap();
+    }
+    w.finish().unwrap();
+}
+
+const WORKBOOK_XML: &str = r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>"#;
+const WORKBOOK_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#;
+const ROOT_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#;
+const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#;
+
+/// A minimal xlsx whose one worksheet has the given sheetData body.
+fn xlsx_with_sheet(path: &Path, dimension: &str, sheet_data: &[u8]) {
+    let mut sheet = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="{dimension}"/><sheetData>"#
+    )
+    .into_bytes();
+    sheet.extend_from_slice(sheet_data);
+    sheet.extend_from_slice(b"</sheetData></worksheet>");
+    zip_with(
+        path,
+        &[
+            ("[Content_Types].xml", CONTENT_TYPES.as_bytes()),
+            ("_rels/.rels", ROOT_RELS.as_bytes()),
+            ("xl/workbook.xml", WORKBOOK_XML.as_bytes()),
+            ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS.as_bytes()),
+            ("xl/worksheets/sheet1.xml", &sheet),
+        ],
+    );
+}
+
+#[test]
+fn empty_and_non_spreadsheet_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("空文件.xlsx");
+    std::fs::write(&empty, b"").unwrap();
+    assert_refused(&empty, "文件为空", "empty");
+    let csv = dir.path().join("报表.xlsx");
+    std::fs::write(&csv, "单位,得分\n某局,100\n").unwrap();
+    assert_refused(&csv, "不是电子表格文件", "not_spreadsheet");
+}
+
+#[test]
+fn truncated_and_corrupt_zips() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = std::fs::read(sample("seed_kelamayi_2023.xlsx")).unwrap();
+    let truncated = dir.path().join("truncated.xlsx");
+    std::fs::write(&truncated, &good[..good.len() / 2]).unwrap();
+    assert_refused(&truncated, "文件不完整或已损坏", "corrupt_zip");
+    // Damage the compressed data of a part: its checksum no longer matches.
+    let mut damaged = good.clone();
+    for b in &mut damaged[200..260] {
+        *b ^= 0x5A;
+    }
+    let corrupt = dir.path().join("corrupt.xlsx");
+    std::fs::write(&corrupt, &damaged).unwrap();
+    assert_refused(&corrupt, "文件不完整或已损坏", "corrupt_zip");
+}
+
+#[test]
+fn zips_without_a_workbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("附件.xlsx");
+    zip_with(&plain, &[("说明.txt", "请查收".as_bytes())]);
+    assert_refused(&plain, "压缩包中没有 Excel 工作簿", "no_workbook");
+    let docx = dir.path().join("报告.xlsx");
+    zip_with(
+        &docx,
+        &[
+            ("[Content_Types].xml", b"<Types/>"),
+            ("word/document.xml", b"<w:document/>"),
+        ],
+    );
+    assert_refused(&docx, "这是 Word 文档", "no_workbook");
+}
+
+#[test]
+fn password_protected_workbooks() {
+    let dir = tempfile::tempdir().unwrap();
+    // An encrypted OOXML file is a compound file holding EncryptionInfo and EncryptedPackage.
+    let ooxml = dir.path().join("加密.xlsx");
+    {
+        let mut comp = cfb::create(&ooxml).unwrap();
+        comp.create_stream("/EncryptionInfo")
+            .unwrap()
+            .write_all(&[4, 0, 4, 0, 0x40, 0, 0, 0])
+            .unwrap();
+        comp.create_stream("/EncryptedPackage")
+            .unwrap()
+            .write_all(&[0; 64])
+            .unwrap();
+    }
+    assert_refused(&ooxml, "文件已加密，请先取消密码后再核查", "encrypted");
+    // An .xls with a FilePass record.
+    let xls = dir.path().join("加密.xls");
+    {
+        let mut globals = Vec::new();
+        for (typ, data) in [
+            (0x0809u16, vec![0u8; 16]),
+            (0x002F, vec![1, 0, 1, 0, 1, 0]),
+            (0x000A, vec![]),
+        ] {
+            globals.extend_from_slice(&typ.to_le_bytes());
+            globals.extend_from_slice(&(data.len() as u16).to_le_bytes());
+            globals.extend_from_slice(&data);
+        }
+        let mut comp = cfb::create(&xls).unwrap();
+        comp.create_stream("/Workbook")
+            .unwrap()
+            .write_all(&globals)
+            .unwrap();
+    }
+    assert_refused(&xls, "文件已加密", "encrypted");
+}
+
+#[test]
+fn a_word_97_document_is_not_a_spreadsheet() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("报告.xls");
+    {
+        let mut comp = cfb::create(&doc).unwrap();
+        comp.create_stream("/WordDocument")
+            .unwrap()
+            .write_all(&[0; 32])
+            .unwrap();
+    }
+    assert_refused(&doc, "这是 Word 文档（.doc）", "no_workbook");
+}
+
+#[test]
+fn cells_at_a1_and_xfd1048576_do_not_allocate_the_used_range() {
+    // calamine issue #693: a 2 KB file whose used range is the whole sheet. Read through the
+    // streaming path it is two cells: it has no form.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge_range.xlsx");
+    xlsx_with_sheet(
+        &path,
+        "A1:XFD1048576",
+        br#"<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c r="XFD1048576"><v>2</v></c></row>"#,
+    );
+    assert!(std::fs::metadata(&path).unwrap().len() < 4096);
+    assert_refused(&path, "未找到绩效自评表", "no_form");
+}
+
+#[test]
+fn a_form_beside_a_far_away_cell_is_still_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sh = common::seed();
+    sh.set("XFD1048576", common::n(1.0));
+    let path = dir.path().join("form.xlsx");
+    common::write_xlsx(&path, &[sh]);
+    let c = zpcheck::check_path(&path, &zpcheck::Profile::default()).unwrap();
+    assert_eq!(c.findings().count(), 4);
+    let out = dir.path().join("out.xlsx");
+    zpcheck::write::write_corrected(&c, &path, &out).unwrap();
+    assert!(std::fs::metadata(&out).unwrap().len() < 100_000);
+}
+
+#[test]
+fn a_decompression_bomb_is_refused() {
+    // tests/fixtures/make_bomb.py: a worksheet part of 1.5 GB of spaces in a 1.5 MB file.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bomb.xlsx");
+    std::fs::copy(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bomb_1_5gb.xlsx"),
+        &path,
+    )
+    .unwrap();
+    assert!(std::fs::metadata(&path).unwrap().len() < 4 << 20);
+    assert_refused(&path, "解压后超过 100 MB", "too_large");
+}
+
+#[test]
+fn too_many_cells_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("many.xlsx");
+    let mut data = Vec::new();
+    for r in 1..=1001u32 {
+        data.extend_from_slice(format!(r#"<row r="{r}">"#).as_bytes());
+        for c in 0..1000u32 {
+            let col = zpcheck::read::CellRef::col_name(c);
+            data.extend_from_slice(format!(r#"<c r="{col}{r}"><v>1</v></c>"#).as_bytes());
+        }
+        data.extend_from_slice(b"</row>");
+    }
+    xlsx_with_sheet(&path, "A1:ALL1001", &data);
+    assert_refused(&path, "单元格超过 1000000 个", "too_large");
+}
+
+#[test]
+fn an_xls_whose_cells_span_the_whole_sheet_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("wide.xls");
+    let mut sh = common::SheetSpec::new("Sheet1");
+    sh.set("A1", common::n(1.0)).set("IV65536", common::n(2.0));
+    common::write_gbk_xls(&path, &sh, Some(936));
+    assert_refused(&path, "单元格范围超过", "too_large");
+}
+
+#[test]
+fn a_file_larger_than_any_form_is_refused_unread() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.xlsx");
+    let f = std::fs::File::create(&path).unwrap();
+    f.set_len(101 << 20).unwrap();
+    assert_refused(&path, "文件过大", "too_large");
+}

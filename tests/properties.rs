@@ -1,0 +1,101 @@
+//! Property tests for the number and operator parser, the rounding policy, the float
+//! conversion and the formula evaluator: round trips hold and no input panics.
+
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+use rust_decimal::prelude::*;
+use zpcheck::num::{Op, dec_from_f64, parse_measure, parse_number_text, round2};
+
+/// Decimals as forms write them: up to 12 integer digits and 4 decimals.
+fn decimal() -> impl Strategy<Value = Decimal> {
+    (-999_999_999_999_999i64..=999_999_999_999_999i64, 0u32..=4)
+        .prop_map(|(m, s)| Decimal::new(m / 1000, s))
+}
+
+fn with_thousands(d: Decimal) -> String {
+    let s = d.abs().to_string();
+    let (int, frac) = s
+        .split_once('.')
+        .map_or((s.as_str(), None), |(a, b)| (a, Some(b)));
+    let mut grouped = String::new();
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    format!(
+        "{}{}{}",
+        if d.is_sign_negative() && !d.is_zero() {
+            "-"
+        } else {
+            ""
+        },
+        grouped,
+        frac.map(|f| format!(".{f}")).unwrap_or_default()
+    )
+}
+
+proptest! {
+    #[test]
+    fn numbers_stored_as_text_round_trip(d in decimal(), pad in " {0,3}", pct in any::<bool>()) {
+        let text = format!("{pad}{}{}{pad}", with_thousands(d), if pct { "%" } else { "" });
+        prop_assert_eq!(parse_number_text(&text), Some((d.normalize(), pct)));
+    }
+
+    #[test]
+    fn measures_round_trip(
+        d in (0i64..=99_999_999, 0u32..=3).prop_map(|(m, s)| Decimal::new(m, s)),
+        op in prop::sample::select(vec![(">=", Op::Ge), ("≥", Op::Ge), ("＞＝", Op::Ge), ("<=", Op::Le), ("≤", Op::Le), ("=", Op::Eq), (">", Op::Gt), ("<", Op::Lt), ("不低于", Op::Ge), ("不超过", Op::Le)]),
+        unit in prop::sample::select(vec!["", "项", "家", "个", "万元", "%", "人次", "天", "‰"]),
+        space in " {0,2}",
+    ) {
+        let text = format!("{}{space}{}{space}{unit}", op.0, d);
+        let m = parse_measure(&text).expect("parses");
+        prop_assert_eq!(m.op, Some(op.1));
+        prop_assert_eq!(m.value, d.normalize());
+        prop_assert_eq!(m.unit.as_str(), unit);
+    }
+
+    #[test]
+    fn parsers_never_panic(s in "\\PC{0,40}") {
+        let _ = parse_number_text(&s);
+        let _ = parse_measure(&s);
+        let _ = zpcheck::num::label_key(&s);
+    }
+
+    #[test]
+    fn round2_is_half_away_from_zero(d in decimal()) {
+        let r = round2(d);
+        prop_assert!((r - d).abs() <= Decimal::new(5, 3));
+        prop_assert_eq!(round2(r), r);
+        prop_assert_eq!(round2(-d), -r);
+        prop_assert!(r.scale() <= 2);
+        // An exact midpoint goes away from zero.
+        let k = d.abs().trunc().to_i64().unwrap();
+        prop_assert_eq!(round2(Decimal::new(k * 1000 + 5, 3)), Decimal::new(k * 100 + 1, 2));
+        prop_assert_eq!(round2(Decimal::new(-(k * 1000 + 5), 3)), Decimal::new(-(k * 100 + 1), 2));
+    }
+
+    #[test]
+    fn floats_convert_to_the_decimal_they_show(d in decimal()) {
+        let f = d.to_f64().unwrap();
+        prop_assert_eq!(dec_from_f64(f), Some(d.normalize()));
+        // Excel's float noise in the last place is removed too.
+        prop_assert_eq!(dec_from_f64(f.next_up()).map(round2), Some(round2(d)));
+    }
+
+    #[test]
+    fn formulas_never_panic(s in "[=A-Z0-9$:,()+\\-*/%. ]{0,40}") {
+        struct Cells;
+        impl zpcheck::formula::Cells for Cells {
+            fn value(&mut self, _: zpcheck::read::CellRef) -> Option<zpcheck::formula::Operand> {
+                Some(zpcheck::formula::Operand::Num(Decimal::new(12345, 2)))
+            }
+            fn used_in(&mut self, first: zpcheck::read::CellRef, _: zpcheck::read::CellRef) -> Vec<zpcheck::read::CellRef> {
+                vec![first]
+            }
+        }
+        let _ = zpcheck::formula::evaluate(&s, &mut Cells);
+    }
+}
