@@ -274,3 +274,37 @@ fn a_file_larger_than_any_form_is_refused_unread() {
     f.set_len(101 << 20).unwrap();
     assert_refused(&path, "文件过大", "too_large");
 }
+
+#[test]
+fn inputs_the_fuzzer_found_are_refused_cleanly() {
+    // tests/fixtures/fuzz_*: crashes found by `cargo fuzz run whole_path`, each fixed.
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut found = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if !name.starts_with("fuzz_") {
+            continue;
+        }
+        found += 1;
+        let tmp = tempfile::tempdir().unwrap();
+        let copy = tmp.path().join(&name);
+        std::fs::copy(&path, &copy).unwrap();
+        let expected = if name.contains("dimensions_backwards") {
+            ("尺寸记录（DIMENSIONS）无效", "corrupt")
+        } else {
+            ("", "")
+        };
+        if expected.1.is_empty() {
+            let o = run(&[copy.as_os_str()]);
+            assert!(matches!(o.status.code(), Some(0..=2)), "{name}");
+            assert!(
+                !String::from_utf8_lossy(&o.stderr).contains("panicked"),
+                "{name}"
+            );
+        } else {
+            assert_refused(&copy, expected.0, expected.1);
+        }
+    }
+    assert!(found >= 1);
+}

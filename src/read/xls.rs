@@ -152,6 +152,9 @@ pub(super) fn check_biff_extent(stream: &[u8]) -> Result<(), InputError> {
         let data = &stream[pos + 4..(pos + 4 + len).min(stream.len())];
         pos += 4 + len;
         match typ {
+            // Dimensions: calamine reserves rows × columns cells from it before reading any cell,
+            // and an end before the start overflows its arithmetic (found by fuzzing).
+            0x0200 => check_dimensions(data, sheet)?,
             // BOF starts a substream.
             0x0809 => {
                 sheet += 1;
@@ -188,6 +191,39 @@ pub(super) fn check_biff_extent(stream: &[u8]) -> Result<(), InputError> {
             }
             _ => {}
         }
+    }
+    Ok(())
+}
+
+/// Checks a DIMENSIONS record the way calamine's `parse_dimensions` reads it.
+fn check_dimensions(data: &[u8], sheet: usize) -> Result<(), InputError> {
+    let u16_at = |i: usize| u32::from(u16::from_le_bytes([data[i], data[i + 1]]));
+    let u32_at = |i: usize| u32::from_le_bytes([data[i], data[i + 1], data[i + 2], data[i + 3]]);
+    let (rf, rl, mut cf, cl) = match data.len() {
+        10 => (u16_at(0), u16_at(2), u16_at(4), u16_at(6)),
+        14 | 16 => (u32_at(0), u32_at(4), u16_at(8), u16_at(10)),
+        // calamine refuses other lengths with an error of its own.
+        _ => return Ok(()),
+    };
+    if cf > 0xFF || cl < cf {
+        cf = 0;
+    }
+    if rl == 0 || cl == 0 {
+        return Ok(());
+    }
+    let (last_row, last_col) = (rl - 1, cl - 1);
+    if last_row < rf || last_col < cf {
+        return Err(InputError::Corrupt(format!(
+            "第 {} 个工作表的尺寸记录（DIMENSIONS）无效：行 {rf}–{last_row}",
+            sheet.saturating_sub(1)
+        )));
+    }
+    let area = u64::from(last_row - rf + 1) * u64::from(last_col - cf + 1);
+    if area > MAX_XLS_SHEET_CELLS {
+        return Err(InputError::TooLarge(format!(
+            "第 {} 个工作表声明的范围有 {area} 个单元格，超过 {MAX_XLS_SHEET_CELLS}",
+            sheet.saturating_sub(1)
+        )));
     }
     Ok(())
 }
@@ -244,6 +280,30 @@ mod tests {
             check_biff_extent(&bad),
             Err(InputError::TooLarge(_))
         ));
+        // A DIMENSIONS record ending before it starts, or declaring a huge range.
+        let dims = |rf: u32, rl: u32, cf: u16, cl: u16| {
+            let mut d = rf.to_le_bytes().to_vec();
+            d.extend_from_slice(&rl.to_le_bytes());
+            d.extend_from_slice(&cf.to_le_bytes());
+            d.extend_from_slice(&cl.to_le_bytes());
+            d.extend_from_slice(&[0, 0]);
+            rec(0x0200, &d)
+        };
+        let mut backwards = rec(0x0809, &[0; 16]);
+        backwards.extend(dims(10, 5, 0, 3));
+        assert!(matches!(
+            check_biff_extent(&backwards),
+            Err(InputError::Corrupt(_))
+        ));
+        let mut huge = rec(0x0809, &[0; 16]);
+        huge.extend(dims(0, u32::MAX, 0, 256));
+        assert!(matches!(
+            check_biff_extent(&huge),
+            Err(InputError::TooLarge(_))
+        ));
+        let mut fine = rec(0x0809, &[0; 16]);
+        fine.extend(dims(0, 30, 0, 9));
+        assert!(check_biff_extent(&fine).is_ok());
         // A truncated record is not a panic.
         assert!(check_biff_extent(&[0x03, 0x02, 0xFF, 0xFF, 1]).is_ok());
     }
