@@ -263,7 +263,7 @@ fn an_xls_whose_cells_span_the_whole_sheet_is_refused() {
     let mut sh = common::SheetSpec::new("Sheet1");
     sh.set("A1", common::n(1.0)).set("IV65536", common::n(2.0));
     common::write_gbk_xls(&path, &sh, Some(936));
-    assert_refused(&path, "单元格范围超过", "too_large");
+    assert_refused(&path, "超过 2000000", "too_large");
 }
 
 #[test]
@@ -307,4 +307,18 @@ fn inputs_the_fuzzer_found_are_refused_cleanly() {
         }
     }
     assert!(found >= 1);
+}
+
+#[test]
+fn an_ods_whose_repeats_expand_to_90_million_cells_is_refused_unexpanded() {
+    // 1.2 KB: one row of 90 valued cells repeated a million times. Before the guard, calamine
+    // expanded it into a dense grid: 21 GB of memory and over three minutes.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("repeat.ods");
+    std::fs::copy(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ods_repeat_bomb.ods"),
+        &path,
+    )
+    .unwrap();
+    assert_refused(&path, "1000000 行 × 90 列", "too_large");
 }

@@ -57,7 +57,8 @@ pub fn inspect_zip(bytes: &[u8]) -> Result<ZipFacts, InputError> {
     }
     let mut names = Vec::with_capacity(zip.len());
     let mut total = 0u64;
-    let (mut workbook, mut custom, mut mimetype) = (String::new(), String::new(), String::new());
+    let (mut workbook, mut custom, mut mimetype, mut content) =
+        (String::new(), String::new(), String::new(), String::new());
     for i in 0..zip.len() {
         let mut part = zip
             .by_index(i)
@@ -67,6 +68,7 @@ pub fn inspect_zip(bytes: &[u8]) -> Result<ZipFacts, InputError> {
             "xl/workbook.xml" => Some(&mut workbook),
             "docProps/custom.xml" => Some(&mut custom),
             "mimetype" => Some(&mut mimetype),
+            "content.xml" => Some(&mut content),
             _ => None,
         };
         let mut limited = (&mut part).take(MAX_PART_BYTES + 1);
@@ -111,6 +113,9 @@ pub fn inspect_zip(bytes: &[u8]) -> Result<ZipFacts, InputError> {
         };
         return Err(InputError::NoWorkbook(what.to_string()));
     }
+    if ods {
+        check_ods_extent(&content)?;
+    }
     Ok(ZipFacts {
         ods,
         full_calc: workbook.contains("fullCalcOnLoad=\"1\"")
@@ -145,4 +150,111 @@ pub fn inspect_cfb(bytes: &[u8]) -> Result<(), InputError> {
         .and_then(|mut s| s.by_ref().take(MAX_FILE_BYTES).read_to_end(&mut data))
         .map_err(|e| InputError::Corrupt(format!("无法读取工作簿数据流：{e}")))?;
     super::xls::check_biff_extent(&data)
+}
+
+/// The largest range (rows × columns) the valued cells of one .ods sheet may span once their
+/// repeat counts are expanded: calamine expands repeats into a dense grid (up to 100 million
+/// cells, 20 GB of memory), so a 1 KB file could otherwise take the machine.
+pub const MAX_ODS_SHEET_CELLS: u64 = 2_000_000;
+
+/// Scans an .ods content.xml for the range its valued cells span after `number-rows-repeated`
+/// and `number-columns-repeated` are applied; empty repeated rows and cells (LibreOffice writes
+/// a million of them after the data) do not count.
+pub fn check_ods_extent(xml: &str) -> Result<(), InputError> {
+    use quick_xml::events::{BytesStart, Event};
+    fn repeat(e: &BytesStart<'_>, name: &str) -> u64 {
+        e.attributes()
+            .flatten()
+            .find(|a| a.key.local_name().as_ref() == name)
+            .and_then(|a| a.value.trim().parse::<u64>().ok())
+            .unwrap_or(1)
+            .clamp(1, 1 << 24)
+    }
+    fn has_value(e: &BytesStart<'_>) -> bool {
+        e.attributes()
+            .flatten()
+            .any(|a| a.key.local_name().as_ref() == "value-type")
+    }
+    let too_large = |rows: u64, cols: u64| {
+        InputError::TooLarge(format!(
+            "表格内容展开后为 {rows} 行 × {cols} 列，超过 {MAX_ODS_SHEET_CELLS} 个单元格"
+        ))
+    };
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let (mut rows, mut span_cols) = (0u64, 0u64);
+    let (mut row_repeat, mut col, mut last_valued) = (1u64, 0u64, 0u64);
+    loop {
+        let (event, is_start) = match reader.read_event() {
+            Ok(Event::Start(e)) => (e, true),
+            Ok(Event::Empty(e)) => (e, false),
+            Ok(Event::End(e)) => {
+                if e.local_name().as_ref() == "table-row" {
+                    rows = rows.saturating_add(row_repeat);
+                    // The span ends at the last row holding a value.
+                    if last_valued > 0 {
+                        span_cols = span_cols.max(last_valued);
+                        if rows.saturating_mul(span_cols) > MAX_ODS_SHEET_CELLS {
+                            return Err(too_large(rows, span_cols));
+                        }
+                    }
+                }
+                continue;
+            }
+            Ok(Event::Eof) => return Ok(()),
+            // calamine reports malformed XML with a message of its own.
+            Err(_) => return Ok(()),
+            Ok(_) => continue,
+        };
+        match event.local_name().as_ref() {
+            "table" => (rows, span_cols) = (0, 0),
+            "table-row" => {
+                (row_repeat, col, last_valued) = (repeat(&event, "number-rows-repeated"), 0, 0);
+                if !is_start {
+                    rows = rows.saturating_add(row_repeat);
+                }
+            }
+            "table-cell" | "covered-table-cell" => {
+                col = col.saturating_add(repeat(&event, "number-columns-repeated"));
+                if has_value(&event) || is_start {
+                    last_valued = col;
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn content(body: &str) -> String {
+        format!(
+            r#"<office:document-content xmlns:office="o" xmlns:table="t" xmlns:text="x"><office:body><office:spreadsheet><table:table table:name="S">{body}</table:table></office:spreadsheet></office:body></office:document-content>"#
+        )
+    }
+
+    #[test]
+    fn ods_repeats_of_valued_cells_are_bounded() {
+        let cell = r#"<table:table-cell office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell>"#;
+        let ok = content(&format!(
+            r#"<table:table-row>{cell}{cell}</table:table-row><table:table-row table:number-rows-repeated="1048570"><table:table-cell table:number-columns-repeated="1024"/></table:table-row>"#
+        ));
+        assert!(check_ods_extent(&ok).is_ok());
+        let bomb = content(
+            r#"<table:table-row table:number-rows-repeated="1000000"><table:table-cell table:number-columns-repeated="90" office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>"#,
+        );
+        assert!(matches!(
+            check_ods_extent(&bomb),
+            Err(InputError::TooLarge(_))
+        ));
+        let far = content(&format!(
+            r#"<table:table-row>{cell}</table:table-row><table:table-row table:number-rows-repeated="5000000"><table:table-cell/></table:table-row><table:table-row><table:table-cell table:number-columns-repeated="3"/>{cell}</table:table-row>"#
+        ));
+        assert!(matches!(
+            check_ods_extent(&far),
+            Err(InputError::TooLarge(_))
+        ));
+        assert!(check_ods_extent("<not xml").is_ok());
+    }
 }
