@@ -155,6 +155,19 @@ pub(super) fn check_biff_extent(stream: &[u8]) -> Result<(), InputError> {
             // Dimensions: calamine reserves rows × columns cells from it before reading any cell,
             // and an end before the start overflows its arithmetic (found by fuzzing).
             0x0200 => check_dimensions(data, sheet)?,
+            // MergeCells: calamine trusts its count and indexes past the record (found by
+            // fuzzing); its offsets are 16-bit, so at most 8191 ranges fit.
+            0x00E5 => {
+                let count = data
+                    .get(..2)
+                    .map(|b| usize::from(u16::from_le_bytes([b[0], b[1]])));
+                if count.is_none_or(|n| n > 8191 || data.len() < 2 + n * 8) {
+                    return Err(InputError::Corrupt(format!(
+                        "第 {} 个工作表的合并单元格记录（MERGECELLS）无效",
+                        sheet.saturating_sub(1)
+                    )));
+                }
+            }
             // BOF starts a substream.
             0x0809 => {
                 sheet += 1;
@@ -304,6 +317,22 @@ mod tests {
         let mut fine = rec(0x0809, &[0; 16]);
         fine.extend(dims(0, 30, 0, 9));
         assert!(check_biff_extent(&fine).is_ok());
+        // A MERGECELLS record claiming more ranges than it holds.
+        let mut merges = rec(0x0809, &[0; 16]);
+        merges.extend(rec(0x00E5, &[5, 0, 0, 0]));
+        assert!(matches!(
+            check_biff_extent(&merges),
+            Err(InputError::Corrupt(_))
+        ));
+        let mut empty_merges = rec(0x0809, &[0; 16]);
+        empty_merges.extend(rec(0x00E5, &[]));
+        assert!(matches!(
+            check_biff_extent(&empty_merges),
+            Err(InputError::Corrupt(_))
+        ));
+        let mut one_merge = rec(0x0809, &[0; 16]);
+        one_merge.extend(rec(0x00E5, &[1, 0, 0, 0, 4, 0, 0, 0, 0, 0]));
+        assert!(check_biff_extent(&one_merge).is_ok());
         // A truncated record is not a panic.
         assert!(check_biff_extent(&[0x03, 0x02, 0xFF, 0xFF, 1]).is_ok());
     }
