@@ -91,3 +91,25 @@ impl InputError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn io_errors_are_explained_in_chinese() {
+        let e = std::io::Error::from(std::io::ErrorKind::NotFound);
+        assert!(io_reason(&e).starts_with("文件或文件夹不存在"));
+        let e = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        assert!(io_reason(&e).starts_with("没有访问权限"));
+    }
+
+    #[cfg(windows)]
+    #[test]
+    fn a_file_open_in_excel_has_its_own_message() {
+        for code in [32, 33] {
+            let e = std::io::Error::from_raw_os_error(code);
+            assert!(io_reason(&e).starts_with("文件正被其他程序（如 Excel、WPS）打开"));
+        }
+    }
+}
