@@ -63,6 +63,22 @@ pub enum Format {
     Json,
 }
 
+/// Options shared by `check` and `fix`.
+#[derive(Debug, clap::Args)]
+struct ReportArgs {
+    /// 输出格式：text（中文文本，默认）或 json
+    #[arg(
+        long,
+        value_enum,
+        default_value = "text",
+        value_name = "格式",
+        hide_possible_values = true,
+        hide_default_value = true,
+        help_heading = "选项"
+    )]
+    format: Format,
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// 只核查并报告，不写任何文件
@@ -71,17 +87,8 @@ enum Command {
         /// 要核查的文件或文件夹（文件夹会递归查找 .xlsx/.xlsm/.xls/.ods）
         #[arg(value_name = "路径", required = true, help_heading = "参数")]
         paths: Vec<PathBuf>,
-        /// 输出格式：text（中文文本，默认）或 json
-        #[arg(
-            long,
-            value_enum,
-            default_value = "text",
-            value_name = "格式",
-            hide_possible_values = true,
-            hide_default_value = true,
-            help_heading = "选项"
-        )]
-        format: Format,
+        #[command(flatten)]
+        report: ReportArgs,
     },
     /// 核查并写出更正后的工作簿（总是 .xlsx），并像 check 一样报告
     #[command(
@@ -104,17 +111,8 @@ enum Command {
         /// 更正后的工作簿写入此文件夹，名为“原名_核查.xlsx”
         #[arg(long = "out-dir", value_name = "文件夹", help_heading = "选项")]
         out_dir: Option<PathBuf>,
-        /// 输出格式：text（中文文本，默认）或 json
-        #[arg(
-            long,
-            value_enum,
-            default_value = "text",
-            value_name = "格式",
-            hide_possible_values = true,
-            hide_default_value = true,
-            help_heading = "选项"
-        )]
-        format: Format,
+        #[command(flatten)]
+        report: ReportArgs,
     },
     /// 列出全部核查规则
     #[command(help_template = HELP_TEMPLATE)]
@@ -163,12 +161,14 @@ where
             print_rules();
             0
         }
-        Some(Command::Check { paths, format }) => run_files(&paths, Target::None, format, &profile),
+        Some(Command::Check { paths, report }) => {
+            run_files(&paths, Target::None, report.format, &profile)
+        }
         Some(Command::Fix {
             paths,
             output,
             out_dir,
-            format,
+            report,
         }) => {
             let target = match (output, out_dir) {
                 (Some(o), None) => {
@@ -190,7 +190,7 @@ where
                     return 2;
                 }
             };
-            run_files(&paths, target, format, &profile)
+            run_files(&paths, target, report.format, &profile)
         }
         None if cli.files.is_empty() => {
             let mut cmd = <Cli as clap::CommandFactory>::command();

@@ -369,18 +369,12 @@ fn build_funding(sheet: &Sheet, f: &FundingLayout) -> Funding {
 }
 
 /// Joins the Sichuan layout's operator and unit columns onto a bare number.
-fn with_op_and_unit(
-    sheet: &Sheet,
-    mut field: Field,
-    op: Option<String>,
-    unit: Option<String>,
-) -> Field {
+fn with_op_and_unit(mut field: Field, op: Option<String>, unit: Option<String>) -> Field {
     let op = op.filter(|s| !s.is_empty() && !is_not_applicable(s));
     let unit = unit.filter(|s| !s.is_empty() && !is_not_applicable(s));
     if (op.is_none() && unit.is_none()) || field.is_empty() {
         return field;
     }
-    let _ = sheet;
     let body = field.raw.clone();
     let joined = format!(
         "{}{}{}",
@@ -422,8 +416,8 @@ fn build_indicators(sheet: &Sheet, ind: &IndicatorLayout) -> (Vec<Indicator>, Op
         let name = sheet.text(pos(c.l3));
         let op = c.op.map(|col| sheet.text(pos(col)));
         let unit = c.unit.map(|col| sheet.text(pos(col)));
-        let target = with_op_and_unit(sheet, Field::at(sheet, pos(c.target)), op, unit.clone());
-        let actual = with_op_and_unit(sheet, Field::at(sheet, pos(c.actual)), None, unit);
+        let target = with_op_and_unit(Field::at(sheet, pos(c.target)), op, unit.clone());
+        let actual = with_op_and_unit(Field::at(sheet, pos(c.actual)), None, unit);
         list.push(Indicator {
             level1: l1.0.clone(),
             level1_cell: l1.1,
