@@ -127,6 +127,7 @@ impl Field {
                     formula_value: FormulaValue::Cached,
                     num_fmt: None,
                     bold: false,
+                    style: None,
                 }
                 .text();
                 (Value::Text(t.clone()), t)

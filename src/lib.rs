@@ -16,6 +16,7 @@ pub mod profile;
 pub mod read;
 pub mod report;
 pub mod rules;
+pub mod style;
 pub mod write;
 
 use std::path::Path;

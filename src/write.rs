@@ -20,6 +20,7 @@ use crate::error::{InputError, io_reason};
 use crate::finding::{Finding, FixValue, Severity};
 use crate::read::{Cell, CellRef, CellValue, Sheet};
 use crate::rules;
+use crate::style::CellStyle;
 use crate::{Checked, is_findings_sheet};
 
 /// The name of the findings sheet.
@@ -52,6 +53,8 @@ enum Mark {
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct FmtKey {
+    /// The input's own style (xlsx); when present it is drawn as it was.
+    style: Option<CellStyle>,
     grid: bool,
     title: bool,
     bold: bool,
@@ -65,6 +68,19 @@ struct Formats(HashMap<FmtKey, Format>);
 impl Formats {
     fn get(&mut self, key: FmtKey) -> &Format {
         self.0.entry(key.clone()).or_insert_with(|| {
+            if let Some(style) = &key.style {
+                let mut f = style.to_format();
+                if key.num_fmt != style.num_fmt
+                    && let Some(n) = &key.num_fmt
+                {
+                    f = f.set_num_format(n);
+                }
+                return match key.mark {
+                    Mark::Fixed => f.set_background_color(Color::RGB(FIXED_FILL)),
+                    Mark::Error => f.set_background_color(Color::RGB(ERROR_FILL)),
+                    Mark::None => f,
+                };
+            }
             let mut f = Format::new()
                 .set_font_name("宋体")
                 .set_font_size(if key.title { 16 } else { 11 })
@@ -153,7 +169,10 @@ fn write_sheet(
             positions.entry(*cell).or_insert(None);
         }
     }
-    // Blank cells inside a form's grid get their borders too (calamine does not return them).
+    // A sheet read with its styles (xlsx) is drawn with them; otherwise blank cells inside a
+    // form's grid get the default borders too.
+    let styled = sheet.cells.values().any(|c| c.style.is_some());
+    let grids: &[(u32, u32)] = if styled { &[] } else { grids };
     for &(first, last) in grids {
         let in_rows = |r: &&CellRef| r.row >= first && r.row <= last;
         let cols: Vec<u32> = sheet.cells.keys().filter(in_rows).map(|r| r.col).collect();
@@ -343,9 +362,12 @@ fn cell_key(
     if num_fmt.is_none() && matches!(cell.map(|c| &c.value), Some(CellValue::DateTime(_))) {
         num_fmt = Some("yyyy-mm-dd".to_string());
     }
+    let style = cell.and_then(|c| c.style.clone());
+    let plain = style.is_none();
     FmtKey {
-        grid,
-        title,
+        style,
+        grid: grid && plain,
+        title: title && plain,
         bold: cell.is_some_and(|c| c.bold),
         num_fmt,
         mark,
@@ -419,6 +441,7 @@ fn write_findings(
 ) -> Result<(), String> {
     let header = formats
         .get(FmtKey {
+            style: None,
             grid: true,
             title: false,
             bold: true,
@@ -428,6 +451,7 @@ fn write_findings(
         .clone();
     let body = formats
         .get(FmtKey {
+            style: None,
             grid: true,
             title: false,
             bold: false,

@@ -113,6 +113,8 @@ pub struct Cell {
     pub num_fmt: Option<String>,
     /// Whether the font is bold (xlsx only).
     pub bold: bool,
+    /// The cell's style, when the file format exposes it (xlsx).
+    pub style: Option<crate::style::CellStyle>,
 }
 
 impl Cell {
@@ -362,6 +364,7 @@ pub(crate) fn build_sheet(
                     formula_value: FormulaValue::Cached,
                     num_fmt,
                     bold,
+                    style: None,
                 },
             );
         }
@@ -383,6 +386,7 @@ pub(crate) fn build_sheet(
                         formula_value: FormulaValue::Cached,
                         num_fmt,
                         bold,
+                        style: None,
                     }
                 })
                 .formula = Some(formula);

@@ -179,12 +179,24 @@ pub(super) fn check_biff_extent(stream: &[u8]) -> Result<(), InputError> {
             {
                 let row = u32::from(u16::from_le_bytes([data[0], data[1]]));
                 let col = u32::from(u16::from_le_bytes([data[2], data[3]]));
-                let last_col = if matches!(typ, 0x00BD | 0x00BE) && data.len() >= 6 {
-                    u32::from(u16::from_le_bytes([
-                        data[data.len() - 2],
-                        data[data.len() - 1],
-                    ]))
-                    .max(col)
+                let last_col = if matches!(typ, 0x00BD | 0x00BE) {
+                    // MulRk / MulBlank: calamine computes last − first + 1 unchecked (found by
+                    // fuzzing).
+                    let last = (data.len() >= 6).then(|| {
+                        u32::from(u16::from_le_bytes([
+                            data[data.len() - 2],
+                            data[data.len() - 1],
+                        ]))
+                    });
+                    match last {
+                        Some(last) if last >= col => last,
+                        _ => {
+                            return Err(InputError::Corrupt(format!(
+                                "第 {} 个工作表的多单元格记录（MULRK）无效",
+                                sheet.saturating_sub(1)
+                            )));
+                        }
+                    }
                 } else {
                     col
                 };
@@ -333,6 +345,13 @@ mod tests {
         let mut one_merge = rec(0x0809, &[0; 16]);
         one_merge.extend(rec(0x00E5, &[1, 0, 0, 0, 4, 0, 0, 0, 0, 0]));
         assert!(check_biff_extent(&one_merge).is_ok());
+        // A MULRK whose last column precedes its first.
+        let mut mulrk = rec(0x0809, &[0; 16]);
+        mulrk.extend(rec(0x00BD, &[0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 2, 0]));
+        assert!(matches!(
+            check_biff_extent(&mulrk),
+            Err(InputError::Corrupt(_))
+        ));
         // A truncated record is not a panic.
         assert!(check_biff_extent(&[0x03, 0x02, 0xFF, 0xFF, 1]).is_ok());
     }

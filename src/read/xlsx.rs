@@ -11,6 +11,7 @@ use calamine::{DataRef, Dimensions, Reader, Xlsx, XlsxError};
 use super::guard::MAX_CELLS;
 use super::{Cell, CellRef, CellValue, FormulaValue, Merge, Sheet, corrupt};
 use crate::error::InputError;
+use crate::style::CellStyle;
 
 fn value_of(d: DataRef<'_>) -> Option<CellValue> {
     Some(match d {
@@ -37,6 +38,7 @@ fn blank() -> Cell {
         formula_value: FormulaValue::Cached,
         num_fmt: None,
         bold: false,
+        style: None,
     }
 }
 
@@ -86,16 +88,27 @@ pub(super) fn read_xlsx(bytes: Vec<u8>) -> Result<Vec<Sheet>, InputError> {
             }
         }
         drop(reader);
-        // Number formats and bold, for the cells we hold (styles of empty cells are not needed).
+        // Styles, for the cells we hold and for styled blank cells (the form's borders). The
+        // positions come from streaming the sheet, never from walking the styles' bounding box.
         let styles = wb.worksheet_style(&name).unwrap_or_default();
-        for (pos, cell) in cells.iter_mut() {
+        let mut reader = wb.worksheet_cells_reader(&name).map_err(|e| corrupt(&e))?;
+        let mut styled = Vec::new();
+        while let Some((row, col, id)) = reader.next_style_id().map_err(|e| corrupt(&e))? {
+            if id > 0 {
+                styled.push(CellRef::new(row, col));
+                if styled.len() > MAX_CELLS {
+                    return Err(too_many(&name));
+                }
+            }
+        }
+        drop(reader);
+        for pos in styled {
             if let Some(style) = styles.get((pos.row, pos.col)) {
-                cell.num_fmt = style
-                    .number_format
-                    .as_ref()
-                    .map(|n| n.format_code.clone())
-                    .filter(|c| !c.eq_ignore_ascii_case("General"));
-                cell.bold = style.font.as_ref().is_some_and(|f| f.is_bold());
+                let cell = cells.entry(pos).or_insert_with(blank);
+                let s = CellStyle::from_calamine(style);
+                cell.num_fmt = s.num_fmt.clone();
+                cell.bold = s.bold;
+                cell.style = Some(s);
             }
         }
         let merges: Vec<Dimensions> = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
