@@ -18,6 +18,7 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::error::{InputError, io_reason};
 use crate::finding::{Finding, FixValue, Severity};
+use crate::read::layout::SheetLayout;
 use crate::read::{Cell, CellRef, CellValue, Sheet};
 use crate::rules;
 use crate::style::CellStyle;
@@ -55,6 +56,8 @@ enum Mark {
 struct FmtKey {
     /// The input's own style (xlsx); when present it is drawn as it was.
     style: Option<CellStyle>,
+    /// A cell without style in a sheet read with styles: drawn plain, as it was.
+    plain: bool,
     grid: bool,
     title: bool,
     bold: bool,
@@ -68,7 +71,8 @@ struct Formats(HashMap<FmtKey, Format>);
 impl Formats {
     fn get(&mut self, key: FmtKey) -> &Format {
         self.0.entry(key.clone()).or_insert_with(|| {
-            if let Some(style) = &key.style {
+            if key.style.is_some() || key.plain {
+                let style = key.style.clone().unwrap_or_default();
                 let mut f = style.to_format();
                 if key.num_fmt != style.num_fmt
                     && let Some(n) = &key.num_fmt
@@ -173,6 +177,11 @@ fn write_sheet(
     // form's grid get the default borders too.
     let styled = sheet.cells.values().any(|c| c.style.is_some());
     let grids: &[(u32, u32)] = if styled { &[] } else { grids };
+    let key_at = |cell: Option<&Cell>, pos: CellRef, grid: bool| {
+        let mut key = cell_key(cell, pos, grid, by_cell, &sheet.name);
+        key.plain = styled;
+        key
+    };
     for &(first, last) in grids {
         let in_rows = |r: &&CellRef| r.row >= first && r.row <= last;
         let cols: Vec<u32> = sheet.cells.keys().filter(in_rows).map(|r| r.col).collect();
@@ -186,26 +195,32 @@ fn write_sheet(
         }
     }
 
-    let widths = column_widths(sheet, &positions);
-    for (col, width) in &widths {
-        ws.set_column_width(*col as u16, *width).map_err(xlsx_err)?;
+    match &sheet.layout {
+        Some(layout) => apply_layout(ws, layout)?,
+        None => {
+            // No layout to keep (.xls, .ods): fit the columns to the text, grow rows whose
+            // wrapped text needs it, and print a form on one page width.
+            let widths = column_widths(sheet, &positions);
+            for (col, width) in &widths {
+                ws.set_column_width(*col as u16, *width).map_err(xlsx_err)?;
+            }
+            for (row, height) in row_heights(sheet, &positions, &widths) {
+                ws.set_row_height(row, height).map_err(xlsx_err)?;
+            }
+            let total: f64 = widths.values().sum();
+            if total > 90.0 {
+                ws.set_landscape();
+            }
+            ws.set_print_fit_to_pages(1, 0);
+        }
     }
-    for (row, height) in row_heights(sheet, &positions, &widths) {
-        ws.set_row_height(row, height).map_err(xlsx_err)?;
-    }
-    // A form is printed on one page width, as submitted forms are.
-    let total: f64 = widths.values().sum();
-    if total > 90.0 {
-        ws.set_landscape();
-    }
-    ws.set_print_fit_to_pages(1, 0);
 
     for m in &sheet.merges {
         if m.first == m.last {
             continue;
         }
         let top = positions.get(&m.first).copied().flatten();
-        let key = cell_key(top, m.first, in_grid(m.first), by_cell, &sheet.name);
+        let key = key_at(top, m.first, in_grid(m.first));
         let fmt = formats.get(key).clone();
         let text = match top.map(|c| &c.value) {
             Some(CellValue::Text(s)) => s.clone(),
@@ -230,7 +245,7 @@ fn write_sheet(
         }
         let findings = by_cell.get(&(sheet.name.as_str(), pos));
         let fix = findings.and_then(|fs| fs.iter().find_map(|f| f.fix.as_ref().map(|x| (*f, x))));
-        let mut key = cell_key(cell, pos, in_grid(pos), by_cell, &sheet.name);
+        let mut key = key_at(cell, pos, in_grid(pos));
         let (row, col) = (pos.row, pos.col as u16);
         if let Some((finding, fix)) = fix {
             let value = match fix {
@@ -272,6 +287,41 @@ fn write_sheet(
             ws.insert_note(row, col, &error_note(fs))
                 .map_err(xlsx_err)?;
         }
+    }
+    Ok(())
+}
+
+/// Keeps the input's column widths, row heights, hidden rows and columns, frozen panes and page
+/// setup.
+fn apply_layout(ws: &mut Worksheet, l: &SheetLayout) -> Result<(), String> {
+    for (col, (width, hidden)) in &l.columns {
+        let col = *col as u16;
+        if let Some(w) = width {
+            // Stored widths include Excel's 5-pixel padding: going through pixels keeps them.
+            ws.set_column_width_pixels(col, (w * 7.0).round() as u32)
+                .map_err(xlsx_err)?;
+        }
+        if *hidden {
+            ws.set_column_hidden(col).map_err(xlsx_err)?;
+        }
+    }
+    for (row, (height, hidden)) in &l.rows {
+        if let Some(h) = height {
+            ws.set_row_height(*row, *h).map_err(xlsx_err)?;
+        }
+        if *hidden {
+            ws.set_row_hidden(*row).map_err(xlsx_err)?;
+        }
+    }
+    if let Some((rows, cols)) = l.freeze.filter(|f| *f != (0, 0)) {
+        ws.set_freeze_panes(rows, cols.min(16383) as u16)
+            .map_err(xlsx_err)?;
+    }
+    if l.landscape {
+        ws.set_landscape();
+    }
+    if let Some((w, h)) = l.fit_to_pages {
+        ws.set_print_fit_to_pages(w, h);
     }
     Ok(())
 }
@@ -366,6 +416,7 @@ fn cell_key(
     let plain = style.is_none();
     FmtKey {
         style,
+        plain: false,
         grid: grid && plain,
         title: title && plain,
         bold: cell.is_some_and(|c| c.bold),
@@ -442,6 +493,7 @@ fn write_findings(
     let header = formats
         .get(FmtKey {
             style: None,
+            plain: false,
             grid: true,
             title: false,
             bold: true,
@@ -452,6 +504,7 @@ fn write_findings(
     let body = formats
         .get(FmtKey {
             style: None,
+            plain: false,
             grid: true,
             title: false,
             bold: false,

@@ -6,6 +6,7 @@
 //! that no input can make calamine exhaust memory or time.
 
 pub mod guard;
+pub mod layout;
 mod resolve;
 mod xls;
 mod xlsx;
@@ -165,6 +166,8 @@ pub struct Sheet {
     pub cells: BTreeMap<CellRef, Cell>,
     /// Merged ranges.
     pub merges: Vec<Merge>,
+    /// Column widths, row heights, panes and page setup, when the format exposes them (xlsx).
+    pub layout: Option<layout::SheetLayout>,
 }
 
 impl Sheet {
@@ -289,7 +292,12 @@ pub fn read_bytes(bytes: Vec<u8>) -> Result<Workbook, InputError> {
                 read_ods(bytes)?
             } else {
                 kind = FileKind::Xlsx;
-                xlsx::read_xlsx(bytes)?
+                let mut layouts = layout::read_layouts(&bytes);
+                let mut sheets = xlsx::read_xlsx(bytes)?;
+                for s in &mut sheets {
+                    s.layout = layouts.remove(&s.name);
+                }
+                sheets
             }
         }
         FileKind::Xls => {
@@ -403,6 +411,7 @@ pub(crate) fn build_sheet(
         name,
         cells,
         merges,
+        layout: None,
     }
 }
 

@@ -122,6 +122,7 @@ pub(super) fn read_xlsx(bytes: Vec<u8>) -> Result<Vec<Sheet>, InputError> {
                     last: CellRef::new(d.end.0, d.end.1),
                 })
                 .collect(),
+            layout: None,
         });
     }
     Ok(sheets)

@@ -1,0 +1,165 @@
+//! What calamine does not expose about an xlsx sheet's look, read from its XML: column widths,
+//! row heights, hidden rows and columns, frozen panes and page setup. The parts were already
+//! size-checked by [`super::guard`].
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::{Cursor, Read};
+
+use quick_xml::events::{BytesStart, Event};
+
+/// The layout of one sheet.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SheetLayout {
+    /// Column width (in Excel's stored units) and hidden flag, by zero-based column.
+    pub columns: BTreeMap<u32, (Option<f64>, bool)>,
+    /// Row height in points and hidden flag, by zero-based row.
+    pub rows: BTreeMap<u32, (Option<f64>, bool)>,
+    /// Frozen rows and columns.
+    pub freeze: Option<(u32, u32)>,
+    /// Landscape orientation.
+    pub landscape: bool,
+    /// Fit to this many pages wide and tall (0 = as many as needed).
+    pub fit_to_pages: Option<(u16, u16)>,
+}
+
+fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.local_name().as_ref() == name)
+        .map(|a| a.value.to_string())
+}
+
+fn flag(e: &BytesStart<'_>, name: &str) -> bool {
+    attr(e, name).is_some_and(|v| v == "1" || v == "true")
+}
+
+fn part(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Option<String> {
+    let mut text = String::new();
+    zip.by_name(name).ok()?.read_to_string(&mut text).ok()?;
+    Some(text)
+}
+
+/// The layout of every worksheet of an xlsx, by sheet name. Anything unreadable is left out.
+pub fn read_layouts(bytes: &[u8]) -> HashMap<String, SheetLayout> {
+    let mut out = HashMap::new();
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return out;
+    };
+    let (Some(workbook), Some(rels)) = (
+        part(&mut zip, "xl/workbook.xml"),
+        part(&mut zip, "xl/_rels/workbook.xml.rels"),
+    ) else {
+        return out;
+    };
+    let mut targets = HashMap::new();
+    let mut reader = quick_xml::Reader::from_str(&rels);
+    while let Ok(ev) = reader.read_event() {
+        match ev {
+            Event::Empty(e) | Event::Start(e) if e.local_name().as_ref() == "Relationship" => {
+                if let (Some(id), Some(t)) = (attr(&e, "Id"), attr(&e, "Target")) {
+                    let path = match t.strip_prefix('/') {
+                        Some(abs) => abs.to_string(),
+                        None => format!("xl/{t}"),
+                    };
+                    targets.insert(id, path);
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    let mut sheets = Vec::new();
+    let mut reader = quick_xml::Reader::from_str(&workbook);
+    while let Ok(ev) = reader.read_event() {
+        match ev {
+            Event::Empty(e) | Event::Start(e) if e.local_name().as_ref() == "sheet" => {
+                if let (Some(name), Some(id)) = (attr(&e, "name"), attr(&e, "id")) {
+                    sheets.push((name, id));
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    for (name, id) in sheets {
+        let Some(xml) = targets.get(&id).and_then(|p| part(&mut zip, p)) else {
+            continue;
+        };
+        out.insert(name, parse_sheet(&xml));
+    }
+    out
+}
+
+fn parse_sheet(xml: &str) -> SheetLayout {
+    let mut l = SheetLayout::default();
+    let mut fit = false;
+    let mut fit_pages = (1u16, 1u16);
+    let mut reader = quick_xml::Reader::from_str(xml);
+    while let Ok(ev) = reader.read_event() {
+        let e = match ev {
+            Event::Empty(e) | Event::Start(e) => e,
+            Event::Eof => break,
+            _ => continue,
+        };
+        let num = |n: &str| attr(&e, n).and_then(|v| v.parse::<f64>().ok());
+        match e.local_name().as_ref() {
+            "col" => {
+                let (Some(min), Some(max)) = (num("min"), num("max")) else {
+                    continue;
+                };
+                let (min, max) = (min.max(1.0) as u32, (max as u32).min(16384));
+                let width = num("width").filter(|w| w.is_finite() && *w >= 0.0 && *w <= 255.0);
+                let hidden = flag(&e, "hidden");
+                for c in min..=max {
+                    l.columns.insert(c - 1, (width, hidden));
+                }
+            }
+            "row" => {
+                let Some(r) = num("r").filter(|r| *r >= 1.0 && *r <= 1_048_576.0) else {
+                    continue;
+                };
+                let height = num("ht").filter(|h| h.is_finite() && *h >= 0.0 && *h <= 409.0);
+                let custom = flag(&e, "customHeight");
+                let hidden = flag(&e, "hidden");
+                if custom || hidden {
+                    l.rows.insert(r as u32 - 1, (height, hidden));
+                }
+            }
+            "pane" if attr(&e, "state").as_deref() == Some("frozen") => {
+                let split = |n: &str| num(n).map_or(0, |v| v.clamp(0.0, 16384.0) as u32);
+                l.freeze = Some((split("ySplit"), split("xSplit")));
+            }
+            "pageSetUpPr" => fit = flag(&e, "fitToPage"),
+            "pageSetup" => {
+                l.landscape = attr(&e, "orientation").as_deref() == Some("landscape");
+                let pages = |n: &str| num(n).map_or(1, |v| v.clamp(0.0, 32767.0) as u16);
+                fit_pages = (pages("fitToWidth"), pages("fitToHeight"));
+            }
+            _ => {}
+        }
+    }
+    if fit {
+        l.fit_to_pages = Some(fit_pages);
+    }
+    l
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sheet_xml_layout() {
+        let xml = r#"<worksheet><sheetPr><pageSetUpPr fitToPage="1"/></sheetPr><sheetViews><sheetView><pane ySplit="4" xSplit="1" topLeftCell="B5" state="frozen"/></sheetView></sheetViews><cols><col min="1" max="2" width="12.7109375" customWidth="1"/><col min="4" max="4" width="0" hidden="1"/></cols><sheetData><row r="3" ht="30" customHeight="1"/><row r="5" hidden="1"/><row r="6" ht="15"/></sheetData><pageSetup orientation="landscape" fitToHeight="0"/></worksheet>"#;
+        let l = parse_sheet(xml);
+        assert_eq!(l.columns.get(&0), Some(&(Some(12.7109375), false)));
+        assert_eq!(l.columns.get(&1), Some(&(Some(12.7109375), false)));
+        assert_eq!(l.columns.get(&3), Some(&(Some(0.0), true)));
+        assert_eq!(l.rows.get(&2), Some(&(Some(30.0), false)));
+        assert_eq!(l.rows.get(&4), Some(&(None, true)));
+        assert_eq!(l.rows.get(&5), None);
+        assert_eq!(l.freeze, Some((4, 1)));
+        assert!(l.landscape);
+        assert_eq!(l.fit_to_pages, Some((1, 0)));
+    }
+}

@@ -1,0 +1,139 @@
+//! The corrected workbook looks like the submission: each sample compared with its corrected
+//! workbook cell by cell — every value except the corrected cells, every cell's style (font,
+//! fill, borders, alignment, number format) except the corrected cells' highlight — and the
+//! merged ranges, column widths, row heights, panes and page setup.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+use zpcheck::read::{CellRef, read_path};
+use zpcheck::{Profile, check_path, write};
+
+fn sample(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("samples")
+        .join(name)
+}
+
+fn compare(name: &str) {
+    let input = sample(name);
+    let checked = check_path(&input, &Profile::default()).unwrap();
+    let fixed: HashSet<(String, CellRef)> = checked
+        .findings()
+        .filter(|f| f.fixed())
+        .map(|f| (f.sheet.clone(), f.cell))
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.xlsx");
+    write::write_corrected(&checked, &input, &out).unwrap();
+    let before = read_path(&input).unwrap();
+    let after = read_path(&out).unwrap();
+    let names =
+        |w: &zpcheck::read::Workbook| w.sheets.iter().map(|s| s.name.clone()).collect::<Vec<_>>();
+    let mut expected_names = names(&before);
+    expected_names.push("核查结果".into());
+    assert_eq!(names(&after), expected_names, "{name}");
+    for (b, a) in before.sheets.iter().zip(&after.sheets) {
+        for (pos, cell) in &b.cells {
+            let corrected = fixed.contains(&(b.name.clone(), *pos));
+            let out = a
+                .get(*pos)
+                .unwrap_or_else(|| panic!("{name} {}!{pos} missing", b.name));
+            if !corrected {
+                assert_eq!(out.text(), cell.text(), "{name} {}!{pos} value", b.name);
+                assert_eq!(out.formula, cell.formula, "{name} {}!{pos} formula", b.name);
+            }
+            if let Some(style) = &cell.style {
+                let mut got = out.style.clone().unwrap_or_default();
+                if corrected {
+                    assert_eq!(
+                        got.fill,
+                        Some(write::FIXED_FILL),
+                        "{name} {}!{pos} highlight",
+                        b.name
+                    );
+                    got.fill = style.fill;
+                    got.num_fmt = style.num_fmt.clone();
+                }
+                assert_eq!(&got, style, "{name} {}!{pos} style", b.name);
+            }
+        }
+        let mut mb = b.merges.clone();
+        let mut ma = a.merges.clone();
+        mb.sort_by_key(|m| (m.first, m.last));
+        ma.sort_by_key(|m| (m.first, m.last));
+        assert_eq!(ma, mb, "{name} {} merges", b.name);
+        let (lb, la) = (b.layout.clone().unwrap(), a.layout.clone().unwrap());
+        for (col, (w, hidden)) in &lb.columns {
+            let (w2, h2) = la.columns.get(col).copied().unwrap_or((None, false));
+            assert_eq!(h2, *hidden, "{name} column {col} hidden");
+            if let (Some(w), Some(w2)) = (w, w2) {
+                assert!(
+                    (w - w2).abs() < 0.15,
+                    "{name} column {col} width {w} → {w2}"
+                );
+            } else {
+                assert_eq!(w.is_some(), w2.is_some(), "{name} column {col} width");
+            }
+        }
+        // A row set to 15 pt, the default height, is written without a height: it looks the same.
+        let rows = |l: &zpcheck::read::layout::SheetLayout| {
+            l.rows
+                .iter()
+                .filter(|(_, v)| **v != (Some(15.0), false))
+                .map(|(k, v)| (*k, *v))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(rows(&la), rows(&lb), "{name} {} row heights", b.name);
+        assert_eq!(
+            (la.freeze, la.landscape, la.fit_to_pages),
+            (lb.freeze, lb.landscape, lb.fit_to_pages),
+            "{name} panes and page setup"
+        );
+    }
+}
+
+#[test]
+fn seed_keeps_its_look() {
+    compare("seed_kelamayi_2023.xlsx");
+}
+
+#[test]
+fn national_forms_keep_their_look() {
+    compare("national_planted_errors.xlsx");
+    compare("national_clean.xlsx");
+    compare("dept_clean.xlsx");
+}
+
+#[test]
+fn libreoffice_saved_forms_keep_their_look() {
+    compare("sichuan_operator_columns.xlsx");
+    compare("decorated_shifted.xlsx");
+}
+
+#[test]
+fn hidden_rows_frozen_panes_and_page_setup_survive() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("spec.xlsx");
+    // Start from the clean national form, then add a hidden row and column, a frozen header,
+    // a row height and landscape fit-to-page.
+    let base = dir.path().join("base.xlsx");
+    std::fs::copy(sample("national_clean.xlsx"), &base).unwrap();
+    let mut checked2 = check_path(&base, &Profile::default()).unwrap();
+    let sheet = &mut checked2.workbook.sheets[0];
+    let mut layout = sheet.layout.clone().unwrap();
+    layout.rows.insert(23, (Some(30.0), true));
+    layout.columns.insert(9, (Some(10.7109375), true));
+    layout.freeze = Some((5, 1));
+    layout.landscape = true;
+    layout.fit_to_pages = Some((1, 0));
+    sheet.layout = Some(layout.clone());
+    write::write_corrected(&checked2, &base, &src).unwrap();
+    let back = read_path(&src).unwrap();
+    let got = back.sheets[0].layout.clone().unwrap();
+    assert_eq!(got.rows.get(&23), Some(&(Some(30.0), true)));
+    assert_eq!(got.columns.get(&9).map(|c| c.1), Some(true));
+    assert_eq!(got.freeze, Some((5, 1)));
+    assert!(got.landscape);
+    assert_eq!(got.fit_to_pages, Some((1, 0)));
+}
