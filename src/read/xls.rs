@@ -151,6 +151,7 @@ pub(super) fn check_biff_extent(stream: &[u8]) -> Result<(), InputError> {
         let len = usize::from(u16::from_le_bytes([stream[pos + 2], stream[pos + 3]]));
         let data = &stream[pos + 4..(pos + 4 + len).min(stream.len())];
         pos += 4 + len;
+        check_record(typ, data, stream.len(), sheet)?;
         match typ {
             // Dimensions: calamine reserves rows × columns cells from it before reading any cell,
             // and an end before the start overflows its arithmetic (found by fuzzing).
@@ -163,8 +164,8 @@ pub(super) fn check_biff_extent(stream: &[u8]) -> Result<(), InputError> {
                     .map(|b| usize::from(u16::from_le_bytes([b[0], b[1]])));
                 if count.is_none_or(|n| n > 8191 || data.len() < 2 + n * 8) {
                     return Err(InputError::Corrupt(format!(
-                        "第 {} 个工作表的合并单元格记录（MERGECELLS）无效",
-                        sheet.saturating_sub(1)
+                        "{}的合并单元格记录（MERGECELLS）无效",
+                        place(sheet)
                     )));
                 }
             }
@@ -192,8 +193,8 @@ pub(super) fn check_biff_extent(stream: &[u8]) -> Result<(), InputError> {
                         Some(last) if last >= col => last,
                         _ => {
                             return Err(InputError::Corrupt(format!(
-                                "第 {} 个工作表的多单元格记录（MULRK）无效",
-                                sheet.saturating_sub(1)
+                                "{}的多单元格记录（MULRK）无效",
+                                place(sheet)
                             )));
                         }
                     }
@@ -208,8 +209,8 @@ pub(super) fn check_biff_extent(stream: &[u8]) -> Result<(), InputError> {
                 });
                 if area(bounds) > MAX_XLS_SHEET_CELLS {
                     return Err(InputError::TooLarge(format!(
-                        "第 {} 个工作表的单元格范围超过 {} 个单元格",
-                        sheet.saturating_sub(1),
+                        "{}的单元格范围超过 {} 个单元格",
+                        place(sheet),
                         MAX_XLS_SHEET_CELLS
                     )));
                 }
@@ -218,6 +219,55 @@ pub(super) fn check_biff_extent(stream: &[u8]) -> Result<(), InputError> {
         }
     }
     Ok(())
+}
+
+/// Where a record is, for messages: substream 1 is the workbook globals, then the sheets.
+fn place(substream: usize) -> String {
+    if substream <= 1 {
+        "工作簿全局区".to_string()
+    } else {
+        format!("第 {} 个工作表", substream - 1)
+    }
+}
+
+/// Refuses records that calamine would read past their end: it reads their fixed fields, or the
+/// lengths they declare, without checking (found by fuzzing).
+fn check_record(typ: u16, data: &[u8], stream_len: usize, sheet: usize) -> Result<(), InputError> {
+    let u16_at = |i: usize| {
+        data.get(i..i + 2)
+            .map(|b| usize::from(u16::from_le_bytes([b[0], b[1]])))
+    };
+    let ok = match typ {
+        // FilePass, CodePage, DateMode.
+        0x002F | 0x0042 | 0x0022 => data.len() >= 2,
+        // BOF.
+        0x0809 => data.len() >= 4,
+        // BoundSheet8: its offset must lie inside the stream.
+        0x0085 => {
+            data.len() >= 8 && {
+                let pos = u32::from_le_bytes([data[0], data[1], data[2], data[3]]) as usize;
+                pos < stream_len
+            }
+        }
+        // ExternSheet: cXTI entries of 6 bytes.
+        0x0017 => u16_at(0).is_some_and(|n| data.len() >= 2 + 6 * n),
+        // Lbl (defined name): fixed part, name and formula.
+        0x0018 => {
+            data.len() >= 14
+                && u16_at(4).is_some_and(|cce| data.len() >= 14 + usize::from(data[3]) + cce)
+        }
+        // Formula: 20 fixed bytes, then cce and that many bytes of parsed formula.
+        0x0006 => u16_at(20).is_some_and(|cce| data.len() >= 22 + cce),
+        _ => true,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(InputError::Corrupt(format!(
+            "{}的记录 0x{typ:04X} 长度无效",
+            place(sheet)
+        )))
+    }
 }
 
 /// Checks a DIMENSIONS record the way calamine's `parse_dimensions` reads it.
@@ -239,15 +289,15 @@ fn check_dimensions(data: &[u8], sheet: usize) -> Result<(), InputError> {
     let (last_row, last_col) = (rl - 1, cl - 1);
     if last_row < rf || last_col < cf {
         return Err(InputError::Corrupt(format!(
-            "第 {} 个工作表的尺寸记录（DIMENSIONS）无效：行 {rf}–{last_row}",
-            sheet.saturating_sub(1)
+            "{}的尺寸记录（DIMENSIONS）无效：行 {rf}–{last_row}",
+            place(sheet)
         )));
     }
     let area = u64::from(last_row - rf + 1) * u64::from(last_col - cf + 1);
     if area > MAX_XLS_SHEET_CELLS {
         return Err(InputError::TooLarge(format!(
-            "第 {} 个工作表声明的范围有 {area} 个单元格，超过 {MAX_XLS_SHEET_CELLS}",
-            sheet.saturating_sub(1)
+            "{}声明的范围有 {area} 个单元格，超过 {MAX_XLS_SHEET_CELLS}",
+            place(sheet)
         )));
     }
     Ok(())
@@ -352,6 +402,24 @@ mod tests {
             check_biff_extent(&mulrk),
             Err(InputError::Corrupt(_))
         ));
+        // Records shorter than the fields calamine reads from them.
+        for (typ, data) in [
+            (0x0042u16, vec![]),
+            (0x0006, vec![0; 21]),
+            (0x0085, vec![0xFF, 0xFF, 0, 0, 0, 0, 0, 0]),
+        ] {
+            let mut short = rec(0x0809, &[0; 16]);
+            short.extend(rec(typ, &data));
+            assert!(
+                matches!(check_biff_extent(&short), Err(InputError::Corrupt(_))),
+                "{typ:04X}"
+            );
+        }
+        let mut formula = rec(0x0809, &[0; 16]);
+        let mut f = vec![0u8; 20];
+        f.extend_from_slice(&[3, 0, 0x1E, 1, 0]);
+        formula.extend(rec(0x0006, &f));
+        assert!(check_biff_extent(&formula).is_ok());
         // A truncated record is not a panic.
         assert!(check_biff_extent(&[0x03, 0x02, 0xFF, 0xFF, 1]).is_ok());
     }
