@@ -153,7 +153,7 @@ pub fn corrected_workbook(checked: &Checked) -> Result<Vec<u8>, String> {
     }
     let ws = wb.add_worksheet();
     ws.set_name(FINDINGS_SHEET).map_err(xlsx_err)?;
-    write_findings(ws, &findings, &mut formats)?;
+    write_findings(ws, &findings, &checked.workbook.not_kept, &mut formats)?;
     wb.save_to_buffer().map_err(xlsx_err)
 }
 
@@ -485,9 +485,18 @@ fn error_note(fs: &[&Finding]) -> Note {
         .set_height(160)
 }
 
+/// The line on the 核查结果 sheet that names what the rebuild did not keep.
+pub fn not_kept_line(not_kept: &[&str]) -> String {
+    format!(
+        "注意：原文件中的{}未保留在更正后的工作簿中，如需要请在原文件中处理。",
+        not_kept.join("、")
+    )
+}
+
 fn write_findings(
     ws: &mut Worksheet,
     findings: &[&Finding],
+    not_kept: &[&str],
     formats: &mut Formats,
 ) -> Result<(), String> {
     let header = formats
@@ -575,6 +584,11 @@ fn write_findings(
             ws.set_row_height(i as u32 + 1, (lines * LINE_HEIGHT).min(409.0))
                 .map_err(xlsx_err)?;
         }
+    }
+    if !not_kept.is_empty() {
+        let row = findings.len().max(1) as u32 + 2;
+        ws.write_string(row, 0, not_kept_line(not_kept))
+            .map_err(xlsx_err)?;
     }
     ws.set_landscape();
     ws.set_print_fit_to_pages(1, 0);

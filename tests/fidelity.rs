@@ -6,6 +6,8 @@
 use std::collections::HashSet;
 use std::path::PathBuf;
 
+mod common;
+
 use zpcheck::read::{CellRef, read_path};
 use zpcheck::{Profile, check_path, write};
 
@@ -136,4 +138,61 @@ fn hidden_rows_frozen_panes_and_page_setup_survive() {
     assert_eq!(got.freeze, Some((5, 1)));
     assert!(got.landscape);
     assert_eq!(got.fit_to_pages, Some((1, 0)));
+}
+
+#[test]
+fn what_the_rebuild_cannot_keep_is_named_on_the_findings_sheet() {
+    use rust_xlsxwriter::{
+        ConditionalFormatCell, ConditionalFormatCellRule, DataValidation, Format, Note,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("extras.xlsx");
+    common::write_xlsx_with(&input, &[common::national_errors()], |ws| {
+        ws.insert_note(2, 1, &Note::new("请填写项目全称")).unwrap();
+        ws.add_data_validation(
+            12,
+            7,
+            20,
+            7,
+            &DataValidation::new()
+                .allow_decimal_number(rust_xlsxwriter::DataValidationRule::Between(0.0, 100.0)),
+        )
+        .unwrap();
+        let red = Format::new().set_font_color(rust_xlsxwriter::Color::Red);
+        ws.add_conditional_format(
+            12,
+            7,
+            20,
+            7,
+            &ConditionalFormatCell::new()
+                .set_rule(ConditionalFormatCellRule::LessThan(5))
+                .set_format(red),
+        )
+        .unwrap();
+    });
+    let checked = check_path(&input, &Profile::default()).unwrap();
+    assert_eq!(
+        checked.workbook.not_kept,
+        vec!["批注", "数据验证", "条件格式"]
+    );
+    let out = dir.path().join("out.xlsx");
+    write::write_corrected(&checked, &input, &out).unwrap();
+    let back = read_path(&out).unwrap();
+    let sheet = back.sheets.iter().find(|s| s.name == "核查结果").unwrap();
+    let rows = checked.findings().count() as u32;
+    assert_eq!(
+        sheet.text(CellRef::new(rows + 2, 0)),
+        "注意：原文件中的批注、数据验证、条件格式未保留在更正后的工作簿中，如需要请在原文件中处理。"
+    );
+    // zpcheck's own notes in its output are not reported as lost when it is checked again.
+    let again = check_path(&out, &Profile::default()).unwrap();
+    assert_eq!(again.workbook.not_kept, Vec::<&str>::new());
+    // A plain sample has nothing to name.
+    assert_eq!(
+        check_path(&sample("seed_kelamayi_2023.xlsx"), &Profile::default())
+            .unwrap()
+            .workbook
+            .not_kept,
+        Vec::<&str>::new()
+    );
 }

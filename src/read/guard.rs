@@ -22,7 +22,7 @@ pub const MAX_ZIP_ENTRIES: usize = 10_000;
 pub const MAX_CELLS: usize = 1_000_000;
 
 /// What the look inside a zip container found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ZipFacts {
     /// An OpenDocument spreadsheet (otherwise OOXML).
     pub ods: bool,
@@ -30,6 +30,8 @@ pub struct ZipFacts {
     pub full_calc: bool,
     /// The file is zpcheck's own output (custom property "zpcheck").
     pub ours: bool,
+    /// What the container holds that a rebuilt workbook cannot keep (images, charts, comments).
+    pub not_kept: Vec<&'static str>,
 }
 
 struct Counter(u64);
@@ -116,11 +118,25 @@ pub fn inspect_zip(bytes: &[u8]) -> Result<ZipFacts, InputError> {
     if ods {
         check_ods_extent(&content)?;
     }
+    let any = |prefix: &str| names.iter().any(|n| n.starts_with(prefix));
+    let ours = custom.contains("name=\"zpcheck\"");
+    let mut not_kept = Vec::new();
+    if any("xl/media/") || any("Pictures/") {
+        not_kept.push("图片");
+    }
+    if any("xl/charts/") || any("Object ") {
+        not_kept.push("图表");
+    }
+    // zpcheck's own notes are written again from the findings; others' are not kept.
+    if !ours && (any("xl/comments") || any("xl/threadedComments")) {
+        not_kept.push("批注");
+    }
     Ok(ZipFacts {
         ods,
+        not_kept,
         full_calc: workbook.contains("fullCalcOnLoad=\"1\"")
             || workbook.contains("fullCalcOnLoad=\"true\""),
-        ours: custom.contains("name=\"zpcheck\""),
+        ours,
     })
 }
 

@@ -20,6 +20,10 @@ pub struct SheetLayout {
     pub landscape: bool,
     /// Fit to this many pages wide and tall (0 = as many as needed).
     pub fit_to_pages: Option<(u16, u16)>,
+    /// The sheet has data validation rules (not kept by the rebuild).
+    pub data_validation: bool,
+    /// The sheet has conditional formats (not kept by the rebuild).
+    pub conditional_formats: bool,
 }
 
 fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
@@ -130,6 +134,8 @@ fn parse_sheet(xml: &str) -> SheetLayout {
                 l.freeze = Some((split("ySplit"), split("xSplit")));
             }
             "pageSetUpPr" => fit = flag(&e, "fitToPage"),
+            "dataValidation" => l.data_validation = true,
+            "conditionalFormatting" => l.conditional_formats = true,
             "pageSetup" => {
                 l.landscape = attr(&e, "orientation").as_deref() == Some("landscape");
                 let pages = |n: &str| num(n).map_or(1, |v| v.clamp(0.0, 32767.0) as u16);

@@ -225,6 +225,8 @@ pub struct Workbook {
     pub kind: FileKind,
     /// The sheets in workbook order.
     pub sheets: Vec<Sheet>,
+    /// What the input holds that the corrected workbook cannot keep (Chinese names).
+    pub not_kept: Vec<&'static str>,
 }
 
 /// Decides the file kind from its bytes (and, for zip files, from their content listing).
@@ -281,12 +283,14 @@ pub fn read_path(path: &Path) -> Result<Workbook, InputError> {
 pub fn read_bytes(bytes: Vec<u8>) -> Result<Workbook, InputError> {
     let mut kind = sniff(&bytes)?;
     let mut placeholder_zero = false;
+    let mut not_kept = Vec::new();
     let mut sheets = match kind {
         FileKind::Xlsx | FileKind::Ods => {
             let facts = guard::inspect_zip(&bytes)?;
             // Writers that ask for recalculation on load (fullCalcOnLoad) may store 0 as every
             // formula's result; zpcheck's own output stores real results, so it is trusted.
             placeholder_zero = facts.full_calc && !facts.ours;
+            not_kept = facts.not_kept;
             if facts.ods {
                 kind = FileKind::Ods;
                 read_ods(bytes)?
@@ -315,7 +319,18 @@ pub fn read_bytes(bytes: Vec<u8>) -> Result<Workbook, InputError> {
     for sheet in &mut sheets {
         resolve::resolve_formulas(sheet, placeholder_zero);
     }
-    Ok(Workbook { kind, sheets })
+    let layouts = || sheets.iter().filter_map(|s| s.layout.as_ref());
+    if layouts().any(|l| l.data_validation) {
+        not_kept.push("数据验证");
+    }
+    if layouts().any(|l| l.conditional_formats) {
+        not_kept.push("条件格式");
+    }
+    Ok(Workbook {
+        kind,
+        sheets,
+        not_kept,
+    })
 }
 
 fn read_ods(bytes: Vec<u8>) -> Result<Vec<Sheet>, InputError> {

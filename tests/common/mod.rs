@@ -101,6 +101,15 @@ pub fn a1_pos(a1: &str) -> (usize, usize) {
 
 /// Writes sheets to an .xlsx file, with borders around each form's grid.
 pub fn write_xlsx(path: &Path, sheets: &[SheetSpec]) {
+    write_xlsx_with(path, sheets, |_| {});
+}
+
+/// Like [`write_xlsx`], then lets the caller add to each worksheet (notes, validation…).
+pub fn write_xlsx_with(
+    path: &Path,
+    sheets: &[SheetSpec],
+    extra: impl Fn(&mut rust_xlsxwriter::Worksheet),
+) {
     let mut wb = Workbook::new();
     // A fixed creation date keeps regenerated samples byte-for-byte the same.
     let created = rust_xlsxwriter::ExcelDateTime::from_ymd(2024, 4, 23).expect("date");
@@ -222,6 +231,7 @@ pub fn write_xlsx(path: &Path, sheets: &[SheetSpec]) {
         for (c, w) in widths.iter().enumerate() {
             ws.set_column_width(c as u16, *w).expect("width");
         }
+        extra(ws);
     }
     wb.save(path).expect("save xlsx");
 }
