@@ -120,9 +120,24 @@ fn xlsx_err(e: XlsxError) -> String {
 /// Builds the corrected workbook in memory.
 pub fn corrected_workbook(checked: &Checked) -> Result<Vec<u8>, String> {
     let mut wb = Workbook::new();
-    let props = DocProperties::new()
-        .set_custom_property("zpcheck", env!("CARGO_PKG_VERSION"))
-        .set_comment("zpcheck 核查更正后的工作簿");
+    let mut props = DocProperties::new().set_custom_property("zpcheck", env!("CARGO_PKG_VERSION"));
+    let kept = checked.workbook.properties.clone().unwrap_or_default();
+    let comment = kept.description.clone();
+    for (value, set) in [
+        (
+            kept.title,
+            DocProperties::set_title as fn(DocProperties, String) -> DocProperties,
+        ),
+        (kept.subject, DocProperties::set_subject),
+        (kept.creator, DocProperties::set_author),
+        (kept.keywords, DocProperties::set_keywords),
+        (kept.category, DocProperties::set_category),
+    ] {
+        if let Some(v) = value.filter(|v| !v.is_empty()) {
+            props = set(props, v);
+        }
+    }
+    props = props.set_comment(comment.unwrap_or_else(|| "zpcheck 核查更正后的工作簿".to_string()));
     wb.set_properties(&props);
     let mut formats = Formats::default();
 
@@ -322,6 +337,10 @@ fn apply_layout(ws: &mut Worksheet, l: &SheetLayout) -> Result<(), String> {
     }
     if let Some((w, h)) = l.fit_to_pages {
         ws.set_print_fit_to_pages(w, h);
+    }
+    if let Some((a, b)) = l.print_area {
+        ws.set_print_area(a.row, a.col as u16, b.row, b.col as u16)
+            .map_err(xlsx_err)?;
     }
     Ok(())
 }

@@ -196,3 +196,38 @@ fn what_the_rebuild_cannot_keep_is_named_on_the_findings_sheet() {
         Vec::<&str>::new()
     );
 }
+
+#[test]
+fn document_properties_and_print_area_are_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("props.xlsx");
+    common::write_xlsx_with(&input, &[common::national_clean()], |ws| {
+        ws.set_print_area(0, 0, 22, 8).unwrap();
+    });
+    // Give the input a title and author as a department would.
+    let mut checked = check_path(&input, &Profile::default()).unwrap();
+    let mut props = checked.workbook.properties.clone().unwrap_or_default();
+    props.title = Some("2022年度项目支出绩效自评表".into());
+    props.creator = Some("区生态环境局财务科".into());
+    checked.workbook.properties = Some(props);
+    assert_eq!(
+        checked.workbook.sheets[0]
+            .layout
+            .as_ref()
+            .unwrap()
+            .print_area
+            .map(|(a, b)| (a.to_string(), b.to_string())),
+        Some(("A1".into(), "I23".into()))
+    );
+    let out = dir.path().join("out.xlsx");
+    write::write_corrected(&checked, &input, &out).unwrap();
+    let back = read_path(&out).unwrap();
+    let p = back.properties.unwrap();
+    assert_eq!(p.title.as_deref(), Some("2022年度项目支出绩效自评表"));
+    assert_eq!(p.creator.as_deref(), Some("区生态环境局财务科"));
+    let area = back.sheets[0].layout.as_ref().unwrap().print_area;
+    assert_eq!(
+        area.map(|(a, b)| (a.to_string(), b.to_string())),
+        Some(("A1".into(), "I23".into()))
+    );
+}

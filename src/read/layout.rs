@@ -20,6 +20,8 @@ pub struct SheetLayout {
     pub landscape: bool,
     /// Fit to this many pages wide and tall (0 = as many as needed).
     pub fit_to_pages: Option<(u16, u16)>,
+    /// The print area, when one is defined.
+    pub print_area: Option<(super::CellRef, super::CellRef)>,
     /// The sheet has data validation rules (not kept by the rebuild).
     pub data_validation: bool,
     /// The sheet has conditional formats (not kept by the rebuild).
@@ -73,6 +75,8 @@ pub fn read_layouts(bytes: &[u8]) -> HashMap<String, SheetLayout> {
         }
     }
     let mut sheets = Vec::new();
+    let mut print_areas: HashMap<usize, (super::CellRef, super::CellRef)> = HashMap::new();
+    let mut in_print_area: Option<usize> = None;
     let mut reader = quick_xml::Reader::from_str(&workbook);
     while let Ok(ev) = reader.read_event() {
         match ev {
@@ -81,17 +85,39 @@ pub fn read_layouts(bytes: &[u8]) -> HashMap<String, SheetLayout> {
                     sheets.push((name, id));
                 }
             }
+            Event::Start(e) if e.local_name().as_ref() == "definedName" => {
+                in_print_area = (attr(&e, "name").as_deref() == Some("_xlnm.Print_Area"))
+                    .then(|| attr(&e, "localSheetId")?.parse().ok())
+                    .flatten();
+            }
+            Event::Text(t) => {
+                if let Some(i) = in_print_area.take()
+                    && let Some(area) = parse_area(t.as_ref())
+                {
+                    print_areas.insert(i, area);
+                }
+            }
             Event::Eof => break,
             _ => {}
         }
     }
-    for (name, id) in sheets {
+    for (i, (name, id)) in sheets.into_iter().enumerate() {
         let Some(xml) = targets.get(&id).and_then(|p| part(&mut zip, p)) else {
             continue;
         };
-        out.insert(name, parse_sheet(&xml));
+        let mut layout = parse_sheet(&xml);
+        layout.print_area = print_areas.get(&i).copied();
+        out.insert(name, layout);
     }
     out
+}
+
+/// The first range of a defined name's formula: "'表'!$A$1:$H$22" → A1, H22.
+fn parse_area(formula: &str) -> Option<(super::CellRef, super::CellRef)> {
+    let first = formula.split(',').next()?;
+    let range = first.rsplit('!').next()?.replace('$', "");
+    let (a, b) = range.split_once(':')?;
+    Some((super::CellRef::parse(a)?, super::CellRef::parse(b)?))
 }
 
 fn parse_sheet(xml: &str) -> SheetLayout {
@@ -167,5 +193,12 @@ mod tests {
         assert_eq!(l.freeze, Some((4, 1)));
         assert!(l.landscape);
         assert_eq!(l.fit_to_pages, Some((1, 0)));
+    }
+
+    #[test]
+    fn print_area_ranges() {
+        let (a, b) = parse_area("'项目支出绩效自评表'!$A$1:$I$23").unwrap();
+        assert_eq!((a.to_string(), b.to_string()), ("A1".into(), "I23".into()));
+        assert!(parse_area("#REF!").is_none());
     }
 }

@@ -227,6 +227,8 @@ pub struct Workbook {
     pub sheets: Vec<Sheet>,
     /// What the input holds that the corrected workbook cannot keep (Chinese names).
     pub not_kept: Vec<&'static str>,
+    /// Document properties (title, author…), when the file has them.
+    pub properties: Option<calamine::WorkbookProperties>,
 }
 
 /// Decides the file kind from its bytes (and, for zip files, from their content listing).
@@ -284,6 +286,7 @@ pub fn read_bytes(bytes: Vec<u8>) -> Result<Workbook, InputError> {
     let mut kind = sniff(&bytes)?;
     let mut placeholder_zero = false;
     let mut not_kept = Vec::new();
+    let mut properties = None;
     let mut sheets = match kind {
         FileKind::Xlsx | FileKind::Ods => {
             let facts = guard::inspect_zip(&bytes)?;
@@ -291,6 +294,15 @@ pub fn read_bytes(bytes: Vec<u8>) -> Result<Workbook, InputError> {
             // formula's result; zpcheck's own output stores real results, so it is trusted.
             placeholder_zero = facts.full_calc && !facts.ours;
             not_kept = facts.not_kept;
+            // After the guards: only a checked container reaches calamine.
+            properties = read_properties(
+                &bytes,
+                if facts.ods {
+                    FileKind::Ods
+                } else {
+                    FileKind::Xlsx
+                },
+            );
             if facts.ods {
                 kind = FileKind::Ods;
                 read_ods(bytes)?
@@ -306,6 +318,7 @@ pub fn read_bytes(bytes: Vec<u8>) -> Result<Workbook, InputError> {
         }
         FileKind::Xls => {
             guard::inspect_cfb(&bytes)?;
+            properties = read_properties(&bytes, FileKind::Xls);
             xls::read_xls_any_codepage(&bytes)?
         }
     };
@@ -330,7 +343,18 @@ pub fn read_bytes(bytes: Vec<u8>) -> Result<Workbook, InputError> {
         kind,
         sheets,
         not_kept,
+        properties,
     })
+}
+
+/// The document properties, read with calamine; none when they cannot be read.
+fn read_properties(bytes: &[u8], kind: FileKind) -> Option<calamine::WorkbookProperties> {
+    let cursor = Cursor::new(bytes);
+    match kind {
+        FileKind::Xlsx => calamine::Xlsx::new(cursor).ok()?.workbook_properties().ok(),
+        FileKind::Xls => calamine::Xls::new(cursor).ok()?.workbook_properties().ok(),
+        FileKind::Ods => calamine::Ods::new(cursor).ok()?.workbook_properties().ok(),
+    }
 }
 
 fn read_ods(bytes: Vec<u8>) -> Result<Vec<Sheet>, InputError> {
