@@ -286,7 +286,7 @@ pub fn read_bytes(bytes: Vec<u8>) -> Result<Workbook, InputError> {
     let mut kind = sniff(&bytes)?;
     let mut placeholder_zero = false;
     let mut not_kept = Vec::new();
-    let mut properties = None;
+    let properties;
     let mut sheets = match kind {
         FileKind::Xlsx | FileKind::Ods => {
             let facts = guard::inspect_zip(&bytes)?;
