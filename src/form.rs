@@ -294,6 +294,8 @@ pub struct Form {
     pub goals: Option<(Field, Field)>,
     /// First and last row of the form's grid (header to 总分), for drawing its borders.
     pub rows: (u32, u32),
+    /// The header rows of the funding and indicator blocks, drawn bold when no style is known.
+    pub header_rows: Vec<u32>,
 }
 
 impl Form {
@@ -319,6 +321,13 @@ impl Form {
                 .goals
                 .map(|(e, a)| (Field::at(sheet, e), Field::at(sheet, a))),
             rows: grid_rows(layout),
+            header_rows: [
+                layout.funding.as_ref().map(|f| f.header_row),
+                layout.indicators.as_ref().map(|i| i.header_row),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
         }
     }
 }

@@ -156,15 +156,12 @@ pub fn corrected_workbook(checked: &Checked) -> Result<Vec<u8>, String> {
         .iter()
         .filter(|s| !is_findings_sheet(s))
     {
-        let grids: Vec<(u32, u32)> = checked
-            .forms
-            .iter()
-            .filter(|f| f.form.sheet == sheet.name)
-            .map(|f| f.form.rows)
-            .collect();
+        let forms = || checked.forms.iter().filter(|f| f.form.sheet == sheet.name);
+        let grids: Vec<(u32, u32)> = forms().map(|f| f.form.rows).collect();
+        let headers: Vec<u32> = forms().flat_map(|f| f.form.header_rows.clone()).collect();
         let ws = wb.add_worksheet();
         ws.set_name(&sheet.name).map_err(xlsx_err)?;
-        write_sheet(ws, sheet, &grids, &by_cell, &mut formats)?;
+        write_sheet(ws, sheet, &grids, &headers, &by_cell, &mut formats)?;
     }
     let ws = wb.add_worksheet();
     ws.set_name(FINDINGS_SHEET).map_err(xlsx_err)?;
@@ -176,6 +173,7 @@ fn write_sheet(
     ws: &mut Worksheet,
     sheet: &Sheet,
     grids: &[(u32, u32)],
+    headers: &[u32],
     by_cell: &HashMap<(&str, CellRef), Vec<&Finding>>,
     formats: &mut Formats,
 ) -> Result<(), String> {
@@ -195,6 +193,8 @@ fn write_sheet(
     let key_at = |cell: Option<&Cell>, pos: CellRef, grid: bool| {
         let mut key = cell_key(cell, pos, grid, by_cell, &sheet.name);
         key.plain = styled;
+        // Without the input's styles, the blocks' header rows are drawn bold.
+        key.bold |= !styled && grid && headers.contains(&pos.row);
         key
     };
     for &(first, last) in grids {

@@ -231,3 +231,38 @@ fn document_properties_and_print_area_are_kept() {
         Some(("A1".into(), "I23".into()))
     );
 }
+
+#[test]
+fn xls_and_ods_get_a_clean_default_style_with_bold_headers() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["national_clean.xls", "national_planted_errors.ods"] {
+        let input = sample(name);
+        let checked = check_path(&input, &Profile::default()).unwrap();
+        let out = dir.path().join(format!("{name}.xlsx"));
+        write::write_corrected(&checked, &input, &out).unwrap();
+        let back = read_path(&out).unwrap();
+        let sheet = &back.sheets[0];
+        let style = |a1: &str| {
+            sheet
+                .get(CellRef::parse(a1).unwrap())
+                .and_then(|c| c.style.clone())
+                .unwrap_or_default()
+        };
+        // Header cells (row 5 funding, row 12 indicators): 宋体, bold, thin borders, wrapped.
+        for a1 in ["C5", "D12"] {
+            let s = style(a1);
+            assert_eq!(s.font_name.as_deref(), Some("宋体"), "{name} {a1}");
+            assert!(s.bold && s.wrap, "{name} {a1}");
+            assert_eq!(s.borders.map(|b| b.0), [1, 1, 1, 1], "{name} {a1}");
+        }
+        // Data cells are not bold but bordered.
+        let s = style("D13");
+        assert!(!s.bold && s.borders[0].0 == 1, "{name}");
+        // Column widths fitted to Chinese text: 三级指标 names are wider than the default.
+        let widths = &sheet.layout.as_ref().unwrap().columns;
+        assert!(
+            widths.get(&3).and_then(|w| w.0).unwrap_or(0.0) > 12.0,
+            "{name} {widths:?}"
+        );
+    }
+}
