@@ -38,6 +38,20 @@ fn p(path: &Path) -> &str {
     path.to_str().unwrap()
 }
 
+/// (file name, status) of every file in a JSON document, in order.
+fn statuses(doc: &Value) -> Vec<(String, String)> {
+    doc["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let path = Path::new(f["path"].as_str().unwrap());
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            (name, f["status"].as_str().unwrap().to_string())
+        })
+        .collect()
+}
+
 fn listing(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
@@ -271,22 +285,7 @@ fn a_folder_mixing_good_and_bad_files_reports_all_and_exits_2() {
     let o = run(&["check", "--format", "json", p(dir.path())]);
     assert_eq!(o.status.code(), Some(2));
     let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
-    let statuses: Vec<(String, String)> = doc["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            let path = f["path"].as_str().unwrap();
-            (
-                Path::new(path)
-                    .file_name()
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned(),
-                f["status"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
+    let statuses = statuses(&doc);
     assert_eq!(
         statuses,
         vec![
@@ -419,19 +418,7 @@ fn check_samples_folder_reports_every_clean_sample_clean() {
     let o = run(&["check", "--format", "json", p(&dir)]);
     assert_eq!(o.status.code(), Some(1));
     let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
-    let statuses: Vec<(String, String)> = doc["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            let name = Path::new(f["path"].as_str().unwrap())
-                .file_name()
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            (name, f["status"].as_str().unwrap().to_string())
-        })
-        .collect();
+    let statuses = statuses(&doc);
     let clean = |n: &str| (n.to_string(), "clean".to_string());
     let findings = |n: &str| (n.to_string(), "findings".to_string());
     assert_eq!(
