@@ -322,3 +322,38 @@ fn an_ods_whose_repeats_expand_to_90_million_cells_is_refused_unexpanded() {
     .unwrap();
     assert_refused(&path, "1000000 行 × 90 列", "too_large");
 }
+
+#[test]
+fn a_merged_range_of_millions_of_cells_is_not_rebuilt() {
+    // Found by fuzzing: a 20 KB .xls whose merge spans 16.5 million cells made the corrected
+    // workbook take 22 s and 2.8 GB. Such merges are read as unmerged cells.
+    let dir = tempfile::tempdir().unwrap();
+    let input =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz_huge_merge.xls");
+    let wb = zpcheck::read::read_path(&input).unwrap();
+    assert!(
+        wb.sheets.iter().all(|s| s
+            .merges
+            .iter()
+            .all(|m| (m.last.row - m.first.row + 1) as u64
+                * (m.last.col - m.first.col + 1) as u64
+                <= 100_000))
+    );
+    let checked = zpcheck::check_workbook(wb, &zpcheck::Profile::default()).unwrap();
+    let out = dir.path().join("out.xlsx");
+    zpcheck::write::write_corrected(&checked, &input, &out).unwrap();
+    assert!(std::fs::metadata(&out).unwrap().len() < 200_000);
+}
+
+#[test]
+fn a_negative_weight_is_a_warning_not_a_panic() {
+    // Found by fuzzing: clamp(0, weight) panicked on a negative weight.
+    let input =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz_negative_weight.xls");
+    let c = zpcheck::check_path(&input, &zpcheck::Profile::default()).unwrap();
+    let f = c.findings().find(|f| f.cell.to_string() == "G14").unwrap();
+    assert_eq!(
+        (f.rule, f.found.as_str(), f.expected.as_str()),
+        ("ZP002", "-282591222", "非负数")
+    );
+}

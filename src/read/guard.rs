@@ -18,6 +18,8 @@ pub const MAX_PART_BYTES: u64 = 100 << 20;
 pub const MAX_UNZIPPED_BYTES: u64 = 300 << 20;
 /// The most entries a zip container may have.
 pub const MAX_ZIP_ENTRIES: usize = 10_000;
+/// The largest merged range kept; larger ones are read as unmerged cells.
+pub const MAX_MERGE_CELLS: u64 = 100_000;
 /// The most non-empty cells read from one workbook.
 pub const MAX_CELLS: usize = 1_000_000;
 

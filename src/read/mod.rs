@@ -330,6 +330,15 @@ pub fn read_bytes(bytes: Vec<u8>) -> Result<Workbook, InputError> {
         )));
     }
     for sheet in &mut sheets {
+        // A form's merged ranges span a few cells; a huge one would make the rebuilt workbook
+        // write every cell it covers (found by fuzzing: 16.5 million cells, 2.8 GB).
+        sheet.merges.retain(|m| {
+            u64::from(m.last.row.saturating_sub(m.first.row) + 1)
+                * u64::from(m.last.col.saturating_sub(m.first.col) + 1)
+                <= guard::MAX_MERGE_CELLS
+                && m.first.row <= m.last.row
+                && m.first.col <= m.last.col
+        });
         resolve::resolve_formulas(sheet, placeholder_zero);
     }
     let layouts = || sheets.iter().filter_map(|s| s.layout.as_ref());

@@ -103,6 +103,19 @@ fn check_one(ctx: &mut Ctx, ind: &Indicator) -> Scored {
             score: found,
         };
     };
+    if w < Decimal::ZERO {
+        let msg = format!(
+            "{}「{}」分值为负数 {}，相关核算已跳过",
+            ind.weight.cell,
+            ind.name,
+            fmt_dec(w)
+        );
+        ctx.emit(&super::UNREADABLE_NUMBER, &ind.weight, "非负数", msg, None);
+        return Scored {
+            weight: None,
+            score: found,
+        };
+    }
     let score = match (ind.target.measure(), ind.actual.measure()) {
         (Some(t), Some(a)) => match comparable(ctx, ind, &t, &a) {
             Some((tv, av)) => quantitative(ctx, ind, w, found, &t, tv, av),
