@@ -357,3 +357,18 @@ fn a_negative_weight_is_a_warning_not_a_panic() {
         ("ZP002", "-282591222", "非负数")
     );
 }
+
+#[test]
+fn a_compound_file_with_broken_sector_chains_is_read_through_a_rebuilt_container() {
+    // Found by fuzzing: calamine's own container reader panicked on this file's sector chains.
+    // zpcheck hands calamine a rebuilt compound file holding only the checked workbook stream,
+    // so the intact form inside is read and checked.
+    let input =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz_cfb_bad_chain.xls");
+    let c = zpcheck::check_path(&input, &zpcheck::Profile::default()).unwrap();
+    assert_eq!(c.forms[0].form.sheet, "部门整体支出绩效自评表");
+    assert!(
+        c.findings()
+            .any(|f| f.rule == "ZP202" && f.cell.to_string() == "H18")
+    );
+}

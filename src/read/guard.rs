@@ -143,8 +143,11 @@ pub fn inspect_zip(bytes: &[u8]) -> Result<ZipFacts, InputError> {
 }
 
 /// Checks a compound file: an encrypted OOXML workbook, a Word or PowerPoint file, or an .xls
-/// whose cell records span too large a range are refused; returns nothing for a plain .xls.
-pub fn inspect_cfb(bytes: &[u8]) -> Result<(), InputError> {
+/// whose records calamine would misread are refused. For a plain .xls, returns a freshly built
+/// compound file holding only its checked workbook stream and property streams: calamine's own
+/// container reader then never sees the original's sector chains (one of which made it panic,
+/// found by fuzzing).
+pub fn inspect_cfb(bytes: &[u8]) -> Result<Vec<u8>, InputError> {
     let mut comp = cfb::CompoundFile::open(Cursor::new(bytes))
         .map_err(|e| InputError::Corrupt(format!("复合文档结构错误：{e}")))?;
     if comp.exists("/EncryptionInfo") || comp.exists("/EncryptedPackage") {
@@ -167,7 +170,35 @@ pub fn inspect_cfb(bytes: &[u8]) -> Result<(), InputError> {
     comp.open_stream(stream)
         .and_then(|mut s| s.by_ref().take(MAX_FILE_BYTES).read_to_end(&mut data))
         .map_err(|e| InputError::Corrupt(format!("无法读取工作簿数据流：{e}")))?;
-    super::xls::check_biff_extent(&data)
+    super::xls::check_biff_extent(&data)?;
+    rebuild_cfb(&mut comp, &data).map_err(|e| InputError::Corrupt(format!("复合文档结构错误：{e}")))
+}
+
+fn rebuild_cfb(
+    comp: &mut cfb::CompoundFile<Cursor<&[u8]>>,
+    workbook: &[u8],
+) -> std::io::Result<Vec<u8>> {
+    use std::io::Write;
+    let mut out = cfb::CompoundFile::create(Cursor::new(Vec::new()))?;
+    out.create_stream("/Workbook")?.write_all(workbook)?;
+    for name in [
+        "/\u{5}SummaryInformation",
+        "/\u{5}DocumentSummaryInformation",
+    ] {
+        if comp.is_stream(name) {
+            let mut buf = Vec::new();
+            // Property streams are small; a damaged one is left out rather than refused.
+            if comp
+                .open_stream(name)
+                .and_then(|s| s.take(1 << 20).read_to_end(&mut buf))
+                .is_ok()
+            {
+                out.create_stream(name)?.write_all(&buf)?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(out.into_inner().into_inner())
 }
 
 /// The largest range (rows × columns) the valued cells of one .ods sheet may span once their

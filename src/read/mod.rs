@@ -317,9 +317,9 @@ pub fn read_bytes(bytes: Vec<u8>) -> Result<Workbook, InputError> {
             }
         }
         FileKind::Xls => {
-            guard::inspect_cfb(&bytes)?;
-            properties = read_properties(&bytes, FileKind::Xls);
-            xls::read_xls_any_codepage(&bytes)?
+            let clean = guard::inspect_cfb(&bytes)?;
+            properties = read_properties(&clean, FileKind::Xls);
+            xls::read_xls_any_codepage(&clean)?
         }
     };
     let cells: usize = sheets.iter().map(|s| s.cells.len()).sum();
@@ -356,14 +356,18 @@ pub fn read_bytes(bytes: Vec<u8>) -> Result<Workbook, InputError> {
     })
 }
 
-/// The document properties, read with calamine; none when they cannot be read.
+/// The document properties, read with calamine; none when they cannot be read. They are
+/// optional, so even a panic in their parser only loses them.
 fn read_properties(bytes: &[u8], kind: FileKind) -> Option<calamine::WorkbookProperties> {
-    let cursor = Cursor::new(bytes);
-    match kind {
-        FileKind::Xlsx => calamine::Xlsx::new(cursor).ok()?.workbook_properties().ok(),
-        FileKind::Xls => calamine::Xls::new(cursor).ok()?.workbook_properties().ok(),
-        FileKind::Ods => calamine::Ods::new(cursor).ok()?.workbook_properties().ok(),
-    }
+    let read = || {
+        let cursor = Cursor::new(bytes);
+        match kind {
+            FileKind::Xlsx => calamine::Xlsx::new(cursor).ok()?.workbook_properties().ok(),
+            FileKind::Xls => calamine::Xls::new(cursor).ok()?.workbook_properties().ok(),
+            FileKind::Ods => calamine::Ods::new(cursor).ok()?.workbook_properties().ok(),
+        }
+    };
+    std::panic::catch_unwind(read).ok().flatten()
 }
 
 fn read_ods(bytes: Vec<u8>) -> Result<Vec<Sheet>, InputError> {
