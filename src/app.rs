@@ -8,9 +8,15 @@ use std::path::{Path, PathBuf};
 
 use clap::{ArgAction, Parser, Subcommand, ValueEnum};
 
-use crate::report::{self, FileOutcome};
+use std::io::IsTerminal as _;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::batch::{self, Done, Job};
+use crate::report::{self, FailOn, Tally};
 use crate::rules::{Profile, RULES};
-use crate::{InputError, check_path, write};
+use crate::summary::Summary;
+use crate::{console, write};
 
 const HELP_TEMPLATE: &str = "{about}\n\n用法：{usage}\n\n{all-args}{after-help}";
 
@@ -37,9 +43,12 @@ pub struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
 
-    /// 要核查并更正的文件：更正后的工作簿写在原文件旁，名为“原名_核查.xlsx”
+    /// 要核查并更正的文件或文件夹：更正后的工作簿写在原文件旁，名为“原名_核查.xlsx”
     #[arg(value_name = "文件", help_heading = "参数")]
     files: Vec<PathBuf>,
+
+    #[command(flatten)]
+    report: ReportArgs,
 
     /// 省级规则配置文件（TOML，见 README“规则配置”），默认为国家规则
     #[arg(long, value_name = "配置.toml", global = true, help_heading = "选项")]
@@ -61,39 +70,74 @@ pub enum Format {
     Text,
     /// 一个 JSON 文档
     Json,
+    /// 每个文件一行 JSON（JSON Lines），逐个输出
+    Jsonl,
 }
 
-/// Options shared by `check` and `fix`.
+/// Which findings make the exit status 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FailOnArg {
+    /// 只有错误（默认）
+    Error,
+    /// 警告也算
+    Warning,
+}
+
+/// Options shared by every way of running checks.
 #[derive(Debug, clap::Args)]
 struct ReportArgs {
-    /// 输出格式：text（中文文本，默认）或 json
+    /// 输出格式：text（中文文本，默认）、json（一个文档）或 jsonl（每个文件一行）
     #[arg(
         long,
         value_enum,
         default_value = "text",
         value_name = "格式",
+        global = true,
         hide_possible_values = true,
         hide_default_value = true,
         help_heading = "选项"
     )]
     format: Format,
+    /// 另写一个汇总工作簿：每张表一行，另附全部问题清单
+    #[arg(long, value_name = "汇总.xlsx", global = true, help_heading = "选项")]
+    summary: Option<PathBuf>,
+    /// 退出状态 1 的条件：error（有错误，默认）或 warning（有警告也算）
+    #[arg(
+        long = "fail-on",
+        value_enum,
+        default_value = "error",
+        value_name = "级别",
+        global = true,
+        hide_possible_values = true,
+        hide_default_value = true,
+        help_heading = "选项"
+    )]
+    fail_on: FailOnArg,
+    /// 同时处理的文件数，默认等于 CPU 核数
+    #[arg(
+        short = 'j',
+        long = "jobs",
+        value_name = "N",
+        global = true,
+        value_parser = clap::value_parser!(u16).range(1..),
+        help_heading = "选项"
+    )]
+    jobs: Option<u16>,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
     /// 只核查并报告，不写任何文件
-    #[command(help_template = HELP_TEMPLATE, override_usage = "zpcheck check <路径>... [--format text|json]")]
+    #[command(help_template = HELP_TEMPLATE, override_usage = "zpcheck check <路径>... [--format text|json|jsonl] [--summary 汇总.xlsx]")]
     Check {
         /// 要核查的文件或文件夹（文件夹会递归查找 .xlsx/.xlsm/.xls/.ods）
         #[arg(value_name = "路径", required = true, help_heading = "参数")]
         paths: Vec<PathBuf>,
-        #[command(flatten)]
-        report: ReportArgs,
     },
     /// 核查并写出更正后的工作簿（总是 .xlsx），并像 check 一样报告
     #[command(
         help_template = HELP_TEMPLATE,
-        override_usage = "zpcheck fix <文件> -o <输出.xlsx> [--format text|json]\n       zpcheck fix <路径>... --out-dir <文件夹> [--format text|json]"
+        override_usage = "zpcheck fix <文件> -o <输出.xlsx> [--format text|json|jsonl]\n       zpcheck fix <路径>... --out-dir <文件夹> [--format text|json|jsonl] [--summary 汇总.xlsx]"
     )]
     Fix {
         /// 要更正的文件或文件夹
@@ -111,8 +155,6 @@ enum Command {
         /// 更正后的工作簿写入此文件夹，名为“原名_核查.xlsx”
         #[arg(long = "out-dir", value_name = "文件夹", help_heading = "选项")]
         out_dir: Option<PathBuf>,
-        #[command(flatten)]
-        report: ReportArgs,
     },
     /// 列出全部核查规则
     #[command(help_template = HELP_TEMPLATE)]
@@ -128,12 +170,29 @@ enum Target {
     Beside,
 }
 
+/// How a batch is run and reported.
+#[derive(Debug)]
+struct RunOptions {
+    target: Target,
+    format: Format,
+    summary: Option<PathBuf>,
+    fail_on: FailOn,
+    jobs: usize,
+}
+
 /// Runs zpcheck with the process's arguments and returns the exit status.
 pub fn main() -> i32 {
-    // A panic is reported as that file's internal error (see [`isolate`]); the default hook's
-    // English text on stderr would only confuse.
+    // A panic is reported as that file's internal error (see [`batch::isolate`]); the default
+    // hook's English text on stderr would only confuse.
     std::panic::set_hook(Box::new(|_| {}));
-    run(std::env::args_os())
+    // On Windows the shell does not expand wildcards: `wild` does it as a Unix shell would.
+    let args: Vec<std::ffi::OsString> = wild::args_os().collect();
+    let dropped = args.len() > 1 && console::dropped_on_program();
+    let status = run(args);
+    if dropped {
+        console::wait_for_enter();
+    }
+    status
 }
 
 /// Runs zpcheck with the given arguments (the first is the program name).
@@ -156,19 +215,30 @@ where
         },
         None => Profile::default(),
     };
-    match cli.command {
+    let opts = |target: Target| RunOptions {
+        target,
+        format: cli.report.format,
+        summary: cli.report.summary.clone(),
+        fail_on: match cli.report.fail_on {
+            FailOnArg::Error => FailOn::Error,
+            FailOnArg::Warning => FailOn::Warning,
+        },
+        jobs: cli
+            .report
+            .jobs
+            .map(usize::from)
+            .unwrap_or_else(batch::default_jobs),
+    };
+    match &cli.command {
         Some(Command::Rules) => {
             print_rules();
             0
         }
-        Some(Command::Check { paths, report }) => {
-            run_files(&paths, Target::None, report.format, &profile)
-        }
+        Some(Command::Check { paths }) => run_files(paths, opts(Target::None), &profile),
         Some(Command::Fix {
             paths,
             output,
             out_dir,
-            report,
         }) => {
             let target = match (output, out_dir) {
                 (Some(o), None) => {
@@ -178,9 +248,9 @@ where
                         );
                         return 2;
                     }
-                    Target::File(o)
+                    Target::File(o.clone())
                 }
-                (None, Some(d)) => Target::Dir(d),
+                (None, Some(d)) => Target::Dir(d.clone()),
                 (None, None) => {
                     eprintln!("zpcheck: fix 需要 -o 输出.xlsx 或 --out-dir 文件夹");
                     return 2;
@@ -190,14 +260,14 @@ where
                     return 2;
                 }
             };
-            run_files(&paths, target, report.format, &profile)
+            run_files(paths, opts(target), &profile)
         }
         None if cli.files.is_empty() => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             let _ = cmd.print_help();
             2
         }
-        None => run_files(&cli.files, Target::Beside, Format::Text, &profile),
+        None => run_files(&cli.files, opts(Target::Beside), &profile),
     }
 }
 
@@ -258,18 +328,29 @@ fn print_rules() {
 /// The spreadsheet extensions zpcheck looks for in folders.
 pub const EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "ods"];
 
-/// Expands folders into the spreadsheets they hold (recursively, sorted), skipping hidden files
-/// and Excel/WPS lock files (~$…). Files named directly are kept whatever their extension.
-pub fn expand(paths: &[PathBuf]) -> Vec<PathBuf> {
+/// Expands the arguments into the inputs of a run: files named directly are kept in argument
+/// order whatever their extension; a folder becomes the spreadsheets it holds, recursively, in
+/// sorted order, skipping hidden files and Excel/WPS lock files (~$…). A file reached twice
+/// (named and inside a named folder) is checked once. The flag tells a walked file.
+pub fn expand(paths: &[PathBuf]) -> Vec<(PathBuf, bool)> {
     let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    let mut push = |p: PathBuf, walked: bool, out: &mut Vec<(PathBuf, bool)>| {
+        let key = p.canonicalize().unwrap_or_else(|_| p.clone());
+        if seen.insert(key) {
+            out.push((p, walked));
+        }
+    };
     for p in paths {
         if p.is_dir() {
             let mut found = Vec::new();
             walk(p, &mut found);
             found.sort();
-            out.extend(found);
+            for f in found {
+                push(f, true, &mut out);
+            }
         } else {
-            out.push(p.clone());
+            push(p.clone(), false, &mut out);
         }
     }
     out
@@ -331,97 +412,124 @@ fn output_for(input: &Path, target: &Target, used: &mut HashSet<PathBuf>) -> Opt
     Some(candidate)
 }
 
-fn process(path: &Path, out: Option<PathBuf>, profile: &Profile) -> FileOutcome {
-    isolate(path, || {
-        let checked = check_path(path, profile);
-        let mut outcome = FileOutcome {
-            path: path.to_path_buf(),
-            checked,
-            output: None,
-            write_error: None,
-        };
-        if let (Ok(c), Some(out)) = (&outcome.checked, out) {
-            match write::write_corrected(c, path, &out) {
-                Ok(()) => outcome.output = Some(out),
-                Err(e) => outcome.write_error = Some(e),
-            }
-        }
-        outcome
-    })
-}
+/// Runs with more files than this show a progress bar (when stderr is a terminal).
+const PROGRESS_MIN_FILES: usize = 5;
 
-/// Runs one file's work so that a panic inside it (a bug in zpcheck or a library) becomes that
-/// file's internal error, and the run goes on with the next file.
-pub fn isolate(path: &Path, work: impl FnOnce() -> FileOutcome) -> FileOutcome {
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)) {
-        Ok(o) => o,
-        Err(panic) => {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
-            FileOutcome {
-                path: path.to_path_buf(),
-                checked: Err(InputError::Internal(what)),
-                output: None,
-                write_error: None,
-            }
-        }
+fn progress_bar(files: usize, format: Format) -> Option<ProgressBar> {
+    if files < PROGRESS_MIN_FILES || format != Format::Text || !std::io::stderr().is_terminal() {
+        return None;
     }
+    let bar = ProgressBar::with_draw_target(Some(files as u64), ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template(
+        "{bar:30.cyan/blue} {pos}/{len} 已用 {elapsed} 预计剩余 {eta} {wide_msg}",
+    ) {
+        bar.set_style(style.progress_chars("█▉ "));
+    }
+    Some(bar)
 }
 
-fn run_files(paths: &[PathBuf], target: Target, format: Format, profile: &Profile) -> i32 {
-    let files = expand(paths);
-    if files.is_empty() {
+fn run_files(paths: &[PathBuf], opts: RunOptions, profile: &Profile) -> i32 {
+    let inputs = expand(paths);
+    if inputs.is_empty() {
         eprintln!("zpcheck: 没有找到要核查的文件（.xlsx/.xlsm/.xls/.ods）");
         return 2;
     }
-    let mut used = HashSet::new();
-    if let Target::Dir(d) = &target
+    if let Target::Dir(d) = &opts.target
         && let Err(e) = std::fs::create_dir_all(d)
     {
         eprintln!("zpcheck: 无法创建输出文件夹 {}：{e}", d.display());
         return 2;
     }
-    let fixing = !matches!(target, Target::None);
-    let mut outcomes = Vec::new();
+    if let Some(s) = &opts.summary
+        && let Some((input, _)) = inputs.iter().find(|(p, _)| write::same_file(p, s))
+    {
+        eprintln!("zpcheck: 汇总文件不能与输入文件相同：{}", input.display());
+        return 2;
+    }
+    let mut used = HashSet::new();
+    let jobs: Vec<Job> = inputs
+        .into_iter()
+        .map(|(path, walked)| Job {
+            output: output_for(&path, &opts.target, &mut used),
+            path,
+            walked,
+        })
+        .collect();
+    let fixing = !matches!(opts.target, Target::None);
+    let bar = progress_bar(jobs.len(), opts.format);
+    let mut tally = Tally::default();
+    let mut summary = opts.summary.as_ref().map(|_| Summary::new(fixing));
+    let mut all = Vec::new();
     let stdout = std::io::stdout();
-    for f in &files {
-        let out = output_for(f, &target, &mut used);
-        let o = process(f, out, profile);
-        if format == Format::Text {
-            let mut lock = stdout.lock();
-            let _ = lock.write_all(report::text(&o, fixing).as_bytes());
-            if let Some(line) = report::error_line(&o) {
-                eprintln!("{line}");
+    let print = |text: &str, to_err: bool| {
+        let out = || {
+            if to_err {
+                eprintln!("{text}");
+            } else {
+                let mut lock = stdout.lock();
+                let _ = lock.write_all(text.as_bytes());
+                let _ = lock.flush();
+            }
+        };
+        match &bar {
+            Some(b) => b.suspend(out),
+            None => out(),
+        }
+    };
+    batch::run(
+        jobs,
+        profile,
+        opts.jobs,
+        |job| {
+            if let Some(b) = &bar {
+                b.set_message(
+                    job.path
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default(),
+                );
+                b.inc(1);
+            }
+        },
+        |done| {
+            let Done::Report(r) = done else { return };
+            tally.add(&r);
+            if let Some(s) = &mut summary {
+                s.add(&r);
+            }
+            match opts.format {
+                Format::Text => {
+                    print(&report::text(&r, fixing), false);
+                    if let Some(line) = report::error_line(&r) {
+                        print(&line, true);
+                    }
+                }
+                Format::Jsonl => print(&format!("{}\n", report::jsonl(&r)), false),
+                Format::Json => all.push(r),
+            }
+        },
+    );
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    let mut status = tally.exit_code(opts.fail_on);
+    if let (Some(path), Some(s)) = (&opts.summary, &summary) {
+        match s.write(path) {
+            Ok(()) => {
+                if opts.format == Format::Text {
+                    println!("汇总：{}（{} 行）", path.display(), s.form_rows());
+                }
+            }
+            Err(e) => {
+                eprintln!("zpcheck: 汇总文件未写出：{e}");
+                status = 2;
             }
         }
-        outcomes.push(o);
     }
-    match format {
-        Format::Json => println!("{}", report::json(&outcomes)),
-        Format::Text => println!("{}", report::tally(&outcomes)),
+    match opts.format {
+        Format::Json => println!("{}", report::json(&all)),
+        Format::Text => println!("{}", tally.line()),
+        Format::Jsonl => {}
     }
-    report::exit_code(&outcomes)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_panic_becomes_that_files_internal_error() {
-        let o = isolate(Path::new("坏.xlsx"), || panic!("模拟的故障"));
-        assert_eq!(o.path, Path::new("坏.xlsx"));
-        let e = o.checked.as_ref().err().unwrap();
-        assert_eq!(e.kind(), "internal");
-        assert!(e.to_string().contains("内部错误") && e.to_string().contains("模拟的故障"));
-        assert_eq!(o.status(), report::Status::Error);
-        // The run goes on: the next file is processed normally.
-        let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/dept_clean.xlsx");
-        let next = process(&sample, None, &Profile::default());
-        assert_eq!(next.status(), report::Status::Clean);
-        assert_eq!(report::exit_code(&[o, next]), 2);
-    }
+    status
 }

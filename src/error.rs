@@ -59,6 +59,10 @@ pub enum InputError {
         "未找到绩效自评表（没有识别到“年初预算数/全年预算数/全年执行数”或“一级指标/二级指标/三级指标”表头）"
     )]
     NoForm,
+    /// The workbook is a summary zpcheck wrote (`--summary`), not a submission. Skipped when
+    /// found in a folder; an error only when named directly.
+    #[error("这是 zpcheck 写出的汇总表，不是绩效自评表")]
+    Summary,
     /// The corrected workbook could not be written.
     #[error("无法写入输出文件 {path}：{reason}")]
     Write {
@@ -86,6 +90,7 @@ impl InputError {
             InputError::TooLarge(_) => "too_large",
             InputError::Internal(_) => "internal",
             InputError::NoForm => "no_form",
+            InputError::Summary => "summary",
             InputError::Write { .. } => "write_failed",
             InputError::OutputIsInput(_) => "output_is_input",
         }

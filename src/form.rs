@@ -280,6 +280,8 @@ pub struct Form {
     pub title: String,
     /// The unit's or project's name, if labelled.
     pub name: Option<String>,
+    /// The year the title area names, if it names one.
+    pub year: Option<u16>,
     /// The funding block.
     pub funding: Option<Funding>,
     /// The indicators.
@@ -312,6 +314,7 @@ impl Form {
             sheet: sheet.name.clone(),
             title: layout.title.clone().unwrap_or_else(|| sheet.name.clone()),
             name: layout.name.clone(),
+            year: layout.year,
             funding: layout.funding.as_ref().map(|f| build_funding(sheet, f)),
             indicators,
             has_reason_column,

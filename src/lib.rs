@@ -6,6 +6,8 @@
 //! [`write`] (corrected workbook with a 核查结果 sheet) and [`report`] (text / JSON).
 
 pub mod app;
+pub mod batch;
+pub mod console;
 pub mod error;
 pub mod finding;
 pub mod form;
@@ -17,6 +19,7 @@ pub mod read;
 pub mod report;
 pub mod rules;
 pub mod style;
+pub mod summary;
 pub mod write;
 
 use std::path::Path;
@@ -81,6 +84,9 @@ pub fn check_workbook(workbook: Workbook, profile: &Profile) -> Result<Checked, 
         }
     }
     if forms.is_empty() {
+        if workbook.zpcheck_summary {
+            return Err(InputError::Summary);
+        }
         return Err(InputError::NoForm);
     }
     Ok(Checked { workbook, forms })

@@ -223,6 +223,8 @@ pub struct FormLayout {
     pub title: Option<String>,
     /// The unit's or project's name, if labelled.
     pub name: Option<String>,
+    /// The year the title area names ("（2023年度）").
+    pub year: Option<u16>,
     /// The grade value cell, if the form states a grade.
     pub grade: Option<CellRef>,
     /// The goals' text cells: (预期目标, 实际完成情况).
@@ -351,6 +353,9 @@ pub fn locate(sheet: &Sheet) -> Vec<FormLayout> {
             .map(|(_, t)| t)
             .find(|t| t.contains("自评表") || t.contains("评价表"));
         let name = find_labelled_value(sheet, title_top, end, aliases::NAME);
+        let year = (title_top..start)
+            .flat_map(|r| row_texts(sheet, r))
+            .find_map(|(_, t)| crate::num::year_in(&t));
         let grade = find_labelled_cell(sheet, start, end, aliases::GRADE);
         let goals = find_goals(sheet, start, end);
         forms.push(FormLayout {
@@ -360,6 +365,7 @@ pub fn locate(sheet: &Sheet) -> Vec<FormLayout> {
             indicators,
             title,
             name,
+            year,
             grade,
             goals,
         });

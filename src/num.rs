@@ -21,6 +21,17 @@ pub fn normalize(s: &str) -> String {
         .collect()
 }
 
+/// The year a text names: four digits from 1990 to 2099 followed by 年 ("（2023年度）",
+/// "２０２２年", "2023 年"), full-width digits included. The first such year wins.
+pub fn year_in(s: &str) -> Option<u16> {
+    let chars: Vec<char> = normalize(s).chars().collect();
+    chars.windows(5).find_map(|w| {
+        let digits: String = w[..4].iter().collect();
+        let y: u16 = digits.parse().ok()?;
+        (w[4] == '年' && (1990..=2099).contains(&y)).then_some(y)
+    })
+}
+
 /// A label reduced to what identifies it: normalised, a "其中:" prefix and trailing ":" removed,
 /// and trailing bracketed suffixes such as "(A)", "(B/A)", "(%)", "(万元)" stripped.
 pub fn label_key(s: &str) -> String {
@@ -312,6 +323,17 @@ pub fn money_factor(u: &str) -> Decimal {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn years_are_found_in_titles_and_file_names() {
+        assert_eq!(year_in("（2023年度）"), Some(2023));
+        assert_eq!(year_in("项目支出绩效自评表（２０２２年度）"), Some(2022));
+        assert_eq!(year_in("克拉玛依区 2021 年部门整体"), Some(2021));
+        assert_eq!(year_in("12023年"), Some(2023));
+        assert_eq!(year_in("编号 1234年"), None);
+        assert_eq!(year_in("2023"), None);
+        assert_eq!(year_in(""), None);
+    }
 
     fn d(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()

@@ -1,15 +1,20 @@
-//! Reports: the Chinese text report (one line per finding, `工作表!单元格  规则  说明`) and the
-//! JSON document for scripts. Both are built from the same [`FileOutcome`] values.
+//! Reports: the Chinese text report (one line per finding, `工作表!单元格  规则  说明`), the
+//! JSON document and the JSON Lines stream for scripts, the closing tally and the exit status.
+//!
+//! A checked file is reduced to a [`FileReport`] as soon as its work is done: the findings and
+//! a few figures per form, without the workbook. A batch of hundreds of files therefore holds
+//! only these small values, never the workbooks, and every output is built from the same ones.
 
 use std::path::PathBuf;
 
+use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::finding::Severity;
+use crate::finding::{Finding, Severity};
 use crate::num::fmt_dec;
 use crate::{Checked, InputError};
 
-/// What happened to one input.
+/// What happened to one input, with its workbook still in hand.
 #[derive(Debug)]
 pub struct FileOutcome {
     /// The input path as given or found.
@@ -34,31 +39,203 @@ pub enum Status {
     Error,
 }
 
-impl FileOutcome {
-    /// The input's status.
-    pub fn status(&self) -> Status {
-        match (&self.checked, &self.write_error) {
-            (Err(_), _) | (_, Some(_)) => Status::Error,
-            (Ok(c), None) if c.has_errors() => Status::Findings,
-            (Ok(_), None) => Status::Clean,
-        }
-    }
+/// Which findings make the exit status 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FailOn {
+    /// Error findings only (the default).
+    #[default]
+    Error,
+    /// Warnings too (`--fail-on warning`).
+    Warning,
+}
 
-    /// The input error, if any.
-    pub fn error(&self) -> Option<&InputError> {
-        self.checked.as_ref().err().or(self.write_error.as_ref())
+/// Why an input failed: its stable kind and its Chinese message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileError {
+    /// [`InputError::kind`].
+    pub kind: &'static str,
+    /// The Chinese message.
+    pub message: String,
+}
+
+impl From<&InputError> for FileError {
+    fn from(e: &InputError) -> Self {
+        FileError {
+            kind: e.kind(),
+            message: e.to_string(),
+        }
     }
 }
 
-/// The exit status for a run: 2 if any input failed, else 1 if any error finding, else 0.
-pub fn exit_code(outcomes: &[FileOutcome]) -> i32 {
-    let statuses: Vec<Status> = outcomes.iter().map(FileOutcome::status).collect();
-    if statuses.contains(&Status::Error) {
-        2
-    } else if statuses.contains(&Status::Findings) {
-        1
-    } else {
-        0
+/// The figures of one checked form that reports and the summary need.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FormSummary {
+    /// The sheet.
+    pub sheet: String,
+    /// The title line, or the sheet name.
+    pub title: String,
+    /// The unit's or project's name, if labelled.
+    pub name: Option<String>,
+    /// The year the form names.
+    pub year: Option<u16>,
+    /// The 总分 the form states.
+    pub claimed_total: Option<Decimal>,
+    /// The 总分 recomputed.
+    pub computed_total: Option<Decimal>,
+    /// The grade the recomputed 总分 earns.
+    pub computed_grade: Option<&'static str>,
+    /// Error findings on this form.
+    pub errors: usize,
+    /// Warning findings on this form.
+    pub warnings: usize,
+    /// Findings with an automatic correction.
+    pub fixable: usize,
+}
+
+/// One input's result, without its workbook.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    /// The input path as given or found.
+    pub path: PathBuf,
+    /// Why it failed, if it did.
+    pub error: Option<FileError>,
+    /// Every form found.
+    pub forms: Vec<FormSummary>,
+    /// Every finding of every form, in sheet order.
+    pub findings: Vec<Finding>,
+    /// Where the corrected workbook was written.
+    pub output: Option<PathBuf>,
+}
+
+impl From<FileOutcome> for FileReport {
+    fn from(o: FileOutcome) -> Self {
+        let error = o
+            .checked
+            .as_ref()
+            .err()
+            .or(o.write_error.as_ref())
+            .map(FileError::from);
+        let (forms, findings) = match o.checked {
+            Ok(c) => {
+                let forms = c
+                    .forms
+                    .iter()
+                    .map(|f| {
+                        let count = |s: Severity| {
+                            f.report.findings.iter().filter(|x| x.severity == s).count()
+                        };
+                        FormSummary {
+                            sheet: f.form.sheet.clone(),
+                            title: f.form.title.clone(),
+                            name: f.form.name.clone(),
+                            year: f.form.year,
+                            claimed_total: f.report.claimed_total,
+                            computed_total: f.report.computed_total,
+                            computed_grade: f.report.computed_grade,
+                            errors: count(Severity::Error),
+                            warnings: count(Severity::Warning),
+                            fixable: f.report.findings.iter().filter(|x| x.fixed()).count(),
+                        }
+                    })
+                    .collect();
+                let findings = c
+                    .forms
+                    .into_iter()
+                    .flat_map(|f| f.report.findings)
+                    .collect();
+                (forms, findings)
+            }
+            Err(_) => (Vec::new(), Vec::new()),
+        };
+        FileReport {
+            path: o.path,
+            error,
+            forms,
+            findings,
+            output: o.output,
+        }
+    }
+}
+
+impl FileReport {
+    /// The input's status.
+    pub fn status(&self) -> Status {
+        if self.error.is_some() {
+            Status::Error
+        } else if self.has(Severity::Error) {
+            Status::Findings
+        } else {
+            Status::Clean
+        }
+    }
+
+    /// Whether any finding has this severity.
+    pub fn has(&self, severity: Severity) -> bool {
+        self.findings.iter().any(|f| f.severity == severity)
+    }
+
+    /// Number of findings of this severity.
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    }
+}
+
+/// The running count of a batch: what the tally line and the exit status need, so that a run
+/// of any size keeps only this much once each file has been reported.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Files read and checked with no error finding.
+    pub clean: usize,
+    /// Files with error findings.
+    pub findings: usize,
+    /// Files that could not be read (or written).
+    pub failed: usize,
+    /// Files with warnings (any status).
+    pub with_warnings: usize,
+}
+
+impl Tally {
+    /// Counts one file.
+    pub fn add(&mut self, r: &FileReport) {
+        match r.status() {
+            Status::Clean => self.clean += 1,
+            Status::Findings => self.findings += 1,
+            Status::Error => self.failed += 1,
+        }
+        if r.error.is_none() && r.has(Severity::Warning) {
+            self.with_warnings += 1;
+        }
+    }
+
+    /// Number of files counted.
+    pub fn files(&self) -> usize {
+        self.clean + self.findings + self.failed
+    }
+
+    /// The exit status: 2 if any input failed, else 1 if any file has error findings (or, with
+    /// `--fail-on warning`, warnings), else 0.
+    pub fn exit_code(&self, fail_on: FailOn) -> i32 {
+        if self.failed > 0 {
+            2
+        } else if self.findings > 0 || (fail_on == FailOn::Warning && self.with_warnings > 0) {
+            1
+        } else {
+            0
+        }
+    }
+
+    /// The closing line of a text report.
+    pub fn line(&self) -> String {
+        format!(
+            "共 {} 个文件：{} 个无误，{} 个有问题，{} 个无法读取",
+            self.files(),
+            self.clean,
+            self.findings,
+            self.failed
+        )
     }
 }
 
@@ -71,15 +248,9 @@ struct JsonDoc<'a> {
 struct JsonFile<'a> {
     path: String,
     status: Status,
-    error: Option<JsonError>,
+    error: Option<&'a FileError>,
     forms: Vec<JsonForm<'a>>,
     findings: Vec<JsonFinding<'a>>,
-}
-
-#[derive(Serialize)]
-struct JsonError {
-    kind: &'static str,
-    message: String,
 }
 
 #[derive(Serialize)]
@@ -102,61 +273,58 @@ struct JsonFinding<'a> {
     fixed: bool,
 }
 
-/// The JSON document for a run.
-pub fn json(outcomes: &[FileOutcome]) -> String {
-    let files = outcomes
-        .iter()
-        .map(|o| {
-            let (forms, findings) = match &o.checked {
-                Ok(c) => (
-                    c.forms
-                        .iter()
-                        .map(|f| JsonForm {
-                            sheet: &f.form.sheet,
-                            title: &f.form.title,
-                            claimed_total: f.report.claimed_total.map(fmt_dec),
-                            computed_total: f.report.computed_total.map(fmt_dec),
-                        })
-                        .collect(),
-                    c.findings()
-                        .map(|f| JsonFinding {
-                            rule: f.rule,
-                            severity: f.severity,
-                            sheet: &f.sheet,
-                            cell: f.cell.to_string(),
-                            found: &f.found,
-                            expected: &f.expected,
-                            message: &f.message,
-                            fixed: f.fixed(),
-                        })
-                        .collect(),
-                ),
-                Err(_) => (Vec::new(), Vec::new()),
-            };
-            JsonFile {
-                path: o.path.display().to_string(),
-                status: o.status(),
-                error: o.error().map(|e| JsonError {
-                    kind: e.kind(),
-                    message: e.to_string(),
-                }),
-                forms,
-                findings,
-            }
-        })
-        .collect();
+fn json_file(r: &FileReport) -> JsonFile<'_> {
+    JsonFile {
+        path: r.path.display().to_string(),
+        status: r.status(),
+        error: r.error.as_ref(),
+        forms: r
+            .forms
+            .iter()
+            .map(|f| JsonForm {
+                sheet: &f.sheet,
+                title: &f.title,
+                claimed_total: f.claimed_total.map(fmt_dec),
+                computed_total: f.computed_total.map(fmt_dec),
+            })
+            .collect(),
+        findings: r
+            .findings
+            .iter()
+            .map(|f| JsonFinding {
+                rule: f.rule,
+                severity: f.severity,
+                sheet: &f.sheet,
+                cell: f.cell.to_string(),
+                found: &f.found,
+                expected: &f.expected,
+                message: &f.message,
+                fixed: f.fixed(),
+            })
+            .collect(),
+    }
+}
+
+/// The JSON document for a run: `{"files":[…]}`.
+pub fn json(reports: &[FileReport]) -> String {
+    let files = reports.iter().map(json_file).collect();
     serde_json::to_string_pretty(&JsonDoc { files })
         .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
 }
 
+/// One line of JSON Lines output: the same object as one entry of the document's `files`.
+pub fn jsonl(report: &FileReport) -> String {
+    serde_json::to_string(&json_file(report)).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+}
+
 /// The text report of one input (stdout part). Input errors go to stderr, see [`error_line`].
-pub fn text(o: &FileOutcome, fixing: bool) -> String {
+pub fn text(r: &FileReport, fixing: bool) -> String {
     let mut out = String::new();
-    let Ok(c) = &o.checked else {
+    if r.error.is_some() && r.forms.is_empty() {
         return out;
-    };
-    out.push_str(&format!("{}\n", o.path.display()));
-    for f in c.findings() {
+    }
+    out.push_str(&format!("{}\n", r.path.display()));
+    for f in &r.findings {
         let tail = match (f.fixed(), fixing) {
             (true, true) => "（已更正）",
             (true, false) => "（可自动更正）",
@@ -172,36 +340,29 @@ pub fn text(o: &FileOutcome, fixing: bool) -> String {
             tail
         ));
     }
-    for f in &c.forms {
+    for f in &r.forms {
         out.push_str(&format!(
             "表「{}」（工作表 {}）：申报总分 {}，核算总分 {}{}\n",
-            f.form.title,
-            f.form.sheet,
-            f.report
-                .claimed_total
+            f.title,
+            f.sheet,
+            f.claimed_total
                 .map(fmt_dec)
                 .unwrap_or_else(|| "未填".into()),
-            f.report
-                .computed_total
+            f.computed_total
                 .map(fmt_dec)
                 .unwrap_or_else(|| "无法计算".into()),
-            f.report
-                .computed_grade
+            f.computed_grade
                 .map(|g| format!("，等级 {g}"))
                 .unwrap_or_default()
         ));
     }
-    let errors = c
-        .findings()
-        .filter(|f| f.severity == Severity::Error)
-        .count();
-    let warnings = c
-        .findings()
-        .filter(|f| f.severity == Severity::Warning)
-        .count();
-    let fixed = c.findings().filter(|f| f.fixed()).count();
-    out.push_str(&format!("错误 {errors} 个，警告 {warnings} 个"));
-    if let Some(p) = &o.output {
+    let fixed = r.findings.iter().filter(|f| f.fixed()).count();
+    out.push_str(&format!(
+        "错误 {} 个，警告 {} 个",
+        r.count(Severity::Error),
+        r.count(Severity::Warning)
+    ));
+    if let Some(p) = &r.output {
         out.push_str(&format!("；已更正 {fixed} 处，输出：{}", p.display()));
     }
     out.push('\n');
@@ -209,19 +370,8 @@ pub fn text(o: &FileOutcome, fixing: bool) -> String {
 }
 
 /// The stderr line for an input that failed.
-pub fn error_line(o: &FileOutcome) -> Option<String> {
-    o.error()
-        .map(|e| format!("zpcheck: {}: {}", o.path.display(), e))
-}
-
-/// The closing tally of a run.
-pub fn tally(outcomes: &[FileOutcome]) -> String {
-    let count = |s: Status| outcomes.iter().filter(|o| o.status() == s).count();
-    format!(
-        "共 {} 个文件：{} 个无误，{} 个有问题，{} 个无法读取",
-        outcomes.len(),
-        count(Status::Clean),
-        count(Status::Findings),
-        count(Status::Error)
-    )
+pub fn error_line(r: &FileReport) -> Option<String> {
+    r.error
+        .as_ref()
+        .map(|e| format!("zpcheck: {}: {}", r.path.display(), e.message))
 }

@@ -358,7 +358,7 @@ const DEFAULT_WIDTH: f64 = 8.43;
 /// Height of one line of 11-point text, in points.
 const LINE_HEIGHT: f64 = 14.25;
 
-fn text_width(text: &str) -> usize {
+pub(crate) fn text_width(text: &str) -> usize {
     text.lines().map(|l| l.width()).max().unwrap_or(0)
 }
 
@@ -479,7 +479,7 @@ fn write_value(ws: &mut Worksheet, pos: CellRef, c: &Cell, fmt: &Format) -> Resu
     .map_err(xlsx_err)
 }
 
-fn title_of(code: &str) -> &'static str {
+pub(crate) fn title_of(code: &str) -> &'static str {
     rules::rule(code).map(|r| r.title).unwrap_or("")
 }
 
@@ -635,6 +635,16 @@ pub fn write_corrected(checked: &Checked, input: &Path, out: &Path) -> Result<()
         return Err(InputError::OutputIsInput(out.to_path_buf()));
     }
     let bytes = corrected_workbook(checked).map_err(werr)?;
+    write_atomic(&bytes, out)
+}
+
+/// Writes bytes to `out` through a temporary file in the same folder, then renames it: `out`
+/// is either the complete new file or untouched, and nothing is left behind on failure.
+pub fn write_atomic(bytes: &[u8], out: &Path) -> Result<(), InputError> {
+    let werr = |reason: String| InputError::Write {
+        path: out.to_path_buf(),
+        reason,
+    };
     let dir = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => std::path::PathBuf::from("."),
@@ -644,7 +654,7 @@ pub fn write_corrected(checked: &Checked, input: &Path, out: &Path) -> Result<()
         .suffix(".tmp")
         .tempfile_in(&dir)
         .map_err(|e| werr(io_reason(&e)))?;
-    tmp.write_all(&bytes).map_err(|e| werr(io_reason(&e)))?;
+    tmp.write_all(bytes).map_err(|e| werr(io_reason(&e)))?;
     tmp.as_file().sync_all().map_err(|e| werr(io_reason(&e)))?;
     // A failed rename drops the temporary file: nothing is left behind.
     tmp.persist(out).map_err(|e| werr(io_reason(&e.error)))?;

@@ -32,6 +32,8 @@ pub struct ZipFacts {
     pub full_calc: bool,
     /// The file is zpcheck's own output (custom property "zpcheck").
     pub ours: bool,
+    /// The file is a summary zpcheck wrote (custom property "zpcheck-summary").
+    pub summary: bool,
     /// What the container holds that a rebuilt workbook cannot keep (images, charts, comments).
     pub not_kept: Vec<&'static str>,
 }
@@ -122,6 +124,7 @@ pub fn inspect_zip(bytes: &[u8]) -> Result<ZipFacts, InputError> {
     }
     let any = |prefix: &str| names.iter().any(|n| n.starts_with(prefix));
     let ours = custom.contains("name=\"zpcheck\"");
+    let summary = custom.contains("name=\"zpcheck-summary\"");
     let mut not_kept = Vec::new();
     if any("xl/media/") || any("Pictures/") {
         not_kept.push("图片");
@@ -139,6 +142,7 @@ pub fn inspect_zip(bytes: &[u8]) -> Result<ZipFacts, InputError> {
         full_calc: workbook.contains("fullCalcOnLoad=\"1\"")
             || workbook.contains("fullCalcOnLoad=\"true\""),
         ours,
+        summary,
     })
 }
 

@@ -229,6 +229,8 @@ pub struct Workbook {
     pub not_kept: Vec<&'static str>,
     /// Document properties (title, author…), when the file has them.
     pub properties: Option<calamine::WorkbookProperties>,
+    /// The workbook is a summary zpcheck wrote (`--summary`).
+    pub zpcheck_summary: bool,
 }
 
 /// Decides the file kind from its bytes (and, for zip files, from their content listing).
@@ -286,6 +288,7 @@ pub fn read_bytes(bytes: Vec<u8>) -> Result<Workbook, InputError> {
     let mut kind = sniff(&bytes)?;
     let mut placeholder_zero = false;
     let mut not_kept = Vec::new();
+    let mut zpcheck_summary = false;
     let properties;
     let mut sheets = match kind {
         FileKind::Xlsx | FileKind::Ods => {
@@ -294,6 +297,7 @@ pub fn read_bytes(bytes: Vec<u8>) -> Result<Workbook, InputError> {
             // formula's result; zpcheck's own output stores real results, so it is trusted.
             placeholder_zero = facts.full_calc && !facts.ours;
             not_kept = facts.not_kept;
+            zpcheck_summary = facts.summary;
             // After the guards: only a checked container reaches calamine.
             properties = read_properties(
                 &bytes,
@@ -353,6 +357,7 @@ pub fn read_bytes(bytes: Vec<u8>) -> Result<Workbook, InputError> {
         sheets,
         not_kept,
         properties,
+        zpcheck_summary,
     })
 }
 

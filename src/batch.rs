@@ -1,0 +1,231 @@
+//! Running many inputs: files are checked (and corrected) on a pool of worker threads, each
+//! reduced to a small [`FileReport`] as soon as it is done, and handed back in input order.
+//!
+//! Workers take files in input order (rayon's `par_bridge` pulls from the list as threads free
+//! up), so results arrive nearly in order and the reorder buffer holds only a few reports. No
+//! workbook outlives its own worker: memory stays flat however many files a batch has.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+
+use rayon::prelude::*;
+
+use crate::report::{FileOutcome, FileReport};
+use crate::rules::Profile;
+use crate::{InputError, check_path, write};
+
+/// Worker threads get a main-thread-sized stack: formula evaluation recurses (bounded depth).
+const WORKER_STACK: usize = 8 << 20;
+
+/// One input of a batch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    /// The input.
+    pub path: PathBuf,
+    /// Where its corrected workbook goes, if one is written.
+    pub output: Option<PathBuf>,
+    /// Found by walking a folder (rather than named on the command line).
+    pub walked: bool,
+}
+
+/// What one job gave.
+#[derive(Debug)]
+pub enum Done {
+    /// The input's report.
+    Report(FileReport),
+    /// A zpcheck summary workbook found while walking a folder: not a submission, not reported.
+    Skipped(PathBuf),
+}
+
+/// Checks one input and, when `job.output` is set, writes its corrected workbook.
+pub fn process(job: &Job, profile: &Profile) -> Done {
+    let outcome = isolate(&job.path, || {
+        let checked = check_path(&job.path, profile);
+        let mut outcome = FileOutcome {
+            path: job.path.clone(),
+            checked,
+            output: None,
+            write_error: None,
+        };
+        if let (Ok(c), Some(out)) = (&outcome.checked, &job.output) {
+            match write::write_corrected(c, &job.path, out) {
+                Ok(()) => outcome.output = Some(out.clone()),
+                Err(e) => outcome.write_error = Some(e),
+            }
+        }
+        outcome
+    });
+    if job.walked && matches!(outcome.checked, Err(InputError::Summary)) {
+        return Done::Skipped(job.path.clone());
+    }
+    Done::Report(FileReport::from(outcome))
+}
+
+/// Runs one file's work so that a panic inside it (a bug in zpcheck or a library) becomes that
+/// file's internal error, and the run goes on with the next file.
+pub fn isolate(path: &Path, work: impl FnOnce() -> FileOutcome) -> FileOutcome {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)) {
+        Ok(o) => o,
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            FileOutcome {
+                path: path.to_path_buf(),
+                checked: Err(InputError::Internal(what)),
+                output: None,
+                write_error: None,
+            }
+        }
+    }
+}
+
+/// The default number of worker threads: every core.
+pub fn default_jobs() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+}
+
+/// Runs every job on `threads` workers. `received` is called as each job finishes (in any
+/// order, for a progress bar); `emit` gets the results in input order.
+pub fn run(
+    jobs: Vec<Job>,
+    profile: &Profile,
+    threads: usize,
+    mut received: impl FnMut(&Job),
+    mut emit: impl FnMut(Done),
+) {
+    let pool = if threads > 1 && jobs.len() > 1 {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .stack_size(WORKER_STACK)
+            .thread_name(|i| format!("zpcheck-{i}"))
+            .build()
+            .ok()
+    } else {
+        None
+    };
+    let Some(pool) = pool else {
+        for job in &jobs {
+            let done = process(job, profile);
+            received(job);
+            emit(done);
+        }
+        return;
+    };
+    let (tx, rx) = mpsc::channel::<(usize, Done)>();
+    std::thread::scope(|s| {
+        let jobs = &jobs;
+        s.spawn(move || {
+            pool.install(|| {
+                jobs.iter()
+                    .enumerate()
+                    .par_bridge()
+                    .for_each_with(tx, |tx, (i, job)| {
+                        // The receiver only goes away if the main thread panicked.
+                        let _ = tx.send((i, process(job, profile)));
+                    });
+            });
+        });
+        let mut pending = BTreeMap::new();
+        let mut next = 0;
+        for (i, done) in rx {
+            received(&jobs[i]);
+            pending.insert(i, done);
+            while let Some(done) = pending.remove(&next) {
+                emit(done);
+                next += 1;
+            }
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::{Status, Tally};
+
+    fn sample(name: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("samples")
+            .join(name)
+    }
+
+    fn job(path: PathBuf) -> Job {
+        Job {
+            path,
+            output: None,
+            walked: false,
+        }
+    }
+
+    #[test]
+    fn a_panic_becomes_that_files_internal_error() {
+        let o = FileReport::from(isolate(Path::new("坏.xlsx"), || panic!("模拟的故障")));
+        assert_eq!(o.path, Path::new("坏.xlsx"));
+        let e = o.error.clone().unwrap();
+        assert_eq!(e.kind, "internal");
+        assert!(e.message.contains("内部错误") && e.message.contains("模拟的故障"));
+        assert_eq!(o.status(), Status::Error);
+        // The run goes on: the next file is processed normally.
+        let Done::Report(next) = process(&job(sample("dept_clean.xlsx")), &Profile::default())
+        else {
+            panic!("not skipped")
+        };
+        assert_eq!(next.status(), Status::Clean);
+        let mut tally = Tally::default();
+        tally.add(&o);
+        tally.add(&next);
+        assert_eq!(tally.exit_code(Default::default()), 2);
+    }
+
+    #[test]
+    fn results_come_back_in_input_order_whatever_the_thread_count() {
+        let names = [
+            "seed_kelamayi_2023.xlsx",
+            "national_clean.ods",
+            "national_planted_errors.xlsx",
+            "dept_clean.xlsx",
+            "national_clean.xls",
+            "missing.xlsx",
+            "placeholder_zero.xlsx",
+        ];
+        let jobs: Vec<Job> = names.iter().map(|n| job(sample(n))).collect();
+        for threads in [1, 2, 4] {
+            let mut received = 0;
+            let mut order = Vec::new();
+            run(
+                jobs.clone(),
+                &Profile::default(),
+                threads,
+                |_| received += 1,
+                |d| match d {
+                    Done::Report(r) => order.push((
+                        r.path.file_name().unwrap().to_string_lossy().into_owned(),
+                        r.status(),
+                    )),
+                    Done::Skipped(p) => panic!("skipped {p:?}"),
+                },
+            );
+            assert_eq!(received, names.len());
+            let expected: Vec<(String, Status)> = names
+                .iter()
+                .map(|n| {
+                    let status = match *n {
+                        "seed_kelamayi_2023.xlsx" | "national_planted_errors.xlsx" => {
+                            Status::Findings
+                        }
+                        "missing.xlsx" => Status::Error,
+                        _ => Status::Clean,
+                    };
+                    (n.to_string(), status)
+                })
+                .collect();
+            assert_eq!(order, expected, "{threads} threads");
+        }
+    }
+}

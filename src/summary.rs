@@ -1,0 +1,244 @@
+//! The summary workbook of a batch (`--summary 汇总.xlsx`): a sheet 汇总 with one row per form
+//! (and one per file that could not be read), and a sheet 全部问题 with every finding of every
+//! file, file column first. Both sheets have their header frozen and an autofilter, so an
+//! auditor can sort and filter hundreds of submissions in Excel or WPS.
+//!
+//! Rows are collected from [`FileReport`]s as they are reported (a few strings per form and
+//! per finding); the workbooks themselves are long gone by then.
+
+use std::path::Path;
+
+use rust_decimal::prelude::ToPrimitive;
+use rust_xlsxwriter::{DocProperties, Format, FormatAlign, FormatBorder, Workbook, Worksheet};
+
+use crate::InputError;
+use crate::num::year_in;
+use crate::report::FileReport;
+use crate::write::{text_width, title_of, write_atomic};
+
+/// The name of the per-form sheet.
+pub const FORMS_SHEET: &str = "汇总";
+/// The name of the all-findings sheet.
+pub const FINDINGS_SHEET: &str = "全部问题";
+/// The header of the 汇总 sheet.
+pub const FORMS_HEADER: [&str; 10] = [
+    "文件",
+    "工作表",
+    "单位/项目名称",
+    "年度",
+    "申报总分",
+    "核算总分",
+    "等级",
+    "错误数",
+    "警告数",
+    "状态",
+];
+/// The extra column of the 汇总 sheet when corrected workbooks were written.
+pub const OUTPUT_HEADER: &str = "更正后文件";
+/// The header of the 全部问题 sheet.
+pub const FINDINGS_HEADER: [&str; 9] = [
+    "文件",
+    "工作表",
+    "单元格",
+    "规则",
+    "级别",
+    "原值",
+    "应为",
+    "说明",
+    "是否已更正",
+];
+
+/// One cell value of the summary.
+#[derive(Debug, Clone, PartialEq)]
+enum Val {
+    Text(String),
+    /// A number shown with this many decimals.
+    Num(f64, usize),
+    Blank,
+}
+
+fn text(s: impl Into<String>) -> Val {
+    Val::Text(s.into())
+}
+
+/// The summary being collected.
+#[derive(Debug, Default)]
+pub struct Summary {
+    forms: Vec<Vec<Val>>,
+    findings: Vec<Vec<Val>>,
+    with_output: bool,
+}
+
+impl Summary {
+    /// An empty summary; `fixing` adds the 更正后文件 column.
+    pub fn new(fixing: bool) -> Self {
+        Summary {
+            with_output: fixing,
+            ..Summary::default()
+        }
+    }
+
+    /// Adds one file's rows.
+    pub fn add(&mut self, r: &FileReport) {
+        let file = r.path.display().to_string();
+        let output = || match &r.output {
+            Some(p) => text(p.display().to_string()),
+            None => Val::Blank,
+        };
+        if r.forms.is_empty() {
+            let message = r.error.as_ref().map(|e| e.message.as_str()).unwrap_or("");
+            let mut row = vec![text(&file)];
+            row.extend(std::iter::repeat_n(Val::Blank, 8));
+            row.push(text(format!("无法读取：{message}")));
+            if self.with_output {
+                row.push(Val::Blank);
+            }
+            self.forms.push(row);
+        }
+        let file_year = r
+            .path
+            .file_name()
+            .and_then(|n| year_in(&n.to_string_lossy()));
+        for f in &r.forms {
+            let score = |d: Option<rust_decimal::Decimal>| match d.and_then(|d| d.to_f64()) {
+                Some(x) => Val::Num(x, 2),
+                None => Val::Blank,
+            };
+            let status = match (&r.error, f.errors, f.warnings) {
+                (Some(e), _, _) => format!("无法写出更正文件：{}", e.message),
+                (None, 0, 0) => "无误".to_string(),
+                (None, 0, _) => "仅有警告".to_string(),
+                (None, _, _) => "有错误".to_string(),
+            };
+            let mut row = vec![
+                text(&file),
+                text(&f.sheet),
+                f.name.clone().map(Val::Text).unwrap_or(Val::Blank),
+                f.year
+                    .or(file_year)
+                    .map(|y| Val::Num(f64::from(y), 0))
+                    .unwrap_or(Val::Blank),
+                score(f.claimed_total),
+                score(f.computed_total),
+                f.computed_grade.map(text).unwrap_or(Val::Blank),
+                Val::Num(f.errors as f64, 0),
+                Val::Num(f.warnings as f64, 0),
+                text(status),
+            ];
+            if self.with_output {
+                row.push(output());
+            }
+            self.forms.push(row);
+        }
+        for f in &r.findings {
+            self.findings.push(vec![
+                text(&file),
+                text(&f.sheet),
+                text(f.cell.to_string()),
+                text(format!("{} {}", f.rule, title_of(f.rule))),
+                text(f.severity.label()),
+                text(&f.found),
+                text(&f.expected),
+                text(&f.message),
+                text(if f.fixed() { "是" } else { "否" }),
+            ]);
+        }
+    }
+
+    /// Number of rows on the 汇总 sheet (forms and unreadable files).
+    pub fn form_rows(&self) -> usize {
+        self.forms.len()
+    }
+
+    /// The summary workbook's bytes.
+    pub fn to_bytes(&self) -> Result<Vec<u8>, String> {
+        let mut wb = Workbook::new();
+        let props = DocProperties::new()
+            .set_title("zpcheck 核查汇总")
+            .set_custom_property("zpcheck-summary", env!("CARGO_PKG_VERSION"));
+        wb.set_properties(&props);
+        let mut header: Vec<&str> = FORMS_HEADER.to_vec();
+        if self.with_output {
+            header.push(OUTPUT_HEADER);
+        }
+        let ws = wb.add_worksheet();
+        fill_sheet(ws, FORMS_SHEET, &header, &self.forms, &[])?;
+        let ws = wb.add_worksheet();
+        fill_sheet(ws, FINDINGS_SHEET, &FINDINGS_HEADER, &self.findings, &[7])?;
+        wb.save_to_buffer().map_err(|e| e.to_string())
+    }
+
+    /// Writes the summary workbook to `out` atomically.
+    pub fn write(&self, out: &Path) -> Result<(), InputError> {
+        let bytes = self.to_bytes().map_err(|reason| InputError::Write {
+            path: out.to_path_buf(),
+            reason,
+        })?;
+        write_atomic(&bytes, out)
+    }
+}
+
+fn fill_sheet(
+    ws: &mut Worksheet,
+    name: &str,
+    header: &[&str],
+    rows: &[Vec<Val>],
+    wrapped: &[usize],
+) -> Result<(), String> {
+    let err = |e: rust_xlsxwriter::XlsxError| e.to_string();
+    ws.set_name(name).map_err(err)?;
+    let base = Format::new()
+        .set_font_name("宋体")
+        .set_font_size(10.5)
+        .set_border(FormatBorder::Thin)
+        .set_align(FormatAlign::VerticalCenter);
+    let head = base
+        .clone()
+        .set_bold()
+        .set_text_wrap()
+        .set_align(FormatAlign::Center)
+        .set_background_color(0xD9E1F2);
+    let wrap = base.clone().set_text_wrap();
+    let decimals = [
+        base.clone().set_num_format("0"),
+        base.clone().set_num_format("0.0"),
+        base.clone().set_num_format("0.00"),
+    ];
+    const MAX_WIDTH: f64 = 50.0;
+    let mut widths: Vec<f64> = header.iter().map(|h| text_width(h) as f64 + 4.0).collect();
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &head)
+            .map_err(err)?;
+    }
+    for (i, row) in rows.iter().enumerate() {
+        let r = i as u32 + 1;
+        for (c, v) in row.iter().enumerate() {
+            let col = c as u16;
+            match v {
+                Val::Text(t) => {
+                    let f = if wrapped.contains(&c) { &wrap } else { &base };
+                    ws.write_string_with_format(r, col, t, f).map_err(err)?;
+                    if !wrapped.contains(&c) {
+                        widths[c] = widths[c].max((text_width(t) as f64 + 2.0).min(MAX_WIDTH));
+                    }
+                }
+                Val::Num(x, dp) => {
+                    ws.write_number_with_format(r, col, *x, &decimals[(*dp).min(2)])
+                        .map_err(err)?;
+                }
+                Val::Blank => {
+                    ws.write_blank(r, col, &base).map_err(err)?;
+                }
+            }
+        }
+    }
+    for (c, w) in widths.iter().enumerate() {
+        let w = if wrapped.contains(&c) { 60.0 } else { *w };
+        ws.set_column_width(c as u16, w).map_err(err)?;
+    }
+    ws.set_freeze_panes(1, 0).map_err(err)?;
+    let last_row = rows.len().max(1) as u32;
+    ws.autofilter(0, 0, last_row, header.len().saturating_sub(1) as u16)
+        .map_err(err)?;
+    Ok(())
+}
