@@ -1,0 +1,380 @@
+//! Batches as auditors run them: folders mixed with files, the summary workbook read back cell
+//! by cell, JSON Lines, `--fail-on warning`, `-j` not changing the output, summaries in a
+//! checked folder skipped, and no progress bar when stderr is not a terminal.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use calamine::{Data, Reader, open_workbook_auto};
+use serde_json::Value;
+
+fn sample(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("samples")
+        .join(name)
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_zpcheck"))
+        .args(args)
+        .env_remove("CI")
+        .output()
+        .unwrap()
+}
+
+fn p(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// A folder of submissions: two clean, two with errors (one in a subfolder), one that is not a
+/// spreadsheet, a lock file and a hidden file that must be passed over.
+fn batch_dir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = |name: &str, to: &str| {
+        let dest = dir.path().join(to);
+        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+        std::fs::copy(sample(name), dest).unwrap();
+    };
+    copy("seed_kelamayi_2023.xlsx", "a_seed_2023.xlsx");
+    copy("national_clean.xls", "b_clean.xls");
+    copy("national_planted_errors.ods", "sub/c_errors.ods");
+    copy("dept_clean.xlsx", "d_dept.xlsx");
+    std::fs::write(dir.path().join("e_not_a_form.xlsx"), "项目,金额\n甲,1\n").unwrap();
+    std::fs::write(dir.path().join("~$a_seed_2023.xlsx"), "lock").unwrap();
+    std::fs::write(dir.path().join(".hidden.xlsx"), "hidden").unwrap();
+    dir
+}
+
+fn cells(path: &Path, sheet: &str) -> Vec<Vec<Data>> {
+    let mut wb = open_workbook_auto(path).unwrap();
+    let range = wb.worksheet_range(sheet).unwrap();
+    range.rows().map(|r| r.to_vec()).collect()
+}
+
+fn t(s: &str) -> Data {
+    Data::String(s.to_string())
+}
+
+fn f(x: f64) -> Data {
+    Data::Float(x)
+}
+
+#[test]
+fn summary_workbook_has_one_row_per_form_and_every_finding() {
+    let dir = batch_dir();
+    let out = tempfile::tempdir().unwrap();
+    let summary = out.path().join("汇总.xlsx");
+    let o = run(&["check", p(dir.path()), "--summary", p(&summary)]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    let root = dir.path();
+    let file = |name: &str| t(p(&root.join(name)));
+    let rows = cells(&summary, "汇总");
+    let header: Vec<Data> = zpcheck::summary::FORMS_HEADER
+        .iter()
+        .map(|h| t(h))
+        .collect();
+    assert_eq!(rows[0], header);
+    let e = Data::Empty;
+    assert_eq!(
+        rows[1..],
+        [
+            vec![
+                file("a_seed_2023.xlsx"),
+                t("部门整体支出绩效自评表"),
+                t("克拉玛依区科学技术局"),
+                f(2023.0),
+                e.clone(),
+                f(99.96),
+                t("优"),
+                f(2.0),
+                f(2.0),
+                t("有错误"),
+            ],
+            vec![
+                file("b_clean.xls"),
+                t("项目支出绩效自评表"),
+                t("城区空气质量监测项目"),
+                f(2022.0),
+                f(97.0),
+                f(97.0),
+                t("优"),
+                f(0.0),
+                f(0.0),
+                t("无误"),
+            ],
+            vec![
+                file("d_dept.xlsx"),
+                t("部门整体支出绩效自评表"),
+                t("某区文化和旅游局"),
+                f(2023.0),
+                f(99.96),
+                f(99.96),
+                t("优"),
+                f(0.0),
+                f(0.0),
+                t("无误"),
+            ],
+            vec![
+                file("e_not_a_form.xlsx"),
+                e.clone(),
+                e.clone(),
+                e.clone(),
+                e.clone(),
+                e.clone(),
+                e.clone(),
+                e.clone(),
+                e.clone(),
+                t("无法读取：不是电子表格文件（支持 .xlsx / .xlsm / .xls / .ods）"),
+            ],
+            vec![
+                file("sub/c_errors.ods"),
+                t("项目支出绩效自评表"),
+                t("乡镇环境监测站运行维护项目"),
+                f(2022.0),
+                f(89.6),
+                f(94.27),
+                t("优"),
+                f(8.0),
+                f(1.0),
+                t("有错误"),
+            ],
+        ]
+    );
+
+    // Every finding of every file, file first, in the files' order.
+    let all = cells(&summary, "全部问题");
+    let header: Vec<Data> = zpcheck::summary::FINDINGS_HEADER
+        .iter()
+        .map(|h| t(h))
+        .collect();
+    assert_eq!(all[0], header);
+    assert_eq!(all.len(), 1 + 4 + 9);
+    let seed: Vec<Vec<String>> = all[1..5]
+        .iter()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    let key: Vec<[&str; 6]> = seed
+        .iter()
+        .map(|r| [&r[2], &r[3][..5], &r[4], &r[5], &r[6], &r[8]])
+        .collect();
+    assert_eq!(
+        key,
+        vec![
+            ["H15", "ZP201", "错误", "20", "10", "是"],
+            ["G16", "ZP204", "警告", "25 家", "< 150%", "否"],
+            ["G17", "ZP204", "警告", "26 家", "< 150%", "否"],
+            ["H18", "ZP202", "错误", "10", "20", "是"],
+        ]
+    );
+    assert!(
+        seed.iter()
+            .all(|r| r[0] == p(&root.join("a_seed_2023.xlsx")) && r[1] == "部门整体支出绩效自评表")
+    );
+    assert_eq!(
+        all[5..]
+            .iter()
+            .filter(|r| r[0] == file("sub/c_errors.ods"))
+            .count(),
+        9
+    );
+
+    // Header frozen and autofilter on, on both sheets.
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&summary).unwrap()).unwrap();
+    for (part, filter) in [
+        ("xl/worksheets/sheet1.xml", "<autoFilter ref=\"A1:J6\"/>"),
+        ("xl/worksheets/sheet2.xml", "<autoFilter ref=\"A1:I14\"/>"),
+    ] {
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name(part).unwrap(), &mut xml).unwrap();
+        assert!(
+            xml.contains("ySplit=\"1\"") && xml.contains("state=\"frozen\""),
+            "{part}"
+        );
+        assert!(xml.contains(filter), "{part}: {xml}");
+    }
+}
+
+#[test]
+fn a_summary_in_a_checked_folder_is_skipped_and_named_alone_is_an_error() {
+    let dir = batch_dir();
+    let summary = dir.path().join("汇总.xlsx");
+    let first = run(&["check", p(dir.path()), "--summary", p(&summary)]);
+    assert_eq!(first.status.code(), Some(2));
+    let again = run(&["check", p(dir.path()), "--format", "json"]);
+    let doc: Value = serde_json::from_slice(&again.stdout).unwrap();
+    let names: Vec<&str> = doc["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(names.len(), 5, "{names:?}");
+    assert!(!names.iter().any(|n| n.ends_with("汇总.xlsx")));
+    let alone = run(&["check", p(&summary), "--format", "json"]);
+    assert_eq!(alone.status.code(), Some(2));
+    let doc: Value = serde_json::from_slice(&alone.stdout).unwrap();
+    assert_eq!(doc["files"][0]["error"]["kind"], "summary");
+    assert_eq!(
+        doc["files"][0]["error"]["message"],
+        "这是 zpcheck 写出的汇总表，不是绩效自评表"
+    );
+    // The summary may not overwrite an input.
+    let seed = dir.path().join("a_seed_2023.xlsx");
+    let before = std::fs::read(&seed).unwrap();
+    let o = run(&["check", p(dir.path()), "--summary", p(&seed)]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("汇总文件不能与输入文件相同"));
+    assert_eq!(std::fs::read(&seed).unwrap(), before);
+}
+
+#[test]
+fn fix_summary_names_the_corrected_workbooks() {
+    let dir = batch_dir();
+    let out = tempfile::tempdir().unwrap();
+    let summary = out.path().join("汇总.xlsx");
+    let o = run(&[
+        "fix",
+        p(dir.path()),
+        "--out-dir",
+        p(out.path()),
+        "--summary",
+        p(&summary),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let rows = cells(&summary, "汇总");
+    assert_eq!(rows[0].last(), Some(&t("更正后文件")));
+    let outputs: Vec<String> = rows[1..].iter().map(|r| r[10].to_string()).collect();
+    assert_eq!(
+        outputs,
+        vec![
+            p(&out.path().join("a_seed_2023_核查.xlsx")).to_string(),
+            p(&out.path().join("b_clean_核查.xlsx")).to_string(),
+            p(&out.path().join("d_dept_核查.xlsx")).to_string(),
+            String::new(),
+            p(&out.path().join("c_errors_核查.xlsx")).to_string(),
+        ]
+    );
+    for o in outputs.iter().filter(|o| !o.is_empty()) {
+        assert!(Path::new(o).exists(), "{o}");
+    }
+}
+
+#[test]
+fn jsonl_prints_one_object_per_file_equal_to_the_json_documents_entries() {
+    let dir = batch_dir();
+    let doc: Value =
+        serde_json::from_slice(&run(&["check", p(dir.path()), "--format", "json"]).stdout).unwrap();
+    let o = run(&["check", p(dir.path()), "--format", "jsonl"]);
+    assert_eq!(o.status.code(), Some(2));
+    let lines: Vec<Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 5);
+    assert_eq!(&lines, doc["files"].as_array().unwrap());
+    let statuses: Vec<&str> = lines
+        .iter()
+        .map(|l| l["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        statuses,
+        vec!["findings", "clean", "clean", "error", "findings"]
+    );
+}
+
+#[test]
+fn thread_count_does_not_change_the_report() {
+    let dir = batch_dir();
+    let one = run(&["check", p(dir.path()), "-j", "1"]);
+    let four = run(&["check", p(dir.path()), "--jobs", "4"]);
+    assert_eq!(stdout(&one), stdout(&four));
+    assert_eq!(one.stderr, four.stderr);
+    assert_eq!(one.status.code(), four.status.code());
+    let last = stdout(&one).lines().last().unwrap().to_string();
+    assert_eq!(last, "共 5 个文件：2 个无误，2 个有问题，1 个无法读取");
+    assert_eq!(
+        run(&["check", p(dir.path()), "-j", "0"]).status.code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn no_progress_bar_when_stderr_is_not_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..6 {
+        std::fs::copy(
+            sample("national_clean.xlsx"),
+            dir.path().join(format!("{i}.xlsx")),
+        )
+        .unwrap();
+    }
+    let o = run(&["check", p(dir.path())]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&o.stderr), "");
+    assert!(stdout(&o).ends_with("共 6 个文件：6 个无误，0 个有问题，0 个无法读取\n"));
+}
+
+#[test]
+fn fail_on_warning_turns_warnings_into_exit_1() {
+    let mut sh = common::national_clean();
+    sh.set("C7", common::s("80"));
+    let (_dir, path) = common::write_temp(&[sh]);
+    let o = run(&["check", p(&path), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["files"][0]["status"], "clean");
+    assert_eq!(doc["files"][0]["findings"][0]["rule"], "ZP001");
+    assert_eq!(doc["files"][0]["findings"][0]["cell"], "C7");
+    let o = run(&["check", p(&path), "--fail-on", "warning"]);
+    assert_eq!(o.status.code(), Some(1));
+    // Errors still decide alone without the flag, and a clean file stays 0 with it.
+    let clean = sample("national_clean.xlsx");
+    assert_eq!(
+        run(&["check", p(&clean), "--fail-on", "warning"])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        run(&["check", p(&clean), "--fail-on", "info"])
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn a_file_named_twice_or_inside_a_named_folder_is_checked_once() {
+    let dir = batch_dir();
+    let seed = dir.path().join("a_seed_2023.xlsx");
+    let o = run(&[
+        "check",
+        p(&seed),
+        p(dir.path()),
+        p(&seed),
+        "--format",
+        "jsonl",
+    ]);
+    let paths: Vec<String> = stdout(&o)
+        .lines()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            v["path"].as_str().unwrap().to_string()
+        })
+        .collect();
+    assert_eq!(paths.len(), 5);
+    assert_eq!(paths[0], p(&seed));
+    assert_eq!(
+        paths
+            .iter()
+            .filter(|x| x.ends_with("a_seed_2023.xlsx"))
+            .count(),
+        1
+    );
+}
