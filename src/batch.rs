@@ -11,9 +11,10 @@ use std::sync::mpsc;
 
 use rayon::prelude::*;
 
+use crate::read::ReadOptions;
 use crate::report::{FileOutcome, FileReport};
 use crate::rules::Profile;
-use crate::{InputError, check_path, write};
+use crate::{InputError, check_path_with, write};
 
 /// Worker threads get a main-thread-sized stack: formula evaluation recurses (bounded depth).
 const WORKER_STACK: usize = 8 << 20;
@@ -41,7 +42,11 @@ pub enum Done {
 /// Checks one input and, when `job.output` is set, writes its corrected workbook.
 pub fn process(job: &Job, profile: &Profile) -> Done {
     let outcome = isolate(&job.path, || {
-        let checked = check_path(&job.path, profile);
+        // Only a corrected workbook needs the sheets' layout.
+        let opts = ReadOptions {
+            layout: job.output.is_some(),
+        };
+        let checked = check_path_with(&job.path, profile, opts);
         let mut outcome = FileOutcome {
             path: job.path.clone(),
             checked,

@@ -96,3 +96,12 @@ pub fn check_workbook(workbook: Workbook, profile: &Profile) -> Result<Checked, 
 pub fn check_path(path: &Path, profile: &Profile) -> Result<Checked, InputError> {
     check_workbook(read::read_path(path)?, profile)
 }
+
+/// Reads and checks a workbook file, reading what `opts` asks for.
+pub fn check_path_with(
+    path: &Path,
+    profile: &Profile,
+    opts: read::ReadOptions,
+) -> Result<Checked, InputError> {
+    check_workbook(read::read_path_with(path, opts)?, profile)
+}

@@ -2,7 +2,7 @@
 //! header, its total and part rows, the indicator header and rows, the 总分 row, the title and
 //! the grade cell. Several forms may share a sheet; each starts at a header.
 
-use crate::num::{label_is, label_key};
+use crate::num::{alias_key_is, label_is, label_key};
 use crate::read::{CellRef, Sheet};
 
 /// Spellings of the funding block's column headers (section 2 of form-and-rules.md).
@@ -240,43 +240,51 @@ fn row_texts(sheet: &Sheet, row: u32) -> Vec<(u32, String)> {
         .collect()
 }
 
-fn find_col(cells: &[(u32, String)], names: &[&str]) -> Option<u32> {
-    cells
-        .iter()
-        .find(|(_, t)| label_is(t, names))
+/// The label keys ([`label_key`]) of a row's non-empty cells, computed once per row.
+fn row_keys(sheet: &Sheet, row: u32) -> Vec<(u32, String)> {
+    sheet
+        .cells
+        .range(CellRef::new(row, 0)..=CellRef::new(row, u32::MAX))
+        .map(|(r, c)| (r.col, label_key(&c.text())))
+        .filter(|(_, k)| !k.is_empty())
+        .collect()
+}
+
+/// The first column whose key is one of the spellings.
+fn find_col(keys: &[(u32, String)], names: &[&str]) -> Option<u32> {
+    keys.iter()
+        .find(|(_, k)| names.iter().any(|a| alias_key_is(a, k)))
         .map(|(c, _)| *c)
 }
 
-fn funding_header(sheet: &Sheet, row: u32) -> Option<FundingCols> {
-    let cells = row_texts(sheet, row);
-    let full = find_col(&cells, aliases::FULL)?;
-    let exec = find_col(&cells, aliases::EXEC)?;
+fn funding_header(cells: &[(u32, String)]) -> Option<FundingCols> {
+    let full = find_col(cells, aliases::FULL)?;
+    let exec = find_col(cells, aliases::EXEC)?;
     Some(FundingCols {
-        initial: find_col(&cells, aliases::INITIAL),
+        initial: find_col(cells, aliases::INITIAL),
         full,
         exec,
-        weight: find_col(&cells, aliases::WEIGHT),
-        rate: find_col(&cells, aliases::RATE),
-        score: find_col(&cells, aliases::SCORE),
+        weight: find_col(cells, aliases::WEIGHT),
+        rate: find_col(cells, aliases::RATE),
+        score: find_col(cells, aliases::SCORE),
     })
 }
 
-fn indicator_header(sheet: &Sheet, row: u32) -> Option<IndicatorCols> {
-    let cells = row_texts(sheet, row);
-    let l1 = find_col(&cells, aliases::L1)?;
-    let l2 = find_col(&cells, aliases::L2)?;
-    let l3 = find_col(&cells, aliases::L3)?;
+fn indicator_header(cells: &[(u32, String)]) -> Option<IndicatorCols> {
+    let l1 = find_col(cells, aliases::L1)?;
+    let l2 = find_col(cells, aliases::L2)?;
+    let l3 = find_col(cells, aliases::L3)?;
     Some(IndicatorCols {
         l1,
         l2,
         l3,
-        target: find_col(&cells, aliases::TARGET)?,
-        actual: find_col(&cells, aliases::ACTUAL)?,
-        weight: find_col(&cells, aliases::WEIGHT)?,
-        score: find_col(&cells, aliases::SCORE)?,
-        reason: find_col(&cells, aliases::REASON),
-        op: find_col(&cells, aliases::OP),
-        unit: find_col(&cells, aliases::UNIT),
+        target: find_col(cells, aliases::TARGET)?,
+        actual: find_col(cells, aliases::ACTUAL)?,
+        weight: find_col(cells, aliases::WEIGHT)?,
+        score: find_col(cells, aliases::SCORE)?,
+        reason: find_col(cells, aliases::REASON),
+        op: find_col(cells, aliases::OP),
+        unit: find_col(cells, aliases::UNIT),
     })
 }
 
@@ -292,9 +300,7 @@ fn row_label(sheet: &Sheet, row: u32, before: u32) -> String {
 }
 
 fn row_has_label(sheet: &Sheet, row: u32, names: &[&str]) -> bool {
-    row_texts(sheet, row)
-        .iter()
-        .any(|(_, t)| label_is(t, names))
+    find_col(&row_keys(sheet, row), names).is_some()
 }
 
 fn cell_has_value(sheet: &Sheet, row: u32, col: u32) -> bool {
@@ -315,9 +321,14 @@ pub fn locate(sheet: &Sheet) -> Vec<FormLayout> {
     let mut headers = Vec::new();
     let rows: std::collections::BTreeSet<u32> = sheet.cells.keys().map(|r| r.row).collect();
     for &row in &rows {
-        if let Some(cols) = funding_header(sheet, row) {
+        let keys = row_keys(sheet, row);
+        // A header names at least the two money columns or the three indicator levels.
+        if keys.len() < 2 {
+            continue;
+        }
+        if let Some(cols) = funding_header(&keys) {
             headers.push(Header::Funding(row, cols));
-        } else if let Some(cols) = indicator_header(sheet, row) {
+        } else if let Some(cols) = indicator_header(&keys) {
             headers.push(Header::Indicators(row, cols));
         }
     }
@@ -376,10 +387,10 @@ pub fn locate(sheet: &Sheet) -> Vec<FormLayout> {
 /// The goals block: a row with "预期目标" and "实际完成情况" headers; the text is below each.
 fn find_goals(sheet: &Sheet, from: u32, to: u32) -> Option<(CellRef, CellRef)> {
     for row in from..=to {
-        let cells = row_texts(sheet, row);
+        let keys = row_keys(sheet, row);
         if let (Some(e), Some(a)) = (
-            find_col(&cells, &["预期目标"]),
-            find_col(&cells, &["实际完成情况", "实际完成"]),
+            find_col(&keys, &["预期目标"]),
+            find_col(&keys, &["实际完成情况", "实际完成"]),
         ) {
             let below = |col: u32| {
                 let top = sheet
@@ -508,5 +519,50 @@ fn indicator_layout(
         rows,
         total_row,
         last_row,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::aliases::*;
+    use crate::num::{alias_key_is, label_key};
+
+    /// Labels are matched by comparing a cell's key with the alias text itself, so every alias
+    /// must be written as its own key (or end in a bracket, which is reduced when compared).
+    #[test]
+    fn every_alias_is_written_as_its_key() {
+        let tables = [
+            INITIAL,
+            FULL,
+            EXEC,
+            WEIGHT,
+            RATE,
+            SCORE,
+            FUND_TOTAL,
+            GOALS,
+            L1,
+            L2,
+            L3,
+            TARGET,
+            ACTUAL,
+            REASON,
+            OP,
+            UNIT,
+            SCORE_TOTAL,
+            GRADE,
+            NAME,
+        ];
+        for table in tables {
+            for alias in table {
+                assert!(
+                    alias.ends_with(')') || label_key(alias) == *alias,
+                    "{alias} → {}",
+                    label_key(alias)
+                );
+                assert!(alias_key_is(alias, &label_key(alias)), "{alias}");
+            }
+        }
+        assert!(alias_key_is("单位名称(盖章)", "单位名称"));
+        assert!(!alias_key_is("单位名称", "单位名称(盖章)"));
     }
 }

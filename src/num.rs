@@ -67,7 +67,14 @@ fn strip_trailing_bracket(s: &str) -> Option<String> {
 /// Whether a label is one of the given spellings (compared by [`label_key`]).
 pub fn label_is(s: &str, aliases: &[&str]) -> bool {
     let k = label_key(s);
-    !k.is_empty() && aliases.iter().any(|a| label_key(a) == k)
+    !k.is_empty() && aliases.iter().any(|a| alias_key_is(a, &k))
+}
+
+/// Whether an alias spelling has this key. The alias tables are written as keys already (a
+/// test in `locate` holds them to it), except spellings ending in a bracket such as
+/// "单位名称(盖章)", which are reduced here.
+pub fn alias_key_is(alias: &str, key: &str) -> bool {
+    alias == key || (alias.ends_with(')') && label_key(alias) == key)
 }
 
 /// Markers that mean "not applicable" in a cell: "—", "-", "/", "－", "——", "无".

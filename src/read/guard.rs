@@ -16,6 +16,8 @@ pub const MAX_FILE_BYTES: u64 = 100 << 20;
 pub const MAX_PART_BYTES: u64 = 100 << 20;
 /// The largest decompressed size of all parts together.
 pub const MAX_UNZIPPED_BYTES: u64 = 300 << 20;
+/// The most a deflate stream can expand: 1032 output bytes per input byte.
+const MAX_DEFLATE_RATIO: u64 = 1032;
 /// The most entries a zip container may have.
 pub const MAX_ZIP_ENTRIES: usize = 10_000;
 /// The largest merged range kept; larger ones are read as unmerged cells.
@@ -61,6 +63,26 @@ pub fn inspect_zip(bytes: &[u8]) -> Result<ZipFacts, InputError> {
             zip.len()
         )));
     }
+    // Deflate cannot expand data more than 1032 times. When the compressed sizes prove every
+    // part and the whole within the limits, parts zpcheck does not look into need not be
+    // decompressed here (calamine decompresses what it reads); otherwise every part is
+    // decompressed and counted, so lying size fields cannot get a bomb past the guard.
+    let entries = zip.len();
+    let mut bound = |i: usize| -> u64 {
+        match zip.by_index_raw(i) {
+            Ok(p) => match p.compression() {
+                zip::CompressionMethod::Stored => p.compressed_size(),
+                zip::CompressionMethod::Deflated => {
+                    p.compressed_size().saturating_mul(MAX_DEFLATE_RATIO)
+                }
+                _ => u64::MAX,
+            },
+            Err(_) => u64::MAX,
+        }
+    };
+    let bounds: Vec<u64> = (0..entries).map(&mut bound).collect();
+    let provably_small = bounds.iter().all(|&b| b <= MAX_PART_BYTES)
+        && bounds.iter().fold(0u64, |a, &b| a.saturating_add(b)) <= MAX_UNZIPPED_BYTES;
     let mut names = Vec::with_capacity(zip.len());
     let mut total = 0u64;
     let (mut workbook, mut custom, mut mimetype, mut content) =
@@ -87,6 +109,7 @@ pub fn inspect_zip(bytes: &[u8]) -> Result<ZipFacts, InputError> {
                 *slot = String::from_utf8_lossy(&buf).into_owned();
                 buf.len() as u64
             }
+            None if provably_small => 0,
             None => std::io::copy(&mut limited, &mut Counter(0))
                 .map_err(|e| InputError::CorruptZip(format!("{name}：{e}")))?,
         };

@@ -256,8 +256,27 @@ pub fn sniff(bytes: &[u8]) -> Result<FileKind, InputError> {
     Err(InputError::NotSpreadsheet)
 }
 
-/// Reads a workbook file (at most [`guard::MAX_FILE_BYTES`]).
+/// What to read besides the cells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// The sheets' layout (column widths, row heights, page setup…), which only a corrected
+    /// workbook needs: a check-only run skips this extra pass over each sheet's XML.
+    pub layout: bool,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions { layout: true }
+    }
+}
+
+/// Reads a workbook file (at most [`guard::MAX_FILE_BYTES`]), everything included.
 pub fn read_path(path: &Path) -> Result<Workbook, InputError> {
+    read_path_with(path, ReadOptions::default())
+}
+
+/// Reads a workbook file with the given options.
+pub fn read_path_with(path: &Path, opts: ReadOptions) -> Result<Workbook, InputError> {
     let file = std::fs::File::open(path).map_err(|e| InputError::NotFound(io_reason(&e)))?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
@@ -280,11 +299,16 @@ pub fn read_path(path: &Path) -> Result<Workbook, InputError> {
             guard::MAX_FILE_BYTES >> 20
         )));
     }
-    read_bytes(bytes)
+    read_bytes_with(bytes, opts)
 }
 
-/// Reads a workbook from its bytes.
+/// Reads a workbook from its bytes, everything included.
 pub fn read_bytes(bytes: Vec<u8>) -> Result<Workbook, InputError> {
+    read_bytes_with(bytes, ReadOptions::default())
+}
+
+/// Reads a workbook from its bytes with the given options.
+pub fn read_bytes_with(bytes: Vec<u8>, opts: ReadOptions) -> Result<Workbook, InputError> {
     let mut kind = sniff(&bytes)?;
     let mut placeholder_zero = false;
     let mut not_kept = Vec::new();
@@ -299,21 +323,19 @@ pub fn read_bytes(bytes: Vec<u8>) -> Result<Workbook, InputError> {
             not_kept = facts.not_kept;
             zpcheck_summary = facts.summary;
             // After the guards: only a checked container reaches calamine.
-            properties = read_properties(
-                &bytes,
-                if facts.ods {
-                    FileKind::Ods
-                } else {
-                    FileKind::Xlsx
-                },
-            );
             if facts.ods {
                 kind = FileKind::Ods;
+                properties = read_properties(&bytes, FileKind::Ods);
                 read_ods(bytes)?
             } else {
                 kind = FileKind::Xlsx;
-                let mut layouts = layout::read_layouts(&bytes);
-                let mut sheets = xlsx::read_xlsx(bytes)?;
+                let mut layouts = if opts.layout {
+                    layout::read_layouts(&bytes)
+                } else {
+                    Default::default()
+                };
+                let (mut sheets, props) = xlsx::read_xlsx(bytes)?;
+                properties = props;
                 for s in &mut sheets {
                     s.layout = layouts.remove(&s.name);
                 }

@@ -3,7 +3,7 @@
 //! `worksheet_range` allocates a dense grid of the bounding box, and a sheet with cells at A1
 //! and XFD1048576 would ask for hundreds of gigabytes (calamine issue #693).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Cursor;
 
 use calamine::{DataRef, Dimensions, Reader, Xlsx, XlsxError};
@@ -27,6 +27,17 @@ fn value_of(d: DataRef<'_>) -> Option<CellValue> {
     })
 }
 
+/// A damaged part (bad deflate data, checksum) is a damaged file, with the same message the
+/// container guard gives; other errors are the workbook's content.
+fn xlsx_corrupt(e: &XlsxError) -> InputError {
+    let text = e.to_string();
+    match e {
+        XlsxError::Zip(_) | XlsxError::Io(_) => InputError::CorruptZip(text),
+        XlsxError::Xml(_) if text.contains("I/O error") => InputError::CorruptZip(text),
+        _ => corrupt(&text),
+    }
+}
+
 fn too_many(sheet: &str) -> InputError {
     InputError::TooLarge(format!("工作表“{sheet}”的单元格超过 {MAX_CELLS} 个"))
 }
@@ -42,12 +53,18 @@ fn blank() -> Cell {
     }
 }
 
-/// Reads every worksheet of an xlsx (chart and dialog sheets are skipped).
-pub(super) fn read_xlsx(bytes: Vec<u8>) -> Result<Vec<Sheet>, InputError> {
+/// Reads every worksheet of an xlsx (chart and dialog sheets are skipped), and the document
+/// properties from the same open workbook.
+///
+/// Each sheet's XML is streamed twice: values with their formulas, then style ids. Styles are
+/// converted once per style id, not once per cell.
+pub(super) fn read_xlsx(
+    bytes: Vec<u8>,
+) -> Result<(Vec<Sheet>, Option<calamine::WorkbookProperties>), InputError> {
     let mut wb = match Xlsx::new(Cursor::new(bytes)) {
         Ok(wb) => wb,
         Err(XlsxError::Password) => return Err(InputError::Encrypted),
-        Err(e) => return Err(corrupt(&e)),
+        Err(e) => return Err(xlsx_corrupt(&e)),
     };
     let mut sheets = Vec::new();
     let mut total = 0usize;
@@ -56,61 +73,59 @@ pub(super) fn read_xlsx(bytes: Vec<u8>) -> Result<Vec<Sheet>, InputError> {
         let mut reader = match wb.worksheet_cells_reader(&name) {
             Ok(r) => r,
             Err(XlsxError::NotAWorksheet(_)) => continue,
-            Err(e) => return Err(corrupt(&e)),
+            Err(e) => return Err(xlsx_corrupt(&e)),
         };
-        while let Some(c) = reader.next_cell().map_err(|e| corrupt(&e))? {
-            let (row, col) = c.get_position();
-            if let Some(v) = value_of(c.get_value().clone()) {
-                total += 1;
-                if total > MAX_CELLS {
-                    return Err(too_many(&name));
-                }
-                let mut cell = blank();
-                cell.value = v;
-                cells.insert(CellRef::new(row, col), cell);
-            }
-        }
-        drop(reader);
-        let mut reader = wb.worksheet_cells_reader(&name).map_err(|e| corrupt(&e))?;
-        while let Some(f) = reader.next_formula().map_err(|e| corrupt(&e))? {
-            let text = f.get_value().trim();
-            if text.is_empty() {
+        while let Some(c) = reader
+            .next_cell_with_formula()
+            .map_err(|e| xlsx_corrupt(&e))?
+        {
+            let value = value_of(c.value);
+            let formula = c
+                .formula
+                .as_deref()
+                .map(str::trim)
+                .filter(|f| !f.is_empty())
+                .map(|f| f.trim_start_matches('=').to_string());
+            if value.is_none() && formula.is_none() {
                 continue;
             }
-            let (row, col) = f.get_position();
-            let cell = cells.entry(CellRef::new(row, col)).or_insert_with(|| {
-                total += 1;
-                blank()
-            });
-            cell.formula = Some(text.trim_start_matches('=').to_string());
+            total += 1;
             if total > MAX_CELLS {
                 return Err(too_many(&name));
             }
+            let mut cell = blank();
+            cell.value = value.unwrap_or(CellValue::Empty);
+            cell.formula = formula;
+            cells.insert(CellRef::new(c.pos.0, c.pos.1), cell);
         }
         drop(reader);
         // Styles, for the cells we hold and for styled blank cells (the form's borders). The
         // positions come from streaming the sheet, never from walking the styles' bounding box.
-        let styles = wb.worksheet_style(&name).unwrap_or_default();
-        let mut reader = wb.worksheet_cells_reader(&name).map_err(|e| corrupt(&e))?;
+        let mut reader = wb
+            .worksheet_cells_reader(&name)
+            .map_err(|e| xlsx_corrupt(&e))?;
         let mut styled = Vec::new();
-        while let Some((row, col, id)) = reader.next_style_id().map_err(|e| corrupt(&e))? {
-            if id > 0 {
-                styled.push(CellRef::new(row, col));
-                if styled.len() > MAX_CELLS {
-                    return Err(too_many(&name));
-                }
+        while let Some((row, col, id)) = reader.next_style_id().map_err(|e| xlsx_corrupt(&e))? {
+            styled.push((CellRef::new(row, col), id));
+            if styled.len() > MAX_CELLS {
+                return Err(too_many(&name));
             }
+        }
+        let palette = reader.styles();
+        let mut converted: HashMap<usize, CellStyle> = HashMap::new();
+        for (pos, id) in styled {
+            let Some(style) = palette.get(id) else {
+                continue;
+            };
+            let s = converted
+                .entry(id)
+                .or_insert_with(|| CellStyle::from_calamine(style));
+            let cell = cells.entry(pos).or_insert_with(blank);
+            cell.num_fmt = s.num_fmt.clone();
+            cell.bold = s.bold;
+            cell.style = Some(s.clone());
         }
         drop(reader);
-        for pos in styled {
-            if let Some(style) = styles.get((pos.row, pos.col)) {
-                let cell = cells.entry(pos).or_insert_with(blank);
-                let s = CellStyle::from_calamine(style);
-                cell.num_fmt = s.num_fmt.clone();
-                cell.bold = s.bold;
-                cell.style = Some(s);
-            }
-        }
         let merges: Vec<Dimensions> = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
         sheets.push(Sheet {
             name,
@@ -125,5 +140,11 @@ pub(super) fn read_xlsx(bytes: Vec<u8>) -> Result<Vec<Sheet>, InputError> {
             layout: None,
         });
     }
-    Ok(sheets)
+    // Properties are optional: even a panic in their parser only loses them.
+    let properties = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        wb.workbook_properties().ok()
+    }))
+    .ok()
+    .flatten();
+    Ok((sheets, properties))
 }

@@ -1,0 +1,209 @@
+//! Batch benchmark: generates N forms (default 1,000; `ZPCHECK_BENCH_FILES`) and times, in the
+//! same run and on the same files, (a) a bare calamine read of every sheet, (b) `zpcheck check`
+//! and (c) `zpcheck fix --out-dir`, each at one worker thread and at every core. Each phase runs
+//! in a child process (this program started again) so that its peak memory (VmHWM) is its own;
+//! `check` also runs on a tenth of the files to show that memory does not grow with the batch.
+//!
+//! Run: `cargo bench --bench batch` (Linux: peak memory comes from /proc/self/status).
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use calamine::{Reader, open_workbook_auto};
+use rayon::prelude::*;
+
+/// Makes `n` workbooks in `dir`: the four bundled forms in turn (two with errors), each with
+/// its own title line so no two files are the same.
+fn generate(dir: &Path, n: usize) {
+    let specs = [
+        common::seed(),
+        common::national_errors(),
+        common::national_clean(),
+        common::dept_clean(),
+    ];
+    for i in 0..n {
+        let mut spec = specs[i % specs.len()].clone();
+        spec.set("A2", common::s(&format!("（2023年度）第 {i} 号")));
+        common::write_xlsx(&dir.join(format!("表{i:04}.xlsx")), &[spec]);
+    }
+}
+
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("bench folder")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "xlsx"))
+        .collect();
+    v.sort();
+    v
+}
+
+/// The bare read: open each workbook and build every sheet's range, values only.
+fn bare_read(dir: &Path, jobs: usize) -> usize {
+    let read = |p: &PathBuf| -> usize {
+        let mut wb = open_workbook_auto(p).expect("readable");
+        let names = wb.sheet_names();
+        names
+            .iter()
+            .filter_map(|n| wb.worksheet_range(n).ok())
+            .map(|r| r.used_cells().count())
+            .sum()
+    };
+    let list = files(dir);
+    if jobs == 1 {
+        list.iter().map(read).sum()
+    } else {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs)
+            .build()
+            .expect("pool");
+        pool.install(|| list.par_iter().map(read).sum())
+    }
+}
+
+fn peak_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// Child mode: run one phase and print the peak memory.
+fn child(phase: &str, dir: &str, jobs: &str, out: &str) {
+    let jobs_n: usize = jobs.parse().expect("jobs");
+    match phase {
+        "read" => {
+            let cells = bare_read(Path::new(dir), jobs_n);
+            assert!(cells > 0);
+        }
+        "check" => {
+            let status =
+                zpcheck::app::run(["zpcheck", "check", dir, "-j", jobs, "--format", "jsonl"]);
+            assert_eq!(status, 1, "the batch holds forms with errors");
+        }
+        "fix" => {
+            let status = zpcheck::app::run([
+                "zpcheck",
+                "fix",
+                dir,
+                "--out-dir",
+                out,
+                "-j",
+                jobs,
+                "--format",
+                "jsonl",
+            ]);
+            assert_eq!(status, 1);
+        }
+        _ => panic!("unknown phase {phase}"),
+    }
+    eprintln!("peak_kib={}", peak_kib());
+}
+
+struct Run {
+    seconds: f64,
+    peak_mib: f64,
+}
+
+fn phase(phase: &str, dir: &Path, jobs: usize, out: &Path) -> Run {
+    let _ = std::fs::remove_dir_all(out);
+    let exe = std::env::current_exe().expect("exe");
+    let start = Instant::now();
+    let o = Command::new(exe)
+        .env(
+            "ZPCHECK_BENCH_CHILD",
+            format!("{phase}|{}|{jobs}|{}", dir.display(), out.display()),
+        )
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .expect("child");
+    let seconds = start.elapsed().as_secs_f64();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{phase}: {err}");
+    let kib: f64 = err
+        .lines()
+        .find_map(|l| l.strip_prefix("peak_kib="))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0);
+    Run {
+        seconds,
+        peak_mib: kib / 1024.0,
+    }
+}
+
+fn main() {
+    if let Ok(spec) = std::env::var("ZPCHECK_BENCH_CHILD") {
+        let parts: Vec<&str> = spec.split('|').collect();
+        child(parts[0], parts[1], parts[2], parts[3]);
+        return;
+    }
+    let n: usize = std::env::var("ZPCHECK_BENCH_FILES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000);
+    let root = tempfile::tempdir().expect("tempdir");
+    let dir = root.path().join("forms");
+    let small = root.path().join("forms_tenth");
+    let out = root.path().join("out");
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::create_dir_all(&small).expect("dir");
+    let t = Instant::now();
+    generate(&dir, n);
+    for f in files(&dir).iter().take((n / 10).max(1)) {
+        std::fs::copy(f, small.join(f.file_name().expect("name"))).expect("copy");
+    }
+    let bytes: u64 = files(&dir)
+        .iter()
+        .filter_map(|f| f.metadata().ok())
+        .map(|m| m.len())
+        .sum();
+    println!(
+        "{n} 份自评表（.xlsx，共 {:.1} MB），生成用时 {:.1} s",
+        bytes as f64 / 1e6,
+        t.elapsed().as_secs_f64()
+    );
+    let cores = zpcheck::batch::default_jobs();
+    let mut thread_counts = vec![1];
+    if cores > 1 {
+        thread_counts.push(cores);
+    }
+    // Warm the page cache so the first phase is not charged for disk reads.
+    let _ = phase("read", &dir, cores, &out);
+    println!(
+        "{:<8} {:>4} {:>9} {:>10} {:>9} {:>11}",
+        "阶段", "-j", "秒", "毫秒/份", "÷读取", "峰值内存MB"
+    );
+    for &j in &thread_counts {
+        let read = phase("read", &dir, j, &out);
+        let line = |name: &str, r: &Run| {
+            println!(
+                "{name:<8} {j:>4} {:>9.2} {:>10.2} {:>9.2} {:>11.1}",
+                r.seconds,
+                r.seconds * 1000.0 / n as f64,
+                r.seconds / read.seconds,
+                r.peak_mib
+            );
+        };
+        line("read", &read);
+        line("check", &phase("check", &dir, j, &out));
+        line("fix", &phase("fix", &dir, j, &out));
+    }
+    let tenth = phase("check", &small, cores, &out);
+    let full = phase("check", &dir, cores, &out);
+    println!(
+        "峰值内存 check -j {cores}：{} 份 {:.1} MB，{n} 份 {:.1} MB",
+        (n / 10).max(1),
+        tenth.peak_mib,
+        full.peak_mib
+    );
+}
