@@ -3,7 +3,7 @@
 //! the grade cell. Several forms may share a sheet; each starts at a header.
 
 use crate::num::{alias_key_is, label_is, label_key};
-use crate::read::{CellRef, Sheet};
+use crate::read::{CellRef, CellValue, Sheet};
 
 /// Spellings of the funding block's column headers (section 2 of form-and-rules.md).
 pub mod aliases {
@@ -245,7 +245,11 @@ fn row_keys(sheet: &Sheet, row: u32) -> Vec<(u32, String)> {
     sheet
         .cells
         .range(CellRef::new(row, 0)..=CellRef::new(row, u32::MAX))
-        .map(|(r, c)| (r.col, label_key(&c.text())))
+        // Labels are text; numbers and blanks are not worth normalising.
+        .filter_map(|(r, c)| match &c.value {
+            CellValue::Text(t) => Some((r.col, label_key(t))),
+            _ => None,
+        })
         .filter(|(_, k)| !k.is_empty())
         .collect()
 }

@@ -45,18 +45,16 @@ fn part(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Option<String> 
     Some(text)
 }
 
-/// The layout of every worksheet of an xlsx, by sheet name. Anything unreadable is left out.
-pub fn read_layouts(bytes: &[u8]) -> HashMap<String, SheetLayout> {
-    let mut out = HashMap::new();
-    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
-        return out;
-    };
-    let (Some(workbook), Some(rels)) = (
-        part(&mut zip, "xl/workbook.xml"),
-        part(&mut zip, "xl/_rels/workbook.xml.rels"),
-    ) else {
-        return out;
-    };
+/// The worksheets of an xlsx in workbook order: (sheet name, part path), and the print areas
+/// by sheet index. `None` when the workbook or its relationships cannot be read.
+type SheetParts = (
+    Vec<(String, String)>,
+    HashMap<usize, (super::CellRef, super::CellRef)>,
+);
+
+fn sheet_parts(zip: &mut zip::ZipArchive<Cursor<&[u8]>>) -> Option<SheetParts> {
+    let workbook = part(zip, "xl/workbook.xml")?;
+    let rels = part(zip, "xl/_rels/workbook.xml.rels")?;
     let mut targets = HashMap::new();
     let mut reader = quick_xml::Reader::from_str(&rels);
     while let Ok(ev) = reader.read_event() {
@@ -75,14 +73,16 @@ pub fn read_layouts(bytes: &[u8]) -> HashMap<String, SheetLayout> {
         }
     }
     let mut sheets = Vec::new();
-    let mut print_areas: HashMap<usize, (super::CellRef, super::CellRef)> = HashMap::new();
+    let mut print_areas = HashMap::new();
     let mut in_print_area: Option<usize> = None;
     let mut reader = quick_xml::Reader::from_str(&workbook);
     while let Ok(ev) = reader.read_event() {
         match ev {
             Event::Empty(e) | Event::Start(e) if e.local_name().as_ref() == "sheet" => {
-                if let (Some(name), Some(id)) = (attr(&e, "name"), attr(&e, "id")) {
-                    sheets.push((name, id));
+                if let (Some(name), Some(id)) = (attr(&e, "name"), attr(&e, "id"))
+                    && let Some(path) = targets.get(&id)
+                {
+                    sheets.push((name, path.clone()));
                 }
             }
             Event::Start(e) if e.local_name().as_ref() == "definedName" => {
@@ -101,8 +101,20 @@ pub fn read_layouts(bytes: &[u8]) -> HashMap<String, SheetLayout> {
             _ => {}
         }
     }
-    for (i, (name, id)) in sheets.into_iter().enumerate() {
-        let Some(xml) = targets.get(&id).and_then(|p| part(&mut zip, p)) else {
+    Some((sheets, print_areas))
+}
+
+/// The layout of every worksheet of an xlsx, by sheet name. Anything unreadable is left out.
+pub fn read_layouts(bytes: &[u8]) -> HashMap<String, SheetLayout> {
+    let mut out = HashMap::new();
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return out;
+    };
+    let Some((sheets, print_areas)) = sheet_parts(&mut zip) else {
+        return out;
+    };
+    for (i, (name, path)) in sheets.into_iter().enumerate() {
+        let Some(xml) = part(&mut zip, &path) else {
             continue;
         };
         let mut layout = parse_sheet(&xml);
@@ -110,6 +122,83 @@ pub fn read_layouts(bytes: &[u8]) -> HashMap<String, SheetLayout> {
         out.insert(name, layout);
     }
     out
+}
+
+/// What a quick look at a worksheet's XML tells before calamine streams it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SheetScan {
+    /// The merged ranges.
+    pub merges: Vec<super::Merge>,
+    /// Whether the sheet may hold formulas (false only when it certainly holds none).
+    pub formulas: bool,
+}
+
+/// The merged ranges of every worksheet of an xlsx and whether it has formulas, by sheet
+/// name; a sheet missing from the map could not be read this way (calamine is asked instead).
+///
+/// Merged ranges are listed after a sheet's cells, so the XML is searched for `mergeCell`
+/// and only what follows is parsed: one decompression and a byte search instead of a second
+/// parse of the whole sheet.
+pub fn scan_sheets(bytes: &[u8]) -> HashMap<String, SheetScan> {
+    let mut out = HashMap::new();
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return out;
+    };
+    let Some((sheets, _)) = sheet_parts(&mut zip) else {
+        return out;
+    };
+    for (name, path) in sheets {
+        let mut xml = Vec::new();
+        let Ok(mut entry) = zip.by_name(&path) else {
+            continue;
+        };
+        if entry.read_to_end(&mut xml).is_err() {
+            continue;
+        }
+        out.insert(
+            name,
+            SheetScan {
+                merges: parse_merges(&xml),
+                formulas: may_have_formulas(&xml),
+            },
+        );
+    }
+    out
+}
+
+/// Whether a worksheet's XML may hold a formula element (`<f>`, `<f t="shared" …/>`,
+/// `<x:f>`). Other elements starting with "f" only make this answer yes needlessly.
+fn may_have_formulas(xml: &[u8]) -> bool {
+    memchr::memmem::find(xml, b"<f").is_some() || memchr::memmem::find(xml, b":f").is_some()
+}
+
+fn parse_merges(xml: &[u8]) -> Vec<super::Merge> {
+    let Some(at) = memchr::memmem::find(xml, b"mergeCell") else {
+        return Vec::new();
+    };
+    // Back to the element's "<" (past a namespace prefix such as "x:").
+    let start = xml[..at].iter().rposition(|&b| b == b'<').unwrap_or(at);
+    let mut merges = Vec::new();
+    let mut reader = quick_xml::Reader::from_reader(&xml[start..]);
+    let mut buf = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Empty(e) | Event::Start(e)) if e.local_name().as_ref() == "mergeCell" => {
+                if let Some(r) = attr(&e, "ref") {
+                    let (a, b) = r.split_once(':').unwrap_or((&r, &r));
+                    if let (Some(first), Some(last)) =
+                        (super::CellRef::parse(a), super::CellRef::parse(b))
+                    {
+                        merges.push(super::Merge { first, last });
+                    }
+                }
+            }
+            Ok(Event::Eof) | Err(_) => break,
+            _ => {}
+        }
+        buf.clear();
+    }
+    merges
 }
 
 /// The first range of a defined name's formula: "'表'!$A$1:$H$22" → A1, H22.
@@ -179,6 +268,27 @@ fn parse_sheet(xml: &str) -> SheetLayout {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn merged_ranges_after_the_cells_with_or_without_a_prefix() {
+        let xml = br#"<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData><mergeCells count="2"><mergeCell ref="A1:H1"/><mergeCell ref="B3"/></mergeCells></worksheet>"#;
+        let cell = |a: &str| super::super::CellRef::parse(a).unwrap();
+        let m = parse_merges(xml);
+        assert_eq!(m.len(), 2);
+        assert_eq!((m[0].first, m[0].last), (cell("A1"), cell("H1")));
+        assert_eq!((m[1].first, m[1].last), (cell("B3"), cell("B3")));
+        let prefixed = br#"<x:worksheet xmlns:x="urn:x"><x:sheetData/><x:mergeCells><x:mergeCell ref="C2:D5"/></x:mergeCells></x:worksheet>"#;
+        let m = parse_merges(prefixed);
+        assert_eq!((m[0].first, m[0].last), (cell("C2"), cell("D5")));
+        assert!(parse_merges(b"<worksheet><sheetData/></worksheet>").is_empty());
+        assert!(may_have_formulas(
+            br#"<c r="A1"><f>SUM(B1:B3)</f><v>6</v></c>"#
+        ));
+        assert!(may_have_formulas(
+            br#"<x:c r="A1"><x:f t="shared" si="0"/></x:c>"#
+        ));
+        assert!(!may_have_formulas(br#"<c r="A1" t="s"><v>0</v></c>"#));
+    }
 
     #[test]
     fn sheet_xml_layout() {

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::io::Cursor;
 
-use calamine::{DataRef, Dimensions, Reader, Xlsx, XlsxError};
+use calamine::{DataRef, Dimensions, Reader, Style, Xlsx, XlsxError};
 
 use super::guard::MAX_CELLS;
 use super::{Cell, CellRef, CellValue, FormulaValue, Merge, Sheet, corrupt};
@@ -61,6 +61,7 @@ fn blank() -> Cell {
 pub(super) fn read_xlsx(
     bytes: Vec<u8>,
 ) -> Result<(Vec<Sheet>, Option<calamine::WorkbookProperties>), InputError> {
+    let mut scans = super::layout::scan_sheets(&bytes);
     let mut wb = match Xlsx::new(Cursor::new(bytes)) {
         Ok(wb) => wb,
         Err(XlsxError::Password) => return Err(InputError::Encrypted),
@@ -69,49 +70,76 @@ pub(super) fn read_xlsx(
     let mut sheets = Vec::new();
     let mut total = 0usize;
     for name in wb.sheet_names() {
+        let scan = scans.remove(&name);
         let mut cells: BTreeMap<CellRef, Cell> = BTreeMap::new();
         let mut reader = match wb.worksheet_cells_reader(&name) {
             Ok(r) => r,
             Err(XlsxError::NotAWorksheet(_)) => continue,
             Err(e) => return Err(xlsx_corrupt(&e)),
         };
-        while let Some(c) = reader
-            .next_cell_with_formula()
-            .map_err(|e| xlsx_corrupt(&e))?
-        {
-            let value = value_of(c.value);
-            let formula = c
-                .formula
-                .as_deref()
-                .map(str::trim)
-                .filter(|f| !f.is_empty())
-                .map(|f| f.trim_start_matches('=').to_string());
-            if value.is_none() && formula.is_none() {
-                continue;
-            }
-            total += 1;
-            if total > MAX_CELLS {
-                return Err(too_many(&name));
-            }
-            let mut cell = blank();
-            cell.value = value.unwrap_or(CellValue::Empty);
-            cell.formula = formula;
-            cells.insert(CellRef::new(c.pos.0, c.pos.1), cell);
-        }
-        drop(reader);
-        // Styles, for the cells we hold and for styled blank cells (the form's borders). The
-        // positions come from streaming the sheet, never from walking the styles' bounding box.
-        let mut reader = wb
-            .worksheet_cells_reader(&name)
-            .map_err(|e| xlsx_corrupt(&e))?;
+        let palette: Vec<Style> = reader.styles().to_vec();
+        // Style ids for the cells we hold and for styled blank cells (the form's borders).
+        // The positions come from streaming the sheet, never from walking the styles'
+        // bounding box.
         let mut styled = Vec::new();
-        while let Some((row, col, id)) = reader.next_style_id().map_err(|e| xlsx_corrupt(&e))? {
-            styled.push((CellRef::new(row, col), id));
-            if styled.len() > MAX_CELLS {
-                return Err(too_many(&name));
+        let count = |total: &mut usize| {
+            *total += 1;
+            if *total > MAX_CELLS {
+                Err(too_many(&name))
+            } else {
+                Ok(())
+            }
+        };
+        if scan.as_ref().is_some_and(|s| !s.formulas) {
+            // No formulas: values and style ids in one pass.
+            while let Some((c, id)) = reader
+                .next_cell_with_style_id()
+                .map_err(|e| xlsx_corrupt(&e))?
+            {
+                let pos = CellRef::new(c.get_position().0, c.get_position().1);
+                if id > 0 {
+                    styled.push((pos, id));
+                }
+                if let Some(v) = value_of(c.get_value().clone()) {
+                    count(&mut total)?;
+                    let mut cell = blank();
+                    cell.value = v;
+                    cells.insert(pos, cell);
+                }
+            }
+            drop(reader);
+        } else {
+            while let Some(c) = reader
+                .next_cell_with_formula()
+                .map_err(|e| xlsx_corrupt(&e))?
+            {
+                let value = value_of(c.value);
+                let formula = c
+                    .formula
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|f| !f.is_empty())
+                    .map(|f| f.trim_start_matches('=').to_string());
+                if value.is_none() && formula.is_none() {
+                    continue;
+                }
+                count(&mut total)?;
+                let mut cell = blank();
+                cell.value = value.unwrap_or(CellValue::Empty);
+                cell.formula = formula;
+                cells.insert(CellRef::new(c.pos.0, c.pos.1), cell);
+            }
+            drop(reader);
+            let mut reader = wb
+                .worksheet_cells_reader(&name)
+                .map_err(|e| xlsx_corrupt(&e))?;
+            while let Some((row, col, id)) = reader.next_style_id().map_err(|e| xlsx_corrupt(&e))? {
+                styled.push((CellRef::new(row, col), id));
             }
         }
-        let palette = reader.styles();
+        if styled.len() > MAX_CELLS {
+            return Err(too_many(&name));
+        }
         let mut converted: HashMap<usize, CellStyle> = HashMap::new();
         for (pos, id) in styled {
             let Some(style) = palette.get(id) else {
@@ -125,18 +153,20 @@ pub(super) fn read_xlsx(
             cell.bold = s.bold;
             cell.style = Some(s.clone());
         }
-        drop(reader);
-        let merges: Vec<Dimensions> = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
-        sheets.push(Sheet {
-            name,
-            cells,
-            merges: merges
+        let merges = scan.map(|s| s.merges).unwrap_or_else(|| {
+            let found: Vec<Dimensions> = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
+            found
                 .iter()
                 .map(|d| Merge {
                     first: CellRef::new(d.start.0, d.start.1),
                     last: CellRef::new(d.end.0, d.end.1),
                 })
-                .collect(),
+                .collect()
+        });
+        sheets.push(Sheet {
+            name,
+            cells,
+            merges,
             layout: None,
         });
     }
