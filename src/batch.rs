@@ -42,9 +42,9 @@ pub enum Done {
 /// Checks one input and, when `job.output` is set, writes its corrected workbook.
 pub fn process(job: &Job, profile: &Profile) -> Done {
     let outcome = isolate(&job.path, || {
-        // Only a corrected workbook needs the sheets' layout.
+        // Only a corrected workbook needs the sheets' layout and the document properties.
         let opts = ReadOptions {
-            layout: job.output.is_some(),
+            for_writing: job.output.is_some(),
         };
         let checked = check_path_with(&job.path, profile, opts);
         let mut outcome = FileOutcome {

@@ -36,19 +36,22 @@ pub fn year_in(s: &str) -> Option<u16> {
 /// and trailing bracketed suffixes such as "(A)", "(B/A)", "(%)", "(万元)" stripped.
 pub fn label_key(s: &str) -> String {
     let mut k = normalize(s);
-    for prefix in ["其中:", "其中"] {
-        if let Some(rest) = k.strip_prefix(prefix)
-            && !rest.is_empty()
-        {
-            k = rest.to_string();
+    if k.starts_with("其中") {
+        for prefix in ["其中:", "其中"] {
+            if let Some(rest) = k.strip_prefix(prefix)
+                && !rest.is_empty()
+            {
+                k = rest.to_string();
+            }
         }
     }
-    loop {
-        let trimmed = k.trim_end_matches([':', '：']).to_string();
-        if let Some(stripped) = strip_trailing_bracket(&trimmed) {
+    // Most labels end in neither a colon nor a bracket: no further copies for them.
+    while k.ends_with([':', '：', ')']) {
+        let trimmed = k.trim_end_matches([':', '：']);
+        if let Some(stripped) = strip_trailing_bracket(trimmed) {
             k = stripped;
         } else {
-            k = trimmed;
+            k.truncate(trimmed.len());
             break;
         }
     }

@@ -36,6 +36,9 @@ pub struct ZipFacts {
     pub ours: bool,
     /// The file is a summary zpcheck wrote (custom property "zpcheck-summary").
     pub summary: bool,
+    /// xl/workbook.xml and xl/_rels/workbook.xml.rels, as read here (empty for .ods), so that
+    /// the sheets' parts are found without decompressing them again.
+    pub workbook_xml: (String, String),
     /// What the container holds that a rebuilt workbook cannot keep (images, charts, comments).
     pub not_kept: Vec<&'static str>,
 }
@@ -85,8 +88,13 @@ pub fn inspect_zip(bytes: &[u8]) -> Result<ZipFacts, InputError> {
         && bounds.iter().fold(0u64, |a, &b| a.saturating_add(b)) <= MAX_UNZIPPED_BYTES;
     let mut names = Vec::with_capacity(zip.len());
     let mut total = 0u64;
-    let (mut workbook, mut custom, mut mimetype, mut content) =
-        (String::new(), String::new(), String::new(), String::new());
+    let (mut workbook, mut custom, mut mimetype, mut content, mut rels) = (
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+    );
     for i in 0..zip.len() {
         let mut part = zip
             .by_index(i)
@@ -94,6 +102,7 @@ pub fn inspect_zip(bytes: &[u8]) -> Result<ZipFacts, InputError> {
         let name = part.name().map(|n| n.to_string()).unwrap_or_default();
         let text_slot = match name.as_str() {
             "xl/workbook.xml" => Some(&mut workbook),
+            "xl/_rels/workbook.xml.rels" => Some(&mut rels),
             "docProps/custom.xml" => Some(&mut custom),
             "mimetype" => Some(&mut mimetype),
             "content.xml" => Some(&mut content),
@@ -166,6 +175,7 @@ pub fn inspect_zip(bytes: &[u8]) -> Result<ZipFacts, InputError> {
             || workbook.contains("fullCalcOnLoad=\"true\""),
         ours,
         summary,
+        workbook_xml: (workbook, rels),
     })
 }
 

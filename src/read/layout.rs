@@ -52,11 +52,12 @@ type SheetParts = (
     HashMap<usize, (super::CellRef, super::CellRef)>,
 );
 
-fn sheet_parts(zip: &mut zip::ZipArchive<Cursor<&[u8]>>) -> Option<SheetParts> {
-    let workbook = part(zip, "xl/workbook.xml")?;
-    let rels = part(zip, "xl/_rels/workbook.xml.rels")?;
+fn sheet_parts((workbook, rels): (&str, &str)) -> Option<SheetParts> {
+    if workbook.is_empty() || rels.is_empty() {
+        return None;
+    }
     let mut targets = HashMap::new();
-    let mut reader = quick_xml::Reader::from_str(&rels);
+    let mut reader = quick_xml::Reader::from_str(rels);
     while let Ok(ev) = reader.read_event() {
         match ev {
             Event::Empty(e) | Event::Start(e) if e.local_name().as_ref() == "Relationship" => {
@@ -75,7 +76,7 @@ fn sheet_parts(zip: &mut zip::ZipArchive<Cursor<&[u8]>>) -> Option<SheetParts> {
     let mut sheets = Vec::new();
     let mut print_areas = HashMap::new();
     let mut in_print_area: Option<usize> = None;
-    let mut reader = quick_xml::Reader::from_str(&workbook);
+    let mut reader = quick_xml::Reader::from_str(workbook);
     while let Ok(ev) = reader.read_event() {
         match ev {
             Event::Empty(e) | Event::Start(e) if e.local_name().as_ref() == "sheet" => {
@@ -104,13 +105,14 @@ fn sheet_parts(zip: &mut zip::ZipArchive<Cursor<&[u8]>>) -> Option<SheetParts> {
     Some((sheets, print_areas))
 }
 
-/// The layout of every worksheet of an xlsx, by sheet name. Anything unreadable is left out.
-pub fn read_layouts(bytes: &[u8]) -> HashMap<String, SheetLayout> {
+/// The layout of every worksheet of an xlsx, by sheet name, given the workbook part and its
+/// relationships. Anything unreadable is left out.
+pub fn read_layouts(bytes: &[u8], workbook: (&str, &str)) -> HashMap<String, SheetLayout> {
     let mut out = HashMap::new();
     let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
         return out;
     };
-    let Some((sheets, print_areas)) = sheet_parts(&mut zip) else {
+    let Some((sheets, print_areas)) = sheet_parts(workbook) else {
         return out;
     };
     for (i, (name, path)) in sheets.into_iter().enumerate() {
@@ -139,12 +141,12 @@ pub struct SheetScan {
 /// Merged ranges are listed after a sheet's cells, so the XML is searched for `mergeCell`
 /// and only what follows is parsed: one decompression and a byte search instead of a second
 /// parse of the whole sheet.
-pub fn scan_sheets(bytes: &[u8]) -> HashMap<String, SheetScan> {
+pub fn scan_sheets(bytes: &[u8], workbook: (&str, &str)) -> HashMap<String, SheetScan> {
     let mut out = HashMap::new();
-    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+    let Some((sheets, _)) = sheet_parts(workbook) else {
         return out;
     };
-    let Some((sheets, _)) = sheet_parts(&mut zip) else {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
         return out;
     };
     for (name, path) in sheets {

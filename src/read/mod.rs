@@ -259,14 +259,14 @@ pub fn sniff(bytes: &[u8]) -> Result<FileKind, InputError> {
 /// What to read besides the cells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReadOptions {
-    /// The sheets' layout (column widths, row heights, page setup…), which only a corrected
-    /// workbook needs: a check-only run skips this extra pass over each sheet's XML.
-    pub layout: bool,
+    /// What only a corrected workbook needs: the sheets' layout (column widths, row heights,
+    /// page setup…) and the document properties. A check-only run skips reading them.
+    pub for_writing: bool,
 }
 
 impl Default for ReadOptions {
     fn default() -> Self {
-        ReadOptions { layout: true }
+        ReadOptions { for_writing: true }
     }
 }
 
@@ -322,19 +322,24 @@ pub fn read_bytes_with(bytes: Vec<u8>, opts: ReadOptions) -> Result<Workbook, In
             placeholder_zero = facts.full_calc && !facts.ours;
             not_kept = facts.not_kept;
             zpcheck_summary = facts.summary;
+            let workbook_xml = (facts.workbook_xml.0.as_str(), facts.workbook_xml.1.as_str());
             // After the guards: only a checked container reaches calamine.
             if facts.ods {
                 kind = FileKind::Ods;
-                properties = read_properties(&bytes, FileKind::Ods);
+                properties = if opts.for_writing {
+                    read_properties(&bytes, FileKind::Ods)
+                } else {
+                    None
+                };
                 read_ods(bytes)?
             } else {
                 kind = FileKind::Xlsx;
-                let mut layouts = if opts.layout {
-                    layout::read_layouts(&bytes)
+                let mut layouts = if opts.for_writing {
+                    layout::read_layouts(&bytes, workbook_xml)
                 } else {
                     Default::default()
                 };
-                let (mut sheets, props) = xlsx::read_xlsx(bytes)?;
+                let (mut sheets, props) = xlsx::read_xlsx(bytes, workbook_xml, opts.for_writing)?;
                 properties = props;
                 for s in &mut sheets {
                     s.layout = layouts.remove(&s.name);
@@ -344,7 +349,11 @@ pub fn read_bytes_with(bytes: Vec<u8>, opts: ReadOptions) -> Result<Workbook, In
         }
         FileKind::Xls => {
             let clean = guard::inspect_cfb(&bytes)?;
-            properties = read_properties(&clean, FileKind::Xls);
+            properties = if opts.for_writing {
+                read_properties(&clean, FileKind::Xls)
+            } else {
+                None
+            };
             xls::read_xls_any_codepage(&clean)?
         }
     };

@@ -53,15 +53,17 @@ fn blank() -> Cell {
     }
 }
 
-/// Reads every worksheet of an xlsx (chart and dialog sheets are skipped), and the document
-/// properties from the same open workbook.
+/// Reads every worksheet of an xlsx (chart and dialog sheets are skipped), and, when asked,
+/// the document properties from the same open workbook.
 ///
 /// Each sheet's XML is streamed twice: values with their formulas, then style ids. Styles are
 /// converted once per style id, not once per cell.
 pub(super) fn read_xlsx(
     bytes: Vec<u8>,
+    workbook_xml: (&str, &str),
+    with_properties: bool,
 ) -> Result<(Vec<Sheet>, Option<calamine::WorkbookProperties>), InputError> {
-    let mut scans = super::layout::scan_sheets(&bytes);
+    let mut scans = super::layout::scan_sheets(&bytes, workbook_xml);
     let mut wb = match Xlsx::new(Cursor::new(bytes)) {
         Ok(wb) => wb,
         Err(XlsxError::Password) => return Err(InputError::Encrypted),
@@ -171,6 +173,9 @@ pub(super) fn read_xlsx(
         });
     }
     // Properties are optional: even a panic in their parser only loses them.
+    if !with_properties {
+        return Ok((sheets, None));
+    }
     let properties = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         wb.workbook_properties().ok()
     }))
