@@ -2,7 +2,9 @@
 //! header, its total and part rows, the indicator header and rows, the 总分 row, the title and
 //! the grade cell. Several forms may share a sheet; each starts at a header.
 
-use crate::num::{alias_key_is, label_is, label_key};
+use std::collections::BTreeMap;
+
+use crate::num::{alias_key_is, label_key};
 use crate::read::{CellRef, CellValue, Sheet};
 
 /// Spellings of the funding block's column headers (section 2 of form-and-rules.md).
@@ -231,37 +233,73 @@ pub struct FormLayout {
     pub goals: Option<(CellRef, CellRef)>,
 }
 
-fn row_texts(sheet: &Sheet, row: u32) -> Vec<(u32, String)> {
-    sheet
-        .cells
-        .range(CellRef::new(row, 0)..=CellRef::new(row, u32::MAX))
-        .map(|(r, c)| (r.col, c.text().trim().to_string()))
-        .filter(|(_, t)| !t.is_empty())
-        .collect()
+/// One non-empty cell as the locator sees it.
+struct Label {
+    col: u32,
+    /// The trimmed text of a text cell; `None` for numbers and other values.
+    text: Option<String>,
+    /// The [`label_key`] of a text cell (empty for other values).
+    key: String,
 }
 
-/// The label keys ([`label_key`]) of a row's non-empty cells, computed once per row.
-fn row_keys(sheet: &Sheet, row: u32) -> Vec<(u32, String)> {
-    sheet
-        .cells
-        .range(CellRef::new(row, 0)..=CellRef::new(row, u32::MAX))
-        // Labels are text; numbers and blanks are not worth normalising.
-        .filter_map(|(r, c)| match &c.value {
-            CellValue::Text(t) => Some((r.col, label_key(t))),
-            _ => None,
-        })
-        .filter(|(_, k)| !k.is_empty())
-        .collect()
+impl Label {
+    fn is(&self, names: &[&str]) -> bool {
+        !self.key.is_empty() && names.iter().any(|a| alias_key_is(a, &self.key))
+    }
+}
+
+/// A sheet's non-empty cells by row, with their label keys computed once per sheet: every
+/// search below (headers, block ends, name, grade, goals, title) reads these.
+struct Labels {
+    rows: BTreeMap<u32, Vec<Label>>,
+}
+
+impl Labels {
+    fn new(sheet: &Sheet) -> Self {
+        let mut rows: BTreeMap<u32, Vec<Label>> = BTreeMap::new();
+        for (pos, c) in &sheet.cells {
+            let label = match &c.value {
+                CellValue::Empty => continue,
+                CellValue::Text(t) => {
+                    let t = t.trim();
+                    if t.is_empty() {
+                        continue;
+                    }
+                    Label {
+                        col: pos.col,
+                        text: Some(t.to_string()),
+                        key: label_key(t),
+                    }
+                }
+                _ => Label {
+                    col: pos.col,
+                    text: None,
+                    key: String::new(),
+                },
+            };
+            rows.entry(pos.row).or_default().push(label);
+        }
+        Labels { rows }
+    }
+
+    fn row(&self, row: u32) -> &[Label] {
+        self.rows.get(&row).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The texts of the text cells in rows `from..to`, top to bottom.
+    fn texts(&self, from: u32, to: u32) -> impl Iterator<Item = &str> {
+        self.rows
+            .range(from..to)
+            .flat_map(|(_, cells)| cells.iter().filter_map(|l| l.text.as_deref()))
+    }
 }
 
 /// The first column whose key is one of the spellings.
-fn find_col(keys: &[(u32, String)], names: &[&str]) -> Option<u32> {
-    keys.iter()
-        .find(|(_, k)| names.iter().any(|a| alias_key_is(a, k)))
-        .map(|(c, _)| *c)
+fn find_col(cells: &[Label], names: &[&str]) -> Option<u32> {
+    cells.iter().find(|l| l.is(names)).map(|l| l.col)
 }
 
-fn funding_header(cells: &[(u32, String)]) -> Option<FundingCols> {
+fn funding_header(cells: &[Label]) -> Option<FundingCols> {
     let full = find_col(cells, aliases::FULL)?;
     let exec = find_col(cells, aliases::EXEC)?;
     Some(FundingCols {
@@ -274,7 +312,7 @@ fn funding_header(cells: &[(u32, String)]) -> Option<FundingCols> {
     })
 }
 
-fn indicator_header(cells: &[(u32, String)]) -> Option<IndicatorCols> {
+fn indicator_header(cells: &[Label]) -> Option<IndicatorCols> {
     let l1 = find_col(cells, aliases::L1)?;
     let l2 = find_col(cells, aliases::L2)?;
     let l3 = find_col(cells, aliases::L3)?;
@@ -303,8 +341,8 @@ fn row_label(sheet: &Sheet, row: u32, before: u32) -> String {
         .unwrap_or_default()
 }
 
-fn row_has_label(sheet: &Sheet, row: u32, names: &[&str]) -> bool {
-    find_col(&row_keys(sheet, row), names).is_some()
+fn row_has_label(labels: &Labels, row: u32, names: &[&str]) -> bool {
+    find_col(labels.row(row), names).is_some()
 }
 
 fn cell_has_value(sheet: &Sheet, row: u32, col: u32) -> bool {
@@ -323,16 +361,15 @@ enum Header {
 pub fn locate(sheet: &Sheet) -> Vec<FormLayout> {
     let max_row = sheet.max_row();
     let mut headers = Vec::new();
-    let rows: std::collections::BTreeSet<u32> = sheet.cells.keys().map(|r| r.row).collect();
-    for &row in &rows {
-        let keys = row_keys(sheet, row);
+    let labels = Labels::new(sheet);
+    for (&row, cells) in &labels.rows {
         // A header names at least the two money columns or the three indicator levels.
-        if keys.len() < 2 {
+        if cells.len() < 2 {
             continue;
         }
-        if let Some(cols) = funding_header(&keys) {
+        if let Some(cols) = funding_header(cells) {
             headers.push(Header::Funding(row, cols));
-        } else if let Some(cols) = indicator_header(&keys) {
+        } else if let Some(cols) = indicator_header(cells) {
             headers.push(Header::Indicators(row, cols));
         }
     }
@@ -359,20 +396,19 @@ pub fn locate(sheet: &Sheet) -> Vec<FormLayout> {
             .map(|s| s.saturating_sub(1))
             .unwrap_or(max_row);
         let prev_end = if k == 0 { 0 } else { starts[k - 1] + 1 };
-        let funding = funding.map(|(row, cols)| funding_layout(sheet, row, cols, end));
-        let indicators = indicators.map(|(row, cols)| indicator_layout(sheet, row, cols, end));
+        let funding = funding.map(|(row, cols)| funding_layout(sheet, &labels, row, cols, end));
+        let indicators =
+            indicators.map(|(row, cols)| indicator_layout(sheet, &labels, row, cols, end));
         // The title area is the rows above the first header, back to the previous form.
         let title_top = prev_end.min(start);
-        let title = (title_top..start)
-            .flat_map(|r| row_texts(sheet, r))
-            .map(|(_, t)| t)
-            .find(|t| t.contains("自评表") || t.contains("评价表"));
-        let name = find_labelled_value(sheet, title_top, end, aliases::NAME);
-        let year = (title_top..start)
-            .flat_map(|r| row_texts(sheet, r))
-            .find_map(|(_, t)| crate::num::year_in(&t));
-        let grade = find_labelled_cell(sheet, start, end, aliases::GRADE);
-        let goals = find_goals(sheet, start, end);
+        let title = labels
+            .texts(title_top, start)
+            .find(|t| t.contains("自评表") || t.contains("评价表"))
+            .map(str::to_string);
+        let name = find_labelled_value(sheet, &labels, title_top, end, aliases::NAME);
+        let year = labels.texts(title_top, start).find_map(crate::num::year_in);
+        let grade = find_labelled_cell(sheet, &labels, start, end, aliases::GRADE);
+        let goals = find_goals(sheet, &labels, start, end);
         forms.push(FormLayout {
             first_row: title_top,
             last_row: end,
@@ -389,12 +425,11 @@ pub fn locate(sheet: &Sheet) -> Vec<FormLayout> {
 }
 
 /// The goals block: a row with "预期目标" and "实际完成情况" headers; the text is below each.
-fn find_goals(sheet: &Sheet, from: u32, to: u32) -> Option<(CellRef, CellRef)> {
-    for row in from..=to {
-        let keys = row_keys(sheet, row);
+fn find_goals(sheet: &Sheet, labels: &Labels, from: u32, to: u32) -> Option<(CellRef, CellRef)> {
+    for (&row, cells) in labels.rows.range(from..=to) {
         if let (Some(e), Some(a)) = (
-            find_col(&keys, &["预期目标"]),
-            find_col(&keys, &["实际完成情况", "实际完成"]),
+            find_col(cells, &["预期目标"]),
+            find_col(cells, &["实际完成情况", "实际完成"]),
         ) {
             let below = |col: u32| {
                 let top = sheet
@@ -408,20 +443,25 @@ fn find_goals(sheet: &Sheet, from: u32, to: u32) -> Option<(CellRef, CellRef)> {
     None
 }
 
-fn find_labelled_cell(sheet: &Sheet, from: u32, to: u32, names: &[&str]) -> Option<CellRef> {
-    for row in from..=to {
-        let cells = row_texts(sheet, row);
-        for (i, (col, t)) in cells.iter().enumerate() {
-            if label_is(t, names) {
+fn find_labelled_cell(
+    sheet: &Sheet,
+    labels: &Labels,
+    from: u32,
+    to: u32,
+    names: &[&str],
+) -> Option<CellRef> {
+    for (&row, cells) in labels.rows.range(from..=to) {
+        for (i, l) in cells.iter().enumerate() {
+            if l.is(names) {
                 // The value is the next cell to the right that is not part of the label's merge.
                 let label_end = sheet
-                    .merge_at(CellRef::new(row, *col))
+                    .merge_at(CellRef::new(row, l.col))
                     .map(|m| m.last.col)
-                    .unwrap_or(*col);
+                    .unwrap_or(l.col);
                 return Some(
                     cells
                         .get(i + 1)
-                        .map(|(c, _)| CellRef::new(row, *c))
+                        .map(|next| CellRef::new(row, next.col))
                         .unwrap_or(CellRef::new(row, label_end + 1)),
                 );
             }
@@ -430,17 +470,32 @@ fn find_labelled_cell(sheet: &Sheet, from: u32, to: u32, names: &[&str]) -> Opti
     None
 }
 
-fn find_labelled_value(sheet: &Sheet, from: u32, to: u32, names: &[&str]) -> Option<String> {
-    for row in from..=to {
-        let cells = row_texts(sheet, row);
-        for (i, (_, t)) in cells.iter().enumerate() {
-            if label_is(t, names) {
-                return cells.get(i + 1).map(|(_, v)| v.clone());
+fn find_labelled_value(
+    sheet: &Sheet,
+    labels: &Labels,
+    from: u32,
+    to: u32,
+    names: &[&str],
+) -> Option<String> {
+    for (&row, cells) in labels.rows.range(from..=to) {
+        for (i, l) in cells.iter().enumerate() {
+            if l.is(names) {
+                return cells.get(i + 1).map(|next| match &next.text {
+                    Some(t) => t.clone(),
+                    None => sheet.text(CellRef::new(row, next.col)),
+                });
             }
             // "项目名称：某某项目" in one cell.
-            let k = label_key(t);
             for n in names {
-                if let Some(v) = k.strip_prefix(&format!("{}:", label_key(n)))
+                let name_key = if n.ends_with(')') {
+                    label_key(n)
+                } else {
+                    (*n).to_string()
+                };
+                if let Some(v) = l
+                    .key
+                    .strip_prefix(name_key.as_str())
+                    .and_then(|rest| rest.strip_prefix(':'))
                     && !v.is_empty()
                 {
                     return Some(v.to_string());
@@ -451,7 +506,13 @@ fn find_labelled_value(sheet: &Sheet, from: u32, to: u32, names: &[&str]) -> Opt
     None
 }
 
-fn funding_layout(sheet: &Sheet, header_row: u32, cols: FundingCols, end: u32) -> FundingLayout {
+fn funding_layout(
+    sheet: &Sheet,
+    labels: &Labels,
+    header_row: u32,
+    cols: FundingCols,
+    end: u32,
+) -> FundingLayout {
     let first = cols.first();
     let money = [Some(cols.full), Some(cols.exec), cols.initial];
     let mut total_row = None;
@@ -462,8 +523,8 @@ fn funding_layout(sheet: &Sheet, header_row: u32, cols: FundingCols, end: u32) -
             .iter()
             .flatten()
             .any(|&c| cell_has_value(sheet, row, c));
-        if row_has_label(sheet, row, aliases::GOALS)
-            || row_has_label(sheet, row, aliases::L1)
+        if row_has_label(labels, row, aliases::GOALS)
+            || row_has_label(labels, row, aliases::L1)
             || (label.is_empty() && !has_values)
         {
             break;
@@ -484,6 +545,7 @@ fn funding_layout(sheet: &Sheet, header_row: u32, cols: FundingCols, end: u32) -
 
 fn indicator_layout(
     sheet: &Sheet,
+    labels: &Labels,
     header_row: u32,
     cols: IndicatorCols,
     end: u32,
@@ -493,10 +555,10 @@ fn indicator_layout(
     let mut last_row = None;
     let mut gap = false;
     for row in header_row + 1..=end {
-        let is_total = sheet
-            .cells
-            .range(CellRef::new(row, 0)..CellRef::new(row, cols.weight))
-            .any(|(_, c)| label_is(&c.text(), aliases::SCORE_TOTAL));
+        let is_total = labels
+            .row(row)
+            .iter()
+            .any(|l| l.col < cols.weight && l.is(aliases::SCORE_TOTAL));
         if is_total {
             total_row = Some(row);
             break;
