@@ -187,7 +187,8 @@ pub fn main() -> i32 {
     std::panic::set_hook(Box::new(|_| {}));
     // On Windows the shell does not expand wildcards: `wild` does it as a Unix shell would.
     let args: Vec<std::ffi::OsString> = wild::args_os().collect();
-    let dropped = args.len() > 1 && console::dropped_on_program();
+    // Also with no arguments: a double-clicked zpcheck.exe shows its help until Enter.
+    let dropped = console::dropped_on_program();
     let status = run(args);
     if dropped {
         console::wait_for_enter();
@@ -492,7 +493,15 @@ fn run_files(paths: &[PathBuf], opts: RunOptions, profile: &Profile) -> i32 {
             }
         },
         |done| {
-            let Done::Report(r) = done else { return };
+            let r = match done {
+                Done::Report(r) => r,
+                Done::Skipped(path, why) => {
+                    if opts.format == Format::Text {
+                        print(&format!("zpcheck: 跳过 {}（{why}）", path.display()), true);
+                    }
+                    return;
+                }
+            };
             tally.add(&r);
             if let Some(s) = &mut summary {
                 s.add(&r);
@@ -514,6 +523,9 @@ fn run_files(paths: &[PathBuf], opts: RunOptions, profile: &Profile) -> i32 {
     }
     let mut status = tally.exit_code(opts.fail_on);
     if let (Some(path), Some(s)) = (&opts.summary, &summary) {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            let _ = std::fs::create_dir_all(parent);
+        }
         match s.write(path) {
             Ok(()) => {
                 if opts.format == Format::Text {

@@ -35,18 +35,33 @@ pub struct Job {
 pub enum Done {
     /// The input's report.
     Report(FileReport),
-    /// A zpcheck summary workbook found while walking a folder: not a submission, not reported.
-    Skipped(PathBuf),
+    /// Found while walking a folder and passed over, with why: a zpcheck summary (not a
+    /// submission), or, when correcting, a workbook zpcheck already corrected (correcting it
+    /// again would change nothing and write "X_核查_核查.xlsx" beside it).
+    Skipped(PathBuf, &'static str),
 }
 
 /// Checks one input and, when `job.output` is set, writes its corrected workbook.
 pub fn process(job: &Job, profile: &Profile) -> Done {
+    let mut already_corrected = false;
     let outcome = isolate(&job.path, || {
         // Only a corrected workbook needs the sheets' layout and the document properties.
         let opts = ReadOptions {
             for_writing: job.output.is_some(),
         };
         let checked = check_path_with(&job.path, profile, opts);
+        if job.walked
+            && job.output.is_some()
+            && checked.as_ref().is_ok_and(|c| c.workbook.zpcheck_output)
+        {
+            already_corrected = true;
+            return FileOutcome {
+                path: job.path.clone(),
+                checked,
+                output: None,
+                write_error: None,
+            };
+        }
         let mut outcome = FileOutcome {
             path: job.path.clone(),
             checked,
@@ -62,7 +77,10 @@ pub fn process(job: &Job, profile: &Profile) -> Done {
         outcome
     });
     if job.walked && matches!(outcome.checked, Err(InputError::Summary)) {
-        return Done::Skipped(job.path.clone());
+        return Done::Skipped(job.path.clone(), "zpcheck 写出的汇总表");
+    }
+    if already_corrected {
+        return Done::Skipped(job.path.clone(), "zpcheck 已更正过的工作簿");
     }
     Done::Report(FileReport::from(outcome))
 }
@@ -213,7 +231,7 @@ mod tests {
                         r.path.file_name().unwrap().to_string_lossy().into_owned(),
                         r.status(),
                     )),
-                    Done::Skipped(p) => panic!("skipped {p:?}"),
+                    Done::Skipped(p, why) => panic!("skipped {p:?}: {why}"),
                 },
             );
             assert_eq!(received, names.len());

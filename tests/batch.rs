@@ -378,3 +378,43 @@ fn a_file_named_twice_or_inside_a_named_folder_is_checked_once() {
         1
     );
 }
+
+#[test]
+fn correcting_a_folder_twice_passes_over_its_own_corrected_workbooks() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        sample("seed_kelamayi_2023.xlsx"),
+        dir.path().join("表.xlsx"),
+    )
+    .unwrap();
+    let first = run(&[p(dir.path())]);
+    assert_eq!(first.status.code(), Some(1));
+    assert!(dir.path().join("表_核查.xlsx").exists());
+    let again = run(&[p(dir.path())]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(!dir.path().join("表_核查_核查.xlsx").exists());
+    assert_eq!(
+        String::from_utf8_lossy(&again.stderr),
+        format!(
+            "zpcheck: 跳过 {}（zpcheck 已更正过的工作簿）\n",
+            p(&dir.path().join("表_核查.xlsx"))
+        )
+    );
+    assert!(stdout(&again).ends_with("共 1 个文件：0 个无误，1 个有问题，0 个无法读取\n"));
+    // Checking (not correcting) the folder reads both: the corrected one is clean.
+    let o = run(&["check", p(dir.path()), "--format", "jsonl"]);
+    let statuses: Vec<String> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap()["status"].to_string())
+        .collect();
+    assert_eq!(statuses, vec!["\"findings\"", "\"clean\""]);
+    // A summary goes into a folder that does not exist yet.
+    let summary = dir.path().join("新建/汇总.xlsx");
+    assert_eq!(
+        run(&["check", p(dir.path()), "--summary", p(&summary)])
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(cells(&summary, "汇总").len(), 3);
+}

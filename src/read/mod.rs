@@ -231,6 +231,8 @@ pub struct Workbook {
     pub properties: Option<calamine::WorkbookProperties>,
     /// The workbook is a summary zpcheck wrote (`--summary`).
     pub zpcheck_summary: bool,
+    /// The workbook is a corrected workbook zpcheck wrote.
+    pub zpcheck_output: bool,
 }
 
 /// Decides the file kind from its bytes (and, for zip files, from their content listing).
@@ -313,6 +315,7 @@ pub fn read_bytes_with(bytes: Vec<u8>, opts: ReadOptions) -> Result<Workbook, In
     let mut placeholder_zero = false;
     let mut not_kept = Vec::new();
     let mut zpcheck_summary = false;
+    let mut zpcheck_output = false;
     let properties;
     let mut sheets = match kind {
         FileKind::Xlsx | FileKind::Ods => {
@@ -322,6 +325,7 @@ pub fn read_bytes_with(bytes: Vec<u8>, opts: ReadOptions) -> Result<Workbook, In
             placeholder_zero = facts.full_calc && !facts.ours;
             not_kept = facts.not_kept;
             zpcheck_summary = facts.summary;
+            zpcheck_output = facts.ours;
             let workbook_xml = (facts.workbook_xml.0.as_str(), facts.workbook_xml.1.as_str());
             // After the guards: only a checked container reaches calamine.
             if facts.ods {
@@ -389,6 +393,7 @@ pub fn read_bytes_with(bytes: Vec<u8>, opts: ReadOptions) -> Result<Workbook, In
         not_kept,
         properties,
         zpcheck_summary,
+        zpcheck_output,
     })
 }
 
