@@ -4,7 +4,8 @@
 #      input and the console waits for Enter (按回车键退出);
 #   2. started from cmd.exe (console shared with the shell): no wait;
 #   3. CI set: no wait;   4. output redirected: no wait;
-#   5. a wildcard argument is expanded by zpcheck itself, Chinese file names intact.
+#   5. a wildcard argument is expanded by zpcheck itself, Chinese file names intact;
+#   6. double-clicked with no arguments: the help stays on screen until Enter.
 # Needs: rustup target x86_64-pc-windows-gnu, Debian's gcc-mingw-w64-x86-64, wine64, tmux.
 # Wine 8 lacks bcryptprimitives.dll (Rust's std imports ProcessPrng from it): for this test only,
 # a stub forwarding to advapi32's SystemFunction036 is built and put beside the .exe.
@@ -78,4 +79,11 @@ cat "$work/w.jsonl"
 grep -q '项目二.xlsx' "$work/w.jsonl" && grep -q '克拉玛依区科学技术局2023自评表.xlsx' "$work/w.jsonl" \
     || { echo "FAIL: wildcard not expanded or names garbled"; exit 1; }
 echo "ok: both files, names intact"
+echo "== 6. double-clicked (no arguments)"
+s=$(screen "env -u CI $wine ./zpcheck.exe")
+echo "$s" | grep -q '用法' && echo "$s" | grep -q '按回车键退出' || { echo "FAIL: help and wait"; exit 1; }
+tmux send-keys -t zpw Enter
+sleep 3
+tmux capture-pane -p -t zpw | grep -q 'EXIT=2' || { echo "FAIL: exit status after Enter"; exit 1; }
+echo "ok: help shown, waited for Enter, exit 2"
 echo "all Windows checks passed"
