@@ -10,10 +10,6 @@
 #[path = "../tests/common/mod.rs"]
 mod common;
 
-/// The allocator the zpcheck binary uses, so that both the bare read and zpcheck run on it.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
