@@ -237,6 +237,10 @@ fn fill_sheet(
         ws.set_column_width(c as u16, w).map_err(err)?;
     }
     ws.set_freeze_panes(1, 0).map_err(err)?;
+    // Printed: landscape, one page wide, the header on every page.
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(0, 0).map_err(err)?;
     let last_row = rows.len().max(1) as u32;
     ws.autofilter(0, 0, last_row, header.len().saturating_sub(1) as u16)
         .map_err(err)?;

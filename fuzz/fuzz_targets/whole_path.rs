@@ -1,6 +1,6 @@
 //! Fuzz target over zpcheck's whole path: bytes → workbook → forms → rules → corrected
-//! workbook. Any panic or abort is a bug; errors (InputError) are the expected outcome for
-//! most inputs.
+//! workbook, JSON Lines object and summary rows. Any panic or abort is a bug; errors
+//! (InputError) are the expected outcome for most inputs.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -16,5 +16,15 @@ fuzz_target!(|data: &[u8]| {
         let _ = (f.message.len(), f.fixed());
     }
     let _ = zpcheck::write::corrected_workbook(&checked);
-    let _ = zpcheck::report::json(&[]);
+    // The batch outputs: the file's report, its JSON Lines object and its summary rows.
+    let report = zpcheck::report::FileReport::from(zpcheck::report::FileOutcome {
+        path: "输入.xlsx".into(),
+        checked: Ok(checked),
+        output: None,
+        write_error: None,
+    });
+    let _ = zpcheck::report::jsonl(&report);
+    let mut summary = zpcheck::summary::Summary::new(true);
+    summary.add(&report);
+    let _ = summary.to_bytes();
 });

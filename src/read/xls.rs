@@ -146,12 +146,31 @@ pub(super) fn check_biff_extent(stream: &[u8]) -> Result<(), InputError> {
             u64::from(r1 - r0 + 1) * u64::from(c1 - c0 + 1)
         })
     };
+    // The BIFF version calamine parses formulas with: that of the workbook globals' BOF.
+    let mut pre_biff8 = false;
+    let mut in_globals = true;
     while pos + 4 <= stream.len() {
         let typ = u16::from_le_bytes([stream[pos], stream[pos + 1]]);
         let len = usize::from(u16::from_le_bytes([stream[pos + 2], stream[pos + 3]]));
         let data = &stream[pos + 4..(pos + 4 + len).min(stream.len())];
         pos += 4 + len;
         check_record(typ, data, stream.len(), sheet)?;
+        match typ {
+            0x0809 if in_globals => pre_biff8 = is_pre_biff8(data),
+            0x000A => in_globals = false,
+            _ => {}
+        }
+        // Formula: calamine decodes the parsed formula without checking that each token's
+        // operands are there (found by fuzzing).
+        if typ == 0x0006 {
+            let cce = usize::from(u16::from_le_bytes([data[20], data[21]]));
+            if !rgce_in_bounds(&data[22..22 + cce], pre_biff8) {
+                return Err(InputError::Corrupt(format!(
+                    "{}的公式记录（FORMULA）无效",
+                    place(sheet)
+                )));
+            }
+        }
         match typ {
             // Dimensions: calamine reserves rows × columns cells from it before reading any cell,
             // and an end before the start overflows its arithmetic (found by fuzzing).
@@ -219,6 +238,93 @@ pub(super) fn check_biff_extent(stream: &[u8]) -> Result<(), InputError> {
         }
     }
     Ok(())
+}
+
+/// Whether a BOF record starts a BIFF2–5 stream, as calamine's `parse_bof` decides.
+fn is_pre_biff8(bof: &[u8]) -> bool {
+    let version = u16::from_le_bytes([bof[0], bof[1]]);
+    let dt = u16::from_le_bytes([bof[2], bof[3]]);
+    matches!(version, 0x0200 | 0x0002 | 0x0007 | 0x0300 | 0x0400 | 0x0500)
+        || (version == 0 && dt == 0x1000)
+}
+
+/// Whether calamine's formula decoder stays inside a parsed formula (rgce): walks the tokens
+/// as it does, with each token's operand size. A token it rejects with an error (unknown
+/// token, short string) ends the walk as safe: calamine stops there too.
+fn rgce_in_bounds(mut rgce: &[u8], pre_biff8: bool) -> bool {
+    let u16_at = |r: &[u8], i: usize| r.get(i..i + 2).map(|b| u16::from_le_bytes([b[0], b[1]]));
+    while let Some((&ptg, rest)) = rgce.split_first() {
+        rgce = rest;
+        let operands = match ptg {
+            0x03..=0x16 => 0,
+            // PtgExp: calamine checks its 4 bytes itself.
+            0x01 => 4.min(rgce.len()),
+            // PtgStr: calamine checks the string's length itself; the grbit byte (BIFF8) too.
+            0x17 => {
+                let Some(&cch) = rgce.first() else {
+                    return true;
+                };
+                let cch = usize::from(cch);
+                let len = if pre_biff8 {
+                    1 + cch
+                } else {
+                    match rgce.get(1) {
+                        Some(flags) => 2 + if flags & 1 != 0 { 2 * cch } else { cch },
+                        None => return true,
+                    }
+                };
+                if rgce.len() < len {
+                    return true;
+                }
+                len
+            }
+            0x18 => 5,
+            0x19 => match rgce.first() {
+                None => return false,
+                Some(0x01 | 0x02 | 0x08 | 0x10 | 0x20 | 0x21 | 0x40 | 0x41) => 3,
+                Some(0x04) => match u16_at(rgce, 1) {
+                    Some(n) => 3 + 2 * (usize::from(n) + 1),
+                    None => return false,
+                },
+                Some(_) => return true,
+            },
+            0x1C | 0x1D => 1,
+            0x1E => 2,
+            0x1F => 8,
+            0x20 | 0x40 | 0x60 => 7,
+            0x21 | 0x41 | 0x61 => 2,
+            0x22 | 0x42 | 0x62 => 3,
+            // PtgName: a one-based index; 0 would underflow.
+            0x23 | 0x43 | 0x63 => {
+                if rgce.get(..4).is_some_and(|b| b == [0, 0, 0, 0]) {
+                    return false;
+                }
+                4
+            }
+            0x24 | 0x44 | 0x64 | 0x2A | 0x4A | 0x6A => {
+                if pre_biff8 {
+                    3
+                } else {
+                    4
+                }
+            }
+            0x25 | 0x45 | 0x65 | 0x2B | 0x4B | 0x6B => {
+                if pre_biff8 {
+                    6
+                } else {
+                    8
+                }
+            }
+            0x39 | 0x59 | 0x3A | 0x5A | 0x7A | 0x3C | 0x5C | 0x7C => 6,
+            0x3B | 0x5B | 0x7B | 0x3D | 0x5D | 0x7D => 10,
+            _ => return true,
+        };
+        if rgce.len() < operands {
+            return false;
+        }
+        rgce = &rgce[operands..];
+    }
+    true
 }
 
 /// Where a record is, for messages: substream 1 is the workbook globals, then the sheets.
@@ -328,6 +434,30 @@ mod tests {
         );
         assert_eq!(repair_gbk_text("plain ascii"), None);
         assert_eq!(repair_gbk_text("已是中文"), None);
+    }
+
+    #[test]
+    fn formula_tokens_must_have_their_operands() {
+        // A1:B2 as PtgArea (8 operand bytes in BIFF8, 6 before), then PtgFuncVar SUM.
+        let area = [0x25, 0, 0, 1, 0, 0, 0xC0, 1, 0xC0];
+        let mut sum = area.to_vec();
+        sum.extend([0x22, 1, 4, 0]);
+        assert!(rgce_in_bounds(&sum, false));
+        // The fuzzer's find: PtgArea with only three operand bytes.
+        assert!(!rgce_in_bounds(&[0x25, 0, 0, 1], false));
+        assert!(!rgce_in_bounds(&area[..7], false));
+        assert!(rgce_in_bounds(&area[..7], true));
+        // PtgRef is 4 bytes in BIFF8, 3 before.
+        assert!(rgce_in_bounds(&[0x24, 1, 0, 2], true));
+        assert!(!rgce_in_bounds(&[0x24, 1, 0, 2], false));
+        // PtgName index 0 (calamine subtracts one); PtgAttrChoose's jump table.
+        assert!(!rgce_in_bounds(&[0x23, 0, 0, 0, 0], false));
+        assert!(rgce_in_bounds(&[0x19, 0x04, 1, 0, 0, 0, 0, 0], false));
+        assert!(!rgce_in_bounds(&[0x19, 0x04, 1, 0, 0, 0], false));
+        // Tokens calamine rejects with an error end the walk safely.
+        assert!(rgce_in_bounds(&[0xFF, 1], false));
+        assert!(rgce_in_bounds(&[0x17, 200, 0, b'a'], false));
+        assert!(rgce_in_bounds(&[], false));
     }
 
     #[test]
