@@ -14,7 +14,7 @@ use rust_xlsxwriter::{DocProperties, Format, FormatAlign, FormatBorder, Workbook
 use crate::InputError;
 use crate::num::year_in;
 use crate::report::FileReport;
-use crate::write::{text_width, title_of, write_atomic};
+use crate::write::{finding_cells, text_width, write_atomic};
 
 /// The name of the per-form sheet.
 pub const FORMS_SHEET: &str = "汇总";
@@ -35,18 +35,12 @@ pub const FORMS_HEADER: [&str; 10] = [
 ];
 /// The extra column of the 汇总 sheet when corrected workbooks were written.
 pub const OUTPUT_HEADER: &str = "更正后文件";
-/// The header of the 全部问题 sheet.
-pub const FINDINGS_HEADER: [&str; 9] = [
-    "文件",
-    "工作表",
-    "单元格",
-    "规则",
-    "级别",
-    "原值",
-    "应为",
-    "说明",
-    "是否已更正",
-];
+/// The header of the 全部问题 sheet: the 核查结果 sheet's columns with 文件 for 序号.
+pub fn findings_header() -> Vec<&'static str> {
+    std::iter::once("文件")
+        .chain(crate::write::FINDINGS_HEADER[1..].iter().copied())
+        .collect()
+}
 
 /// One cell value of the summary.
 #[derive(Debug, Clone, PartialEq)]
@@ -131,17 +125,9 @@ impl Summary {
             self.forms.push(row);
         }
         for f in &r.findings {
-            self.findings.push(vec![
-                text(&file),
-                text(&f.sheet),
-                text(f.cell.to_string()),
-                text(format!("{} {}", f.rule, title_of(f.rule))),
-                text(f.severity.label()),
-                text(&f.found),
-                text(&f.expected),
-                text(&f.message),
-                text(if f.fixed() { "是" } else { "否" }),
-            ]);
+            let mut row = vec![text(&file)];
+            row.extend(finding_cells(f).into_iter().map(Val::Text));
+            self.findings.push(row);
         }
     }
 
@@ -164,7 +150,7 @@ impl Summary {
         let ws = wb.add_worksheet();
         fill_sheet(ws, FORMS_SHEET, &header, &self.forms, &[])?;
         let ws = wb.add_worksheet();
-        fill_sheet(ws, FINDINGS_SHEET, &FINDINGS_HEADER, &self.findings, &[7])?;
+        fill_sheet(ws, FINDINGS_SHEET, &findings_header(), &self.findings, &[7])?;
         wb.save_to_buffer().map_err(|e| e.to_string())
     }
 

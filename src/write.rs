@@ -482,7 +482,22 @@ fn write_value(ws: &mut Worksheet, pos: CellRef, c: &Cell, fmt: &Format) -> Resu
     .map_err(xlsx_err)
 }
 
-pub(crate) fn title_of(code: &str) -> &'static str {
+/// A finding as the columns after the first of [`FINDINGS_HEADER`] show it (工作表 … 是否已更正);
+/// the 核查结果 sheet and the summary's 全部问题 sheet both use it.
+pub fn finding_cells(f: &Finding) -> [String; 8] {
+    [
+        f.sheet.clone(),
+        f.cell.to_string(),
+        format!("{} {}", f.rule, title_of(f.rule)),
+        f.severity.label().to_string(),
+        f.found.clone(),
+        f.expected.clone(),
+        f.message.clone(),
+        if f.fixed() { "是" } else { "否" }.to_string(),
+    ]
+}
+
+fn title_of(code: &str) -> &'static str {
     rules::rule(code).map(|r| r.title).unwrap_or("")
 }
 
@@ -557,25 +572,11 @@ fn write_findings(
     }
     for (i, f) in findings.iter().enumerate() {
         let row = i as u32 + 1;
-        let values = [
-            (i + 1).to_string(),
-            f.sheet.clone(),
-            f.cell.to_string(),
-            format!("{} {}", f.rule, title_of(f.rule)),
-            f.severity.label().to_string(),
-            f.found.clone(),
-            f.expected.clone(),
-            f.message.clone(),
-            if f.fixed() { "是" } else { "否" }.to_string(),
-        ];
-        for (c, v) in values.iter().enumerate() {
-            if c == 0 {
-                ws.write_number_with_format(row, 0, (i + 1) as f64, &body)
-                    .map_err(xlsx_err)?;
-            } else {
-                ws.write_string_with_format(row, c as u16, v, &body)
-                    .map_err(xlsx_err)?;
-            }
+        ws.write_number_with_format(row, 0, (i + 1) as f64, &body)
+            .map_err(xlsx_err)?;
+        for (c, v) in finding_cells(f).iter().enumerate() {
+            ws.write_string_with_format(row, c as u16 + 1, v, &body)
+                .map_err(xlsx_err)?;
         }
     }
     if findings.is_empty() {
