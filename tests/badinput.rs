@@ -296,6 +296,8 @@ fn inputs_the_fuzzer_found_are_refused_cleanly() {
             ("尺寸记录（DIMENSIONS）无效", "corrupt")
         } else if name.contains("formula_tokens") {
             ("公式记录（FORMULA）无效", "corrupt")
+        } else if name.contains("sst_ext_rst") {
+            ("共享字符串表（SST）无效", "corrupt")
         } else {
             ("", "")
         };

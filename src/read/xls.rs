@@ -10,6 +10,25 @@ use super::{CellValue, Sheet, build_sheet, xls_error};
 use crate::error::InputError;
 
 pub(super) fn read_xls(bytes: &[u8], codepage: Option<u16>) -> Result<Vec<Sheet>, InputError> {
+    // The guards below refuse every malformed record the fuzzer has found calamine's .xls
+    // parser to panic on; should another one get through, it is still a damaged file, not an
+    // internal error.
+    match std::panic::catch_unwind(|| read_xls_unguarded(bytes, codepage)) {
+        Ok(result) => result,
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            Err(InputError::Corrupt(format!(
+                "工作簿数据流无法解析（{what}）"
+            )))
+        }
+    }
+}
+
+fn read_xls_unguarded(bytes: &[u8], codepage: Option<u16>) -> Result<Vec<Sheet>, InputError> {
     let mut options = calamine::XlsOptions::default();
     options.force_codepage = codepage;
     let mut wb = Xls::new_with_options(Cursor::new(bytes), options).map_err(xls_error)?;
@@ -160,6 +179,11 @@ pub(super) fn check_biff_extent(stream: &[u8]) -> Result<(), InputError> {
             0x000A => in_globals = false,
             _ => {}
         }
+        // SST: calamine reads each string's optional fields and the byte that starts each
+        // CONTINUE record without checking that they are there (found by fuzzing).
+        if typ == 0x00FC && !sst_in_bounds(data, &continues(&stream[pos.min(stream.len())..])) {
+            return Err(InputError::Corrupt("共享字符串表（SST）无效".to_string()));
+        }
         // Formula: calamine decodes the parsed formula without checking that each token's
         // operands are there (found by fuzzing).
         if typ == 0x0006 {
@@ -238,6 +262,97 @@ pub(super) fn check_biff_extent(stream: &[u8]) -> Result<(), InputError> {
         }
     }
     Ok(())
+}
+
+/// The CONTINUE records that calamine appends to the record before `rest`.
+fn continues(mut rest: &[u8]) -> Vec<&[u8]> {
+    let mut out = Vec::new();
+    while rest.len() > 4 && u16::from_le_bytes([rest[0], rest[1]]) == 0x003C {
+        let len = usize::from(u16::from_le_bytes([rest[2], rest[3]]));
+        if rest.len() < len + 4 {
+            break;
+        }
+        out.push(&rest[4..len + 4]);
+        rest = &rest[len + 4..];
+    }
+    out
+}
+
+/// Whether calamine's shared-string-table parser stays inside the SST record and its CONTINUE
+/// records: walks the strings as `parse_sst` does. Where calamine stops with an error, so does
+/// the walk, as safe.
+fn sst_in_bounds<'a>(sst: &'a [u8], continues: &[&'a [u8]]) -> bool {
+    let Some(mut data) = sst.get(8..) else {
+        return true;
+    };
+    let mut rest = continues.iter();
+    let mut next = |data: &mut &'a [u8]| match rest.next() {
+        Some(c) => {
+            *data = c;
+            true
+        }
+        None => false,
+    };
+    loop {
+        if data.is_empty() && !next(&mut data) {
+            return true;
+        }
+        if data.is_empty() {
+            continue;
+        }
+        if data.len() < 3 {
+            return true;
+        }
+        let cch = usize::from(u16::from_le_bytes([data[0], data[1]]));
+        let flags = data[2];
+        data = &data[3..];
+        let mut skips = [0usize; 2];
+        if flags & 0x8 != 0 {
+            let Some(b) = data.get(..2) else {
+                return false;
+            };
+            skips[0] = 4 * usize::from(u16::from_le_bytes([b[0], b[1]]));
+            data = &data[2..];
+        }
+        if flags & 0x4 != 0 {
+            let Some(b) = data.get(..4) else {
+                return false;
+            };
+            skips[1] = i32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize;
+            data = &data[4..];
+        }
+        let (mut len, mut high_byte) = (cch, flags & 0x1 != 0);
+        while len > 0 {
+            let chars = if high_byte {
+                data.len() / 2
+            } else {
+                data.len()
+            }
+            .min(len);
+            data = &data[if high_byte { 2 * chars } else { chars }..];
+            len -= chars;
+            if len > 0 {
+                if !next(&mut data) {
+                    return true;
+                }
+                let Some((&first, tail)) = data.split_first() else {
+                    return false;
+                };
+                high_byte = first & 0x1 != 0;
+                data = tail;
+            }
+        }
+        for mut n in skips {
+            while n > 0 {
+                if data.is_empty() && !next(&mut data) {
+                    return true;
+                }
+                let l = n.min(data.len());
+                data = &data[l..];
+                n -= l;
+            }
+        }
+    }
 }
 
 /// Whether a BOF record starts a BIFF2–5 stream, as calamine's `parse_bof` decides.
@@ -434,6 +549,33 @@ mod tests {
         );
         assert_eq!(repair_gbk_text("plain ascii"), None);
         assert_eq!(repair_gbk_text("已是中文"), None);
+    }
+
+    #[test]
+    fn shared_strings_must_hold_what_they_announce() {
+        let head = [2u8, 0, 0, 0, 2, 0, 0, 0];
+        // "ab" (compressed) and "c" split over a CONTINUE record.
+        let mut sst = head.to_vec();
+        sst.extend([2, 0, 0, b'a', b'b', 2, 0, 0, b'c']);
+        assert!(sst_in_bounds(&sst, &[&[0, b'd']]));
+        // The fuzzer's find: fExtSt set, but no room for cbExtRst.
+        let mut ext = head.to_vec();
+        ext.extend([1, 0, 0x4]);
+        assert!(!sst_in_bounds(&ext, &[]));
+        // fRichSt without its run count.
+        let mut rich = head.to_vec();
+        rich.extend([1, 0, 0x8, 0]);
+        assert!(!sst_in_bounds(&rich, &[]));
+        // A string continued into an empty CONTINUE record.
+        let mut split = head.to_vec();
+        split.extend([3, 0, 0, b'a']);
+        assert!(!sst_in_bounds(&split, &[&[]]));
+        // Too short for calamine to start: it stops with an error.
+        assert!(sst_in_bounds(&[1, 2, 3], &[]));
+        // A negative cbExtRst is skipped through the continues until they end.
+        let mut neg = head.to_vec();
+        neg.extend([1, 0, 0x4, 0xFF, 0xFF, 0xFF, 0xFF, b'x']);
+        assert!(sst_in_bounds(&neg, &[&[1, 2, 3]]));
     }
 
     #[test]
