@@ -11,6 +11,7 @@ use std::sync::mpsc;
 
 use rayon::prelude::*;
 
+use crate::error::panic_message;
 use crate::read::ReadOptions;
 use crate::report::{FileOutcome, FileReport};
 use crate::rules::Profile;
@@ -90,19 +91,12 @@ pub fn process(job: &Job, profile: &Profile) -> Done {
 pub fn isolate(path: &Path, work: impl FnOnce() -> FileOutcome) -> FileOutcome {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)) {
         Ok(o) => o,
-        Err(panic) => {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
-            FileOutcome {
-                path: path.to_path_buf(),
-                checked: Err(InputError::Internal(what)),
-                output: None,
-                write_error: None,
-            }
-        }
+        Err(panic) => FileOutcome {
+            path: path.to_path_buf(),
+            checked: Err(InputError::Internal(panic_message(panic.as_ref()))),
+            output: None,
+            write_error: None,
+        },
     }
 }
 

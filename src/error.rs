@@ -24,6 +24,16 @@ pub fn io_reason(e: &std::io::Error) -> String {
     format!("{what}（{e}）")
 }
 
+/// The text a panic was raised with (empty when it carried something else), for the messages
+/// of inputs whose processing panicked.
+pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default()
+}
+
 /// Why one input could not be checked or its corrected workbook could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {

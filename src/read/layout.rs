@@ -39,12 +39,6 @@ fn flag(e: &BytesStart<'_>, name: &str) -> bool {
     attr(e, name).is_some_and(|v| v == "1" || v == "true")
 }
 
-fn part(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Option<String> {
-    let mut text = String::new();
-    zip.by_name(name).ok()?.read_to_string(&mut text).ok()?;
-    Some(text)
-}
-
 /// The worksheets of an xlsx in workbook order: (sheet name, part path), and the print areas
 /// by sheet index. `None` when the workbook or its relationships cannot be read.
 type SheetParts = (
@@ -105,51 +99,37 @@ fn sheet_parts((workbook, rels): (&str, &str)) -> Option<SheetParts> {
     Some((sheets, print_areas))
 }
 
-/// The layout of every worksheet of an xlsx, by sheet name, given the workbook part and its
-/// relationships. Anything unreadable is left out.
-pub fn read_layouts(bytes: &[u8], workbook: (&str, &str)) -> HashMap<String, SheetLayout> {
-    let mut out = HashMap::new();
-    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
-        return out;
-    };
-    let Some((sheets, print_areas)) = sheet_parts(workbook) else {
-        return out;
-    };
-    for (i, (name, path)) in sheets.into_iter().enumerate() {
-        let Some(xml) = part(&mut zip, &path) else {
-            continue;
-        };
-        let mut layout = parse_sheet(&xml);
-        layout.print_area = print_areas.get(&i).copied();
-        out.insert(name, layout);
-    }
-    out
-}
-
 /// What a quick look at a worksheet's XML tells before calamine streams it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SheetScan {
     /// The merged ranges.
     pub merges: Vec<super::Merge>,
     /// Whether the sheet may hold formulas (false only when it certainly holds none).
     pub formulas: bool,
+    /// The sheet's layout, when asked for (only a corrected workbook needs it).
+    pub layout: Option<SheetLayout>,
 }
 
-/// The merged ranges of every worksheet of an xlsx and whether it has formulas, by sheet
-/// name; a sheet missing from the map could not be read this way (calamine is asked instead).
+/// The merged ranges of every worksheet of an xlsx, whether it has formulas and, with
+/// `with_layout`, its layout, by sheet name; a sheet missing from the map could not be read
+/// this way (calamine is asked instead). Each sheet's XML is decompressed once for all three.
 ///
 /// Merged ranges are listed after a sheet's cells, so the XML is searched for `mergeCell`
 /// and only what follows is parsed: one decompression and a byte search instead of a second
 /// parse of the whole sheet.
-pub fn scan_sheets(bytes: &[u8], workbook: (&str, &str)) -> HashMap<String, SheetScan> {
+pub fn scan_sheets(
+    bytes: &[u8],
+    workbook: (&str, &str),
+    with_layout: bool,
+) -> HashMap<String, SheetScan> {
     let mut out = HashMap::new();
-    let Some((sheets, _)) = sheet_parts(workbook) else {
+    let Some((sheets, print_areas)) = sheet_parts(workbook) else {
         return out;
     };
     let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
         return out;
     };
-    for (name, path) in sheets {
+    for (i, (name, path)) in sheets.into_iter().enumerate() {
         let mut xml = Vec::new();
         let Ok(mut entry) = zip.by_name(&path) else {
             continue;
@@ -157,11 +137,17 @@ pub fn scan_sheets(bytes: &[u8], workbook: (&str, &str)) -> HashMap<String, Shee
         if entry.read_to_end(&mut xml).is_err() {
             continue;
         }
+        let layout = with_layout.then(|| {
+            let mut layout = parse_sheet(&String::from_utf8_lossy(&xml));
+            layout.print_area = print_areas.get(&i).copied();
+            layout
+        });
         out.insert(
             name,
             SheetScan {
                 merges: parse_merges(&xml),
                 formulas: may_have_formulas(&xml),
+                layout,
             },
         );
     }

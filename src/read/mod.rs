@@ -338,16 +338,8 @@ pub fn read_bytes_with(bytes: Vec<u8>, opts: ReadOptions) -> Result<Workbook, In
                 read_ods(bytes)?
             } else {
                 kind = FileKind::Xlsx;
-                let mut layouts = if opts.for_writing {
-                    layout::read_layouts(&bytes, workbook_xml)
-                } else {
-                    Default::default()
-                };
-                let (mut sheets, props) = xlsx::read_xlsx(bytes, workbook_xml, opts.for_writing)?;
+                let (sheets, props) = xlsx::read_xlsx(bytes, workbook_xml, opts.for_writing)?;
                 properties = props;
-                for s in &mut sheets {
-                    s.layout = layouts.remove(&s.name);
-                }
                 sheets
             }
         }

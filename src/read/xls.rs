@@ -7,7 +7,7 @@ use std::io::Cursor;
 use calamine::{Reader, Xls};
 
 use super::{CellValue, Sheet, build_sheet, xls_error};
-use crate::error::InputError;
+use crate::error::{InputError, panic_message};
 
 pub(super) fn read_xls(bytes: &[u8], codepage: Option<u16>) -> Result<Vec<Sheet>, InputError> {
     // The guards below refuse every malformed record the fuzzer has found calamine's .xls
@@ -15,16 +15,10 @@ pub(super) fn read_xls(bytes: &[u8], codepage: Option<u16>) -> Result<Vec<Sheet>
     // internal error.
     match std::panic::catch_unwind(|| read_xls_unguarded(bytes, codepage)) {
         Ok(result) => result,
-        Err(panic) => {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
-            Err(InputError::Corrupt(format!(
-                "工作簿数据流无法解析（{what}）"
-            )))
-        }
+        Err(panic) => Err(InputError::Corrupt(format!(
+            "工作簿数据流无法解析（{}）",
+            panic_message(panic.as_ref())
+        ))),
     }
 }
 

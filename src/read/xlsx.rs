@@ -53,17 +53,17 @@ fn blank() -> Cell {
     }
 }
 
-/// Reads every worksheet of an xlsx (chart and dialog sheets are skipped), and, when asked,
-/// the document properties from the same open workbook.
+/// Reads every worksheet of an xlsx (chart and dialog sheets are skipped), and, when writing,
+/// the sheets' layout and the document properties from the same open workbook.
 ///
 /// Each sheet's XML is streamed twice: values with their formulas, then style ids. Styles are
 /// converted once per style id, not once per cell.
 pub(super) fn read_xlsx(
     bytes: Vec<u8>,
     workbook_xml: (&str, &str),
-    with_properties: bool,
+    for_writing: bool,
 ) -> Result<(Vec<Sheet>, Option<calamine::WorkbookProperties>), InputError> {
-    let mut scans = super::layout::scan_sheets(&bytes, workbook_xml);
+    let mut scans = super::layout::scan_sheets(&bytes, workbook_xml, for_writing);
     let mut wb = match Xlsx::new(Cursor::new(bytes)) {
         Ok(wb) => wb,
         Err(XlsxError::Password) => return Err(InputError::Encrypted),
@@ -155,7 +155,11 @@ pub(super) fn read_xlsx(
             cell.bold = s.bold;
             cell.style = Some(s.clone());
         }
-        let merges = scan.map(|s| s.merges).unwrap_or_else(|| {
+        let (merges, layout) = match scan {
+            Some(scan) => (Some(scan.merges), scan.layout),
+            None => (None, None),
+        };
+        let merges = merges.unwrap_or_else(|| {
             let found: Vec<Dimensions> = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
             found
                 .iter()
@@ -169,11 +173,11 @@ pub(super) fn read_xlsx(
             name,
             cells,
             merges,
-            layout: None,
+            layout,
         });
     }
     // Properties are optional: even a panic in their parser only loses them.
-    if !with_properties {
+    if !for_writing {
         return Ok((sheets, None));
     }
     let properties = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
