@@ -5,7 +5,9 @@
 //! `check` also runs on a tenth of the files to show that memory does not grow with the batch.
 //! Each phase runs three times; the fastest time is reported.
 //!
-//! Run: `cargo bench --bench batch` (Linux: peak memory comes from /proc/self/status).
+//! Run: `cargo bench --bench batch` (Linux: peak memory comes from /proc/self/status). With
+//! `ZPCHECK_BENCH_DIR=<empty folder>` the generated forms are kept there, so that one phase can
+//! be profiled by hand: `ZPCHECK_BENCH_CHILD='check|<folder>/forms|1|<out>' <bench binary>`.
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -166,10 +168,14 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(1000);
+    // ZPCHECK_BENCH_DIR keeps the generated forms (for profiling a phase by hand).
     let root = tempfile::tempdir().expect("tempdir");
-    let dir = root.path().join("forms");
-    let small = root.path().join("forms_tenth");
-    let out = root.path().join("out");
+    let base = std::env::var_os("ZPCHECK_BENCH_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.path().to_path_buf());
+    let dir = base.join("forms");
+    let small = base.join("forms_tenth");
+    let out = base.join("out");
     std::fs::create_dir_all(&dir).expect("dir");
     std::fs::create_dir_all(&small).expect("dir");
     let t = Instant::now();

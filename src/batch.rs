@@ -49,6 +49,7 @@ pub fn process(job: &Job, profile: &Profile) -> Done {
         // Only a corrected workbook needs the sheets' layout and the document properties.
         let opts = ReadOptions {
             for_writing: job.output.is_some(),
+            ..ReadOptions::default()
         };
         let checked = check_path_with(&job.path, profile, opts);
         if job.walked

@@ -8,17 +8,22 @@ use rust_decimal::prelude::*;
 /// Converts full-width ASCII (Ｕ+FF01–FF5E) to half-width and drops every kind of white space,
 /// so "年 初 预 算 数" and "全年预算数（Ａ）" compare with their plain spellings.
 pub fn normalize(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_whitespace() && *c != '\u{3000}')
-        .map(|c| match c {
+    // Sized once: labels are read for every cell of every form.
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_whitespace() || c == '\u{3000}' {
+            continue;
+        }
+        out.push(match c {
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
             '≧' => '≥',
             '≦' => '≤',
             '【' | '〔' => '(',
             '】' | '〕' => ')',
             _ => c,
-        })
-        .collect()
+        });
+    }
+    out
 }
 
 /// The year a text names: four digits from 1990 to 2099 followed by 年 ("（2023年度）",

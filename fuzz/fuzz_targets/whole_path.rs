@@ -1,11 +1,49 @@
 //! Fuzz target over zpcheck's whole path: bytes → workbook → forms → rules → corrected
 //! workbook, JSON Lines object and summary rows. Any panic or abort is a bug; errors
-//! (InputError) are the expected outcome for most inputs.
+//! (InputError) are the expected outcome for most inputs. A check-only read, which reads an
+//! ordinary .xlsx with zpcheck's own reader, must give what calamine gives.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use zpcheck::read::{CellValue, ReadOptions, Sheet};
+
+/// What a check uses of the sheets: names, merged ranges, values (a date as its serial
+/// number), formulas and number formats.
+fn checked_view(sheets: &[Sheet]) -> Vec<(String, String, Vec<String>)> {
+    sheets
+        .iter()
+        .map(|s| {
+            let cells = s
+                .cells
+                .iter()
+                .map(|(at, c)| {
+                    let v = match &c.value {
+                        CellValue::DateTime(n) => CellValue::Number(*n),
+                        v => v.clone(),
+                    };
+                    format!("{at} {v:?} {:?} {:?} {:?}", c.formula, c.formula_value, c.num_fmt)
+                })
+                .collect();
+            (s.name.clone(), format!("{:?}", s.merges), cells)
+        })
+        .collect()
+}
 
 fuzz_target!(|data: &[u8]| {
+    let check_only = |direct| {
+        zpcheck::read::read_bytes_with(
+            data.to_vec(),
+            ReadOptions {
+                for_writing: false,
+                direct,
+            },
+        )
+    };
+    match (check_only(true), check_only(false)) {
+        (Ok(a), Ok(b)) => assert_eq!(checked_view(&a.sheets), checked_view(&b.sheets)),
+        (Err(a), Err(b)) => assert_eq!(a.kind(), b.kind()),
+        (a, b) => panic!("direct {:?} vs calamine {:?}", a.err(), b.err()),
+    }
     let Ok(workbook) = zpcheck::read::read_bytes(data.to_vec()) else {
         return;
     };

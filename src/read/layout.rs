@@ -160,7 +160,7 @@ fn may_have_formulas(xml: &[u8]) -> bool {
     memchr::memmem::find(xml, b"<f").is_some() || memchr::memmem::find(xml, b":f").is_some()
 }
 
-fn parse_merges(xml: &[u8]) -> Vec<super::Merge> {
+pub(super) fn parse_merges(xml: &[u8]) -> Vec<super::Merge> {
     let Some(at) = memchr::memmem::find(xml, b"mergeCell") else {
         return Vec::new();
     };

@@ -5,6 +5,7 @@
 //! called so that its errors keep their meaning. [`guard`] looks inside the container first, so
 //! that no input can make calamine exhaust memory or time.
 
+mod direct;
 pub mod guard;
 pub mod layout;
 mod resolve;
@@ -264,11 +265,18 @@ pub struct ReadOptions {
     /// What only a corrected workbook needs: the sheets' layout (column widths, row heights,
     /// page setup…) and the document properties. A check-only run skips reading them.
     pub for_writing: bool,
+    /// When only checking, read an ordinary .xlsx with zpcheck's own cell reader (see
+    /// `direct.rs`: it gives up on anything unusual and calamine reads the file instead).
+    /// False always reads through calamine, to compare the two.
+    pub direct: bool,
 }
 
 impl Default for ReadOptions {
     fn default() -> Self {
-        ReadOptions { for_writing: true }
+        ReadOptions {
+            for_writing: true,
+            direct: true,
+        }
     }
 }
 
@@ -338,9 +346,21 @@ pub fn read_bytes_with(bytes: Vec<u8>, opts: ReadOptions) -> Result<Workbook, In
                 read_ods(bytes)?
             } else {
                 kind = FileKind::Xlsx;
-                let (sheets, props) = xlsx::read_xlsx(bytes, workbook_xml, opts.for_writing)?;
-                properties = props;
-                sheets
+                let direct = (opts.direct && !opts.for_writing)
+                    .then(|| direct::read(&bytes, workbook_xml).ok())
+                    .flatten();
+                match direct {
+                    Some(sheets) => {
+                        properties = None;
+                        sheets
+                    }
+                    None => {
+                        let (sheets, props) =
+                            xlsx::read_xlsx(bytes, workbook_xml, opts.for_writing)?;
+                        properties = props;
+                        sheets
+                    }
+                }
             }
         }
         FileKind::Xls => {

@@ -1,0 +1,1079 @@
+//! zpcheck's own reader for the cells of an ordinary .xlsx, used when a workbook is only
+//! checked (not corrected).
+//!
+//! Why it exists: a check needs each cell's value, formula and number format, and each sheet's
+//! merged ranges. Through calamine that costs an open that also parses the theme, fonts, fills
+//! and borders, a cell stream that gives values and style ids in one pass but formulas in
+//! another, and a third look at the sheet for the merged ranges: two and a half times a bare
+//! calamine read. Reading the parts directly decompresses each one once and parses only what a
+//! check uses.
+//!
+//! It reads the subset that Excel, WPS, LibreOffice, openpyxl and rust_xlsxwriter write, with
+//! calamine's meaning for every value (shared strings without phonetic runs, trimmed unless
+//! `xml:space="preserve"`, shared formulas expanded by calamine's own function, number formats
+//! from calamine's built-in table). On anything else — an XML error, an entity or escape it
+//! would have to interpret, a value it would have to guess at, a part in an unexpected place —
+//! it gives up and the calamine path reads the file, so results and error messages are
+//! calamine's. `tests/direct.rs` reads every sample and fixture both ways and compares them
+//! cell by cell.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+use std::io::{Cursor, Read};
+
+use quick_xml::Reader;
+use quick_xml::events::{BytesStart, Event};
+
+use super::guard::MAX_CELLS;
+use super::{Cell, CellRef, CellValue, FormulaValue, Sheet};
+
+/// The reader gave up (at this line of this file, for debugging): the file is read through
+/// calamine instead.
+#[derive(Debug)]
+pub(super) struct GiveUp(#[allow(dead_code)] u32);
+
+macro_rules! give_up {
+    () => {
+        GiveUp(line!())
+    };
+}
+
+type R<T> = Result<T, GiveUp>;
+
+impl From<quick_xml::Error> for GiveUp {
+    fn from(_: quick_xml::Error) -> Self {
+        give_up!()
+    }
+}
+
+impl From<quick_xml::events::attributes::AttrError> for GiveUp {
+    fn from(_: quick_xml::events::attributes::AttrError) -> Self {
+        give_up!()
+    }
+}
+
+type Zip<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
+
+/// Reads the worksheets of an xlsx whose container the guard has checked, or gives up.
+pub(super) fn read(bytes: &[u8], workbook_xml: (&str, &str)) -> R<Vec<Sheet>> {
+    let (workbook, rels) = workbook_xml;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| give_up!())?;
+    let names = part_names(&zip)?;
+    // calamine finds the workbook through the package relationships; only the usual place
+    // is read here.
+    let root_rels = part(&mut zip, &names, "_rels/.rels")?.ok_or(give_up!())?;
+    if office_document(&root_rels)? != "xl/workbook.xml" {
+        return Err(give_up!());
+    }
+    let sheets = workbook_sheets(workbook, rels)?;
+    let strings = match part(&mut zip, &names, "xl/sharedStrings.xml")? {
+        Some(xml) => shared_strings(&xml)?,
+        None => Vec::new(),
+    };
+    let formats = match part(&mut zip, &names, "xl/styles.xml")? {
+        Some(xml) => number_formats(&xml)?,
+        None => Vec::new(),
+    };
+    let mut out = Vec::new();
+    let mut total = 0usize;
+    for (name, path) in sheets {
+        let Some(path) = path else {
+            continue; // a chart or dialog sheet
+        };
+        let xml = part(&mut zip, &names, &path)?.ok_or(give_up!())?;
+        let Some(cells) = sheet_cells(&xml, &strings, &formats, &mut total)? else {
+            continue; // no sheetData: calamine does not read it as a worksheet either
+        };
+        out.push(Sheet {
+            name,
+            cells,
+            merges: super::layout::parse_merges(&xml),
+            layout: None,
+        });
+    }
+    Ok(out)
+}
+
+/// The parts by lower-cased name, as calamine looks them up; gives up on names calamine would
+/// normalise differently (backslashes, two names differing only in case).
+fn part_names(zip: &Zip<'_>) -> R<HashMap<String, String>> {
+    let mut names = HashMap::with_capacity(zip.len());
+    for n in zip.file_names() {
+        let n = n.map_err(|_| give_up!())?;
+        if n.contains('\\')
+            || names
+                .insert(n.to_ascii_lowercase(), n.to_string())
+                .is_some()
+        {
+            return Err(give_up!());
+        }
+    }
+    Ok(names)
+}
+
+fn part(zip: &mut Zip<'_>, names: &HashMap<String, String>, path: &str) -> R<Option<Vec<u8>>> {
+    let Some(name) = names.get(&path.to_ascii_lowercase()) else {
+        return Ok(None);
+    };
+    let mut entry = zip.by_name(name).map_err(|_| give_up!())?;
+    // The guard bounded every part's size; the declared size is only a hint.
+    let mut xml = Vec::with_capacity((entry.size() as usize).min(1 << 24));
+    entry.read_to_end(&mut xml).map_err(|_| give_up!())?;
+    Ok(Some(xml))
+}
+
+fn xml_reader(xml: &[u8]) -> Reader<&[u8]> {
+    let mut r = Reader::from_reader(xml);
+    let c = r.config_mut();
+    c.expand_empty_elements = true;
+    c.check_end_names = false;
+    c.trim_text(false);
+    c.check_comments = false;
+    r
+}
+
+/// An attribute's raw value by exact key.
+fn raw<'e>(e: &'e BytesStart<'_>, key: &str) -> R<Option<Cow<'e, str>>> {
+    for a in e.attributes().with_checks(false) {
+        let a = a?;
+        if a.key.as_ref() == key {
+            return Ok(Some(a.value));
+        }
+    }
+    Ok(None)
+}
+
+/// An attribute's value by local name, entities decoded.
+fn text_attr(e: &BytesStart<'_>, local: &str) -> R<Option<String>> {
+    for a in e.attributes().with_checks(false) {
+        let a = a?;
+        if a.key.local_name().as_ref() == local {
+            return Ok(Some(
+                quick_xml::escape::unescape(&a.value)
+                    .map_err(|_| give_up!())?
+                    .into_owned(),
+            ));
+        }
+    }
+    Ok(None)
+}
+
+/// The target of the package's officeDocument relationship, without a leading "/".
+fn office_document(xml: &[u8]) -> R<String> {
+    let mut r = xml_reader(xml);
+    loop {
+        match r.read_event()? {
+            Event::Start(e) if e.local_name().as_ref() == "Relationship" => {
+                let typ = text_attr(&e, "Type")?.unwrap_or_default();
+                if typ.ends_with("/relationships/officeDocument") {
+                    let t = text_attr(&e, "Target")?.ok_or(give_up!())?;
+                    return Ok(t.strip_prefix('/').unwrap_or(&t).to_string());
+                }
+            }
+            Event::Eof => return Err(give_up!()),
+            _ => {}
+        }
+    }
+}
+
+/// The workbook's sheets in order: name and worksheet part (None for chart and dialog
+/// sheets). Gives up where calamine would refuse the workbook (an unknown relationship, sheet
+/// type or state) or read dates in the 1904 system.
+fn workbook_sheets(workbook: &str, rels: &str) -> R<Vec<(String, Option<String>)>> {
+    if workbook.is_empty() || rels.is_empty() {
+        return Err(give_up!());
+    }
+    let mut targets = HashMap::new();
+    let mut r = xml_reader(rels.as_bytes());
+    loop {
+        match r.read_event()? {
+            Event::Start(e) if e.local_name().as_ref() == "Relationship" => {
+                let id = text_attr(&e, "Id")?.ok_or(give_up!())?;
+                let target = text_attr(&e, "Target")?.ok_or(give_up!())?;
+                let typ = text_attr(&e, "Type")?.unwrap_or_default();
+                targets.insert(id, (target, typ));
+            }
+            Event::End(e) if e.local_name().as_ref() == "Relationships" => break,
+            Event::Eof => return Err(give_up!()),
+            _ => {}
+        }
+    }
+    let mut sheets = Vec::new();
+    let mut r = xml_reader(workbook.as_bytes());
+    loop {
+        match r.read_event()? {
+            Event::Start(e) if e.local_name().as_ref() == "sheet" => {
+                let name = text_attr(&e, "name")?.ok_or(give_up!())?;
+                if let Some(state) = text_attr(&e, "state")?
+                    && !matches!(state.as_str(), "visible" | "hidden" | "veryHidden")
+                {
+                    return Err(give_up!());
+                }
+                let id = text_attr(&e, "id")?.ok_or(give_up!())?;
+                let (target, typ) = targets.get(&id).ok_or(give_up!())?;
+                let path = match target.strip_prefix('/') {
+                    Some(abs) => abs.to_string(),
+                    None => format!("xl/{target}"),
+                };
+                match typ.rsplit('/').next() {
+                    Some("worksheet") => sheets.push((name, Some(path))),
+                    Some("chartsheet" | "dialogsheet") => sheets.push((name, None)),
+                    _ => return Err(give_up!()),
+                }
+            }
+            Event::Start(e)
+                if e.local_name().as_ref() == "workbookPr"
+                    && raw(&e, "date1904")?.is_some_and(|v| v == "1" || v == "true") =>
+            {
+                return Err(give_up!());
+            }
+            Event::End(e) if e.local_name().as_ref() == "workbook" => break,
+            Event::Eof => return Err(give_up!()),
+            _ => {}
+        }
+    }
+    Ok(sheets)
+}
+
+/// Gives up on text calamine would rewrite (line-end normalisation, `_xHHHH_` escapes).
+fn check_text(s: &str) -> R<()> {
+    let b = s.as_bytes();
+    let mut at = 0;
+    while let Some(i) = memchr::memchr2(b'\r', b'_', &b[at..]) {
+        let i = at + i;
+        if b[i] == b'\r' || b.get(i + 1) == Some(&b'x') {
+            return Err(give_up!());
+        }
+        at = i + 1;
+    }
+    Ok(())
+}
+
+/// Appends the text of a text node (see [`check_text`]).
+fn push_text(out: &mut String, s: &str) -> R<()> {
+    check_text(s)?;
+    out.push_str(s);
+    Ok(())
+}
+
+/// Appends a character or predefined entity reference.
+fn push_entity(out: &mut String, name: &str) -> R<()> {
+    let c = match name {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        _ => {
+            let code = if let Some(hex) = name.strip_prefix("#x") {
+                u32::from_str_radix(hex, 16).map_err(|_| give_up!())?
+            } else if let Some(dec) = name.strip_prefix('#') {
+                dec.parse().map_err(|_| give_up!())?
+            } else {
+                return Err(give_up!());
+            };
+            // A control character or a surrogate: calamine's reading of it is not repeated here.
+            match char::from_u32(code) {
+                Some(c) if !c.is_control() || c == '\n' || c == '\t' => c,
+                _ => return Err(give_up!()),
+            }
+        }
+    };
+    out.push(c);
+    Ok(())
+}
+
+/// The text of a rich or plain string (`<si>` or `<is>`, local name `end`) up to its end tag:
+/// the `<t>` runs outside phonetic runs, each trimmed of ASCII white space unless
+/// `xml:space="preserve"`.
+fn string_item(r: &mut Reader<&[u8]>, end: &str) -> R<String> {
+    let mut out = String::new();
+    let mut phonetic = false;
+    loop {
+        match r.read_event()? {
+            Event::Start(e) if e.local_name().as_ref() == "rPh" => phonetic = true,
+            Event::End(e) if e.local_name().as_ref() == "rPh" => phonetic = false,
+            Event::Start(e) if e.local_name().as_ref() == "t" && !phonetic => {
+                let preserve = raw(&e, "xml:space")?.is_some_and(|v| v == "preserve");
+                let mut run = String::new();
+                loop {
+                    match r.read_event()? {
+                        Event::Text(t) => push_text(&mut run, &t)?,
+                        Event::GeneralRef(g) => push_entity(&mut run, &g)?,
+                        Event::End(x) if x.local_name().as_ref() == "t" => break,
+                        Event::CData(_) | Event::Start(_) | Event::Eof => return Err(give_up!()),
+                        _ => {}
+                    }
+                }
+                if preserve {
+                    out.push_str(&run);
+                } else {
+                    out.push_str(run.trim_matches([' ', '\t', '\r', '\n']));
+                }
+            }
+            Event::End(e) if e.local_name().as_ref() == end => return Ok(out),
+            Event::Eof => return Err(give_up!()),
+            _ => {}
+        }
+    }
+}
+
+fn shared_strings(xml: &[u8]) -> R<Vec<String>> {
+    let mut r = xml_reader(xml);
+    loop {
+        match r.read_event()? {
+            Event::Start(e) if e.local_name().as_ref() == "sst" => break,
+            Event::Eof => return Err(give_up!()),
+            _ => {}
+        }
+    }
+    let mut strings = Vec::new();
+    loop {
+        match r.read_event()? {
+            Event::Start(e) if e.local_name().as_ref() == "si" => {
+                strings.push(string_item(&mut r, "si")?);
+            }
+            Event::End(e) if e.local_name().as_ref() == "sst" => return Ok(strings),
+            Event::Eof => return Err(give_up!()),
+            _ => {}
+        }
+    }
+}
+
+/// Excel's built-in number formats, as calamine names them.
+fn builtin_format(id: u32) -> Option<&'static str> {
+    Some(match id {
+        0 => "General",
+        1 => "0",
+        2 => "0.00",
+        3 => "#,##0",
+        4 => "#,##0.00",
+        9 => "0%",
+        10 => "0.00%",
+        11 => "0.00E+00",
+        12 => "# ?/?",
+        13 => "# ??/??",
+        14 => "mm-dd-yy",
+        15 => "d-mmm-yy",
+        16 => "d-mmm",
+        17 => "mmm-yy",
+        18 => "h:mm AM/PM",
+        19 => "h:mm:ss AM/PM",
+        20 => "h:mm",
+        21 => "h:mm:ss",
+        22 => "m/d/yy h:mm",
+        37 => "#,##0 ;(#,##0)",
+        38 => "#,##0 ;[Red](#,##0)",
+        39 => "#,##0.00;(#,##0.00)",
+        40 => "#,##0.00;[Red](#,##0.00)",
+        41 => "_(* #,##0_);_(* (#,##0);_(* \"-\"_);_(@_)",
+        42 => "_($* #,##0_);_($* (#,##0);_($* \"-\"_);_(@_)",
+        43 => "_(* #,##0.00_);_(* (#,##0.00);_(* \"-\"??_);_(@_)",
+        44 => "_($* #,##0.00_);_($* (#,##0.00);_($* \"-\"??_);_(@_)",
+        45 => "mm:ss",
+        46 => "[h]:mm:ss",
+        47 => "mmss.0",
+        48 => "##0.0E+0",
+        49 => "@",
+        _ => return None,
+    })
+}
+
+/// The number format of each cell format (`cellXfs`), None for General.
+fn number_formats(xml: &[u8]) -> R<Vec<Option<String>>> {
+    let mut r = xml_reader(xml);
+    let mut custom: HashMap<String, String> = HashMap::new();
+    let mut formats = Vec::new();
+    let mut in_num_fmts = false;
+    let mut in_cell_xfs = false;
+    loop {
+        match r.read_event()? {
+            Event::Start(e) => match e.local_name().as_ref() {
+                // calamine parses every font, fill and border: a malformed attribute anywhere
+                // is its error, not a default.
+                _ if e.attributes().any(|a| a.is_err()) => return Err(give_up!()),
+                "numFmts" => in_num_fmts = true,
+                "cellXfs" => in_cell_xfs = true,
+                "numFmt" if in_num_fmts => {
+                    let id = raw(&e, "numFmtId")?.map(Cow::into_owned);
+                    if let (Some(id), Some(code)) = (id, text_attr(&e, "formatCode")?) {
+                        custom.insert(id, code);
+                    }
+                }
+                "xf" if in_cell_xfs => {
+                    let code = match raw(&e, "numFmtId")? {
+                        Some(id) => Some((number_u32(&id)?, id)),
+                        None => None,
+                    };
+                    let code = code.map(|(n, id)| {
+                        custom
+                            .get(id.as_ref())
+                            .cloned()
+                            .or_else(|| builtin_format(n).map(str::to_string))
+                            .unwrap_or_else(|| "General".to_string())
+                    });
+                    formats.push(code.filter(|c| !c.eq_ignore_ascii_case("General")));
+                }
+                _ => {}
+            },
+            Event::End(e) => match e.local_name().as_ref() {
+                "numFmts" => in_num_fmts = false,
+                "cellXfs" => in_cell_xfs = false,
+                "styleSheet" => return Ok(formats),
+                _ => {}
+            },
+            Event::Eof => return Err(give_up!()),
+            _ => {}
+        }
+    }
+}
+
+/// "H15" → zero-based (row, column), within Excel's limits.
+fn position(a1: &str) -> R<(u32, u32)> {
+    let a1 = a1.as_bytes();
+    let split = a1
+        .iter()
+        .position(|b| b.is_ascii_digit())
+        .filter(|&i| i > 0)
+        .ok_or(give_up!())?;
+    let (letters, digits) = a1.split_at(split);
+    let mut col: u32 = 0;
+    for &b in letters {
+        if !b.is_ascii_uppercase() || col > 1000 {
+            return Err(give_up!());
+        }
+        col = col * 26 + u32::from(b - b'A') + 1;
+    }
+    let row = number_u32_bytes(digits)?;
+    if row == 0 || row > 1_048_576 || col > 16_384 {
+        return Err(give_up!());
+    }
+    Ok((row - 1, col - 1))
+}
+
+fn number_u32(digits: &str) -> R<u32> {
+    number_u32_bytes(digits.as_bytes())
+}
+
+fn number_u32_bytes(digits: &[u8]) -> R<u32> {
+    if digits.is_empty() || digits.len() > 9 || !digits.iter().all(u8::is_ascii_digit) {
+        return Err(give_up!());
+    }
+    Ok(digits
+        .iter()
+        .fold(0u32, |n, &d| n * 10 + u32::from(d - b'0')))
+}
+
+/// A number as Excel writes it: `-12`, `3.25`, `1.5E-3`. Anything looser is left to calamine.
+fn number(v: &str) -> R<f64> {
+    let b = v.as_bytes();
+    let mut i = usize::from(b.first() == Some(&b'-'));
+    let digits = |i: &mut usize| {
+        let start = *i;
+        while b.get(*i).is_some_and(u8::is_ascii_digit) {
+            *i += 1;
+        }
+        *i > start
+    };
+    if !digits(&mut i) {
+        return Err(give_up!());
+    }
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        if !digits(&mut i) {
+            return Err(give_up!());
+        }
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if !digits(&mut i) {
+            return Err(give_up!());
+        }
+    }
+    if i != b.len() {
+        return Err(give_up!());
+    }
+    v.parse().map_err(|_| give_up!())
+}
+
+/// The text of a `<v>` or `<f>` element (local name `end`) up to its end tag, and whether it
+/// held an entity or character reference.
+fn element_text<'a>(r: &mut Reader<&'a [u8]>, end: &str) -> R<(Cow<'a, str>, bool)> {
+    let mut out = match r.read_event()? {
+        Event::Text(t) => {
+            check_text(&t)?;
+            // The usual case, one text node: borrowed from the part, not copied.
+            match r.read_event()? {
+                Event::End(e) if e.local_name().as_ref() == end => {
+                    return Ok((t.into_inner(), false));
+                }
+                Event::Text(u) => {
+                    let mut out = t.into_inner().into_owned();
+                    push_text(&mut out, &u)?;
+                    out
+                }
+                Event::GeneralRef(g) => {
+                    let mut out = t.into_inner().into_owned();
+                    push_entity(&mut out, &g)?;
+                    out
+                }
+                _ => return Err(give_up!()),
+            }
+        }
+        Event::GeneralRef(g) => {
+            let mut out = String::new();
+            push_entity(&mut out, &g)?;
+            out
+        }
+        Event::End(e) if e.local_name().as_ref() == end => return Ok((Cow::Borrowed(""), false)),
+        _ => return Err(give_up!()),
+    };
+    loop {
+        match r.read_event()? {
+            Event::Text(t) => push_text(&mut out, &t)?,
+            Event::GeneralRef(g) => push_entity(&mut out, &g)?,
+            Event::End(e) if e.local_name().as_ref() == end => return Ok((Cow::Owned(out), true)),
+            _ => return Err(give_up!()),
+        }
+    }
+}
+
+/// A cell's value from its `<v>` text and type, as calamine reads it.
+fn value((v, entity): (Cow<'_, str>, bool), typ: Option<&str>, strings: &[String]) -> R<CellValue> {
+    // calamine reads only the first text node of these types' values.
+    if entity && !matches!(typ, Some("str" | "d")) {
+        return Err(give_up!());
+    }
+    let v = v.as_ref();
+    Ok(match typ {
+        None | Some("n") => {
+            if v.is_empty() {
+                CellValue::Empty
+            } else {
+                CellValue::Number(number(v)?)
+            }
+        }
+        Some("s") => {
+            if v.is_empty() {
+                CellValue::Empty
+            } else {
+                let i = number_u32(v)? as usize;
+                CellValue::Text(strings.get(i).ok_or(give_up!())?.clone())
+            }
+        }
+        Some("str") | Some("d") => CellValue::Text(v.to_string()),
+        Some("b") => match v.trim() {
+            "" => CellValue::Empty,
+            "0" => CellValue::Bool(false),
+            "1" => CellValue::Bool(true),
+            _ => return Err(give_up!()),
+        },
+        Some("e") => match v {
+            "#DIV/0!" | "#N/A" | "#NAME?" | "#NULL!" | "#NUM!" | "#REF!" | "#VALUE!" => {
+                CellValue::Error(v.to_string())
+            }
+            _ => return Err(give_up!()),
+        },
+        Some(_) => return Err(give_up!()),
+    })
+}
+
+fn blank() -> Cell {
+    Cell {
+        value: CellValue::Empty,
+        formula: None,
+        formula_value: FormulaValue::Cached,
+        num_fmt: None,
+        bold: false,
+        style: None,
+    }
+}
+
+/// A shared formula's template and the first cell of its range.
+struct Shared {
+    formula: String,
+    start: (u32, u32),
+}
+
+/// The cells of a worksheet part; None when it has no `sheetData`.
+fn sheet_cells(
+    xml: &[u8],
+    strings: &[String],
+    formats: &[Option<String>],
+    total: &mut usize,
+) -> R<Option<BTreeMap<CellRef, Cell>>> {
+    let mut r = xml_reader(xml);
+    let mut seen_element = false;
+    loop {
+        match r.read_event()? {
+            Event::Start(e) => match e.local_name().as_ref() {
+                "sheetData" => break,
+                "dimension" => {
+                    let dim = raw(&e, "ref")?.ok_or(give_up!())?;
+                    for part in dim.split(':') {
+                        position(part)?;
+                    }
+                }
+                _ => seen_element = true,
+            },
+            Event::Eof if seen_element => return Ok(None),
+            Event::Eof => return Err(give_up!()),
+            _ => {}
+        }
+    }
+    let mut cells = BTreeMap::new();
+    let mut shared: HashMap<u32, Shared> = HashMap::new();
+    let (mut row, mut col) = (0u32, 0u32);
+    loop {
+        match r.read_event()? {
+            Event::Start(e) if e.local_name().as_ref() == "row" => {
+                if let Some(n) = raw(&e, "r")? {
+                    row = number_u32(&n)?.checked_sub(1).ok_or(give_up!())?;
+                }
+            }
+            Event::End(e) if e.local_name().as_ref() == "row" => {
+                row = row.checked_add(1).ok_or(give_up!())?;
+                col = 0;
+            }
+            Event::Start(e) if e.local_name().as_ref() == "c" => {
+                let (mut at, mut style, mut typ) = (None, None, None);
+                for a in e.attributes().with_checks(false) {
+                    let a = a?;
+                    match a.key.as_ref() {
+                        "r" => at = Some(position(&a.value)?),
+                        "s" => style = Some(number_u32(&a.value)? as usize),
+                        "t" => typ = Some(a.value),
+                        _ => {}
+                    }
+                }
+                let pos = match at {
+                    Some((r0, c0)) => {
+                        col = c0;
+                        (r0, c0)
+                    }
+                    None => (row, col),
+                };
+                let (v, formula) = cell_body(&mut r, typ.as_deref(), strings, &mut shared, pos)?;
+                col = col.checked_add(1).ok_or(give_up!())?;
+                let at = CellRef::new(pos.0, pos.1);
+                if v != CellValue::Empty || formula.is_some() {
+                    *total += 1;
+                    if *total > MAX_CELLS {
+                        return Err(give_up!());
+                    }
+                    let mut cell = blank();
+                    cell.value = v;
+                    cell.formula = formula;
+                    cells.insert(at, cell);
+                }
+                if let Some(id) = style.filter(|&id| id > 0 && id < formats.len()) {
+                    cells.entry(at).or_insert_with(blank).num_fmt = formats[id].clone();
+                }
+            }
+            Event::End(e) if e.local_name().as_ref() == "sheetData" => return Ok(Some(cells)),
+            Event::Eof => return Err(give_up!()),
+            _ => {}
+        }
+    }
+}
+
+/// A cell's value and formula, up to the cell's end tag.
+fn cell_body(
+    r: &mut Reader<&[u8]>,
+    typ: Option<&str>,
+    strings: &[String],
+    shared: &mut HashMap<u32, Shared>,
+    pos: (u32, u32),
+) -> R<(CellValue, Option<String>)> {
+    let mut v = CellValue::Empty;
+    let mut formula = None;
+    let mut got_value = false;
+    loop {
+        match r.read_event()? {
+            Event::Start(e) => {
+                let name = e.local_name();
+                let name = name.as_ref();
+                match name {
+                    "v" if matches!(typ, Some("inlineStr")) => {
+                        r.read_to_end(e.name())?;
+                    }
+                    "v" if !got_value => {
+                        v = value(element_text(r, name)?, typ, strings)?;
+                        got_value = true;
+                    }
+                    "is" if !got_value && matches!(typ, Some("inlineStr")) => {
+                        v = CellValue::Text(string_item(r, name)?);
+                        got_value = true;
+                    }
+                    // A formula after the value, a second value: calamine's reading depends on
+                    // which pass reads the cell.
+                    "f" if !got_value && formula.is_none() => {
+                        formula = Some(formula_text(r, &e, name, shared, pos)?);
+                    }
+                    _ => return Err(give_up!()),
+                }
+            }
+            Event::End(e) if e.local_name().as_ref() == "c" => break,
+            Event::Eof => return Err(give_up!()),
+            _ => {}
+        }
+    }
+    let formula = formula
+        .flatten()
+        .map(|f| f.trim().trim_start_matches('=').to_string())
+        .filter(|f| !f.is_empty());
+    Ok((v, formula))
+}
+
+/// A formula's text; a shared formula's dependent cells get the template moved as calamine
+/// moves it (None when the template has not been seen yet).
+fn formula_text(
+    r: &mut Reader<&[u8]>,
+    e: &BytesStart<'_>,
+    end: &str,
+    shared: &mut HashMap<u32, Shared>,
+    pos: (u32, u32),
+) -> R<Option<String>> {
+    let text = element_text(r, end)?.0.into_owned();
+    if raw(e, "t")?.as_deref() != Some("shared") {
+        return Ok(Some(text));
+    }
+    let si = number_u32(&raw(e, "si")?.ok_or(give_up!())?)?;
+    match raw(e, "ref")? {
+        Some(range) => {
+            let first = range.split(':').next().ok_or(give_up!())?;
+            let start = position(first)?;
+            for part in range.split(':') {
+                position(part)?;
+            }
+            shared.insert(
+                si,
+                Shared {
+                    formula: text.clone(),
+                    start,
+                },
+            );
+            Ok(Some(text))
+        }
+        None => match shared.get(&si) {
+            Some(t) => calamine::expand_shared_formula(&t.formula, t.start, pos)
+                .map(Some)
+                .map_err(|_| give_up!()),
+            None => Ok(None),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    /// Compares what a check uses: sheet names, merged ranges, and each cell's value (a date
+    /// is its serial number), formula and number format.
+    fn differences(direct: &[Sheet], calamine: &[Sheet]) -> Vec<String> {
+        let mut out = Vec::new();
+        let names = |s: &[Sheet]| s.iter().map(|x| x.name.clone()).collect::<Vec<_>>();
+        if names(direct) != names(calamine) {
+            out.push(format!(
+                "sheets {:?} vs {:?}",
+                names(direct),
+                names(calamine)
+            ));
+            return out;
+        }
+        let plain = |v: &CellValue| match v {
+            CellValue::DateTime(n) => CellValue::Number(*n),
+            other => other.clone(),
+        };
+        for (d, c) in direct.iter().zip(calamine) {
+            if d.merges != c.merges {
+                out.push(format!(
+                    "{}: merges {:?} vs {:?}",
+                    d.name, d.merges, c.merges
+                ));
+            }
+            let keys = |s: &Sheet| s.cells.keys().copied().collect::<Vec<_>>();
+            if keys(d) != keys(c) {
+                out.push(format!("{}: cells {:?} vs {:?}", d.name, keys(d), keys(c)));
+                continue;
+            }
+            for (at, x) in &d.cells {
+                let y = &c.cells[at];
+                let a = (plain(&x.value), &x.formula, &x.num_fmt);
+                let b = (plain(&y.value), &y.formula, &y.num_fmt);
+                if a != b {
+                    out.push(format!("{}!{at}: {a:?} vs {b:?}", d.name));
+                }
+            }
+        }
+        out
+    }
+
+    fn both_ways(bytes: &[u8]) -> (R<Vec<Sheet>>, Vec<Sheet>) {
+        let facts = crate::read::guard::inspect_zip(bytes).expect("a sound container");
+        let wb = (facts.workbook_xml.0.as_str(), facts.workbook_xml.1.as_str());
+        let direct = read(bytes, wb);
+        let (calamine, _) =
+            crate::read::xlsx::read_xlsx(bytes.to_vec(), wb, false).expect("calamine reads it");
+        (direct, calamine)
+    }
+
+    #[test]
+    fn every_xlsx_sample_is_read_directly_as_calamine_reads_it() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+        let mut read_count = 0;
+        for entry in std::fs::read_dir(dir).expect("samples") {
+            let path = entry.expect("entry").path();
+            let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+            if !matches!(ext, "xlsx" | "xlsm") {
+                continue;
+            }
+            let bytes = std::fs::read(&path).expect("sample");
+            let (direct, calamine) = both_ways(&bytes);
+            let direct = direct.unwrap_or_else(|e| panic!("{} gave up: {e:?}", path.display()));
+            assert_eq!(
+                differences(&direct, &calamine),
+                Vec::<String>::new(),
+                "{path:?}"
+            );
+            assert!(direct.iter().map(|s| s.cells.len()).sum::<usize>() > 50);
+            read_count += 1;
+        }
+        assert_eq!(read_count, 10, "every .xlsx and .xlsm sample");
+    }
+
+    /// Every file of a folder (the fuzzing corpus, a folder of real submissions) that the
+    /// direct reader reads must read the same through calamine. Run:
+    /// `ZPCHECK_DIRECT_CORPUS=fuzz/corpus/whole_path cargo test --release --lib direct -- --ignored`
+    #[test]
+    #[ignore = "needs ZPCHECK_DIRECT_CORPUS"]
+    fn a_corpus_reads_the_same_both_ways() {
+        let dir = std::env::var("ZPCHECK_DIRECT_CORPUS").expect("ZPCHECK_DIRECT_CORPUS");
+        let (mut direct_count, mut other) = (0, 0);
+        let mut gave_up: BTreeMap<String, usize> = BTreeMap::new();
+        for entry in std::fs::read_dir(dir).expect("folder") {
+            let path = entry.expect("entry").path();
+            let Ok(bytes) = std::fs::read(&path) else {
+                continue;
+            };
+            if crate::read::sniff(&bytes).ok() != Some(crate::read::FileKind::Xlsx) {
+                other += 1;
+                continue;
+            }
+            let Ok(facts) = crate::read::guard::inspect_zip(&bytes) else {
+                other += 1;
+                continue;
+            };
+            if facts.ods {
+                other += 1;
+                continue;
+            }
+            let wb = (facts.workbook_xml.0.as_str(), facts.workbook_xml.1.as_str());
+            let direct = match read(&bytes, wb) {
+                Ok(d) => d,
+                Err(e) => {
+                    *gave_up.entry(format!("{e:?}")).or_default() += 1;
+                    continue;
+                }
+            };
+            let calamine = crate::read::xlsx::read_xlsx(bytes.clone(), wb, false);
+            let (calamine, _) =
+                calamine.unwrap_or_else(|e| panic!("{path:?}: calamine refuses: {e}"));
+            assert_eq!(
+                differences(&direct, &calamine),
+                Vec::<String>::new(),
+                "{path:?}"
+            );
+            direct_count += 1;
+        }
+        eprintln!("read directly {direct_count}, gave up {gave_up:?}, not xlsx {other}");
+        assert!(direct_count > 0);
+    }
+
+    const WORKBOOK: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="表 &amp; 一" sheetId="1" r:id="rId1"/><sheet name="图" sheetId="2" r:id="rId2"/><sheet name="Hidden" sheetId="3" state="hidden" r:id="rId3"/></sheets></workbook>"#;
+    const RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/chartsheet" Target="chartsheets/sheet1.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="/xl/worksheets/sheet2.xml"/><Relationship Id="rId4" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/><Relationship Id="rId5" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#;
+    const STYLES: &str = r##"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts count="2"><numFmt numFmtId="176" formatCode="0.0%"/><numFmt numFmtId="177" formatCode="#,##0.00&quot;万元&quot;"/></numFmts><fonts count="2"><font><sz val="11"/></font><font><b/><sz val="11"/></font></fonts><fills count="1"><fill><patternFill patternType="none"/></fill></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf numFmtId="10"/></cellStyleXfs><cellXfs count="6"><xf numFmtId="0" fontId="0"/><xf numFmtId="10" fontId="1" applyNumberFormat="1"/><xf numFmtId="176"/><xf numFmtId="177"><alignment horizontal="center"/></xf><xf fontId="1"/><xf numFmtId="14"/></cellXfs></styleSheet>"##;
+    const STRINGS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="5" uniqueCount="5"><si><t>  项目名称 </t></si><si><r><rPr><b/></rPr><t>执行</t></r><r><t xml:space="preserve"> 率 </t></r><rPh sb="0" eb="1"><t>シッコウ</t></rPh></si><si/><si><t>A &amp; B &lt;C&gt; &#x4E2D;</t></si><si><t xml:space="preserve">第一行
+第二行</t></si></sst>"#;
+
+    fn sheet(rows: &str, tail: &str) -> String {
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:F9"/><sheetViews><sheetView workbookViewId="0"/></sheetViews><sheetData>{rows}</sheetData>{tail}</worksheet>"#
+        )
+    }
+
+    fn xlsx(workbook: &str, sheet1: &str) -> Vec<u8> {
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let parts = [
+            ("[Content_Types].xml", r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>"#.to_string()),
+            ("_rels/.rels", r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.to_string()),
+            ("xl/workbook.xml", workbook.to_string()),
+            ("xl/_rels/workbook.xml.rels", RELS.to_string()),
+            ("xl/styles.xml", STYLES.to_string()),
+            ("xl/sharedStrings.xml", STRINGS.to_string()),
+            ("xl/worksheets/sheet1.xml", sheet1.to_string()),
+            ("xl/worksheets/sheet2.xml", sheet(r#"<row r="2"><c r="B2"><v>7</v></c></row>"#, "")),
+            ("xl/chartsheets/sheet1.xml", r#"<?xml version="1.0"?><chartsheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetViews/></chartsheet>"#.to_string()),
+        ];
+        for (name, text) in parts {
+            zip.start_file(name, zip::write::SimpleFileOptions::default())
+                .expect("part");
+            zip.write_all(text.as_bytes()).expect("write");
+        }
+        zip.finish().expect("zip").into_inner()
+    }
+
+    /// Cells written the ways Excel, WPS and other writers write them.
+    const ROWS: &str = r#"<row r="1" spans="1:6"><c r="A1" t="s"><v>0</v></c><c r="B1" s="3" t="s"><v>1</v></c><c t="s"><v>2</v></c><c r="E1" t="s"><v>3</v></c><c r="F1" t="s"><v>4</v></c></row><row><c s="1"><v>0.98765</v></c><c><v>-1.5E-3</v></c><c s="2"><v>12</v></c><c r="E2" s="4"/><c r="F2" s="5"><v>45000</v></c></row><row r="4"><c r="A4"><f>SUM(A2:C2)</f><v>11.0</v></c><c r="B4"><f t="shared" ref="B4:B6" si="0">A4*$A$2+A2</f><v>1</v></c><c r="C4" t="str"><f>"a"&amp;"b"</f><v>ab</v></c><c r="D4" t="b"><v>1</v></c><c r="E4" t="e"><f>1/0</f><v>#DIV/0!</v></c><c r="F4" t="inlineStr"><is><t> 内联 &amp; 串</t></is></c></row><row r="5"><c r="B5"><f t="shared" si="0"/><v>2</v></c><c r="C5" t="str"><f>""</f><v></v></c><c r="D5"><f>=B5 </f></c><c r="E5" t="d"><v>2023-12-31T00:00:00</v></c></row><row r="6"><c r="B6"><f t="shared" si="0"></f><v>3</v></c><c r="C6" s="1"/><c r="D6"><v></v></c></row>"#;
+
+    #[test]
+    fn the_ways_writers_store_cells_read_as_calamine_reads_them() {
+        let bytes = xlsx(
+            WORKBOOK,
+            &sheet(
+                ROWS,
+                r#"<mergeCells count="2"><mergeCell ref="A1:B1"/><mergeCell ref="C9"/></mergeCells>"#,
+            ),
+        );
+        let (direct, calamine) = both_ways(&bytes);
+        let direct = direct.expect("read directly");
+        assert_eq!(differences(&direct, &calamine), Vec::<String>::new());
+        assert_eq!(
+            direct.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(),
+            ["表 & 一", "Hidden"]
+        );
+        let s = &direct[0];
+        let cell = |a: &str| {
+            s.cells
+                .get(&CellRef::parse(a).expect("ref"))
+                .unwrap_or_else(|| panic!("{a}"))
+        };
+        let text = |a: &str| match &cell(a).value {
+            CellValue::Text(t) => t.clone(),
+            v => panic!("{a}: {v:?}"),
+        };
+        assert_eq!(text("A1"), "项目名称");
+        assert_eq!(text("B1"), "执行 率 ");
+        assert_eq!(cell("B1").num_fmt.as_deref(), Some("#,##0.00\"万元\""));
+        assert_eq!(text("C1"), "");
+        assert_eq!(text("E1"), "A & B <C> 中");
+        assert_eq!(text("F1"), "第一行\n第二行");
+        assert_eq!(cell("A2").value, CellValue::Number(0.98765));
+        assert_eq!(cell("A2").num_fmt.as_deref(), Some("0.00%"));
+        assert_eq!(cell("B2").value, CellValue::Number(-0.0015));
+        assert_eq!(cell("C2").num_fmt.as_deref(), Some("0.0%"));
+        assert_eq!(
+            (&cell("E2").value, &cell("E2").num_fmt),
+            (&CellValue::Empty, &None)
+        );
+        assert_eq!(cell("F2").num_fmt.as_deref(), Some("mm-dd-yy"));
+        assert_eq!(cell("A4").formula.as_deref(), Some("SUM(A2:C2)"));
+        assert_eq!(cell("B4").formula.as_deref(), Some("A4*$A$2+A2"));
+        assert_eq!(cell("B5").formula.as_deref(), Some("A5*$A$2+A3"));
+        assert_eq!(cell("B6").formula.as_deref(), Some("A6*$A$2+A4"));
+        assert_eq!(cell("C4").value, CellValue::Text("ab".into()));
+        assert_eq!(cell("C4").formula.as_deref(), Some("\"a\"&\"b\""));
+        assert_eq!(cell("C5").value, CellValue::Text(String::new()));
+        assert_eq!(
+            (&cell("D5").value, cell("D5").formula.as_deref()),
+            (&CellValue::Empty, Some("B5"))
+        );
+        assert_eq!(cell("D4").value, CellValue::Bool(true));
+        assert_eq!(cell("E4").value, CellValue::Error("#DIV/0!".into()));
+        assert_eq!(text("F4"), "内联 & 串");
+        assert_eq!(text("E5"), "2023-12-31T00:00:00");
+        assert_eq!(cell("C6").num_fmt.as_deref(), Some("0.00%"));
+        assert!(!s.cells.contains_key(&CellRef::parse("D6").expect("ref")));
+        assert_eq!(s.merges.len(), 2);
+        assert_eq!(direct[1].cells.len(), 1);
+    }
+
+    #[test]
+    fn gives_up_where_calamine_would_read_differently_or_refuse() {
+        let cases = [
+            (
+                "an escaped character",
+                r#"<row r="1"><c r="A1" t="inlineStr"><is><t>a_x000D_b</t></is></c></row>"#,
+                WORKBOOK,
+            ),
+            (
+                "a reference inside a number",
+                r#"<row r="1"><c r="A1"><v>1&#50;</v></c></row>"#,
+                WORKBOOK,
+            ),
+            (
+                "an unknown type",
+                r#"<row r="1"><c r="A1" t="q"><v>1</v></c></row>"#,
+                WORKBOOK,
+            ),
+            (
+                "a loose number",
+                r#"<row r="1"><c r="A1"><v>1.</v></c></row>"#,
+                WORKBOOK,
+            ),
+            (
+                "a formula after its value",
+                r#"<row r="1"><c r="A1"><v>1</v><f>B1</f></c></row>"#,
+                WORKBOOK,
+            ),
+            (
+                "a missing shared string",
+                r#"<row r="1"><c r="A1" t="s"><v>99</v></c></row>"#,
+                WORKBOOK,
+            ),
+            (
+                "a boolean spelt out",
+                r#"<row r="1"><c r="A1" t="b"><v>TRUE</v></c></row>"#,
+                WORKBOOK,
+            ),
+            (
+                "a carriage return",
+                "<row r=\"1\"><c r=\"A1\" t=\"str\"><v>a\r\nb</v></c></row>",
+                WORKBOOK,
+            ),
+            (
+                "a lower-case reference",
+                r#"<row r="1"><c r="a1"><v>1</v></c></row>"#,
+                WORKBOOK,
+            ),
+        ];
+        for (what, rows, workbook) in cases {
+            let bytes = xlsx(workbook, &sheet(rows, ""));
+            let facts = crate::read::guard::inspect_zip(&bytes).expect("container");
+            let wb = (facts.workbook_xml.0.as_str(), facts.workbook_xml.1.as_str());
+            assert!(read(&bytes, wb).is_err(), "{what}: read directly");
+        }
+        let dates_1904 = WORKBOOK.replace("<sheets>", r#"<workbookPr date1904="1"/><sheets>"#);
+        let bytes = xlsx(&dates_1904, &sheet(ROWS, ""));
+        let facts = crate::read::guard::inspect_zip(&bytes).expect("container");
+        let wb = (facts.workbook_xml.0.as_str(), facts.workbook_xml.1.as_str());
+        assert!(read(&bytes, wb).is_err(), "1904 dates");
+    }
+
+    #[test]
+    fn a_file_it_gives_up_on_is_read_by_calamine() {
+        let bytes = xlsx(
+            WORKBOOK,
+            &sheet(
+                r#"<row r="1"><c r="A1" t="b"><v>TRUE</v></c><c r="B1" t="s"><v>0</v></c></row>"#,
+                "",
+            ),
+        );
+        let opts = crate::read::ReadOptions {
+            for_writing: false,
+            direct: true,
+        };
+        let wb = crate::read::read_bytes_with(bytes, opts).expect("read through calamine");
+        let a1 = wb.sheets[0].get(CellRef::new(0, 0)).expect("A1");
+        assert_eq!(a1.value, CellValue::Bool(true));
+    }
+}
