@@ -2,7 +2,7 @@
 //! (what happens when files are dropped on the program). Parses arguments, runs each input in
 //! isolation (one file's failure or panic never stops the others) and returns the exit status.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -336,10 +336,18 @@ pub const EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "ods"];
 pub fn expand(paths: &[PathBuf]) -> Vec<(PathBuf, bool)> {
     let mut out = Vec::new();
     let mut seen = HashSet::new();
-    let mut push = |p: PathBuf, walked: bool, out: &mut Vec<(PathBuf, bool)>| {
-        let key = p.canonicalize().unwrap_or_else(|_| p.clone());
-        if seen.insert(key) {
-            out.push((p, walked));
+    // A file reached twice (two arguments naming it, a folder and a file in it) is checked
+    // once: files are compared by their canonical path. A walked file's is its folder's (looked
+    // up once per folder) joined with its name, unless the file itself is a symbolic link.
+    let mut folders: HashMap<PathBuf, PathBuf> = HashMap::new();
+    let mut canonical = |p: &Path, link: bool| -> PathBuf {
+        let full = || p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+        match (link, p.parent(), p.file_name()) {
+            (false, Some(dir), Some(name)) => folders
+                .entry(dir.to_path_buf())
+                .or_insert_with(|| dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf()))
+                .join(name),
+            _ => full(),
         }
     };
     for p in paths {
@@ -347,17 +355,20 @@ pub fn expand(paths: &[PathBuf]) -> Vec<(PathBuf, bool)> {
             let mut found = Vec::new();
             walk(p, &mut found);
             found.sort();
-            for f in found {
-                push(f, true, &mut out);
+            for (f, link) in found {
+                if seen.insert(canonical(&f, link)) {
+                    out.push((f, true));
+                }
             }
-        } else {
-            push(p.clone(), false, &mut out);
+        } else if seen.insert(canonical(p, true)) {
+            out.push((p.clone(), false));
         }
     }
     out
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+/// The workbook files under a folder, and whether each is a symbolic link.
+fn walk(dir: &Path, out: &mut Vec<(PathBuf, bool)>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
@@ -367,14 +378,20 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
         if name.starts_with('.') || name.starts_with("~$") {
             continue;
         }
-        if path.is_dir() {
+        // The entry's type comes with the directory listing; only a link needs a stat.
+        let link = e.file_type().map_or(true, |t| t.is_symlink());
+        let is_dir = match e.file_type() {
+            Ok(t) if !t.is_symlink() => t.is_dir(),
+            _ => path.is_dir(),
+        };
+        if is_dir {
             walk(&path, out);
         } else if path
             .extension()
             .and_then(|x| x.to_str())
             .is_some_and(|x| EXTENSIONS.contains(&x.to_ascii_lowercase().as_str()))
         {
-            out.push(path);
+            out.push((path, link));
         }
     }
 }

@@ -2,9 +2,10 @@
 //! header, its total and part rows, the indicator header and rows, the 总分 row, the title and
 //! the grade cell. Several forms may share a sheet; each starts at a header.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use crate::num::{alias_key_is, label_key};
+use crate::num::{alias_key_is, label_key, label_key_cow};
 use crate::read::{CellRef, CellValue, Sheet};
 
 /// Spellings of the funding block's column headers (section 2 of form-and-rules.md).
@@ -234,15 +235,15 @@ pub struct FormLayout {
 }
 
 /// One non-empty cell as the locator sees it.
-struct Label {
+struct Label<'a> {
     col: u32,
     /// The trimmed text of a text cell; `None` for numbers and other values.
-    text: Option<String>,
-    /// The [`label_key`] of a text cell (empty for other values).
-    key: String,
+    text: Option<&'a str>,
+    /// The [`label_key`] of a text cell (empty for other values), borrowed where it can be.
+    key: Cow<'a, str>,
 }
 
-impl Label {
+impl Label<'_> {
     fn is(&self, names: &[&str]) -> bool {
         !self.key.is_empty() && names.iter().any(|a| alias_key_is(a, &self.key))
     }
@@ -250,12 +251,12 @@ impl Label {
 
 /// A sheet's non-empty cells by row, with their label keys computed once per sheet: every
 /// search below (headers, block ends, name, grade, goals, title) reads these.
-struct Labels {
-    rows: BTreeMap<u32, Vec<Label>>,
+struct Labels<'a> {
+    rows: BTreeMap<u32, Vec<Label<'a>>>,
 }
 
-impl Labels {
-    fn new(sheet: &Sheet) -> Self {
+impl<'a> Labels<'a> {
+    fn new(sheet: &'a Sheet) -> Self {
         let mut rows: BTreeMap<u32, Vec<Label>> = BTreeMap::new();
         for (pos, c) in &sheet.cells {
             let label = match &c.value {
@@ -267,14 +268,14 @@ impl Labels {
                     }
                     Label {
                         col: pos.col,
-                        text: Some(t.to_string()),
-                        key: label_key(t),
+                        text: Some(t),
+                        key: label_key_cow(t),
                     }
                 }
                 _ => Label {
                     col: pos.col,
                     text: None,
-                    key: String::new(),
+                    key: Cow::Borrowed(""),
                 },
             };
             rows.entry(pos.row).or_default().push(label);
@@ -282,7 +283,7 @@ impl Labels {
         Labels { rows }
     }
 
-    fn row(&self, row: u32) -> &[Label] {
+    fn row(&self, row: u32) -> &[Label<'a>] {
         self.rows.get(&row).map(Vec::as_slice).unwrap_or(&[])
     }
 
@@ -290,7 +291,7 @@ impl Labels {
     fn texts(&self, from: u32, to: u32) -> impl Iterator<Item = &str> {
         self.rows
             .range(from..to)
-            .flat_map(|(_, cells)| cells.iter().filter_map(|l| l.text.as_deref()))
+            .flat_map(|(_, cells)| cells.iter().filter_map(|l| l.text))
     }
 }
 
@@ -346,7 +347,7 @@ fn row_has_label(labels: &Labels, row: u32, names: &[&str]) -> bool {
 }
 
 fn cell_has_value(sheet: &Sheet, row: u32, col: u32) -> bool {
-    !sheet.text(CellRef::new(row, col)).is_empty()
+    sheet.has_text(CellRef::new(row, col))
 }
 
 /// A funding header and the indicator header that belongs to it (row, columns).
@@ -480,8 +481,8 @@ fn find_labelled_value(
     for (&row, cells) in labels.rows.range(from..=to) {
         for (i, l) in cells.iter().enumerate() {
             if l.is(names) {
-                return cells.get(i + 1).map(|next| match &next.text {
-                    Some(t) => t.clone(),
+                return cells.get(i + 1).map(|next| match next.text {
+                    Some(t) => t.to_string(),
                     None => sheet.text(CellRef::new(row, next.col)),
                 });
             }

@@ -3,6 +3,8 @@
 //! (">=2 项", "≤90万元"), and the Decimal rounding policy of the form (2 decimals, half away
 //! from zero).
 
+use std::borrow::Cow;
+
 use rust_decimal::prelude::*;
 
 /// Converts full-width ASCII (Ｕ+FF01–FF5E) to half-width and drops every kind of white space,
@@ -10,26 +12,44 @@ use rust_decimal::prelude::*;
 pub fn normalize(s: &str) -> String {
     // Sized once: labels are read for every cell of every form.
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if c.is_whitespace() || c == '\u{3000}' {
-            continue;
-        }
-        out.push(match c {
+    out.extend(normalized_chars(s));
+    out
+}
+
+/// [`normalize`]`(s)`, borrowed when normalising changes nothing (most labels).
+pub fn normalize_cow(s: &str) -> Cow<'_, str> {
+    let unchanged = |c: char| {
+        !(c.is_whitespace()
+            || matches!(
+                c,
+                '\u{3000}' | '\u{FF01}'..='\u{FF5E}' | '≧' | '≦' | '【' | '〔' | '】' | '〕'
+            ))
+    };
+    if s.chars().all(unchanged) {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(normalize(s))
+    }
+}
+
+/// The characters of [`normalize`]`(s)`, without building the string.
+pub fn normalized_chars(s: &str) -> impl Iterator<Item = char> + '_ {
+    s.chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{3000}')
+        .map(|c| match c {
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
             '≧' => '≥',
             '≦' => '≤',
             '【' | '〔' => '(',
             '】' | '〕' => ')',
             _ => c,
-        });
-    }
-    out
+        })
 }
 
 /// The year a text names: four digits from 1990 to 2099 followed by 年 ("（2023年度）",
 /// "２０２２年", "2023 年"), full-width digits included. The first such year wins.
 pub fn year_in(s: &str) -> Option<u16> {
-    let chars: Vec<char> = normalize(s).chars().collect();
+    let chars: Vec<char> = normalized_chars(s).collect();
     chars.windows(5).find_map(|w| {
         let digits: String = w[..4].iter().collect();
         let y: u16 = digits.parse().ok()?;
@@ -40,36 +60,48 @@ pub fn year_in(s: &str) -> Option<u16> {
 /// A label reduced to what identifies it: normalised, a "其中:" prefix and trailing ":" removed,
 /// and trailing bracketed suffixes such as "(A)", "(B/A)", "(%)", "(万元)" stripped.
 pub fn label_key(s: &str) -> String {
-    let mut k = normalize(s);
+    label_key_cow(s).into_owned()
+}
+
+/// [`label_key`]`(s)`, borrowed from `s` when it is a slice of it (most labels).
+pub fn label_key_cow(s: &str) -> Cow<'_, str> {
+    let mut k = normalize_cow(s);
     if k.starts_with("其中") {
         for prefix in ["其中:", "其中"] {
             if let Some(rest) = k.strip_prefix(prefix)
                 && !rest.is_empty()
             {
-                k = rest.to_string();
+                let len = rest.len();
+                k = cow_range(k, prefix.len(), prefix.len() + len);
             }
         }
     }
-    // Most labels end in neither a colon nor a bracket: no further copies for them.
     while k.ends_with([':', '：', ')']) {
-        let trimmed = k.trim_end_matches([':', '：']);
-        if let Some(stripped) = strip_trailing_bracket(trimmed) {
-            k = stripped;
-        } else {
-            k.truncate(trimmed.len());
-            break;
+        let trimmed = k.trim_end_matches([':', '：']).len();
+        match strip_trailing_bracket(&k[..trimmed]) {
+            Some(end) => k = cow_range(k, 0, end),
+            None => {
+                k = cow_range(k, 0, trimmed);
+                break;
+            }
         }
     }
     k
 }
 
-fn strip_trailing_bracket(s: &str) -> Option<String> {
+/// A byte range of a Cow string, still borrowed when it was.
+fn cow_range(k: Cow<'_, str>, from: usize, to: usize) -> Cow<'_, str> {
+    match k {
+        Cow::Borrowed(b) => Cow::Borrowed(&b[from..to]),
+        Cow::Owned(o) => Cow::Owned(o[from..to].to_string()),
+    }
+}
+
+/// Where a trailing bracketed suffix ("(A)", "(万元)") starts, if there is one.
+fn strip_trailing_bracket(s: &str) -> Option<usize> {
     let body = s.strip_suffix(')')?;
     let open = body.rfind('(')?;
-    if open == 0 {
-        return None;
-    }
-    Some(body[..open].to_string())
+    (open != 0).then_some(open)
 }
 
 /// Whether a label is one of the given spellings (compared by [`label_key`]).
@@ -87,12 +119,10 @@ pub fn alias_key_is(alias: &str, key: &str) -> bool {
 
 /// Markers that mean "not applicable" in a cell: "—", "-", "/", "－", "——", "无".
 pub fn is_not_applicable(s: &str) -> bool {
-    let n = normalize(s);
-    !n.is_empty()
-        && n.chars()
-            .all(|c| matches!(c, '—' | '-' | '/' | '─' | '–' | '\\' | '_'))
-        || n == "无"
-        || n == "不适用"
+    let n = || normalized_chars(s);
+    n().next().is_some() && n().all(|c| matches!(c, '—' | '-' | '/' | '─' | '–' | '\\' | '_'))
+        || n().eq("无".chars())
+        || n().eq("不适用".chars())
 }
 
 /// The largest magnitude read as a number (10^15). Nothing on a 自评表 comes near it; bounding
@@ -218,7 +248,7 @@ const OP_WORDS: &[(&str, Op)] = &[
 /// Parses a plain number written as text: "1,852.18", " 99.63 ", "99.63%", full-width digits.
 /// Returns the number and whether it carried a percent sign (the number stays in percent units).
 pub fn parse_number_text(s: &str) -> Option<(Decimal, bool)> {
-    let n: String = normalize(s).chars().filter(|c| *c != ',').collect();
+    let n: String = normalized_chars(s).filter(|c| *c != ',').collect();
     let (body, percent) = match n.strip_suffix('%') {
         Some(b) => (b, true),
         None => (n.as_str(), false),
@@ -236,7 +266,7 @@ pub fn parse_number_text(s: &str) -> Option<(Decimal, bool)> {
 /// unit (">=2 项", "≥12家", "=1 个", "≤90万元", "≥100百分比", "≤0.9‰", "95%以上").
 /// Returns `None` for qualitative text ("达成预期指标", "2023年工作计划").
 pub fn parse_measure(s: &str) -> Option<Measure> {
-    let n: String = normalize(s).chars().filter(|c| *c != ',').collect();
+    let n: String = normalized_chars(s).filter(|c| *c != ',').collect();
     let mut rest = n.as_str();
     let mut op = None;
     for (word, o) in OP_WORDS {

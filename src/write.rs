@@ -442,7 +442,7 @@ fn cell_key(
     if num_fmt.is_none() && matches!(cell.map(|c| &c.value), Some(CellValue::DateTime(_))) {
         num_fmt = Some("yyyy-mm-dd".to_string());
     }
-    let style = cell.and_then(|c| c.style.clone());
+    let style = cell.and_then(|c| c.style.as_deref().cloned());
     let plain = style.is_none();
     FmtKey {
         style,

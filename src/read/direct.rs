@@ -19,7 +19,7 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
-use std::io::{Cursor, Read};
+use std::io::Cursor;
 
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
@@ -56,23 +56,43 @@ type Zip<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
 
 /// Reads the worksheets of an xlsx whose container the guard has checked, or gives up.
 pub(super) fn read(bytes: &[u8], workbook_xml: (&str, &str)) -> R<Vec<Sheet>> {
+    // Each part is parsed and dropped before the next is read, so one buffer, kept per thread
+    // from file to file, holds them all: allocating and freeing tens of kilobytes per part
+    // cost more than parsing it.
+    let mut buf = BUFFER.take();
+    let sheets = read_with(bytes, workbook_xml, &mut buf);
+    if buf.capacity() <= KEPT_BUFFER {
+        BUFFER.set(buf);
+    }
+    sheets
+}
+
+/// The largest buffer kept between files (a larger one, for an unusually large sheet, is
+/// freed, so that memory stays flat).
+const KEPT_BUFFER: usize = 1 << 20;
+
+thread_local! {
+    static BUFFER: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+fn read_with(bytes: &[u8], workbook_xml: (&str, &str), xml: &mut Vec<u8>) -> R<Vec<Sheet>> {
     let (workbook, rels) = workbook_xml;
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| give_up!())?;
     let names = part_names(&zip)?;
+    let mut part = |path: &str, xml: &mut Vec<u8>| part(&mut zip, bytes, &names, path, xml);
     // calamine finds the workbook through the package relationships; only the usual place
     // is read here.
-    let root_rels = part(&mut zip, &names, "_rels/.rels")?.ok_or(give_up!())?;
-    if office_document(&root_rels)? != "xl/workbook.xml" {
+    if !part("_rels/.rels", xml)? || office_document(xml)? != "xl/workbook.xml" {
         return Err(give_up!());
     }
     let sheets = workbook_sheets(workbook, rels)?;
-    let strings = match part(&mut zip, &names, "xl/sharedStrings.xml")? {
-        Some(xml) => shared_strings(&xml)?,
-        None => Vec::new(),
+    let strings = match part("xl/sharedStrings.xml", xml)? {
+        true => shared_strings(xml)?,
+        false => Vec::new(),
     };
-    let formats = match part(&mut zip, &names, "xl/styles.xml")? {
-        Some(xml) => number_formats(&xml)?,
-        None => Vec::new(),
+    let formats = match part("xl/styles.xml", xml)? {
+        true => number_formats(xml)?,
+        false => Vec::new(),
     };
     let mut out = Vec::new();
     let mut total = 0usize;
@@ -80,14 +100,16 @@ pub(super) fn read(bytes: &[u8], workbook_xml: (&str, &str)) -> R<Vec<Sheet>> {
         let Some(path) = path else {
             continue; // a chart or dialog sheet
         };
-        let xml = part(&mut zip, &names, &path)?.ok_or(give_up!())?;
-        let Some(cells) = sheet_cells(&xml, &strings, &formats, &mut total)? else {
+        if !part(&path, xml)? {
+            return Err(give_up!());
+        }
+        let Some(cells) = sheet_cells(xml, &strings, &formats, &mut total)? else {
             continue; // no sheetData: calamine does not read it as a worksheet either
         };
         out.push(Sheet {
             name,
             cells,
-            merges: super::layout::parse_merges(&xml),
+            merges: super::layout::parse_merges(xml),
             layout: None,
         });
     }
@@ -111,21 +133,31 @@ fn part_names(zip: &Zip<'_>) -> R<HashMap<String, String>> {
     Ok(names)
 }
 
-fn part(zip: &mut Zip<'_>, names: &HashMap<String, String>, path: &str) -> R<Option<Vec<u8>>> {
+/// Reads a part into `out` (see [`super::unzip`]); false when the package has no such part.
+fn part(
+    zip: &mut Zip<'_>,
+    bytes: &[u8],
+    names: &HashMap<String, String>,
+    path: &str,
+    out: &mut Vec<u8>,
+) -> R<bool> {
     let Some(name) = names.get(&path.to_ascii_lowercase()) else {
-        return Ok(None);
+        return Ok(false);
     };
-    let mut entry = zip.by_name(name).map_err(|_| give_up!())?;
-    // The guard bounded every part's size; the declared size is only a hint.
-    let mut xml = Vec::with_capacity((entry.size() as usize).min(1 << 24));
-    entry.read_to_end(&mut xml).map_err(|_| give_up!())?;
-    Ok(Some(xml))
+    let index = zip.index_for_name(name).ok_or(give_up!())?;
+    if super::unzip::entry_into(zip, bytes, index, out) {
+        Ok(true)
+    } else {
+        Err(give_up!())
+    }
 }
 
 fn xml_reader(xml: &[u8]) -> Reader<&[u8]> {
     let mut r = Reader::from_reader(xml);
     let c = r.config_mut();
-    c.expand_empty_elements = true;
+    // Empty elements (`<c r="A1" s="3"/>`, `<f t="shared" si="0"/>`) are handled as such:
+    // expanding them into start and end costs an allocation each.
+    c.expand_empty_elements = false;
     c.check_end_names = false;
     c.trim_text(false);
     c.check_comments = false;
@@ -163,7 +195,7 @@ fn office_document(xml: &[u8]) -> R<String> {
     let mut r = xml_reader(xml);
     loop {
         match r.read_event()? {
-            Event::Start(e) if e.local_name().as_ref() == "Relationship" => {
+            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "Relationship" => {
                 let typ = text_attr(&e, "Type")?.unwrap_or_default();
                 if typ.ends_with("/relationships/officeDocument") {
                     let t = text_attr(&e, "Target")?.ok_or(give_up!())?;
@@ -187,7 +219,7 @@ fn workbook_sheets(workbook: &str, rels: &str) -> R<Vec<(String, Option<String>)
     let mut r = xml_reader(rels.as_bytes());
     loop {
         match r.read_event()? {
-            Event::Start(e) if e.local_name().as_ref() == "Relationship" => {
+            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "Relationship" => {
                 let id = text_attr(&e, "Id")?.ok_or(give_up!())?;
                 let target = text_attr(&e, "Target")?.ok_or(give_up!())?;
                 let typ = text_attr(&e, "Type")?.unwrap_or_default();
@@ -202,7 +234,7 @@ fn workbook_sheets(workbook: &str, rels: &str) -> R<Vec<(String, Option<String>)
     let mut r = xml_reader(workbook.as_bytes());
     loop {
         match r.read_event()? {
-            Event::Start(e) if e.local_name().as_ref() == "sheet" => {
+            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "sheet" => {
                 let name = text_attr(&e, "name")?.ok_or(give_up!())?;
                 if let Some(state) = text_attr(&e, "state")?
                     && !matches!(state.as_str(), "visible" | "hidden" | "veryHidden")
@@ -221,7 +253,7 @@ fn workbook_sheets(workbook: &str, rels: &str) -> R<Vec<(String, Option<String>)
                     _ => return Err(give_up!()),
                 }
             }
-            Event::Start(e)
+            Event::Start(e) | Event::Empty(e)
                 if e.local_name().as_ref() == "workbookPr"
                     && raw(&e, "date1904")?.is_some_and(|v| v == "1" || v == "true") =>
             {
@@ -295,20 +327,28 @@ fn string_item(r: &mut Reader<&[u8]>, end: &str) -> R<String> {
             Event::End(e) if e.local_name().as_ref() == "rPh" => phonetic = false,
             Event::Start(e) if e.local_name().as_ref() == "t" && !phonetic => {
                 let preserve = raw(&e, "xml:space")?.is_some_and(|v| v == "preserve");
-                let mut run = String::new();
+                // The run is appended, then trimmed where it lies.
+                let start = out.len();
                 loop {
                     match r.read_event()? {
-                        Event::Text(t) => push_text(&mut run, &t)?,
-                        Event::GeneralRef(g) => push_entity(&mut run, &g)?,
+                        Event::Text(t) => push_text(&mut out, &t)?,
+                        Event::GeneralRef(g) => push_entity(&mut out, &g)?,
                         Event::End(x) if x.local_name().as_ref() == "t" => break,
-                        Event::CData(_) | Event::Start(_) | Event::Eof => return Err(give_up!()),
+                        Event::CData(_) | Event::Start(_) | Event::Empty(_) | Event::Eof => {
+                            return Err(give_up!());
+                        }
                         _ => {}
                     }
                 }
-                if preserve {
-                    out.push_str(&run);
-                } else {
-                    out.push_str(run.trim_matches([' ', '\t', '\r', '\n']));
+                if !preserve {
+                    let ws = [' ', '\t', '\r', '\n'];
+                    let run = &out[start..];
+                    let (lead, kept) = (
+                        run.len() - run.trim_start_matches(ws).len(),
+                        run.trim_matches(ws).len(),
+                    );
+                    out.truncate(start + lead + kept);
+                    out.drain(start..start + lead);
                 }
             }
             Event::End(e) if e.local_name().as_ref() == end => return Ok(out),
@@ -333,6 +373,7 @@ fn shared_strings(xml: &[u8]) -> R<Vec<String>> {
             Event::Start(e) if e.local_name().as_ref() == "si" => {
                 strings.push(string_item(&mut r, "si")?);
             }
+            Event::Empty(e) if e.local_name().as_ref() == "si" => strings.push(String::new()),
             Event::End(e) if e.local_name().as_ref() == "sst" => return Ok(strings),
             Event::Eof => return Err(give_up!()),
             _ => {}
@@ -387,13 +428,30 @@ fn number_formats(xml: &[u8]) -> R<Vec<Option<String>>> {
     let mut in_num_fmts = false;
     let mut in_cell_xfs = false;
     loop {
-        match r.read_event()? {
-            Event::Start(e) => match e.local_name().as_ref() {
+        let (e, empty) = match r.read_event()? {
+            Event::Start(e) => (e, false),
+            Event::Empty(e) => (e, true),
+            Event::End(e) => {
+                match e.local_name().as_ref() {
+                    "numFmts" => in_num_fmts = false,
+                    "cellXfs" => in_cell_xfs = false,
+                    "styleSheet" => return Ok(formats),
+                    _ => {}
+                }
+                continue;
+            }
+            Event::Eof => return Err(give_up!()),
+            _ => continue,
+        };
+        {
+            match e.local_name().as_ref() {
                 // calamine parses every font, fill and border: a malformed attribute anywhere
                 // is its error, not a default.
-                _ if e.attributes().any(|a| a.is_err()) => return Err(give_up!()),
-                "numFmts" => in_num_fmts = true,
-                "cellXfs" => in_cell_xfs = true,
+                _ if e.attributes().with_checks(false).any(|a| a.is_err()) => {
+                    return Err(give_up!());
+                }
+                "numFmts" if !empty => in_num_fmts = true,
+                "cellXfs" if !empty => in_cell_xfs = true,
                 "numFmt" if in_num_fmts => {
                     let id = raw(&e, "numFmtId")?.map(Cow::into_owned);
                     if let (Some(id), Some(code)) = (id, text_attr(&e, "formatCode")?) {
@@ -415,15 +473,7 @@ fn number_formats(xml: &[u8]) -> R<Vec<Option<String>>> {
                     formats.push(code.filter(|c| !c.eq_ignore_ascii_case("General")));
                 }
                 _ => {}
-            },
-            Event::End(e) => match e.local_name().as_ref() {
-                "numFmts" => in_num_fmts = false,
-                "cellXfs" => in_cell_xfs = false,
-                "styleSheet" => return Ok(formats),
-                _ => {}
-            },
-            Event::Eof => return Err(give_up!()),
-            _ => {}
+            }
         }
     }
 }
@@ -608,37 +658,58 @@ fn sheet_cells(
     let mut r = xml_reader(xml);
     let mut seen_element = false;
     loop {
-        match r.read_event()? {
-            Event::Start(e) => match e.local_name().as_ref() {
-                "sheetData" => break,
-                "dimension" => {
-                    let dim = raw(&e, "ref")?.ok_or(give_up!())?;
-                    for part in dim.split(':') {
-                        position(part)?;
-                    }
-                }
-                _ => seen_element = true,
-            },
+        let (e, empty) = match r.read_event()? {
+            Event::Start(e) => (e, false),
+            Event::Empty(e) => (e, true),
             Event::Eof if seen_element => return Ok(None),
             Event::Eof => return Err(give_up!()),
-            _ => {}
+            _ => continue,
+        };
+        match e.local_name().as_ref() {
+            "sheetData" if empty => return Ok(Some(BTreeMap::new())),
+            "sheetData" => break,
+            "dimension" => {
+                let dim = raw(&e, "ref")?.ok_or(give_up!())?;
+                for part in dim.split(':') {
+                    position(part)?;
+                }
+            }
+            _ => seen_element = true,
         }
     }
-    let mut cells = BTreeMap::new();
+    // Cells come in row and column order: collected in a list, the map is built in one go.
+    let mut cells: Vec<(CellRef, Cell)> = Vec::new();
     let mut shared: HashMap<u32, Shared> = HashMap::new();
     let (mut row, mut col) = (0u32, 0u32);
     loop {
-        match r.read_event()? {
-            Event::Start(e) if e.local_name().as_ref() == "row" => {
+        let (e, empty) = match r.read_event()? {
+            Event::Start(e) => (e, false),
+            Event::Empty(e) => (e, true),
+            Event::End(e) => {
+                match e.local_name().as_ref() {
+                    "row" => {
+                        row = row.checked_add(1).ok_or(give_up!())?;
+                        col = 0;
+                    }
+                    "sheetData" => return Ok(Some(cells.into_iter().collect())),
+                    _ => {}
+                }
+                continue;
+            }
+            Event::Eof => return Err(give_up!()),
+            _ => continue,
+        };
+        match e.local_name().as_ref() {
+            "row" => {
                 if let Some(n) = raw(&e, "r")? {
                     row = number_u32(&n)?.checked_sub(1).ok_or(give_up!())?;
                 }
+                if empty {
+                    row = row.checked_add(1).ok_or(give_up!())?;
+                    col = 0;
+                }
             }
-            Event::End(e) if e.local_name().as_ref() == "row" => {
-                row = row.checked_add(1).ok_or(give_up!())?;
-                col = 0;
-            }
-            Event::Start(e) if e.local_name().as_ref() == "c" => {
+            "c" => {
                 let (mut at, mut style, mut typ) = (None, None, None);
                 for a in e.attributes().with_checks(false) {
                     let a = a?;
@@ -656,25 +727,36 @@ fn sheet_cells(
                     }
                     None => (row, col),
                 };
-                let (v, formula) = cell_body(&mut r, typ.as_deref(), strings, &mut shared, pos)?;
+                let (v, formula) = if empty {
+                    (CellValue::Empty, None)
+                } else {
+                    cell_body(&mut r, typ.as_deref(), strings, &mut shared, pos)?
+                };
                 col = col.checked_add(1).ok_or(give_up!())?;
                 let at = CellRef::new(pos.0, pos.1);
-                if v != CellValue::Empty || formula.is_some() {
+                let styled = style.filter(|&id| id > 0 && id < formats.len());
+                let valued = v != CellValue::Empty || formula.is_some();
+                if !valued && styled.is_none() {
+                    continue;
+                }
+                if valued {
                     *total += 1;
                     if *total > MAX_CELLS {
                         return Err(give_up!());
                     }
-                    let mut cell = blank();
-                    cell.value = v;
-                    cell.formula = formula;
-                    cells.insert(at, cell);
                 }
-                if let Some(id) = style.filter(|&id| id > 0 && id < formats.len()) {
-                    cells.entry(at).or_insert_with(blank).num_fmt = formats[id].clone();
+                // A cell out of order or twice: calamine's reading of it is not repeated here.
+                if cells.last().is_some_and(|(last, _)| *last >= at) {
+                    return Err(give_up!());
                 }
+                let mut cell = blank();
+                cell.value = v;
+                cell.formula = formula;
+                if let Some(id) = styled {
+                    cell.num_fmt = formats[id].clone();
+                }
+                cells.push((at, cell));
             }
-            Event::End(e) if e.local_name().as_ref() == "sheetData" => return Ok(Some(cells)),
-            Event::Eof => return Err(give_up!()),
             _ => {}
         }
     }
@@ -692,33 +774,44 @@ fn cell_body(
     let mut formula = None;
     let mut got_value = false;
     loop {
-        match r.read_event()? {
-            Event::Start(e) => {
-                let name = e.local_name();
-                let name = name.as_ref();
-                match name {
-                    "v" if matches!(typ, Some("inlineStr")) => {
-                        r.read_to_end(e.name())?;
-                    }
-                    "v" if !got_value => {
-                        v = value(element_text(r, name)?, typ, strings)?;
-                        got_value = true;
-                    }
-                    "is" if !got_value && matches!(typ, Some("inlineStr")) => {
-                        v = CellValue::Text(string_item(r, name)?);
-                        got_value = true;
-                    }
-                    // A formula after the value, a second value: calamine's reading depends on
-                    // which pass reads the cell.
-                    "f" if !got_value && formula.is_none() => {
-                        formula = Some(formula_text(r, &e, name, shared, pos)?);
-                    }
-                    _ => return Err(give_up!()),
-                }
-            }
+        let (e, empty) = match r.read_event()? {
+            Event::Start(e) => (e, false),
+            Event::Empty(e) => (e, true),
             Event::End(e) if e.local_name().as_ref() == "c" => break,
             Event::Eof => return Err(give_up!()),
-            _ => {}
+            _ => continue,
+        };
+        let name = e.local_name();
+        let name = name.as_ref();
+        match name {
+            "v" if matches!(typ, Some("inlineStr")) => {
+                if !empty {
+                    r.read_to_end(e.name())?;
+                }
+            }
+            "v" if !got_value => {
+                let text = if empty {
+                    (Cow::Borrowed(""), false)
+                } else {
+                    element_text(r, name)?
+                };
+                v = value(text, typ, strings)?;
+                got_value = true;
+            }
+            "is" if !got_value && matches!(typ, Some("inlineStr")) => {
+                v = CellValue::Text(if empty {
+                    String::new()
+                } else {
+                    string_item(r, name)?
+                });
+                got_value = true;
+            }
+            // A formula after the value, a second value: calamine's reading depends on which
+            // pass reads the cell.
+            "f" if !got_value && formula.is_none() => {
+                formula = Some(formula_text(r, &e, empty, shared, pos)?);
+            }
+            _ => return Err(give_up!()),
         }
     }
     let formula = formula
@@ -733,11 +826,15 @@ fn cell_body(
 fn formula_text(
     r: &mut Reader<&[u8]>,
     e: &BytesStart<'_>,
-    end: &str,
+    empty: bool,
     shared: &mut HashMap<u32, Shared>,
     pos: (u32, u32),
 ) -> R<Option<String>> {
-    let text = element_text(r, end)?.0.into_owned();
+    let text = if empty {
+        String::new()
+    } else {
+        element_text(r, "f")?.0.into_owned()
+    };
     if raw(e, "t")?.as_deref() != Some("shared") {
         return Ok(Some(text));
     }

@@ -115,22 +115,29 @@ pub fn inspect_zip(bytes: &[u8]) -> Result<ZipFacts, InputError> {
             names.push(name);
             continue;
         }
-        let mut part = zip
-            .by_index(i)
-            .map_err(|e| InputError::CorruptZip(e.to_string()))?;
-        let mut limited = (&mut part).take(MAX_PART_BYTES + 1);
-        let size = match text_slot {
-            Some(slot) => {
-                let mut buf = Vec::new();
-                limited
+        let mut buf = Vec::new();
+        let size = if text_slot.is_some() && super::unzip::entry_into(&mut zip, bytes, i, &mut buf)
+        {
+            buf.len() as u64
+        } else {
+            // Through the zip crate: a bomb is cut off at the limit, damage gets its message.
+            buf.clear();
+            let mut part = zip
+                .by_index(i)
+                .map_err(|e| InputError::CorruptZip(e.to_string()))?;
+            let mut limited = (&mut part).take(MAX_PART_BYTES + 1);
+            match text_slot {
+                Some(_) => limited
                     .read_to_end(&mut buf)
-                    .map_err(|e| InputError::CorruptZip(format!("{name}：{e}")))?;
-                *slot = String::from_utf8_lossy(&buf).into_owned();
-                buf.len() as u64
+                    .map_err(|e| InputError::CorruptZip(format!("{name}：{e}")))?
+                    as u64,
+                None => std::io::copy(&mut limited, &mut Counter(0))
+                    .map_err(|e| InputError::CorruptZip(format!("{name}：{e}")))?,
             }
-            None => std::io::copy(&mut limited, &mut Counter(0))
-                .map_err(|e| InputError::CorruptZip(format!("{name}：{e}")))?,
         };
+        if let Some(slot) = text_slot {
+            *slot = String::from_utf8_lossy(&buf).into_owned();
+        }
         if size > MAX_PART_BYTES {
             return Err(InputError::TooLarge(format!(
                 "压缩包中的 {name} 解压后超过 {} MB",

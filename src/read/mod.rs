@@ -9,6 +9,7 @@ mod direct;
 pub mod guard;
 pub mod layout;
 mod resolve;
+mod unzip;
 mod xls;
 mod xlsx;
 
@@ -115,8 +116,9 @@ pub struct Cell {
     pub num_fmt: Option<String>,
     /// Whether the font is bold (xlsx only).
     pub bold: bool,
-    /// The cell's style, when the file format exposes it (xlsx).
-    pub style: Option<crate::style::CellStyle>,
+    /// The cell's style, when the file format exposes it (xlsx). Boxed: only a corrected
+    /// workbook needs it, and a small cell keeps the sheet's map compact.
+    pub style: Option<Box<crate::style::CellStyle>>,
 }
 
 impl Cell {
@@ -179,9 +181,23 @@ impl Sheet {
 
     /// The trimmed text of the cell at a position ("" when empty).
     pub fn text(&self, r: CellRef) -> String {
-        self.get(r)
-            .map(|c| c.text().trim().to_string())
-            .unwrap_or_default()
+        match self.get(r) {
+            Some(Cell {
+                value: CellValue::Text(s),
+                ..
+            }) => s.trim().to_string(),
+            Some(c) => c.text().trim().to_string(),
+            None => String::new(),
+        }
+    }
+
+    /// Whether [`Sheet::text`] at a position is not empty (without building the text).
+    pub fn has_text(&self, r: CellRef) -> bool {
+        match self.get(r).map(|c| &c.value) {
+            None | Some(CellValue::Empty) => false,
+            Some(CellValue::Text(s) | CellValue::Error(s)) => !s.trim().is_empty(),
+            Some(CellValue::Number(_) | CellValue::DateTime(_) | CellValue::Bool(_)) => true,
+        }
     }
 
     /// The merged range covering a position, if any.
@@ -523,6 +539,37 @@ pub(crate) fn build_sheet(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn has_text_is_text_not_empty() {
+        let values = [
+            CellValue::Empty,
+            CellValue::Text("  ".into()),
+            CellValue::Text(" 合计 ".into()),
+            CellValue::Text(String::new()),
+            CellValue::Number(0.0),
+            CellValue::DateTime(45000.0),
+            CellValue::Bool(false),
+            CellValue::Error("#N/A".into()),
+        ];
+        let mut sheet = Sheet::default();
+        for (i, v) in values.iter().enumerate() {
+            let cell = Cell {
+                value: v.clone(),
+                formula: None,
+                formula_value: FormulaValue::Cached,
+                num_fmt: None,
+                bold: false,
+                style: None,
+            };
+            sheet.cells.insert(CellRef::new(0, i as u32), cell);
+        }
+        for col in 0..=values.len() as u32 {
+            let at = CellRef::new(0, col);
+            assert_eq!(sheet.has_text(at), !sheet.text(at).is_empty(), "{at}");
+        }
+        assert!(!sheet.has_text(CellRef::new(0, 1)) && sheet.has_text(CellRef::new(0, 2)));
+    }
 
     #[test]
     fn a1_names_round_trip() {

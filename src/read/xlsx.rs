@@ -153,7 +153,7 @@ pub(super) fn read_xlsx(
             let cell = cells.entry(pos).or_insert_with(blank);
             cell.num_fmt = s.num_fmt.clone();
             cell.bold = s.bold;
-            cell.style = Some(s.clone());
+            cell.style = Some(Box::new(s.clone()));
         }
         let (merges, layout) = match scan {
             Some(scan) => (Some(scan.merges), scan.layout),
