@@ -1,15 +1,14 @@
 //! Running many inputs: files are checked (and corrected) on a pool of worker threads, each
 //! reduced to a small [`FileReport`] as soon as it is done, and handed back in input order.
 //!
-//! Workers take files in input order (rayon's `par_bridge` pulls from the list as threads free
-//! up), so results arrive nearly in order and the reorder buffer holds only a few reports. No
-//! workbook outlives its own worker: memory stays flat however many files a batch has.
+//! Workers take files in input order (each takes the next one as it frees up), so results
+//! arrive nearly in order and the reorder buffer holds only a few reports. No workbook outlives
+//! its own worker: memory stays flat however many files a batch has.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
-
-use rayon::prelude::*;
 
 use crate::error::panic_message;
 use crate::read::ReadOptions;
@@ -117,49 +116,65 @@ pub fn run(
     mut received: impl FnMut(&Job),
     mut emit: impl FnMut(Done),
 ) {
-    let pool = if threads > 1 && jobs.len() > 1 {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .stack_size(WORKER_STACK)
-            .thread_name(|i| format!("zpcheck-{i}"))
-            .build()
-            .ok()
-    } else {
-        None
-    };
-    let Some(pool) = pool else {
+    let threads = threads.min(jobs.len());
+    if threads <= 1 {
         for job in &jobs {
             let done = process(job, profile);
             received(job);
             emit(done);
         }
         return;
-    };
+    }
+    // Each worker takes the next file in input order: a counter, not a work-stealing pool,
+    // since every job is one file and the order of taking is what keeps the reorder buffer
+    // small. The main thread is one of the workers and hands results on between its own files:
+    // waking it for every result that arrives would cost more than the files themselves.
+    let next = AtomicUsize::new(0);
     let (tx, rx) = mpsc::channel::<(usize, Done)>();
     std::thread::scope(|s| {
-        let jobs = &jobs;
-        s.spawn(move || {
-            pool.install(|| {
-                jobs.iter()
-                    .enumerate()
-                    .par_bridge()
-                    .for_each_with(tx, |tx, (i, job)| {
+        for w in 1..threads {
+            let (tx, next, jobs) = (tx.clone(), &next, &jobs);
+            // A worker that cannot be started leaves its share to the others.
+            let _ = std::thread::Builder::new()
+                .name(format!("zpcheck-{w}"))
+                .stack_size(WORKER_STACK)
+                .spawn_scoped(s, move || {
+                    while let Some((i, job)) = take(next, jobs) {
                         // The receiver only goes away if the main thread panicked.
-                        let _ = tx.send((i, process(job, profile)));
-                    });
-            });
-        });
+                        if tx.send((i, process(job, profile))).is_err() {
+                            break;
+                        }
+                    }
+                });
+        }
+        drop(tx);
         let mut pending = BTreeMap::new();
-        let mut next = 0;
-        for (i, done) in rx {
+        let mut next_out = 0;
+        let mut hand_on = |i: usize, done: Done, pending: &mut BTreeMap<usize, Done>| {
             received(&jobs[i]);
             pending.insert(i, done);
-            while let Some(done) = pending.remove(&next) {
+            while let Some(done) = pending.remove(&next_out) {
                 emit(done);
-                next += 1;
+                next_out += 1;
+            }
+        };
+        while let Some((i, job)) = take(&next, &jobs) {
+            let done = process(job, profile);
+            hand_on(i, done, &mut pending);
+            while let Ok((i, done)) = rx.try_recv() {
+                hand_on(i, done, &mut pending);
             }
         }
+        for (i, done) in rx {
+            hand_on(i, done, &mut pending);
+        }
     });
+}
+
+/// The next job in input order, for whichever worker asks.
+fn take<'a>(next: &AtomicUsize, jobs: &'a [Job]) -> Option<(usize, &'a Job)> {
+    let i = next.fetch_add(1, Ordering::Relaxed);
+    jobs.get(i).map(|job| (i, job))
 }
 
 #[cfg(test)]

@@ -304,10 +304,11 @@ pub fn read_path(path: &Path) -> Result<Workbook, InputError> {
 /// Reads a workbook file with the given options.
 pub fn read_path_with(path: &Path, opts: ReadOptions) -> Result<Workbook, InputError> {
     let file = std::fs::File::open(path).map_err(|e| InputError::NotFound(io_reason(&e)))?;
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
+    let meta = file.metadata().ok();
+    if meta.as_ref().is_some_and(|m| m.is_dir()) {
         return Err(InputError::NotFound("这是一个文件夹".into()));
     }
+    let size = meta.map_or(0, |m| m.len());
     if size > guard::MAX_FILE_BYTES {
         return Err(InputError::TooLarge(format!(
             "{} MB，超过 {} MB",
