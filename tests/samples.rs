@@ -145,3 +145,47 @@ fn goals_are_read_with_their_cells() {
         actual.raw
     );
 }
+
+/// `check` reads an ordinary .xlsx with zpcheck's own reader, `fix` through calamine: on every
+/// sample both find the same forms, totals and findings, message for message.
+#[test]
+fn check_and_fix_read_every_sample_alike() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples");
+    let mut compared = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if !matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("xlsx" | "xlsm" | "xls" | "ods")
+        ) {
+            continue;
+        }
+        let read = |for_writing| {
+            let opts = zpcheck::read::ReadOptions {
+                for_writing,
+                ..Default::default()
+            };
+            zpcheck::check_path_with(&path, &Profile::default(), opts).unwrap()
+        };
+        let (check, fix) = (read(false), read(true));
+        let view = |c: &zpcheck::Checked| {
+            c.findings()
+                .map(|f| {
+                    (
+                        f.rule,
+                        f.cell.to_string(),
+                        f.found.clone(),
+                        f.expected.clone(),
+                        f.message.clone(),
+                        f.fixed(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(view(&check), view(&fix), "{path:?}");
+        assert_eq!(totals(&check), totals(&fix), "{path:?}");
+        assert_eq!(check.forms.len(), fix.forms.len(), "{path:?}");
+        compared += 1;
+    }
+    assert_eq!(compared, 16);
+}

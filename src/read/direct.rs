@@ -991,6 +991,91 @@ mod tests {
         assert!(direct_count > 0);
     }
 
+    /// One cell as a generated workbook holds it.
+    #[derive(Debug, Clone)]
+    enum Gen {
+        Number(f64),
+        Text(String),
+        Bool(bool),
+        Formula(String, f64),
+        Styled,
+    }
+
+    fn gen_cell() -> impl proptest::strategy::Strategy<Value = Gen> {
+        use proptest::prelude::*;
+        prop_oneof![
+            prop_oneof![
+                any::<i32>().prop_map(f64::from),
+                (-1e12f64..1e12),
+                (-1.0f64..1.0),
+                Just(1e-9),
+                Just(0.98765),
+            ]
+            .prop_map(Gen::Number),
+            // Chinese, ASCII with the characters XML escapes, spaces at either end, new lines.
+            "[ 项目名称合计预算执行率得分（）:：%a-z0-9&<>\"'\n]{0,12}".prop_map(Gen::Text),
+            any::<bool>().prop_map(Gen::Bool),
+            (
+                prop_oneof![
+                    Just("SUM(A1:A3)".to_string()),
+                    Just("ROUND(B2/C2*100,2)".to_string()),
+                    Just("\"执行\"&\"率\"".to_string())
+                ],
+                -1e6f64..1e6
+            )
+                .prop_map(|(f, v)| Gen::Formula(f, v)),
+            Just(Gen::Styled),
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+        /// Workbooks as rust_xlsxwriter writes them (shared strings, formulas with cached
+        /// results, number formats, styled blank cells, merged ranges, several sheets) read
+        /// directly exactly as calamine reads them.
+        #[test]
+        fn generated_workbooks_read_as_calamine_reads_them(
+            sheets in proptest::collection::vec(
+                proptest::collection::vec((0u32..40, 0u16..12, gen_cell(), 0usize..4), 0..60),
+                1..3,
+            )
+        ) {
+            use rust_xlsxwriter::{Format, Workbook};
+            let formats = [
+                Format::new(),
+                Format::new().set_num_format("0.00%"),
+                Format::new().set_num_format("#,##0.00\"万元\"").set_bold(),
+                Format::new().set_num_format("yyyy-mm-dd"),
+            ];
+            let mut wb = Workbook::new();
+            for (k, cells) in sheets.iter().enumerate() {
+                let ws = wb.add_worksheet();
+                ws.set_name(format!("表{k}")).expect("name");
+                ws.merge_range(40, 0, 41, 3, "合并", &formats[0]).expect("merge");
+                for (row, col, cell, f) in cells {
+                    let fmt = &formats[*f];
+                    let _ = match cell {
+                        Gen::Number(n) => ws.write_number_with_format(*row, *col, *n, fmt),
+                        Gen::Text(t) => ws.write_string_with_format(*row, *col, t, fmt),
+                        Gen::Bool(b) => ws.write_boolean_with_format(*row, *col, *b, fmt),
+                        Gen::Formula(text, v) => ws.write_formula_with_format(
+                            *row,
+                            *col,
+                            rust_xlsxwriter::Formula::new(text).set_result(v.to_string()),
+                            fmt,
+                        ),
+                        Gen::Styled => ws.write_blank(*row, *col, fmt),
+                    };
+                }
+            }
+            let bytes = wb.save_to_buffer().expect("saved");
+            let (direct, calamine) = both_ways(&bytes);
+            let direct = direct.map_err(|e| proptest::test_runner::TestCaseError::fail(format!("gave up: {e:?}")))?;
+            proptest::prop_assert_eq!(differences(&direct, &calamine), Vec::<String>::new());
+            proptest::prop_assert_eq!(direct.len(), sheets.len());
+        }
+    }
+
     const WORKBOOK: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="表 &amp; 一" sheetId="1" r:id="rId1"/><sheet name="图" sheetId="2" r:id="rId2"/><sheet name="Hidden" sheetId="3" state="hidden" r:id="rId3"/></sheets></workbook>"#;
     const RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
