@@ -127,15 +127,20 @@ pub fn run(
     }
     // Each worker takes the next file in input order: a counter, not a work-stealing pool,
     // since every job is one file and the order of taking is what keeps the reorder buffer
-    // small. The main thread is one of the workers and hands results on between its own files:
-    // waking it for every result that arrives would cost more than the files themselves.
+    // small. When only checking, a file takes a fraction of a millisecond and waking the main
+    // thread for each result costs about as much: the main thread is then one of the workers
+    // and hands results on between its own files. When correcting, each file takes
+    // milliseconds and writes a workbook: the main thread stays free to report files as they
+    // finish.
+    let main_works = jobs.iter().all(|j| j.output.is_none());
     let next = AtomicUsize::new(0);
     let (tx, rx) = mpsc::channel::<(usize, Done)>();
     std::thread::scope(|s| {
-        for w in 1..threads {
+        let mut started = 0;
+        for w in usize::from(main_works)..threads {
             let (tx, next, jobs) = (tx.clone(), &next, &jobs);
             // A worker that cannot be started leaves its share to the others.
-            let _ = std::thread::Builder::new()
+            let worker = std::thread::Builder::new()
                 .name(format!("zpcheck-{w}"))
                 .stack_size(WORKER_STACK)
                 .spawn_scoped(s, move || {
@@ -146,6 +151,7 @@ pub fn run(
                         }
                     }
                 });
+            started += usize::from(worker.is_ok());
         }
         drop(tx);
         let mut pending = BTreeMap::new();
@@ -158,7 +164,10 @@ pub fn run(
                 next_out += 1;
             }
         };
-        while let Some((i, job)) = take(&next, &jobs) {
+        while let Some((i, job)) = (main_works || started == 0)
+            .then(|| take(&next, &jobs))
+            .flatten()
+        {
             let done = process(job, profile);
             hand_on(i, done, &mut pending);
             while let Ok((i, done)) = rx.try_recv() {
