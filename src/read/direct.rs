@@ -14,8 +14,9 @@
 //! from calamine's built-in table). On anything else — an XML error, an entity or escape it
 //! would have to interpret, a value it would have to guess at, a part in an unexpected place —
 //! it gives up and the calamine path reads the file, so results and error messages are
-//! calamine's. `tests/direct.rs` reads every sample and fixture both ways and compares them
-//! cell by cell.
+//! calamine's. The tests below read every sample, hand-written parts in the forms writers use
+//! and generated workbooks both ways and compare them cell by cell; `tests/samples.rs` checks
+//! that `check` and `fix` find the same; the fuzz target compares both ways on every input.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};

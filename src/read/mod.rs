@@ -1,5 +1,7 @@
 //! Reading a workbook with calamine into zpcheck's own sparse sheet grid: absolute cell
-//! positions, cached values, formulas, number formats (xlsx) and merged ranges.
+//! positions, cached values, formulas, number formats (xlsx) and merged ranges. When only
+//! checking, an ordinary .xlsx is read by `direct.rs` instead (faster; it hands anything unusual
+//! back to calamine).
 //!
 //! The file kind is decided by its first bytes, not its name, and calamine's specific reader is
 //! called so that its errors keep their meaning. [`guard`] looks inside the container first, so
