@@ -168,21 +168,10 @@ fn check_and_fix_read_every_sample_alike() {
             zpcheck::check_path_with(&path, &Profile::default(), opts).unwrap()
         };
         let (check, fix) = (read(false), read(true));
-        let view = |c: &zpcheck::Checked| {
-            c.findings()
-                .map(|f| {
-                    (
-                        f.rule,
-                        f.cell.to_string(),
-                        f.found.clone(),
-                        f.expected.clone(),
-                        f.message.clone(),
-                        f.fixed(),
-                    )
-                })
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(view(&check), view(&fix), "{path:?}");
+        let messages =
+            |c: &zpcheck::Checked| c.findings().map(|f| f.message.clone()).collect::<Vec<_>>();
+        assert_eq!(rows(&check), rows(&fix), "{path:?}");
+        assert_eq!(messages(&check), messages(&fix), "{path:?}");
         assert_eq!(totals(&check), totals(&fix), "{path:?}");
         assert_eq!(check.forms.len(), fix.forms.len(), "{path:?}");
         compared += 1;

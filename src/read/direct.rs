@@ -26,7 +26,7 @@ use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
 use super::guard::MAX_CELLS;
-use super::{Cell, CellRef, CellValue, FormulaValue, Sheet};
+use super::{Cell, CellRef, CellValue, Sheet};
 
 /// The reader gave up (at this line of this file, for debugging): the file is read through
 /// calamine instead.
@@ -632,17 +632,6 @@ fn value((v, entity): (Cow<'_, str>, bool), typ: Option<&str>, strings: &[String
     })
 }
 
-fn blank() -> Cell {
-    Cell {
-        value: CellValue::Empty,
-        formula: None,
-        formula_value: FormulaValue::Cached,
-        num_fmt: None,
-        bold: false,
-        style: None,
-    }
-}
-
 /// A shared formula's template and the first cell of its range.
 struct Shared {
     formula: String,
@@ -750,7 +739,7 @@ fn sheet_cells(
                 if cells.last().is_some_and(|(last, _)| *last >= at) {
                     return Err(give_up!());
                 }
-                let mut cell = blank();
+                let mut cell = Cell::blank();
                 cell.value = v;
                 cell.formula = formula;
                 if let Some(id) = styled {
@@ -1182,55 +1171,35 @@ mod tests {
 
     #[test]
     fn gives_up_where_calamine_would_read_differently_or_refuse() {
+        // (what, the only cell of row 1)
         let cases = [
             (
                 "an escaped character",
-                r#"<row r="1"><c r="A1" t="inlineStr"><is><t>a_x000D_b</t></is></c></row>"#,
-                WORKBOOK,
+                r#"<c r="A1" t="inlineStr"><is><t>a_x000D_b</t></is></c>"#,
             ),
             (
                 "a reference inside a number",
-                r#"<row r="1"><c r="A1"><v>1&#50;</v></c></row>"#,
-                WORKBOOK,
+                r#"<c r="A1"><v>1&#50;</v></c>"#,
             ),
-            (
-                "an unknown type",
-                r#"<row r="1"><c r="A1" t="q"><v>1</v></c></row>"#,
-                WORKBOOK,
-            ),
-            (
-                "a loose number",
-                r#"<row r="1"><c r="A1"><v>1.</v></c></row>"#,
-                WORKBOOK,
-            ),
+            ("an unknown type", r#"<c r="A1" t="q"><v>1</v></c>"#),
+            ("a loose number", r#"<c r="A1"><v>1.</v></c>"#),
             (
                 "a formula after its value",
-                r#"<row r="1"><c r="A1"><v>1</v><f>B1</f></c></row>"#,
-                WORKBOOK,
+                r#"<c r="A1"><v>1</v><f>B1</f></c>"#,
             ),
             (
                 "a missing shared string",
-                r#"<row r="1"><c r="A1" t="s"><v>99</v></c></row>"#,
-                WORKBOOK,
+                r#"<c r="A1" t="s"><v>99</v></c>"#,
             ),
-            (
-                "a boolean spelt out",
-                r#"<row r="1"><c r="A1" t="b"><v>TRUE</v></c></row>"#,
-                WORKBOOK,
-            ),
+            ("a boolean spelt out", r#"<c r="A1" t="b"><v>TRUE</v></c>"#),
             (
                 "a carriage return",
-                "<row r=\"1\"><c r=\"A1\" t=\"str\"><v>a\r\nb</v></c></row>",
-                WORKBOOK,
+                "<c r=\"A1\" t=\"str\"><v>a\r\nb</v></c>",
             ),
-            (
-                "a lower-case reference",
-                r#"<row r="1"><c r="a1"><v>1</v></c></row>"#,
-                WORKBOOK,
-            ),
+            ("a lower-case reference", r#"<c r="a1"><v>1</v></c>"#),
         ];
-        for (what, rows, workbook) in cases {
-            let bytes = xlsx(workbook, &sheet(rows, ""));
+        for (what, cell) in cases {
+            let bytes = xlsx(WORKBOOK, &sheet(&format!(r#"<row r="1">{cell}</row>"#), ""));
             let facts = crate::read::guard::inspect_zip(&bytes).expect("container");
             let wb = (facts.workbook_xml.0.as_str(), facts.workbook_xml.1.as_str());
             assert!(read(&bytes, wb).is_err(), "{what}: read directly");

@@ -124,6 +124,18 @@ pub struct Cell {
 }
 
 impl Cell {
+    /// A cell with nothing in it yet (no value, formula, format or style).
+    pub fn blank() -> Cell {
+        Cell {
+            value: CellValue::Empty,
+            formula: None,
+            formula_value: FormulaValue::Cached,
+            num_fmt: None,
+            bold: false,
+            style: None,
+        }
+    }
+
     /// The cell's value as a person would read it, for labels and messages.
     pub fn text(&self) -> String {
         match &self.value {
@@ -559,11 +571,7 @@ mod tests {
         for (i, v) in values.iter().enumerate() {
             let cell = Cell {
                 value: v.clone(),
-                formula: None,
-                formula_value: FormulaValue::Cached,
-                num_fmt: None,
-                bold: false,
-                style: None,
+                ..Cell::blank()
             };
             sheet.cells.insert(CellRef::new(0, i as u32), cell);
         }

@@ -9,7 +9,7 @@ use std::io::Cursor;
 use calamine::{DataRef, Dimensions, Reader, Style, Xlsx, XlsxError};
 
 use super::guard::MAX_CELLS;
-use super::{Cell, CellRef, CellValue, FormulaValue, Merge, Sheet, corrupt};
+use super::{Cell, CellRef, CellValue, Merge, Sheet, corrupt};
 use crate::error::InputError;
 use crate::style::CellStyle;
 
@@ -40,17 +40,6 @@ fn xlsx_corrupt(e: &XlsxError) -> InputError {
 
 fn too_many(sheet: &str) -> InputError {
     InputError::TooLarge(format!("工作表“{sheet}”的单元格超过 {MAX_CELLS} 个"))
-}
-
-fn blank() -> Cell {
-    Cell {
-        value: CellValue::Empty,
-        formula: None,
-        formula_value: FormulaValue::Cached,
-        num_fmt: None,
-        bold: false,
-        style: None,
-    }
 }
 
 /// Reads every worksheet of an xlsx (chart and dialog sheets are skipped), and, when writing,
@@ -104,7 +93,7 @@ pub(super) fn read_xlsx(
                 }
                 if let Some(v) = value_of(c.get_value().clone()) {
                     count(&mut total)?;
-                    let mut cell = blank();
+                    let mut cell = Cell::blank();
                     cell.value = v;
                     cells.insert(pos, cell);
                 }
@@ -126,7 +115,7 @@ pub(super) fn read_xlsx(
                     continue;
                 }
                 count(&mut total)?;
-                let mut cell = blank();
+                let mut cell = Cell::blank();
                 cell.value = value.unwrap_or(CellValue::Empty);
                 cell.formula = formula;
                 cells.insert(CellRef::new(c.pos.0, c.pos.1), cell);
@@ -150,7 +139,7 @@ pub(super) fn read_xlsx(
             let s = converted
                 .entry(id)
                 .or_insert_with(|| CellStyle::from_calamine(style));
-            let cell = cells.entry(pos).or_insert_with(blank);
+            let cell = cells.entry(pos).or_insert_with(Cell::blank);
             cell.num_fmt = s.num_fmt.clone();
             cell.bold = s.bold;
             cell.style = Some(Box::new(s.clone()));
