@@ -379,10 +379,9 @@ fn walk(dir: &Path, out: &mut Vec<(PathBuf, bool)>) {
             continue;
         }
         // The entry's type comes with the directory listing; only a link needs a stat.
-        let link = e.file_type().map_or(true, |t| t.is_symlink());
-        let is_dir = match e.file_type() {
-            Ok(t) if !t.is_symlink() => t.is_dir(),
-            _ => path.is_dir(),
+        let (link, is_dir) = match e.file_type() {
+            Ok(t) if !t.is_symlink() => (false, t.is_dir()),
+            _ => (true, path.is_dir()),
         };
         if is_dir {
             walk(&path, out);

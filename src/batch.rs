@@ -164,10 +164,9 @@ pub fn run(
                 next_out += 1;
             }
         };
-        while let Some((i, job)) = (main_works || started == 0)
-            .then(|| take(&next, &jobs))
-            .flatten()
-        {
+        // No worker could be started: the main thread does it all.
+        let main_works = main_works || started == 0;
+        while main_works && let Some((i, job)) = take(&next, &jobs) {
             let done = process(job, profile);
             hand_on(i, done, &mut pending);
             while let Ok((i, done)) = rx.try_recv() {

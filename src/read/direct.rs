@@ -77,31 +77,33 @@ thread_local! {
 }
 
 fn read_with(bytes: &[u8], workbook_xml: (&str, &str), xml: &mut Vec<u8>) -> R<Vec<Sheet>> {
-    let (workbook, rels) = workbook_xml;
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| give_up!())?;
     let names = part_names(&zip)?;
-    let mut part = |path: &str, xml: &mut Vec<u8>| part(&mut zip, bytes, &names, path, xml);
+    let mut read_part = |path: &str, xml: &mut Vec<u8>| part(&mut zip, bytes, &names, path, xml);
     // calamine finds the workbook through the package relationships; only the usual place
     // is read here.
-    if !part("_rels/.rels", xml)? || office_document(xml)? != "xl/workbook.xml" {
+    if !read_part("_rels/.rels", xml)? || office_document(xml)? != "xl/workbook.xml" {
         return Err(give_up!());
     }
-    let sheets = workbook_sheets(workbook, rels)?;
-    let strings = match part("xl/sharedStrings.xml", xml)? {
+    let parts = super::layout::workbook_parts(workbook_xml).ok_or(give_up!())?;
+    if parts.unusual {
+        return Err(give_up!());
+    }
+    let strings = match read_part("xl/sharedStrings.xml", xml)? {
         true => shared_strings(xml)?,
         false => Vec::new(),
     };
-    let formats = match part("xl/styles.xml", xml)? {
+    let formats = match read_part("xl/styles.xml", xml)? {
         true => number_formats(xml)?,
         false => Vec::new(),
     };
     let mut out = Vec::new();
     let mut total = 0usize;
-    for (name, path) in sheets {
+    for (name, path) in parts.sheets {
         let Some(path) = path else {
             continue; // a chart or dialog sheet
         };
-        if !part(&path, xml)? {
+        if !read_part(&path, xml)? {
             return Err(give_up!());
         }
         let Some(cells) = sheet_cells(xml, &strings, &formats, &mut total)? else {
@@ -207,65 +209,6 @@ fn office_document(xml: &[u8]) -> R<String> {
             _ => {}
         }
     }
-}
-
-/// The workbook's sheets in order: name and worksheet part (None for chart and dialog
-/// sheets). Gives up where calamine would refuse the workbook (an unknown relationship, sheet
-/// type or state) or read dates in the 1904 system.
-fn workbook_sheets(workbook: &str, rels: &str) -> R<Vec<(String, Option<String>)>> {
-    if workbook.is_empty() || rels.is_empty() {
-        return Err(give_up!());
-    }
-    let mut targets = HashMap::new();
-    let mut r = xml_reader(rels.as_bytes());
-    loop {
-        match r.read_event()? {
-            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "Relationship" => {
-                let id = text_attr(&e, "Id")?.ok_or(give_up!())?;
-                let target = text_attr(&e, "Target")?.ok_or(give_up!())?;
-                let typ = text_attr(&e, "Type")?.unwrap_or_default();
-                targets.insert(id, (target, typ));
-            }
-            Event::End(e) if e.local_name().as_ref() == "Relationships" => break,
-            Event::Eof => return Err(give_up!()),
-            _ => {}
-        }
-    }
-    let mut sheets = Vec::new();
-    let mut r = xml_reader(workbook.as_bytes());
-    loop {
-        match r.read_event()? {
-            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "sheet" => {
-                let name = text_attr(&e, "name")?.ok_or(give_up!())?;
-                if let Some(state) = text_attr(&e, "state")?
-                    && !matches!(state.as_str(), "visible" | "hidden" | "veryHidden")
-                {
-                    return Err(give_up!());
-                }
-                let id = text_attr(&e, "id")?.ok_or(give_up!())?;
-                let (target, typ) = targets.get(&id).ok_or(give_up!())?;
-                let path = match target.strip_prefix('/') {
-                    Some(abs) => abs.to_string(),
-                    None => format!("xl/{target}"),
-                };
-                match typ.rsplit('/').next() {
-                    Some("worksheet") => sheets.push((name, Some(path))),
-                    Some("chartsheet" | "dialogsheet") => sheets.push((name, None)),
-                    _ => return Err(give_up!()),
-                }
-            }
-            Event::Start(e) | Event::Empty(e)
-                if e.local_name().as_ref() == "workbookPr"
-                    && raw(&e, "date1904")?.is_some_and(|v| v == "1" || v == "true") =>
-            {
-                return Err(give_up!());
-            }
-            Event::End(e) if e.local_name().as_ref() == "workbook" => break,
-            Event::Eof => return Err(give_up!()),
-            _ => {}
-        }
-    }
-    Ok(sheets)
 }
 
 /// Gives up on text calamine would rewrite (line-end normalisation, `_xHHHH_` escapes).

@@ -28,75 +28,117 @@ pub struct SheetLayout {
     pub conditional_formats: bool,
 }
 
+/// An attribute's value by local name, entities decoded.
 fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
     e.attributes()
         .flatten()
         .find(|a| a.key.local_name().as_ref() == name)
-        .map(|a| a.value.to_string())
+        .map(|a| {
+            quick_xml::escape::unescape(&a.value)
+                .map_or_else(|_| a.value.to_string(), |v| v.into_owned())
+        })
+}
+
+/// Whether every attribute parses and decodes (calamine refuses a workbook where one does not).
+fn attrs_sound(e: &BytesStart<'_>) -> bool {
+    e.attributes()
+        .all(|a| a.is_ok_and(|a| quick_xml::escape::unescape(&a.value).is_ok()))
 }
 
 fn flag(e: &BytesStart<'_>, name: &str) -> bool {
     attr(e, name).is_some_and(|v| v == "1" || v == "true")
 }
 
-/// The worksheets of an xlsx in workbook order: (sheet name, part path), and the print areas
-/// by sheet index. `None` when the workbook or its relationships cannot be read.
-type SheetParts = (
-    Vec<(String, String)>,
-    HashMap<usize, (super::CellRef, super::CellRef)>,
-);
+/// A workbook's sheets as calamine lists them, read from xl/workbook.xml and its
+/// relationships.
+#[derive(Debug, Default)]
+pub(super) struct WorkbookParts {
+    /// Each sheet's name and worksheet part, in workbook order (no part for chart and dialog
+    /// sheets).
+    pub sheets: Vec<(String, Option<String>)>,
+    /// The print areas by sheet index.
+    pub print_areas: HashMap<usize, (super::CellRef, super::CellRef)>,
+    /// Something calamine reads otherwise or refuses: XML it cannot parse, a sheet without a
+    /// relationship or of an unknown type or state (left out of `sheets`), dates in the 1904
+    /// system.
+    pub unusual: bool,
+}
 
-fn sheet_parts((workbook, rels): (&str, &str)) -> Option<SheetParts> {
+/// The sheets of a workbook; `None` when the workbook or its relationships are missing.
+pub(super) fn workbook_parts((workbook, rels): (&str, &str)) -> Option<WorkbookParts> {
     if workbook.is_empty() || rels.is_empty() {
         return None;
     }
+    let mut parts = WorkbookParts::default();
     let mut targets = HashMap::new();
     let mut reader = quick_xml::Reader::from_str(rels);
-    while let Ok(ev) = reader.read_event() {
-        match ev {
-            Event::Empty(e) | Event::Start(e) if e.local_name().as_ref() == "Relationship" => {
+    loop {
+        match reader.read_event() {
+            Ok(Event::Empty(e) | Event::Start(e)) if e.local_name().as_ref() == "Relationship" => {
+                parts.unusual |= !attrs_sound(&e);
                 if let (Some(id), Some(t)) = (attr(&e, "Id"), attr(&e, "Target")) {
                     let path = match t.strip_prefix('/') {
                         Some(abs) => abs.to_string(),
                         None => format!("xl/{t}"),
                     };
-                    targets.insert(id, path);
+                    targets.insert(id, (path, attr(&e, "Type").unwrap_or_default()));
                 }
             }
-            Event::Eof => break,
+            Ok(Event::End(e)) if e.local_name().as_ref() == "Relationships" => break,
+            // Cut short or unreadable.
+            Ok(Event::Eof) | Err(_) => {
+                parts.unusual = true;
+                break;
+            }
             _ => {}
         }
     }
-    let mut sheets = Vec::new();
-    let mut print_areas = HashMap::new();
     let mut in_print_area: Option<usize> = None;
     let mut reader = quick_xml::Reader::from_str(workbook);
-    while let Ok(ev) = reader.read_event() {
-        match ev {
-            Event::Empty(e) | Event::Start(e) if e.local_name().as_ref() == "sheet" => {
-                if let (Some(name), Some(id)) = (attr(&e, "name"), attr(&e, "id"))
-                    && let Some(path) = targets.get(&id)
-                {
-                    sheets.push((name, path.clone()));
+    loop {
+        match reader.read_event() {
+            Ok(Event::Empty(e) | Event::Start(e)) if e.local_name().as_ref() == "sheet" => {
+                parts.unusual |= !attrs_sound(&e);
+                let state = attr(&e, "state");
+                let known_state = state
+                    .as_deref()
+                    .is_none_or(|s| matches!(s, "visible" | "hidden" | "veryHidden"));
+                let target = attr(&e, "id").and_then(|id| targets.get(&id));
+                match (attr(&e, "name"), target) {
+                    (Some(name), Some((path, typ))) if known_state => {
+                        match typ.rsplit('/').next() {
+                            Some("worksheet") => parts.sheets.push((name, Some(path.clone()))),
+                            Some("chartsheet" | "dialogsheet") => parts.sheets.push((name, None)),
+                            _ => parts.unusual = true,
+                        }
+                    }
+                    _ => parts.unusual = true,
                 }
             }
-            Event::Start(e) if e.local_name().as_ref() == "definedName" => {
+            Ok(Event::Empty(e) | Event::Start(e)) if e.local_name().as_ref() == "workbookPr" => {
+                parts.unusual |= flag(&e, "date1904");
+            }
+            Ok(Event::Start(e)) if e.local_name().as_ref() == "definedName" => {
                 in_print_area = (attr(&e, "name").as_deref() == Some("_xlnm.Print_Area"))
                     .then(|| attr(&e, "localSheetId")?.parse().ok())
                     .flatten();
             }
-            Event::Text(t) => {
+            Ok(Event::Text(t)) => {
                 if let Some(i) = in_print_area.take()
                     && let Some(area) = parse_area(t.as_ref())
                 {
-                    print_areas.insert(i, area);
+                    parts.print_areas.insert(i, area);
                 }
             }
-            Event::Eof => break,
+            Ok(Event::End(e)) if e.local_name().as_ref() == "workbook" => break,
+            Ok(Event::Eof) | Err(_) => {
+                parts.unusual = true;
+                break;
+            }
             _ => {}
         }
     }
-    Some((sheets, print_areas))
+    Some(parts)
 }
 
 /// What a quick look at a worksheet's XML tells before calamine streams it.
@@ -123,13 +165,16 @@ pub fn scan_sheets(
     with_layout: bool,
 ) -> HashMap<String, SheetScan> {
     let mut out = HashMap::new();
-    let Some((sheets, print_areas)) = sheet_parts(workbook) else {
+    let Some(parts) = workbook_parts(workbook) else {
         return out;
     };
     let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
         return out;
     };
-    for (i, (name, path)) in sheets.into_iter().enumerate() {
+    for (i, (name, path)) in parts.sheets.into_iter().enumerate() {
+        let Some(path) = path else {
+            continue; // a chart or dialog sheet
+        };
         let mut xml = Vec::new();
         let Ok(mut entry) = zip.by_name(&path) else {
             continue;
@@ -139,7 +184,7 @@ pub fn scan_sheets(
         }
         let layout = with_layout.then(|| {
             let mut layout = parse_sheet(&String::from_utf8_lossy(&xml));
-            layout.print_area = print_areas.get(&i).copied();
+            layout.print_area = parts.print_areas.get(&i).copied();
             layout
         });
         out.insert(
