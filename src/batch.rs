@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
 use crate::error::panic_message;
-use crate::read::ReadOptions;
+use crate::read::{Purpose, ReadOptions};
 use crate::report::{FileOutcome, FileReport};
 use crate::rules::Profile;
 use crate::{InputError, check_path_with, write};
@@ -45,11 +45,11 @@ pub enum Done {
 pub fn process(job: &Job, profile: &Profile) -> Done {
     let mut already_corrected = false;
     let outcome = isolate(&job.path, || {
-        // Only a corrected workbook needs the sheets' layout and the document properties.
-        let opts = ReadOptions {
-            for_writing: job.output.is_some(),
-            ..ReadOptions::default()
-        };
+        // A correction keeps what the corrected workbook is made from (see [`Purpose::Fix`]).
+        let opts = ReadOptions::for_purpose(match job.output {
+            Some(_) => Purpose::Fix,
+            None => Purpose::Check,
+        });
         let checked = check_path_with(&job.path, profile, opts);
         if job.walked
             && job.output.is_some()
@@ -71,7 +71,7 @@ pub fn process(job: &Job, profile: &Profile) -> Done {
         };
         if let (Ok(c), Some(out)) = (&outcome.checked, &job.output) {
             match write::write_corrected(c, &job.path, out) {
-                Ok(()) => outcome.output = Some(out.clone()),
+                Ok(_) => outcome.output = Some(out.clone()),
                 Err(e) => outcome.write_error = Some(e),
             }
         }

@@ -1,20 +1,57 @@
 //! The corrected workbook looks like the submission: each sample compared with its corrected
 //! workbook cell by cell — every value except the corrected cells, every cell's style (font,
 //! fill, borders, alignment, number format) except the corrected cells' highlight — and the
-//! merged ranges, column widths, row heights, panes and page setup.
+//! merged ranges, column widths, row heights, panes and page setup. Each .xlsx is corrected
+//! both ways: patched (what `fix` does) and rebuilt (what it does when the patcher gives up).
+//! What only the patch keeps — others' notes, data validation, conditional formats, images,
+//! charts — is checked part by part.
 
 use std::collections::HashSet;
-use std::path::PathBuf;
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
 
 mod common;
 
 use zpcheck::read::{CellRef, read_path};
-use zpcheck::{Profile, check_path, write};
+use zpcheck::write::Method;
+use zpcheck::{Checked, Profile, check_path, write};
 
 fn sample(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("samples")
         .join(name)
+}
+
+/// Corrects `input` both ways into `dir`: patched (through [`write::write_corrected`], which
+/// must patch it) and rebuilt.
+fn both_ways(checked: &Checked, input: &Path, dir: &Path) -> [(Method, PathBuf); 2] {
+    let patched = dir.join("patched.xlsx");
+    assert_eq!(
+        write::write_corrected(checked, input, &patched).unwrap(),
+        Method::Patched,
+        "{input:?}"
+    );
+    let rebuilt = dir.join("rebuilt.xlsx");
+    std::fs::write(&rebuilt, write::rebuild::workbook(checked).unwrap()).unwrap();
+    [(Method::Patched, patched), (Method::Rebuilt, rebuilt)]
+}
+
+/// The bytes of every part of a package whose name starts with `prefix`.
+fn part_bytes(path: &Path, prefix: &str) -> Vec<u8> {
+    let mut z = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut bytes = Vec::new();
+    for i in 0..z.len() {
+        let mut f = z.by_index(i).unwrap();
+        if f.name().unwrap().starts_with(prefix) {
+            f.read_to_end(&mut bytes).unwrap();
+        }
+    }
+    bytes
+}
+
+/// The text of every part of a package whose name starts with `prefix`.
+fn part_text(path: &Path, prefix: &str) -> String {
+    String::from_utf8(part_bytes(path, prefix)).unwrap()
 }
 
 fn compare(name: &str) {
@@ -26,10 +63,21 @@ fn compare(name: &str) {
         .map(|f| (f.sheet.clone(), f.cell))
         .collect();
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("out.xlsx");
-    write::write_corrected(&checked, &input, &out).unwrap();
-    let before = read_path(&input).unwrap();
-    let after = read_path(&out).unwrap();
+    for (method, out) in both_ways(&checked, &input, dir.path()) {
+        compare_output(name, &input, &out, &fixed, method);
+    }
+}
+
+fn compare_output(
+    name: &str,
+    input: &Path,
+    out: &Path,
+    fixed: &HashSet<(String, CellRef)>,
+    method: Method,
+) {
+    let name = format!("{name} ({method:?})");
+    let before = read_path(input).unwrap();
+    let after = read_path(out).unwrap();
     let names =
         |w: &zpcheck::read::Workbook| w.sheets.iter().map(|s| s.name.clone()).collect::<Vec<_>>();
     let mut expected_names = names(&before);
@@ -116,39 +164,46 @@ fn libreoffice_saved_forms_keep_their_look() {
 #[test]
 fn hidden_rows_frozen_panes_and_page_setup_survive() {
     let dir = tempfile::tempdir().unwrap();
-    let src = dir.path().join("spec.xlsx");
-    // Start from the clean national form, then add a hidden row and column, a frozen header,
-    // a row height and landscape fit-to-page.
-    let base = dir.path().join("base.xlsx");
-    std::fs::copy(sample("national_clean.xlsx"), &base).unwrap();
-    let mut checked2 = check_path(&base, &Profile::default()).unwrap();
-    let sheet = &mut checked2.workbook.sheets[0];
-    let mut layout = sheet.layout.clone().unwrap();
-    layout.rows.insert(23, (Some(30.0), true));
-    layout.columns.insert(9, (Some(10.7109375), true));
-    layout.freeze = Some((5, 1));
-    layout.landscape = true;
-    layout.fit_to_pages = Some((1, 0));
-    sheet.layout = Some(layout.clone());
-    write::write_corrected(&checked2, &base, &src).unwrap();
-    let back = read_path(&src).unwrap();
-    let got = back.sheets[0].layout.clone().unwrap();
-    assert_eq!(got.rows.get(&23), Some(&(Some(30.0), true)));
-    assert_eq!(got.columns.get(&9).map(|c| c.1), Some(true));
-    assert_eq!(got.freeze, Some((5, 1)));
-    assert!(got.landscape);
-    assert_eq!(got.fit_to_pages, Some((1, 0)));
+    let input = dir.path().join("layout.xlsx");
+    // The clean national form with a hidden row and column, a frozen header, a row height and
+    // landscape fit-to-page.
+    common::write_xlsx_with(&input, &[common::national_errors()], |ws| {
+        ws.set_row_height(23, 30).unwrap();
+        ws.set_row_hidden(23).unwrap();
+        ws.set_column_hidden(9).unwrap();
+        ws.set_freeze_panes(5, 1).unwrap();
+        ws.set_landscape();
+        ws.set_print_fit_to_pages(1, 0);
+    });
+    let checked = check_path(&input, &Profile::default()).unwrap();
+    for (method, out) in both_ways(&checked, &input, dir.path()) {
+        let back = read_path(&out).unwrap();
+        let got = back.sheets[0].layout.clone().unwrap();
+        assert_eq!(got.rows.get(&23), Some(&(Some(30.0), true)), "{method:?}");
+        assert_eq!(got.columns.get(&9).map(|c| c.1), Some(true), "{method:?}");
+        assert_eq!(got.freeze, Some((5, 1)), "{method:?}");
+        assert!(got.landscape, "{method:?}");
+        assert_eq!(got.fit_to_pages, Some((1, 0)), "{method:?}");
+    }
 }
 
-#[test]
-fn what_the_rebuild_cannot_keep_is_named_on_the_findings_sheet() {
+/// A 1 × 1 PNG.
+const PNG: &str = "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da636460f85f0f0002870180eb47ba920000000049454e44ae426082";
+
+/// The national form with planted errors plus what a department adds: a note of its own at B3,
+/// data validation and a conditional format on the scores, an image and a chart.
+fn with_extras(path: &Path) {
     use rust_xlsxwriter::{
-        ConditionalFormatCell, ConditionalFormatCellRule, DataValidation, Format, Note,
+        Chart, ChartType, ConditionalFormatCell, ConditionalFormatCellRule, DataValidation, Format,
+        Image, Note,
     };
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("extras.xlsx");
-    common::write_xlsx_with(&input, &[common::national_errors()], |ws| {
-        ws.insert_note(2, 1, &Note::new("请填写项目全称")).unwrap();
+    let png: Vec<u8> = (0..PNG.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&PNG[i..i + 2], 16).unwrap())
+        .collect();
+    common::write_xlsx_with(path, &[common::national_errors()], |ws| {
+        ws.insert_note(2, 1, &Note::new("请填写项目全称").set_author("张三"))
+            .unwrap();
         ws.add_data_validation(
             12,
             7,
@@ -169,20 +224,85 @@ fn what_the_rebuild_cannot_keep_is_named_on_the_findings_sheet() {
                 .set_format(red),
         )
         .unwrap();
+        ws.insert_image(0, 10, &Image::new_from_buffer(&png).unwrap())
+            .unwrap();
+        let mut chart = Chart::new(ChartType::Column);
+        chart
+            .add_series()
+            .set_values("'项目支出绩效自评表'!$H$13:$H$21");
+        ws.insert_chart(3, 10, &chart).unwrap();
     });
+}
+
+#[test]
+fn the_patch_keeps_notes_validation_formats_images_and_charts() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("extras.xlsx");
+    with_extras(&input);
+    let checked = check_path(&input, &Profile::default()).unwrap();
+    let out = dir.path().join("out.xlsx");
+    assert_eq!(
+        write::write_corrected(&checked, &input, &out).unwrap(),
+        Method::Patched
+    );
+    let sheet = part_text(&out, "xl/worksheets/sheet1.xml");
+    assert!(sheet.contains("<dataValidations") && sheet.contains("<conditionalFormatting"));
+    assert!(sheet.contains("<drawing ") && sheet.contains("<legacyDrawing "));
+    assert_eq!(
+        part_bytes(&out, "xl/media/"),
+        part_bytes(&input, "xl/media/")
+    );
+    assert!(!part_bytes(&out, "xl/media/").is_empty());
+    assert_eq!(
+        part_text(&out, "xl/charts/"),
+        part_text(&input, "xl/charts/")
+    );
+    // The department's note and zpcheck's notes side by side, each with its author.
+    let notes = part_text(&out, "xl/comments");
+    assert!(notes.contains("请填写项目全称") && notes.contains("<author>张三</author>"));
+    assert_eq!(notes.matches("zpcheck 已更正").count(), 8, "{notes}");
+    let vml = part_text(&out, "xl/drawings/vmlDrawing");
+    assert_eq!(vml.matches("ObjectType=\"Note\"").count(), 8 + 1, "{vml}");
+    // Nothing to name on the 核查结果 sheet: everything was kept.
+    let back = read_path(&out).unwrap();
+    let findings = back.sheets.iter().find(|s| s.name == "核查结果").unwrap();
+    let rows = checked.findings().count() as u32;
+    assert_eq!(findings.text(CellRef::new(rows + 2, 0)), "");
+    assert_eq!(findings.max_row(), rows);
+    // Checking the output again finds no error, and correcting it again keeps the
+    // department's note and replaces zpcheck's own.
+    let again = check_path(&out, &Profile::default()).unwrap();
+    assert!(!again.has_errors(), "{:?}", common::rows(&again));
+    let out2 = dir.path().join("out2.xlsx");
+    write::write_corrected(&again, &out, &out2).unwrap();
+    let notes2 = part_text(&out2, "xl/comments");
+    assert!(notes2.contains("请填写项目全称"));
+    assert_eq!(notes2.matches("zpcheck 已更正").count(), 8);
+    assert_eq!(
+        read_path(&out2).unwrap().sheets.len(),
+        back.sheets.len(),
+        "the 核查结果 sheet is replaced, not added again"
+    );
+}
+
+#[test]
+fn what_the_rebuild_cannot_keep_is_named_on_the_findings_sheet() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("extras.xlsx");
+    with_extras(&input);
     let checked = check_path(&input, &Profile::default()).unwrap();
     assert_eq!(
         checked.workbook.not_kept,
-        vec!["批注", "数据验证", "条件格式"]
+        vec!["图片", "图表", "批注", "数据验证", "条件格式"]
     );
     let out = dir.path().join("out.xlsx");
-    write::write_corrected(&checked, &input, &out).unwrap();
+    std::fs::write(&out, write::rebuild::workbook(&checked).unwrap()).unwrap();
     let back = read_path(&out).unwrap();
     let sheet = back.sheets.iter().find(|s| s.name == "核查结果").unwrap();
     let rows = checked.findings().count() as u32;
     assert_eq!(
         sheet.text(CellRef::new(rows + 2, 0)),
-        "注意：原文件中的批注、数据验证、条件格式未保留在更正后的工作簿中，如需要请在原文件中处理。"
+        "注意：原文件中的图片、图表、批注、数据验证、条件格式未保留在更正后的工作簿中，如需要请在原文件中处理。"
     );
     // zpcheck's own notes in its output are not reported as lost when it is checked again.
     let again = check_path(&out, &Profile::default()).unwrap();
@@ -201,35 +321,30 @@ fn what_the_rebuild_cannot_keep_is_named_on_the_findings_sheet() {
 fn document_properties_and_print_area_are_kept() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("props.xlsx");
-    common::write_xlsx_with(&input, &[common::national_clean()], |ws| {
+    // A title and author as a department gives them.
+    let props = rust_xlsxwriter::DocProperties::new()
+        .set_title("2022年度项目支出绩效自评表")
+        .set_author("区生态环境局财务科");
+    common::write_xlsx_props(&input, &[common::national_errors()], props, |ws| {
         ws.set_print_area(0, 0, 22, 8).unwrap();
     });
-    // Give the input a title and author as a department would.
-    let mut checked = check_path(&input, &Profile::default()).unwrap();
-    let mut props = checked.workbook.properties.clone().unwrap_or_default();
-    props.title = Some("2022年度项目支出绩效自评表".into());
-    props.creator = Some("区生态环境局财务科".into());
-    checked.workbook.properties = Some(props);
-    assert_eq!(
-        checked.workbook.sheets[0]
-            .layout
-            .as_ref()
-            .unwrap()
-            .print_area
-            .map(|(a, b)| (a.to_string(), b.to_string())),
-        Some(("A1".into(), "I23".into()))
-    );
-    let out = dir.path().join("out.xlsx");
-    write::write_corrected(&checked, &input, &out).unwrap();
-    let back = read_path(&out).unwrap();
-    let p = back.properties.unwrap();
-    assert_eq!(p.title.as_deref(), Some("2022年度项目支出绩效自评表"));
-    assert_eq!(p.creator.as_deref(), Some("区生态环境局财务科"));
-    let area = back.sheets[0].layout.as_ref().unwrap().print_area;
-    assert_eq!(
-        area.map(|(a, b)| (a.to_string(), b.to_string())),
-        Some(("A1".into(), "I23".into()))
-    );
+    let checked = check_path(&input, &Profile::default()).unwrap();
+    for (method, out) in both_ways(&checked, &input, dir.path()) {
+        let back = read_path(&out).unwrap();
+        let p = back.properties.unwrap();
+        assert_eq!(p.title.as_deref(), Some("2022年度项目支出绩效自评表"));
+        assert_eq!(
+            p.creator.as_deref(),
+            Some("区生态环境局财务科"),
+            "{method:?}"
+        );
+        let area = back.sheets[0].layout.as_ref().unwrap().print_area;
+        assert_eq!(
+            area.map(|(a, b)| (a.to_string(), b.to_string())),
+            Some(("A1".into(), "I23".into())),
+            "{method:?}"
+        );
+    }
 }
 
 #[test]

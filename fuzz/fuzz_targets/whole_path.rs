@@ -5,7 +5,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use zpcheck::read::{CellValue, ReadOptions, Sheet};
+use zpcheck::read::{CellValue, Purpose, ReadOptions, Sheet};
 
 /// What a check uses of the sheets: names, merged ranges, values (a date as its serial
 /// number), formulas and number formats.
@@ -34,7 +34,7 @@ fuzz_target!(|data: &[u8]| {
         zpcheck::read::read_bytes_with(
             data.to_vec(),
             ReadOptions {
-                for_writing: false,
+                purpose: Purpose::Check,
                 direct,
             },
         )

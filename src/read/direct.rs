@@ -55,13 +55,22 @@ impl From<quick_xml::events::attributes::AttrError> for GiveUp {
 
 type Zip<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
 
-/// Reads the worksheets of an xlsx whose container the guard has checked, or gives up.
-pub(super) fn read(bytes: &[u8], workbook_xml: (&str, &str)) -> R<Vec<Sheet>> {
+/// The text of the parts a read decompressed, by part name, kept for the patching writer
+/// (which would otherwise decompress them again).
+pub(super) type Kept = HashMap<String, String>;
+
+/// Reads the worksheets of an xlsx whose container the guard has checked, or gives up. With
+/// `keep`, the parts read are kept there.
+pub(super) fn read(
+    bytes: &[u8],
+    workbook_xml: (&str, &str),
+    keep: Option<&mut Kept>,
+) -> R<Vec<Sheet>> {
     // Each part is parsed and dropped before the next is read, so one buffer, kept per thread
     // from file to file, holds them all: allocating and freeing tens of kilobytes per part
     // cost more than parsing it.
     let mut buf = BUFFER.take();
-    let sheets = read_with(bytes, workbook_xml, &mut buf);
+    let sheets = read_with(bytes, workbook_xml, &mut buf, keep);
     if buf.capacity() <= KEPT_BUFFER {
         BUFFER.set(buf);
     }
@@ -76,10 +85,27 @@ thread_local! {
     static BUFFER: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
 }
 
-fn read_with(bytes: &[u8], workbook_xml: (&str, &str), xml: &mut Vec<u8>) -> R<Vec<Sheet>> {
+fn read_with(
+    bytes: &[u8],
+    workbook_xml: (&str, &str),
+    xml: &mut Vec<u8>,
+    mut keep: Option<&mut Kept>,
+) -> R<Vec<Sheet>> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| give_up!())?;
     let names = part_names(&zip)?;
-    let mut read_part = |path: &str, xml: &mut Vec<u8>| part(&mut zip, bytes, &names, path, xml);
+    let mut read_part = |path: &str, xml: &mut Vec<u8>| -> R<bool> {
+        let found = part(&mut zip, bytes, &names, path, xml)?;
+        if found
+            && let Some(keep) = keep.as_deref_mut()
+            && let (Some(name), Ok(text)) = (
+                names.get(&path.to_ascii_lowercase()),
+                std::str::from_utf8(xml),
+            )
+        {
+            keep.insert(name.clone(), text.to_string());
+        }
+        Ok(found)
+    };
     // calamine finds the workbook through the package relationships; only the usual place
     // is read here.
     if !read_part("_rels/.rels", xml)? || office_document(xml)? != "xl/workbook.xml" {
@@ -846,9 +872,9 @@ mod tests {
     fn both_ways(bytes: &[u8]) -> (R<Vec<Sheet>>, Vec<Sheet>) {
         let facts = crate::read::guard::inspect_zip(bytes).expect("a sound container");
         let wb = (facts.workbook_xml.0.as_str(), facts.workbook_xml.1.as_str());
-        let direct = read(bytes, wb);
+        let direct = read(bytes, wb, None);
         let (calamine, _) =
-            crate::read::xlsx::read_xlsx(bytes.to_vec(), wb, false).expect("calamine reads it");
+            crate::read::xlsx::read_xlsx(bytes, wb, false).expect("calamine reads it");
         (direct, calamine)
     }
 
@@ -903,14 +929,14 @@ mod tests {
                 continue;
             }
             let wb = (facts.workbook_xml.0.as_str(), facts.workbook_xml.1.as_str());
-            let direct = match read(&bytes, wb) {
+            let direct = match read(&bytes, wb, None) {
                 Ok(d) => d,
                 Err(e) => {
                     *gave_up.entry(format!("{e:?}")).or_default() += 1;
                     continue;
                 }
             };
-            let calamine = crate::read::xlsx::read_xlsx(bytes.clone(), wb, false);
+            let calamine = crate::read::xlsx::read_xlsx(&bytes, wb, false);
             let (calamine, _) =
                 calamine.unwrap_or_else(|e| panic!("{path:?}: calamine refuses: {e}"));
             assert_eq!(
@@ -1145,13 +1171,13 @@ mod tests {
             let bytes = xlsx(WORKBOOK, &sheet(&format!(r#"<row r="1">{cell}</row>"#), ""));
             let facts = crate::read::guard::inspect_zip(&bytes).expect("container");
             let wb = (facts.workbook_xml.0.as_str(), facts.workbook_xml.1.as_str());
-            assert!(read(&bytes, wb).is_err(), "{what}: read directly");
+            assert!(read(&bytes, wb, None).is_err(), "{what}: read directly");
         }
         let dates_1904 = WORKBOOK.replace("<sheets>", r#"<workbookPr date1904="1"/><sheets>"#);
         let bytes = xlsx(&dates_1904, &sheet(ROWS, ""));
         let facts = crate::read::guard::inspect_zip(&bytes).expect("container");
         let wb = (facts.workbook_xml.0.as_str(), facts.workbook_xml.1.as_str());
-        assert!(read(&bytes, wb).is_err(), "1904 dates");
+        assert!(read(&bytes, wb, None).is_err(), "1904 dates");
     }
 
     #[test]
@@ -1163,10 +1189,7 @@ mod tests {
                 "",
             ),
         );
-        let opts = crate::read::ReadOptions {
-            for_writing: false,
-            direct: true,
-        };
+        let opts = crate::read::ReadOptions::for_purpose(crate::read::Purpose::Check);
         let wb = crate::read::read_bytes_with(bytes, opts).expect("read through calamine");
         let a1 = wb.sheets[0].get(CellRef::new(0, 0)).expect("A1");
         assert_eq!(a1.value, CellValue::Bool(true));

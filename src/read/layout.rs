@@ -52,7 +52,7 @@ fn flag(e: &BytesStart<'_>, name: &str) -> bool {
 /// A workbook's sheets as calamine lists them, read from xl/workbook.xml and its
 /// relationships.
 #[derive(Debug, Default)]
-pub(super) struct WorkbookParts {
+pub(crate) struct WorkbookParts {
     /// Each sheet's name and worksheet part, in workbook order (no part for chart and dialog
     /// sheets).
     pub sheets: Vec<(String, Option<String>)>,
@@ -65,7 +65,7 @@ pub(super) struct WorkbookParts {
 }
 
 /// The sheets of a workbook; `None` when the workbook or its relationships are missing.
-pub(super) fn workbook_parts((workbook, rels): (&str, &str)) -> Option<WorkbookParts> {
+pub(crate) fn workbook_parts((workbook, rels): (&str, &str)) -> Option<WorkbookParts> {
     if workbook.is_empty() || rels.is_empty() {
         return None;
     }

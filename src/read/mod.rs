@@ -11,7 +11,7 @@ mod direct;
 pub mod guard;
 pub mod layout;
 mod resolve;
-mod unzip;
+pub(crate) mod unzip;
 mod xls;
 mod xlsx;
 
@@ -256,7 +256,8 @@ pub struct Workbook {
     pub kind: FileKind,
     /// The sheets in workbook order.
     pub sheets: Vec<Sheet>,
-    /// What the input holds that the corrected workbook cannot keep (Chinese names).
+    /// What the input holds that a rebuilt corrected workbook cannot keep (Chinese names;
+    /// a patched .xlsx keeps all of it).
     pub not_kept: Vec<&'static str>,
     /// Document properties (title, author…), when the file has them.
     pub properties: Option<calamine::WorkbookProperties>,
@@ -264,6 +265,11 @@ pub struct Workbook {
     pub zpcheck_summary: bool,
     /// The workbook is a corrected workbook zpcheck wrote.
     pub zpcheck_output: bool,
+    /// What the read was for: a workbook read with [`Purpose::Rebuild`] has everything a
+    /// rebuilt corrected workbook needs.
+    pub purpose: Purpose,
+    /// The file's bytes, kept for correcting an .xlsx by patching them.
+    pub source: Option<Source>,
 }
 
 /// Decides the file kind from its bytes (and, for zip files, from their content listing).
@@ -289,13 +295,27 @@ pub fn sniff(bytes: &[u8]) -> Result<FileKind, InputError> {
     Err(InputError::NotSpreadsheet)
 }
 
-/// What to read besides the cells.
+/// What a read is for; it decides what is read besides the cells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// Only checking: values, formulas, number formats and merged ranges.
+    Check,
+    /// Correcting: what a check reads, and what the corrected workbook is made from. An .xlsx
+    /// keeps its bytes, which [`crate::write`] patches in place (and, in the rare case it
+    /// cannot, reads again with [`Purpose::Rebuild`]); an .xls or .ods keeps its document
+    /// properties for the rebuilt workbook.
+    Fix,
+    /// Everything a rebuilt corrected workbook needs: also each cell's style, the sheets'
+    /// layout (column widths, row heights, page setup…) and the document properties.
+    Rebuild,
+}
+
+/// How to read a workbook.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReadOptions {
-    /// What only a corrected workbook needs: the sheets' layout (column widths, row heights,
-    /// page setup…) and the document properties. A check-only run skips reading them.
-    pub for_writing: bool,
-    /// When only checking, read an ordinary .xlsx with zpcheck's own cell reader (see
+    /// What the read is for.
+    pub purpose: Purpose,
+    /// Read an ordinary .xlsx with zpcheck's own cell reader when styles are not needed (see
     /// `direct.rs`: it gives up on anything unusual and calamine reads the file instead).
     /// False always reads through calamine, to compare the two.
     pub direct: bool,
@@ -304,9 +324,41 @@ pub struct ReadOptions {
 impl Default for ReadOptions {
     fn default() -> Self {
         ReadOptions {
-            for_writing: true,
+            purpose: Purpose::Rebuild,
             direct: true,
         }
+    }
+}
+
+impl ReadOptions {
+    /// Options for a read with this purpose.
+    pub fn for_purpose(purpose: Purpose) -> Self {
+        ReadOptions {
+            purpose,
+            ..ReadOptions::default()
+        }
+    }
+}
+
+/// What an .xlsx read for correcting keeps for the patching writer: the file's bytes, and the
+/// text of the parts the read already decompressed (by part name), so that they are not
+/// decompressed twice. Shared, so that cloning a workbook does not copy them.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct Source {
+    /// The file's bytes.
+    pub bytes: std::sync::Arc<Vec<u8>>,
+    /// Parts already decompressed, by name.
+    pub parts: std::sync::Arc<std::collections::HashMap<String, String>>,
+}
+
+impl fmt::Debug for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Source({} bytes, {} parts read)",
+            self.bytes.len(),
+            self.parts.len()
+        )
     }
 }
 
@@ -356,6 +408,8 @@ pub fn read_bytes_with(bytes: Vec<u8>, opts: ReadOptions) -> Result<Workbook, In
     let mut zpcheck_summary = false;
     let mut zpcheck_output = false;
     let properties;
+    let mut source = None;
+    let rebuild = opts.purpose == Purpose::Rebuild;
     let mut sheets = match kind {
         FileKind::Xlsx | FileKind::Ods => {
             let facts = guard::inspect_zip(&bytes)?;
@@ -369,37 +423,54 @@ pub fn read_bytes_with(bytes: Vec<u8>, opts: ReadOptions) -> Result<Workbook, In
             // After the guards: only a checked container reaches calamine.
             if facts.ods {
                 kind = FileKind::Ods;
-                properties = if opts.for_writing {
-                    read_properties(&bytes, FileKind::Ods)
-                } else {
+                properties = if opts.purpose == Purpose::Check {
                     None
+                } else {
+                    read_properties(&bytes, FileKind::Ods)
                 };
                 read_ods(bytes)?
             } else {
                 kind = FileKind::Xlsx;
-                let direct = (opts.direct && !opts.for_writing)
-                    .then(|| direct::read(&bytes, workbook_xml).ok())
+                let mut kept = (opts.purpose == Purpose::Fix).then(direct::Kept::new);
+                let direct = (opts.direct && !rebuild)
+                    .then(|| direct::read(&bytes, workbook_xml, kept.as_mut()).ok())
                     .flatten();
-                match direct {
+                let sheets = match direct {
                     Some(sheets) => {
                         properties = None;
                         sheets
                     }
                     None => {
-                        let (sheets, props) =
-                            xlsx::read_xlsx(bytes, workbook_xml, opts.for_writing)?;
+                        let (sheets, props) = xlsx::read_xlsx(&bytes, workbook_xml, rebuild)?;
                         properties = props;
                         sheets
                     }
+                };
+                if opts.purpose != Purpose::Check {
+                    let mut parts = kept.unwrap_or_default();
+                    let (workbook, rels) = facts.workbook_xml;
+                    for (name, text) in [
+                        ("xl/workbook.xml", workbook),
+                        ("xl/_rels/workbook.xml.rels", rels),
+                    ] {
+                        if !text.is_empty() {
+                            parts.insert(name.into(), text);
+                        }
+                    }
+                    source = Some(Source {
+                        bytes: std::sync::Arc::new(bytes),
+                        parts: std::sync::Arc::new(parts),
+                    });
                 }
+                sheets
             }
         }
         FileKind::Xls => {
             let clean = guard::inspect_cfb(&bytes)?;
-            properties = if opts.for_writing {
-                read_properties(&clean, FileKind::Xls)
-            } else {
+            properties = if opts.purpose == Purpose::Check {
                 None
+            } else {
+                read_properties(&clean, FileKind::Xls)
             };
             xls::read_xls_any_codepage(&clean)?
         }
@@ -437,6 +508,8 @@ pub fn read_bytes_with(bytes: Vec<u8>, opts: ReadOptions) -> Result<Workbook, In
         properties,
         zpcheck_summary,
         zpcheck_output,
+        purpose: opts.purpose,
+        source,
     })
 }
 

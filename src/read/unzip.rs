@@ -17,7 +17,7 @@ thread_local! {
 
 /// Reads entry `index` of `zip` (opened over `bytes`) into `out`, decompressed and its
 /// checksum verified. False, with `out` in any state, when the entry is not the plain case.
-pub(super) fn entry_into(
+pub(crate) fn entry_into(
     zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
     bytes: &[u8],
     index: usize,

@@ -48,11 +48,11 @@ fn too_many(sheet: &str) -> InputError {
 /// Each sheet's XML is streamed twice: values with their formulas, then style ids. Styles are
 /// converted once per style id, not once per cell.
 pub(super) fn read_xlsx(
-    bytes: Vec<u8>,
+    bytes: &[u8],
     workbook_xml: (&str, &str),
     for_writing: bool,
 ) -> Result<(Vec<Sheet>, Option<calamine::WorkbookProperties>), InputError> {
-    let mut scans = super::layout::scan_sheets(&bytes, workbook_xml, for_writing);
+    let mut scans = super::layout::scan_sheets(bytes, workbook_xml, for_writing);
     let mut wb = match Xlsx::new(Cursor::new(bytes)) {
         Ok(wb) => wb,
         Err(XlsxError::Password) => return Err(InputError::Encrypted),

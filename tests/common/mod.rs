@@ -110,10 +110,20 @@ pub fn write_xlsx_with(
     sheets: &[SheetSpec],
     extra: impl Fn(&mut rust_xlsxwriter::Worksheet),
 ) {
+    write_xlsx_props(path, sheets, rust_xlsxwriter::DocProperties::new(), extra);
+}
+
+/// Like [`write_xlsx_with`], with document properties (title, author…).
+pub fn write_xlsx_props(
+    path: &Path,
+    sheets: &[SheetSpec],
+    props: rust_xlsxwriter::DocProperties,
+    extra: impl Fn(&mut rust_xlsxwriter::Worksheet),
+) {
     let mut wb = Workbook::new();
     // A fixed creation date keeps regenerated samples byte-for-byte the same.
     let created = rust_xlsxwriter::ExcelDateTime::from_ymd(2024, 4, 23).expect("date");
-    wb.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&created));
+    wb.set_properties(&props.set_creation_datetime(&created));
     let base = Format::new()
         .set_font_name("宋体")
         .set_text_wrap()

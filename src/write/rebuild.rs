@@ -1,13 +1,10 @@
-//! Writing the corrected workbook: every sheet of the input with its names, cell positions,
-//! values, formulas (with their results cached) and merged ranges; corrected cells carry the
-//! new value, a highlight and a note (批注) with the original value and the rule; cells with an
-//! error zpcheck cannot correct get a note too. A 核查结果 sheet lists every finding.
-//!
-//! The file is saved atomically: written to a temporary file in the target folder, then renamed.
+//! The rebuilding writer: a new workbook drawn with rust_xlsxwriter from what was read — every
+//! sheet with its names, cell positions, values, formulas (with their results cached) and
+//! merged ranges; for an .xlsx also each cell's style, column widths, row heights and page
+//! setup; for .xls and .ods (whose styles calamine does not read) a clean default style. Used
+//! for .xls and .ods, and for an .xlsx that [`super::patch`] gave up on.
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::Write as _;
-use std::path::Path;
 
 use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{
@@ -16,44 +13,17 @@ use rust_xlsxwriter::{
 };
 use unicode_width::UnicodeWidthStr;
 
-use crate::error::{InputError, io_reason};
-use crate::finding::{Finding, FixValue, Severity};
+use super::{
+    FINDINGS_SHEET, FindingsTable, LINE_HEIGHT, Mark, Marks, NOTE_AUTHOR, NOTE_SIZE, text_width,
+};
+use crate::finding::{Finding, FixValue};
 use crate::read::layout::SheetLayout;
 use crate::read::{Cell, CellRef, CellValue, Sheet};
-use crate::rules;
 use crate::style::CellStyle;
 use crate::{Checked, is_findings_sheet};
 
-/// The name of the findings sheet.
-pub const FINDINGS_SHEET: &str = "核查结果";
-
-/// The header row of the findings sheet; a later run recognises the sheet by it.
-pub const FINDINGS_HEADER: [&str; 9] = [
-    "序号",
-    "工作表",
-    "单元格",
-    "规则",
-    "级别",
-    "原值",
-    "应为",
-    "说明",
-    "是否已更正",
-];
-
 /// The most blank cells the default border fill adds for one form.
 const MAX_GRID_FILL: u64 = 100_000;
-
-/// Fill of a corrected cell (light yellow).
-pub const FIXED_FILL: u32 = 0xFFEB9C;
-/// Fill of a cell with an error zpcheck could not correct (light red).
-pub const ERROR_FILL: u32 = 0xFFC7CE;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum Mark {
-    None,
-    Fixed,
-    Error,
-}
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct FmtKey {
@@ -82,11 +52,7 @@ impl Formats {
                 {
                     f = f.set_num_format(n);
                 }
-                return match key.mark {
-                    Mark::Fixed => f.set_background_color(Color::RGB(FIXED_FILL)),
-                    Mark::Error => f.set_background_color(Color::RGB(ERROR_FILL)),
-                    Mark::None => f,
-                };
+                return mark_fill(f, key.mark);
             }
             let mut f = Format::new()
                 .set_font_name("宋体")
@@ -106,13 +72,16 @@ impl Formats {
             if let Some(n) = &key.num_fmt {
                 f = f.set_num_format(n);
             }
-            match key.mark {
-                Mark::Fixed => f = f.set_background_color(Color::RGB(FIXED_FILL)),
-                Mark::Error => f = f.set_background_color(Color::RGB(ERROR_FILL)),
-                Mark::None => {}
-            }
-            f
+            mark_fill(f, key.mark)
         })
+    }
+}
+
+fn mark_fill(f: Format, mark: Mark) -> Format {
+    match mark {
+        Mark::Fixed => f.set_background_color(Color::RGB(super::FIXED_FILL)),
+        Mark::Error => f.set_background_color(Color::RGB(super::ERROR_FILL)),
+        Mark::None => f,
     }
 }
 
@@ -120,8 +89,9 @@ fn xlsx_err(e: XlsxError) -> String {
     e.to_string()
 }
 
-/// Builds the corrected workbook in memory.
-pub fn corrected_workbook(checked: &Checked) -> Result<Vec<u8>, String> {
+/// Builds the corrected workbook in memory. What it cannot keep of the input
+/// (`Workbook::not_kept`) is named on the 核查结果 sheet.
+pub fn workbook(checked: &Checked) -> Result<Vec<u8>, String> {
     let mut wb = Workbook::new();
     // A form is a few kilobytes of XML: the fastest deflate level makes files hardly larger
     // (measured: +4%) and saving several times faster (see benches/batch.rs).
@@ -148,13 +118,7 @@ pub fn corrected_workbook(checked: &Checked) -> Result<Vec<u8>, String> {
     let mut formats = Formats::default();
 
     let findings: Vec<&Finding> = checked.findings().collect();
-    let mut by_cell: HashMap<(&str, CellRef), Vec<&Finding>> = HashMap::new();
-    for f in &findings {
-        by_cell
-            .entry((f.sheet.as_str(), f.cell))
-            .or_default()
-            .push(f);
-    }
+    let marks = Marks::new(&findings);
 
     for sheet in checked
         .workbook
@@ -167,11 +131,12 @@ pub fn corrected_workbook(checked: &Checked) -> Result<Vec<u8>, String> {
         let headers: Vec<u32> = forms().flat_map(|f| f.form.header_rows.clone()).collect();
         let ws = wb.add_worksheet();
         ws.set_name(&sheet.name).map_err(xlsx_err)?;
-        write_sheet(ws, sheet, &grids, &headers, &by_cell, &mut formats)?;
+        write_sheet(ws, sheet, &grids, &headers, &marks, &mut formats)?;
     }
     let ws = wb.add_worksheet();
     ws.set_name(FINDINGS_SHEET).map_err(xlsx_err)?;
-    write_findings(ws, &findings, &checked.workbook.not_kept, &mut formats)?;
+    let table = FindingsTable::new(&findings, &checked.workbook.not_kept);
+    write_findings(ws, &table, &mut formats)?;
     wb.save_to_buffer().map_err(xlsx_err)
 }
 
@@ -180,24 +145,22 @@ fn write_sheet(
     sheet: &Sheet,
     grids: &[(u32, u32)],
     headers: &[u32],
-    by_cell: &HashMap<(&str, CellRef), Vec<&Finding>>,
+    marks: &Marks<'_>,
     formats: &mut Formats,
 ) -> Result<(), String> {
     let in_grid = |r: CellRef| grids.iter().any(|(a, b)| r.row >= *a && r.row <= *b);
     // Every position that gets written: stored cells and cells a correction fills.
     let mut positions: BTreeMap<CellRef, Option<&Cell>> =
         sheet.cells.iter().map(|(r, c)| (*r, Some(c))).collect();
-    for (sheet_name, cell) in by_cell.keys() {
-        if *sheet_name == sheet.name {
-            positions.entry(*cell).or_insert(None);
-        }
+    for cell in marks.cells(&sheet.name) {
+        positions.entry(cell).or_insert(None);
     }
     // A sheet read with its styles (xlsx) is drawn with them; otherwise blank cells inside a
     // form's grid get the default borders too.
     let styled = sheet.cells.values().any(|c| c.style.is_some());
     let grids: &[(u32, u32)] = if styled { &[] } else { grids };
     let key_at = |cell: Option<&Cell>, pos: CellRef, grid: bool| {
-        let mut key = cell_key(cell, pos, grid, by_cell, &sheet.name);
+        let mut key = cell_key(cell, grid, marks.mark(&sheet.name, pos));
         key.plain = styled;
         // Without the input's styles, the blocks' header rows are drawn bold.
         key.bold |= !styled && grid && headers.contains(&pos.row);
@@ -269,11 +232,10 @@ fn write_sheet(
             // Hidden under a merged range.
             continue;
         }
-        let findings = by_cell.get(&(sheet.name.as_str(), pos));
-        let fix = findings.and_then(|fs| fs.iter().find_map(|f| f.fix.as_ref().map(|x| (*f, x))));
+        let fix = marks.fix(&sheet.name, pos);
         let mut key = key_at(cell, pos, in_grid(pos));
         let (row, col) = (pos.row, pos.col as u16);
-        if let Some((finding, fix)) = fix {
+        if let Some((_, fix)) = fix {
             let value = match fix {
                 FixValue::Number {
                     value,
@@ -296,9 +258,7 @@ fn write_sheet(
                 CellWrite::Text(t) => ws.write_string_with_format(row, col, &t, &fmt),
             }
             .map_err(xlsx_err)?;
-            let formula = cell.and_then(|c| c.formula.as_ref());
-            ws.insert_note(row, col, &fix_note(finding, formula))
-                .map_err(xlsx_err)?;
+            insert_note(ws, pos, marks, &sheet.name, cell)?;
             continue;
         }
         let fmt = formats.get(key.clone()).clone();
@@ -307,14 +267,31 @@ fn write_sheet(
         } else {
             ws.write_blank(row, col, &fmt).map_err(xlsx_err)?;
         }
-        if key.mark == Mark::Error
-            && let Some(fs) = findings
-        {
-            ws.insert_note(row, col, &error_note(fs))
-                .map_err(xlsx_err)?;
+        if key.mark == Mark::Error {
+            insert_note(ws, pos, marks, &sheet.name, cell)?;
         }
     }
     Ok(())
+}
+
+fn insert_note(
+    ws: &mut Worksheet,
+    pos: CellRef,
+    marks: &Marks<'_>,
+    sheet: &str,
+    cell: Option<&Cell>,
+) -> Result<(), String> {
+    let formula = cell.and_then(|c| c.formula.as_deref());
+    let Some(text) = marks.note(sheet, pos, formula) else {
+        return Ok(());
+    };
+    let note = Note::new(text)
+        .set_author(NOTE_AUTHOR)
+        .set_width(NOTE_SIZE.0)
+        .set_height(NOTE_SIZE.1);
+    ws.insert_note(pos.row, pos.col as u16, &note)
+        .map_err(xlsx_err)
+        .map(|_| ())
 }
 
 /// Keeps the input's column widths, row heights, hidden rows and columns, frozen panes and page
@@ -358,12 +335,6 @@ fn apply_layout(ws: &mut Worksheet, l: &SheetLayout) -> Result<(), String> {
 
 /// Default column width in Excel's character units.
 const DEFAULT_WIDTH: f64 = 8.43;
-/// Height of one line of 11-point text, in points.
-const LINE_HEIGHT: f64 = 14.25;
-
-pub(crate) fn text_width(text: &str) -> usize {
-    text.lines().map(|l| l.width()).max().unwrap_or(0)
-}
 
 /// Column widths fitted to the text (a CJK character counts two columns), capped so that long
 /// text wraps instead of stretching the form across pages.
@@ -423,19 +394,7 @@ enum CellWrite {
     Text(String),
 }
 
-fn cell_key(
-    cell: Option<&Cell>,
-    pos: CellRef,
-    grid: bool,
-    by_cell: &HashMap<(&str, CellRef), Vec<&Finding>>,
-    sheet: &str,
-) -> FmtKey {
-    let findings = by_cell.get(&(sheet, pos));
-    let mark = match findings {
-        Some(fs) if fs.iter().any(|f| f.fix.is_some()) => Mark::Fixed,
-        Some(fs) if fs.iter().any(|f| f.severity == Severity::Error) => Mark::Error,
-        _ => Mark::None,
-    };
+fn cell_key(cell: Option<&Cell>, grid: bool, mark: Mark) -> FmtKey {
     let text = cell.map(|c| c.text()).unwrap_or_default();
     let title = !grid && (text.contains("自评表") || text.contains("评价表"));
     let mut num_fmt = cell.and_then(|c| c.num_fmt.clone());
@@ -482,195 +441,51 @@ fn write_value(ws: &mut Worksheet, pos: CellRef, c: &Cell, fmt: &Format) -> Resu
     .map_err(xlsx_err)
 }
 
-/// A finding as the columns after the first of [`FINDINGS_HEADER`] show it (工作表 … 是否已更正);
-/// the 核查结果 sheet and the summary's 全部问题 sheet both use it.
-pub fn finding_cells(f: &Finding) -> [String; 8] {
-    [
-        f.sheet.clone(),
-        f.cell.to_string(),
-        format!("{} {}", f.rule, title_of(f.rule)),
-        f.severity.label().to_string(),
-        f.found.clone(),
-        f.expected.clone(),
-        f.message.clone(),
-        if f.fixed() { "是" } else { "否" }.to_string(),
-    ]
-}
-
-fn title_of(code: &str) -> &'static str {
-    rules::rule(code).map(|r| r.title).unwrap_or("")
-}
-
-fn fix_note(f: &Finding, formula: Option<&String>) -> Note {
-    let mut text = format!(
-        "zpcheck 已更正\n原值：{}\n更正为：{}\n规则：{} {}\n{}",
-        f.found,
-        f.expected,
-        f.rule,
-        title_of(f.rule),
-        f.message
-    );
-    if let Some(formula) = formula {
-        text.push_str(&format!("\n原公式：={formula}"));
-    }
-    Note::new(text)
-        .set_author("zpcheck")
-        .set_width(320)
-        .set_height(160)
-}
-
-fn error_note(fs: &[&Finding]) -> Note {
-    let mut text = String::from("zpcheck 发现错误（未自动更正，请人工处理）");
-    for f in fs.iter().filter(|f| f.severity == Severity::Error) {
-        text.push_str(&format!("\n{} {}：{}", f.rule, title_of(f.rule), f.message));
-    }
-    Note::new(text)
-        .set_author("zpcheck")
-        .set_width(320)
-        .set_height(160)
-}
-
-/// The line on the 核查结果 sheet that names what the rebuild did not keep.
-pub fn not_kept_line(not_kept: &[&str]) -> String {
-    format!(
-        "注意：原文件中的{}未保留在更正后的工作簿中，如需要请在原文件中处理。",
-        not_kept.join("、")
-    )
-}
-
 fn write_findings(
     ws: &mut Worksheet,
-    findings: &[&Finding],
-    not_kept: &[&str],
+    table: &FindingsTable,
     formats: &mut Formats,
 ) -> Result<(), String> {
-    let header = formats
-        .get(FmtKey {
-            style: None,
-            plain: false,
-            grid: true,
-            title: false,
-            bold: true,
-            num_fmt: None,
-            mark: Mark::None,
-        })
-        .clone();
-    let body = formats
-        .get(FmtKey {
-            style: None,
-            plain: false,
-            grid: true,
-            title: false,
-            bold: false,
-            num_fmt: None,
-            mark: Mark::None,
-        })
-        .clone();
-    for (c, h) in FINDINGS_HEADER.iter().enumerate() {
+    let key = |bold| FmtKey {
+        style: None,
+        plain: false,
+        grid: true,
+        title: false,
+        bold,
+        num_fmt: None,
+        mark: Mark::None,
+    };
+    let header = formats.get(key(true)).clone();
+    let body = formats.get(key(false)).clone();
+    for (c, h) in super::FINDINGS_HEADER.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, *h, &header)
             .map_err(xlsx_err)?;
     }
-    for (i, f) in findings.iter().enumerate() {
-        let row = i as u32 + 1;
-        ws.write_number_with_format(row, 0, (i + 1) as f64, &body)
+    for (row, (n, cells)) in (1u32..).zip(&table.rows) {
+        ws.write_number_with_format(row, 0, *n as f64, &body)
             .map_err(xlsx_err)?;
-        for (c, v) in finding_cells(f).iter().enumerate() {
-            ws.write_string_with_format(row, c as u16 + 1, v, &body)
+        for (c, v) in (1u16..).zip(cells) {
+            ws.write_string_with_format(row, c, v, &body)
                 .map_err(xlsx_err)?;
         }
     }
-    if findings.is_empty() {
-        ws.write_string_with_format(1, 7, "未发现问题", &body)
+    if table.rows.is_empty() {
+        let (row, col) = FindingsTable::NOTHING_AT;
+        ws.write_string_with_format(row, col, FindingsTable::NOTHING, &body)
             .map_err(xlsx_err)?;
     }
-    // Columns fitted to their text; 说明 wraps at a fixed width and its rows grow to fit.
-    const MESSAGE_WIDTH: f64 = 60.0;
-    let mut widths = [6.0f64, 8.0, 8.0, 12.0, 6.0, 8.0, 8.0, MESSAGE_WIDTH, 10.0];
-    for f in findings {
-        let texts = [
-            (1, f.sheet.clone()),
-            (2, f.cell.to_string()),
-            (3, format!("{} {}", f.rule, title_of(f.rule))),
-            (5, f.found.clone()),
-            (6, f.expected.clone()),
-        ];
-        for (c, t) in texts {
-            widths[c] = widths[c].max((text_width(&t) as f64 + 2.0).min(30.0));
-        }
-    }
-    for (c, w) in widths.iter().enumerate() {
+    for (c, w) in table.widths.iter().enumerate() {
         ws.set_column_width(c as u16, *w).map_err(xlsx_err)?;
     }
-    for (i, f) in findings.iter().enumerate() {
-        let lines = [
-            (&f.message, MESSAGE_WIDTH),
-            (&f.sheet, widths[1]),
-            (&f.found, widths[5]),
-            (&f.expected, widths[6]),
-        ]
-        .into_iter()
-        .map(|(t, w)| (text_width(t) as f64 / (w - 1.0)).ceil())
-        .fold(1.0, f64::max);
-        if lines > 1.0 {
-            ws.set_row_height(i as u32 + 1, (lines * LINE_HEIGHT).min(409.0))
-                .map_err(xlsx_err)?;
-        }
+    for &(row, height) in &table.heights {
+        ws.set_row_height(row, height).map_err(xlsx_err)?;
     }
-    if !not_kept.is_empty() {
-        let row = findings.len().max(1) as u32 + 2;
-        ws.write_string(row, 0, not_kept_line(not_kept))
-            .map_err(xlsx_err)?;
+    if let Some((row, line)) = &table.not_kept {
+        ws.write_string(*row, 0, line).map_err(xlsx_err)?;
     }
     ws.set_landscape();
     ws.set_print_fit_to_pages(1, 0);
     ws.set_freeze_panes(1, 0).map_err(xlsx_err)?;
-    let last = findings.len().max(1) as u32;
-    ws.autofilter(0, 0, last, 8).map_err(xlsx_err)?;
+    ws.autofilter(0, 0, table.last_row(), 8).map_err(xlsx_err)?;
     Ok(())
-}
-
-/// Writes the corrected workbook to `out` atomically. `input` is never written.
-pub fn write_corrected(checked: &Checked, input: &Path, out: &Path) -> Result<(), InputError> {
-    let werr = |reason: String| InputError::Write {
-        path: out.to_path_buf(),
-        reason,
-    };
-    if same_file(input, out) {
-        return Err(InputError::OutputIsInput(out.to_path_buf()));
-    }
-    let bytes = corrected_workbook(checked).map_err(werr)?;
-    write_atomic(&bytes, out)
-}
-
-/// Writes bytes to `out` through a temporary file in the same folder, then renames it: `out`
-/// is either the complete new file or untouched, and nothing is left behind on failure.
-pub fn write_atomic(bytes: &[u8], out: &Path) -> Result<(), InputError> {
-    let werr = |reason: String| InputError::Write {
-        path: out.to_path_buf(),
-        reason,
-    };
-    let dir = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".zpcheck-")
-        .suffix(".tmp")
-        .tempfile_in(&dir)
-        .map_err(|e| werr(io_reason(&e)))?;
-    tmp.write_all(bytes).map_err(|e| werr(io_reason(&e)))?;
-    // No fsync: the rename makes the output appear whole or not at all, and an output lost
-    // to a power cut is made again from its input. Syncing each of a batch's hundreds of
-    // files would cost more than checking them.
-    // A failed rename drops the temporary file: nothing is left behind.
-    tmp.persist(out).map_err(|e| werr(io_reason(&e.error)))?;
-    Ok(())
-}
-
-/// Whether two paths name the same file (the second may not exist yet).
-pub fn same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => a == b,
-    }
 }

@@ -1,0 +1,371 @@
+//! Writing the corrected workbook: every sheet of the input as it was, corrected cells with the
+//! new value, a highlight and a note (批注) with the original value and the rule, cells with an
+//! error zpcheck cannot correct highlighted with a note too, and a 核查结果 sheet listing every
+//! finding.
+//!
+//! Two writers make it:
+//! - [`patch`], for an .xlsx: the input's own package with only the corrected cells, the
+//!   styles they need, the notes and the 核查结果 sheet changed or added. Every other part is
+//!   copied as it was, still compressed, so images, charts, others' notes, data validation,
+//!   conditional formats and macros' companions survive, and writing costs little more than
+//!   checking. It gives up on anything it cannot patch with certainty.
+//! - [`rebuild`], for .xls and .ods and for an .xlsx the patcher gave up on: a new workbook
+//!   drawn from what was read (values, formulas, merges and, for .xlsx, styles and layout).
+//!
+//! Both take the same marks, notes and findings table from this module. The file is saved
+//! atomically: written to a temporary file in the target folder, then renamed.
+
+pub mod patch;
+pub mod rebuild;
+
+use std::collections::HashMap;
+use std::io::Write as _;
+use std::path::Path;
+
+use unicode_width::UnicodeWidthStr;
+
+use crate::error::{InputError, io_reason};
+use crate::finding::{Finding, FixValue, Severity};
+use crate::read::{CellRef, FileKind, Purpose, ReadOptions};
+use crate::{Checked, rules};
+
+/// The name of the findings sheet.
+pub const FINDINGS_SHEET: &str = "核查结果";
+
+/// The header row of the findings sheet; a later run recognises the sheet by it.
+pub const FINDINGS_HEADER: [&str; 9] = [
+    "序号",
+    "工作表",
+    "单元格",
+    "规则",
+    "级别",
+    "原值",
+    "应为",
+    "说明",
+    "是否已更正",
+];
+
+/// Fill of a corrected cell (light yellow).
+pub const FIXED_FILL: u32 = 0xFFEB9C;
+/// Fill of a cell with an error zpcheck could not correct (light red).
+pub const ERROR_FILL: u32 = 0xFFC7CE;
+
+/// The author of zpcheck's notes; a later run replaces its own notes and keeps others'.
+pub const NOTE_AUTHOR: &str = "zpcheck";
+
+/// Which writer made a corrected workbook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// The input .xlsx, patched.
+    Patched,
+    /// A new workbook drawn from what was read.
+    Rebuilt,
+}
+
+/// How a cell is marked in the corrected workbook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Mark {
+    /// Not marked.
+    None,
+    /// Corrected: light yellow.
+    Fixed,
+    /// An error zpcheck cannot correct: light red.
+    Error,
+}
+
+/// A workbook's findings by cell, and what each marked cell gets: its mark, its correction and
+/// its note.
+pub(crate) struct Marks<'a> {
+    /// By sheet, then by cell.
+    by_cell: HashMap<&'a str, HashMap<CellRef, Vec<&'a Finding>>>,
+}
+
+impl<'a> Marks<'a> {
+    pub(crate) fn new(findings: &[&'a Finding]) -> Self {
+        let mut by_cell: HashMap<&str, HashMap<CellRef, Vec<&Finding>>> = HashMap::new();
+        for f in findings {
+            by_cell
+                .entry(f.sheet.as_str())
+                .or_default()
+                .entry(f.cell)
+                .or_default()
+                .push(f);
+        }
+        Marks { by_cell }
+    }
+
+    /// Every cell of a sheet with a finding, in no particular order.
+    pub(crate) fn cells(&self, sheet: &str) -> impl Iterator<Item = CellRef> + '_ {
+        self.by_cell
+            .get(sheet)
+            .into_iter()
+            .flat_map(|cells| cells.keys().copied())
+    }
+
+    /// The findings at a cell.
+    pub(crate) fn at(&self, sheet: &str, cell: CellRef) -> Option<&[&'a Finding]> {
+        self.by_cell.get(sheet)?.get(&cell).map(Vec::as_slice)
+    }
+
+    /// The cell's mark: corrected when a finding there has a correction, an error when one is
+    /// an error, otherwise none (warnings are listed, not marked).
+    pub(crate) fn mark(&self, sheet: &str, cell: CellRef) -> Mark {
+        match self.at(sheet, cell) {
+            Some(fs) if fs.iter().any(|f| f.fix.is_some()) => Mark::Fixed,
+            Some(fs) if fs.iter().any(|f| f.severity == Severity::Error) => Mark::Error,
+            _ => Mark::None,
+        }
+    }
+
+    /// The correction written into the cell: the first finding there that has one.
+    pub(crate) fn fix(&self, sheet: &str, cell: CellRef) -> Option<(&'a Finding, &'a FixValue)> {
+        self.at(sheet, cell)?
+            .iter()
+            .find_map(|f| f.fix.as_ref().map(|x| (*f, x)))
+    }
+
+    /// The note a marked cell gets; `formula` is the cell's formula, which a correction
+    /// replaces.
+    pub(crate) fn note(&self, sheet: &str, cell: CellRef, formula: Option<&str>) -> Option<String> {
+        if let Some((f, _)) = self.fix(sheet, cell) {
+            return Some(fix_note(f, formula));
+        }
+        let fs = self.at(sheet, cell)?;
+        (self.mark(sheet, cell) == Mark::Error).then(|| error_note(fs))
+    }
+}
+
+fn fix_note(f: &Finding, formula: Option<&str>) -> String {
+    let mut text = format!(
+        "zpcheck 已更正\n原值：{}\n更正为：{}\n规则：{} {}\n{}",
+        f.found,
+        f.expected,
+        f.rule,
+        title_of(f.rule),
+        f.message
+    );
+    if let Some(formula) = formula {
+        text.push_str(&format!("\n原公式：={formula}"));
+    }
+    text
+}
+
+fn error_note(fs: &[&Finding]) -> String {
+    let mut text = String::from("zpcheck 发现错误（未自动更正，请人工处理）");
+    for f in fs.iter().filter(|f| f.severity == Severity::Error) {
+        text.push_str(&format!("\n{} {}：{}", f.rule, title_of(f.rule), f.message));
+    }
+    text
+}
+
+/// A note's size in pixels (width, height): room for the message without covering the form.
+pub(crate) const NOTE_SIZE: (u32, u32) = (320, 160);
+
+/// Height of one line of 11-point text, in points.
+pub(crate) const LINE_HEIGHT: f64 = 14.25;
+
+/// The display width of the widest line of a text (a CJK character counts two columns).
+pub(crate) fn text_width(text: &str) -> usize {
+    text.lines().map(|l| l.width()).max().unwrap_or(0)
+}
+
+/// A finding as the columns after the first of [`FINDINGS_HEADER`] show it (工作表 … 是否已更正);
+/// the 核查结果 sheet and the summary's 全部问题 sheet both use it.
+pub fn finding_cells(f: &Finding) -> [String; 8] {
+    [
+        f.sheet.clone(),
+        f.cell.to_string(),
+        format!("{} {}", f.rule, title_of(f.rule)),
+        f.severity.label().to_string(),
+        f.found.clone(),
+        f.expected.clone(),
+        f.message.clone(),
+        if f.fixed() { "是" } else { "否" }.to_string(),
+    ]
+}
+
+fn title_of(code: &str) -> &'static str {
+    rules::rule(code).map(|r| r.title).unwrap_or("")
+}
+
+/// The line on the 核查结果 sheet that names what the corrected workbook did not keep.
+pub fn not_kept_line(not_kept: &[&str]) -> String {
+    format!(
+        "注意：原文件中的{}未保留在更正后的工作簿中，如需要请在原文件中处理。",
+        not_kept.join("、")
+    )
+}
+
+/// What the 核查结果 sheet shows, whichever writer draws it: the header, one row per finding,
+/// column widths fitted to the text, heights for rows whose text wraps, and the line naming
+/// what was not kept.
+pub(crate) struct FindingsTable {
+    /// One row per finding: 序号, then [`finding_cells`].
+    pub rows: Vec<(usize, [String; 8])>,
+    /// Column widths in Excel's character units.
+    pub widths: [f64; 9],
+    /// Heights in points, by zero-based row, of rows whose text needs more than one line.
+    pub heights: Vec<(u32, f64)>,
+    /// The not-kept line and its zero-based row, when something was not kept.
+    pub not_kept: Option<(u32, String)>,
+}
+
+impl FindingsTable {
+    /// Where "未发现问题" goes when there is no finding (row, column, zero-based).
+    pub const NOTHING_AT: (u32, u16) = (1, 7);
+    /// The text shown when there is no finding.
+    pub const NOTHING: &'static str = "未发现问题";
+    /// The width the 说明 column wraps at.
+    const MESSAGE_WIDTH: f64 = 60.0;
+
+    pub(crate) fn new(findings: &[&Finding], not_kept: &[&str]) -> Self {
+        let rows: Vec<(usize, [String; 8])> = findings
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (i + 1, finding_cells(f)))
+            .collect();
+        let mut widths = [
+            6.0f64,
+            8.0,
+            8.0,
+            12.0,
+            6.0,
+            8.0,
+            8.0,
+            Self::MESSAGE_WIDTH,
+            10.0,
+        ];
+        for (_, cells) in &rows {
+            // 工作表, 单元格, 规则, 原值, 应为 (the column after 序号 is cells[0]).
+            for c in [1usize, 2, 3, 5, 6] {
+                let w = (text_width(&cells[c - 1]) as f64 + 2.0).min(30.0);
+                widths[c] = widths[c].max(w);
+            }
+        }
+        let heights = rows
+            .iter()
+            .enumerate()
+            .filter_map(|(i, (_, cells))| {
+                let lines = [
+                    (&cells[6], Self::MESSAGE_WIDTH),
+                    (&cells[0], widths[1]),
+                    (&cells[4], widths[5]),
+                    (&cells[5], widths[6]),
+                ]
+                .into_iter()
+                .map(|(t, w)| (text_width(t) as f64 / (w - 1.0)).ceil())
+                .fold(1.0, f64::max);
+                (lines > 1.0).then(|| (i as u32 + 1, (lines * LINE_HEIGHT).min(409.0)))
+            })
+            .collect();
+        let not_kept =
+            (!not_kept.is_empty()).then(|| (rows.len().max(1) as u32 + 2, not_kept_line(not_kept)));
+        FindingsTable {
+            rows,
+            widths,
+            heights,
+            not_kept,
+        }
+    }
+
+    /// The last row of the autofilter range (zero-based): the last finding, or the
+    /// "未发现问题" row.
+    pub(crate) fn last_row(&self) -> u32 {
+        self.rows.len().max(1) as u32
+    }
+}
+
+/// Builds the corrected workbook in memory and says which writer made it: an .xlsx read for
+/// correcting is patched; when the patcher gives up, or the input is .xls or .ods, the workbook
+/// is rebuilt.
+pub fn corrected_workbook_by(checked: &Checked) -> Result<(Vec<u8>, Method), String> {
+    let wb = &checked.workbook;
+    if let (FileKind::Xlsx, Some(source)) = (wb.kind, &wb.source) {
+        if let Ok(bytes) = patch::patch(source, checked) {
+            return Ok((bytes, Method::Patched));
+        }
+        if wb.purpose != Purpose::Rebuild {
+            // The rebuild draws every cell with its style and layout, which a read for
+            // correcting skipped: read them now, from the same bytes. The forms and findings
+            // stay those already made (both reads give the same cells).
+            let full = crate::read::read_bytes_with(
+                source.bytes.to_vec(),
+                ReadOptions::for_purpose(Purpose::Rebuild),
+            )
+            .map_err(|e| e.to_string())?;
+            let full = Checked {
+                workbook: full,
+                forms: checked.forms.clone(),
+            };
+            return rebuild::workbook(&full).map(|b| (b, Method::Rebuilt));
+        }
+    }
+    rebuild::workbook(checked).map(|b| (b, Method::Rebuilt))
+}
+
+/// Builds the corrected workbook in memory (see [`corrected_workbook_by`]).
+pub fn corrected_workbook(checked: &Checked) -> Result<Vec<u8>, String> {
+    corrected_workbook_by(checked).map(|(bytes, _)| bytes)
+}
+
+/// Writes the corrected workbook to `out` atomically. `input` is never written.
+pub fn write_corrected(checked: &Checked, input: &Path, out: &Path) -> Result<Method, InputError> {
+    if same_file(input, out) {
+        return Err(InputError::OutputIsInput(out.to_path_buf()));
+    }
+    let (bytes, method) = corrected_workbook_by(checked).map_err(|reason| InputError::Write {
+        path: out.to_path_buf(),
+        reason,
+    })?;
+    write_atomic(&bytes, out)?;
+    Ok(method)
+}
+
+/// Writes bytes to `out` through a temporary file in the same folder, then renames it: `out`
+/// is either the complete new file or untouched, and nothing is left behind on failure.
+pub fn write_atomic(bytes: &[u8], out: &Path) -> Result<(), InputError> {
+    let werr = |reason: String| InputError::Write {
+        path: out.to_path_buf(),
+        reason,
+    };
+    let dir = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".zpcheck-")
+        .suffix(".tmp")
+        .tempfile_in(&dir)
+        .map_err(|e| werr(io_reason(&e)))?;
+    tmp.write_all(bytes).map_err(|e| werr(io_reason(&e)))?;
+    // No fsync: the rename makes the output appear whole or not at all, and an output lost
+    // to a power cut is made again from its input. Syncing each of a batch's hundreds of
+    // files would cost more than checking them.
+    // A failed rename drops the temporary file: nothing is left behind.
+    tmp.persist(out).map_err(|e| werr(io_reason(&e.error)))?;
+    Ok(())
+}
+
+/// Whether two paths name the same file (the second may not exist yet).
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(x), Ok(y)) => same_existing_file(&x, &y, a, b),
+        _ => a == b,
+    }
+}
+
+/// Two existing files are one when they are the same inode on the same device (a link, a
+/// path through another folder or a symbolic link all count).
+#[cfg(unix)]
+fn same_existing_file(x: &std::fs::Metadata, y: &std::fs::Metadata, _: &Path, _: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    x.dev() == y.dev() && x.ino() == y.ino()
+}
+
+#[cfg(not(unix))]
+fn same_existing_file(_: &std::fs::Metadata, _: &std::fs::Metadata, a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
+}

@@ -1,0 +1,465 @@
+//! The package being patched: the input's zip container, the parts that change, and the
+//! relationship and content-type lists that name them. Parts that do not change are copied
+//! into the output still compressed, byte for byte.
+
+use std::collections::{HashMap, HashSet};
+use std::io::Cursor;
+
+use quick_xml::events::Event;
+
+use super::R;
+use super::archive::Archive;
+use super::xml::{Events, Tag, escape};
+
+type Zip<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
+
+/// The input package and what changes in it.
+pub(super) struct Package<'a> {
+    bytes: &'a [u8],
+    /// Parts the read already decompressed.
+    read: &'a HashMap<String, String>,
+    zip: Zip<'a>,
+    /// Every part by its lower-cased name (names compare without case, as readers find them).
+    names: HashMap<String, String>,
+    /// New content of existing parts and content of new ones, by name.
+    changed: HashMap<String, Vec<u8>>,
+    /// New parts in the order they were added (after the input's parts).
+    added: Vec<String>,
+    removed: HashSet<String>,
+    buf: Vec<u8>,
+}
+
+impl<'a> Package<'a> {
+    pub(super) fn open(bytes: &'a [u8], read: &'a HashMap<String, String>) -> R<Self> {
+        let zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| give_up!())?;
+        let mut names = HashMap::with_capacity(zip.len());
+        for n in zip.file_names() {
+            let n = n.map_err(|_| give_up!())?;
+            if names
+                .insert(n.to_ascii_lowercase(), n.to_string())
+                .is_some()
+            {
+                return Err(give_up!());
+            }
+        }
+        Ok(Package {
+            bytes,
+            read,
+            zip,
+            names,
+            changed: HashMap::new(),
+            added: Vec::new(),
+            removed: HashSet::new(),
+            buf: Vec::new(),
+        })
+    }
+
+    /// The part's name as stored, if the package has it.
+    fn stored_name(&self, name: &str) -> Option<&String> {
+        self.names.get(&name.to_ascii_lowercase())
+    }
+
+    /// Whether the package has a part (or will, once written).
+    pub(super) fn has(&self, name: &str) -> bool {
+        let stored = self
+            .stored_name(name)
+            .is_some_and(|n| !self.removed.contains(n));
+        stored || self.added.iter().any(|a| a.eq_ignore_ascii_case(name))
+    }
+
+    /// A part's text as it now stands (changed or original); None when there is no such part.
+    pub(super) fn text(&mut self, name: &str) -> R<Option<String>> {
+        let stored = self.stored_name(name).cloned();
+        let key = stored.clone().unwrap_or_else(|| name.to_string());
+        if let Some(new) = self.changed.get(&key) {
+            return String::from_utf8(new.clone())
+                .map(Some)
+                .map_err(|_| give_up!());
+        }
+        let Some(stored) = stored.filter(|n| !self.removed.contains(n)) else {
+            return Ok(None);
+        };
+        if let Some(text) = self.read.get(&stored) {
+            return Ok(Some(text.clone()));
+        }
+        let index = self.zip.index_for_name(&stored).ok_or(give_up!())?;
+        if !crate::read::unzip::entry_into(&mut self.zip, self.bytes, index, &mut self.buf) {
+            return Err(give_up!());
+        }
+        // A part that is not UTF-8 (a UTF-16 part, allowed by the standard but not written by
+        // any spreadsheet program) is left to the rebuild.
+        let text = std::str::from_utf8(&self.buf).map_err(|_| give_up!())?;
+        Ok(Some(text.to_string()))
+    }
+
+    /// Sets a part's content: an existing part is replaced in place, a new one added.
+    pub(super) fn set(&mut self, name: &str, content: impl Into<Vec<u8>>) {
+        let key = match self.stored_name(name) {
+            Some(stored) => {
+                let stored = stored.clone();
+                self.removed.remove(&stored);
+                stored
+            }
+            None => {
+                if !self.added.iter().any(|a| a == name) {
+                    self.added.push(name.to_string());
+                }
+                name.to_string()
+            }
+        };
+        self.changed.insert(key, content.into());
+    }
+
+    pub(super) fn remove(&mut self, name: &str) {
+        if let Some(stored) = self.stored_name(name).cloned() {
+            self.changed.remove(&stored);
+            self.removed.insert(stored);
+        }
+    }
+
+    /// A name like `xl/comments{N}.xml` that no part has yet, with the smallest N from 1.
+    pub(super) fn free_name(&self, pattern: impl Fn(usize) -> String) -> String {
+        (1..)
+            .map(&pattern)
+            .find(|n| !self.has(n))
+            .unwrap_or_else(|| pattern(0))
+    }
+
+    /// The names of the input's parts.
+    pub(super) fn part_names(&self) -> impl Iterator<Item = &str> {
+        self.names.values().map(String::as_str)
+    }
+
+    /// The output package: unchanged parts copied compressed as they were, changed parts in
+    /// their place, new parts after them.
+    pub(super) fn finish(mut self) -> R<Vec<u8>> {
+        let changed: usize = self.changed.values().map(Vec::len).sum();
+        let mut out = Archive::with_capacity(self.bytes.len() + changed / 3);
+        for i in 0..self.zip.len() {
+            let raw = self.zip.by_index_raw(i).map_err(|_| give_up!())?;
+            let name = raw.name().map_err(|_| give_up!())?.into_owned();
+            if self.removed.contains(&name) {
+                continue;
+            }
+            if let Some(content) = self.changed.get(&name) {
+                out.add(&name, content)?;
+                continue;
+            }
+            let method = match raw.compression() {
+                zip::CompressionMethod::Stored => 0,
+                zip::CompressionMethod::Deflated => 8,
+                _ => return Err(give_up!()),
+            };
+            if raw.encrypted() {
+                return Err(give_up!());
+            }
+            let when = raw
+                .last_modified()
+                .map_or((0, 0x21), |d| (d.timepart(), d.datepart()));
+            let start = raw
+                .data_start()
+                .and_then(|s| usize::try_from(s).ok())
+                .ok_or(give_up!())?;
+            let len = usize::try_from(raw.compressed_size()).map_err(|_| give_up!())?;
+            let data = self
+                .bytes
+                .get(start..start.checked_add(len).ok_or(give_up!())?)
+                .ok_or(give_up!())?;
+            out.copy(&name, method, when, raw.crc32(), raw.size(), data)?;
+        }
+        for name in &self.added {
+            out.add(name, self.changed.get(name).ok_or(give_up!())?)?;
+        }
+        out.finish()
+    }
+}
+
+/// One relationship of a part.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Rel {
+    pub id: String,
+    pub typ: String,
+    pub target: String,
+    /// TargetMode="External": a link, not a part.
+    pub external: bool,
+}
+
+/// A relationships part (`…/_rels/x.xml.rels`), read and written whole.
+#[derive(Debug, Default)]
+pub(super) struct Rels {
+    pub rels: Vec<Rel>,
+}
+
+/// The relationship types the patcher uses (their ends; the transitional namespace).
+pub(super) const REL: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+
+impl Rels {
+    pub(super) fn parse(xml: &str) -> R<Rels> {
+        let mut rels = Vec::new();
+        let mut ev = Events::new(xml);
+        loop {
+            match ev.next()?.0 {
+                Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "Relationship" => {
+                    let t = Tag::parse(&e, true)?;
+                    rels.push(Rel {
+                        id: t.text("Id").ok_or(give_up!())?,
+                        typ: t.text("Type").ok_or(give_up!())?,
+                        target: t.text("Target").ok_or(give_up!())?,
+                        external: t.text("TargetMode").as_deref() == Some("External"),
+                    });
+                }
+                Event::Eof => return Ok(Rels { rels }),
+                _ => {}
+            }
+        }
+    }
+
+    /// The first relationship whose type ends with `/kind`.
+    pub(super) fn of_type(&self, kind: &str) -> Option<&Rel> {
+        self.rels.iter().find(|r| is_type(&r.typ, kind))
+    }
+
+    pub(super) fn by_id(&self, id: &str) -> Option<&Rel> {
+        self.rels.iter().find(|r| r.id == id)
+    }
+
+    /// Adds a relationship of type `…/relationships/kind` and returns its new id.
+    pub(super) fn add(&mut self, kind: &str, target: &str) -> String {
+        let id = (1..)
+            .map(|n| format!("rId{n}"))
+            .find(|id| self.by_id(id).is_none())
+            .unwrap_or_default();
+        self.rels.push(Rel {
+            id: id.clone(),
+            typ: format!("{REL}/{kind}"),
+            target: target.to_string(),
+            external: false,
+        });
+        id
+    }
+
+    /// Removes the relationships of a type; returns their targets.
+    pub(super) fn remove_type(&mut self, kind: &str) -> Vec<String> {
+        let (gone, kept): (Vec<Rel>, Vec<Rel>) =
+            self.rels.drain(..).partition(|r| is_type(&r.typ, kind));
+        self.rels = kept;
+        gone.into_iter().map(|r| r.target).collect()
+    }
+
+    pub(super) fn write(&self) -> String {
+        let mut out = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">",
+        );
+        for r in &self.rels {
+            out.push_str(&format!(
+                "<Relationship Id=\"{}\" Type=\"{}\" Target=\"{}\"{}/>",
+                escape(&r.id),
+                escape(&r.typ),
+                escape(&r.target),
+                if r.external {
+                    " TargetMode=\"External\""
+                } else {
+                    ""
+                }
+            ));
+        }
+        out.push_str("</Relationships>");
+        out
+    }
+}
+
+/// Whether a relationship type is `…/kind` (in any of the namespaces writers use).
+fn is_type(typ: &str, kind: &str) -> bool {
+    typ.rsplit('/').next() == Some(kind)
+}
+
+/// The relationships part of a part: `xl/worksheets/sheet1.xml` → `xl/worksheets/_rels/sheet1.xml.rels`.
+pub(super) fn rels_name(part: &str) -> String {
+    match part.rsplit_once('/') {
+        Some((dir, file)) => format!("{dir}/_rels/{file}.rels"),
+        None => format!("_rels/{part}.rels"),
+    }
+}
+
+/// The part a relationship of `source` points at: targets are relative to the source's
+/// folder, or absolute from the package root.
+pub(super) fn resolve(source: &str, target: &str) -> Option<String> {
+    let mut parts: Vec<&str> = match target.strip_prefix('/') {
+        Some(_) => Vec::new(),
+        None => source.rsplit_once('/').map_or(Vec::new(), |(dir, _)| {
+            dir.split('/').filter(|s| !s.is_empty()).collect()
+        }),
+    };
+    for seg in target.trim_start_matches('/').split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// `[Content_Types].xml`, read and written whole.
+#[derive(Debug, Default)]
+pub(super) struct ContentTypes {
+    /// (extension, content type)
+    defaults: Vec<(String, String)>,
+    /// (part name with leading "/", content type)
+    overrides: Vec<(String, String)>,
+}
+
+impl ContentTypes {
+    pub(super) const NAME: &'static str = "[Content_Types].xml";
+
+    pub(super) fn parse(xml: &str) -> R<Self> {
+        let mut ct = ContentTypes::default();
+        let mut ev = Events::new(xml);
+        loop {
+            match ev.next()?.0 {
+                Event::Start(e) | Event::Empty(e) => {
+                    let t = Tag::parse(&e, true)?;
+                    let typ = || t.text("ContentType").ok_or(give_up!());
+                    match e.local_name().as_ref() {
+                        "Default" => ct
+                            .defaults
+                            .push((t.text("Extension").ok_or(give_up!())?, typ()?)),
+                        "Override" => ct
+                            .overrides
+                            .push((t.text("PartName").ok_or(give_up!())?, typ()?)),
+                        _ => {}
+                    }
+                }
+                Event::Eof => return Ok(ct),
+                _ => {}
+            }
+        }
+    }
+
+    /// The content type of a part: its override, else its extension's default.
+    #[cfg(test)]
+    fn of(&self, part: &str) -> Option<&str> {
+        let name = format!("/{part}");
+        if let Some((_, t)) = self
+            .overrides
+            .iter()
+            .find(|(p, _)| p.eq_ignore_ascii_case(&name))
+        {
+            return Some(t);
+        }
+        let ext = part.rsplit_once('.')?.1;
+        self.defaults
+            .iter()
+            .find(|(e, _)| e.eq_ignore_ascii_case(ext))
+            .map(|(_, t)| t.as_str())
+    }
+
+    pub(super) fn set_override(&mut self, part: &str, typ: &str) {
+        let name = format!("/{part}");
+        self.overrides
+            .retain(|(p, _)| !p.eq_ignore_ascii_case(&name));
+        self.overrides.push((name, typ.to_string()));
+    }
+
+    pub(super) fn remove_override(&mut self, part: &str) {
+        let name = format!("/{part}");
+        self.overrides
+            .retain(|(p, _)| !p.eq_ignore_ascii_case(&name));
+    }
+
+    /// Makes sure parts with this extension have this type (unless overridden).
+    pub(super) fn ensure_default(&mut self, ext: &str, typ: &str) {
+        if !self
+            .defaults
+            .iter()
+            .any(|(e, _)| e.eq_ignore_ascii_case(ext))
+        {
+            self.defaults.push((ext.to_string(), typ.to_string()));
+        }
+    }
+
+    /// Replaces one content type by another wherever it is used.
+    pub(super) fn retype(&mut self, from: &str, to: &str) {
+        for (_, t) in self.defaults.iter_mut().chain(self.overrides.iter_mut()) {
+            if t == from {
+                *t = to.to_string();
+            }
+        }
+    }
+
+    pub(super) fn write(&self) -> String {
+        let mut out = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">",
+        );
+        for (ext, typ) in &self.defaults {
+            out.push_str(&format!(
+                "<Default Extension=\"{}\" ContentType=\"{}\"/>",
+                escape(ext),
+                escape(typ)
+            ));
+        }
+        for (part, typ) in &self.overrides {
+            out.push_str(&format!(
+                "<Override PartName=\"{}\" ContentType=\"{}\"/>",
+                escape(part),
+                escape(typ)
+            ));
+        }
+        out.push_str("</Types>");
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_resolve_against_their_source() {
+        let sheet = "xl/worksheets/sheet1.xml";
+        assert_eq!(
+            resolve(sheet, "../comments1.xml").as_deref(),
+            Some("xl/comments1.xml")
+        );
+        assert_eq!(
+            resolve(sheet, "../drawings/vmlDrawing1.vml").as_deref(),
+            Some("xl/drawings/vmlDrawing1.vml")
+        );
+        assert_eq!(
+            resolve("xl/workbook.xml", "worksheets/sheet2.xml").as_deref(),
+            Some("xl/worksheets/sheet2.xml")
+        );
+        assert_eq!(
+            resolve("xl/workbook.xml", "/xl/styles.xml").as_deref(),
+            Some("xl/styles.xml")
+        );
+        assert_eq!(resolve("a.xml", "../../x.xml"), None);
+        assert_eq!(rels_name(sheet), "xl/worksheets/_rels/sheet1.xml.rels");
+    }
+
+    #[test]
+    fn relationships_and_content_types_round_trip() {
+        let xml = r#"<?xml version="1.0"?><Relationships xmlns="x"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId3" Type="http://x/hyperlink" Target="http://a?b&amp;c" TargetMode="External"/></Relationships>"#;
+        let mut rels = Rels::parse(xml).unwrap();
+        assert_eq!(rels.rels.len(), 2);
+        assert_eq!(rels.add("comments", "../comments1.xml"), "rId2");
+        assert_eq!(rels.of_type("hyperlink").map(|r| r.external), Some(true));
+        let again = Rels::parse(&rels.write()).unwrap();
+        assert_eq!(again.rels, rels.rels);
+        assert_eq!(rels.remove_type("worksheet"), vec!["worksheets/sheet1.xml"]);
+
+        let ct = r#"<Types xmlns="t"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="main"/></Types>"#;
+        let mut ct = ContentTypes::parse(ct).unwrap();
+        assert_eq!(ct.of("xl/workbook.xml"), Some("main"));
+        assert_eq!(ct.of("xl/other.xml"), Some("application/xml"));
+        ct.ensure_default("vml", "vml-type");
+        ct.set_override("xl/comments1.xml", "comments");
+        ct.retype("main", "sheet.main");
+        let back = ContentTypes::parse(&ct.write()).unwrap();
+        assert_eq!(back.of("xl/workbook.xml"), Some("sheet.main"));
+        assert_eq!(back.of("xl/comments1.xml"), Some("comments"));
+        assert_eq!(back.of("xl/drawings/a.vml"), Some("vml-type"));
+    }
+}
