@@ -39,7 +39,8 @@ pub struct ZipFacts {
     /// xl/workbook.xml and xl/_rels/workbook.xml.rels, as read here (empty for .ods), so that
     /// the sheets' parts are found without decompressing them again.
     pub workbook_xml: (String, String),
-    /// What the container holds that a rebuilt workbook cannot keep (images, charts, comments).
+    /// What the container holds that a rebuilt workbook cannot keep (images, charts, comments,
+    /// macros).
     pub not_kept: Vec<&'static str>,
 }
 
@@ -183,6 +184,10 @@ pub fn inspect_zip(bytes: &[u8]) -> Result<ZipFacts, InputError> {
     // zpcheck's own notes are written again from the findings; others' are not kept.
     if !ours && (any("xl/comments") || any("xl/threadedComments")) {
         not_kept.push("批注");
+    }
+    // The corrected workbook is an .xlsx, which cannot hold macros.
+    if any("xl/vbaProject") {
+        not_kept.push("宏");
     }
     Ok(ZipFacts {
         ods,

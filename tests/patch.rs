@@ -1,0 +1,269 @@
+//! The patched corrected workbook (an .xlsx corrected in place): parts that do not change are
+//! the input's own bytes; uncorrectable errors are highlighted with a note, in cells that
+//! exist or not; formulas without a stored result get the one zpcheck read; what the patch
+//! cannot do with certainty is rebuilt instead; macros, which an .xlsx cannot hold, are dropped
+//! and named.
+
+mod common;
+
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+
+use calamine::{Data, Reader, Xlsx, open_workbook};
+use zpcheck::read::{CellRef, Purpose, ReadOptions, read_path};
+use zpcheck::write::{self, Method};
+use zpcheck::{Profile, check_path, check_path_with};
+
+fn sample(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("samples")
+        .join(name)
+}
+
+/// Corrects `input` as `fix` does (read for correcting) into `out`; returns the writer used.
+fn fix(input: &Path, out: &Path) -> (zpcheck::Checked, Method) {
+    let opts = ReadOptions::for_purpose(Purpose::Fix);
+    let checked = check_path_with(input, &Profile::default(), opts).unwrap();
+    let method = write::write_corrected(&checked, input, out).unwrap();
+    (checked, method)
+}
+
+/// A part as stored: (method, CRC, compressed bytes).
+fn stored(path: &Path, name: &str) -> (zip::CompressionMethod, u32, Vec<u8>) {
+    let mut z = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let index = z.index_for_name(name).unwrap();
+    let mut f = z.by_index_raw(index).unwrap();
+    let mut raw = Vec::new();
+    f.read_to_end(&mut raw).unwrap();
+    (f.compression(), f.crc32(), raw)
+}
+
+fn fill(path: &Path, sheet: &str, a1: &str) -> Option<u32> {
+    let mut wb: Xlsx<_> = open_workbook(path).unwrap();
+    let styles = wb.worksheet_style(sheet).unwrap();
+    let at = CellRef::parse(a1).unwrap();
+    styles
+        .get((at.row, at.col))
+        .and_then(|s| s.fill.as_ref())
+        .and_then(|f| f.get_color())
+        .map(|c| c.to_argb() & 0xFFFFFF)
+}
+
+#[test]
+fn unchanged_parts_are_the_inputs_own_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = sample("seed_kelamayi_2023.xlsx");
+    let out = dir.path().join("out.xlsx");
+    assert_eq!(fix(&input, &out).1, Method::Patched);
+    for part in [
+        "xl/theme/theme1.xml",
+        "xl/sharedStrings.xml",
+        "docProps/core.xml",
+        "docProps/app.xml",
+    ] {
+        assert_eq!(stored(&out, part), stored(&input, part), "{part}");
+    }
+    // The input's parts keep their order; the new ones follow.
+    let names = |p: &Path| {
+        let z = zip::ZipArchive::new(std::fs::File::open(p).unwrap()).unwrap();
+        z.file_names()
+            .map(|n| n.unwrap().into_owned())
+            .collect::<Vec<_>>()
+    };
+    let (before, after) = (names(&input), names(&out));
+    assert_eq!(after[..before.len()], before[..]);
+    assert_eq!(
+        after[before.len()..],
+        [
+            "xl/comments1.xml",
+            "xl/drawings/vmlDrawing1.vml",
+            "xl/worksheets/_rels/sheet1.xml.rels",
+            "xl/worksheets/sheet2.xml",
+            "docProps/custom.xml"
+        ]
+    );
+    // The same input gives the same bytes.
+    let out2 = dir.path().join("out2.xlsx");
+    fix(&input, &out2);
+    assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(&out2).unwrap());
+}
+
+#[test]
+fn uncorrectable_errors_are_highlighted_with_a_note_in_cells_that_exist_or_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sh = common::national_clean();
+    // F17: 95% against a target in 万元 (ZP207); H20: a qualitative score left blank (ZP209).
+    sh.set("F17", common::s("95%")).set("H20", common::V::E);
+    let (_keep, made) = common::write_temp(&[sh]);
+    // The blank H20 is not in the file at all, as many writers leave it.
+    let input = dir.path().join("in.xlsx");
+    common::rewrite_package(
+        &made,
+        &input,
+        |name, data| {
+            if name != "xl/worksheets/sheet1.xml" {
+                return Some(data);
+            }
+            let xml = String::from_utf8(data).unwrap();
+            let at = xml.find(r#"<c r="H20""#).unwrap();
+            let end = at + xml[at..].find("/>").unwrap() + 2;
+            Some(format!("{}{}", &xml[..at], &xml[end..]).into_bytes())
+        },
+        &[],
+    );
+    let out = dir.path().join("out.xlsx");
+    let (checked, method) = fix(&input, &out);
+    assert_eq!(method, Method::Patched);
+    assert_eq!(
+        common::rows(&checked)
+            .into_iter()
+            .filter(|r| r.0 == "ZP207" || r.0 == "ZP209")
+            .map(|r| (r.0, r.1))
+            .collect::<Vec<_>>(),
+        vec![("ZP207", "F17".to_string()), ("ZP209", "H20".to_string())]
+    );
+    let sheet = "项目支出绩效自评表";
+    assert_eq!(fill(&out, sheet, "F17"), Some(write::ERROR_FILL));
+    assert_eq!(fill(&out, sheet, "H20"), Some(write::ERROR_FILL));
+    assert_eq!(fill(&out, sheet, "H19"), None);
+    let back = read_path(&out).unwrap();
+    assert_eq!(back.sheets[0].text(CellRef::parse("F17").unwrap()), "95%");
+    let notes = common::part_of(&out, "xl/comments1.xml").unwrap();
+    assert_eq!(notes.matches("zpcheck 发现错误").count(), 2, "{notes}");
+    assert!(notes.contains("ZP207 目标与实际单位不可比") && notes.contains("ZP209 得分未填写"));
+    assert!(notes.contains(r#"<comment ref="F17""#) && notes.contains(r#"<comment ref="H20""#));
+}
+
+#[test]
+fn formulas_without_a_stored_result_get_the_one_zpcheck_read() {
+    for name in ["placeholder_zero.xlsx", "openpyxl_no_cache.xlsx"] {
+        let dir = tempfile::tempdir().unwrap();
+        let input = sample(name);
+        let out = dir.path().join("out.xlsx");
+        let (checked, method) = fix(&input, &out);
+        assert_eq!(method, Method::Patched, "{name}");
+        let xml = common::part_of(&out, "xl/worksheets/sheet1.xml").unwrap();
+        assert!(
+            xml.contains("<f>SUM(C7:C9)</f><v>90</v>"),
+            "{name}: {}",
+            &xml[xml.find("C6").unwrap()..][..120]
+        );
+        // Read again (zpcheck's own output: its results are trusted), the form is the same.
+        let again = check_path(&out, &Profile::default()).unwrap();
+        assert_eq!(common::rows(&again), common::rows(&checked), "{name}");
+        assert_eq!(
+            again.forms[0].report.computed_total,
+            checked.forms[0].report.computed_total
+        );
+        // A viewer that does not recalculate shows the results too.
+        let mut wb: Xlsx<_> = open_workbook(&out).unwrap();
+        let range = wb.worksheet_range("项目支出绩效自评表").unwrap();
+        assert_eq!(range.get_value((5, 2)), Some(&Data::Float(90.0)), "{name}");
+    }
+}
+
+#[test]
+fn a_correction_to_the_first_cell_of_a_shared_formula_is_rebuilt() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sh = common::national_clean();
+    // C6:E6 as one shared formula (Excel writes a row of like formulas so), C6's result wrong.
+    sh.set("C6", common::V::F("SUM(C7:C9)".into(), 80.0));
+    let (_keep, made) = common::write_temp(&[sh]);
+    let input = dir.path().join("shared.xlsx");
+    common::rewrite_package(
+        &made,
+        &input,
+        |name, data| {
+            if name != "xl/worksheets/sheet1.xml" {
+                return Some(data);
+            }
+            let xml = String::from_utf8(data)
+                .unwrap()
+                .replace(
+                    "<f>SUM(C7:C9)</f>",
+                    r#"<f t="shared" ref="C6:E6" si="0">SUM(C7:C9)</f>"#,
+                )
+                .replace("<f>SUM(D7:D9)</f>", r#"<f t="shared" si="0"/>"#)
+                .replace("<f>SUM(E7:E9)</f>", r#"<f t="shared" si="0"/>"#);
+            Some(xml.into_bytes())
+        },
+        &[],
+    );
+    let out = dir.path().join("out.xlsx");
+    let (checked, method) = fix(&input, &out);
+    assert_eq!(
+        common::of_rule(&checked, "ZP101"),
+        vec![common::at("C6", "80", "90", true)]
+    );
+    assert_eq!(method, Method::Rebuilt);
+    // The rebuilt workbook has the correction, the other formulas and the input's styles.
+    let mut wb: Xlsx<_> = open_workbook(&out).unwrap();
+    let sheet = "项目支出绩效自评表";
+    let values = wb.worksheet_range(sheet).unwrap();
+    assert_eq!(values.get_value((5, 2)), Some(&Data::Float(90.0)));
+    let formulas = wb.worksheet_formula(sheet).unwrap();
+    assert_eq!(
+        formulas.get_value((5, 3)).map(String::as_str),
+        Some("SUM(D7:D9)")
+    );
+    assert_eq!(fill(&out, sheet, "C6"), Some(write::FIXED_FILL));
+    let back = read_path(&out).unwrap();
+    let style = back.sheets[0]
+        .get(CellRef::parse("D6").unwrap())
+        .and_then(|c| c.style.clone())
+        .unwrap();
+    assert_eq!(style.font_name.as_deref(), Some("宋体"));
+    assert_eq!(style.borders.map(|b| b.0), [1, 1, 1, 1]);
+}
+
+#[test]
+fn macros_are_dropped_from_the_xlsx_and_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_keep, made) = common::write_temp(&[common::national_errors()]);
+    let input = dir.path().join("宏.xlsm");
+    common::rewrite_package(
+        &made,
+        &input,
+        |name, data| {
+            let text = || String::from_utf8(data.clone()).unwrap();
+            Some(match name {
+                "[Content_Types].xml" => text()
+                    .replace(
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+                        "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+                    )
+                    .replace(
+                        "</Types>",
+                        r#"<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>"#,
+                    )
+                    .into_bytes(),
+                "xl/_rels/workbook.xml.rels" => text()
+                    .replace(
+                        "</Relationships>",
+                        r#"<Relationship Id="rId99" Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" Target="vbaProject.bin"/></Relationships>"#,
+                    )
+                    .into_bytes(),
+                _ => data,
+            })
+        },
+        &[("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0 not a real project")],
+    );
+    let checked = check_path(&input, &Profile::default()).unwrap();
+    assert!(checked.workbook.not_kept.contains(&"宏"));
+    let out = dir.path().join("out.xlsx");
+    let (checked, method) = fix(&input, &out);
+    assert_eq!(method, Method::Patched);
+    let types = common::part_of(&out, "[Content_Types].xml").unwrap();
+    assert!(!types.contains("macroEnabled"), "{types}");
+    assert!(common::part_of(&out, "xl/vbaProject.bin").is_none());
+    let rels = common::part_of(&out, "xl/_rels/workbook.xml.rels").unwrap();
+    assert!(!rels.contains("vbaProject"), "{rels}");
+    let back = read_path(&out).unwrap();
+    let findings = back.sheets.iter().find(|s| s.name == "核查结果").unwrap();
+    let rows = checked.findings().count() as u32;
+    assert_eq!(
+        findings.text(CellRef::new(rows + 2, 0)),
+        "注意：原文件中的宏未保留在更正后的工作簿中，如需要请在原文件中处理。"
+    );
+    assert!(!check_path(&out, &Profile::default()).unwrap().has_errors());
+}
