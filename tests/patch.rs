@@ -267,3 +267,18 @@ fn macros_are_dropped_from_the_xlsx_and_named() {
     );
     assert!(!check_path(&out, &Profile::default()).unwrap().has_errors());
 }
+
+/// The corrected workbook is an ordinary file: as readable as any other file saved there
+/// (the temporary file it is written through is the owner's alone until it is renamed).
+#[cfg(unix)]
+#[test]
+fn the_output_has_the_permissions_of_any_saved_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.xlsx");
+    fix(&sample("seed_kelamayi_2023.xlsx"), &out);
+    let reference = dir.path().join("reference.txt");
+    std::fs::write(&reference, b"x").unwrap();
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&out), mode(&reference));
+}

@@ -1,5 +1,6 @@
 //! Fuzz target over zpcheck's whole path: bytes → workbook → forms → rules → corrected
-//! workbook, JSON Lines object and summary rows. Any panic or abort is a bug; errors
+//! workbook (patched, which must read back with the same forms, and rebuilt), JSON Lines object
+//! and summary rows. Any panic or abort is a bug; errors
 //! (InputError) are the expected outcome for most inputs. A check-only read, which reads an
 //! ordinary .xlsx with zpcheck's own reader, must give what calamine gives.
 #![no_main]
@@ -53,7 +54,16 @@ fuzz_target!(|data: &[u8]| {
     for f in checked.findings() {
         let _ = (f.message.len(), f.fixed());
     }
-    let _ = zpcheck::write::corrected_workbook(&checked);
+    // Both writers. What the patcher writes must read back, with the same forms.
+    if let Some(source) = &checked.workbook.source
+        && let Ok(bytes) = zpcheck::write::patch::patch(source, &checked)
+    {
+        let back = zpcheck::read::read_bytes(bytes).expect("a patched workbook reads back");
+        let again = zpcheck::check_workbook(back, &zpcheck::Profile::default())
+            .expect("a patched workbook still holds its forms");
+        assert_eq!(again.forms.len(), checked.forms.len());
+    }
+    let _ = zpcheck::write::rebuild::workbook(&checked);
     // The batch outputs: the file's report, its JSON Lines object and its summary rows.
     let report = zpcheck::report::FileReport::from(zpcheck::report::FileOutcome {
         path: "输入.xlsx".into(),

@@ -95,7 +95,9 @@ fn read_with(
     let names = part_names(&zip)?;
     let mut read_part = |path: &str, xml: &mut Vec<u8>| -> R<bool> {
         let found = part(&mut zip, bytes, &names, path, xml)?;
+        // The patching writer rewrites styles and sheets; it never looks at the strings.
         if found
+            && path != "xl/sharedStrings.xml"
             && let Some(keep) = keep.as_deref_mut()
             && let (Some(name), Ok(text)) = (
                 names.get(&path.to_ascii_lowercase()),

@@ -332,11 +332,13 @@ pub fn write_atomic(bytes: &[u8], out: &Path) -> Result<(), InputError> {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => std::path::PathBuf::from("."),
     };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".zpcheck-")
-        .suffix(".tmp")
-        .tempfile_in(&dir)
-        .map_err(|e| werr(io_reason(&e)))?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".zpcheck-").suffix(".tmp");
+    // A temporary file is made for the owner alone; the output is an ordinary file, as
+    // readable as any other file the user saves there (the umask decides).
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut tmp = builder.tempfile_in(&dir).map_err(|e| werr(io_reason(&e)))?;
     tmp.write_all(bytes).map_err(|e| werr(io_reason(&e)))?;
     // No fsync: the rename makes the output appear whole or not at all, and an output lost
     // to a power cut is made again from its input. Syncing each of a batch's hundreds of

@@ -21,7 +21,7 @@ thread_local! {
 const EPOCH: (u16, u16) = (0, 0x21);
 
 /// The largest part stored without compression.
-const STORED_MAX: usize = 2048;
+const STORED_MAX: usize = 4096;
 
 /// One entry as the central directory describes it.
 struct Entry {

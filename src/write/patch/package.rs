@@ -247,21 +247,22 @@ impl Rels {
     }
 
     pub(super) fn write(&self) -> String {
-        let mut out = String::from(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">",
-        );
+        let mut out = String::with_capacity(200 + 160 * self.rels.len());
+        out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">");
         for r in &self.rels {
-            out.push_str(&format!(
-                "<Relationship Id=\"{}\" Type=\"{}\" Target=\"{}\"{}/>",
-                escape(&r.id),
-                escape(&r.typ),
-                escape(&r.target),
-                if r.external {
-                    " TargetMode=\"External\""
-                } else {
-                    ""
-                }
-            ));
+            for (text, value) in [
+                ("<Relationship Id=\"", r.id.as_str()),
+                ("\" Type=\"", &r.typ),
+                ("\" Target=\"", &r.target),
+            ] {
+                out.push_str(text);
+                out.push_str(&escape(value));
+            }
+            out.push_str(if r.external {
+                "\" TargetMode=\"External\"/>"
+            } else {
+                "\"/>"
+            });
         }
         out.push_str("</Relationships>");
         out
@@ -390,22 +391,24 @@ impl ContentTypes {
     }
 
     pub(super) fn write(&self) -> String {
-        let mut out = String::from(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">",
-        );
-        for (ext, typ) in &self.defaults {
-            out.push_str(&format!(
-                "<Default Extension=\"{}\" ContentType=\"{}\"/>",
-                escape(ext),
-                escape(typ)
-            ));
-        }
-        for (part, typ) in &self.overrides {
-            out.push_str(&format!(
-                "<Override PartName=\"{}\" ContentType=\"{}\"/>",
-                escape(part),
-                escape(typ)
-            ));
+        let mut out =
+            String::with_capacity(200 + 120 * (self.defaults.len() + self.overrides.len()));
+        out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">");
+        let entries = self
+            .defaults
+            .iter()
+            .map(|(e, t)| ("<Default Extension=\"", e, t))
+            .chain(
+                self.overrides
+                    .iter()
+                    .map(|(p, t)| ("<Override PartName=\"", p, t)),
+            );
+        for (open, key, typ) in entries {
+            out.push_str(open);
+            out.push_str(&escape(key));
+            out.push_str("\" ContentType=\"");
+            out.push_str(&escape(typ));
+            out.push_str("\"/>");
         }
         out.push_str("</Types>");
         out

@@ -446,9 +446,7 @@ impl Rows<'_, '_, '_> {
                 }
                 continue;
             }
-            let cell = Tag::parse(&e, empty)?;
-            let at = cell
-                .text("r")
+            let at = raw_attr(&e, "r")
                 .and_then(|r| CellRef::parse(&r))
                 .ok_or(give_up!())?;
             if at.row != row.index || last_col.is_some_and(|c| c >= at.col) {
@@ -461,7 +459,7 @@ impl Rows<'_, '_, '_> {
                 inserted = true;
             }
             match pending.next_if(|(p, _)| **p == at) {
-                Some((_, edit)) => self.edit_cell(cell, range, edit)?,
+                Some((_, edit)) => self.edit_cell(Tag::parse(&e, empty)?, range, edit)?,
                 None if !empty => {
                     self.ev.skip_element(&e)?;
                 }
