@@ -97,20 +97,11 @@ fn uncorrectable_errors_are_highlighted_with_a_note_in_cells_that_exist_or_not()
     let (_keep, made) = common::write_temp(&[sh]);
     // The blank H20 is not in the file at all, as many writers leave it.
     let input = dir.path().join("in.xlsx");
-    common::rewrite_package(
-        &made,
-        &input,
-        |name, data| {
-            if name != "xl/worksheets/sheet1.xml" {
-                return Some(data);
-            }
-            let xml = String::from_utf8(data).unwrap();
-            let at = xml.find(r#"<c r="H20""#).unwrap();
-            let end = at + xml[at..].find("/>").unwrap() + 2;
-            Some(format!("{}{}", &xml[..at], &xml[end..]).into_bytes())
-        },
-        &[],
-    );
+    common::rewrite_part(&made, &input, "xl/worksheets/sheet1.xml", |xml| {
+        let at = xml.find(r#"<c r="H20""#).unwrap();
+        let end = at + xml[at..].find("/>").unwrap() + 2;
+        format!("{}{}", &xml[..at], &xml[end..])
+    });
     let out = dir.path().join("out.xlsx");
     let (checked, method) = fix(&input, &out);
     assert_eq!(method, Method::Patched);
@@ -170,25 +161,14 @@ fn a_correction_to_the_first_cell_of_a_shared_formula_is_rebuilt() {
     sh.set("C6", common::V::F("SUM(C7:C9)".into(), 80.0));
     let (_keep, made) = common::write_temp(&[sh]);
     let input = dir.path().join("shared.xlsx");
-    common::rewrite_package(
-        &made,
-        &input,
-        |name, data| {
-            if name != "xl/worksheets/sheet1.xml" {
-                return Some(data);
-            }
-            let xml = String::from_utf8(data)
-                .unwrap()
-                .replace(
-                    "<f>SUM(C7:C9)</f>",
-                    r#"<f t="shared" ref="C6:E6" si="0">SUM(C7:C9)</f>"#,
-                )
-                .replace("<f>SUM(D7:D9)</f>", r#"<f t="shared" si="0"/>"#)
-                .replace("<f>SUM(E7:E9)</f>", r#"<f t="shared" si="0"/>"#);
-            Some(xml.into_bytes())
-        },
-        &[],
-    );
+    common::rewrite_part(&made, &input, "xl/worksheets/sheet1.xml", |xml| {
+        xml.replace(
+            "<f>SUM(C7:C9)</f>",
+            r#"<f t="shared" ref="C6:E6" si="0">SUM(C7:C9)</f>"#,
+        )
+        .replace("<f>SUM(D7:D9)</f>", r#"<f t="shared" si="0"/>"#)
+        .replace("<f>SUM(E7:E9)</f>", r#"<f t="shared" si="0"/>"#)
+    });
     let out = dir.path().join("out.xlsx");
     let (checked, method) = fix(&input, &out);
     assert_eq!(

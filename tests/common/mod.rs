@@ -1210,6 +1210,21 @@ pub fn rewrite_package(
     w.finish().expect("finish");
 }
 
+/// Copies the package at `input` to `output` with one text part rewritten by `edit`.
+pub fn rewrite_part(input: &Path, output: &Path, part: &str, edit: impl Fn(String) -> String) {
+    rewrite_package(
+        input,
+        output,
+        |name, data| {
+            if name != part {
+                return Some(data);
+            }
+            Some(edit(String::from_utf8(data).expect("text part")).into_bytes())
+        },
+        &[],
+    );
+}
+
 /// The text of a part of a package.
 pub fn part_of(path: &Path, name: &str) -> Option<String> {
     use std::io::Read;

@@ -13,7 +13,7 @@ use quick_xml::events::Event;
 use super::R;
 use super::package::REL;
 use super::styles::{NumFmt, Styles};
-use super::xml::{Events, Splices, Tag, escape, raw_attr, t_element};
+use super::xml::{Element, Events, Splices, Tag, escape, raw_attr, t_element};
 use crate::read::CellRef;
 use crate::write::Mark;
 
@@ -195,17 +195,13 @@ pub(super) fn patch<'x>(
     // The worksheet's children.
     let mut seen_data = false;
     loop {
-        let (event, range) = ev.next()?;
-        let (e, empty) = match event {
-            Event::Start(e) => (e, false),
-            Event::Empty(e) => (e, true),
-            Event::End(_) => {
+        let (e, empty, range) = match ev.element()? {
+            Element::Open { tag, empty, range } => (tag, empty, range),
+            Element::Close(range) => {
                 // The worksheet's end.
                 legacy_at.get_or_insert(range.start);
                 break;
             }
-            Event::Eof => return Err(give_up!()),
-            _ => continue,
         };
         let name = e.name();
         let name = name.as_ref();
@@ -275,12 +271,9 @@ fn read_cols(
     styles: &mut BTreeMap<u32, u32>,
 ) -> R<()> {
     loop {
-        let (e, empty) = match ev.next()?.0 {
-            Event::Start(e) => (e, false),
-            Event::Empty(e) => (e, true),
-            Event::End(_) => return Ok(()),
-            Event::Eof => return Err(give_up!()),
-            _ => continue,
+        let (e, empty) = match ev.element()? {
+            Element::Open { tag, empty, .. } => (tag, empty),
+            Element::Close(_) => return Ok(()),
         };
         if e.name().as_ref() == "col" {
             let t = Tag::parse(&e, empty)?;
@@ -347,11 +340,9 @@ impl Rows<'_, '_, '_> {
     fn run(&mut self, pending: &mut Pending<'_>) -> R<()> {
         let mut last_row: Option<u32> = None;
         loop {
-            let (event, range) = self.ev.next()?;
-            let (e, empty) = match event {
-                Event::Start(e) => (e, false),
-                Event::Empty(e) => (e, true),
-                Event::End(_) => {
+            let (e, empty, range) = match self.ev.element()? {
+                Element::Open { tag, empty, range } => (tag, empty, range),
+                Element::Close(range) => {
                     // </sheetData>: rows after the last one.
                     let new = self.new_rows(pending, None)?;
                     if !new.is_empty() {
@@ -359,8 +350,6 @@ impl Rows<'_, '_, '_> {
                     }
                     return Ok(());
                 }
-                Event::Eof => return Err(give_up!()),
-                _ => continue,
             };
             if e.name().as_ref() != "row" {
                 if !empty {
@@ -425,11 +414,9 @@ impl Rows<'_, '_, '_> {
         let mut inserted = false;
         let mut last_col: Option<u32> = None;
         loop {
-            let (event, range) = self.ev.next()?;
-            let (e, empty) = match event {
-                Event::Start(e) => (e, false),
-                Event::Empty(e) => (e, true),
-                Event::End(_) => {
+            let (e, empty, range) = match self.ev.element()? {
+                Element::Open { tag, empty, range } => (tag, empty, range),
+                Element::Close(range) => {
                     let cells = self.new_cells(pending, row, None)?;
                     if !cells.is_empty() {
                         self.splices.insert(range.start, cells);
@@ -437,8 +424,6 @@ impl Rows<'_, '_, '_> {
                     }
                     break;
                 }
-                Event::Eof => return Err(give_up!()),
-                _ => continue,
             };
             if e.name().as_ref() != "c" {
                 if !empty {
@@ -486,16 +471,12 @@ impl Rows<'_, '_, '_> {
         let mut end = range.end;
         if !cell.empty {
             loop {
-                let (event, r) = self.ev.next()?;
-                let (child, child_empty) = match event {
-                    Event::Start(c) => (c, false),
-                    Event::Empty(c) => (c, true),
-                    Event::End(_) => {
+                let (child, child_empty, r) = match self.ev.element()? {
+                    Element::Open { tag, empty, range } => (tag, empty, range),
+                    Element::Close(r) => {
                         end = r.end;
                         break;
                     }
-                    Event::Eof => return Err(give_up!()),
-                    _ => continue,
                 };
                 let child_end = if child_empty {
                     r.end

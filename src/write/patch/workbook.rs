@@ -9,7 +9,7 @@ use quick_xml::events::Event;
 use super::R;
 use super::package::REL;
 use super::sheet::MAIN;
-use super::xml::{Events, Splices, Tag, escape};
+use super::xml::{Element, Events, Splices, Tag, escape};
 
 /// What changes in `xl/workbook.xml`.
 pub(super) struct WorkbookEdit<'a> {
@@ -49,11 +49,9 @@ pub(super) fn patch(xml: &str, edit: &WorkbookEdit<'_>) -> R<String> {
     let mut depth = 0usize;
     let mut in_names = false;
     loop {
-        let (event, range) = ev.next()?;
-        let (e, empty) = match event {
-            Event::Start(e) => (e, false),
-            Event::Empty(e) => (e, true),
-            Event::End(_) => {
+        let (e, empty, range) = match ev.element()? {
+            Element::Open { tag, empty, range } => (tag, empty, range),
+            Element::Close(range) => {
                 match depth {
                     1 => {
                         names_at.get_or_insert(range.start);
@@ -67,10 +65,11 @@ pub(super) fn patch(xml: &str, edit: &WorkbookEdit<'_>) -> R<String> {
                     _ => {}
                 }
                 depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    break;
+                }
                 continue;
             }
-            Event::Eof => break,
-            _ => continue,
         };
         let name = e.name();
         let name = name.as_ref();

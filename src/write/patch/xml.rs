@@ -39,6 +39,29 @@ impl<'a> Events<'a> {
         }
     }
 
+    /// The next element boundary: a start or empty tag, or an end tag, past text, comments
+    /// and declarations. The part ending first gives up (every caller is inside an element).
+    pub(super) fn element(&mut self) -> R<Element<'a>> {
+        loop {
+            let (event, range) = self.next()?;
+            return Ok(match event {
+                Event::Start(tag) => Element::Open {
+                    tag,
+                    empty: false,
+                    range,
+                },
+                Event::Empty(tag) => Element::Open {
+                    tag,
+                    empty: true,
+                    range,
+                },
+                Event::End(_) => Element::Close(range),
+                Event::Eof => return Err(give_up!()),
+                _ => continue,
+            });
+        }
+    }
+
     /// Skips past the next `end` (an end tag such as `</row>`) without reading what comes
     /// before it, when nothing there could hide one (CDATA, a comment). Returns whether it did.
     pub(super) fn skip_past(&mut self, end: &str) -> bool {
@@ -81,6 +104,18 @@ impl<'a> Events<'a> {
             .map_err(|_| give_up!())?;
         Ok(self.position())
     }
+}
+
+/// What [`Events::element`] gives.
+pub(super) enum Element<'a> {
+    /// A start tag (`empty`: `<x/>`) and where it is.
+    Open {
+        tag: BytesStart<'a>,
+        empty: bool,
+        range: Range<usize>,
+    },
+    /// An end tag and where it is.
+    Close(Range<usize>),
 }
 
 /// An attribute's value as written (entities not decoded), without taking the tag apart.
