@@ -262,3 +262,20 @@ fn the_output_has_the_permissions_of_any_saved_file() {
     let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(&out), mode(&reference));
 }
+
+#[test]
+fn a_workbook_read_only_for_checking_is_not_written_without_its_look() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = sample("seed_kelamayi_2023.xlsx");
+    let checked = check_path_with(
+        &input,
+        &Profile::default(),
+        ReadOptions::for_purpose(Purpose::Check),
+    )
+    .unwrap();
+    let out = dir.path().join("out.xlsx");
+    let err = write::write_corrected(&checked, &input, &out).unwrap_err();
+    assert_eq!(err.kind(), "write_failed");
+    assert!(err.to_string().contains("只核查"), "{err}");
+    assert!(!out.exists());
+}

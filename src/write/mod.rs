@@ -280,6 +280,10 @@ impl FindingsTable {
 /// is rebuilt.
 pub fn corrected_workbook_by(checked: &Checked) -> Result<(Vec<u8>, Method), String> {
     let wb = &checked.workbook;
+    if wb.kind == FileKind::Xlsx && wb.purpose == Purpose::Check {
+        // Neither the file's bytes nor its styles were kept: a rebuild would lose the look.
+        return Err("工作簿按“只核查”读取，未保留写出更正后的工作簿所需的内容".to_string());
+    }
     if let (FileKind::Xlsx, Some(source)) = (wb.kind, &wb.source) {
         if let Ok(bytes) = patch::patch(source, checked) {
             return Ok((bytes, Method::Patched));
