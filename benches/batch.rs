@@ -7,7 +7,9 @@
 //! folder: deleting a thousand files just before a run makes this machine's ext4 (mounted with
 //! `discard`) slow to create the next thousand, which would charge the harness's own clean-up
 //! to zpcheck. Where /dev/shm exists, `fix` also runs with its output in memory (`fix→内存`),
-//! which shows zpcheck's own work apart from the file system's.
+//! which shows zpcheck's own work apart from the file system's; `只写文件` writes as many files
+//! of a corrected workbook's size the way zpcheck writes them, and nothing else: the file
+//! system's share alone.
 //!
 //! Run: `cargo bench --bench batch` (Linux: peak memory comes from /proc/self/status). With
 //! `ZPCHECK_BENCH_DIR=<empty folder>` the generated forms are kept there, so that one phase can
@@ -111,10 +113,24 @@ fn child(phase: &str, dir: &str, jobs: &str, out: &str) {
             ]);
             assert_eq!(status, 1);
         }
+        "write" => {
+            // Only the file system's share of `fix`: one file per form, of a corrected
+            // workbook's size, written as zpcheck writes (temporary file, then rename).
+            let out = Path::new(out);
+            std::fs::create_dir_all(out).expect("out");
+            let bytes = vec![0x5au8; CORRECTED_BYTES];
+            for f in files(Path::new(dir)) {
+                let name = f.file_name().expect("name");
+                zpcheck::write::write_atomic(&bytes, &out.join(name)).expect("write");
+            }
+        }
         _ => panic!("unknown phase {phase}"),
     }
     eprintln!("peak_kib={}", peak_kib());
 }
+
+/// About the size of a generated form's corrected workbook.
+const CORRECTED_BYTES: usize = 11_000;
 
 struct Run {
     seconds: f64,
@@ -236,6 +252,9 @@ fn main() {
         line("fix", &phase("fix", &dir, j, &out));
         if let Some(shm) = &shm {
             line("fix→内存", &phase("fix", &dir, j, shm));
+        }
+        if j == 1 {
+            line("只写文件", &phase("write", &dir, 1, &out));
         }
     }
     let tenth = phase("check", &small, cores, &out);
