@@ -25,6 +25,46 @@ fn main() {
         ("sichuan_operator_columns.xlsx", common::sichuan(), true),
         ("decorated_shifted.xlsx", common::decorated(), true),
         ("placeholder_zero.xlsx", common::placeholder_zero(), false),
+        (
+            "yunnan_two_row_header.xlsx",
+            common::templates::yunnan(),
+            false,
+        ),
+        (
+            "hubei_no_weight_column.xlsx",
+            common::templates::hubei(),
+            false,
+        ),
+        (
+            "xianjie_weight_first.xlsx",
+            common::templates::xianjie(),
+            false,
+        ),
+        (
+            "beijing_budget_a_only.xlsx",
+            common::templates::beijing(),
+            false,
+        ),
+        (
+            "anhui_dept_county.xlsx",
+            common::templates::anhui_dept(),
+            false,
+        ),
+        (
+            "section_rows.xlsx",
+            common::templates::section_rows(),
+            false,
+        ),
+        (
+            "indicators_first.xlsx",
+            common::templates::indicators_first(),
+            false,
+        ),
+        (
+            "partial_unknown_header.xlsx",
+            common::templates::partial(),
+            false,
+        ),
     ];
     // Old exporters' .xls: text as GBK bytes, with no CODEPAGE record or a wrong one (1252).
     common::write_gbk_xls(&dir.join("gbk_no_codepage.xls"), &common::seed(), None);

@@ -81,6 +81,8 @@ enum FailOnArg {
     Error,
     /// 警告也算
     Warning,
+    /// 有错误或有未能完整识别（部分核查）的表
+    Partial,
 }
 
 /// Options shared by every way of running checks.
@@ -101,7 +103,7 @@ struct ReportArgs {
     /// 另写一个汇总工作簿：每张表一行，另附全部问题清单
     #[arg(long, value_name = "汇总.xlsx", global = true, help_heading = "选项")]
     summary: Option<PathBuf>,
-    /// 退出状态 1 的条件：error（有错误，默认）或 warning（有警告也算）
+    /// 退出状态 1 的条件：error（有错误，默认）、warning（有警告也算）或 partial（有部分核查的表也算）
     #[arg(
         long = "fail-on",
         value_enum,
@@ -223,6 +225,7 @@ where
         fail_on: match cli.report.fail_on {
             FailOnArg::Error => FailOn::Error,
             FailOnArg::Warning => FailOn::Warning,
+            FailOnArg::Partial => FailOn::Partial,
         },
         jobs: cli
             .report

@@ -56,6 +56,9 @@ pub struct Field {
     pub percent_format: bool,
     /// For a formula the file held no result for: how zpcheck got the value.
     pub formula_note: Option<String>,
+    /// The decimals the cell shows (in percent units for a percentage): from its number
+    /// format, or as written in text; a number in a General cell claims two.
+    pub shown_dp: u32,
 }
 
 impl Field {
@@ -63,14 +66,20 @@ impl Field {
     pub fn at(sheet: &Sheet, cell: CellRef) -> Field {
         match sheet.get(cell) {
             Some(c) => Field::from_cell(cell, c),
-            None => Field {
-                cell,
-                raw: String::new(),
-                value: Value::Blank,
-                formula: None,
-                percent_format: false,
-                formula_note: None,
-            },
+            None => Field::blank(cell),
+        }
+    }
+
+    /// A blank field at a position (for a column the form does not have).
+    pub fn blank(cell: CellRef) -> Field {
+        Field {
+            cell,
+            raw: String::new(),
+            value: Value::Blank,
+            formula: None,
+            percent_format: false,
+            formula_note: None,
+            shown_dp: 2,
         }
     }
 
@@ -147,6 +156,11 @@ impl Field {
             )),
             _ => None,
         };
+        let shown_dp = match (&c.value, &value) {
+            (CellValue::Number(_), _) => c.num_fmt.as_deref().map_or(2, format_decimals),
+            (_, Value::Number { .. }) => text_decimals(&raw),
+            _ => 2,
+        };
         Field {
             cell,
             raw,
@@ -154,6 +168,7 @@ impl Field {
             formula: c.formula.clone(),
             percent_format,
             formula_note,
+            shown_dp,
         }
     }
 
@@ -174,9 +189,14 @@ impl Field {
         matches!(self.value, Value::Blank | Value::NotApplicable)
     }
 
+    /// The value as a target or actual, with the national operator words.
+    pub fn measure(&self) -> Option<Measure> {
+        self.measure_with(&crate::profile::national().vocab)
+    }
+
     /// The value as a target or actual: a number becomes a measure without operator; a
     /// percent-formatted number is in percent units with unit "%".
-    pub fn measure(&self) -> Option<Measure> {
+    pub fn measure_with(&self, vocab: &crate::vocab::Vocab) -> Option<Measure> {
         match &self.value {
             Value::Number {
                 value,
@@ -186,6 +206,7 @@ impl Field {
                 op: None,
                 value: (*value * Decimal::ONE_HUNDRED).normalize(),
                 unit: "%".into(),
+                approx: false,
             }),
             Value::Number {
                 from_text: false,
@@ -195,9 +216,10 @@ impl Field {
                 op: None,
                 value: *value,
                 unit: String::new(),
+                approx: false,
             }),
             Value::Blank | Value::NotApplicable => None,
-            _ => parse_measure(&self.raw),
+            _ => num::parse_measure_with(&self.raw, &vocab.op_words, &vocab.op_suffixes),
         }
     }
 
@@ -211,6 +233,46 @@ impl Field {
     }
 }
 
+/// The decimals a number format shows: "0.0" → 1, "0.00%" → 2, "#,##0" → 0; General and
+/// formats zpcheck cannot read claim two.
+pub fn format_decimals(fmt: &str) -> u32 {
+    let section = fmt.split(';').next().unwrap_or(fmt);
+    if section.eq_ignore_ascii_case("general") || section.is_empty() {
+        return 2;
+    }
+    // Quoted text and escaped characters do not count.
+    let mut in_quote = false;
+    let mut after_point = None;
+    let mut escaped = false;
+    for c in section.chars() {
+        if escaped {
+            escaped = false;
+            continue;
+        }
+        match c {
+            '"' => in_quote = !in_quote,
+            '\\' if !in_quote => escaped = true,
+            '.' if !in_quote && after_point.is_none() => after_point = Some(0u32),
+            '0' | '#' | '?' if !in_quote => {
+                if let Some(n) = after_point.as_mut() {
+                    *n += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    after_point.unwrap_or(0)
+}
+
+/// The decimals a number written as text shows: "89.7%" → 1, "31%" → 0, "1,852.18" → 2.
+pub fn text_decimals(raw: &str) -> u32 {
+    let n = num::normalize(raw);
+    match n.split_once('.') {
+        Some((_, frac)) => frac.chars().take_while(|c| c.is_ascii_digit()).count() as u32,
+        None => 0,
+    }
+}
+
 /// One row of the funding block.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FundRow {
@@ -218,8 +280,8 @@ pub struct FundRow {
     pub label: String,
     /// 年初预算数.
     pub initial: Option<Field>,
-    /// 全年预算数.
-    pub full: Field,
+    /// 全年预算数 (absent in forms with a single budget column, 年初预算数(A)).
+    pub full: Option<Field>,
     /// 全年执行数.
     pub exec: Field,
     /// 分值.
@@ -230,6 +292,15 @@ pub struct FundRow {
     pub score: Option<Field>,
 }
 
+/// Which budget column the execution rate divides by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Base {
+    /// 全年预算数.
+    Full,
+    /// 年初预算数 (the form names it, "B/A", or it is the only budget column).
+    Initial,
+}
+
 /// The funding block: a total row and its parts.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Funding {
@@ -237,12 +308,16 @@ pub struct Funding {
     pub total: FundRow,
     /// The part rows.
     pub parts: Vec<FundRow>,
+    /// The column the rate divides by.
+    pub base: Base,
+    /// The execution weight a label or header states ("（20分）"), when there is no 分值 cell.
+    pub stated_weight: Option<(Decimal, CellRef)>,
 }
 
 /// One indicator row.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Indicator {
-    /// 一级指标 (inherited through merged cells and blank cells above).
+    /// 一级指标 (from its column, merged or above, or from a section row).
     pub level1: String,
     /// Where the 一级 label stands.
     pub level1_cell: CellRef,
@@ -250,12 +325,12 @@ pub struct Indicator {
     pub level2: String,
     /// 三级指标 (the indicator's name).
     pub name: String,
-    /// Target (for the Sichuan layout, operator + number + unit joined).
+    /// Target (for the operator-column layout, operator + number + unit joined).
     pub target: Field,
     /// Actual.
     pub actual: Field,
-    /// Weight.
-    pub weight: Field,
+    /// Weight; `None` when the block has no 分值 column (weights stated per 一级 group).
+    pub weight: Option<Field>,
     /// Score.
     pub score: Field,
     /// Reason cell, when the form has the column.
@@ -265,10 +340,12 @@ pub struct Indicator {
 /// The 总分 row.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TotalRow {
-    /// Total weight cell.
-    pub weight: Field,
+    /// Total weight cell, when the block has a 分值 column.
+    pub weight: Option<Field>,
     /// Total score cell.
     pub score: Field,
+    /// The total its label states ("总分（100分）").
+    pub stated: Option<Decimal>,
 }
 
 /// One form.
@@ -298,6 +375,10 @@ pub struct Form {
     pub rows: (u32, u32),
     /// The header rows of the funding and indicator blocks, drawn bold when no style is known.
     pub header_rows: Vec<u32>,
+    /// What could not be read; empty when the form was read completely.
+    pub unread: Vec<crate::locate::Unread>,
+    /// The form's first header cell.
+    pub anchor: CellRef,
 }
 
 impl Form {
@@ -331,20 +412,35 @@ impl Form {
             .into_iter()
             .flatten()
             .collect(),
+            unread: layout.unread.clone(),
+            anchor: layout.anchor(),
         }
+    }
+
+    /// Whether every part of the form was read: only then are 总分, the grade and the weight
+    /// totals checked (and corrected).
+    pub fn complete(&self) -> bool {
+        self.unread.is_empty()
     }
 }
 
 fn grid_rows(layout: &FormLayout) -> (u32, u32) {
     let f = layout.funding.as_ref();
     let i = layout.indicators.as_ref();
-    let first = [f.map(|f| f.header_row), i.map(|i| i.header_row)]
+    let first = [f.map(|f| f.header_row), i.map(|i| i.header_top)]
         .into_iter()
         .flatten()
         .min()
         .unwrap_or(layout.first_row);
     let last = [
-        f.map(|f| f.part_rows.last().copied().unwrap_or(f.total_row)),
+        f.map(|f| {
+            f.part_rows
+                .iter()
+                .copied()
+                .chain([f.total_row])
+                .max()
+                .unwrap_or(f.total_row)
+        }),
         i.and_then(|i| i.total_row.or(i.last_row)),
         i.map(|i| i.header_row),
     ]
@@ -368,7 +464,7 @@ fn build_funding(sheet: &Sheet, f: &FundingLayout) -> Funding {
         FundRow {
             label,
             initial: f.cols.initial.map(at),
-            full: at(f.cols.full),
+            full: f.cols.full.map(at),
             exec: at(f.cols.exec),
             weight: f.cols.weight.map(at),
             rate: f.cols.rate.map(at),
@@ -378,10 +474,17 @@ fn build_funding(sheet: &Sheet, f: &FundingLayout) -> Funding {
     Funding {
         total: row(f.total_row),
         parts: f.part_rows.iter().map(|&r| row(r)).collect(),
+        base: if Some(f.cols.base) == f.cols.full {
+            Base::Full
+        } else {
+            Base::Initial
+        },
+        stated_weight: f.stated_weight,
     }
 }
 
-/// Joins the Sichuan layout's operator and unit columns onto a bare number.
+/// Joins the operator and unit columns onto a bare number. A unit the value already carries
+/// ("100%" under a "%" unit column) is not written twice.
 fn with_op_and_unit(mut field: Field, op: Option<String>, unit: Option<String>) -> Field {
     let op = op.filter(|s| !s.is_empty() && !is_not_applicable(s));
     let unit = unit.filter(|s| !s.is_empty() && !is_not_applicable(s));
@@ -389,13 +492,15 @@ fn with_op_and_unit(mut field: Field, op: Option<String>, unit: Option<String>) 
         return field;
     }
     let body = field.raw.clone();
+    let carries_unit = parse_measure(&body).is_some_and(|m| !m.unit.is_empty());
+    let unit = if carries_unit { None } else { unit };
     let joined = format!(
         "{}{}{}",
         op.unwrap_or_default(),
         body,
         unit.unwrap_or_default()
     );
-    if parse_measure(&joined).is_some() {
+    if joined != body && parse_measure(&joined).is_some() {
         field.value = Value::Text(joined.clone());
         field.raw = joined;
     }
@@ -405,47 +510,54 @@ fn with_op_and_unit(mut field: Field, op: Option<String>, unit: Option<String>) 
 fn build_indicators(sheet: &Sheet, ind: &IndicatorLayout) -> (Vec<Indicator>, Option<TotalRow>) {
     let c = ind.cols;
     let mut list = Vec::new();
-    let mut l1 = (String::new(), CellRef::new(ind.header_row, c.l1));
-    let mut l2 = String::new();
+    // Without a score column nothing about an indicator can be checked.
+    let Some(score_col) = c.score else {
+        return (list, None);
+    };
+    let mut l2 = (String::new(), u32::MAX);
     for &r in &ind.rows {
         let pos = |col| CellRef::new(r, col);
-        let own1 = sheet.text(pos(c.l1));
-        let shown1 = sheet.shown_text(pos(c.l1));
-        if !own1.is_empty() {
-            l1 = (own1, pos(c.l1));
-            l2.clear();
-        } else if !shown1.is_empty() && shown1 != l1.0 {
-            let origin = sheet
-                .merge_at(pos(c.l1))
-                .map(|m| m.first)
-                .unwrap_or(pos(c.l1));
-            l1 = (shown1, origin);
-            l2.clear();
+        let (level1_cell, level1) = crate::locate::group_label_at(sheet, ind, r).unwrap_or((
+            CellRef::new(ind.header_row, c.l1.unwrap_or(0)),
+            String::new(),
+        ));
+        if let Some(col) = c.l2 {
+            let shown2 = sheet.shown_text(pos(col));
+            if !shown2.is_empty() {
+                l2 = (shown2, level1_cell.row);
+            } else if l2.1 != level1_cell.row {
+                // A new 一级 group starts with no 二级 label yet.
+                l2.0.clear();
+            }
         }
-        let shown2 = sheet.shown_text(pos(c.l2));
-        if !shown2.is_empty() {
-            l2 = shown2;
-        }
-        let name = sheet.text(pos(c.l3));
+        let name_col = c.l3.or(c.l2).unwrap_or(0);
+        let name = sheet.text(pos(name_col));
+        let field = |col: Option<u32>| match col {
+            Some(col) => Field::at(sheet, pos(col)),
+            None => Field::blank(pos(name_col)),
+        };
         let op = c.op.map(|col| sheet.text(pos(col)));
         let unit = c.unit.map(|col| sheet.text(pos(col)));
-        let target = with_op_and_unit(Field::at(sheet, pos(c.target)), op, unit.clone());
-        let actual = with_op_and_unit(Field::at(sheet, pos(c.actual)), None, unit);
+        let target = with_op_and_unit(field(c.target), op, unit.clone());
+        let actual = with_op_and_unit(field(c.actual), None, unit);
         list.push(Indicator {
-            level1: l1.0.clone(),
-            level1_cell: l1.1,
-            level2: l2.clone(),
+            level1,
+            level1_cell,
+            level2: l2.0.clone(),
             name,
             target,
             actual,
-            weight: Field::at(sheet, pos(c.weight)),
-            score: Field::at(sheet, pos(c.score)),
+            weight: c.weight.map(|col| Field::at(sheet, pos(col))),
+            score: Field::at(sheet, pos(score_col)),
             reason: c.reason.map(|col| Field::at(sheet, pos(col))),
         });
     }
     let total = ind.total_row.map(|r| TotalRow {
-        weight: Field::at(sheet, CellRef::new(r, c.weight)),
-        score: Field::at(sheet, CellRef::new(r, c.score)),
+        weight: c.weight.map(|col| Field::at(sheet, CellRef::new(r, col))),
+        score: Field::at(sheet, ind.total_score.unwrap_or(CellRef::new(r, score_col))),
+        stated: ind
+            .total_label
+            .and_then(|l| crate::vocab::stated_points(&sheet.text(l))),
     });
     (list, total)
 }

@@ -24,6 +24,7 @@ pub mod report;
 pub mod rules;
 pub mod style;
 pub mod summary;
+pub mod vocab;
 pub mod write;
 
 use std::path::Path;
@@ -78,11 +79,11 @@ pub fn is_findings_sheet(sheet: &read::Sheet) -> bool {
 pub fn check_workbook(workbook: Workbook, profile: &Profile) -> Result<Checked, InputError> {
     let mut forms = Vec::new();
     for sheet in workbook.sheets.iter().filter(|s| !is_findings_sheet(s)) {
-        for layout in locate::locate(sheet) {
-            let form = Form::build(sheet, &layout);
-            if form.funding.is_none() && form.indicators.is_empty() {
+        for layout in locate::locate_with(sheet, &profile.vocab) {
+            if layout.funding.is_none() && layout.indicators.is_none() {
                 continue;
             }
+            let form = Form::build(sheet, &layout);
             let report = rules::check(&form, profile);
             forms.push(CheckedForm { form, report });
         }

@@ -1,125 +1,29 @@
-//! Finding the forms in a sheet by their labels, never by fixed coordinates: the funding block
-//! header, its total and part rows, the indicator header and rows, the 总分 row, the title and
-//! the grade cell. Several forms may share a sheet; each starts at a header.
+//! Finding the forms in a sheet by what their labels mean, never by fixed coordinates or a list
+//! of whole spellings: each header cell gets a role from [`Vocab::classify`]; a header may span
+//! two or three rows (a group cell merged over sub-columns, or a cell merged down), its columns
+//! may stand in any order, and the funding and indicator blocks in either order. Every form
+//! records what it could not read ([`Unread`]), so that the rules depending on it stay silent.
 
-use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use crate::num::{alias_key_is, label_key, label_key_cow};
+use rust_decimal::Decimal;
+
 use crate::read::{CellRef, CellValue, Sheet};
+use crate::vocab::{Role, Vocab, header_letters, label_words_key, stated_points, strip_numbering};
 
-/// Spellings of the funding block's column headers (section 2 of form-and-rules.md).
-pub mod aliases {
-    /// 年初预算数.
-    pub const INITIAL: &[&str] = &["年初预算数", "年初预算"];
-    /// 全年预算数.
-    pub const FULL: &[&str] = &[
-        "全年预算数",
-        "调整后预算数",
-        "全年(调整)预算数",
-        "全年调整预算数",
-        "预算数",
-        "全年预算",
-    ];
-    /// 全年执行数.
-    pub const EXEC: &[&str] = &["全年执行数", "预算执行数", "执行数", "全年执行"];
-    /// 分值 (both blocks).
-    pub const WEIGHT: &[&str] = &[
-        "分值",
-        "分值权重",
-        "权重",
-        "指标分值权重",
-        "执行率权重",
-        "指标权重",
-        "权重分值",
-    ];
-    /// 执行率.
-    pub const RATE: &[&str] = &["执行率", "预算执行率", "资金执行率"];
-    /// 得分 (both blocks).
-    pub const SCORE: &[&str] = &["得分", "指标得分", "执行率得分", "自评得分"];
-    /// The funding total row.
-    pub const FUND_TOTAL: &[&str] = &[
-        "年度资金总额",
-        "年度总资金",
-        "总额",
-        "年度财政资金总额",
-        "资金总额",
-        "年度预算资金总额",
-        "合计",
-        "总计",
-    ];
-    /// Goals block labels, which end the funding block.
-    pub const GOALS: &[&str] = &[
-        "年度总目标",
-        "年度总体目标",
-        "总体目标",
-        "年度目标",
-        "年度绩效目标",
-        "绩效目标",
-        "预期目标",
-    ];
-    /// 一级指标 / 二级指标 / 三级指标.
-    pub const L1: &[&str] = &["一级指标"];
-    /// 二级指标.
-    pub const L2: &[&str] = &["二级指标"];
-    /// 三级指标.
-    pub const L3: &[&str] = &["三级指标", "指标名称"];
-    /// Indicator target.
-    pub const TARGET: &[&str] = &[
-        "指标值",
-        "年度指标值",
-        "年初指标值",
-        "年初目标值",
-        "目标值",
-        "全年指标值",
-        "预期指标值",
-        "年度目标值",
-    ];
-    /// Indicator actual.
-    pub const ACTUAL: &[&str] = &[
-        "实际完成值",
-        "指标实际完成值",
-        "全年完成值",
-        "完成值",
-        "全年实际完成值",
-        "实际值",
-    ];
-    /// Reason column.
-    pub const REASON: &[&str] = &[
-        "偏差原因分析及改进措施",
-        "未完成原因分析",
-        "原因",
-        "偏差原因分析",
-        "偏差原因及改进措施",
-        "未完成原因分析及改进措施",
-        "偏差原因",
-    ];
-    /// Operator column of the Sichuan layout.
-    pub const OP: &[&str] = &["指标性质"];
-    /// Unit column of the Sichuan layout.
-    pub const UNIT: &[&str] = &["度量单位", "计量单位"];
-    /// The 总分 row.
-    pub const SCORE_TOTAL: &[&str] = &["总分", "合计", "自评总分", "总计", "综合得分"];
-    /// The grade label.
-    pub const GRADE: &[&str] = &[
-        "等级",
-        "评价等级",
-        "自评等级",
-        "绩效等级",
-        "评价结果",
-        "自评结果",
-    ];
-    /// Labels in front of the unit's or project's name.
-    pub const NAME: &[&str] = &[
-        "项目名称",
-        "部门名称",
-        "单位名称",
-        "部门(单位)名称",
-        "单位(部门)名称",
-        "部门(单位)名称(盖章)",
-        "单位名称(盖章)",
-        "部门名称(盖章)",
-    ];
+/// One recognised column: its role and the header text that gave it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Column {
+    /// The column.
+    pub col: u32,
+    /// Its role.
+    pub role: Role,
+    /// The header cell whose text decided the role.
+    pub cell: CellRef,
+    /// That text, as written.
+    pub header: String,
+    /// The vocabulary word it contains.
+    pub word: String,
 }
 
 /// Columns of the funding block.
@@ -128,7 +32,7 @@ pub struct FundingCols {
     /// 年初预算数.
     pub initial: Option<u32>,
     /// 全年预算数.
-    pub full: u32,
+    pub full: Option<u32>,
     /// 全年执行数.
     pub exec: u32,
     /// 分值.
@@ -137,13 +41,16 @@ pub struct FundingCols {
     pub rate: Option<u32>,
     /// 得分.
     pub score: Option<u32>,
+    /// The budget column the rate divides by: the one the rate header names ("B/A"), else
+    /// 全年预算数, else the one budget column there is.
+    pub base: u32,
 }
 
 impl FundingCols {
     /// The leftmost data column: labels stand to its left.
     pub fn first(&self) -> u32 {
         [
-            Some(self.full),
+            self.full,
             Some(self.exec),
             self.initial,
             self.weight,
@@ -153,62 +60,108 @@ impl FundingCols {
         .into_iter()
         .flatten()
         .min()
-        .unwrap_or(self.full)
+        .unwrap_or(self.exec)
     }
 }
 
 /// Where the funding block is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FundingLayout {
-    /// The header row.
+    /// The header row (the lowest row of a header that spans several).
     pub header_row: u32,
     /// Its columns.
     pub cols: FundingCols,
+    /// Every recognised column of the header, left to right.
+    pub columns: Vec<Column>,
     /// The total row.
     pub total_row: u32,
     /// The part rows ("其中：…").
     pub part_rows: Vec<u32>,
+    /// The execution weight stated in a label or header ("（20分）"), and where.
+    pub stated_weight: Option<(Decimal, CellRef)>,
 }
 
 /// Columns of the indicator block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IndicatorCols {
-    /// 一级指标.
-    pub l1: u32,
+    /// 一级指标 (absent when groups are section rows).
+    pub l1: Option<u32>,
     /// 二级指标.
-    pub l2: u32,
-    /// 三级指标.
-    pub l3: u32,
+    pub l2: Option<u32>,
+    /// 三级指标 (the indicator's name).
+    pub l3: Option<u32>,
     /// Target.
-    pub target: u32,
+    pub target: Option<u32>,
     /// Actual.
-    pub actual: u32,
-    /// Weight.
-    pub weight: u32,
+    pub actual: Option<u32>,
+    /// Weight (absent when each 一级 label states its group's weight).
+    pub weight: Option<u32>,
     /// Score.
-    pub score: u32,
+    pub score: Option<u32>,
     /// Reason, when the form has one.
     pub reason: Option<u32>,
-    /// Operator column (指标性质), Sichuan layout.
+    /// Operator column (指标性质).
     pub op: Option<u32>,
-    /// Unit column (度量单位), Sichuan layout.
+    /// Unit column (度量单位).
     pub unit: Option<u32>,
+}
+
+/// Why a row of the indicator block is not an indicator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Skipped {
+    /// A detail row under an indicator ("其中：…", a target and an actual, no weight or score).
+    Detail,
+    /// A "……" placeholder.
+    Placeholder,
+    /// A 一级 group written as a section row ("一、产出指标（50分）").
+    Section,
+}
+
+impl Skipped {
+    /// How `explain` names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Skipped::Detail => "明细行（不是指标）",
+            Skipped::Placeholder => "占位行（……）",
+            Skipped::Section => "一级指标分节行",
+        }
+    }
 }
 
 /// Where the indicator block is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IndicatorLayout {
-    /// The header row.
+    /// The header row (the lowest row of a header that spans several).
     pub header_row: u32,
+    /// The header's first row.
+    pub header_top: u32,
     /// Its columns.
     pub cols: IndicatorCols,
+    /// Every recognised column of the header, left to right.
+    pub columns: Vec<Column>,
     /// Rows holding an indicator.
     pub rows: Vec<u32>,
+    /// Rows that are not indicators, and why.
+    pub skipped: Vec<(u32, Skipped)>,
+    /// Section rows: the 一级 group each starts (label cell).
+    pub sections: Vec<CellRef>,
     /// The 总分 row, if any.
     pub total_row: Option<u32>,
-    /// The last row of the block: indicator rows and the labelled group rows (一级/二级 with
-    /// no indicator yet) that follow them.
+    /// The 总分 row's label cell.
+    pub total_label: Option<CellRef>,
+    /// The 总分 row's score cell (the score column, or the first number right of the label).
+    pub total_score: Option<CellRef>,
+    /// The last row of the block.
     pub last_row: Option<u32>,
+}
+
+/// A part of a form zpcheck could not read: what, and where it looked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unread {
+    /// The cell the finding is reported at (the block's header, or the form's anchor).
+    pub cell: CellRef,
+    /// What was not recognised and where zpcheck looked, in Chinese.
+    pub what: String,
 }
 
 /// Where one form is in a sheet.
@@ -232,6 +185,19 @@ pub struct FormLayout {
     pub grade: Option<CellRef>,
     /// The goals' text cells: (预期目标, 实际完成情况).
     pub goals: Option<(CellRef, CellRef)>,
+    /// What could not be read.
+    pub unread: Vec<Unread>,
+    /// Header texts that gave no role (reported by `explain`).
+    pub unknown_headers: Vec<(CellRef, String)>,
+}
+
+impl FormLayout {
+    /// The form's anchor: the first header cell found.
+    pub fn anchor(&self) -> CellRef {
+        let f = self.funding.as_ref().map(|f| f.header_row);
+        let i = self.indicators.as_ref().map(|i| i.header_top);
+        CellRef::new(f.into_iter().chain(i).min().unwrap_or(self.first_row), 0)
+    }
 }
 
 /// One non-empty cell as the locator sees it.
@@ -239,24 +205,20 @@ struct Label<'a> {
     col: u32,
     /// The trimmed text of a text cell; `None` for numbers and other values.
     text: Option<&'a str>,
-    /// The [`label_key`] of a text cell (empty for other values), borrowed where it can be.
-    key: Cow<'a, str>,
+    /// The role its text names as a header, computed once.
+    role: Option<Role>,
 }
 
-impl Label<'_> {
-    fn is(&self, names: &[&str]) -> bool {
-        !self.key.is_empty() && names.iter().any(|a| alias_key_is(a, &self.key))
-    }
-}
-
-/// A sheet's non-empty cells by row, with their label keys computed once per sheet: every
-/// search below (headers, block ends, name, grade, goals, title) reads these.
+/// A sheet's non-empty cells by row, classified once per sheet: every search below reads these.
 struct Labels<'a> {
     rows: BTreeMap<u32, Vec<Label<'a>>>,
 }
 
+/// Texts longer than this are sentences (goals, notes), never headers.
+const MAX_HEADER_CHARS: usize = 40;
+
 impl<'a> Labels<'a> {
-    fn new(sheet: &'a Sheet) -> Self {
+    fn new(sheet: &'a Sheet, vocab: &Vocab) -> Self {
         let mut rows: BTreeMap<u32, Vec<Label>> = BTreeMap::new();
         for (pos, c) in &sheet.cells {
             let label = match &c.value {
@@ -266,16 +228,21 @@ impl<'a> Labels<'a> {
                     if t.is_empty() {
                         continue;
                     }
+                    let role = if t.chars().count() <= MAX_HEADER_CHARS {
+                        vocab.classify(t).map(|(r, _)| r)
+                    } else {
+                        None
+                    };
                     Label {
                         col: pos.col,
                         text: Some(t),
-                        key: label_key_cow(t),
+                        role,
                     }
                 }
                 _ => Label {
                     col: pos.col,
                     text: None,
-                    key: Cow::Borrowed(""),
+                    role: None,
                 },
             };
             rows.entry(pos.row).or_default().push(label);
@@ -293,42 +260,140 @@ impl<'a> Labels<'a> {
             .range(from..to)
             .flat_map(|(_, cells)| cells.iter().filter_map(|l| l.text))
     }
+
+    /// Whether a row looks like (part of) a header: only text, and at least one role word.
+    fn header_like(&self, row: u32) -> bool {
+        let cells = self.row(row);
+        !cells.is_empty()
+            && cells.iter().all(|l| l.text.is_some())
+            && cells.iter().any(|l| l.role.is_some())
+    }
 }
 
-/// The first column whose key is one of the spellings.
-fn find_col(cells: &[Label], names: &[&str]) -> Option<u32> {
-    cells.iter().find(|l| l.is(names)).map(|l| l.col)
+/// A header's columns as read from its row and the header rows above it.
+struct Head {
+    top: u32,
+    columns: Vec<Column>,
+    unknown: Vec<(CellRef, String)>,
+    /// Every text of the header band (for stated weights).
+    texts: Vec<(CellRef, String)>,
 }
 
-fn funding_header(cells: &[Label]) -> Option<FundingCols> {
-    let full = find_col(cells, aliases::FULL)?;
-    let exec = find_col(cells, aliases::EXEC)?;
-    Some(FundingCols {
-        initial: find_col(cells, aliases::INITIAL),
-        full,
-        exec,
-        weight: find_col(cells, aliases::WEIGHT),
-        rate: find_col(cells, aliases::RATE),
-        score: find_col(cells, aliases::SCORE),
-    })
+impl Head {
+    fn col(&self, role: Role) -> Option<u32> {
+        self.columns.iter().find(|c| c.role == role).map(|c| c.col)
+    }
+    fn has(&self, role: Role) -> bool {
+        self.col(role).is_some()
+    }
 }
 
-fn indicator_header(cells: &[Label]) -> Option<IndicatorCols> {
-    let l1 = find_col(cells, aliases::L1)?;
-    let l2 = find_col(cells, aliases::L2)?;
-    let l3 = find_col(cells, aliases::L3)?;
-    Some(IndicatorCols {
-        l1,
-        l2,
-        l3,
-        target: find_col(cells, aliases::TARGET)?,
-        actual: find_col(cells, aliases::ACTUAL)?,
-        weight: find_col(cells, aliases::WEIGHT)?,
-        score: find_col(cells, aliases::SCORE)?,
-        reason: find_col(cells, aliases::REASON),
-        op: find_col(cells, aliases::OP),
-        unit: find_col(cells, aliases::UNIT),
-    })
+fn read_head(sheet: &Sheet, labels: &Labels, vocab: &Vocab, row: u32) -> Head {
+    let mut band = vec![row];
+    for up in 1..=2 {
+        match row.checked_sub(up) {
+            Some(u) if labels.header_like(u) => band.push(u),
+            _ => break,
+        }
+    }
+    let cols: BTreeSet<u32> = band
+        .iter()
+        .flat_map(|&r| labels.row(r).iter().map(|l| l.col))
+        .collect();
+    let mut head = Head {
+        top: band.last().copied().unwrap_or(row),
+        columns: Vec::new(),
+        unknown: Vec::new(),
+        texts: Vec::new(),
+    };
+    for c in cols {
+        let mut found = None;
+        let mut first_text = None;
+        for &r in &band {
+            let at = CellRef::new(r, c);
+            let origin = sheet.merge_at(at).map_or(at, |m| m.first);
+            let text = sheet.text(origin);
+            if text.is_empty() {
+                continue;
+            }
+            head.texts.push((origin, text.clone()));
+            if let Some((role, word)) = vocab.classify(&text) {
+                found = Some((role, word.to_string(), origin, text));
+                break;
+            }
+            first_text.get_or_insert((origin, text));
+        }
+        match found {
+            Some((role, word, cell, header)) => {
+                // Two columns with one role: the one whose word says more wins ("全年预算数"
+                // over a block label "年度预算申请"); a header merged across columns names
+                // the first of them.
+                let len = word.chars().count();
+                match head
+                    .columns
+                    .iter()
+                    .position(|x| x.role == role && role != Role::Other)
+                {
+                    Some(i) if head.columns[i].word.chars().count() < len => {
+                        let old = head.columns.remove(i);
+                        head.unknown.push((old.cell, old.header));
+                    }
+                    Some(_) => continue,
+                    None => {}
+                }
+                head.columns.push(Column {
+                    col: c,
+                    role,
+                    cell,
+                    header,
+                    word,
+                });
+            }
+            None => {
+                if let Some(t) = first_text
+                    && !head.unknown.iter().any(|(cell, _)| *cell == t.0)
+                {
+                    head.unknown.push(t);
+                }
+            }
+        }
+    }
+    head.columns.sort_by_key(|c| c.col);
+    head.unknown.sort();
+    head
+}
+
+fn is_funding(h: &Head) -> bool {
+    (h.has(Role::Full) || h.has(Role::Initial))
+        && (h.has(Role::Exec) || h.has(Role::Actual))
+        && !h.has(Role::L1)
+        && !h.has(Role::L2)
+        && !h.has(Role::L3)
+}
+
+fn is_indicator(h: &Head) -> bool {
+    let levels = [Role::L1, Role::L2, Role::L3]
+        .into_iter()
+        .filter(|r| h.has(*r))
+        .count();
+    levels >= 2
+        || (h.has(Role::L3) && h.has(Role::Score) && (h.has(Role::Target) || h.has(Role::Actual)))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Funding,
+    Indicators,
+}
+
+fn head_kind(h: &Head) -> Option<Kind> {
+    if is_indicator(h) {
+        Some(Kind::Indicators)
+    } else if is_funding(h) {
+        Some(Kind::Funding)
+    } else {
+        None
+    }
 }
 
 /// The label of a row: the rightmost own text left of `before`.
@@ -342,75 +407,107 @@ fn row_label(sheet: &Sheet, row: u32, before: u32) -> String {
         .unwrap_or_default()
 }
 
-fn row_has_label(labels: &Labels, row: u32, names: &[&str]) -> bool {
-    find_col(labels.row(row), names).is_some()
+fn row_has_label(labels: &Labels, row: u32, list: &[String], vocab: &Vocab) -> bool {
+    labels
+        .row(row)
+        .iter()
+        .any(|l| l.text.is_some_and(|t| vocab.label_in(t, list)))
 }
 
-fn cell_has_value(sheet: &Sheet, row: u32, col: u32) -> bool {
-    sheet.has_text(CellRef::new(row, col))
+fn cell_has_value(sheet: &Sheet, row: u32, col: Option<u32>) -> bool {
+    col.is_some_and(|c| sheet.has_text(CellRef::new(row, c)))
 }
 
-/// A funding header and the indicator header that belongs to it (row, columns).
-type HeaderGroup = (Option<(u32, FundingCols)>, Option<(u32, IndicatorCols)>);
-
-enum Header {
-    Funding(u32, FundingCols),
-    Indicators(u32, IndicatorCols),
+/// Finds every form in a sheet, top to bottom, with the national vocabulary.
+pub fn locate(sheet: &Sheet) -> Vec<FormLayout> {
+    locate_with(sheet, &crate::profile::national().vocab)
 }
 
 /// Finds every form in a sheet, top to bottom.
-pub fn locate(sheet: &Sheet) -> Vec<FormLayout> {
+pub fn locate_with(sheet: &Sheet, vocab: &Vocab) -> Vec<FormLayout> {
     let max_row = sheet.max_row();
-    let mut headers = Vec::new();
-    let labels = Labels::new(sheet);
+    let labels = Labels::new(sheet, vocab);
+    let mut headers: Vec<(u32, Kind, Head)> = Vec::new();
     for (&row, cells) in &labels.rows {
-        // A header names at least the two money columns or the three indicator levels.
-        if cells.len() < 2 {
+        if cells.iter().filter(|l| l.role.is_some()).count() < 2 {
             continue;
         }
-        if let Some(cols) = funding_header(cells) {
-            headers.push(Header::Funding(row, cols));
-        } else if let Some(cols) = indicator_header(cells) {
-            headers.push(Header::Indicators(row, cols));
+        let head = read_head(sheet, &labels, vocab, row);
+        let Some(kind) = head_kind(&head) else {
+            continue;
+        };
+        // A header spanning two rows where both qualify: the lower row is the header.
+        if let Some(last) = headers.last()
+            && last.1 == kind
+            && last.0 + 1 == row
+            && head.top <= last.0
+        {
+            headers.pop();
+        }
+        headers.push((row, kind, head));
+    }
+    // Group headers into forms: a funding header and an indicator header, in either order.
+    let mut groups: Vec<[Option<usize>; 2]> = Vec::new();
+    for (i, (_, kind, _)) in headers.iter().enumerate() {
+        let slot = match kind {
+            Kind::Funding => 0,
+            Kind::Indicators => 1,
+        };
+        match groups.last_mut() {
+            Some(g) if g[slot].is_none() => g[slot] = Some(i),
+            _ => {
+                let mut g = [None, None];
+                g[slot] = Some(i);
+                groups.push(g);
+            }
         }
     }
-    // Group headers into forms: an indicator header joins the funding header above it.
-    let mut groups: Vec<HeaderGroup> = Vec::new();
-    for h in headers {
-        match h {
-            Header::Funding(r, c) => groups.push((Some((r, c)), None)),
-            Header::Indicators(r, c) => match groups.last_mut() {
-                Some(last) if last.1.is_none() => last.1 = Some((r, c)),
-                _ => groups.push((None, Some((r, c)))),
-            },
-        }
-    }
-    let starts: Vec<u32> = groups
-        .iter()
-        .map(|(f, i)| f.map(|x| x.0).or(i.map(|x| x.0)).unwrap_or(0))
-        .collect();
+    // Every block ends before the next header of any kind.
+    let block_end = |i: usize| {
+        headers
+            .get(i + 1)
+            .map(|(r, _, h)| h.top.min(*r).saturating_sub(1))
+            .unwrap_or(max_row)
+    };
+    let ends: Vec<u32> = (0..headers.len()).map(block_end).collect();
+    let mut headers: Vec<Option<(u32, Kind, Head)>> = headers.into_iter().map(Some).collect();
     let mut forms = Vec::new();
-    for (k, (funding, indicators)) in groups.into_iter().enumerate() {
-        let start = starts[k];
-        let end = starts
-            .get(k + 1)
-            .map(|s| s.saturating_sub(1))
-            .unwrap_or(max_row);
-        let prev_end = if k == 0 { 0 } else { starts[k - 1] + 1 };
-        let funding = funding.map(|(row, cols)| funding_layout(sheet, &labels, row, cols, end));
-        let indicators =
-            indicators.map(|(row, cols)| indicator_layout(sheet, &labels, row, cols, end));
+    let mut prev_last = 0u32;
+    for (k, g) in groups.iter().enumerate() {
+        let first_idx = g.iter().flatten().min().copied().unwrap_or(0);
+        let last_idx = g.iter().flatten().max().copied().unwrap_or(0);
+        let start = headers[first_idx].as_ref().map(|h| h.2.top).unwrap_or(0);
+        let end = ends[last_idx];
+        let mut unknown_headers = Vec::new();
+        let funding = g[0].and_then(|i| headers[i].take()).map(|(row, _, head)| {
+            unknown_headers.extend(head.unknown.iter().cloned());
+            funding_layout(sheet, &labels, vocab, row, head, ends[g[0].unwrap_or(0)])
+        });
+        let indicators = g[1].and_then(|i| headers[i].take()).map(|(row, _, head)| {
+            unknown_headers.extend(head.unknown.iter().cloned());
+            indicator_layout(sheet, &labels, vocab, row, head, ends[g[1].unwrap_or(0)])
+        });
         // The title area is the rows above the first header, back to the previous form.
-        let title_top = prev_end.min(start);
+        let title_top = if k == 0 { 0 } else { prev_last + 1 }.min(start);
+        prev_last = end;
         let title = labels
             .texts(title_top, start)
             .find(|t| t.contains("自评表") || t.contains("评价表"))
             .map(str::to_string);
-        let name = find_labelled_value(sheet, &labels, title_top, end, aliases::NAME);
+        let name = find_labelled_value(sheet, &labels, vocab, title_top, end);
         let year = labels.texts(title_top, start).find_map(crate::num::year_in);
-        let grade = find_labelled_cell(sheet, &labels, start, end, aliases::GRADE);
+        let grade =
+            find_labelled_cell(sheet, &labels, &vocab.grade, vocab, start, end).or_else(|| {
+                // A grade written in the 总分 row with no label of its own.
+                let row = indicators.as_ref()?.total_row?;
+                labels.row(row).iter().find_map(|l| {
+                    let t = crate::num::normalize(l.text?);
+                    matches!(t.as_str(), "优" | "良" | "中" | "差")
+                        .then_some(CellRef::new(row, l.col))
+                })
+            });
         let goals = find_goals(sheet, &labels, start, end);
-        forms.push(FormLayout {
+        let mut layout = FormLayout {
             first_row: title_top,
             last_row: end,
             funding,
@@ -420,18 +517,184 @@ pub fn locate(sheet: &Sheet) -> Vec<FormLayout> {
             year,
             grade,
             goals,
-        });
+            unread: Vec::new(),
+            unknown_headers,
+        };
+        layout.unread = unread(sheet, &labels, vocab, &layout);
+        forms.push(layout);
     }
     forms
+}
+
+/// What the form lacks to be read completely.
+fn unread(sheet: &Sheet, labels: &Labels, vocab: &Vocab, l: &FormLayout) -> Vec<Unread> {
+    let mut out = Vec::new();
+    let rows = |a: u32, b: u32| format!("第 {}–{} 行", a + 1, b + 1);
+    let unknown = |from: u32, to: u32| {
+        let list: Vec<String> = l
+            .unknown_headers
+            .iter()
+            .filter(|(c, _)| c.row >= from && c.row <= to)
+            .map(|(c, t)| format!("{c}「{}」", t.replace('\n', "")))
+            .collect();
+        if list.is_empty() {
+            String::new()
+        } else {
+            format!("；未能识别的表头：{}", list.join("、"))
+        }
+    };
+    match (&l.funding, &l.indicators) {
+        (Some(f), None) => {
+            let hint = labels
+                .rows
+                .range(f.header_row + 1..=l.last_row)
+                .flat_map(|(&r, cells)| cells.iter().map(move |c| (r, c)))
+                .find(|(_, c)| {
+                    c.text
+                        .is_some_and(|t| t.contains("绩效指标") || vocab.group_in(t).is_some())
+                })
+                .map(|(r, c)| {
+                    format!(
+                        "（{} 有“{}”，但其表头无法识别）",
+                        CellRef::new(r, c.col),
+                        c.text.unwrap_or("")
+                    )
+                })
+                .unwrap_or_default();
+            out.push(Unread {
+                cell: CellRef::new(f.header_row, f.cols.first()),
+                what: format!(
+                    "未找到指标块：在{}中没有找到含一级/二级/三级指标的表头{hint}",
+                    rows(f.header_row, l.last_row)
+                ),
+            });
+        }
+        (None, Some(i)) => out.push(Unread {
+            cell: CellRef::new(
+                i.header_top,
+                i.cols.l1.or(i.cols.l2).or(i.cols.l3).unwrap_or(0),
+            ),
+            what: format!(
+                "未找到资金块：在{}中没有找到含预算数和执行数的表头",
+                rows(l.first_row, l.last_row)
+            ),
+        }),
+        _ => {}
+    }
+    if let Some(i) = &l.indicators {
+        let c = &i.cols;
+        let mut missing = Vec::new();
+        for (role, col) in [
+            (Role::L3, c.l3),
+            (Role::Target, c.target),
+            (Role::Actual, c.actual),
+            (Role::Score, c.score),
+        ] {
+            if col.is_none() {
+                missing.push(role.name());
+            }
+        }
+        if c.weight.is_none() && !group_weights_stated(sheet, i) {
+            missing.push("分值（既没有分值列，一级指标也没有标注分值）");
+        }
+        if !missing.is_empty() {
+            out.push(Unread {
+                cell: CellRef::new(i.header_row, c.l1.or(c.l2).or(c.l3).unwrap_or(0)),
+                what: format!(
+                    "指标块表头（{}）中未能识别「{}」列{}",
+                    rows(i.header_top, i.header_row),
+                    missing.join("」「"),
+                    unknown(i.header_top, i.header_row)
+                ),
+            });
+        }
+    }
+    if let Some(f) = &l.funding {
+        let c = &f.cols;
+        let missing: Vec<&str> = [(Role::Rate, c.rate), (Role::Score, c.score)]
+            .into_iter()
+            .filter(|(_, col)| col.is_none())
+            .map(|(r, _)| r.name())
+            .collect();
+        // A header cell nobody could read inside the block's columns may be the missing one.
+        let first = c.first();
+        let unknown_inside = l.unknown_headers.iter().any(|(cell, _)| {
+            cell.row <= f.header_row && cell.row + 3 > f.header_row && cell.col > first
+        });
+        if !missing.is_empty() && unknown_inside {
+            let top = f
+                .columns
+                .iter()
+                .map(|c| c.cell.row)
+                .min()
+                .unwrap_or(f.header_row);
+            out.push(Unread {
+                cell: CellRef::new(f.header_row, first),
+                what: format!(
+                    "资金块表头（{}）中未能识别「{}」列{}",
+                    rows(top, f.header_row),
+                    missing.join("」「"),
+                    unknown(top, f.header_row)
+                ),
+            });
+        }
+    }
+    out
+}
+
+/// Whether every 一级 group of a block without a weight column states its weight.
+fn group_weights_stated(sheet: &Sheet, i: &IndicatorLayout) -> bool {
+    let mut any = false;
+    for &r in &i.rows {
+        let label = group_label_at(sheet, i, r);
+        match label {
+            Some((_, text)) if stated_points(&text).is_some() => any = true,
+            _ => return false,
+        }
+    }
+    any
+}
+
+/// The 一级 label an indicator row belongs to: its 一级 column (own or merged, or the nearest
+/// label above), else the section row above it.
+pub fn group_label_at(sheet: &Sheet, i: &IndicatorLayout, row: u32) -> Option<(CellRef, String)> {
+    let section = i
+        .sections
+        .iter()
+        .filter(|c| c.row < row)
+        .max_by_key(|c| c.row)
+        .map(|c| (*c, sheet.text(*c)));
+    if let Some(col) = i.cols.l1 {
+        for r in (i.header_row + 1..=row).rev() {
+            let at = CellRef::new(r, col);
+            let origin = sheet.merge_at(at).map_or(at, |m| m.first);
+            let t = sheet.text(origin);
+            if !t.is_empty() {
+                // A section row below the 一级 label takes over.
+                return match section {
+                    Some((c, s)) if c.row > origin.row => Some((c, s)),
+                    _ => Some((origin, t)),
+                };
+            }
+        }
+    }
+    section
 }
 
 /// The goals block: a row with "预期目标" and "实际完成情况" headers; the text is below each.
 fn find_goals(sheet: &Sheet, labels: &Labels, from: u32, to: u32) -> Option<(CellRef, CellRef)> {
     for (&row, cells) in labels.rows.range(from..=to) {
-        if let (Some(e), Some(a)) = (
-            find_col(cells, &["预期目标"]),
-            find_col(cells, &["实际完成情况", "实际完成"]),
-        ) {
+        let col = |words: &[&str]| {
+            cells
+                .iter()
+                .find(|l| {
+                    l.text
+                        .is_some_and(|t| words.contains(&label_words_key(t).as_str()))
+                })
+                .map(|l| l.col)
+        };
+        if let (Some(e), Some(a)) = (col(&["预期目标"]), col(&["实际完成情况", "实际完成"]))
+        {
             let below = |col: u32| {
                 let top = sheet
                     .merge_at(CellRef::new(row, col))
@@ -447,13 +710,14 @@ fn find_goals(sheet: &Sheet, labels: &Labels, from: u32, to: u32) -> Option<(Cel
 fn find_labelled_cell(
     sheet: &Sheet,
     labels: &Labels,
+    list: &[String],
+    vocab: &Vocab,
     from: u32,
     to: u32,
-    names: &[&str],
 ) -> Option<CellRef> {
     for (&row, cells) in labels.rows.range(from..=to) {
         for (i, l) in cells.iter().enumerate() {
-            if l.is(names) {
+            if l.text.is_some_and(|t| vocab.label_in(t, list)) {
                 // The value is the next cell to the right that is not part of the label's merge.
                 let label_end = sheet
                     .merge_at(CellRef::new(row, l.col))
@@ -474,33 +738,26 @@ fn find_labelled_cell(
 fn find_labelled_value(
     sheet: &Sheet,
     labels: &Labels,
+    vocab: &Vocab,
     from: u32,
     to: u32,
-    names: &[&str],
 ) -> Option<String> {
     for (&row, cells) in labels.rows.range(from..=to) {
         for (i, l) in cells.iter().enumerate() {
-            if l.is(names) {
+            let Some(text) = l.text else { continue };
+            if vocab.label_in(text, &vocab.name) {
                 return cells.get(i + 1).map(|next| match next.text {
                     Some(t) => t.to_string(),
                     None => sheet.text(CellRef::new(row, next.col)),
                 });
             }
             // "项目名称：某某项目" in one cell.
-            for n in names {
-                let name_key = if n.ends_with(')') {
-                    label_key(n)
-                } else {
-                    (*n).to_string()
-                };
-                if let Some(v) = l
-                    .key
-                    .strip_prefix(name_key.as_str())
-                    .and_then(|rest| rest.strip_prefix(':'))
-                    && !v.is_empty()
-                {
-                    return Some(v.to_string());
-                }
+            let n = crate::num::normalize(text);
+            if let Some((head, value)) = n.split_once(':')
+                && !value.is_empty()
+                && vocab.label_in(head, &vocab.name)
+            {
+                return Some(value.to_string());
             }
         }
     }
@@ -510,126 +767,233 @@ fn find_labelled_value(
 fn funding_layout(
     sheet: &Sheet,
     labels: &Labels,
+    vocab: &Vocab,
     header_row: u32,
-    cols: FundingCols,
+    head: Head,
     end: u32,
 ) -> FundingLayout {
+    let initial = head.col(Role::Initial);
+    let full = head.col(Role::Full);
+    let exec = head.col(Role::Exec).or(head.col(Role::Actual)).unwrap_or(0);
+    let rate = head.col(Role::Rate);
+    // The rate's denominator: the column whose letter the rate header names last ("B/A").
+    let letter_of = |col: Option<u32>| {
+        col.and_then(|c| head.columns.iter().find(|x| x.col == c))
+            .and_then(|x| header_letters(&x.header).first().copied())
+    };
+    let named_base = rate
+        .and_then(|r| head.columns.iter().find(|x| x.col == r))
+        .and_then(|x| {
+            let letters = header_letters(&x.header);
+            (letters.len() == 2).then(|| letters[1])
+        })
+        .and_then(|base| {
+            [initial, full]
+                .into_iter()
+                .find(|c| letter_of(*c) == Some(base))
+                .flatten()
+        });
+    let base = named_base.or(full).or(initial).unwrap_or(exec);
+    let cols = FundingCols {
+        initial,
+        full,
+        exec,
+        weight: head.col(Role::Weight),
+        rate,
+        score: head.col(Role::Score),
+        base,
+    };
     let first = cols.first();
-    let money = [Some(cols.full), Some(cols.exec), cols.initial];
-    let mut total_row = None;
-    let mut part_rows = Vec::new();
+    let money = [cols.full, Some(cols.exec), cols.initial];
+    let mut rows = Vec::new();
     for row in header_row + 1..=end {
         let label = row_label(sheet, row, first);
-        let has_values = money
-            .iter()
-            .flatten()
-            .any(|&c| cell_has_value(sheet, row, c));
-        if row_has_label(labels, row, aliases::GOALS)
-            || row_has_label(labels, row, aliases::L1)
+        let has_values = money.iter().any(|&c| cell_has_value(sheet, row, c));
+        if row_has_label(labels, row, &vocab.goals, vocab)
+            || labels
+                .row(row)
+                .iter()
+                .any(|l| matches!(l.role, Some(Role::L1 | Role::L2)))
             || (label.is_empty() && !has_values)
         {
             break;
         }
-        if total_row.is_none() {
-            total_row = Some(row);
-        } else {
-            part_rows.push(row);
-        }
+        rows.push((row, label));
     }
+    // The total row is the one labelled as a total, else the first.
+    let total_at = rows
+        .iter()
+        .position(|(_, label)| vocab.label_in(label, &vocab.fund_total))
+        .unwrap_or(0);
+    let total_row = rows.get(total_at).map(|r| r.0).unwrap_or(header_row + 1);
+    let part_rows = rows
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != total_at)
+        .map(|(_, r)| r.0)
+        .collect();
+    // "预算执行情况（万元）（20分）", "得分(20分*执行率)", "分值(10分)": the execution weight.
+    let label_cells = sheet
+        .cells
+        .range(CellRef::new(total_row, 0)..CellRef::new(total_row, first))
+        .map(|(r, c)| (*r, c.text()));
+    let stated_weight = head
+        .texts
+        .iter()
+        .cloned()
+        .chain(label_cells)
+        .chain(
+            // A block label merged down the rows of the block, left of the header.
+            sheet
+                .merges
+                .iter()
+                .filter(|m| {
+                    m.first.col < first && m.first.row <= total_row && m.last.row >= header_row
+                })
+                .map(|m| (m.first, sheet.text(m.first))),
+        )
+        .find_map(|(cell, t)| stated_points(&t).map(|d| (d, cell)));
     FundingLayout {
         header_row,
         cols,
-        total_row: total_row.unwrap_or(header_row + 1),
+        columns: head.columns,
+        total_row,
         part_rows,
+        stated_weight,
     }
+}
+
+/// Whether a name is a "……" placeholder.
+fn is_placeholder(t: &str) -> bool {
+    let t = crate::num::normalize(t);
+    !t.is_empty()
+        && t.chars()
+            .all(|c| matches!(c, '…' | '.' | '。' | '·' | '⋯' | '-' | '—'))
+        && t.chars()
+            .any(|c| matches!(c, '…' | '⋯') || t.chars().count() >= 3)
 }
 
 fn indicator_layout(
     sheet: &Sheet,
     labels: &Labels,
+    vocab: &Vocab,
     header_row: u32,
-    cols: IndicatorCols,
+    head: Head,
     end: u32,
 ) -> IndicatorLayout {
-    let mut rows = Vec::new();
-    let mut total_row = None;
-    let mut last_row = None;
+    let cols = IndicatorCols {
+        l1: head.col(Role::L1),
+        l2: head.col(Role::L2),
+        l3: head.col(Role::L3),
+        target: head.col(Role::Target),
+        actual: head.col(Role::Actual),
+        weight: head.col(Role::Weight),
+        score: head.col(Role::Score),
+        reason: head.col(Role::Reason),
+        op: head.col(Role::Op),
+        unit: head.col(Role::Unit),
+    };
+    let values = [cols.target, cols.actual, cols.weight, cols.score];
+    let name_col = cols.l3.or(cols.l2);
+    let leftmost_data = values.iter().flatten().min().copied().unwrap_or(u32::MAX);
+    let mut layout = IndicatorLayout {
+        header_row,
+        header_top: head.top,
+        cols,
+        columns: head.columns,
+        rows: Vec::new(),
+        skipped: Vec::new(),
+        sections: Vec::new(),
+        total_row: None,
+        total_label: None,
+        total_score: None,
+        last_row: None,
+    };
     let mut gap = false;
     for row in header_row + 1..=end {
-        let is_total = labels
-            .row(row)
-            .iter()
-            .any(|l| l.col < cols.weight && l.is(aliases::SCORE_TOTAL));
-        if is_total {
-            total_row = Some(row);
+        let cells = labels.row(row);
+        let total_label = cells.iter().find(|l| {
+            l.col < leftmost_data
+                && l.text
+                    .is_some_and(|t| vocab.label_in(t, &vocab.score_total))
+        });
+        if let Some(l) = total_label {
+            layout.total_row = Some(row);
+            layout.total_label = Some(CellRef::new(row, l.col));
+            let label_end = sheet
+                .merge_at(CellRef::new(row, l.col))
+                .map_or(l.col, |m| m.last.col);
+            layout.total_score = match cols.score {
+                Some(c) if sheet.has_text(CellRef::new(row, c)) || cols.weight.is_some() => {
+                    Some(CellRef::new(row, c))
+                }
+                // "总分（100分） | 95 | 自评等级 | 优": the first number right of the label.
+                _ => cells
+                    .iter()
+                    .find(|x| x.col > label_end && x.text.is_none())
+                    .map(|x| CellRef::new(row, x.col))
+                    .or(cols.score.map(|c| CellRef::new(row, c))),
+            };
             break;
         }
-        let named = cell_has_value(sheet, row, cols.l3);
-        let scored =
-            cell_has_value(sheet, row, cols.weight) || cell_has_value(sheet, row, cols.score);
-        if named || scored {
-            rows.push(row);
+        let name = name_col
+            .map(|c| sheet.text(CellRef::new(row, c)))
+            .unwrap_or_default();
+        let has = |c: Option<u32>| cell_has_value(sheet, row, c);
+        let scored = has(cols.weight) || has(cols.score);
+        let any_value = values.iter().any(|&c| has(c));
+        // A section row: a 一级 group written across the grid above its indicators.
+        if !any_value && (name.is_empty() || vocab.group_in(&name).is_some()) {
+            let section = cells.iter().find(|l| {
+                Some(l.col) != cols.l1
+                    && l.text.is_some_and(|t| {
+                        vocab.group_in(t).is_some() && !vocab.label_in(t, &vocab.score_total)
+                    })
+            });
+            if let Some(l) = section
+                && (cols.l1.is_none() || cells.iter().all(|x| Some(x.col) != cols.l1))
+            {
+                layout.sections.push(CellRef::new(row, l.col));
+                layout.skipped.push((row, Skipped::Section));
+                layout.last_row = Some(row);
+                gap = false;
+                continue;
+            }
         }
-        let grouped = cell_has_value(sheet, row, cols.l1)
-            || cell_has_value(sheet, row, cols.l2)
-            || sheet.merge_at(CellRef::new(row, cols.l1)).is_some();
+        if !name.is_empty() && is_placeholder(&name) && !scored {
+            layout.skipped.push((row, Skipped::Placeholder));
+            continue;
+        }
+        let stripped = strip_numbering(&crate::num::normalize(&name)).to_string();
+        let detail_word = vocab
+            .detail
+            .iter()
+            .any(|w| stripped.starts_with(w.as_str()));
+        let has_target = has(cols.target) || has(cols.actual);
+        let detail = !layout.rows.is_empty()
+            && !scored
+            && has_target
+            && (detail_word || cols.weight.is_some());
+        if detail {
+            layout.skipped.push((row, Skipped::Detail));
+            layout.last_row = Some(row);
+            continue;
+        }
+        let named = !name.is_empty();
+        if named || scored {
+            layout.rows.push(row);
+        }
+        let grouped = has(cols.l1)
+            || has(cols.l2)
+            || cols
+                .l1
+                .is_some_and(|c| sheet.merge_at(CellRef::new(row, c)).is_some());
         if named || scored || (grouped && !gap) {
-            last_row = Some(row);
+            layout.last_row = Some(row);
         } else if !grouped {
             // A blank row ends the grid: labels below it are notes, not indicator groups.
             gap = true;
         }
     }
-    IndicatorLayout {
-        header_row,
-        cols,
-        rows,
-        total_row,
-        last_row,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::aliases::*;
-    use crate::num::{alias_key_is, label_key};
-
-    /// Labels are matched by comparing a cell's key with the alias text itself, so every alias
-    /// must be written as its own key (or end in a bracket, which is reduced when compared).
-    #[test]
-    fn every_alias_is_written_as_its_key() {
-        let tables = [
-            INITIAL,
-            FULL,
-            EXEC,
-            WEIGHT,
-            RATE,
-            SCORE,
-            FUND_TOTAL,
-            GOALS,
-            L1,
-            L2,
-            L3,
-            TARGET,
-            ACTUAL,
-            REASON,
-            OP,
-            UNIT,
-            SCORE_TOTAL,
-            GRADE,
-            NAME,
-        ];
-        for table in tables {
-            for alias in table {
-                assert!(
-                    alias.ends_with(')') || label_key(alias) == *alias,
-                    "{alias} → {}",
-                    label_key(alias)
-                );
-                assert!(alias_key_is(alias, &label_key(alias)), "{alias}");
-            }
-        }
-        assert!(alias_key_is("单位名称(盖章)", "单位名称"));
-        assert!(!alias_key_is("单位名称", "单位名称(盖章)"));
-    }
+    layout
 }

@@ -22,7 +22,18 @@ pub fn normalize_cow(s: &str) -> Cow<'_, str> {
         !(c.is_whitespace()
             || matches!(
                 c,
-                '\u{3000}' | '\u{FF01}'..='\u{FF5E}' | '≧' | '≦' | '【' | '〔' | '】' | '〕'
+                '\u{3000}' | '\u{FF01}'
+                    ..='\u{FF5E}'
+                        | '≧'
+                        | '≦'
+                        | '⩾'
+                        | '⩽'
+                        | '═'
+                        | '﹦'
+                        | '【'
+                        | '〔'
+                        | '】'
+                        | '〕'
             ))
     };
     if s.chars().all(unchanged) {
@@ -38,8 +49,9 @@ pub fn normalized_chars(s: &str) -> impl Iterator<Item = char> + '_ {
         .filter(|c| !c.is_whitespace() && *c != '\u{3000}')
         .map(|c| match c {
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            '≧' => '≥',
-            '≦' => '≤',
+            '≧' | '⩾' => '≥',
+            '≦' | '⩽' => '≤',
+            '═' | '﹦' => '=',
             '【' | '〔' => '(',
             '】' | '〕' => ')',
             _ => c,
@@ -213,9 +225,13 @@ pub struct Measure {
     pub value: Decimal,
     /// The unit written after the number ("项", "家", "万元", "%"), normalised; empty if none.
     pub unit: String,
+    /// Whether the number is approximate ("约5000人次", "200余人", "300多户").
+    pub approx: bool,
 }
 
-const OP_WORDS: &[(&str, Op)] = &[
+/// Operator symbols (after [`normalize`]: ＞＝ ≧ ⩾ ═ ﹦ are folded to these). Operator words
+/// ("不低于", "控制在") are vocabulary, see [`crate::vocab`].
+const OP_SYMBOLS: &[(&str, Op)] = &[
     (">=", Op::Ge),
     ("=>", Op::Ge),
     ("≥", Op::Ge),
@@ -225,24 +241,6 @@ const OP_WORDS: &[(&str, Op)] = &[
     (">", Op::Gt),
     ("<", Op::Lt),
     ("=", Op::Eq),
-    ("大于等于", Op::Ge),
-    ("大于或等于", Op::Ge),
-    ("不低于", Op::Ge),
-    ("不少于", Op::Ge),
-    ("不小于", Op::Ge),
-    ("小于等于", Op::Le),
-    ("小于或等于", Op::Le),
-    ("不高于", Op::Le),
-    ("不超过", Op::Le),
-    ("不多于", Op::Le),
-    ("不大于", Op::Le),
-    ("控制在", Op::Le),
-    ("大于", Op::Gt),
-    ("高于", Op::Gt),
-    ("超过", Op::Gt),
-    ("小于", Op::Lt),
-    ("低于", Op::Lt),
-    ("等于", Op::Eq),
 ];
 
 /// Parses a plain number written as text: "1,852.18", " 99.63 ", "99.63%", full-width digits.
@@ -262,18 +260,50 @@ pub fn parse_number_text(s: &str) -> Option<(Decimal, bool)> {
     Some((in_range(d)?.normalize(), percent))
 }
 
-/// Parses a target or actual written as text: an optional operator, a number, an optional short
-/// unit (">=2 项", "≥12家", "=1 个", "≤90万元", "≥100百分比", "≤0.9‰", "95%以上").
+/// Parses a target or actual written as text with the national operator words: an optional
+/// operator, a number, an optional short unit (">=2 项", "≥12家", "=1 个", "≤90万元",
+/// "≥100百分比", "≤0.9‰", "95%以上", "不低于95%", "控制在5%以内", "约5000人次", "200余人").
 /// Returns `None` for qualitative text ("达成预期指标", "2023年工作计划").
 pub fn parse_measure(s: &str) -> Option<Measure> {
+    let v = &crate::profile::national().vocab;
+    parse_measure_with(s, &v.op_words, &v.op_suffixes)
+}
+
+/// [`parse_measure`] with the operator words in force (longest first).
+pub fn parse_measure_with(
+    s: &str,
+    op_words: &[(String, Op)],
+    op_suffixes: &[(String, Op)],
+) -> Option<Measure> {
     let n: String = normalized_chars(s).filter(|c| *c != ',').collect();
     let mut rest = n.as_str();
     let mut op = None;
-    for (word, o) in OP_WORDS {
-        if let Some(r) = rest.strip_prefix(word) {
-            op = Some(*o);
+    let mut approx = false;
+    for prefix in ["大约", "约", "近"] {
+        if let Some(r) = rest.strip_prefix(prefix) {
+            approx = true;
             rest = r;
             break;
+        }
+    }
+    for (word, o) in OP_SYMBOLS
+        .iter()
+        .map(|(w, o)| (*w, *o))
+        .chain(op_words.iter().map(|(w, o)| (w.as_str(), *o)))
+    {
+        if let Some(r) = rest.strip_prefix(word) {
+            op = Some(o);
+            rest = r;
+            break;
+        }
+    }
+    if !approx {
+        for prefix in ["大约", "约", "近"] {
+            if let Some(r) = rest.strip_prefix(prefix) {
+                approx = true;
+                rest = r;
+                break;
+            }
         }
     }
     let num_len = rest
@@ -285,23 +315,35 @@ pub fn parse_measure(s: &str) -> Option<Measure> {
         .last()?;
     let value = in_range(Decimal::from_str(&rest[..num_len]).ok()?)?;
     let mut unit = rest[num_len..].to_string();
-    for (suffix, o) in [
-        ("以上", Op::Ge),
-        ("及以上", Op::Ge),
-        ("以内", Op::Le),
-        ("以下", Op::Le),
-        ("及以下", Op::Le),
-    ] {
+    // "200余人", "300多户": more than the number, which is approximate.
+    for more in ["余", "多"] {
+        if let Some(u) = unit.strip_prefix(more) {
+            unit = u.to_string();
+            approx = true;
+        }
+    }
+    for (suffix, o) in op_suffixes {
+        if let Some(u) = unit.strip_suffix(suffix.as_str()) {
+            unit = u.to_string();
+            op = op.or(Some(*o));
+            break;
+        }
+    }
+    for (suffix, o) in [("以上", Op::Ge), ("以内", Op::Le), ("以下", Op::Le)] {
         if let Some(u) = unit.strip_suffix(suffix) {
             unit = u.to_string();
             op = op.or(Some(o));
         }
     }
+    if unit.ends_with('左') || unit.ends_with("左右") {
+        unit = unit.trim_end_matches("左右").to_string();
+        approx = true;
+    }
     let unit = canonical_unit(&unit);
     if unit.chars().count() > 4
         || unit
             .chars()
-            .any(|c| c.is_ascii_digit() || "，。,;；:：()".contains(c))
+            .any(|c| c.is_ascii_digit() || "，。,;；:：()前底末".contains(c))
     {
         return None;
     }
@@ -309,7 +351,103 @@ pub fn parse_measure(s: &str) -> Option<Measure> {
         op,
         value: value.normalize(),
         unit,
+        approx,
     })
+}
+
+/// A point in time a deadline or a completion date names: year (when written), month, day
+/// (when written).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct When {
+    /// The year, when written ("2023年11月").
+    pub year: Option<u16>,
+    /// The month, 1–12.
+    pub month: u8,
+    /// The day, when written.
+    pub day: Option<u8>,
+}
+
+impl When {
+    /// Whether `self` is no later than `deadline` (a missing year is taken as the same year; a
+    /// missing day as the whole month).
+    pub fn by(&self, deadline: &When) -> bool {
+        if let (Some(a), Some(b)) = (self.year, deadline.year)
+            && a != b
+        {
+            return a < b;
+        }
+        (self.month, self.day.unwrap_or(1)) <= (deadline.month, deadline.day.unwrap_or(31))
+    }
+}
+
+fn parse_when(s: &str) -> Option<(When, &str)> {
+    let mut rest = s;
+    let mut year = None;
+    let digits = |r: &str| r.chars().take_while(char::is_ascii_digit).count();
+    let d = digits(rest);
+    if d == 4 {
+        let after = &rest[4..];
+        let after = after
+            .strip_prefix('年')
+            .or_else(|| after.strip_prefix('.'))
+            .or_else(|| after.strip_prefix('-'))?;
+        year = rest[..4].parse().ok();
+        rest = after;
+    }
+    let d = digits(rest);
+    if d == 0 || d > 2 {
+        return None;
+    }
+    let month: u8 = rest[..d].parse().ok()?;
+    rest = &rest[d..];
+    let sep_month = rest.strip_prefix('月');
+    let rest = match (sep_month, year) {
+        (Some(r), _) => r,
+        (None, Some(_)) if rest.is_empty() => rest,
+        _ => return None,
+    };
+    if !(1..=12).contains(&month) {
+        return None;
+    }
+    let d = digits(rest);
+    let (day, rest) = if d > 0 && d <= 2 {
+        let day: u8 = rest[..d].parse().ok()?;
+        let r = &rest[d..];
+        let r = r
+            .strip_prefix('日')
+            .or_else(|| r.strip_prefix('号'))
+            .unwrap_or(r);
+        ((1..=31).contains(&day).then_some(day), r)
+    } else {
+        (None, rest)
+    };
+    Some((When { year, month, day }, rest))
+}
+
+/// A deadline written as a target: "9月前", "11月底前", "2023年12月底前", "6月30日前",
+/// "10月底之前", "12月底".
+pub fn parse_deadline(s: &str) -> Option<When> {
+    let n: String = normalized_chars(s).collect();
+    let n = n.strip_prefix("于").unwrap_or(&n);
+    let (when, rest) = parse_when(n)?;
+    let rest = rest
+        .trim_start_matches(['底', '末'])
+        .trim_start_matches("以")
+        .trim_start_matches("之");
+    matches!(rest, "前" | "" | "内" | "完成" | "前完成" | "内完成").then_some(when)
+}
+
+/// A completion date written as an actual: "7月", "2023年11月", "2023年11月15日", "10月底",
+/// "7月完成", "已于7月完成".
+pub fn parse_completion(s: &str) -> Option<When> {
+    let n: String = normalized_chars(s).collect();
+    let n = n
+        .strip_prefix("已于")
+        .or_else(|| n.strip_prefix("于"))
+        .unwrap_or(&n);
+    let (when, rest) = parse_when(n)?;
+    let rest = rest.trim_start_matches(['底', '末', '中', '初']);
+    matches!(rest, "" | "完成" | "前" | "前完成" | "已完成").then_some(when)
 }
 
 /// Spellings of one unit mapped to one form: "百分比" and "%" are both "%".

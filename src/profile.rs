@@ -1,33 +1,85 @@
-//! Provincial rule variants, read from a small TOML file given with `--profile`. The national
-//! rules (财预〔2020〕10号) are the default; a file names only what differs. Keys may be written
-//! in English or Chinese, and shares as fractions (0.5) or percentages (50):
+//! Rule profiles: the national rules and recognition vocabulary (`profiles/national.toml`,
+//! embedded at build time), and a provincial file given with `--profile` that names only what
+//! differs. Numbers replace the national values; word lists are added to the national ones.
+//! Keys may be written in Chinese or English, shares as fractions (0.5) or percentages (50):
 //!
 //! ```toml
-//! 名称 = "湖北"
-//! 部分达成下限 = 50      # qualitative 部分达成 band starts at 50% of the weight (national: 60)
-//! 达成下限 = 80          # 达成 band starts at 80% (national: 80)
-//! 远超目标阈值 = 150     # full marks at ≥150% of target draw a warning (national: 150)
+//! "名称" = "湖北"
+//! "部分达成下限" = 50      # qualitative 部分达成 band starts at 50% of the weight (national: 60)
+//! ["等级"]
+//! "优" = 85                # grade cut-offs (national: 90 / 80 / 60)
+//! ["表头"]
+//! "实际完成值" = ["考核结果"]   # one more header word for the actual column
 //! ```
+//!
+//! The file is walked key by key rather than deserialised, so that an unknown key or a wrong
+//! value gets a Chinese message naming the key and the keys allowed there.
 
 use std::path::Path;
+use std::sync::OnceLock;
 
 use rust_decimal::Decimal;
-use serde::Deserialize;
+use toml::{Table, Value};
 
-use crate::num::dec_from_f64;
-use crate::rules::Profile;
+use crate::num::{Op, dec_from_f64};
+use crate::rules::{Grades, Profile};
+use crate::vocab::{Role, Vocab};
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ProfileFile {
-    #[serde(alias = "名称")]
-    name: Option<String>,
-    #[serde(alias = "达成下限")]
-    band_achieved: Option<f64>,
-    #[serde(alias = "部分达成下限")]
-    band_partial: Option<f64>,
-    #[serde(alias = "远超目标阈值")]
-    far_above_target: Option<f64>,
+/// The national profile's text, as committed in `profiles/national.toml`.
+pub const NATIONAL: &str = include_str!("../profiles/national.toml");
+
+/// The national profile, parsed once.
+pub fn national() -> &'static Profile {
+    static NATIONAL_PROFILE: OnceLock<Profile> = OnceLock::new();
+    NATIONAL_PROFILE.get_or_init(|| {
+        let mut p = Profile {
+            name: String::new(),
+            band_achieved: Decimal::ZERO,
+            band_partial: Decimal::ZERO,
+            far_above_target: Decimal::ZERO,
+            grades: Grades::default(),
+            vocab: Vocab::empty(),
+        };
+        // The embedded file is tested (profile::tests); a broken one is a build defect.
+        if let Err(e) = apply(&mut p, NATIONAL) {
+            panic!("profiles/national.toml: {e}");
+        }
+        p
+    })
+}
+
+/// Top-level keys: (Chinese, English).
+const TOP: &[(&str, &str)] = &[
+    ("名称", "name"),
+    ("达成下限", "band_achieved"),
+    ("部分达成下限", "band_partial"),
+    ("远超目标阈值", "far_above_target"),
+    ("等级", "grades"),
+    ("表头", "headers"),
+    ("行", "rows"),
+    ("运算符", "operators"),
+    ("运算符后缀", "operator_suffixes"),
+];
+const GRADE_KEYS: &[&str] = &["优", "良", "中"];
+const ROW_KEYS: &[&str] = &[
+    "资金合计",
+    "目标",
+    "总分",
+    "等级",
+    "名称",
+    "一级指标",
+    "明细",
+];
+const OP_KEYS: &[(&str, Op)] = &[
+    ("≥", Op::Ge),
+    ("≤", Op::Le),
+    (">", Op::Gt),
+    ("<", Op::Lt),
+    ("=", Op::Eq),
+];
+
+fn allowed(keys: impl Iterator<Item = String>) -> String {
+    keys.collect::<Vec<_>>().join("、")
 }
 
 /// A share written as 0.5 or 50 (percent).
@@ -40,24 +92,136 @@ fn share(v: f64, percent_above: f64) -> Option<Decimal> {
     })
 }
 
-/// Parses a profile file's text; the message says what is wrong, in Chinese.
-pub fn parse(text: &str) -> Result<Profile, String> {
-    let file: ProfileFile =
-        toml::from_str(text).map_err(|e| format!("格式错误：{}", e.message()))?;
-    let mut p = Profile::default();
-    if let Some(name) = file.name {
-        p.name = name;
+fn number(v: &Value) -> Option<f64> {
+    match v {
+        Value::Integer(i) => Some(*i as f64),
+        Value::Float(f) => Some(*f),
+        _ => None,
     }
-    let bad = |what: &str| format!("{what}的值无效");
-    if let Some(v) = file.band_achieved {
-        p.band_achieved = share(v, 1.0).ok_or_else(|| bad("达成下限"))?;
+}
+
+fn words(key: &str, v: &Value) -> Result<Vec<String>, String> {
+    let bad = || format!("“{key}”的值应为文字列表，如 [\"词一\", \"词二\"]");
+    let arr = v.as_array().ok_or_else(bad)?;
+    arr.iter()
+        .map(|w| w.as_str().map(str::to_string).ok_or_else(bad))
+        .collect()
+}
+
+fn table<'a>(key: &str, v: &'a Value) -> Result<&'a Table, String> {
+    v.as_table()
+        .ok_or_else(|| format!("“{key}”应为一节（[{key}]），其下每行一个键"))
+}
+
+/// Applies a profile file's text on top of `p`; the message says what is wrong, in Chinese.
+fn apply(p: &mut Profile, text: &str) -> Result<(), String> {
+    let root: Table = text
+        .parse()
+        .map_err(|e: toml::de::Error| format!("格式错误：{}", e.message()))?;
+    for (key, value) in &root {
+        let Some(&(zh, _)) = TOP.iter().find(|(zh, en)| key == zh || key == en) else {
+            return Err(format!(
+                "未知的键“{key}”；可用的键：{}",
+                allowed(TOP.iter().map(|(zh, en)| format!("{zh}（{en}）")))
+            ));
+        };
+        let bad = || format!("“{zh}”的值无效");
+        match zh {
+            "名称" => p.name = value.as_str().ok_or_else(bad)?.to_string(),
+            "达成下限" => {
+                p.band_achieved = number(value).and_then(|v| share(v, 1.0)).ok_or_else(bad)?
+            }
+            "部分达成下限" => {
+                p.band_partial = number(value).and_then(|v| share(v, 1.0)).ok_or_else(bad)?
+            }
+            "远超目标阈值" => {
+                p.far_above_target = number(value).and_then(|v| share(v, 10.0)).ok_or_else(bad)?
+            }
+            "等级" => {
+                for (k, v) in table(zh, value)? {
+                    let d = number(v)
+                        .and_then(dec_from_f64)
+                        .ok_or_else(|| format!("“等级.{k}”的值无效，应为 0–100 的分数"))?;
+                    match k.as_str() {
+                        "优" => p.grades.excellent = d,
+                        "良" => p.grades.good = d,
+                        "中" => p.grades.fair = d,
+                        _ => {
+                            return Err(format!(
+                                "[等级] 中未知的键“{k}”；可用的键：{}",
+                                GRADE_KEYS.join("、")
+                            ));
+                        }
+                    }
+                }
+            }
+            "表头" => {
+                for (k, v) in table(zh, value)? {
+                    let role = Role::from_name(k).ok_or_else(|| {
+                        format!(
+                            "[表头] 中未知的键“{k}”；可用的键：{}",
+                            allowed(Role::ALL.iter().map(|r| r.name().to_string()))
+                        )
+                    })?;
+                    let list = words(&format!("表头.{k}"), v)?;
+                    if let Some((_, existing)) =
+                        p.vocab.headers.iter_mut().find(|(r, _)| *r == role)
+                    {
+                        existing.extend(list);
+                    }
+                }
+            }
+            "行" => {
+                for (k, v) in table(zh, value)? {
+                    let list = words(&format!("行.{k}"), v)?;
+                    let keys = list.iter().map(|w| crate::vocab::label_words_key(w));
+                    let target = match k.as_str() {
+                        "资金合计" => &mut p.vocab.fund_total,
+                        "目标" => &mut p.vocab.goals,
+                        "总分" => &mut p.vocab.score_total,
+                        "等级" => &mut p.vocab.grade,
+                        "名称" => &mut p.vocab.name,
+                        "一级指标" => &mut p.vocab.groups,
+                        "明细" => &mut p.vocab.detail,
+                        _ => {
+                            return Err(format!(
+                                "[行] 中未知的键“{k}”；可用的键：{}",
+                                ROW_KEYS.join("、")
+                            ));
+                        }
+                    };
+                    target.extend(keys);
+                }
+            }
+            _ => {
+                let suffix = zh == "运算符后缀";
+                for (k, v) in table(zh, value)? {
+                    let op = OP_KEYS
+                        .iter()
+                        .find(|(s, _)| s == k)
+                        .map(|(_, o)| *o)
+                        .ok_or_else(|| {
+                            format!(
+                                "[{zh}] 中未知的键“{k}”；可用的键：{}",
+                                allowed(OP_KEYS.iter().map(|(s, _)| s.to_string()))
+                            )
+                        })?;
+                    let list = words(&format!("{zh}.{k}"), v)?;
+                    let target = if suffix {
+                        &mut p.vocab.op_suffixes
+                    } else {
+                        &mut p.vocab.op_words
+                    };
+                    target.extend(list.into_iter().map(|w| (crate::num::normalize(&w), op)));
+                }
+            }
+        }
     }
-    if let Some(v) = file.band_partial {
-        p.band_partial = share(v, 1.0).ok_or_else(|| bad("部分达成下限"))?;
-    }
-    if let Some(v) = file.far_above_target {
-        p.far_above_target = share(v, 10.0).ok_or_else(|| bad("远超目标阈值"))?;
-    }
+    p.vocab.finish();
+    validate(p)
+}
+
+fn validate(p: &Profile) -> Result<(), String> {
     if !(Decimal::ZERO <= p.band_partial
         && p.band_partial <= p.band_achieved
         && p.band_achieved <= Decimal::ONE)
@@ -67,6 +231,21 @@ pub fn parse(text: &str) -> Result<Profile, String> {
     if p.far_above_target <= Decimal::ONE {
         return Err("远超目标阈值应大于 100%".into());
     }
+    let g = &p.grades;
+    if !(Decimal::ZERO <= g.fair
+        && g.fair <= g.good
+        && g.good <= g.excellent
+        && g.excellent <= Decimal::ONE_HUNDRED)
+    {
+        return Err("等级分数线应满足 0 ≤ 中 ≤ 良 ≤ 优 ≤ 100".into());
+    }
+    Ok(())
+}
+
+/// Parses a profile file's text on top of the national profile.
+pub fn parse(text: &str) -> Result<Profile, String> {
+    let mut p = national().clone();
+    apply(&mut p, text)?;
     Ok(p)
 }
 
@@ -80,6 +259,20 @@ pub fn load(path: &Path) -> Result<Profile, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_embedded_national_profile_parses() {
+        let p = national();
+        assert_eq!(p.name, "国家");
+        assert_eq!(p.band_achieved, Decimal::new(8, 1));
+        assert_eq!(p.band_partial, Decimal::new(6, 1));
+        assert_eq!(p.far_above_target, Decimal::new(15, 1));
+        assert_eq!(p.grades.excellent, Decimal::from(90));
+        assert!(p.vocab.score_total.iter().any(|w| w == "总分"));
+        assert!(p.vocab.words(Role::Actual).iter().any(|w| w == "实际"));
+        // Longest operator words first.
+        assert_eq!(p.vocab.op_words[0].0.chars().count(), 5);
+    }
 
     #[test]
     fn hubei_in_chinese_keys() {
@@ -102,22 +295,56 @@ mod tests {
     }
 
     #[test]
+    fn words_are_added_and_cut_offs_replaced() {
+        let p = parse("[\"表头\"]\n\"实际完成值\" = [\"考核结果\"]\n[\"等级\"]\n\"优\" = 85\n")
+            .unwrap();
+        assert_eq!(
+            p.vocab.classify("考核结果（B）").map(|(r, _)| r),
+            Some(Role::Actual)
+        );
+        // The national words are still there.
+        assert_eq!(
+            p.vocab.classify("实际完成值").map(|(r, _)| r),
+            Some(Role::Actual)
+        );
+        assert_eq!(p.grades.excellent, Decimal::from(85));
+        assert_eq!(p.grades.good, Decimal::from(80));
+    }
+
+    #[test]
     fn bad_files_are_refused_with_a_reason() {
-        assert!(
-            parse("\"部分达成下限\" = 90")
-                .unwrap_err()
-                .contains("部分达成下限 ≤ 达成下限")
+        assert_eq!(
+            parse("\"部分达成下限\" = 90").unwrap_err(),
+            "应满足 0 ≤ 部分达成下限 ≤ 达成下限 ≤ 100%"
         );
-        assert!(
-            parse("\"远超目标阈值\" = 1")
-                .unwrap_err()
-                .contains("大于 100%")
+        assert_eq!(
+            parse("\"远超目标阈值\" = 1").unwrap_err(),
+            "远超目标阈值应大于 100%"
         );
-        assert!(parse("unknown = 1").unwrap_err().contains("格式错误"));
+        let unknown = parse("unknown = 1").unwrap_err();
         assert!(
-            parse("\"部分达成下限\" = \"五十\"")
-                .unwrap_err()
-                .contains("格式错误")
+            unknown.starts_with(
+                "未知的键“unknown”；可用的键：名称（name）、达成下限（band_achieved）"
+            ),
+            "{unknown}"
         );
+        assert_eq!(
+            parse("\"部分达成下限\" = \"五十\"").unwrap_err(),
+            "“部分达成下限”的值无效"
+        );
+        let role = parse("[\"表头\"]\n\"实际\" = [\"x\"]").unwrap_err();
+        assert!(
+            role.starts_with("[表头] 中未知的键“实际”；可用的键：原因、其他、得分"),
+            "{role}"
+        );
+        assert_eq!(
+            parse("[\"等级\"]\n\"良\" = 95").unwrap_err(),
+            "等级分数线应满足 0 ≤ 中 ≤ 良 ≤ 优 ≤ 100"
+        );
+        assert_eq!(
+            parse("[\"表头\"]\n\"得分\" = \"分数\"").unwrap_err(),
+            "“表头.得分”的值应为文字列表，如 [\"词一\", \"词二\"]"
+        );
+        assert!(parse("x = ").unwrap_err().starts_with("格式错误"));
     }
 }

@@ -35,6 +35,9 @@ pub enum Status {
     Clean,
     /// Read and checked, with error findings.
     Findings,
+    /// Read, but some form only partly (a block, column or rows not recognised): what could
+    /// be checked was, nothing depending on the rest was corrected.
+    Partial,
     /// Unreadable, no form, or the output could not be written.
     Error,
 }
@@ -47,6 +50,8 @@ pub enum FailOn {
     Error,
     /// Warnings too (`--fail-on warning`).
     Warning,
+    /// Errors, and forms read only partly (`--fail-on partial`).
+    Partial,
 }
 
 /// Why an input failed: its stable kind and its Chinese message.
@@ -90,6 +95,10 @@ pub struct FormSummary {
     pub warnings: usize,
     /// Findings with an automatic correction.
     pub fixable: usize,
+    /// Whether the form was read completely.
+    pub complete: bool,
+    /// What could not be read, when it was not.
+    pub unread: Vec<String>,
 }
 
 /// One input's result, without its workbook.
@@ -135,6 +144,8 @@ impl From<FileOutcome> for FileReport {
                             errors: count(Severity::Error),
                             warnings: count(Severity::Warning),
                             fixable: f.report.findings.iter().filter(|x| x.fixed()).count(),
+                            complete: f.form.complete(),
+                            unread: f.form.unread.iter().map(|u| u.what.clone()).collect(),
                         }
                     })
                     .collect();
@@ -162,11 +173,18 @@ impl FileReport {
     pub fn status(&self) -> Status {
         if self.error.is_some() {
             Status::Error
+        } else if self.is_partial() {
+            Status::Partial
         } else if self.has(Severity::Error) {
             Status::Findings
         } else {
             Status::Clean
         }
+    }
+
+    /// Whether any form was read only partly.
+    pub fn is_partial(&self) -> bool {
+        self.forms.iter().any(|f| !f.complete)
     }
 
     /// Whether any finding has this severity.
@@ -191,10 +209,14 @@ pub struct Tally {
     pub clean: usize,
     /// Files with error findings.
     pub findings: usize,
+    /// Files read only partly (whatever their findings).
+    pub partial: usize,
     /// Files that could not be read (or written).
     pub failed: usize,
     /// Files with warnings (any status).
     pub with_warnings: usize,
+    /// Files with error findings (any status but unreadable).
+    pub with_errors: usize,
 }
 
 impl Tally {
@@ -203,24 +225,32 @@ impl Tally {
         match r.status() {
             Status::Clean => self.clean += 1,
             Status::Findings => self.findings += 1,
+            Status::Partial => self.partial += 1,
             Status::Error => self.failed += 1,
         }
         if r.error.is_none() && r.has(Severity::Warning) {
             self.with_warnings += 1;
         }
+        if r.error.is_none() && r.has(Severity::Error) {
+            self.with_errors += 1;
+        }
     }
 
     /// Number of files counted.
     pub fn files(&self) -> usize {
-        self.clean + self.findings + self.failed
+        self.clean + self.findings + self.partial + self.failed
     }
 
     /// The exit status: 2 if any input failed, else 1 if any file has error findings (or, with
-    /// `--fail-on warning`, warnings), else 0.
+    /// `--fail-on warning`, warnings; with `--fail-on partial`, a form read only partly), else
+    /// 0. A partial reading alone is not a failure.
     pub fn exit_code(&self, fail_on: FailOn) -> i32 {
         if self.failed > 0 {
             2
-        } else if self.findings > 0 || (fail_on == FailOn::Warning && self.with_warnings > 0) {
+        } else if self.with_errors > 0
+            || (fail_on == FailOn::Warning && self.with_warnings > 0)
+            || (fail_on == FailOn::Partial && self.partial > 0)
+        {
             1
         } else {
             0
@@ -229,8 +259,13 @@ impl Tally {
 
     /// The closing line of a text report.
     pub fn line(&self) -> String {
+        let partial = if self.partial > 0 {
+            format!("，{} 个部分核查", self.partial)
+        } else {
+            String::new()
+        };
         format!(
-            "共 {} 个文件：{} 个无误，{} 个有问题，{} 个无法读取",
+            "共 {} 个文件：{} 个无误，{} 个有问题{partial}，{} 个无法读取",
             self.files(),
             self.clean,
             self.findings,
@@ -259,6 +294,8 @@ struct JsonForm<'a> {
     title: &'a str,
     claimed_total: Option<String>,
     computed_total: Option<String>,
+    complete: bool,
+    unread: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -286,6 +323,8 @@ fn json_file(r: &FileReport) -> JsonFile<'_> {
                 title: &f.title,
                 claimed_total: f.claimed_total.map(fmt_dec),
                 computed_total: f.computed_total.map(fmt_dec),
+                complete: f.complete,
+                unread: &f.unread,
             })
             .collect(),
         findings: r
@@ -341,6 +380,14 @@ pub fn text(r: &FileReport, fixing: bool) -> String {
         ));
     }
     for f in &r.forms {
+        if !f.complete {
+            out.push_str(&format!(
+                "表「{}」（工作表 {}）：部分核查——{}\n",
+                f.title,
+                f.sheet,
+                f.unread.join("；")
+            ));
+        }
         out.push_str(&format!(
             "表「{}」（工作表 {}）：申报总分 {}，核算总分 {}{}\n",
             f.title,

@@ -104,6 +104,11 @@ impl Summary {
                 (None, 0, _) => "仅有警告".to_string(),
                 (None, _, _) => "有错误".to_string(),
             };
+            let status = if f.complete || r.error.is_some() {
+                status
+            } else {
+                format!("部分核查；{status}")
+            };
             let mut row = vec![
                 text(&file),
                 text(&f.sheet),

@@ -122,7 +122,7 @@ fn json_document_has_the_documented_shape() {
     assert_eq!(
         file["forms"],
         json!([{"sheet": "部门整体支出绩效自评表", "title": "部门整体支出绩效自评表",
-                "claimed_total": null, "computed_total": "99.96"}])
+                "claimed_total": null, "computed_total": "99.96", "complete": true, "unread": []}])
     );
     let first = &file["findings"][0];
     let mut fkeys: Vec<&String> = first.as_object().unwrap().keys().collect();
@@ -424,10 +424,14 @@ fn check_samples_folder_reports_every_clean_sample_clean() {
     assert_eq!(
         statuses,
         vec![
+            findings("anhui_dept_county.xlsx"),
+            findings("beijing_budget_a_only.xlsx"),
             clean("decorated_shifted.xlsx"),
             clean("dept_clean.xlsx"),
             findings("gbk_no_codepage.xls"),
             findings("gbk_wrong_codepage.xls"),
+            findings("hubei_no_weight_column.xlsx"),
+            findings("indicators_first.xlsx"),
             clean("national_clean.ods"),
             clean("national_clean.xls"),
             clean("national_clean.xlsx"),
@@ -435,11 +439,18 @@ fn check_samples_folder_reports_every_clean_sample_clean() {
             findings("national_planted_errors.xlsx"),
             clean("openpyxl_no_cache.xlsx"),
             findings("openpyxl_wrong_sum.xlsx"),
+            (
+                "partial_unknown_header.xlsx".to_string(),
+                "partial".to_string()
+            ),
             clean("placeholder_zero.xlsx"),
+            findings("section_rows.xlsx"),
             findings("seed_kelamayi_2023.xls"),
             findings("seed_kelamayi_2023.xlsm"),
             findings("seed_kelamayi_2023.xlsx"),
             clean("sichuan_operator_columns.xlsx"),
+            findings("xianjie_weight_first.xlsx"),
+            findings("yunnan_two_row_header.xlsx"),
         ]
     );
 }

@@ -378,7 +378,9 @@ fn zp301_zp302_zp303_weights() {
         vec![at("B13", "产出指标（50分）", "50", false)]
     );
     assert_eq!(of_rule(&c, "ZP301"), vec![at("G22", "105", "100", false)]);
-    assert_eq!(of_rule(&c, "ZP302"), vec![at("G22", "100", "105", true)]);
+    // The weights (105) contradict the 总分 row (100) and the form does not say which is
+    // wrong: both are reported, neither is corrected (form-and-rules.md §3).
+    assert_eq!(of_rule(&c, "ZP302"), vec![at("G22", "100", "105", false)]);
 }
 
 #[test]

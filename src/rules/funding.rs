@@ -3,10 +3,13 @@
 
 use rust_decimal::Decimal;
 
-use super::{Ctx, EXEC_SCORE, EXEC_WEIGHT_MISSING, FUND_TOTAL, OVER_BUDGET, RATE, number_fix};
+use super::{
+    Agree, Ctx, EXEC_SCORE, EXEC_WEIGHT_MISSING, FUND_TOTAL, OVER_BUDGET, RATE, agree, number_fix,
+};
 use crate::finding::FixValue;
-use crate::form::{Field, FundRow, Percent, Value};
+use crate::form::{Base, Field, FundRow, Percent, Value};
 use crate::num::{fmt_dec, round2};
+use crate::read::CellRef;
 
 /// What the funding block contributes to the totals.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -26,19 +29,37 @@ pub fn check(ctx: &mut Ctx) -> ExecResult {
     };
     let total = &funding.total;
     let parts = &funding.parts;
-    if let Some(initial) = total.initial.as_ref() {
-        check_sum(ctx, initial, parts, |p| p.initial.as_ref(), "年初预算数");
-    }
-    let full = check_sum(ctx, &total.full, parts, |p| Some(&p.full), "全年预算数");
+    let initial = total
+        .initial
+        .as_ref()
+        .and_then(|initial| check_sum(ctx, initial, parts, |p| p.initial.as_ref(), "年初预算数"));
+    let full = total
+        .full
+        .as_ref()
+        .and_then(|full| check_sum(ctx, full, parts, |p| p.full.as_ref(), "全年预算数"));
     let exec = check_sum(ctx, &total.exec, parts, |p| Some(&p.exec), "全年执行数");
-
-    let rate = check_rate(ctx, total, full, exec, true);
-    for part in parts {
-        let full = ctx_number_quiet(&part.full);
-        let exec = ctx_number_quiet(&part.exec);
-        check_rate(ctx, part, full, exec, false);
+    fn base_of(row: &FundRow, base: Base) -> Option<&Field> {
+        match base {
+            Base::Full => row.full.as_ref(),
+            Base::Initial => row.initial.as_ref(),
+        }
     }
-    check_exec_score(ctx, total, rate)
+    let base_name = match funding.base {
+        Base::Full => "全年预算数",
+        Base::Initial => "年初预算数",
+    };
+    let base = match funding.base {
+        Base::Full => full,
+        Base::Initial => initial,
+    };
+
+    let rate = check_rate(ctx, total, base_name, base, exec, true);
+    for part in parts {
+        let full = base_of(part, funding.base).and_then(ctx_number_quiet);
+        let exec = ctx_number_quiet(&part.exec);
+        check_rate(ctx, part, base_name, full, exec, false);
+    }
+    check_exec_score(ctx, total, funding.stated_weight, rate)
 }
 
 fn ctx_number_quiet(f: &Field) -> Option<Decimal> {
@@ -118,6 +139,7 @@ fn rate_fix(field: &Field, pct: Decimal) -> FixValue {
 fn check_rate(
     ctx: &mut Ctx,
     row: &FundRow,
+    base_name: &str,
     full: Option<Decimal>,
     exec: Option<Decimal>,
     is_total: bool,
@@ -127,7 +149,7 @@ fn check_rate(
     };
     if exec > full {
         let msg = format!(
-            "{}「{}」全年执行数 {} 超过全年预算数 {}，请核实",
+            "{}「{}」全年执行数 {} 超过{base_name} {}，请核实",
             row.exec.cell,
             row.label,
             fmt_dec(exec),
@@ -154,18 +176,33 @@ fn check_rate(
     if !is_total && !matches!(field.value, Value::Number { .. }) {
         return Some(exact);
     }
+    let mut low_precision = false;
     let ok = match field.value {
         Value::Number { value, percent, .. } => {
             let pct = field.number().unwrap_or(value);
-            let mut candidates = vec![pct];
+            let mut candidates = vec![(pct, field.shown_dp)];
             // "1" or 0.9963 in a cell not formatted as percent still means a fraction.
             if percent == Percent::No && pct <= Decimal::ONE {
-                candidates.push(pct * Decimal::ONE_HUNDRED);
+                candidates.push((pct * Decimal::ONE_HUNDRED, field.shown_dp.saturating_sub(2)));
             }
-            candidates.into_iter().any(|c| round2(c) == expected)
+            let verdicts: Vec<Agree> = candidates
+                .into_iter()
+                .map(|(c, dp)| agree(c, exact, dp))
+                .collect();
+            if verdicts.contains(&Agree::Yes) {
+                true
+            } else if verdicts.contains(&Agree::AtShown) {
+                low_precision = true;
+                true
+            } else {
+                false
+            }
         }
         _ => false,
     };
+    if low_precision {
+        ctx.note_low_precision(field, "执行率", exact, "%");
+    }
     if !ok {
         let msg = format!(
             "{}「{}」执行率为 {}，按 {} ÷ {} × 100% 应为 {}%",
@@ -188,12 +225,26 @@ fn check_rate(
     Some(exact)
 }
 
-/// Rule 3.
-fn check_exec_score(ctx: &mut Ctx, total: &FundRow, rate: Option<Decimal>) -> ExecResult {
+/// Rule 3. The weight is the total row's 分值 cell, else the one a label or header states
+/// ("预算执行情况（万元）（20分）", "得分(20分*执行率)").
+fn check_exec_score(
+    ctx: &mut Ctx,
+    total: &FundRow,
+    stated: Option<(Decimal, CellRef)>,
+    rate: Option<Decimal>,
+) -> ExecResult {
     let weight = total
         .weight
         .as_ref()
-        .and_then(|w| ctx.number_or_warn(w, "执行率分值"));
+        .and_then(|w| ctx.number_or_warn(w, "执行率分值"))
+        .or_else(|| {
+            total
+                .weight
+                .as_ref()
+                .is_none_or(|w| w.is_empty())
+                .then_some(stated.map(|s| s.0))
+                .flatten()
+        });
     let score_field = total.score.as_ref();
     let found = score_field.and_then(|s| ctx.number_or_warn(s, "执行率得分"));
     let Some(weight) = weight else {
@@ -220,13 +271,26 @@ fn check_exec_score(ctx: &mut Ctx, total: &FundRow, rate: Option<Decimal>) -> Ex
     let exact = weight * rate.min(hundred) / hundred;
     let expected = round2(exact);
     // A form may compute the score from the rate as shown (2 decimals): accept that too.
-    let from_shown = round2(weight * round2(rate).min(hundred) / hundred);
-    match found {
-        Some(f) if round2(f) == expected || round2(f) == from_shown => ExecResult {
-            weight: Some(weight),
-            score: Some(round2(f)),
-            score_exact: Some(exact),
-        },
+    let from_shown = weight * round2(rate).min(hundred) / hundred;
+    let verdict = found.map(|f| {
+        let dp = score_field.shown_dp;
+        match (agree(f, exact, dp), agree(f, from_shown, dp)) {
+            (Agree::Yes, _) | (_, Agree::Yes) => Agree::Yes,
+            (Agree::AtShown, _) | (_, Agree::AtShown) => Agree::AtShown,
+            _ => Agree::No,
+        }
+    });
+    match (found, verdict) {
+        (Some(f), Some(v)) if v != Agree::No => {
+            if v == Agree::AtShown {
+                ctx.note_low_precision(score_field, "执行率得分", exact, "");
+            }
+            ExecResult {
+                weight: Some(weight),
+                score: Some(if v == Agree::Yes { round2(f) } else { f }),
+                score_exact: Some(exact),
+            }
+        }
         _ => {
             let msg = format!(
                 "{} 执行率得分为 {}，按 分值 {} × 执行率 {}% 应为 {}",

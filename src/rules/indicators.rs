@@ -5,12 +5,13 @@
 use rust_decimal::Decimal;
 
 use super::{
-    Ctx, FAR_ABOVE_TARGET, MISSING_REASON, QUALITATIVE_BAND, SCORE_FORWARD, SCORE_MISSING,
-    SCORE_RANGE, SCORE_REVERSE, UNIT_MISMATCH, UNIT_WORD, number_fix,
+    Agree, Ctx, DEADLINE_MISSED, FAR_ABOVE_TARGET, MISSING_REASON, QUALITATIVE_BAND, SCORE_FORWARD,
+    SCORE_MISSING, SCORE_RANGE, SCORE_REVERSE, UNIT_MISMATCH, UNIT_WORD, agree, number_fix,
 };
 use crate::form::{Field, Indicator};
 use crate::num::{
-    Measure, Op, UnitKind, div, fmt_dec, money_factor, mul_div, normalize, round2, unit_kind,
+    Measure, Op, UnitKind, When, div, fmt_dec, money_factor, mul_div, normalize, parse_completion,
+    parse_deadline, round2, unit_kind,
 };
 
 /// One indicator's weight and its score as it should be.
@@ -95,9 +96,36 @@ pub fn check(ctx: &mut Ctx) -> Vec<Scored> {
 }
 
 fn check_one(ctx: &mut Ctx, ind: &Indicator) -> Scored {
-    let weight = ctx.number_or_warn(&ind.weight, "分值");
+    let weight = ind
+        .weight
+        .as_ref()
+        .and_then(|w| ctx.number_or_warn(w, "分值"));
     let found = ctx.number_or_warn(&ind.score, "得分");
-    let Some(w) = weight else {
+    let (Some(w), Some(weight_field)) = (weight, ind.weight.as_ref()) else {
+        // No weight of its own (the block states weights per 一级 group): a score can only be
+        // checked for being a number not below 0; the group's sum is checked in totals.
+        if ind.weight.is_none()
+            && let Some(f) = found
+            && f < Decimal::ZERO
+        {
+            let msg = format!(
+                "{}「{}」得分 {} 低于 0",
+                ind.score.cell,
+                ind.name,
+                fmt_dec(f)
+            );
+            ctx.emit(
+                &SCORE_RANGE,
+                &ind.score,
+                "0",
+                msg,
+                number_fix(Decimal::ZERO),
+            );
+            return Scored {
+                weight: None,
+                score: Some(Decimal::ZERO),
+            };
+        }
         return Scored {
             weight: None,
             score: found,
@@ -106,17 +134,31 @@ fn check_one(ctx: &mut Ctx, ind: &Indicator) -> Scored {
     if w < Decimal::ZERO {
         let msg = format!(
             "{}「{}」分值为负数 {}，相关核算已跳过",
-            ind.weight.cell,
+            weight_field.cell,
             ind.name,
             fmt_dec(w)
         );
-        ctx.emit(&super::UNREADABLE_NUMBER, &ind.weight, "非负数", msg, None);
+        ctx.emit(&super::UNREADABLE_NUMBER, weight_field, "非负数", msg, None);
         return Scored {
             weight: None,
             score: found,
         };
     }
-    let score = match (ind.target.measure(), ind.actual.measure()) {
+    let vocab = &ctx.profile.vocab;
+    if let (Some(deadline), Some(done)) = (
+        parse_deadline(&ind.target.raw),
+        parse_completion(&ind.actual.raw),
+    ) {
+        let score = deadline_score(ctx, ind, w, found, &deadline, &done);
+        return Scored {
+            weight: Some(w),
+            score,
+        };
+    }
+    let score = match (
+        ind.target.measure_with(vocab),
+        ind.actual.measure_with(vocab),
+    ) {
         (Some(t), Some(a)) => match comparable(ctx, ind, &t, &a) {
             Some((tv, av)) => quantitative(ctx, ind, w, found, &t, tv, av),
             None => range_only(ctx, ind, w, found),
@@ -239,6 +281,18 @@ fn quantitative(
         (met, exact)
     };
     let expected = round2(exact);
+    // An approximate value ("200余人") is compared, but nothing is corrected from it.
+    let approx = t.approx
+        || ind
+            .actual
+            .measure_with(&ctx.profile.vocab)
+            .is_some_and(|a| a.approx);
+    let fix = |v: Decimal| if approx { None } else { number_fix(v) };
+    let approx_note = if approx {
+        "（目标或实际为约数，仅供核对，未自动更正）"
+    } else {
+        ""
+    };
     let how = if met {
         "已达到目标，应得满分".to_string()
     } else if reverse {
@@ -259,7 +313,7 @@ fn quantitative(
     match found {
         Some(f) if f > w || f < Decimal::ZERO => {
             let msg = format!(
-                "{}「{}」得分 {} {}分值 {}；目标 {}，实际 {}，{}，应为 {}",
+                "{}「{}」得分 {} {}分值 {}；目标 {}，实际 {}，{}，应为 {}{approx_note}",
                 ind.score.cell,
                 ind.name,
                 fmt_dec(f),
@@ -275,10 +329,15 @@ fn quantitative(
                 &ind.score,
                 fmt_dec(expected),
                 msg,
-                number_fix(expected),
+                fix(expected),
             );
         }
-        Some(f) if round2(f) == expected => {}
+        Some(f) if agree(f, exact, ind.score.shown_dp) != Agree::No => {
+            if agree(f, exact, ind.score.shown_dp) == Agree::AtShown {
+                ctx.note_low_precision(&ind.score, &format!("「{}」得分", ind.name), exact, "");
+                return Some(f);
+            }
+        }
         _ => {
             let rule = if reverse {
                 &SCORE_REVERSE
@@ -286,7 +345,7 @@ fn quantitative(
                 &SCORE_FORWARD
             };
             let msg = format!(
-                "{}「{}」目标 {}，实际 {}，{}，得分 {} 应为 {}",
+                "{}「{}」目标 {}，实际 {}，{}，得分 {} 应为 {}{approx_note}",
                 ind.score.cell,
                 ind.name,
                 ind.target.shown(),
@@ -295,13 +354,7 @@ fn quantitative(
                 ind.score.shown(),
                 fmt_dec(expected)
             );
-            ctx.emit(
-                rule,
-                &ind.score,
-                fmt_dec(expected),
-                msg,
-                number_fix(expected),
-            );
+            ctx.emit(rule, &ind.score, fmt_dec(expected), msg, fix(expected));
         }
     }
     // Rule 7: full marks for a result far beyond a target that was probably set too low.
@@ -320,24 +373,85 @@ fn quantitative(
             .map(|p| fmt_dec(round2(p)))
             .unwrap_or_else(|| "10^15 倍以上".to_string());
         let limit = fmt_dec(ctx.profile.far_above_target * Decimal::ONE_HUNDRED);
-        let msg = format!(
-            "{}「{}」实际 {} 为目标 {} 的 {}%，远超目标仍得满分 {}：目标可能设定偏低，按规定应酌情扣分（需人工判断）",
-            ind.actual.cell,
-            ind.name,
-            ind.actual.shown(),
-            ind.target.shown(),
-            pct,
-            fmt_dec(w)
-        );
-        ctx.emit(
-            &FAR_ABOVE_TARGET,
-            &ind.actual,
-            format!("< {limit}%"),
-            msg,
-            None,
-        );
+        let (msg, expected) = if reverse {
+            // An upper limit the actual stays far below: the cap was set too loose.
+            let share = div(actual * Decimal::ONE_HUNDRED, target)
+                .map(|p| fmt_dec(round2(p)))
+                .unwrap_or_else(|| "0".into());
+            (
+                format!(
+                    "{}「{}」实际 {} 仅为上限 {} 的 {}%（上限是实际的 {}%），远低于上限仍得满分 {}：上限可能设定过宽，按规定应酌情扣分（需人工判断）",
+                    ind.actual.cell,
+                    ind.name,
+                    ind.actual.shown(),
+                    ind.target.shown(),
+                    share,
+                    pct,
+                    fmt_dec(w)
+                ),
+                format!("上限不超过实际的 {limit}%"),
+            )
+        } else {
+            (
+                format!(
+                    "{}「{}」实际 {} 为目标 {} 的 {}%，远超目标仍得满分 {}：目标可能设定偏低，按规定应酌情扣分（需人工判断）",
+                    ind.actual.cell,
+                    ind.name,
+                    ind.actual.shown(),
+                    ind.target.shown(),
+                    pct,
+                    fmt_dec(w)
+                ),
+                format!("< {limit}%"),
+            )
+        };
+        ctx.emit(&FAR_ABOVE_TARGET, &ind.actual, expected, msg, None);
     }
     Some(expected)
+}
+
+/// Rule 9 for a time indicator: a deadline target ("9月前") against a completion date ("7月").
+/// Met → full weight (a wrong score is corrected); missed → reported for a person to judge.
+fn deadline_score(
+    ctx: &mut Ctx,
+    ind: &Indicator,
+    w: Decimal,
+    found: Option<Decimal>,
+    deadline: &When,
+    done: &When,
+) -> Option<Decimal> {
+    if !done.by(deadline) {
+        let bounded = range_only(ctx, ind, w, found);
+        let msg = format!(
+            "{}「{}」为时限指标，目标 {}，实际 {}，未按期完成，得分 {} 需按规定判断",
+            ind.actual.cell,
+            ind.name,
+            ind.target.shown(),
+            ind.actual.shown(),
+            ind.score.shown()
+        );
+        ctx.emit(&DEADLINE_MISSED, &ind.actual, ind.target.shown(), msg, None);
+        return bounded;
+    }
+    let ok = found.is_some_and(|f| agree(f, w, ind.score.shown_dp) == Agree::Yes);
+    if !ok {
+        let rule = if found.is_some_and(|f| f > w || f < Decimal::ZERO) {
+            &SCORE_RANGE
+        } else {
+            &SCORE_FORWARD
+        };
+        let msg = format!(
+            "{}「{}」为时限指标，目标 {}，实际 {}，已按期完成，应得满分，得分 {} 应为 {}",
+            ind.score.cell,
+            ind.name,
+            ind.target.shown(),
+            ind.actual.shown(),
+            ind.score.shown(),
+            fmt_dec(w)
+        );
+        ctx.emit(rule, &ind.score, fmt_dec(w), msg, number_fix(w));
+    }
+    Some(w)
 }
 
 /// Rule 4 alone: the score must lie between 0 and the weight.

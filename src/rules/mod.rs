@@ -50,6 +50,10 @@ rules! {
         "金额、分值、得分单元格中的数字以文本形式存储（如 \"1,852.18\"），zpcheck 照常读取，但其他软件求和时会漏算。";
     UNREADABLE_NUMBER = "ZP002", Warning, false, "无法识别的数值",
         "应为数字的单元格中是无法识别的文字，相关核算跳过，需人工核对。";
+    LOW_PRECISION = "ZP003", Warning, false, "未显示到两位小数",
+        "执行率、得分按规则应保留两位小数；所示数字少于两位小数、但在其所示精度下正确（如 89.715% 写作 89.7%），不算算术错误，只提醒。";
+    PARTIAL = "ZP009", Warning, false, "表格未能完整识别",
+        "表中有块、列或行未能识别（如指标块表头无法识别）：能核查的照常核查，依赖未识别部分的规则（尤其总分、等级和分值合计）不核查、不更正，并写明未识别的内容和查找的位置。";
     FUND_TOTAL = "ZP101", Error, true, "资金合计不等于分项之和",
         "规则1：年初预算数、全年预算数、全年执行数的合计行应等于各分项之和（空白和“—”按 0 计）；合计为 0 而分项不为 0 即“未求和”。";
     RATE = "ZP102", Error, true, "执行率计算错误",
@@ -78,6 +82,8 @@ rules! {
         "规则10：得分低于分值的指标应在“偏差原因分析及改进措施”栏说明原因。";
     SCORE_MISSING = "ZP209", Error, false, "得分未填写",
         "规则4：定性指标的得分空白，无法自动计算，需评价人填写。";
+    DEADLINE_MISSED = "ZP210", Warning, false, "时限指标未按期完成",
+        "规则9：时限目标（如“9月前”“2023年12月底前”）的实际完成时间晚于目标，得分需评价人按规定判断。";
     WEIGHT_SUM = "ZP301", Error, false, "分值合计不等于100",
         "规则11：执行率分值与全部指标分值之和应为 100（国家默认：执行率 10、产出 50、效益 30、满意度 10）。";
     TOTAL_WEIGHT = "ZP302", Error, true, "总分行分值错误",
@@ -88,6 +94,8 @@ rules! {
         "规则12：总分 = 执行率得分 + 各指标得分之和（按更正后的得分）。";
     GRADE = "ZP305", Error, true, "等级错误",
         "规则13：优 ≥ 90，良 80–<90，中 60–<80，差 < 60。";
+    GROUP_SCORE = "ZP306", Error, false, "一级指标得分超过其分值",
+        "规则4、11：没有分值列的表，一级指标标注的分值（如“产出指标（60分）”）是其下各指标得分之和的上限。";
 }
 
 /// Looks a rule up by its code.
@@ -95,7 +103,44 @@ pub fn rule(code: &str) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.code == code)
 }
 
-/// Provincial variants of the rules. The default is the national rule set.
+/// Grade cut-offs: the lowest 总分 of each grade (rule 13).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grades {
+    /// 优 from this 总分 on (90).
+    pub excellent: Decimal,
+    /// 良 from this 总分 on (80).
+    pub good: Decimal,
+    /// 中 from this 总分 on (60); below it 差.
+    pub fair: Decimal,
+}
+
+impl Default for Grades {
+    fn default() -> Self {
+        Grades {
+            excellent: Decimal::from(90),
+            good: Decimal::from(80),
+            fair: Decimal::from(60),
+        }
+    }
+}
+
+impl Grades {
+    /// The grade of a 总分.
+    pub fn of(&self, total: Decimal) -> &'static str {
+        if total >= self.excellent {
+            "优"
+        } else if total >= self.good {
+            "良"
+        } else if total >= self.fair {
+            "中"
+        } else {
+            "差"
+        }
+    }
+}
+
+/// Provincial variants of the rules and the recognition vocabulary. The default is the
+/// national profile, `profiles/national.toml` (see [`crate::profile`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Profile {
     /// The profile's name ("国家" for the default).
@@ -106,16 +151,15 @@ pub struct Profile {
     pub band_partial: Decimal,
     /// Actual ÷ target at or above which full marks draw a warning (1.5).
     pub far_above_target: Decimal,
+    /// Grade cut-offs.
+    pub grades: Grades,
+    /// The words forms are recognised by.
+    pub vocab: crate::vocab::Vocab,
 }
 
 impl Default for Profile {
     fn default() -> Self {
-        Profile {
-            name: "国家".to_string(),
-            band_achieved: Decimal::new(8, 1),
-            band_partial: Decimal::new(6, 1),
-            far_above_target: Decimal::new(15, 1),
-        }
+        crate::profile::national().clone()
     }
 }
 
@@ -198,6 +242,45 @@ impl Ctx<'_> {
     }
 }
 
+/// How a figure compares with the value the rules give, at the precision the form shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Agree {
+    /// Equal at two decimals (or better).
+    Yes,
+    /// Shown with fewer decimals and right at that precision (89.7% for 89.715%).
+    AtShown,
+    /// Wrong.
+    No,
+}
+
+/// Compares `found` (as stored) with `exact`, both in the units shown, for a cell showing `dp`
+/// decimals: right at two decimals, or right at its own precision when it shows fewer.
+pub fn agree(found: Decimal, exact: Decimal, dp: u32) -> Agree {
+    use crate::num::{round_dp, round2};
+    if round2(found) == round2(exact) {
+        Agree::Yes
+    } else if dp < 2 && round_dp(found, dp) == round_dp(exact, dp) {
+        Agree::AtShown
+    } else {
+        Agree::No
+    }
+}
+
+impl Ctx<'_> {
+    /// Warns that a figure right at its own precision is not shown to two decimals.
+    pub fn note_low_precision(&mut self, field: &Field, what: &str, exact: Decimal, unit: &str) {
+        let expected = format!("{}{unit}", fmt_dec(crate::num::round2(exact)));
+        let msg = format!(
+            "{} {what}写作 {}（{} 位小数），在其所示精度下正确；按规则应保留两位小数：{}",
+            field.cell,
+            field.shown(),
+            field.shown_dp,
+            expected
+        );
+        self.emit(&LOW_PRECISION, field, expected, msg, None);
+    }
+}
+
 /// A score correction: a plain number.
 pub fn number_fix(value: Decimal) -> Option<FixValue> {
     Some(FixValue::Number {
@@ -213,6 +296,15 @@ pub fn check(form: &Form, profile: &Profile) -> FormReport {
         profile,
         findings: Vec::new(),
     };
+    for u in &form.unread {
+        let mut field = Field::blank(u.cell);
+        field.raw = "未能识别".into();
+        let msg = format!(
+            "{}；依赖这部分的规则未核查，总分、等级和分值合计未核查、未更正",
+            u.what
+        );
+        ctx.emit(&PARTIAL, &field, "完整识别", msg, None);
+    }
     let exec = funding::check(&mut ctx);
     let scores = indicators::check(&mut ctx);
     let totals = totals::check(&mut ctx, &exec, &scores);

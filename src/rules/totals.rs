@@ -7,11 +7,15 @@ use rust_decimal::Decimal;
 
 use super::funding::ExecResult;
 use super::indicators::Scored;
-use super::{Ctx, GRADE, GROUP_WEIGHT, TOTAL_SCORE, TOTAL_WEIGHT, WEIGHT_SUM, number_fix};
+use super::{
+    Agree, Ctx, GRADE, GROUP_SCORE, GROUP_WEIGHT, TOTAL_SCORE, TOTAL_WEIGHT, WEIGHT_SUM, agree,
+    number_fix,
+};
 use crate::finding::FixValue;
-use crate::form::Value;
+use crate::form::{Field, Value};
 use crate::num::{fmt_dec, normalize, round2};
 use crate::read::CellRef;
+use crate::vocab::stated_points;
 
 /// What the totals give the report.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,112 +28,153 @@ pub struct Totals {
     pub grade: Option<&'static str>,
 }
 
-/// The grade of a 总分: 优 ≥ 90, 良 80–<90, 中 60–<80, 差 < 60.
+/// The grade of a 总分 with the national cut-offs: 优 ≥ 90, 良 80–<90, 中 60–<80, 差 < 60.
 pub fn grade_of(total: Decimal) -> &'static str {
-    if total >= Decimal::from(90) {
-        "优"
-    } else if total >= Decimal::from(80) {
-        "良"
-    } else if total >= Decimal::from(60) {
-        "中"
-    } else {
-        "差"
-    }
+    super::Grades::default().of(total)
 }
 
-/// The points a 一级 label states: "产出指标（50分）" → 50.
-pub fn stated_points(label: &str) -> Option<Decimal> {
-    let n = normalize(label);
-    let open = n.rfind('(')?;
-    let inner = n[open + 1..].strip_suffix(')')?;
-    let num = inner.strip_suffix('分')?;
-    num.parse().ok()
+/// A field standing for a label cell (a 一级 group), for findings reported there.
+fn label_field(cell: CellRef, label: &str) -> Field {
+    let mut f = Field::blank(cell);
+    f.raw = label.to_string();
+    f.value = Value::Text(label.to_string());
+    f
 }
 
-/// Checks rules 11–13.
+/// Checks rules 11–13. Only a form read completely is checked: 总分, the grade and the weight
+/// totals depend on every part of it.
 pub fn check(ctx: &mut Ctx, exec: &ExecResult, scores: &[Scored]) -> Totals {
     let form = ctx.form;
-    let ind_weight: Decimal = scores.iter().filter_map(|s| s.weight).sum();
-    let weight_sum = (exec.weight.unwrap_or_default() + ind_weight).normalize();
+    if !form.complete() || form.indicators.is_empty() {
+        return Totals {
+            claimed: form.total.as_ref().and_then(|t| t.score.number()),
+            computed: None,
+            grade: None,
+        };
+    }
     let hundred = Decimal::ONE_HUNDRED;
-
-    if !form.indicators.is_empty() {
-        // Rule 11, per group.
-        let mut groups: BTreeMap<CellRef, (String, Decimal)> = BTreeMap::new();
-        for (ind, s) in form.indicators.iter().zip(scores) {
-            let e = groups
-                .entry(ind.level1_cell)
-                .or_insert_with(|| (ind.level1.clone(), Decimal::ZERO));
-            e.1 += s.weight.unwrap_or_default();
-        }
-        for (cell, (label, sum)) in groups {
-            if let Some(stated) = stated_points(&label)
-                && stated != sum
+    // Weights per 一级 group, in form order: (label, Σ weights, Σ scores).
+    let by_column = form.indicators.iter().all(|i| i.weight.is_some());
+    let mut groups: BTreeMap<CellRef, (String, Decimal, Decimal)> = BTreeMap::new();
+    for (ind, s) in form.indicators.iter().zip(scores) {
+        let e = groups
+            .entry(ind.level1_cell)
+            .or_insert_with(|| (ind.level1.clone(), Decimal::ZERO, Decimal::ZERO));
+        e.1 += s.weight.unwrap_or_default();
+        e.2 += s.score.unwrap_or_default();
+    }
+    let mut ind_weight = Decimal::ZERO;
+    for (cell, (label, weights, scores)) in &groups {
+        let stated = stated_points(label);
+        if by_column {
+            ind_weight += *weights;
+            if let Some(stated) = stated
+                && stated != *weights
             {
-                let field = crate::form::Field {
-                    cell,
-                    raw: label.clone(),
-                    value: Value::Text(label.clone()),
-                    formula: None,
-                    percent_format: false,
-                    formula_note: None,
-                };
                 let msg = format!(
                     "{cell} 一级指标“{label}”标注 {} 分，其下指标分值合计为 {}",
                     fmt_dec(stated),
-                    fmt_dec(sum)
+                    fmt_dec(*weights)
                 );
-                ctx.emit(&GROUP_WEIGHT, &field, fmt_dec(stated), msg, None);
+                ctx.emit(
+                    &GROUP_WEIGHT,
+                    &label_field(*cell, label),
+                    fmt_dec(stated),
+                    msg,
+                    None,
+                );
+            }
+        } else {
+            // Weights stated per group (the form is complete only when every group states one).
+            let stated = stated.unwrap_or_default();
+            ind_weight += stated;
+            if *scores > stated {
+                let msg = format!(
+                    "{cell} 一级指标“{label}”标注 {} 分，其下指标得分合计 {} 超过该分值",
+                    fmt_dec(stated),
+                    fmt_dec(*scores)
+                );
+                ctx.emit(
+                    &GROUP_SCORE,
+                    &label_field(*cell, label),
+                    format!("≤ {}", fmt_dec(stated)),
+                    msg,
+                    None,
+                );
             }
         }
-        // Rule 11, all weights.
-        if weight_sum != hundred {
-            let field = form
-                .total
-                .as_ref()
-                .map(|t| t.weight.clone())
-                .unwrap_or_else(|| form.indicators[0].weight.clone());
-            let msg = format!(
-                "{} 分值合计为 {}（执行率 {} + 指标 {}），应为 100",
-                field.cell,
-                fmt_dec(weight_sum),
-                fmt_dec(exec.weight.unwrap_or_default()),
-                fmt_dec(ind_weight)
-            );
-            let mut f = field;
-            f.raw = fmt_dec(weight_sum);
-            ctx.emit(&WEIGHT_SUM, &f, "100", msg, None);
-        }
+    }
+    let weight_sum = (exec.weight.unwrap_or_default() + ind_weight).normalize();
+
+    // Rule 11, all weights.
+    if weight_sum != hundred {
+        let mut field = form
+            .total
+            .as_ref()
+            .map(|t| t.weight.clone().unwrap_or_else(|| t.score.clone()))
+            .or_else(|| form.indicators[0].weight.clone())
+            .unwrap_or_else(|| form.indicators[0].score.clone());
+        let msg = format!(
+            "{} 分值合计为 {}（执行率 {} + 指标 {}），应为 100",
+            field.cell,
+            fmt_dec(weight_sum),
+            fmt_dec(exec.weight.unwrap_or_default()),
+            fmt_dec(ind_weight)
+        );
+        field.raw = fmt_dec(weight_sum);
+        ctx.emit(&WEIGHT_SUM, &field, "100", msg, None);
     }
 
     let ind_score: Decimal = scores.iter().filter_map(|s| s.score).sum();
-    let computed = (!form.indicators.is_empty() || exec.score.is_some())
-        .then(|| round2(exec.score.unwrap_or_default() + ind_score).normalize());
+    let computed = round2(exec.score.unwrap_or_default() + ind_score).normalize();
     let mut claimed = None;
 
     if let Some(total) = form.total.as_ref() {
-        let tw = ctx.number_or_warn(&total.weight, "总分行分值");
-        if tw != Some(weight_sum) && !form.indicators.is_empty() {
-            let msg = format!(
-                "{} 总分行分值为 {}，执行率分值与各指标分值之和为 {}",
-                total.weight.cell,
-                total.weight.shown(),
-                fmt_dec(weight_sum)
-            );
-            ctx.emit(
-                &TOTAL_WEIGHT,
-                &total.weight,
-                fmt_dec(weight_sum),
-                msg,
-                number_fix(weight_sum),
-            );
+        if let Some(weight) = total.weight.as_ref() {
+            let tw = ctx.number_or_warn(weight, "总分行分值");
+            if tw != Some(weight_sum) {
+                // The cell is wrong only when the weights themselves add up to 100; when they
+                // do not, the two figures contradict each other and neither is corrected.
+                let certain = weight_sum == hundred;
+                let msg = if certain {
+                    format!(
+                        "{} 总分行分值为 {}，执行率分值与各指标分值之和为 {}",
+                        weight.cell,
+                        weight.shown(),
+                        fmt_dec(weight_sum)
+                    )
+                } else {
+                    format!(
+                        "{} 总分行分值为 {}，而执行率分值与各指标分值之和为 {}：两者矛盾，表中没有说明哪一个有误，未更正，请核实",
+                        weight.cell,
+                        weight.shown(),
+                        fmt_dec(weight_sum)
+                    )
+                };
+                let fix = if certain {
+                    number_fix(weight_sum)
+                } else {
+                    None
+                };
+                ctx.emit(&TOTAL_WEIGHT, weight, fmt_dec(weight_sum), msg, fix);
+            }
         }
         claimed = ctx.number_or_warn(&total.score, "总分");
-        if let Some(computed) = computed {
-            // Adding the unrounded execution score is a legitimate way to reach 总分 too.
-            let alt = exec.score_exact.map(|e| round2(e + ind_score));
-            let ok = claimed.is_some_and(|c| round2(c) == computed || Some(round2(c)) == alt);
-            if !ok {
+        // Adding the unrounded execution score is a legitimate way to reach 总分 too.
+        let alt = exec.score_exact.map(|e| e + ind_score);
+        let dp = total.score.shown_dp;
+        let verdict = claimed.map(|c| {
+            let a = agree(c, computed, dp);
+            match alt.map(|alt| agree(c, alt, dp)) {
+                Some(Agree::Yes) => Agree::Yes,
+                Some(Agree::AtShown) if a == Agree::No => Agree::AtShown,
+                _ => a,
+            }
+        });
+        match verdict {
+            Some(Agree::Yes) => {}
+            Some(Agree::AtShown) => ctx.note_low_precision(&total.score, "总分", computed, ""),
+            _ => {
                 let msg = format!(
                     "{} 总分为 {}，执行率得分 {} + 指标得分合计 {} 应为 {}",
                     total.score.cell,
@@ -149,34 +194,34 @@ pub fn check(ctx: &mut Ctx, exec: &ExecResult, scores: &[Scored]) -> Totals {
         }
     }
 
-    let grade = computed.map(grade_of);
-    if let (Some(field), Some(expected), Some(total)) = (form.grade.as_ref(), grade, computed) {
+    let grade = ctx.profile.grades.of(computed);
+    if let Some(field) = form.grade.as_ref() {
         let shown = normalize(&field.raw);
         let found = shown.chars().next().map(String::from).unwrap_or_default();
         // Only a grade cell that holds a grade (or nothing) is the form's grade.
         let is_grade = found.is_empty() || "优良中差".contains(found.as_str());
-        if is_grade && found != expected {
+        if is_grade && found != grade {
             let msg = format!(
                 "{} 等级为“{}”，按总分 {} 应为“{}”",
                 field.cell,
                 field.shown(),
-                fmt_dec(total),
-                expected
+                fmt_dec(computed),
+                grade
             );
             ctx.emit(
                 &GRADE,
                 field,
-                expected,
+                grade,
                 msg,
-                Some(FixValue::Text(expected.to_string())),
+                Some(FixValue::Text(grade.to_string())),
             );
         }
     }
 
     Totals {
         claimed,
-        computed,
-        grade,
+        computed: Some(computed),
+        grade: Some(grade),
     }
 }
 
@@ -192,12 +237,5 @@ mod tests {
         assert_eq!(grade_of(Decimal::new(7999, 2)), "中");
         assert_eq!(grade_of(Decimal::from(60)), "中");
         assert_eq!(grade_of(Decimal::new(5999, 2)), "差");
-    }
-
-    #[test]
-    fn stated_points_in_labels() {
-        assert_eq!(stated_points("产出指标（50分）"), Some(Decimal::from(50)));
-        assert_eq!(stated_points("满意度指标(10分)"), Some(Decimal::from(10)));
-        assert_eq!(stated_points("产出指标"), None);
     }
 }

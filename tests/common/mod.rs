@@ -3,6 +3,8 @@
 //! Used by the tests and by `cargo run --example make_samples`.
 #![allow(dead_code)]
 
+pub mod templates;
+
 use std::path::Path;
 
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Formula, Workbook};

@@ -1,0 +1,403 @@
+//! The templates of form-and-rules.md §2.1 and the row traits of issue "Every provincial
+//! template": one sample each (samples/, written by `cargo run --example make_samples` from
+//! tests/common/templates.rs) with planted errors, asserted cell by cell; partial readings that
+//! must not correct 总分 or the grade; and a property: removing the indicator block never
+//! produces a correction outside the funding block.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::templates;
+use common::*;
+use proptest::prelude::*;
+use zpcheck::vocab::Role;
+use zpcheck::{Profile, check_path};
+
+fn sample(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("samples")
+        .join(name)
+}
+
+fn check(name: &str) -> zpcheck::Checked {
+    check_path(&sample(name), &Profile::default()).expect("sample reads")
+}
+
+/// (claimed 总分, computed 总分, computed grade, complete) of the only form.
+fn totals(c: &zpcheck::Checked) -> (Option<String>, Option<String>, Option<&str>, bool) {
+    assert_eq!(c.forms.len(), 1);
+    let f = &c.forms[0];
+    (
+        f.report.claimed_total.map(|d| d.to_string()),
+        f.report.computed_total.map(|d| d.to_string()),
+        f.report.computed_grade,
+        f.form.complete(),
+    )
+}
+
+fn some(s: &str) -> Option<String> {
+    Some(s.to_string())
+}
+
+#[test]
+fn yunnan_two_row_header_with_symbol_operators_and_a_percent_unit_column() {
+    let c = check("yunnan_two_row_header.xlsx");
+    assert_eq!(
+        rows(&c),
+        vec![
+            row("ZP202", "I16", "20", "19.33", true),
+            row("ZP208", "J16", "（空）", "偏差原因及改进措施", false),
+            row("ZP208", "J18", "（空）", "偏差原因及改进措施", false),
+            row("ZP304", "I20", "98.42", "97.75", true),
+        ]
+    );
+    assert_eq!(totals(&c), (some("98.42"), some("97.75"), Some("优"), true));
+    let f = &c.forms[0].form;
+    // The header spans rows 11–12: 实际完成值/分值/得分 come from the cells merged down.
+    assert_eq!(f.indicators.len(), 6);
+    // "100%" under a "%" unit column is one percent, not "100%%"; ═ is "=".
+    assert_eq!(f.indicators[1].actual.raw, "100%");
+    assert_eq!(f.indicators[1].target.raw, "═100%");
+    assert_eq!(
+        f.indicators[1].target.measure().map(|m| m.op),
+        Some(Some(zpcheck::num::Op::Eq))
+    );
+    assert_eq!(f.indicators[0].target.raw, "≧200户");
+    // The empty 生态效益指标 group is no indicator; the grade stands in the 总分 row.
+    assert!(f.indicators.iter().all(|i| i.level2 != "生态效益指标"));
+    assert_eq!(f.grade.as_ref().map(|g| g.cell.to_string()), some("J20"));
+}
+
+#[test]
+fn hubei_weights_stated_per_group_and_in_the_funding_label() {
+    let c = check("hubei_no_weight_column.xlsx");
+    assert_eq!(
+        rows(&c),
+        vec![
+            row("ZP306", "B10", "满意度指标（10分）", "≤ 10", false),
+            row("ZP304", "B11", "98", "99.6", true),
+        ]
+    );
+    assert_eq!(totals(&c), (some("98"), some("99.6"), Some("优"), true));
+    let f = &c.forms[0].form;
+    // 20 from "预算执行情况（万元）（20分）": 20 × 90% = 18 is right, so no ZP104.
+    let funding = f.funding.as_ref().unwrap();
+    assert_eq!(funding.stated_weight.map(|w| w.0.to_string()), some("20"));
+    assert!(f.indicators.iter().all(|i| i.weight.is_none()));
+    assert_eq!(f.grade.as_ref().map(|g| g.cell.to_string()), some("D11"));
+}
+
+#[test]
+fn xianjie_weight_before_target_with_detail_placeholder_deadline_and_approximate_rows() {
+    let c = check("xianjie_weight_first.xlsx");
+    assert_eq!(
+        rows(&c),
+        vec![
+            // "100%" for 99.97%: right at the precision it shows, so only a warning.
+            row("ZP003", "F4", "100%", "99.97%", false),
+            // 7月 against 9月前: a time indicator met, not a unit error.
+            row("ZP202", "G12", "13", "15", true),
+            row("ZP202", "G14", "15", "13.5", true),
+            row("ZP208", "H14", "（空）", "偏差原因及改进措施", false),
+            row("ZP304", "G17", "98", "98.5", true),
+        ]
+    );
+    assert_eq!(totals(&c), (some("98"), some("98.5"), Some("优"), true));
+    let f = &c.forms[0].form;
+    let names: Vec<&str> = f.indicators.iter().map(|i| i.name.as_str()).collect();
+    // "其中：硬化路面" is a detail row and "……" a placeholder: neither is an indicator.
+    assert_eq!(
+        names,
+        vec![
+            "★新建产业路长度",
+            "验收合格率",
+            "完工时间",
+            "带动增收",
+            "受益脱贫人口",
+            "群众满意度"
+        ]
+    );
+    assert_eq!(f.indicators[0].level1, "产 出 指 标 （50分）");
+}
+
+#[test]
+fn beijing_rate_divides_by_the_one_budget_column_the_header_names() {
+    let c = check("beijing_budget_a_only.xlsx");
+    assert_eq!(
+        rows(&c),
+        vec![
+            row("ZP202", "H9", "30", "28.5", true),
+            row("ZP208", "I9", "（空）", "偏差原因及改进措施", false),
+            row("ZP304", "H13", "99", "97.5", true),
+        ]
+    );
+    assert_eq!(totals(&c), (some("99"), some("97.5"), Some("优"), true));
+    let funding = c.forms[0].form.funding.as_ref().unwrap();
+    assert_eq!(funding.base, zpcheck::form::Base::Initial);
+    assert!(funding.total.full.is_none());
+}
+
+#[test]
+fn anhui_county_department_form_with_spaced_labels_and_deadlines() {
+    let c = check("anhui_dept_county.xlsx");
+    assert_eq!(
+        rows(&c),
+        vec![
+            row("ZP103", "E5", "530", "≤ 520", false),
+            row("ZP103", "E6", "530", "≤ 520", false),
+            row("ZP104", "H5", "（空）", "10", true),
+            row("ZP210", "E13", "12月", "11月底前", false),
+        ]
+    );
+    assert_eq!(totals(&c), (some("100"), some("100"), Some("优"), true));
+    let f = &c.forms[0].form;
+    assert_eq!(f.indicators.len(), 5);
+    assert_eq!(f.indicators[0].name, "指标1:培训农户");
+}
+
+#[test]
+fn section_rows_give_the_groups_when_there_is_no_level1_column() {
+    let c = check("section_rows.xlsx");
+    assert_eq!(
+        rows(&c),
+        vec![
+            row("ZP202", "F9", "20", "19.6", true),
+            row("ZP304", "F14", "99", "98.6", true),
+        ]
+    );
+    assert_eq!(totals(&c), (some("99"), some("98.6"), Some("优"), true));
+    let groups: Vec<&str> = c.forms[0]
+        .form
+        .indicators
+        .iter()
+        .map(|i| i.level1.as_str())
+        .collect();
+    assert_eq!(
+        groups,
+        vec![
+            "一、产出指标（50分）",
+            "一、产出指标（50分）",
+            "二、效益指标（30分）",
+            "三、满意度指标（10分）"
+        ]
+    );
+}
+
+#[test]
+fn indicators_above_the_funding_block_are_one_form() {
+    let c = check("indicators_first.xlsx");
+    assert_eq!(
+        rows(&c),
+        vec![
+            row("ZP101", "B8", "0", "100", true),
+            row("ZP101", "C8", "0", "95", true),
+            row("ZP102", "E8", "100%", "95%", true),
+            row("ZP104", "F8", "10", "9.5", true),
+            row("ZP304", "G6", "100", "99.5", true),
+        ]
+    );
+    assert_eq!(totals(&c), (some("100"), some("99.5"), Some("优"), true));
+}
+
+#[test]
+fn an_unrecognised_indicator_block_is_a_partial_reading_and_nothing_derived_is_corrected() {
+    let c = check("partial_unknown_header.xlsx");
+    assert_eq!(
+        rows(&c),
+        vec![
+            row("ZP009", "B3", "未能识别", "完整识别", false),
+            // The funding block was read completely: its own arithmetic is still corrected.
+            row("ZP104", "F4", "9", "9.5", true),
+        ]
+    );
+    // 总分 80 with 优 is wrong, but nothing tells zpcheck which scores make it up.
+    assert_eq!(totals(&c), (None, None, None, false));
+    let msg = &c.findings().next().unwrap().message;
+    assert!(
+        msg.starts_with(
+            "未找到指标块：在第 3–11 行中没有找到含一级/二级/三级指标的表头（A7 有“产出指标”"
+        ),
+        "{msg}"
+    );
+}
+
+/// The Yunnan form with its 实际完成值 header written as nobody has: the block is read, the
+/// actual column is not.
+fn yunnan_with_unknown_actual_header() -> SheetSpec {
+    let mut sh = templates::yunnan();
+    sh.set("G11", s("考核结果"));
+    sh
+}
+
+#[test]
+fn an_unrecognised_column_leaves_the_totals_alone() {
+    let c = check_spec(&yunnan_with_unknown_actual_header());
+    // 总分 98.42 is wrong (97.75), and I16 should be 19.33: neither can be known without the
+    // actuals, so neither is corrected. What needs no actual is still checked: a score below
+    // its weight with no reason.
+    assert_eq!(
+        rows(&c),
+        vec![
+            row("ZP009", "A12", "未能识别", "完整识别", false),
+            row("ZP208", "J18", "（空）", "偏差原因及改进措施", false),
+        ]
+    );
+    assert_eq!(
+        c.findings().next().unwrap().message,
+        "指标块表头（第 11–12 行）中未能识别「实际完成值」列；未能识别的表头：G11「考核结果」；依赖这部分的规则未核查，总分、等级和分值合计未核查、未更正"
+    );
+    assert!(!totals(&c).3);
+    assert_eq!(totals(&c).1, None);
+}
+
+#[test]
+fn a_profile_teaches_a_header_word_without_code() {
+    let profile = zpcheck::profile::parse("[\"表头\"]\n\"实际完成值\" = [\"考核结果\"]\n").unwrap();
+    let c = check_spec_with(&yunnan_with_unknown_actual_header(), &profile);
+    assert_eq!(
+        rows(&c),
+        vec![
+            row("ZP202", "I16", "20", "19.33", true),
+            row("ZP208", "J16", "（空）", "偏差原因及改进措施", false),
+            row("ZP208", "J18", "（空）", "偏差原因及改进措施", false),
+            row("ZP304", "I20", "98.42", "97.75", true),
+        ]
+    );
+    let cols = &c.forms[0].form;
+    assert!(cols.complete());
+    assert_eq!(
+        profile.vocab.classify("考核结果").map(|(r, _)| r),
+        Some(Role::Actual)
+    );
+}
+
+#[test]
+fn contradicting_weights_are_reported_and_neither_is_corrected() {
+    // Weights add to 95 under a 总分 row that says 100.
+    let mut sh = templates::beijing();
+    sh.set("D12", n(5.0)).set("H12", n(5.0));
+    let c = check_spec(&sh);
+    assert_eq!(of_rule(&c, "ZP301"), vec![at("D13", "95", "100", false)]);
+    assert_eq!(of_rule(&c, "ZP302"), vec![at("D13", "100", "95", false)]);
+}
+
+#[test]
+fn an_upper_limit_far_above_the_actual_is_worded_as_a_loose_cap() {
+    let mut sh = templates::beijing();
+    sh.set("E10", s("≤202.6元")).set("F10", s("132.9元"));
+    let c = check_spec(&sh);
+    let f: Vec<_> = c.findings().filter(|f| f.rule == "ZP204").collect();
+    assert_eq!(f.len(), 1);
+    assert_eq!(
+        f[0].message,
+        "F10「考核合格率」实际 132.9元 仅为上限 ≤202.6元 的 65.6%（上限是实际的 152.45%），远低于上限仍得满分 20：上限可能设定过宽，按规定应酌情扣分（需人工判断）"
+    );
+    assert_eq!(f[0].expected, "上限不超过实际的 150%");
+}
+
+#[test]
+fn operator_words_and_approximate_values() {
+    let mut sh = templates::beijing();
+    // Not reached: 不低于1000 against 约950 → 28.5, reported but not corrected (approximate).
+    sh.set("E9", s("不低于1000人次")).set("F9", s("约950人次"));
+    let c = check_spec(&sh);
+    assert_eq!(of_rule(&c, "ZP202"), vec![at("H9", "30", "28.5", false)]);
+    let msg = &c.findings().find(|f| f.rule == "ZP202").unwrap().message;
+    assert!(
+        msg.ends_with("（目标或实际为约数，仅供核对，未自动更正）"),
+        "{msg}"
+    );
+    // "控制在…以内" is an upper limit.
+    let mut sh = templates::beijing();
+    sh.set("E10", s("控制在5%以内")).set("F10", s("6%"));
+    let c = check_spec(&sh);
+    assert_eq!(of_rule(&c, "ZP203"), vec![at("H10", "20", "16.67", true)]);
+}
+
+/// Rows (0-based) of the indicator block of a spec: from the indicator header (and the group
+/// row above it) to the last row.
+fn without_indicator_block(spec: &SheetSpec) -> SheetSpec {
+    let mut out = spec.clone();
+    let header = spec
+        .rows
+        .iter()
+        .position(|r| {
+            r.iter()
+                .any(|v| matches!(v, V::S(t) if t.contains("二级指标")))
+        })
+        .expect("an indicator header");
+    // A group header row above (绩效指标 / 年度指标值) belongs to the block too.
+    let top = if header > 0
+        && spec.rows[header - 1]
+            .iter()
+            .any(|v| matches!(v, V::S(t) if t.contains("绩效指标") || t.contains("绩 效")))
+    {
+        header - 1
+    } else {
+        header
+    };
+    let funding_after = spec.rows[header..].iter().position(|r| {
+        r.iter()
+            .any(|v| matches!(v, V::S(t) if t.contains("预算数") || t.contains("执行数")))
+    });
+    let end = funding_after.map_or(spec.rows.len(), |p| header + p);
+    for row in &mut out.rows[top..end] {
+        row.clear();
+    }
+    out.merges.retain(|m| {
+        let (a, _) = m.split_once(':').expect("range");
+        let r = a1_pos(a).0;
+        !(top..end).contains(&r)
+    });
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// Whatever the funding block says, a form without its indicator block gets corrections in
+    /// the funding block only: never a 总分, a grade or an indicator score.
+    #[test]
+    fn removing_the_indicator_block_never_corrects_outside_the_funding_block(
+        which in 0usize..9,
+        total in 0u32..200,
+        exec_score in 0u32..15,
+    ) {
+        let specs = [
+            templates::yunnan(),
+            templates::hubei(),
+            templates::xianjie(),
+            templates::beijing(),
+            templates::anhui_dept(),
+            templates::section_rows(),
+            templates::indicators_first(),
+            common::national_errors(),
+            common::seed(),
+        ];
+        let spec = without_indicator_block(&specs[which]);
+        let mut spec = spec;
+        // Disturb the funding total row so that corrections happen there.
+        let total_row = spec
+            .rows
+            .iter()
+            .position(|r| r.iter().any(|v| matches!(v, V::S(t) if t.contains("总额") || t.contains("总资金"))))
+            .expect("a funding total row");
+        let money_col = spec.rows[total_row].iter().position(|v| matches!(v, V::N(_))).expect("money");
+        spec.rows[total_row][money_col] = n(f64::from(total));
+        if let Some(last) = spec.rows[total_row].iter().rposition(|v| matches!(v, V::N(_))) {
+            spec.rows[total_row][last] = n(f64::from(exec_score));
+        }
+        let c = check_spec(&spec);
+        let form = &c.forms[0];
+        prop_assert!(!form.form.complete());
+        prop_assert_eq!(form.report.computed_total, None);
+        let funding = form.form.funding.as_ref().expect("funding block");
+        let rows: Vec<u32> = std::iter::once(funding.total.exec.cell.row)
+            .chain(funding.parts.iter().map(|p| p.exec.cell.row))
+            .collect();
+        for f in c.findings().filter(|f| f.fixed()) {
+            prop_assert!(rows.contains(&f.cell.row), "{} {} outside the funding block", f.rule, f.cell);
+        }
+    }
+}
