@@ -161,6 +161,13 @@ enum Command {
     /// 列出全部核查规则
     #[command(help_template = HELP_TEMPLATE)]
     Rules,
+    /// 说明 zpcheck 在文件中认出了什么：每张表的位置、每列的角色及其表头、合计行与分项、每个指标及其分值来源、总分与等级单元格、未能识别的内容
+    #[command(help_template = HELP_TEMPLATE)]
+    Explain {
+        /// 要说明的文件
+        #[arg(value_name = "文件")]
+        path: PathBuf,
+    },
 }
 
 /// Where corrected workbooks go.
@@ -235,9 +242,25 @@ where
     };
     match &cli.command {
         Some(Command::Rules) => {
-            print_rules();
+            print_rules(&profile);
             0
         }
+        Some(Command::Explain { path }) => match crate::read::read_path(path) {
+            Ok(wb) => {
+                let e = crate::explain::explain(&wb, &profile);
+                match cli.report.format {
+                    Format::Text => {
+                        print!("{}", crate::explain::text(&path.display().to_string(), &e))
+                    }
+                    Format::Json | Format::Jsonl => println!("{}", crate::explain::json(&e)),
+                }
+                if e.forms.is_empty() { 2 } else { 0 }
+            }
+            Err(err) => {
+                eprintln!("zpcheck: {}: {err}", path.display());
+                2
+            }
+        },
         Some(Command::Check { paths }) => run_files(paths, opts(Target::None), &profile),
         Some(Command::Fix {
             paths,
@@ -315,7 +338,32 @@ fn usage_error(e: clap::Error) -> i32 {
     2
 }
 
-fn print_rules() {
+fn print_rules(profile: &Profile) {
+    let pct =
+        |d: rust_decimal::Decimal| crate::num::fmt_dec(d * rust_decimal::Decimal::ONE_HUNDRED);
+    println!(
+        "规则配置：{}（定性指标区间：达成 {}–100%、部分达成 {}–{}%、未达成 0–{}%；远超目标阈值 {}%；等级：优 ≥ {}，良 ≥ {}，中 ≥ {}）",
+        profile.name,
+        pct(profile.band_achieved),
+        pct(profile.band_partial),
+        pct(profile.band_achieved),
+        pct(profile.band_partial),
+        pct(profile.far_above_target),
+        crate::num::fmt_dec(profile.grades.excellent),
+        crate::num::fmt_dec(profile.grades.good),
+        crate::num::fmt_dec(profile.grades.fair)
+    );
+    println!("表头用词（按角色，表头含有其中的词即为该列；多个角色的词都含有时取最长的词）：");
+    for (role, words) in &profile.vocab.headers {
+        println!("  {}：{}", role.name(), words.join("、"));
+    }
+    println!("一级指标名称：{}", profile.vocab.groups.join("、"));
+    println!(
+        "总分行：{}；资金合计行：{}",
+        profile.vocab.score_total.join("、"),
+        profile.vocab.fund_total.join("、")
+    );
+    println!();
     println!("规则    级别  可更正  名称");
     for r in RULES {
         println!(

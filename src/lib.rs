@@ -13,6 +13,7 @@ pub mod app;
 pub mod batch;
 pub mod console;
 pub mod error;
+pub mod explain;
 pub mod finding;
 pub mod form;
 pub mod formula;

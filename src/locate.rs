@@ -944,11 +944,13 @@ fn indicator_layout(
         let any_value = values.iter().any(|&c| has(c));
         // A section row: a 一级 group written across the grid above its indicators.
         if !any_value && (name.is_empty() || vocab.group_in(&name).is_some()) {
+            // Its label is a 一级 name ("一、产出指标（50分）"; not "生态效益指标", an empty
+            // 二级 group) standing at the grid's first level column, where no 一级 column is.
+            let first_level = [cols.l1, cols.l2, cols.l3].into_iter().flatten().min();
             let section = cells.iter().find(|l| {
                 Some(l.col) != cols.l1
-                    && l.text.is_some_and(|t| {
-                        vocab.group_in(t).is_some() && !vocab.label_in(t, &vocab.score_total)
-                    })
+                    && first_level.is_none_or(|c| l.col <= c)
+                    && l.text.is_some_and(|t| vocab.label_in(t, &vocab.groups))
             });
             if let Some(l) = section
                 && (cols.l1.is_none() || cells.iter().all(|x| Some(x.col) != cols.l1))

@@ -401,3 +401,82 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn explain_says_which_column_got_which_role_and_where_weights_come_from() {
+    let wb = zpcheck::read::read_path(&sample("hubei_no_weight_column.xlsx")).unwrap();
+    let e = zpcheck::explain::explain(&wb, &Profile::default());
+    let text = zpcheck::explain::text("h.xlsx", &e);
+    for line in [
+        "表 1「项目支出绩效自评表」：工作表 自评表，A3:G11，完整识别",
+        "    B 列 → 全年预算数：表头 B3「预算数(A)」（含“预算数”）",
+        "    E 列 → 得分：表头 E3「得分(20分*执行率)」（含“得分”）",
+        "    执行率分值：A3「预算执行情况（万元）（20分）」标注的 20 分",
+        "    F 列 → 实际完成值：表头 F5「实际完成值(B)」（含“实际完成值”）",
+        "      第 10 行「群众满意度」：一级 满意度指标（10分）（B10）/ 二级 服务对象满意度指标；分值：没有分值列：一级指标 B10 标注 10 分（本组合计）",
+        "    总分行：得分 B11",
+        "  等级：D11",
+        "  未识别的表头文字（标签或没见过的列）：A5「年度绩效目标（80分）」",
+    ] {
+        assert!(
+            text.lines().any(|l| l == line),
+            "missing {line:?} in\n{text}"
+        );
+    }
+    let json: serde_json::Value = serde_json::from_str(&zpcheck::explain::json(&e)).unwrap();
+    assert_eq!(json["forms"][0]["complete"], true);
+    assert_eq!(
+        json["forms"][0]["indicators"].as_array().map(Vec::len),
+        Some(5)
+    );
+    assert_eq!(json["forms"][0]["grade_cell"], "D11");
+
+    let wb = zpcheck::read::read_path(&sample("xianjie_weight_first.xlsx")).unwrap();
+    let text = zpcheck::explain::text(
+        "x.xlsx",
+        &zpcheck::explain::explain(&wb, &Profile::default()),
+    );
+    for line in [
+        "    第 10 行：明细行（不是指标）",
+        "    第 13 行：占位行（……）",
+        "    D 列 → 分值：表头 D8「分值」（含“分值”）",
+    ] {
+        assert!(
+            text.lines().any(|l| l == line),
+            "missing {line:?} in\n{text}"
+        );
+    }
+}
+
+#[test]
+fn fail_on_partial_makes_a_partial_reading_exit_1_and_json_says_partial() {
+    use std::process::Command;
+    let bin = env!("CARGO_BIN_EXE_zpcheck");
+    // The partial sample has an error finding too (its execution score): take a copy of the
+    // form with that score right, so that only the partial reading is left.
+    let mut spec = templates::partial();
+    spec.set("F4", n(9.5));
+    let (_dir, path) = write_temp(&[spec]);
+    let plain = Command::new(bin).arg("check").arg(&path).output().unwrap();
+    assert_eq!(plain.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&plain.stdout);
+    assert!(text.contains("：部分核查——未找到指标块"), "{text}");
+    assert!(
+        text.contains("共 1 个文件：0 个无误，0 个有问题，1 个部分核查，0 个无法读取"),
+        "{text}"
+    );
+    let strict = Command::new(bin)
+        .args(["check", "--fail-on", "partial"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(strict.status.code(), Some(1));
+    let json = Command::new(bin)
+        .args(["check", "--format", "json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(v["files"][0]["status"], "partial");
+    assert_eq!(v["files"][0]["forms"][0]["complete"], false);
+}

@@ -1,0 +1,356 @@
+//! `zpcheck explain FILE`: what zpcheck understood of each form, so that a finance officer who
+//! meets a new template sees at once which column was taken for which role and from which
+//! header text, which rows are the funding total and parts, every indicator with its groups and
+//! where its weight came from, the 总分 and grade cells, and everything not recognised.
+//!
+//! The same description is given as text (Chinese) and as JSON; both are built from one
+//! [`Explained`] value, computed from the locator's layouts and the forms built from them.
+
+use serde::Serialize;
+
+use crate::form::{Base, Form};
+use crate::locate::{Column, FormLayout};
+use crate::read::{CellRef, Workbook};
+use crate::rules::Profile;
+use crate::vocab::stated_points;
+
+/// One recognised column.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExplainedColumn {
+    /// Its column letter.
+    pub column: String,
+    /// The role taken.
+    pub role: &'static str,
+    /// The header cell that decided it.
+    pub header_cell: String,
+    /// The header text.
+    pub header: String,
+    /// The vocabulary word the header contains.
+    pub word: String,
+}
+
+/// One indicator row.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExplainedIndicator {
+    /// Its row (1-based).
+    pub row: u32,
+    /// 三级指标.
+    pub name: String,
+    /// 一级 group and where its label stands.
+    pub level1: String,
+    /// The 一级 label cell.
+    pub level1_cell: String,
+    /// 二级 group.
+    pub level2: String,
+    /// Where the weight came from: a cell, or the group's label.
+    pub weight_from: String,
+}
+
+/// One form.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExplainedForm {
+    /// The sheet.
+    pub sheet: String,
+    /// Its title.
+    pub title: String,
+    /// The cell range the form covers.
+    pub range: String,
+    /// Whether it was read completely.
+    pub complete: bool,
+    /// The funding block's header rows (1-based, top and bottom).
+    pub funding_header_rows: Option<(u32, u32)>,
+    /// Its columns.
+    pub funding_columns: Vec<ExplainedColumn>,
+    /// The rate's denominator.
+    pub rate_base: Option<&'static str>,
+    /// The execution weight and where it comes from.
+    pub execution_weight_from: Option<String>,
+    /// The funding total row (1-based) and its label.
+    pub funding_total: Option<(u32, String)>,
+    /// The part rows (1-based) and their labels.
+    pub funding_parts: Vec<(u32, String)>,
+    /// The indicator block's header rows (1-based, top and bottom).
+    pub indicator_header_rows: Option<(u32, u32)>,
+    /// Its columns.
+    pub indicator_columns: Vec<ExplainedColumn>,
+    /// Every indicator.
+    pub indicators: Vec<ExplainedIndicator>,
+    /// Rows of the block that are not indicators, and why.
+    pub skipped_rows: Vec<(u32, &'static str)>,
+    /// The 总分 row's score cell.
+    pub total_score_cell: Option<String>,
+    /// The 总分 row's weight cell.
+    pub total_weight_cell: Option<String>,
+    /// The grade cell.
+    pub grade_cell: Option<String>,
+    /// Header texts that gave no role.
+    pub unrecognised_headers: Vec<(String, String)>,
+    /// What could not be read.
+    pub unread: Vec<String>,
+}
+
+/// What zpcheck understood of a workbook.
+#[derive(Debug, Clone, Serialize)]
+pub struct Explained {
+    /// The profile in force.
+    pub profile: String,
+    /// Every form found.
+    pub forms: Vec<ExplainedForm>,
+}
+
+fn columns(cols: &[Column]) -> Vec<ExplainedColumn> {
+    cols.iter()
+        .map(|c| ExplainedColumn {
+            column: CellRef::col_name(c.col),
+            role: c.role.name(),
+            header_cell: c.cell.to_string(),
+            header: c.header.replace(['\n', '\r'], ""),
+            word: c.word.clone(),
+        })
+        .collect()
+}
+
+fn explain_form(sheet: &crate::read::Sheet, layout: &FormLayout, form: &Form) -> ExplainedForm {
+    let f = layout.funding.as_ref();
+    let i = layout.indicators.as_ref();
+    let max_col = sheet.max_col();
+    let range = format!(
+        "{}:{}",
+        CellRef::new(form.rows.0, 0),
+        CellRef::new(form.rows.1, max_col)
+    );
+    let funding = form.funding.as_ref();
+    let execution_weight_from = funding.and_then(|fd| {
+        let cell = fd.total.weight.as_ref().filter(|w| !w.is_empty());
+        match (cell, fd.stated_weight) {
+            (Some(w), _) => Some(format!("{} 单元格（{}）", w.cell, w.shown())),
+            (None, Some((d, at))) => Some(format!(
+                "{at}「{}」标注的 {} 分",
+                sheet.text(at),
+                crate::num::fmt_dec(d)
+            )),
+            _ => None,
+        }
+    });
+    let indicators = form
+        .indicators
+        .iter()
+        .map(|ind| ExplainedIndicator {
+            row: ind.score.cell.row + 1,
+            name: ind.name.clone(),
+            level1: ind.level1.clone(),
+            level1_cell: ind.level1_cell.to_string(),
+            level2: ind.level2.clone(),
+            weight_from: match &ind.weight {
+                Some(w) => format!("{} 单元格（{}）", w.cell, w.shown()),
+                None => match stated_points(&ind.level1) {
+                    Some(p) => format!(
+                        "没有分值列：一级指标 {} 标注 {} 分（本组合计）",
+                        ind.level1_cell,
+                        crate::num::fmt_dec(p)
+                    ),
+                    None => "没有分值".to_string(),
+                },
+            },
+        })
+        .collect();
+    let rows1 = |r: u32| r + 1;
+    ExplainedForm {
+        sheet: sheet.name.clone(),
+        title: form.title.clone(),
+        range,
+        complete: form.complete(),
+        funding_header_rows: f.map(|f| {
+            let top = f
+                .columns
+                .iter()
+                .map(|c| c.cell.row)
+                .min()
+                .unwrap_or(f.header_row);
+            (rows1(top), rows1(f.header_row))
+        }),
+        funding_columns: f.map(|f| columns(&f.columns)).unwrap_or_default(),
+        rate_base: funding.map(|fd| match fd.base {
+            Base::Full => "全年预算数",
+            Base::Initial => "年初预算数",
+        }),
+        execution_weight_from,
+        funding_total: funding.map(|fd| (rows1(fd.total.exec.cell.row), fd.total.label.clone())),
+        funding_parts: funding
+            .map(|fd| {
+                fd.parts
+                    .iter()
+                    .map(|p| (rows1(p.exec.cell.row), p.label.clone()))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        indicator_header_rows: i.map(|i| (rows1(i.header_top), rows1(i.header_row))),
+        indicator_columns: i.map(|i| columns(&i.columns)).unwrap_or_default(),
+        indicators,
+        skipped_rows: i
+            .map(|i| {
+                i.skipped
+                    .iter()
+                    .map(|(r, s)| (rows1(*r), s.label()))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        total_score_cell: form.total.as_ref().map(|t| t.score.cell.to_string()),
+        total_weight_cell: form
+            .total
+            .as_ref()
+            .and_then(|t| t.weight.as_ref())
+            .map(|w| w.cell.to_string()),
+        grade_cell: form.grade.as_ref().map(|g| g.cell.to_string()),
+        unrecognised_headers: layout
+            .unknown_headers
+            .iter()
+            .map(|(c, t)| (c.to_string(), t.replace(['\n', '\r'], "")))
+            .collect(),
+        unread: form.unread.iter().map(|u| u.what.clone()).collect(),
+    }
+}
+
+/// Describes every form of a workbook.
+pub fn explain(workbook: &Workbook, profile: &Profile) -> Explained {
+    let mut forms = Vec::new();
+    for sheet in workbook
+        .sheets
+        .iter()
+        .filter(|s| !crate::is_findings_sheet(s))
+    {
+        for layout in crate::locate::locate_with(sheet, &profile.vocab) {
+            if layout.funding.is_none() && layout.indicators.is_none() {
+                continue;
+            }
+            let form = Form::build(sheet, &layout);
+            forms.push(explain_form(sheet, &layout, &form));
+        }
+    }
+    Explained {
+        profile: profile.name.clone(),
+        forms,
+    }
+}
+
+fn column_lines(out: &mut String, cols: &[ExplainedColumn]) {
+    for c in cols {
+        out.push_str(&format!(
+            "    {} 列 → {}：表头 {}「{}」（含“{}”）\n",
+            c.column, c.role, c.header_cell, c.header, c.word
+        ));
+    }
+}
+
+/// The Chinese text of an explanation.
+pub fn text(path: &str, e: &Explained) -> String {
+    let mut out = format!("文件：{path}（规则配置：{}）\n", e.profile);
+    if e.forms.is_empty() {
+        out.push_str("没有找到自评表：没有含预算数/执行数或一级/二级/三级指标的表头。\n");
+    }
+    for (k, f) in e.forms.iter().enumerate() {
+        out.push_str(&format!(
+            "\n表 {}「{}」：工作表 {}，{}，{}\n",
+            k + 1,
+            f.title,
+            f.sheet,
+            f.range,
+            if f.complete {
+                "完整识别"
+            } else {
+                "部分识别（部分核查）"
+            }
+        ));
+        match f.funding_header_rows {
+            Some((top, bottom)) => {
+                let rows = if top == bottom {
+                    format!("第 {bottom} 行")
+                } else {
+                    format!("第 {top}–{bottom} 行")
+                };
+                out.push_str(&format!("  资金块：表头{rows}\n"));
+                column_lines(&mut out, &f.funding_columns);
+                if let Some(b) = f.rate_base {
+                    out.push_str(&format!("    执行率 = 全年执行数 ÷ {b}\n"));
+                }
+                match &f.execution_weight_from {
+                    Some(w) => out.push_str(&format!("    执行率分值：{w}\n")),
+                    None => out.push_str("    执行率分值：没有\n"),
+                }
+                if let Some((r, l)) = &f.funding_total {
+                    out.push_str(&format!("    合计行：第 {r} 行「{l}」\n"));
+                }
+                for (r, l) in &f.funding_parts {
+                    out.push_str(&format!("    分项：第 {r} 行「{l}」\n"));
+                }
+            }
+            None => out.push_str("  资金块：没有找到\n"),
+        }
+        match f.indicator_header_rows {
+            Some((top, bottom)) => {
+                let rows = if top == bottom {
+                    format!("第 {bottom} 行")
+                } else {
+                    format!("第 {top}–{bottom} 行")
+                };
+                out.push_str(&format!("  指标块：表头{rows}\n"));
+                column_lines(&mut out, &f.indicator_columns);
+                out.push_str(&format!("    指标 {} 个：\n", f.indicators.len()));
+                for i in &f.indicators {
+                    out.push_str(&format!(
+                        "      第 {} 行「{}」：一级 {}（{}）/ 二级 {}；分值：{}\n",
+                        i.row,
+                        i.name,
+                        if i.level1.is_empty() {
+                            "（无）"
+                        } else {
+                            &i.level1
+                        },
+                        i.level1_cell,
+                        if i.level2.is_empty() {
+                            "（无）"
+                        } else {
+                            &i.level2
+                        },
+                        i.weight_from
+                    ));
+                }
+                for (r, why) in &f.skipped_rows {
+                    out.push_str(&format!("    第 {r} 行：{why}\n"));
+                }
+                match (&f.total_score_cell, &f.total_weight_cell) {
+                    (Some(s), Some(w)) => {
+                        out.push_str(&format!("    总分行：得分 {s}，分值 {w}\n"))
+                    }
+                    (Some(s), None) => out.push_str(&format!("    总分行：得分 {s}\n")),
+                    _ => out.push_str("    总分行：没有\n"),
+                }
+            }
+            None => out.push_str("  指标块：没有找到\n"),
+        }
+        match &f.grade_cell {
+            Some(g) => out.push_str(&format!("  等级：{g}\n")),
+            None => out.push_str("  等级：表中没有\n"),
+        }
+        if !f.unrecognised_headers.is_empty() {
+            let list: Vec<String> = f
+                .unrecognised_headers
+                .iter()
+                .map(|(c, t)| format!("{c}「{t}」"))
+                .collect();
+            out.push_str(&format!(
+                "  未识别的表头文字（标签或没见过的列）：{}\n",
+                list.join("、")
+            ));
+        }
+        for u in &f.unread {
+            out.push_str(&format!("  未能识别：{u}\n"));
+        }
+    }
+    out
+}
+
+/// The JSON of an explanation.
+pub fn json(e: &Explained) -> String {
+    serde_json::to_string_pretty(e).unwrap_or_else(|err| format!("{{\"error\":\"{err}\"}}"))
+}
