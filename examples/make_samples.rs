@@ -74,6 +74,11 @@ fn main() {
         Some(1252),
     );
     println!("wrote samples/gbk_no_codepage.xls, samples/gbk_wrong_codepage.xls");
+    common::write_xlsx(
+        &dir.join("two_sheets.xlsx"),
+        &common::templates::two_sheets(),
+    );
+    println!("wrote samples/two_sheets.xlsx");
     let lo = tempfile::tempdir().expect("tempdir");
     for (name, sheet, resave) in samples {
         let path = dir.join(name);

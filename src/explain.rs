@@ -214,18 +214,25 @@ fn explain_form(sheet: &crate::read::Sheet, layout: &FormLayout, form: &Form) ->
 /// Describes every form of a workbook.
 pub fn explain(workbook: &Workbook, profile: &Profile) -> Explained {
     let mut forms = Vec::new();
-    for sheet in workbook
-        .sheets
-        .iter()
-        .filter(|s| !crate::is_findings_sheet(s))
-    {
-        for layout in crate::locate::locate_with(sheet, &profile.vocab) {
-            if layout.funding.is_none() && layout.indicators.is_none() {
-                continue;
+    for (sheet, layout, split) in crate::forms_of(workbook, profile) {
+        let e = match split {
+            Some((fsheet, flayout)) => {
+                let form = Form::build_split(fsheet, &flayout, sheet, &layout);
+                let mut e = explain_form(sheet, &layout, &form);
+                // The funding block's part of the description comes from its own sheet.
+                let f = explain_form(fsheet, &flayout, &form);
+                e.sheet = format!("{}（资金块在工作表 {}）", sheet.name, fsheet.name);
+                e.funding_header_rows = f.funding_header_rows;
+                e.funding_columns = f.funding_columns;
+                e.unrecognised_headers.extend(f.unrecognised_headers);
+                e
             }
-            let form = Form::build(sheet, &layout);
-            forms.push(explain_form(sheet, &layout, &form));
-        }
+            None => {
+                let form = Form::build(sheet, &layout);
+                explain_form(sheet, &layout, &form)
+            }
+        };
+        forms.push(e);
     }
     Explained {
         profile: profile.name.clone(),

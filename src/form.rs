@@ -59,6 +59,9 @@ pub struct Field {
     /// The decimals the cell shows (in percent units for a percentage): from its number
     /// format, or as written in text; a number in a General cell claims two.
     pub shown_dp: u32,
+    /// The sheet it stands on, when that is not the form's own (a funding block on a sheet of
+    /// its own).
+    pub sheet: Option<String>,
 }
 
 impl Field {
@@ -80,6 +83,7 @@ impl Field {
             percent_format: false,
             formula_note: None,
             shown_dp: 2,
+            sheet: None,
         }
     }
 
@@ -169,6 +173,7 @@ impl Field {
             percent_format,
             formula_note,
             shown_dp,
+            sheet: None,
         }
     }
 
@@ -379,6 +384,8 @@ pub struct Form {
     pub unread: Vec<crate::locate::Unread>,
     /// The form's first header cell.
     pub anchor: CellRef,
+    /// The sheet holding the funding block, when it is not the form's own.
+    pub split_sheet: Option<String>,
 }
 
 impl Form {
@@ -414,7 +421,55 @@ impl Form {
             .collect(),
             unread: layout.unread.clone(),
             anchor: layout.anchor(),
+            split_sheet: None,
         }
+    }
+
+    /// Builds one form from a funding block on one sheet and an indicator block on another
+    /// (a workbook whose 资金 and 指标 sheets make one form). The form is the indicator
+    /// sheet's; the funding fields remember their own sheet.
+    pub fn build_split(
+        funding_sheet: &Sheet,
+        funding: &FormLayout,
+        indicator_sheet: &Sheet,
+        indicators: &FormLayout,
+    ) -> Form {
+        let mut form = Form::build(indicator_sheet, indicators);
+        let keep = |u: &&crate::locate::Unread| !u.missing_block;
+        form.unread = funding
+            .unread
+            .iter()
+            .filter(keep)
+            .chain(indicators.unread.iter().filter(keep))
+            .cloned()
+            .collect();
+        form.funding = funding.funding.as_ref().map(|f| {
+            let mut built = build_funding(funding_sheet, f);
+            for row in std::iter::once(&mut built.total).chain(built.parts.iter_mut()) {
+                for field in [
+                    row.initial.as_mut(),
+                    row.full.as_mut(),
+                    Some(&mut row.exec),
+                    row.weight.as_mut(),
+                    row.rate.as_mut(),
+                    row.score.as_mut(),
+                ]
+                .into_iter()
+                .flatten()
+                {
+                    field.sheet = Some(funding_sheet.name.clone());
+                }
+            }
+            built
+        });
+        if form.name.is_none() {
+            form.name = funding.name.clone();
+        }
+        if form.year.is_none() {
+            form.year = funding.year;
+        }
+        form.split_sheet = Some(funding_sheet.name.clone());
+        form
     }
 
     /// Whether every part of the form was read: only then are 总分, the grade and the weight

@@ -79,15 +79,13 @@ pub fn is_findings_sheet(sheet: &read::Sheet) -> bool {
 /// Finds and checks every form of a workbook. A workbook with no form is an error.
 pub fn check_workbook(workbook: Workbook, profile: &Profile) -> Result<Checked, InputError> {
     let mut forms = Vec::new();
-    for sheet in workbook.sheets.iter().filter(|s| !is_findings_sheet(s)) {
-        for layout in locate::locate_with(sheet, &profile.vocab) {
-            if layout.funding.is_none() && layout.indicators.is_none() {
-                continue;
-            }
-            let form = Form::build(sheet, &layout);
-            let report = rules::check(&form, profile);
-            forms.push(CheckedForm { form, report });
-        }
+    for (sheet, layout, split) in forms_of(&workbook, profile) {
+        let form = match split {
+            Some((fsheet, flayout)) => Form::build_split(fsheet, &flayout, sheet, &layout),
+            None => Form::build(sheet, &layout),
+        };
+        let report = rules::check(&form, profile);
+        forms.push(CheckedForm { form, report });
     }
     if forms.is_empty() {
         if workbook.zpcheck_summary {
@@ -96,6 +94,69 @@ pub fn check_workbook(workbook: Workbook, profile: &Profile) -> Result<Checked, 
         return Err(InputError::NoForm);
     }
     Ok(Checked { workbook, forms })
+}
+
+/// A located form: its sheet and layout, and, for a form split over two sheets, the sheet and
+/// layout of its funding block.
+type Located<'a> = (
+    &'a read::Sheet,
+    locate::FormLayout,
+    Option<(&'a read::Sheet, locate::FormLayout)>,
+);
+
+/// Every form of a workbook, in sheet order. A sheet holding only a funding block and the next
+/// (or previous) sheet holding only an indicator block are one form on two sheets.
+pub fn forms_of<'a>(workbook: &'a Workbook, profile: &Profile) -> Vec<Located<'a>> {
+    let mut per_sheet: Vec<(&read::Sheet, Vec<locate::FormLayout>)> = workbook
+        .sheets
+        .iter()
+        .filter(|s| !is_findings_sheet(s))
+        .map(|sheet| {
+            let layouts = locate::locate_with(sheet, &profile.vocab)
+                .into_iter()
+                .filter(|l| l.funding.is_some() || l.indicators.is_some())
+                .collect();
+            (sheet, layouts)
+        })
+        .filter(|(_, l): &(_, Vec<_>)| !l.is_empty())
+        .collect();
+    let only = |l: &[locate::FormLayout], funding: bool| {
+        l.len() == 1
+            && if funding {
+                l[0].funding.is_some() && l[0].indicators.is_none()
+            } else {
+                l[0].funding.is_none() && l[0].indicators.is_some()
+            }
+    };
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < per_sheet.len() {
+        if k + 1 < per_sheet.len() {
+            let (a, b) = (&per_sheet[k].1, &per_sheet[k + 1].1);
+            let pair = if only(a, true) && only(b, false) {
+                Some((k, k + 1))
+            } else if only(a, false) && only(b, true) {
+                Some((k + 1, k))
+            } else {
+                None
+            };
+            if let Some((f, i)) = pair {
+                let fsheet = per_sheet[f].0;
+                let flayout = per_sheet[f].1.remove(0);
+                let isheet = per_sheet[i].0;
+                let ilayout = per_sheet[i].1.remove(0);
+                out.push((isheet, ilayout, Some((fsheet, flayout))));
+                k += 2;
+                continue;
+            }
+        }
+        let sheet = per_sheet[k].0;
+        for layout in std::mem::take(&mut per_sheet[k].1) {
+            out.push((sheet, layout, None));
+        }
+        k += 1;
+    }
+    out
 }
 
 /// Reads and checks a workbook file.

@@ -162,6 +162,8 @@ pub struct Unread {
     pub cell: CellRef,
     /// What was not recognised and where zpcheck looked, in Chinese.
     pub what: String,
+    /// Whether a whole block is missing (it may stand on another sheet of the workbook).
+    pub missing_block: bool,
 }
 
 /// Where one form is in a sheet.
@@ -567,6 +569,7 @@ fn unread(sheet: &Sheet, labels: &Labels, vocab: &Vocab, l: &FormLayout) -> Vec<
                     "未找到指标块：在{}中没有找到含一级/二级/三级指标的表头{hint}",
                     rows(f.header_row, l.last_row)
                 ),
+                missing_block: true,
             });
         }
         (None, Some(i)) => out.push(Unread {
@@ -578,6 +581,7 @@ fn unread(sheet: &Sheet, labels: &Labels, vocab: &Vocab, l: &FormLayout) -> Vec<
                 "未找到资金块：在{}中没有找到含预算数和执行数的表头",
                 rows(l.first_row, l.last_row)
             ),
+            missing_block: true,
         }),
         _ => {}
     }
@@ -606,6 +610,7 @@ fn unread(sheet: &Sheet, labels: &Labels, vocab: &Vocab, l: &FormLayout) -> Vec<
                     missing.join("」「"),
                     unknown(i.header_top, i.header_row)
                 ),
+                missing_block: false,
             });
         }
     }
@@ -636,6 +641,7 @@ fn unread(sheet: &Sheet, labels: &Labels, vocab: &Vocab, l: &FormLayout) -> Vec<
                     missing.join("」「"),
                     unknown(top, f.header_row)
                 ),
+                missing_block: false,
             });
         }
     }

@@ -449,6 +449,7 @@ fn check_samples_folder_reports_every_clean_sample_clean() {
             findings("seed_kelamayi_2023.xlsm"),
             findings("seed_kelamayi_2023.xlsx"),
             clean("sichuan_operator_columns.xlsx"),
+            findings("two_sheets.xlsx"),
             findings("xianjie_weight_first.xlsx"),
             findings("yunnan_two_row_header.xlsx"),
         ]

@@ -480,3 +480,47 @@ fn fail_on_partial_makes_a_partial_reading_exit_1_and_json_says_partial() {
     assert_eq!(v["files"][0]["status"], "partial");
     assert_eq!(v["files"][0]["forms"][0]["complete"], false);
 }
+
+#[test]
+fn a_funding_sheet_and_an_indicator_sheet_are_one_form_and_the_fix_lands_on_each() {
+    let c = check("two_sheets.xlsx");
+    let found: Vec<_> = c
+        .findings()
+        .map(|f| {
+            (
+                f.sheet.as_str(),
+                f.rule,
+                f.cell.to_string(),
+                f.found.as_str(),
+                f.expected.as_str(),
+                f.fixed(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            ("资金", "ZP104", "F4".to_string(), "9", "9.5", true),
+            ("绩效指标", "ZP304", "G6".to_string(), "99", "99.5", true),
+        ]
+    );
+    assert_eq!(totals(&c), (some("99"), some("99.5"), Some("优"), true));
+    // Corrected, the workbook checks clean: each correction was written on its own sheet.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("o.xlsx");
+    let bin = env!("CARGO_BIN_EXE_zpcheck");
+    let status = std::process::Command::new(bin)
+        .arg("fix")
+        .arg(sample("two_sheets.xlsx"))
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(status.status.code(), Some(1));
+    let again = check_path(&out, &Profile::default()).unwrap();
+    assert_eq!(rows(&again), vec![]);
+    assert_eq!(
+        totals(&again),
+        (some("99.5"), some("99.5"), Some("优"), true)
+    );
+}

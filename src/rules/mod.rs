@@ -205,7 +205,10 @@ impl Ctx<'_> {
         self.findings.push(Finding {
             rule: rule.code,
             severity: rule.severity,
-            sheet: self.form.sheet.clone(),
+            sheet: field
+                .sheet
+                .clone()
+                .unwrap_or_else(|| self.form.sheet.clone()),
             cell: field.cell,
             found: field.shown(),
             expected: expected.into(),
