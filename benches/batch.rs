@@ -25,7 +25,8 @@ use std::time::Instant;
 use calamine::{Reader, open_workbook_auto};
 use rayon::prelude::*;
 
-/// Makes `n` workbooks in `dir`: the four bundled forms in turn (two with errors), each with
+/// Makes `n` workbooks in `dir`: four bundled forms and four of the other templates in turn
+/// (six with errors), each with
 /// its own title line so no two files are the same.
 fn generate(dir: &Path, n: usize) {
     let specs = [
@@ -33,6 +34,10 @@ fn generate(dir: &Path, n: usize) {
         common::national_errors(),
         common::national_clean(),
         common::dept_clean(),
+        common::templates::yunnan(),
+        common::templates::hubei(),
+        common::templates::xianjie(),
+        common::templates::section_rows(),
     ];
     for i in 0..n {
         let mut spec = specs[i % specs.len()].clone();

@@ -68,7 +68,22 @@ impl Field {
     /// Reads the cell at a position (a blank field when nothing is stored).
     pub fn at(sheet: &Sheet, cell: CellRef) -> Field {
         match sheet.get(cell) {
-            Some(c) => Field::from_cell(cell, c),
+            Some(c) => {
+                let mut f = Field::from_cell(cell, c);
+                // Without number formats (.xls, .ods) the precision shown is unknown. A number
+                // stored with one decimal is most likely shown with one, and is judged at that
+                // precision (a warning, never a correction, when right there); a whole number
+                // claims two decimals, as in a General cell (full marks given where 19.6 was
+                // due stays an error).
+                if !sheet.formats_known
+                    && let (CellValue::Number(_), Value::Number { value, .. }) =
+                        (&c.value, &f.value)
+                    && value.normalize().scale() == 1
+                {
+                    f.shown_dp = 1;
+                }
+                f
+            }
             None => Field::blank(cell),
         }
     }

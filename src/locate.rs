@@ -9,7 +9,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use rust_decimal::Decimal;
 
 use crate::read::{CellRef, CellValue, Sheet};
-use crate::vocab::{Role, Vocab, header_letters, label_words_key, stated_points, strip_numbering};
+use crate::vocab::{
+    Role, Vocab, header_key, header_letters, stated_points, strip_numbering, words_of_key,
+};
 
 /// One recognised column: its role and the header text that gave it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,6 +117,9 @@ pub enum Skipped {
     Placeholder,
     /// A 一级 group written as a section row ("一、产出指标（50分）").
     Section,
+    /// A numbering row ("栏次 | 1 | 2 | 3") or a unit row ("万元 | 万元 | 分 | %") under a
+    /// header.
+    Annotation,
 }
 
 impl Skipped {
@@ -124,6 +129,7 @@ impl Skipped {
             Skipped::Detail => "明细行（不是指标）",
             Skipped::Placeholder => "占位行（……）",
             Skipped::Section => "一级指标分节行",
+            Skipped::Annotation => "表头下的栏次或单位行",
         }
     }
 }
@@ -209,6 +215,23 @@ struct Label<'a> {
     text: Option<&'a str>,
     /// The role its text names as a header, computed once.
     role: Option<Role>,
+    /// Its [`header_key`] (empty for long texts and other values), computed once.
+    key: String,
+    /// Where its [`words_of_key`] lies in `key`: row labels are compared by that.
+    words: std::ops::Range<usize>,
+}
+
+impl Label<'_> {
+    /// The label as compared with a row list ("其中：上级安排（万元）" → "上级安排").
+    fn words(&self) -> &str {
+        &self.key[self.words.clone()]
+    }
+
+    /// Whether the label is one of a row list's words.
+    fn is(&self, list: &[String]) -> bool {
+        let w = self.words();
+        !w.is_empty() && list.iter().any(|x| x == w)
+    }
 }
 
 /// A sheet's non-empty cells by row, classified once per sheet: every search below reads these.
@@ -230,21 +253,29 @@ impl<'a> Labels<'a> {
                     if t.is_empty() {
                         continue;
                     }
-                    let role = if t.chars().count() <= MAX_HEADER_CHARS {
-                        vocab.classify(t).map(|(r, _)| r)
+                    let key = if t.chars().nth(MAX_HEADER_CHARS).is_none() {
+                        header_key(t)
                     } else {
-                        None
+                        String::new()
                     };
+                    let role = vocab.classify_key(&key).map(|(r, _)| r);
+                    let w = words_of_key(&key);
+                    let start = w.as_ptr() as usize - key.as_ptr() as usize;
+                    let words = start..start + w.len();
                     Label {
                         col: pos.col,
                         text: Some(t),
                         role,
+                        key,
+                        words,
                     }
                 }
                 _ => Label {
                     col: pos.col,
                     text: None,
                     role: None,
+                    key: String::new(),
+                    words: 0..0,
                 },
             };
             rows.entry(pos.row).or_default().push(label);
@@ -409,11 +440,8 @@ fn row_label(sheet: &Sheet, row: u32, before: u32) -> String {
         .unwrap_or_default()
 }
 
-fn row_has_label(labels: &Labels, row: u32, list: &[String], vocab: &Vocab) -> bool {
-    labels
-        .row(row)
-        .iter()
-        .any(|l| l.text.is_some_and(|t| vocab.label_in(t, list)))
+fn row_has_label(labels: &Labels, row: u32, list: &[String]) -> bool {
+    labels.row(row).iter().any(|l| l.is(list))
 }
 
 fn cell_has_value(sheet: &Sheet, row: u32, col: Option<u32>) -> bool {
@@ -498,16 +526,14 @@ pub fn locate_with(sheet: &Sheet, vocab: &Vocab) -> Vec<FormLayout> {
             .map(str::to_string);
         let name = find_labelled_value(sheet, &labels, vocab, title_top, end);
         let year = labels.texts(title_top, start).find_map(crate::num::year_in);
-        let grade =
-            find_labelled_cell(sheet, &labels, &vocab.grade, vocab, start, end).or_else(|| {
-                // A grade written in the 总分 row with no label of its own.
-                let row = indicators.as_ref()?.total_row?;
-                labels.row(row).iter().find_map(|l| {
-                    let t = crate::num::normalize(l.text?);
-                    matches!(t.as_str(), "优" | "良" | "中" | "差")
-                        .then_some(CellRef::new(row, l.col))
-                })
-            });
+        let grade = find_labelled_cell(sheet, &labels, &vocab.grade, start, end).or_else(|| {
+            // A grade written in the 总分 row with no label of its own.
+            let row = indicators.as_ref()?.total_row?;
+            labels.row(row).iter().find_map(|l| {
+                let t = crate::num::normalize(l.text?);
+                matches!(t.as_str(), "优" | "良" | "中" | "差").then_some(CellRef::new(row, l.col))
+            })
+        });
         let goals = find_goals(sheet, &labels, start, end);
         let mut layout = FormLayout {
             first_row: title_top,
@@ -693,10 +719,7 @@ fn find_goals(sheet: &Sheet, labels: &Labels, from: u32, to: u32) -> Option<(Cel
         let col = |words: &[&str]| {
             cells
                 .iter()
-                .find(|l| {
-                    l.text
-                        .is_some_and(|t| words.contains(&label_words_key(t).as_str()))
-                })
+                .find(|l| l.text.is_some() && words.contains(&l.words()))
                 .map(|l| l.col)
         };
         if let (Some(e), Some(a)) = (col(&["预期目标"]), col(&["实际完成情况", "实际完成"]))
@@ -717,13 +740,12 @@ fn find_labelled_cell(
     sheet: &Sheet,
     labels: &Labels,
     list: &[String],
-    vocab: &Vocab,
     from: u32,
     to: u32,
 ) -> Option<CellRef> {
     for (&row, cells) in labels.rows.range(from..=to) {
         for (i, l) in cells.iter().enumerate() {
-            if l.text.is_some_and(|t| vocab.label_in(t, list)) {
+            if l.is(list) {
                 // The value is the next cell to the right that is not part of the label's merge.
                 let label_end = sheet
                     .merge_at(CellRef::new(row, l.col))
@@ -751,19 +773,21 @@ fn find_labelled_value(
     for (&row, cells) in labels.rows.range(from..=to) {
         for (i, l) in cells.iter().enumerate() {
             let Some(text) = l.text else { continue };
-            if vocab.label_in(text, &vocab.name) {
+            if l.is(&vocab.name) {
                 return cells.get(i + 1).map(|next| match next.text {
                     Some(t) => t.to_string(),
                     None => sheet.text(CellRef::new(row, next.col)),
                 });
             }
             // "项目名称：某某项目" in one cell.
-            let n = crate::num::normalize(text);
-            if let Some((head, value)) = n.split_once(':')
-                && !value.is_empty()
-                && vocab.label_in(head, &vocab.name)
-            {
-                return Some(value.to_string());
+            if text.contains([':', '：']) {
+                let n = crate::num::normalize(text);
+                if let Some((head, value)) = n.split_once(':')
+                    && !value.is_empty()
+                    && vocab.label_in(head, &vocab.name)
+                {
+                    return Some(value.to_string());
+                }
             }
         }
     }
@@ -813,9 +837,12 @@ fn funding_layout(
     let money = [cols.full, Some(cols.exec), cols.initial];
     let mut rows = Vec::new();
     for row in header_row + 1..=end {
+        if row <= header_row + 2 && is_annotation_row(sheet, row, first) {
+            continue;
+        }
         let label = row_label(sheet, row, first);
         let has_values = money.iter().any(|&c| cell_has_value(sheet, row, c));
-        if row_has_label(labels, row, &vocab.goals, vocab)
+        if row_has_label(labels, row, &vocab.goals)
             || labels
                 .row(row)
                 .iter()
@@ -869,6 +896,52 @@ fn funding_layout(
     }
 }
 
+/// Whether a row under a header only annotates it: its cells from `from` on (three or more) are
+/// column numbers (at least four, 1, 2, 3, 4… in order, "4=3/2" counting as 4; "栏次" beside
+/// them) or units ("万元", "%", "分"). Such a row is neither a funding total nor an indicator.
+fn is_annotation_row(sheet: &Sheet, row: u32, from: u32) -> bool {
+    const UNITS: &[&str] = &[
+        "万元", "元", "千元", "亿元", "分", "%", "(%)", "(万元)", "(元)", "(分)", "个", "项",
+    ];
+    let mut cells = 0;
+    let mut numbers = Vec::new();
+    for (_, c) in sheet
+        .cells
+        .range(CellRef::new(row, from)..CellRef::new(row + 1, 0))
+    {
+        match &c.value {
+            CellValue::Empty => continue,
+            CellValue::Number(f) => {
+                // Column numbers are small whole numbers.
+                if f.fract() != 0.0 || !(0.0..=1000.0).contains(f) {
+                    return false;
+                }
+                numbers.push(*f as u32);
+            }
+            CellValue::Text(t) => {
+                let t = crate::num::normalize(t.trim());
+                if t.is_empty() {
+                    continue;
+                }
+                if !(UNITS.contains(&t.as_str()) || matches!(t.as_str(), "栏次" | "序号" | "行次"))
+                {
+                    // "4=3/2", "6=4×5": a derived column's number.
+                    let head = t.split('=').next().unwrap_or(&t);
+                    match head.parse::<u32>() {
+                        Ok(n) if head.len() < t.len() || head == t => numbers.push(n),
+                        _ => return false,
+                    }
+                }
+            }
+            _ => return false,
+        }
+        cells += 1;
+    }
+    cells >= 3
+        && (numbers.is_empty()
+            || (numbers.len() >= 4 && numbers.windows(2).all(|w| w[1] == w[0] + 1)))
+}
+
 /// Whether a name is a "……" placeholder.
 fn is_placeholder(t: &str) -> bool {
     let t = crate::num::normalize(t);
@@ -916,13 +989,20 @@ fn indicator_layout(
         last_row: None,
     };
     let mut gap = false;
+    let first_col = [cols.l1, cols.l2, cols.l3]
+        .into_iter()
+        .flatten()
+        .min()
+        .unwrap_or(0);
     for row in header_row + 1..=end {
+        if row <= header_row + 2 && is_annotation_row(sheet, row, first_col) {
+            layout.skipped.push((row, Skipped::Annotation));
+            continue;
+        }
         let cells = labels.row(row);
-        let total_label = cells.iter().find(|l| {
-            l.col < leftmost_data
-                && l.text
-                    .is_some_and(|t| vocab.label_in(t, &vocab.score_total))
-        });
+        let total_label = cells
+            .iter()
+            .find(|l| l.col < leftmost_data && l.is(&vocab.score_total));
         if let Some(l) = total_label {
             layout.total_row = Some(row);
             layout.total_label = Some(CellRef::new(row, l.col));
@@ -956,7 +1036,7 @@ fn indicator_layout(
             let section = cells.iter().find(|l| {
                 Some(l.col) != cols.l1
                     && first_level.is_none_or(|c| l.col <= c)
-                    && l.text.is_some_and(|t| vocab.label_in(t, &vocab.groups))
+                    && l.is(&vocab.groups)
             });
             if let Some(l) = section
                 && (cols.l1.is_none() || cells.iter().all(|x| Some(x.col) != cols.l1))

@@ -117,6 +117,13 @@ pub struct Vocab {
     pub op_words: Vec<(String, Op)>,
     /// Operator words written after a number ("以上", "以内"), longest first.
     pub op_suffixes: Vec<(String, Op)>,
+    /// Every header word by its first character: (role, word, length in characters). Built by
+    /// [`Vocab::finish`]; [`Vocab::classify`] runs over every short text of every sheet, and
+    /// looking up only the words that can start at each character keeps that cheap.
+    index: Vec<(char, Vec<(Role, String, usize)>)>,
+    /// One bit per `first character % 128` of every header word: most characters of a text
+    /// start no word, and this rules them out without a search.
+    first_chars: u128,
 }
 
 impl Vocab {
@@ -133,6 +140,8 @@ impl Vocab {
             detail: Vec::new(),
             op_words: Vec::new(),
             op_suffixes: Vec::new(),
+            index: Vec::new(),
+            first_chars: 0,
         }
     }
 
@@ -151,31 +160,63 @@ impl Vocab {
             |a: &(String, Op), b: &(String, Op)| b.0.chars().count().cmp(&a.0.chars().count());
         self.op_words.sort_by(by_len);
         self.op_suffixes.sort_by(by_len);
-        for (_, words) in &mut self.headers {
+        let mut index: std::collections::BTreeMap<char, Vec<(Role, String, usize)>> =
+            Default::default();
+        self.first_chars = 0;
+        for (role, words) in &mut self.headers {
             for w in words.iter_mut() {
                 *w = header_key(w);
             }
             words.retain(|w| !w.is_empty());
+            for w in words.iter() {
+                if let Some(first) = w.chars().next() {
+                    self.first_chars |= 1u128 << (first as u32 % 128);
+                    index
+                        .entry(first)
+                        .or_default()
+                        .push((*role, w.clone(), w.chars().count()));
+                }
+            }
         }
+        self.index = index.into_iter().collect();
     }
 
     /// The role a header text names, with the word that decided it; `None` when no role's word
     /// is in it (a block label such as "部门资金（万元）", or a header nobody could read).
     pub fn classify(&self, text: &str) -> Option<(Role, &str)> {
-        let key = header_key(text);
+        self.classify_key(&header_key(text))
+    }
+
+    /// [`Vocab::classify`] of a text already reduced by [`header_key`].
+    pub fn classify_key(&self, key: &str) -> Option<(Role, &str)> {
         if key.is_empty() {
             return None;
         }
-        let mut best: Option<(Role, &str)> = None;
-        for (role, words) in &self.headers {
-            for w in words {
-                let longer = best.is_none_or(|(_, b)| w.chars().count() > b.chars().count());
-                if longer && key.contains(w.as_str()) {
-                    best = Some((*role, w.as_str()));
+        // (role, word, length): the longest word wins; among equally long words, the role
+        // that comes first in Role::ALL (the order of `headers`).
+        let mut best: Option<(Role, &str, usize)> = None;
+        let rank = |r: Role| Role::ALL.iter().position(|x| *x == r).unwrap_or(usize::MAX);
+        for (at, c) in key.char_indices() {
+            if self.first_chars & (1u128 << (c as u32 % 128)) == 0 {
+                continue;
+            }
+            let Ok(i) = self.index.binary_search_by_key(&c, |(k, _)| *k) else {
+                continue;
+            };
+            let candidates = &self.index[i].1;
+            for (role, w, len) in candidates {
+                let better = match best {
+                    None => true,
+                    Some((b_role, _, b_len)) => {
+                        *len > b_len || (*len == b_len && rank(*role) < rank(b_role))
+                    }
+                };
+                if better && key[at..].starts_with(w.as_str()) {
+                    best = Some((*role, w.as_str(), *len));
                 }
             }
         }
-        best
+        best.map(|(r, w, _)| (r, w))
     }
 
     /// Whether a label is one of the words of a row list, compared by [`label_words_key`].
@@ -198,6 +239,16 @@ impl Vocab {
 /// annotation removed wherever it stands ("执行率(%)(B/A)" → "执行率", "全年（调整）预算数" →
 /// "全年预算数", "得分(20分*执行率)" → "得分").
 pub fn header_key(text: &str) -> String {
+    let is_mark = |c: char| matches!(c, ':' | '*' | '★' | '☆' | '※' | '#');
+    // Most texts (indicator names, values) are plain CJK ideographs, letters and digits that
+    // need nothing of this: copy them after one cheap pass.
+    let plain = |c: char| {
+        ('\u{4E00}'..='\u{9FFF}').contains(&c)
+            || (c.is_ascii() && !c.is_ascii_whitespace() && !matches!(c, '(' | ')') && !is_mark(c))
+    };
+    if text.chars().all(plain) {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len());
     let mut depth = 0u32;
     for c in normalized_chars(text) {
@@ -209,26 +260,66 @@ pub fn header_key(text: &str) -> String {
         }
     }
     // A closing mark or numbering does not change a header's meaning.
-    out.trim_matches(|c: char| matches!(c, ':' | '*' | '★' | '☆' | '※' | '#'))
-        .to_string()
+    let trimmed = out.trim_matches(is_mark);
+    if trimmed.len() == out.len() {
+        out
+    } else {
+        trimmed.to_string()
+    }
 }
 
 /// A row label reduced for comparison with a row list: [`header_key`] without numbering or
 /// marks in front ("一、", "1.", "★") and without a "其中:" prefix.
 pub fn label_words_key(text: &str) -> String {
-    let key = header_key(text);
-    let key = strip_numbering(&key);
-    let key = key
-        .strip_prefix("其中:")
+    words_of_key(&header_key(text)).to_string()
+}
+
+/// [`label_words_key`] of a text whose [`header_key`] is `key`: a slice of it.
+pub fn words_of_key(key: &str) -> &str {
+    let key = strip_numbering(key);
+    key.strip_prefix("其中:")
         .or_else(|| key.strip_prefix("其中"))
         .filter(|r| !r.is_empty())
-        .unwrap_or(key);
-    key.to_string()
+        .unwrap_or(key)
 }
 
 /// A name without the marks and numbering written before it: "★", "指标1:", "1.", "（一）",
 /// "一、", "1、".
 pub fn strip_numbering(s: &str) -> &str {
+    // Most names start with none of the marks or numerals below.
+    let starts = |c: char| {
+        c.is_ascii_digit()
+            || c.is_whitespace()
+            || matches!(
+                c,
+                '★' | '☆'
+                    | '※'
+                    | '*'
+                    | '#'
+                    | '▲'
+                    | '△'
+                    | '●'
+                    | '○'
+                    | '■'
+                    | '□'
+                    | '指'
+                    | '('
+                    | '（'
+                    | '一'
+                    | '二'
+                    | '三'
+                    | '四'
+                    | '五'
+                    | '六'
+                    | '七'
+                    | '八'
+                    | '九'
+                    | '十'
+            )
+    };
+    if !s.starts_with(starts) {
+        return s;
+    }
     let mut rest = s.trim_start_matches(|c: char| {
         matches!(
             c,

@@ -444,6 +444,7 @@ fn check_samples_folder_reports_every_clean_sample_clean() {
                 "partial".to_string()
             ),
             clean("placeholder_zero.xlsx"),
+            findings("section_rows.xls"),
             findings("section_rows.xlsx"),
             findings("seed_kelamayi_2023.xls"),
             findings("seed_kelamayi_2023.xlsm"),
@@ -451,6 +452,7 @@ fn check_samples_folder_reports_every_clean_sample_clean() {
             clean("sichuan_operator_columns.xlsx"),
             findings("two_sheets.xlsx"),
             findings("xianjie_weight_first.xlsx"),
+            findings("yunnan_two_row_header.ods"),
             findings("yunnan_two_row_header.xlsx"),
         ]
     );

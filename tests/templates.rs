@@ -524,3 +524,110 @@ fn a_funding_sheet_and_an_indicator_sheet_are_one_form_and_the_fix_lands_on_each
         (some("99.5"), some("99.5"), Some("优"), true)
     );
 }
+
+#[test]
+fn numbering_and_unit_rows_under_a_header_are_neither_totals_nor_indicators() {
+    // The Beijing form with a unit row under the funding header and a numbering row under
+    // the indicator header: the findings stay exactly the sample's.
+    let mut sh = templates::beijing();
+    sh.rows.insert(
+        3,
+        vec![s("单位"), s("万元"), s("万元"), s("分"), s("%"), s("分")],
+    );
+    // (now the indicator header is row 9, 0-based 8)
+    sh.rows.insert(
+        9,
+        vec![
+            n(1.0),
+            n(2.0),
+            n(3.0),
+            n(4.0),
+            n(5.0),
+            n(6.0),
+            n(7.0),
+            s("8=7/4"),
+            n(9.0),
+        ],
+    );
+    sh.merges = vec!["A1:I1".into(), "B2:I2".into()];
+    let c = check_spec(&sh);
+    assert_eq!(
+        rows(&c),
+        vec![
+            row("ZP202", "H11", "30", "28.5", true),
+            row("ZP208", "I11", "（空）", "偏差原因及改进措施", false),
+            row("ZP304", "H15", "99", "97.5", true),
+        ]
+    );
+    assert_eq!(
+        c.forms[0].form.funding.as_ref().unwrap().total.label,
+        "年度资金总额"
+    );
+    assert_eq!(c.forms[0].form.indicators.len(), 4);
+}
+
+#[test]
+fn a_score_right_at_the_one_decimal_it_shows_is_a_warning_in_general_an_error() {
+    // 953 of 1000 × 30 = 28.59. Written 28.6 in a cell formatted "0.0" it is right at the
+    // precision it shows; in a General cell it claims 28.60 and is wrong.
+    let mut sh = templates::beijing();
+    sh.set("F9", s("953人次"))
+        .set("I9", s("略低于计划"))
+        .set("H13", n(97.59));
+    sh.set("H9", n(28.6));
+    let general = check_spec(&sh);
+    assert_eq!(
+        of_rule(&general, "ZP202"),
+        vec![at("H9", "28.6", "28.59", true)]
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("one_decimal.xlsx");
+    write_xlsx_with(&path, std::slice::from_ref(&sh), |ws| {
+        let one = rust_xlsxwriter::Format::new().set_num_format("0.0");
+        ws.write_number_with_format(8, 7, 28.6, &one).unwrap();
+    });
+    let c = check_path(&path, &Profile::default()).unwrap();
+    assert_eq!(
+        rows(&c),
+        vec![
+            row("ZP003", "H9", "28.6", "28.59", false),
+            // 总分 97.59 = 9 + 28.59 + 60: right with the exact score, so nothing else.
+        ]
+    );
+    assert_eq!(
+        c.findings().next().unwrap().message,
+        "H9 「培训人次」得分写作 28.6（1 位小数），在其所示精度下正确；按规则应保留两位小数：28.59"
+    );
+}
+
+/// (rule, sheet, cell, expected, fixed) of every finding.
+fn findings_of(c: &zpcheck::Checked) -> Vec<(&'static str, String, String, String, bool)> {
+    c.findings()
+        .map(|f| {
+            (
+                f.rule,
+                f.sheet.clone(),
+                f.cell.to_string(),
+                f.expected.clone(),
+                f.fixed(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn libreoffice_xls_and_ods_copies_of_the_templates_read_alike() {
+    // section_rows.xls: LibreOffice 7.4's .xls, whose workbook stream (3.6 KB) sits in the
+    // compound file's mini stream; zpcheck's rebuilt container once hid it from calamine.
+    // yunnan_two_row_header.ods: calamine gives no merged ranges for .ods, so the two-row
+    // header is read from the cells above.
+    for (copy, original) in [
+        ("section_rows.xls", "section_rows.xlsx"),
+        ("yunnan_two_row_header.ods", "yunnan_two_row_header.xlsx"),
+    ] {
+        let a = check(original);
+        let b = check(copy);
+        assert_eq!(findings_of(&b), findings_of(&a), "{copy}");
+        assert_eq!(totals(&b), totals(&a), "{copy}");
+    }
+}

@@ -142,6 +142,7 @@ fn read_with(
             cells,
             merges: super::layout::parse_merges(xml),
             layout: None,
+            formats_known: true,
         });
     }
     Ok(out)

@@ -237,7 +237,11 @@ fn rebuild_cfb(
     workbook: &[u8],
 ) -> std::io::Result<Vec<u8>> {
     use std::io::Write;
-    let mut out = cfb::CompoundFile::create(Cursor::new(Vec::new()))?;
+    // Version 3 (512-byte sectors), as Excel and LibreOffice write .xls: calamine cannot find
+    // a workbook stream under 4 KB (kept in the mini stream) in the version 4 file the cfb
+    // crate makes by default, so small .xls files were refused.
+    let mut out =
+        cfb::CompoundFile::create_with_version(cfb::Version::V3, Cursor::new(Vec::new()))?;
     out.create_stream("/Workbook")?.write_all(workbook)?;
     for name in [
         "/\u{5}SummaryInformation",

@@ -185,6 +185,9 @@ pub struct Sheet {
     pub merges: Vec<Merge>,
     /// Column widths, row heights, panes and page setup, when the format exposes them (xlsx).
     pub layout: Option<layout::SheetLayout>,
+    /// Whether cells carry their number formats (xlsx). In .xls and .ods calamine gives none,
+    /// so a number's shown precision is not known there.
+    pub formats_known: bool,
 }
 
 impl Sheet {
@@ -621,6 +624,7 @@ pub(crate) fn build_sheet(
         cells,
         merges,
         layout: None,
+        formats_known: false,
     }
 }
 

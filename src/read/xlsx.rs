@@ -163,6 +163,7 @@ pub(super) fn read_xlsx(
             cells,
             merges,
             layout,
+            formats_known: true,
         });
     }
     // Properties are optional: even a panic in their parser only loses them.

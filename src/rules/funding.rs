@@ -287,7 +287,7 @@ fn check_exec_score(
             }
             ExecResult {
                 weight: Some(weight),
-                score: Some(if v == Agree::Yes { round2(f) } else { f }),
+                score: Some(if v == Agree::Yes { round2(f) } else { expected }),
                 score_exact: Some(exact),
             }
         }

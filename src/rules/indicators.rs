@@ -334,8 +334,9 @@ fn quantitative(
         }
         Some(f) if agree(f, exact, ind.score.shown_dp) != Agree::No => {
             if agree(f, exact, ind.score.shown_dp) == Agree::AtShown {
+                // The score is right as shown; 总分 is checked against the exact one (and
+                // against the scores as shown, see totals).
                 ctx.note_low_precision(&ind.score, &format!("「{}」得分", ind.name), exact, "");
-                return Some(f);
             }
         }
         _ => {

@@ -41,6 +41,40 @@ fn label_field(cell: CellRef, label: &str) -> Field {
     f
 }
 
+/// 总分 from the scores as the form shows them: a score right only at the fewer decimals it
+/// shows (a ZP003 finding at its cell) counts as shown. `None` when no score is such.
+fn as_shown_total(ctx: &Ctx, exec: &ExecResult, scores: &[Scored]) -> Option<Decimal> {
+    let low: Vec<CellRef> = ctx
+        .findings
+        .iter()
+        .filter(|f| f.rule == super::LOW_PRECISION.code)
+        .map(|f| f.cell)
+        .collect();
+    if low.is_empty() {
+        return None;
+    }
+    let form = ctx.form;
+    let shown = |field: &Field, value: Option<Decimal>| {
+        if low.contains(&field.cell) {
+            field.number().or(value)
+        } else {
+            value
+        }
+    };
+    let exec_score = form
+        .funding
+        .as_ref()
+        .and_then(|f| f.total.score.as_ref())
+        .map_or(exec.score, |f| shown(f, exec.score));
+    let ind: Decimal = form
+        .indicators
+        .iter()
+        .zip(scores)
+        .filter_map(|(i, s)| shown(&i.score, s.score))
+        .sum();
+    Some(exec_score.unwrap_or_default() + ind)
+}
+
 /// Checks rules 11–13. Only a form read completely is checked: 总分, the grade and the weight
 /// totals depend on every part of it.
 pub fn check(ctx: &mut Ctx, exec: &ExecResult, scores: &[Scored]) -> Totals {
@@ -160,15 +194,23 @@ pub fn check(ctx: &mut Ctx, exec: &ExecResult, scores: &[Scored]) -> Totals {
             }
         }
         claimed = ctx.number_or_warn(&total.score, "总分");
-        // Adding the unrounded execution score is a legitimate way to reach 总分 too.
+        // Other legitimate ways to reach 总分: adding the unrounded execution score, or adding
+        // the scores as the form shows them where they are shown with fewer decimals (ZP003).
         let alt = exec.score_exact.map(|e| e + ind_score);
+        let shown_sum = as_shown_total(ctx, exec, scores);
         let dp = total.score.shown_dp;
         let verdict = claimed.map(|c| {
-            let a = agree(c, computed, dp);
-            match alt.map(|alt| agree(c, alt, dp)) {
-                Some(Agree::Yes) => Agree::Yes,
-                Some(Agree::AtShown) if a == Agree::No => Agree::AtShown,
-                _ => a,
+            let verdicts: Vec<Agree> = [Some(computed), alt, shown_sum]
+                .into_iter()
+                .flatten()
+                .map(|x| agree(c, x, dp))
+                .collect();
+            if verdicts.contains(&Agree::Yes) {
+                Agree::Yes
+            } else if verdicts.contains(&Agree::AtShown) {
+                Agree::AtShown
+            } else {
+                Agree::No
             }
         });
         match verdict {
