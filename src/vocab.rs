@@ -94,6 +94,9 @@ impl Role {
     }
 }
 
+/// A header word in the first-character index: its role, the word, its length in characters.
+type IndexedWord = (Role, String, usize);
+
 /// The recognition vocabulary in force.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Vocab {
@@ -120,7 +123,7 @@ pub struct Vocab {
     /// Every header word by its first character: (role, word, length in characters). Built by
     /// [`Vocab::finish`]; [`Vocab::classify`] runs over every short text of every sheet, and
     /// looking up only the words that can start at each character keeps that cheap.
-    index: Vec<(char, Vec<(Role, String, usize)>)>,
+    index: Vec<(char, Vec<IndexedWord>)>,
     /// One bit per `first character % 128` of every header word: most characters of a text
     /// start no word, and this rules them out without a search.
     first_chars: u128,
@@ -160,8 +163,7 @@ impl Vocab {
             |a: &(String, Op), b: &(String, Op)| b.0.chars().count().cmp(&a.0.chars().count());
         self.op_words.sort_by(by_len);
         self.op_suffixes.sort_by(by_len);
-        let mut index: std::collections::BTreeMap<char, Vec<(Role, String, usize)>> =
-            Default::default();
+        let mut index: std::collections::BTreeMap<char, Vec<IndexedWord>> = Default::default();
         self.first_chars = 0;
         for (role, words) in &mut self.headers {
             for w in words.iter_mut() {
