@@ -328,6 +328,9 @@ pub struct Funding {
     pub total: FundRow,
     /// The part rows.
     pub parts: Vec<FundRow>,
+    /// The parts grouped by breakdown: (heading, indices into `parts`); each breakdown adds
+    /// up to the total on its own.
+    pub breakdowns: Vec<(String, Vec<usize>)>,
     /// The column the rate divides by.
     pub base: Base,
     /// The execution weight a label or header states ("（20分）"), when there is no 分值 cell.
@@ -541,9 +544,21 @@ fn build_funding(sheet: &Sheet, f: &FundingLayout) -> Funding {
             score: f.cols.score.map(at),
         }
     };
+    let breakdowns = f
+        .breakdowns
+        .iter()
+        .map(|(heading, rows)| {
+            let idx = rows
+                .iter()
+                .filter_map(|r| f.part_rows.iter().position(|p| p == r))
+                .collect();
+            (heading.clone(), idx)
+        })
+        .collect();
     Funding {
         total: row(f.total_row),
         parts: f.part_rows.iter().map(|&r| row(r)).collect(),
+        breakdowns,
         base: if Some(f.cols.base) == f.cols.full {
             Base::Full
         } else {

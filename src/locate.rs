@@ -79,6 +79,9 @@ pub struct FundingLayout {
     pub total_row: u32,
     /// The part rows ("其中：…").
     pub part_rows: Vec<u32>,
+    /// The parts grouped by breakdown: (heading, rows). One breakdown with an empty heading
+    /// unless the form breaks the total down more than once ("按收入性质分", "按支出性质分").
+    pub breakdowns: Vec<(String, Vec<u32>)>,
     /// The execution weight stated in a label or header ("（20分）"), and where.
     pub stated_weight: Option<(Decimal, CellRef)>,
 }
@@ -859,12 +862,38 @@ fn funding_layout(
         .position(|(_, label)| vocab.label_in(label, &vocab.fund_total))
         .unwrap_or(0);
     let total_row = rows.get(total_at).map(|r| r.0).unwrap_or(header_row + 1);
-    let part_rows = rows
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| *i != total_at)
-        .map(|(_, r)| r.0)
-        .collect();
+    // Parts, split into breakdowns where the form breaks the total down more than once
+    // ("按收入性质分：…", "按支出性质分：…"): each breakdown adds up to the total on its own.
+    // A heading stands in a row of its own or in a label cell merged down beside its parts.
+    let mut part_rows = Vec::new();
+    let mut breakdowns: Vec<(String, Vec<u32>)> = Vec::new();
+    for (i, (row, label)) in rows.iter().enumerate() {
+        if i == total_at {
+            continue;
+        }
+        let heading = sheet
+            .cells
+            .range(CellRef::new(*row, 0)..CellRef::new(*row, first))
+            .map(|(at, _)| sheet.shown_text(*at))
+            .chain((0..first).map(|c| sheet.shown_text(CellRef::new(*row, c))))
+            .find(|t| is_breakdown_heading(t));
+        let has_values = money.iter().any(|&c| cell_has_value(sheet, *row, c));
+        if let Some(h) = heading {
+            if breakdowns.last().is_none_or(|(last, _)| *last != h) {
+                breakdowns.push((h, Vec::new()));
+            }
+            if !has_values && is_breakdown_heading(label) {
+                continue; // the heading's own row
+            }
+        } else if breakdowns.is_empty() {
+            breakdowns.push((String::new(), Vec::new()));
+        }
+        part_rows.push(*row);
+        if let Some(b) = breakdowns.last_mut() {
+            b.1.push(*row);
+        }
+    }
+    breakdowns.retain(|(_, rows)| !rows.is_empty());
     // "预算执行情况（万元）（20分）", "得分(20分*执行率)", "分值(10分)": the execution weight.
     let label_cells = sheet
         .cells
@@ -892,6 +921,7 @@ fn funding_layout(
         columns: head.columns,
         total_row,
         part_rows,
+        breakdowns,
         stated_weight,
     }
 }
@@ -940,6 +970,13 @@ fn is_annotation_row(sheet: &Sheet, row: u32, from: u32) -> bool {
     cells >= 3
         && (numbers.is_empty()
             || (numbers.len() >= 4 && numbers.windows(2).all(|w| w[1] == w[0] + 1)))
+}
+
+/// Whether a label heads one breakdown of the funding total: "按收入性质分：", "按支出性质分".
+fn is_breakdown_heading(text: &str) -> bool {
+    let key = header_key(text);
+    let key = key.trim_end_matches([':', '：']);
+    key.starts_with('按') && key.ends_with('分') && key.chars().count() <= 12
 }
 
 /// Whether a name is a "……" placeholder.

@@ -99,6 +99,8 @@ pub struct FormSummary {
     pub complete: bool,
     /// What could not be read, when it was not.
     pub unread: Vec<String>,
+    /// What the form's shape leaves unchecked.
+    pub unchecked: Vec<String>,
 }
 
 /// One input's result, without its workbook.
@@ -146,6 +148,7 @@ impl From<FileOutcome> for FileReport {
                             fixable: f.report.findings.iter().filter(|x| x.fixed()).count(),
                             complete: f.form.complete(),
                             unread: f.form.unread.iter().map(|u| u.what.clone()).collect(),
+                            unchecked: f.report.unchecked.clone(),
                         }
                     })
                     .collect();
@@ -296,6 +299,7 @@ struct JsonForm<'a> {
     computed_total: Option<String>,
     complete: bool,
     unread: &'a [String],
+    unchecked: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -325,6 +329,7 @@ fn json_file(r: &FileReport) -> JsonFile<'_> {
                 computed_total: f.computed_total.map(fmt_dec),
                 complete: f.complete,
                 unread: &f.unread,
+                unchecked: &f.unchecked,
             })
             .collect(),
         findings: r
@@ -386,6 +391,12 @@ pub fn text(r: &FileReport, fixing: bool) -> String {
                 f.title,
                 f.sheet,
                 f.unread.join("；")
+            ));
+        }
+        for u in &f.unchecked {
+            out.push_str(&format!(
+                "表「{}」（工作表 {}）：未能核查——{u}\n",
+                f.title, f.sheet
             ));
         }
         out.push_str(&format!(

@@ -631,3 +631,116 @@ fn libreoffice_xls_and_ods_copies_of_the_templates_read_alike() {
         assert_eq!(totals(&b), totals(&a), "{copy}");
     }
 }
+
+/// The national 部门整体支出 funding block: the total broken down twice, 按收入性质分 and
+/// 按支出性质分, each adding up to the total on its own.
+fn two_breakdowns(total: f64, basic: f64) -> SheetSpec {
+    let mut sh = templates::anhui_dept();
+    // Rows 5–6 (total, one part) become the total and two breakdowns.
+    let e = || V::E;
+    sh.rows.splice(
+        4..6,
+        vec![
+            vec![
+                e(),
+                s("年度资金总额"),
+                n(total),
+                n(520.0),
+                n(520.0),
+                n(10.0),
+                s("100%"),
+                n(10.0),
+            ],
+            vec![
+                e(),
+                s("按收入性质分："),
+                e(),
+                e(),
+                e(),
+                s("—"),
+                s("—"),
+                s("—"),
+            ],
+            vec![
+                e(),
+                s("一般公共预算"),
+                n(400.0),
+                n(420.0),
+                n(420.0),
+                s("—"),
+                s("—"),
+                s("—"),
+            ],
+            vec![
+                e(),
+                s("其他资金"),
+                n(100.0),
+                n(100.0),
+                n(100.0),
+                s("—"),
+                s("—"),
+                s("—"),
+            ],
+            vec![
+                e(),
+                s("按支出性质分："),
+                e(),
+                e(),
+                e(),
+                s("—"),
+                s("—"),
+                s("—"),
+            ],
+            vec![
+                e(),
+                s("基本支出"),
+                n(basic),
+                n(320.0),
+                n(320.0),
+                s("—"),
+                s("—"),
+                s("—"),
+            ],
+            vec![
+                e(),
+                s("项目支出"),
+                n(200.0),
+                n(200.0),
+                n(200.0),
+                s("—"),
+                s("—"),
+                s("—"),
+            ],
+        ],
+    );
+    sh.merges = vec!["A1:H1".into(), "A2:H2".into(), "A4:A11".into()];
+    sh
+}
+
+#[test]
+fn each_breakdown_of_the_funding_total_adds_up_on_its_own() {
+    // 400 + 100 = 300 + 200 = 500: the total is right; no breakdown is added to the other.
+    let c = check_spec(&two_breakdowns(500.0, 300.0));
+    assert_eq!(of_rule(&c, "ZP101"), vec![]);
+    // The total left at 0: both breakdowns say 500, so 500 it is.
+    let c = check_spec(&two_breakdowns(0.0, 300.0));
+    assert_eq!(of_rule(&c, "ZP101"), vec![at("C5", "0", "500", true)]);
+    // The breakdowns disagree (500 and 510): which figure is wrong the form does not say.
+    let c = check_spec(&two_breakdowns(500.0, 310.0));
+    assert_eq!(of_rule(&c, "ZP101"), vec![at("C5", "500", "510", false)]);
+}
+
+#[test]
+fn what_a_form_without_a_weight_column_leaves_unchecked_is_said() {
+    let c = check("hubei_no_weight_column.xlsx");
+    assert_eq!(
+        c.forms[0].report.unchecked,
+        vec!["指标块没有分值列：单个指标的得分无法按规则5/6核算、无法核对是否超过分值（ZP201–ZP205、ZP208），只核对各一级指标得分合计不超过其标注的分值（ZP306）".to_string()]
+    );
+    assert_eq!(
+        check("yunnan_two_row_header.xlsx").forms[0]
+            .report
+            .unchecked,
+        Vec::<String>::new()
+    );
+}

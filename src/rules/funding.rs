@@ -7,7 +7,7 @@ use super::{
     Agree, Ctx, EXEC_SCORE, EXEC_WEIGHT_MISSING, FUND_TOTAL, OVER_BUDGET, RATE, agree, number_fix,
 };
 use crate::finding::FixValue;
-use crate::form::{Base, Field, FundRow, Percent, Value};
+use crate::form::{Base, Field, FundRow, Funding, Percent, Value};
 use crate::num::{fmt_dec, round2};
 use crate::read::CellRef;
 
@@ -32,12 +32,12 @@ pub fn check(ctx: &mut Ctx) -> ExecResult {
     let initial = total
         .initial
         .as_ref()
-        .and_then(|initial| check_sum(ctx, initial, parts, |p| p.initial.as_ref(), "年初预算数"));
+        .and_then(|initial| check_sum(ctx, initial, funding, |p| p.initial.as_ref(), "年初预算数"));
     let full = total
         .full
         .as_ref()
-        .and_then(|full| check_sum(ctx, full, parts, |p| p.full.as_ref(), "全年预算数"));
-    let exec = check_sum(ctx, &total.exec, parts, |p| Some(&p.exec), "全年执行数");
+        .and_then(|full| check_sum(ctx, full, funding, |p| p.full.as_ref(), "全年预算数"));
+    let exec = check_sum(ctx, &total.exec, funding, |p| Some(&p.exec), "全年执行数");
     fn base_of(row: &FundRow, base: Base) -> Option<&Field> {
         match base {
             Base::Full => row.full.as_ref(),
@@ -73,45 +73,84 @@ fn ctx_number_quiet(f: &Field) -> Option<Decimal> {
 fn check_sum<'a>(
     ctx: &mut Ctx,
     total: &Field,
-    parts: &'a [FundRow],
+    funding: &'a Funding,
     col: impl Fn(&'a FundRow) -> Option<&'a Field>,
     what: &str,
 ) -> Option<Decimal> {
     let found = ctx.number_or_warn(total, &format!("合计{what}"));
-    let mut sum = Decimal::ZERO;
-    let mut any_number = false;
-    let mut terms = Vec::new();
-    for p in parts {
-        let Some(f) = col(p) else { continue };
-        match ctx.number_or_warn(f, what) {
-            Some(v) => {
-                any_number = true;
-                sum += v;
-                terms.push(fmt_dec(v));
+    // Each breakdown's sum and its terms; `None` when a breakdown has no number at all.
+    let mut sums: Vec<(&str, Decimal, Vec<String>)> = Vec::new();
+    for (heading, idx) in &funding.breakdowns {
+        let mut sum = Decimal::ZERO;
+        let mut any_number = false;
+        let mut terms = Vec::new();
+        for p in idx.iter().filter_map(|&i| funding.parts.get(i)) {
+            let Some(f) = col(p) else { continue };
+            match ctx.number_or_warn(f, what) {
+                Some(v) => {
+                    any_number = true;
+                    sum += v;
+                    terms.push(fmt_dec(v));
+                }
+                None if f.is_empty() => terms.push("0".into()),
+                // Unreadable part: the sum cannot be trusted.
+                None => return found,
             }
-            None if f.is_empty() => terms.push("0".into()),
-            // Unreadable part: the sum cannot be trusted.
-            None => return found,
+        }
+        // A breakdown not filled in has nothing to add up.
+        if any_number {
+            sums.push((heading.as_str(), sum.normalize(), terms));
         }
     }
-    if !any_number {
-        // No breakdown filled in: nothing to add up.
+    let Some(first) = sums.first() else {
         return found;
+    };
+    let sum = first.1;
+    if sums.iter().all(|s| s.1 == sum) {
+        if found == Some(sum) {
+            return found;
+        }
+        let terms = sums
+            .iter()
+            .map(|(h, _, t)| {
+                if h.is_empty() {
+                    t.join(" + ")
+                } else {
+                    format!("{h}{}", t.join(" + "))
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("；");
+        let msg = format!(
+            "{} 合计行{what}为 {}，各分项之和为 {}（{}），应为 {}",
+            total.cell,
+            total.shown(),
+            fmt_dec(sum),
+            terms,
+            fmt_dec(sum)
+        );
+        ctx.emit(&FUND_TOTAL, total, fmt_dec(sum), msg, number_fix(sum));
+        return Some(sum);
     }
-    let sum = sum.normalize();
-    if found == Some(sum) {
-        return found;
-    }
+    // The breakdowns add up to different totals: a contradiction among entered amounts, which
+    // the form does not resolve. Reported with every sum; nothing is corrected.
+    let listed = sums
+        .iter()
+        .map(|(h, s, t)| format!("{h}{}（{}）", fmt_dec(*s), t.join(" + ")))
+        .collect::<Vec<_>>()
+        .join("，");
+    let other: Vec<String> = sums
+        .iter()
+        .map(|s| fmt_dec(s.1))
+        .filter(|s| Some(s.as_str()) != found.map(fmt_dec).as_deref())
+        .collect();
     let msg = format!(
-        "{} 合计行{what}为 {}，各分项之和为 {}（{}），应为 {}",
+        "{} 合计行{what}为 {}，而各组分项之和不一致：{listed}；表中没有说明哪一个有误，未更正，请核实",
         total.cell,
-        total.shown(),
-        fmt_dec(sum),
-        terms.join(" + "),
-        fmt_dec(sum)
+        total.shown()
     );
-    ctx.emit(&FUND_TOTAL, total, fmt_dec(sum), msg, number_fix(sum));
-    Some(sum)
+    ctx.emit(&FUND_TOTAL, total, other.join(" / "), msg, None);
+    found
 }
 
 /// The correction for a rate cell, keeping the way the cell writes rates.

@@ -174,6 +174,35 @@ pub struct FormReport {
     pub computed_total: Option<Decimal>,
     /// The grade the recomputed 总分 earns.
     pub computed_grade: Option<&'static str>,
+    /// What the form's shape does not allow to be checked, in Chinese (a form read completely
+    /// may still lack a column some rule needs).
+    pub unchecked: Vec<String>,
+}
+
+/// What a form's shape leaves unchecked: rules whose inputs the form does not have.
+fn unchecked(form: &Form) -> Vec<String> {
+    let mut out = Vec::new();
+    if !form.indicators.is_empty() && form.indicators.iter().all(|i| i.weight.is_none()) {
+        out.push(
+            "指标块没有分值列：单个指标的得分无法按规则5/6核算、无法核对是否超过分值（ZP201–ZP205、ZP208），只核对各一级指标得分合计不超过其标注的分值（ZP306）"
+                .to_string(),
+        );
+    }
+    if let Some(f) = &form.funding {
+        if f.total.rate.is_none() {
+            out.push(
+                "资金块没有执行率列：执行率（ZP102）未核对，执行率得分按执行数 ÷ 预算数核算"
+                    .to_string(),
+            );
+        }
+        if f.total.score.is_none() {
+            out.push("资金块没有得分列：执行率得分（ZP104）未核对".to_string());
+        }
+    }
+    if form.complete() && !form.indicators.is_empty() && form.total.is_none() {
+        out.push("指标块没有总分行：申报总分无从核对，只给出核算总分".to_string());
+    }
+    out
 }
 
 /// Collects findings while a form is checked.
@@ -316,6 +345,7 @@ pub fn check(form: &Form, profile: &Profile) -> FormReport {
         claimed_total: totals.claimed,
         computed_total: totals.computed,
         computed_grade: totals.grade,
+        unchecked: unchecked(form),
     }
 }
 
