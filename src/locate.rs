@@ -846,10 +846,14 @@ fn funding_layout(
         let label = row_label(sheet, row, first);
         let has_values = money.iter().any(|&c| cell_has_value(sheet, row, c));
         if row_has_label(labels, row, &vocab.goals)
+            // A row naming two indicator levels is an indicator header nobody else claimed
+            // (one level word alone may be a part's name: "一级预算单位").
             || labels
                 .row(row)
                 .iter()
-                .any(|l| matches!(l.role, Some(Role::L1 | Role::L2)))
+                .filter(|l| matches!(l.role, Some(Role::L1 | Role::L2 | Role::L3)))
+                .count()
+                >= 2
             || (label.is_empty() && !has_values)
         {
             break;
