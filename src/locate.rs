@@ -479,6 +479,20 @@ pub fn locate_with(sheet: &Sheet, vocab: &Vocab) -> Vec<FormLayout> {
         }
         headers.push((row, kind, head));
     }
+    // A table with budget and execution columns but no 分值, 执行率 or 得分 (a 年度主要任务
+    // table: 任务名称 | 主要内容 | 预算数 | 执行数) is not the funding block of a form when
+    // the sheet has a funding block that has them.
+    let scored_funding = |h: &Head| {
+        [Role::Weight, Role::Rate, Role::Score]
+            .iter()
+            .any(|r| h.has(*r))
+    };
+    if headers
+        .iter()
+        .any(|(_, k, h)| *k == Kind::Funding && scored_funding(h))
+    {
+        headers.retain(|(_, k, h)| *k != Kind::Funding || scored_funding(h));
+    }
     // Group headers into forms: a funding header and an indicator header, in either order.
     let mut groups: Vec<[Option<usize>; 2]> = Vec::new();
     for (i, (_, kind, _)) in headers.iter().enumerate() {
@@ -846,6 +860,10 @@ fn funding_layout(
         let label = row_label(sheet, row, first);
         let has_values = money.iter().any(|&c| cell_has_value(sheet, row, c));
         if row_has_label(labels, row, &vocab.goals)
+            // Another table's header: only text, two or more role words (a 年度主要任务
+            // table's 任务名称 | 主要内容 | 预算数 | 执行数).
+            || (labels.header_like(row)
+                && labels.row(row).iter().filter(|l| l.role.is_some()).count() >= 2)
             // A row naming two indicator levels is an indicator header nobody else claimed
             // (one level word alone may be a part's name: "一级预算单位").
             || labels

@@ -311,3 +311,78 @@ fn short_level_words_other_letters_and_a_part_named_like_a_level() {
         ]
     );
 }
+
+/// A 部门整体 form with a 年度主要任务 table between the funding block and the goals: its
+/// columns 预算数 / 执行数 make it look like a second funding block. Planted: the seed's errors
+/// only (H? scores); the tasks table's 合计 is right.
+fn with_tasks_table() -> SheetSpec {
+    let mut sh = seed();
+    let e = || V::E;
+    sh.rows.splice(
+        8..8,
+        vec![
+            vec![
+                s("年度主要任务"),
+                s("任务名称"),
+                e(),
+                s("主要内容"),
+                e(),
+                s("预算数"),
+                s("执行数"),
+                e(),
+            ],
+            vec![
+                e(),
+                s("科技项目"),
+                e(),
+                s("配套支持重大科技项目"),
+                e(),
+                n(1230.0),
+                n(1230.0),
+                e(),
+            ],
+            vec![
+                e(),
+                s("场地租赁"),
+                e(),
+                s("租赁科创大厦"),
+                e(),
+                n(479.0),
+                n(479.0),
+                e(),
+            ],
+            vec![e(), s("合计"), e(), e(), e(), n(1709.0), n(1709.0), e()],
+        ],
+    );
+    // Rows below the insertion moved down by 4: keep only the merges above it.
+    sh.merges.retain(|m| {
+        let (a, _) = m.split_once(':').unwrap();
+        a1_pos(a).0 < 8
+    });
+    sh
+}
+
+#[test]
+fn a_tasks_table_with_budget_columns_is_not_the_funding_block() {
+    let c = check_spec(&with_tasks_table());
+    assert_eq!(c.forms.len(), 1);
+    let form = &c.forms[0];
+    assert!(form.form.complete(), "{:?}", form.form.unread);
+    assert_eq!(
+        form.form.funding.as_ref().unwrap().total.label,
+        "年度总资金"
+    );
+    assert_eq!(
+        rows(&c),
+        vec![
+            row("ZP201", "H19", "20", "10", true),
+            row("ZP204", "G20", "25 家", "< 150%", false),
+            row("ZP204", "G21", "26 家", "< 150%", false),
+            row("ZP202", "H22", "10", "20", true),
+        ]
+    );
+    assert_eq!(
+        form.report.computed_total.map(|d| d.to_string()),
+        Some("99.96".into())
+    );
+}
