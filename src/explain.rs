@@ -160,15 +160,7 @@ fn explain_form(sheet: &crate::read::Sheet, layout: &FormLayout, form: &Form) ->
         title: form.title.clone(),
         range,
         complete: form.complete(),
-        funding_header_rows: f.map(|f| {
-            let top = f
-                .columns
-                .iter()
-                .map(|c| c.cell.row)
-                .min()
-                .unwrap_or(f.header_row);
-            (rows1(top), rows1(f.header_row))
-        }),
+        funding_header_rows: f.map(|f| (rows1(f.header_top()), rows1(f.header_row))),
         funding_columns: f.map(|f| columns(&f.columns)).unwrap_or_default(),
         rate_base: funding.map(|fd| match fd.base {
             Base::Full => "全年预算数",

@@ -86,6 +86,18 @@ pub struct FundingLayout {
     pub stated_weight: Option<(Decimal, CellRef)>,
 }
 
+impl FundingLayout {
+    /// The first row of the header (a header may span two or three rows).
+    pub fn header_top(&self) -> u32 {
+        self.columns
+            .iter()
+            .map(|c| c.cell.row)
+            .min()
+            .unwrap_or(self.header_row)
+            .min(self.header_row)
+    }
+}
+
 /// Columns of the indicator block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IndicatorCols {
@@ -670,12 +682,7 @@ fn unread(sheet: &Sheet, labels: &Labels, vocab: &Vocab, l: &FormLayout) -> Vec<
             cell.row <= f.header_row && cell.row + 3 > f.header_row && cell.col > first
         });
         if !missing.is_empty() && unknown_inside {
-            let top = f
-                .columns
-                .iter()
-                .map(|c| c.cell.row)
-                .min()
-                .unwrap_or(f.header_row);
+            let top = f.header_top();
             out.push(Unread {
                 cell: CellRef::new(f.header_row, first),
                 what: format!(

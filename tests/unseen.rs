@@ -4,30 +4,8 @@
 
 mod common;
 
+use common::templates::sheet;
 use common::*;
-
-fn sheet(name: &str, rows: &[&[&str]], merges: &[&str]) -> SheetSpec {
-    let mut sh = SheetSpec::new(name);
-    for row in rows {
-        sh.row(
-            row.iter()
-                .map(|c| {
-                    if c.is_empty() {
-                        V::E
-                    } else if let Some(n) = c.strip_prefix('#') {
-                        V::N(n.parse().expect("number"))
-                    } else {
-                        V::S((*c).to_string())
-                    }
-                })
-                .collect(),
-        );
-    }
-    for m in merges {
-        sh.merge(m);
-    }
-    sh
-}
 
 /// A two-row funding header (项目资金 merged over the three money columns; 分值/执行率/得分
 /// merged down), line breaks and full-width brackets in headers, parts above a 合计 row at

@@ -8,7 +8,7 @@
 use super::{SheetSpec, V};
 
 /// A row written compactly: "" is empty, "#12.5" a number, anything else text.
-fn r(cells: &[&str]) -> Vec<V> {
+pub fn r(cells: &[&str]) -> Vec<V> {
     cells
         .iter()
         .map(|c| {
@@ -23,7 +23,8 @@ fn r(cells: &[&str]) -> Vec<V> {
         .collect()
 }
 
-fn sheet(name: &str, rows: &[&[&str]], merges: &[&str]) -> SheetSpec {
+/// A sheet of compact rows (see [`r`]) and merged ranges.
+pub fn sheet(name: &str, rows: &[&[&str]], merges: &[&str]) -> SheetSpec {
     let mut sh = SheetSpec::new(name);
     for row in rows {
         sh.row(r(row));
