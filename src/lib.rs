@@ -2,9 +2,11 @@
 //! self-evaluation tables).
 //!
 //! Data flows one way: [`read`] (workbook → sparse sheet grid) → [`locate`] (blocks found by
-//! their labels) → [`form`] (typed model, every value with its cell) → [`rules`] (findings) →
+//! what their labels mean, with the words of [`vocab`], which [`profile`] loads from
+//! `profiles/national.toml` and a `--profile` file; what could not be read is recorded) →
+//! [`form`] (typed model, every value with its cell) → [`rules`] (findings) →
 //! [`write`] (corrected workbook with a 核查结果 sheet) and [`report`] (text / JSON / JSON
-//! Lines). [`batch`] runs many files on worker threads and hands their reports back in input
+//! Lines); [`explain`] describes what was recognised. [`batch`] runs many files on worker threads and hands their reports back in input
 //! order, [`summary`] writes the summary workbook of a batch, [`console`] decides whether a
 //! console started by dropping files on the program should wait for Enter, and [`app`] is the
 //! command line.
