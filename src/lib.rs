@@ -7,9 +7,9 @@
 //! [`form`] (typed model, every value with its cell) → [`rules`] (findings) →
 //! [`write`] (corrected workbook with a 核查结果 sheet) and [`report`] (text / JSON / JSON
 //! Lines); [`explain`] describes what was recognised. [`batch`] runs many files on worker
-//! threads and hands their reports back in input order, [`summary`] writes the summary workbook of a batch, [`console`] decides whether a
-//! console started by dropping files on the program should wait for Enter, and [`app`] is the
-//! command line.
+//! threads and hands their reports back in input order, [`summary`] writes the summary
+//! workbook of a batch, [`console`] decides whether a console started by dropping files on the
+//! program should wait for Enter, and [`app`] is the command line.
 
 pub mod app;
 pub mod batch;
