@@ -205,15 +205,41 @@ pub fn main() -> i32 {
     status
 }
 
+/// When clap read no command but the first file is a command's name that names no file, the
+/// arguments with that word moved to the front (options are global, so they may follow it).
+fn misplaced_command(cli: &Cli, args: &[std::ffi::OsString]) -> Option<Vec<std::ffi::OsString>> {
+    const COMMANDS: &[&str] = &["check", "fix", "rules", "explain"];
+    let first = cli.files.first()?;
+    let name = first.to_str()?;
+    if cli.command.is_some() || !COMMANDS.contains(&name) || first.exists() {
+        return None;
+    }
+    let at = args.iter().skip(1).position(|a| a.to_str() == Some(name))? + 1;
+    let mut out = vec![args[0].clone(), args[at].clone()];
+    out.extend(args[1..at].iter().cloned());
+    out.extend(args[at + 1..].iter().cloned());
+    Some(out)
+}
+
 /// Runs zpcheck with the given arguments (the first is the program name).
 pub fn run<I, T>(args: I) -> i32
 where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
-    let cli = match Cli::try_parse_from(args) {
+    let args: Vec<std::ffi::OsString> = args.into_iter().map(Into::into).collect();
+    let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(e) => return usage_error(e),
+    };
+    // Options written before the command ("zpcheck --profile 湖北.toml check 表.xlsx") leave
+    // clap taking the command for a file to correct beside itself: take it as the command.
+    let cli = match misplaced_command(&cli, &args) {
+        Some(reordered) => match Cli::try_parse_from(&reordered) {
+            Ok(cli) => cli,
+            Err(e) => return usage_error(e),
+        },
+        None => cli,
     };
     let profile = match &cli.profile {
         Some(path) => match crate::profile::load(path) {
@@ -339,20 +365,7 @@ fn usage_error(e: clap::Error) -> i32 {
 }
 
 fn print_rules(profile: &Profile) {
-    let pct =
-        |d: rust_decimal::Decimal| crate::num::fmt_dec(d * rust_decimal::Decimal::ONE_HUNDRED);
-    println!(
-        "规则配置：{}（定性指标区间：达成 {}–100%、部分达成 {}–{}%、未达成 0–{}%；远超目标阈值 {}%；等级：优 ≥ {}，良 ≥ {}，中 ≥ {}）",
-        profile.name,
-        pct(profile.band_achieved),
-        pct(profile.band_partial),
-        pct(profile.band_achieved),
-        pct(profile.band_partial),
-        pct(profile.far_above_target),
-        crate::num::fmt_dec(profile.grades.excellent),
-        crate::num::fmt_dec(profile.grades.good),
-        crate::num::fmt_dec(profile.grades.fair)
-    );
+    println!("{}", crate::profile::summary(profile));
     println!("表头用词（按角色，表头含有其中的词即为该列；多个角色的词都含有时取最长的词）：");
     for (role, words) in &profile.vocab.headers {
         println!("  {}：{}", role.name(), words.join("、"));

@@ -92,7 +92,7 @@ pub struct ExplainedForm {
 /// What zpcheck understood of a workbook.
 #[derive(Debug, Clone, Serialize)]
 pub struct Explained {
-    /// The profile in force.
+    /// The profile in force: its name and values (see [`crate::profile::summary`]).
     pub profile: String,
     /// Every form found.
     pub forms: Vec<ExplainedForm>,
@@ -227,7 +227,7 @@ pub fn explain(workbook: &Workbook, profile: &Profile) -> Explained {
         forms.push(e);
     }
     Explained {
-        profile: profile.name.clone(),
+        profile: crate::profile::summary(profile),
         forms,
     }
 }
@@ -243,7 +243,7 @@ fn column_lines(out: &mut String, cols: &[ExplainedColumn]) {
 
 /// The Chinese text of an explanation.
 pub fn text(path: &str, e: &Explained) -> String {
-    let mut out = format!("文件：{path}（规则配置：{}）\n", e.profile);
+    let mut out = format!("文件：{path}\n{}\n", e.profile);
     if e.forms.is_empty() {
         out.push_str("没有找到自评表：没有含预算数/执行数或一级/二级/三级指标的表头。\n");
     }

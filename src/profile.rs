@@ -249,6 +249,25 @@ pub fn parse(text: &str) -> Result<Profile, String> {
     Ok(p)
 }
 
+/// One line saying the values in force: name, qualitative bands, the far-above threshold and
+/// the grade cut-offs (printed by `rules` and `explain`).
+pub fn summary(p: &Profile) -> String {
+    let pct = |d: Decimal| crate::num::fmt_dec(d * Decimal::ONE_HUNDRED);
+    let n = crate::num::fmt_dec;
+    format!(
+        "规则配置：{}（定性指标区间：达成 {}–100%、部分达成 {}–{}%、未达成 0–{}%；远超目标阈值 {}%；等级：优 ≥ {}，良 ≥ {}，中 ≥ {}）",
+        p.name,
+        pct(p.band_achieved),
+        pct(p.band_partial),
+        pct(p.band_achieved),
+        pct(p.band_partial),
+        pct(p.far_above_target),
+        n(p.grades.excellent),
+        n(p.grades.good),
+        n(p.grades.fair)
+    )
+}
+
 /// Reads a profile file.
 pub fn load(path: &Path) -> Result<Profile, String> {
     let text = std::fs::read_to_string(path)
@@ -272,6 +291,14 @@ mod tests {
         assert!(p.vocab.words(Role::Actual).iter().any(|w| w == "实际"));
         // Longest operator words first.
         assert_eq!(p.vocab.op_words[0].0.chars().count(), 5);
+    }
+
+    #[test]
+    fn the_values_in_force_are_summarised() {
+        assert_eq!(
+            summary(national()),
+            "规则配置：国家（定性指标区间：达成 80–100%、部分达成 60–80%、未达成 0–60%；远超目标阈值 150%；等级：优 ≥ 90，良 ≥ 80，中 ≥ 60）"
+        );
     }
 
     #[test]

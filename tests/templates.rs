@@ -744,3 +744,45 @@ fn what_a_form_without_a_weight_column_leaves_unchecked_is_said() {
         Vec::<String>::new()
     );
 }
+
+#[test]
+fn options_before_the_command_still_run_the_command_and_write_nothing() {
+    use std::process::Command;
+    let bin = env!("CARGO_BIN_EXE_zpcheck");
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("表.xlsx");
+    std::fs::copy(sample("section_rows.xlsx"), &input).unwrap();
+    let profile = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("profiles/hubei.toml");
+    let o = Command::new(bin)
+        .arg("--profile")
+        .arg(&profile)
+        .arg("check")
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("共 1 个文件：0 个无误，1 个有问题，0 个无法读取"),
+        "{text}"
+    );
+    // `check` was taken as the command, not as a file to correct beside itself.
+    let mut names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, vec!["表.xlsx".to_string()]);
+    let o = Command::new(bin)
+        .arg("--profile")
+        .arg(&profile)
+        .arg("explain")
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&o.stdout)
+            .contains("规则配置：湖北（定性指标区间：达成 80–100%、部分达成 50–80%")
+    );
+}
