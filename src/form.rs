@@ -353,7 +353,12 @@ pub struct Indicator {
     /// Actual.
     pub actual: Field,
     /// Weight; `None` when the block has no 分值 column (weights stated per 一级 group).
+    /// For a weight merged down over several indicators, the first of them holds it and the
+    /// others a blank field (see `weight_shared`).
     pub weight: Option<Field>,
+    /// The merged 分值 cell this indicator shares with the indicators beside it, if any: the
+    /// weight is theirs together, not this indicator's alone.
+    pub weight_shared: Option<crate::read::Merge>,
     /// Score.
     pub score: Field,
     /// Reason cell, when the form has the column.
@@ -625,6 +630,33 @@ fn build_indicators(sheet: &Sheet, ind: &IndicatorLayout) -> (Vec<Indicator>, Op
         let unit = c.unit.map(|col| sheet.text(pos(col)));
         let target = with_op_and_unit(field(c.target), op, unit.clone());
         let actual = with_op_and_unit(field(c.actual), None, unit);
+        // A 分值 merged down over several indicator rows is shared by them.
+        let shared = c.weight.and_then(|col| {
+            sheet
+                .merge_at(pos(col))
+                .filter(|m| m.first.row < m.last.row)
+                .filter(|m| {
+                    ind.rows
+                        .iter()
+                        .filter(|r| (m.first.row..=m.last.row).contains(r))
+                        .count()
+                        > 1
+                })
+                .copied()
+        });
+        let weight = c.weight.map(|col| match shared {
+            Some(m) => {
+                let first = ind.rows.iter().find(|r| **r >= m.first.row).copied();
+                if first == Some(r) {
+                    let mut f = Field::at(sheet, m.first);
+                    f.cell = m.first;
+                    f
+                } else {
+                    Field::blank(pos(col))
+                }
+            }
+            None => Field::at(sheet, pos(col)),
+        });
         list.push(Indicator {
             level1,
             level1_cell,
@@ -632,7 +664,8 @@ fn build_indicators(sheet: &Sheet, ind: &IndicatorLayout) -> (Vec<Indicator>, Op
             name,
             target,
             actual,
-            weight: c.weight.map(|col| Field::at(sheet, pos(col))),
+            weight,
+            weight_shared: shared,
             score: Field::at(sheet, pos(score_col)),
             reason: c.reason.map(|col| Field::at(sheet, pos(col))),
         });

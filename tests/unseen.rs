@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::templates::sheet;
+use common::templates::{self, sheet};
 use common::*;
 
 /// A two-row funding header (项目资金 merged over the three money columns; 分值/执行率/得分
@@ -362,5 +362,36 @@ fn a_tasks_table_with_budget_columns_is_not_the_funding_block() {
     assert_eq!(
         form.report.computed_total.map(|d| d.to_string()),
         Some("99.96".into())
+    );
+}
+
+/// One 分值 merged down over the three indicators of a 二级 group (20 for the three), the
+/// scores given one by one. Nothing may be judged against the shared 20 one indicator at a
+/// time; the group's scores together must not exceed it.
+fn shared_weight(scores: [f64; 3]) -> SheetSpec {
+    let mut sh = templates::beijing();
+    // Rows 9–11 (产出 30, 质量 20, 效益 30) become one group of three sharing 分值 80.
+    sh.set("D9", n(80.0)).set("D10", V::E).set("D11", V::E);
+    sh.set("H9", n(scores[0]))
+        .set("H10", n(scores[1]))
+        .set("H11", n(scores[2]));
+    sh.set("H13", n(9.0 + scores.iter().sum::<f64>() + 10.0));
+    sh.merge("D9:D11");
+    sh
+}
+
+#[test]
+fn a_weight_merged_over_several_indicators_is_theirs_together() {
+    // 28.5 + 20 + 30 = 78.5 ≤ 80: nothing to say about the shared weight, and no indicator is
+    // "corrected" to 80.
+    let c = check_spec(&shared_weight([28.5, 20.0, 30.0]));
+    assert!(c.forms[0].form.complete());
+    assert_eq!(rows(&c), vec![]);
+    // 30 + 30 + 30 = 90 > 80.
+    let c = check_spec(&shared_weight([30.0, 30.0, 30.0]));
+    assert_eq!(rows(&c), vec![row("ZP306", "D9", "80", "≤ 80", false)]);
+    assert_eq!(
+        c.findings().next().unwrap().message,
+        "D9 合并单元格 D9:D11 的分值 80 由 3 个指标共用，其下各指标得分合计 90 超过该分值"
     );
 }

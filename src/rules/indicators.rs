@@ -101,6 +101,36 @@ fn check_one(ctx: &mut Ctx, ind: &Indicator) -> Scored {
         .as_ref()
         .and_then(|w| ctx.number_or_warn(w, "分值"));
     let found = ctx.number_or_warn(&ind.score, "得分");
+    // A weight shared with the indicators beside it (a merged 分值 cell) is not this
+    // indicator's alone: no score rule can use it one indicator at a time. The group's sum is
+    // checked in totals.
+    if ind.weight_shared.is_some() {
+        if let Some(f) = found
+            && f < Decimal::ZERO
+        {
+            let msg = format!(
+                "{}「{}」得分 {} 低于 0",
+                ind.score.cell,
+                ind.name,
+                fmt_dec(f)
+            );
+            ctx.emit(
+                &SCORE_RANGE,
+                &ind.score,
+                "0",
+                msg,
+                number_fix(Decimal::ZERO),
+            );
+            return Scored {
+                weight,
+                score: Some(Decimal::ZERO),
+            };
+        }
+        return Scored {
+            weight,
+            score: found,
+        };
+    }
     let (Some(w), Some(weight_field)) = (weight, ind.weight.as_ref()) else {
         // No weight of its own (the block states weights per 一级 group): a score can only be
         // checked for being a number not below 0; the group's sum is checked in totals.

@@ -95,7 +95,7 @@ rules! {
     GRADE = "ZP305", Error, true, "等级错误",
         "规则13：优 ≥ 90，良 80–<90，中 60–<80，差 < 60。";
     GROUP_SCORE = "ZP306", Error, false, "一级指标得分超过其分值",
-        "规则4、11：没有分值列的表，一级指标标注的分值（如“产出指标（60分）”）是其下各指标得分之和的上限。";
+        "规则4、11：没有分值列的表，一级指标标注的分值（如“产出指标（60分）”）是其下各指标得分之和的上限；几个指标合并共用一个分值单元格时，该分值是它们得分之和的上限。";
 }
 
 /// Looks a rule up by its code.
@@ -185,6 +185,12 @@ fn unchecked(form: &Form) -> Vec<String> {
     if !form.indicators.is_empty() && form.indicators.iter().all(|i| i.weight.is_none()) {
         out.push(
             "指标块没有分值列：单个指标的得分无法按规则5/6核算、无法核对是否超过分值（ZP201–ZP205、ZP208），只核对各一级指标得分合计不超过其标注的分值（ZP306）"
+                .to_string(),
+        );
+    }
+    if form.indicators.iter().any(|i| i.weight_shared.is_some()) {
+        out.push(
+            "有分值单元格由几个指标合并共用：这些指标的得分无法单独核算（ZP201–ZP205、ZP208），只核对其得分合计不超过共用的分值（ZP306）"
                 .to_string(),
         );
     }

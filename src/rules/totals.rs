@@ -138,6 +138,44 @@ pub fn check(ctx: &mut Ctx, exec: &ExecResult, scores: &[Scored]) -> Totals {
             }
         }
     }
+    // A 分值 merged over several indicators caps their scores together.
+    let mut shared: Vec<(crate::read::Merge, Decimal, Decimal, usize)> = Vec::new();
+    for (ind, s) in form.indicators.iter().zip(scores) {
+        let Some(m) = ind.weight_shared else { continue };
+        match shared.iter_mut().find(|x| x.0 == m) {
+            Some(x) => {
+                x.2 += s.score.unwrap_or_default();
+                x.3 += 1;
+            }
+            None => shared.push((
+                m,
+                s.weight.unwrap_or_default(),
+                s.score.unwrap_or_default(),
+                1,
+            )),
+        }
+    }
+    for (m, weight, sum, n) in shared {
+        if sum > weight {
+            let mut field = Field::blank(m.first);
+            field.raw = fmt_dec(weight);
+            let msg = format!(
+                "{} 合并单元格 {}:{} 的分值 {} 由 {n} 个指标共用，其下各指标得分合计 {} 超过该分值",
+                m.first,
+                m.first,
+                m.last,
+                fmt_dec(weight),
+                fmt_dec(sum)
+            );
+            ctx.emit(
+                &GROUP_SCORE,
+                &field,
+                format!("≤ {}", fmt_dec(weight)),
+                msg,
+                None,
+            );
+        }
+    }
     let weight_sum = (exec.weight.unwrap_or_default() + ind_weight).normalize();
 
     // Rule 11, all weights.
