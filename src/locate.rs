@@ -234,6 +234,9 @@ struct Label<'a> {
     key: String,
     /// Where its [`words_of_key`] lies in `key`: row labels are compared by that.
     words: std::ops::Range<usize>,
+    /// Whether it labels the goals block ("年度总体目标"): such a row is never a header,
+    /// though "目标" is a target word.
+    goals: bool,
 }
 
 impl Label<'_> {
@@ -277,13 +280,16 @@ impl<'a> Labels<'a> {
                     let w = words_of_key(&key);
                     let start = w.as_ptr() as usize - key.as_ptr() as usize;
                     let words = start..start + w.len();
-                    Label {
+                    let mut label = Label {
                         col: pos.col,
                         text: Some(t),
                         role,
                         key,
                         words,
-                    }
+                        goals: false,
+                    };
+                    label.goals = label.is(&vocab.goals);
+                    label
                 }
                 _ => Label {
                     col: pos.col,
@@ -291,6 +297,7 @@ impl<'a> Labels<'a> {
                     role: None,
                     key: String::new(),
                     words: 0..0,
+                    goals: false,
                 },
             };
             rows.entry(pos.row).or_default().push(label);
@@ -313,7 +320,7 @@ impl<'a> Labels<'a> {
     fn header_like(&self, row: u32) -> bool {
         let cells = self.row(row);
         !cells.is_empty()
-            && cells.iter().all(|l| l.text.is_some())
+            && cells.iter().all(|l| l.text.is_some() && !l.goals)
             && cells.iter().any(|l| l.role.is_some())
     }
 }
@@ -474,7 +481,11 @@ pub fn locate_with(sheet: &Sheet, vocab: &Vocab) -> Vec<FormLayout> {
     let labels = Labels::new(sheet, vocab);
     let mut headers: Vec<(u32, Kind, Head)> = Vec::new();
     for (&row, cells) in &labels.rows {
-        if cells.iter().filter(|l| l.role.is_some()).count() < 2 {
+        // A header row names two roles, or, under a header row, one (the last row of a header
+        // over three rows: "指标性质 | 数值" under "目标").
+        let roles = cells.iter().filter(|l| l.role.is_some()).count();
+        let under_header = row > 0 && labels.header_like(row - 1) && labels.header_like(row);
+        if roles < 2 && !(roles == 1 && under_header) {
             continue;
         }
         let head = read_head(sheet, &labels, vocab, row);

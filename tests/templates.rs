@@ -786,3 +786,116 @@ fn options_before_the_command_still_run_the_command_and_write_nothing() {
             .contains("规则配置：湖北（定性指标区间：达成 80–100%、部分达成 50–80%")
     );
 }
+
+#[test]
+fn the_summary_workbook_says_partial() {
+    use calamine::{Reader, open_workbook_auto};
+    let bin = env!("CARGO_BIN_EXE_zpcheck");
+    let dir = tempfile::tempdir().unwrap();
+    let summary = dir.path().join("汇总.xlsx");
+    let o = std::process::Command::new(bin)
+        .arg("check")
+        .arg(sample("partial_unknown_header.xlsx"))
+        .arg(sample("section_rows.xlsx"))
+        .arg("--summary")
+        .arg(&summary)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let mut wb = open_workbook_auto(&summary).unwrap();
+    let sheet = wb.worksheet_range("汇总").unwrap();
+    let header: Vec<String> = sheet
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    let status_col = header.iter().position(|h| h == "状态").unwrap();
+    let statuses: Vec<String> = sheet
+        .rows()
+        .skip(1)
+        .map(|r| r[status_col].to_string())
+        .collect();
+    assert_eq!(statuses, vec!["部分核查；有错误", "有错误"]);
+}
+
+/// A header over three rows: 绩效指标 and 年度指标值 on the first, 一级/二级/三级 and
+/// 目标/单位 on the second, 指标性质 | 数值 on the third under 目标.
+fn three_row_header() -> SheetSpec {
+    templates::sheet(
+        "三行表头",
+        &[
+            &["项目支出绩效自评表"],
+            &["资金", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+            &["年度资金总额", "#100", "#100", "#10", "100%", "#10"],
+            &["年度总体目标", "完成任务。"],
+            &[
+                "绩效指标",
+                "",
+                "",
+                "年度指标值",
+                "",
+                "",
+                "实际完成值",
+                "分值",
+                "得分",
+            ],
+            &["一级指标", "二级指标", "三级指标", "目标", "", "度量单位"],
+            &["", "", "", "指标性质", "数值"],
+            &[
+                "产出指标",
+                "数量指标",
+                "培训人次",
+                "≥",
+                "#100",
+                "人次",
+                "#90",
+                "#50",
+                "#50",
+            ],
+            &[
+                "效益指标",
+                "社会效益指标",
+                "就业率",
+                "≥",
+                "#80",
+                "%",
+                "85%",
+                "#30",
+                "#30",
+            ],
+            &[
+                "满意度指标",
+                "满意度指标",
+                "满意度",
+                "≥",
+                "#90",
+                "%",
+                "92%",
+                "#10",
+                "#10",
+            ],
+            &["总分", "", "", "", "", "", "", "#100", "#100"],
+        ],
+        &[
+            "A1:I1", "B4:I4", "A5:C5", "D5:F5", "G5:G7", "H5:H7", "I5:I7", "A6:A7", "B6:B7",
+            "C6:C7", "D6:E6", "F6:F7",
+        ],
+    )
+}
+
+#[test]
+fn a_header_over_three_rows_is_read_from_all_three() {
+    let c = check_spec(&three_row_header());
+    assert!(c.forms[0].form.complete(), "{:?}", c.forms[0].form.unread);
+    // 培训人次 90 of ≥100 scored full 50 (→ 45), so 总分 100 (→ 95).
+    assert_eq!(
+        rows(&c),
+        vec![
+            row("ZP202", "I8", "50", "45", true),
+            row("ZP304", "I11", "100", "95", true),
+        ]
+    );
+    assert_eq!(c.forms[0].form.indicators[0].target.raw, "≥100人次");
+}
