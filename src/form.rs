@@ -409,6 +409,9 @@ pub struct Form {
     pub anchor: CellRef,
     /// The sheet holding the funding block, when it is not the form's own.
     pub split_sheet: Option<String>,
+    /// The points a label states for the whole indicator block ("年度绩效目标（80分）"), with
+    /// the label's cell and text.
+    pub indicators_stated: Option<(Decimal, CellRef, String)>,
 }
 
 impl Form {
@@ -445,6 +448,11 @@ impl Form {
             unread: layout.unread.clone(),
             anchor: layout.anchor(),
             split_sheet: None,
+            indicators_stated: layout
+                .indicators
+                .as_ref()
+                .and_then(|i| i.stated_weight)
+                .map(|(d, c)| (d, c, sheet.text(c))),
         }
     }
 

@@ -174,6 +174,8 @@ pub struct IndicatorLayout {
     pub total_score: Option<CellRef>,
     /// The last row of the block.
     pub last_row: Option<u32>,
+    /// The points a label left of the levels states for the whole block ("年度绩效目标（80分）").
+    pub stated_weight: Option<(Decimal, CellRef)>,
 }
 
 /// A part of a form zpcheck could not read: what, and where it looked.
@@ -1051,6 +1053,12 @@ fn indicator_layout(
     };
     let values = [cols.target, cols.actual, cols.weight, cols.score];
     let name_col = cols.l3.or(cols.l2);
+    let first_level = [cols.l1, cols.l2, cols.l3].into_iter().flatten().min();
+    let stated_weight = head
+        .texts
+        .iter()
+        .filter(|(cell, _)| first_level.is_some_and(|c| cell.col < c))
+        .find_map(|(cell, t)| stated_points(t).map(|d| (d, *cell)));
     let leftmost_data = values.iter().flatten().min().copied().unwrap_or(u32::MAX);
     let mut layout = IndicatorLayout {
         header_row,
@@ -1064,6 +1072,7 @@ fn indicator_layout(
         total_label: None,
         total_score: None,
         last_row: None,
+        stated_weight,
     };
     let mut gap = false;
     let first_col = [cols.l1, cols.l2, cols.l3]

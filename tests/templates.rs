@@ -899,3 +899,20 @@ fn a_header_over_three_rows_is_read_from_all_three() {
     );
     assert_eq!(c.forms[0].form.indicators[0].target.raw, "≥100人次");
 }
+
+#[test]
+fn the_indicator_block_label_states_the_sum_of_the_group_weights() {
+    // 年度绩效目标（80分） over groups of 60 + 10 + 10: right. With 效益指标（20分）: 90.
+    let mut sh = templates::hubei();
+    sh.set("B9", s("效益指标（20分）"));
+    let c = check_spec(&sh);
+    assert_eq!(
+        of_rule(&c, "ZP303"),
+        vec![at("A5", "年度绩效目标（80分）", "80", false)]
+    );
+    assert_eq!(of_rule(&c, "ZP301"), vec![at("B11", "110", "100", false)]);
+    assert_eq!(
+        of_rule(&check(&"hubei_no_weight_column.xlsx"), "ZP303"),
+        vec![]
+    );
+}

@@ -138,6 +138,23 @@ pub fn check(ctx: &mut Ctx, exec: &ExecResult, scores: &[Scored]) -> Totals {
             }
         }
     }
+    // "年度绩效目标（80分）": the indicator block's weights add up to what its label states.
+    if let Some((stated, cell, label)) = &form.indicators_stated
+        && *stated != ind_weight
+    {
+        let msg = format!(
+            "{cell} 指标块标注“{label}”为 {} 分，各指标分值合计为 {}",
+            fmt_dec(*stated),
+            fmt_dec(ind_weight)
+        );
+        ctx.emit(
+            &GROUP_WEIGHT,
+            &label_field(*cell, label),
+            fmt_dec(*stated),
+            msg,
+            None,
+        );
+    }
     // A 分值 merged over several indicators caps their scores together.
     let mut shared: Vec<(crate::read::Merge, Decimal, Decimal, usize)> = Vec::new();
     for (ind, s) in form.indicators.iter().zip(scores) {
