@@ -613,9 +613,10 @@ fn build_indicators(sheet: &Sheet, ind: &IndicatorLayout) -> (Vec<Indicator>, Op
         return (list, None);
     };
     let mut l2 = (String::new(), u32::MAX);
-    for &r in &ind.rows {
+    let groups = crate::locate::group_labels(sheet, ind);
+    for (&r, group) in ind.rows.iter().zip(groups) {
         let pos = |col| CellRef::new(r, col);
-        let (level1_cell, level1) = crate::locate::group_label_at(sheet, ind, r).unwrap_or((
+        let (level1_cell, level1) = group.unwrap_or((
             CellRef::new(ind.header_row, c.l1.unwrap_or(0)),
             String::new(),
         ));

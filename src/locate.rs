@@ -4,13 +4,14 @@
 //! may stand in any order, and the funding and indicator blocks in either order. Every form
 //! records what it could not read ([`Unread`]), so that the rules depending on it stay silent.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use rust_decimal::Decimal;
 
 use crate::read::{CellRef, CellValue, Sheet};
 use crate::vocab::{
-    Role, Vocab, header_key, header_letters, stated_points, strip_numbering, words_of_key,
+    Role, Vocab, header_key, header_key_cow, header_letters, stated_points, strip_numbering,
+    words_of_key,
 };
 
 /// One recognised column: its role and the header text that gave it.
@@ -232,8 +233,9 @@ struct Label<'a> {
     text: Option<&'a str>,
     /// The role its text names as a header, computed once.
     role: Option<Role>,
-    /// Its [`header_key`] (empty for long texts and other values), computed once.
-    key: String,
+    /// Its [`header_key`] (empty for long texts and other values), computed once and
+    /// borrowed from the cell where that changes nothing.
+    key: std::borrow::Cow<'a, str>,
     /// Where its [`words_of_key`] lies in `key`: row labels are compared by that.
     words: std::ops::Range<usize>,
     /// Whether it labels the goals block ("年度总体目标"): such a row is never a header,
@@ -256,7 +258,8 @@ impl Label<'_> {
 
 /// A sheet's non-empty cells by row, classified once per sheet: every search below reads these.
 struct Labels<'a> {
-    rows: BTreeMap<u32, Vec<Label<'a>>>,
+    /// (row, its labels left to right), rows in order.
+    rows: Vec<(u32, Vec<Label<'a>>)>,
 }
 
 /// Texts longer than this are sentences (goals, notes), never headers.
@@ -264,57 +267,94 @@ const MAX_HEADER_CHARS: usize = 40;
 
 impl<'a> Labels<'a> {
     fn new(sheet: &'a Sheet, vocab: &Vocab) -> Self {
-        let mut rows: BTreeMap<u32, Vec<Label>> = BTreeMap::new();
-        for (pos, c) in &sheet.cells {
-            let label = match &c.value {
-                CellValue::Empty => continue,
-                CellValue::Text(t) => {
-                    let t = t.trim();
-                    if t.is_empty() {
-                        continue;
+        let mut rows: Vec<(u32, Vec<Label>)> = Vec::new();
+        let mut cells = sheet.cells.iter().peekable();
+        // The sheet's cells come in row order: one row at a time.
+        while let Some((first, _)) = cells.peek() {
+            let row = first.row;
+            let mut in_row = Vec::new();
+            while let Some((pos, c)) = cells.next_if(|(p, _)| p.row == row) {
+                in_row.push((pos.col, c));
+            }
+            // A row with two numbers or more holds data: its texts are row labels, never
+            // headers, so they need no role (classifying every text costs the most here).
+            let numbers = in_row
+                .iter()
+                .filter(|(_, c)| matches!(c.value, CellValue::Number(_)))
+                .count();
+            let mut labels = Vec::with_capacity(in_row.len());
+            for (col, c) in in_row {
+                let label = match &c.value {
+                    CellValue::Empty => continue,
+                    CellValue::Text(t) => {
+                        let t = t.trim();
+                        if t.is_empty() {
+                            continue;
+                        }
+                        let key = if t.chars().nth(MAX_HEADER_CHARS).is_none() {
+                            header_key_cow(t)
+                        } else {
+                            std::borrow::Cow::Borrowed("")
+                        };
+                        let role = if numbers < 2 {
+                            vocab.classify_key(&key).map(|(r, _)| r)
+                        } else {
+                            None
+                        };
+                        let w = words_of_key(&key);
+                        let start = w.as_ptr() as usize - key.as_ptr() as usize;
+                        let words = start..start + w.len();
+                        let mut label = Label {
+                            col,
+                            text: Some(t),
+                            role,
+                            key,
+                            words,
+                            goals: false,
+                        };
+                        // Only a row without data can be (part of) a header: the flag that
+                        // keeps a goals row out of one is needed there only.
+                        label.goals = numbers < 2 && label.is(&vocab.goals);
+                        label
                     }
-                    let key = if t.chars().nth(MAX_HEADER_CHARS).is_none() {
-                        header_key(t)
-                    } else {
-                        String::new()
-                    };
-                    let role = vocab.classify_key(&key).map(|(r, _)| r);
-                    let w = words_of_key(&key);
-                    let start = w.as_ptr() as usize - key.as_ptr() as usize;
-                    let words = start..start + w.len();
-                    let mut label = Label {
-                        col: pos.col,
-                        text: Some(t),
-                        role,
-                        key,
-                        words,
+                    _ => Label {
+                        col,
+                        text: None,
+                        role: None,
+                        key: std::borrow::Cow::Borrowed(""),
+                        words: 0..0,
                         goals: false,
-                    };
-                    label.goals = label.is(&vocab.goals);
-                    label
-                }
-                _ => Label {
-                    col: pos.col,
-                    text: None,
-                    role: None,
-                    key: String::new(),
-                    words: 0..0,
-                    goals: false,
-                },
-            };
-            rows.entry(pos.row).or_default().push(label);
+                    },
+                };
+                labels.push(label);
+            }
+            if !labels.is_empty() {
+                rows.push((row, labels));
+            }
         }
         Labels { rows }
     }
 
     fn row(&self, row: u32) -> &[Label<'a>] {
-        self.rows.get(&row).map(Vec::as_slice).unwrap_or(&[])
+        match self.rows.binary_search_by_key(&row, |(r, _)| *r) {
+            Ok(i) => &self.rows[i].1,
+            Err(_) => &[],
+        }
+    }
+
+    /// The rows from `from` to `to` (both included), top to bottom.
+    fn range(&self, from: u32, to: u32) -> impl Iterator<Item = (u32, &[Label<'a>])> {
+        let start = self.rows.partition_point(|(r, _)| *r < from);
+        let end = self.rows.partition_point(|(r, _)| *r <= to);
+        self.rows[start..end.max(start)]
+            .iter()
+            .map(|(r, cells)| (*r, cells.as_slice()))
     }
 
     /// The texts of the text cells in rows `from..to`, top to bottom.
     fn texts(&self, from: u32, to: u32) -> impl Iterator<Item = &str> {
-        self.rows
-            .range(from..to)
+        self.range(from, to.saturating_sub(1))
+            .filter(move |_| to > from)
             .flat_map(|(_, cells)| cells.iter().filter_map(|l| l.text))
     }
 
@@ -482,7 +522,7 @@ pub fn locate_with(sheet: &Sheet, vocab: &Vocab) -> Vec<FormLayout> {
     let max_row = sheet.max_row();
     let labels = Labels::new(sheet, vocab);
     let mut headers: Vec<(u32, Kind, Head)> = Vec::new();
-    for (&row, cells) in &labels.rows {
+    for (row, cells) in labels.range(0, u32::MAX) {
         // A header row names two roles, or, under a header row, one (the last row of a header
         // over three rows: "指标性质 | 数值" under "目标").
         let roles = cells.iter().filter(|l| l.role.is_some()).count();
@@ -616,9 +656,8 @@ fn unread(sheet: &Sheet, labels: &Labels, vocab: &Vocab, l: &FormLayout) -> Vec<
     match (&l.funding, &l.indicators) {
         (Some(f), None) => {
             let hint = labels
-                .rows
-                .range(f.header_row + 1..=l.last_row)
-                .flat_map(|(&r, cells)| cells.iter().map(move |c| (r, c)))
+                .range(f.header_row + 1, l.last_row)
+                .flat_map(|(r, cells)| cells.iter().map(move |c| (r, c)))
                 .find(|(_, c)| {
                     c.text
                         .is_some_and(|t| t.contains("绩效指标") || vocab.group_in(t).is_some())
@@ -714,8 +753,7 @@ fn unread(sheet: &Sheet, labels: &Labels, vocab: &Vocab, l: &FormLayout) -> Vec<
 /// Whether every 一级 group of a block without a weight column states its weight.
 fn group_weights_stated(sheet: &Sheet, i: &IndicatorLayout) -> bool {
     let mut any = false;
-    for &r in &i.rows {
-        let label = group_label_at(sheet, i, r);
+    for label in group_labels(sheet, i) {
         match label {
             Some((_, text)) if stated_points(&text).is_some() => any = true,
             _ => return false,
@@ -727,32 +765,54 @@ fn group_weights_stated(sheet: &Sheet, i: &IndicatorLayout) -> bool {
 /// The 一级 label an indicator row belongs to: its 一级 column (own or merged, or the nearest
 /// label above), else the section row above it.
 pub fn group_label_at(sheet: &Sheet, i: &IndicatorLayout, row: u32) -> Option<(CellRef, String)> {
-    let section = i
-        .sections
-        .iter()
-        .filter(|c| c.row < row)
-        .max_by_key(|c| c.row)
-        .map(|c| (*c, sheet.text(*c)));
-    if let Some(col) = i.cols.l1 {
-        for r in (i.header_row + 1..=row).rev() {
+    group_labels(sheet, i)
+        .into_iter()
+        .zip(&i.rows)
+        .find(|(_, r)| **r == row)
+        .and_then(|(g, _)| g)
+}
+
+/// [`group_label_at`] for every indicator row of the block (in `i.rows` order), in one pass
+/// down the block: the nearest 一级 label above each row, from its column or a section row,
+/// whichever stands lower.
+pub fn group_labels(sheet: &Sheet, i: &IndicatorLayout) -> Vec<Option<(CellRef, String)>> {
+    let mut out = Vec::with_capacity(i.rows.len());
+    let Some(&last) = i.rows.last() else {
+        return out;
+    };
+    let mut column: Option<(CellRef, String)> = None;
+    let mut section: Option<(CellRef, String)> = None;
+    let mut next = i.rows.iter().peekable();
+    for r in i.header_row + 1..=last {
+        if let Some(col) = i.cols.l1 {
             let at = CellRef::new(r, col);
             let origin = sheet.merge_at(at).map_or(at, |m| m.first);
-            let t = sheet.text(origin);
-            if !t.is_empty() {
-                // A section row below the 一级 label takes over.
-                return match section {
-                    Some((c, s)) if c.row > origin.row => Some((c, s)),
-                    _ => Some((origin, t)),
-                };
+            if column.as_ref().is_none_or(|(c, _)| *c != origin) {
+                let t = sheet.text(origin);
+                if !t.is_empty() {
+                    column = Some((origin, t));
+                }
             }
         }
+        if let Some(c) = i.sections.iter().find(|c| c.row + 1 == r) {
+            section = Some((*c, sheet.text(*c)));
+        }
+        if next.peek() == Some(&&r) {
+            next.next();
+            // A section row below the 一级 label takes over.
+            out.push(match (&column, &section) {
+                (Some(c), Some(s)) if s.0.row > c.0.row => Some(s.clone()),
+                (Some(c), _) => Some(c.clone()),
+                (None, s) => s.clone(),
+            });
+        }
     }
-    section
+    out
 }
 
 /// The goals block: a row with "预期目标" and "实际完成情况" headers; the text is below each.
 fn find_goals(sheet: &Sheet, labels: &Labels, from: u32, to: u32) -> Option<(CellRef, CellRef)> {
-    for (&row, cells) in labels.rows.range(from..=to) {
+    for (row, cells) in labels.range(from, to) {
         let col = |words: &[&str]| {
             cells
                 .iter()
@@ -780,7 +840,7 @@ fn find_labelled_cell(
     from: u32,
     to: u32,
 ) -> Option<CellRef> {
-    for (&row, cells) in labels.rows.range(from..=to) {
+    for (row, cells) in labels.range(from, to) {
         for (i, l) in cells.iter().enumerate() {
             if l.is(list) {
                 // The value is the next cell to the right that is not part of the label's merge.
@@ -807,7 +867,7 @@ fn find_labelled_value(
     from: u32,
     to: u32,
 ) -> Option<String> {
-    for (&row, cells) in labels.rows.range(from..=to) {
+    for (row, cells) in labels.range(from, to) {
         for (i, l) in cells.iter().enumerate() {
             let Some(text) = l.text else { continue };
             if l.is(&vocab.name) {

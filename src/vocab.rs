@@ -241,15 +241,19 @@ impl Vocab {
 /// annotation removed wherever it stands ("执行率(%)(B/A)" → "执行率", "全年（调整）预算数" →
 /// "全年预算数", "得分(20分*执行率)" → "得分").
 pub fn header_key(text: &str) -> String {
+    header_key_cow(text).into_owned()
+}
+
+/// [`header_key`], borrowed from `text` when it changes nothing: most texts (indicator names,
+/// values) are plain CJK ideographs, letters and digits, and the locator reads every one.
+pub fn header_key_cow(text: &str) -> std::borrow::Cow<'_, str> {
     let is_mark = |c: char| matches!(c, ':' | '*' | '★' | '☆' | '※' | '#');
-    // Most texts (indicator names, values) are plain CJK ideographs, letters and digits that
-    // need nothing of this: copy them after one cheap pass.
     let plain = |c: char| {
         ('\u{4E00}'..='\u{9FFF}').contains(&c)
             || (c.is_ascii() && !c.is_ascii_whitespace() && !matches!(c, '(' | ')') && !is_mark(c))
     };
     if text.chars().all(plain) {
-        return text.to_string();
+        return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
     let mut depth = 0u32;
@@ -263,11 +267,11 @@ pub fn header_key(text: &str) -> String {
     }
     // A closing mark or numbering does not change a header's meaning.
     let trimmed = out.trim_matches(is_mark);
-    if trimmed.len() == out.len() {
+    std::borrow::Cow::Owned(if trimmed.len() == out.len() {
         out
     } else {
         trimmed.to_string()
-    }
+    })
 }
 
 /// A row label reduced for comparison with a row list: [`header_key`] without numbering or
