@@ -269,10 +269,11 @@ impl<'a> Labels<'a> {
     fn new(sheet: &'a Sheet, vocab: &Vocab) -> Self {
         let mut rows: Vec<(u32, Vec<Label>)> = Vec::new();
         let mut cells = sheet.cells.iter().peekable();
+        let mut in_row = Vec::new();
         // The sheet's cells come in row order: one row at a time.
         while let Some((first, _)) = cells.peek() {
             let row = first.row;
-            let mut in_row = Vec::new();
+            in_row.clear();
             while let Some((pos, c)) = cells.next_if(|(p, _)| p.row == row) {
                 in_row.push((pos.col, c));
             }
@@ -283,7 +284,7 @@ impl<'a> Labels<'a> {
                 .filter(|(_, c)| matches!(c.value, CellValue::Number(_)))
                 .count();
             let mut labels = Vec::with_capacity(in_row.len());
-            for (col, c) in in_row {
+            for &(col, c) in &in_row {
                 let label = match &c.value {
                     CellValue::Empty => continue,
                     CellValue::Text(t) => {
@@ -1004,19 +1005,23 @@ fn funding_layout(
     let stated_weight = head
         .texts
         .iter()
-        .cloned()
-        .chain(label_cells)
-        .chain(
-            // A block label merged down the rows of the block, left of the header.
-            sheet
-                .merges
-                .iter()
-                .filter(|m| {
-                    m.first.col < first && m.first.row <= total_row && m.last.row >= header_row
-                })
-                .map(|m| (m.first, sheet.text(m.first))),
-        )
-        .find_map(|(cell, t)| stated_points(&t).map(|d| (d, cell)));
+        .find_map(|(cell, t)| stated_points(t).map(|d| (d, *cell)))
+        .or_else(|| {
+            label_cells
+                .chain(
+                    // A block label merged down the rows of the block, left of the header.
+                    sheet
+                        .merges
+                        .iter()
+                        .filter(|m| {
+                            m.first.col < first
+                                && m.first.row <= total_row
+                                && m.last.row >= header_row
+                        })
+                        .map(|m| (m.first, sheet.text(m.first))),
+                )
+                .find_map(|(cell, t)| stated_points(&t).map(|d| (d, cell)))
+        });
     FundingLayout {
         header_row,
         cols,

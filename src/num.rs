@@ -286,10 +286,16 @@ pub fn parse_measure_with(
             break;
         }
     }
+    // Most values start with their number: no operator to look for.
+    let words = if rest.starts_with(|c: char| c.is_ascii_digit()) {
+        &[][..]
+    } else {
+        op_words
+    };
     for (word, o) in OP_SYMBOLS
         .iter()
         .map(|(w, o)| (*w, *o))
-        .chain(op_words.iter().map(|(w, o)| (w.as_str(), *o)))
+        .chain(words.iter().map(|(w, o)| (w.as_str(), *o)))
     {
         if let Some(r) = rest.strip_prefix(word) {
             op = Some(o);
