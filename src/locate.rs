@@ -878,7 +878,8 @@ fn find_labelled_value(
                 });
             }
             // "项目名称：某某项目" in one cell.
-            if text.contains([':', '：']) {
+            // (The key is normalised: "：" is ":" there.)
+            if memchr::memchr(b':', l.key.as_bytes()).is_some() {
                 let n = crate::num::normalize(text);
                 if let Some((head, value)) = n.split_once(':')
                     && !value.is_empty()

@@ -347,9 +347,13 @@ pub fn parse_measure_with(
     }
     let unit = canonical_unit(&unit);
     if unit.chars().count() > 4
-        || unit
-            .chars()
-            .any(|c| c.is_ascii_digit() || "，。,;；:：()前底末".contains(c))
+        || unit.chars().any(|c| {
+            c.is_ascii_digit()
+                || matches!(
+                    c,
+                    '，' | '。' | ',' | ';' | '；' | ':' | '：' | '(' | ')' | '前' | '底' | '末'
+                )
+        })
     {
         return None;
     }
