@@ -1089,6 +1089,10 @@ fn is_breakdown_heading(text: &str) -> bool {
 
 /// Whether a name is a "……" placeholder.
 fn is_placeholder(t: &str) -> bool {
+    let dots = |c: char| matches!(c, '…' | '.' | '。' | '·' | '⋯' | '-' | '—' | '．');
+    if !t.trim_start().starts_with(dots) {
+        return false;
+    }
     let t = crate::num::normalize(t);
     !t.is_empty()
         && t.chars()
@@ -1174,10 +1178,17 @@ fn indicator_layout(
             };
             break;
         }
-        let name = name_col
-            .map(|c| sheet.text(CellRef::new(row, c)))
-            .unwrap_or_default();
-        let has = |c: Option<u32>| cell_has_value(sheet, row, c);
+        // The row's cells are in `cells` (the labels): read them there rather than looking each
+        // up in the sheet and copying its text.
+        let name_label = name_col.and_then(|c| cells.iter().find(|l| l.col == c));
+        let name: std::borrow::Cow<str> = match name_label {
+            Some(l) => match l.text {
+                Some(t) => std::borrow::Cow::Borrowed(t),
+                None => std::borrow::Cow::Owned(sheet.text(CellRef::new(row, l.col))),
+            },
+            None => std::borrow::Cow::Borrowed(""),
+        };
+        let has = |c: Option<u32>| c.is_some_and(|c| cells.iter().any(|l| l.col == c));
         let scored = has(cols.weight) || has(cols.score);
         let any_value = values.iter().any(|&c| has(c));
         // A section row: a 一级 group written across the grid above its indicators.
@@ -1204,7 +1215,12 @@ fn indicator_layout(
             layout.skipped.push((row, Skipped::Placeholder));
             continue;
         }
-        let stripped = strip_numbering(&crate::num::normalize(&name)).to_string();
+        let stripped: std::borrow::Cow<str> = match name_label {
+            Some(l) if !l.key.is_empty() => std::borrow::Cow::Borrowed(strip_numbering(&l.key)),
+            _ => {
+                std::borrow::Cow::Owned(strip_numbering(&crate::num::normalize(&name)).to_string())
+            }
+        };
         let detail_word = vocab
             .detail
             .iter()
