@@ -763,19 +763,9 @@ fn group_weights_stated(sheet: &Sheet, i: &IndicatorLayout) -> bool {
     any
 }
 
-/// The 一级 label an indicator row belongs to: its 一级 column (own or merged, or the nearest
-/// label above), else the section row above it.
-pub fn group_label_at(sheet: &Sheet, i: &IndicatorLayout, row: u32) -> Option<(CellRef, String)> {
-    group_labels(sheet, i)
-        .into_iter()
-        .zip(&i.rows)
-        .find(|(_, r)| **r == row)
-        .and_then(|(g, _)| g)
-}
-
-/// [`group_label_at`] for every indicator row of the block (in `i.rows` order), in one pass
-/// down the block: the nearest 一级 label above each row, from its column or a section row,
-/// whichever stands lower.
+/// The 一级 label of every indicator row of the block (in `i.rows` order), found in one pass
+/// down the block: the nearest label above each row in the 一级 column (its own cell, a merged
+/// cell over it, or the last label above), or the section row above it, whichever stands lower.
 pub fn group_labels(sheet: &Sheet, i: &IndicatorLayout) -> Vec<Option<(CellRef, String)>> {
     let mut out = Vec::with_capacity(i.rows.len());
     let Some(&last) = i.rows.last() else {
