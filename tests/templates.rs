@@ -916,3 +916,13 @@ fn the_indicator_block_label_states_the_sum_of_the_group_weights() {
         vec![]
     );
 }
+
+#[test]
+fn a_score_below_zero_is_corrected_even_without_a_weight_of_its_own() {
+    let mut sh = templates::hubei();
+    sh.set("G6", n(-5.0)).set("B11", n(73.6));
+    let c = check_spec(&sh);
+    assert_eq!(of_rule(&c, "ZP201"), vec![at("G6", "-5", "0", true)]);
+    // 18 + 0 + 19.6 + 20 + 10 + 12 = 79.6: 总分 counts the corrected 0.
+    assert_eq!(of_rule(&c, "ZP304"), vec![at("B11", "73.6", "79.6", true)]);
+}

@@ -105,56 +105,13 @@ fn check_one(ctx: &mut Ctx, ind: &Indicator) -> Scored {
     // indicator's alone: no score rule can use it one indicator at a time. The group's sum is
     // checked in totals.
     if ind.weight_shared.is_some() {
-        if let Some(f) = found
-            && f < Decimal::ZERO
-        {
-            let msg = format!(
-                "{}「{}」得分 {} 低于 0",
-                ind.score.cell,
-                ind.name,
-                fmt_dec(f)
-            );
-            ctx.emit(
-                &SCORE_RANGE,
-                &ind.score,
-                "0",
-                msg,
-                number_fix(Decimal::ZERO),
-            );
-            return Scored {
-                weight,
-                score: Some(Decimal::ZERO),
-            };
-        }
-        return Scored {
-            weight,
-            score: found,
-        };
+        return not_below_zero(ctx, ind, weight, found);
     }
     let (Some(w), Some(weight_field)) = (weight, ind.weight.as_ref()) else {
         // No weight of its own (the block states weights per 一级 group): a score can only be
         // checked for being a number not below 0; the group's sum is checked in totals.
-        if ind.weight.is_none()
-            && let Some(f) = found
-            && f < Decimal::ZERO
-        {
-            let msg = format!(
-                "{}「{}」得分 {} 低于 0",
-                ind.score.cell,
-                ind.name,
-                fmt_dec(f)
-            );
-            ctx.emit(
-                &SCORE_RANGE,
-                &ind.score,
-                "0",
-                msg,
-                number_fix(Decimal::ZERO),
-            );
-            return Scored {
-                weight: None,
-                score: Some(Decimal::ZERO),
-            };
+        if ind.weight.is_none() {
+            return not_below_zero(ctx, ind, None, found);
         }
         return Scored {
             weight: None,
@@ -211,6 +168,41 @@ fn check_one(ctx: &mut Ctx, ind: &Indicator) -> Scored {
     Scored {
         weight: Some(w),
         score,
+    }
+}
+
+/// Rule 4 for an indicator whose weight is not its own (stated per group, or a merged cell
+/// shared with others): the score must not be below 0; its cap is checked with the group's.
+fn not_below_zero(
+    ctx: &mut Ctx,
+    ind: &Indicator,
+    weight: Option<Decimal>,
+    found: Option<Decimal>,
+) -> Scored {
+    match found {
+        Some(f) if f < Decimal::ZERO => {
+            let msg = format!(
+                "{}「{}」得分 {} 低于 0",
+                ind.score.cell,
+                ind.name,
+                fmt_dec(f)
+            );
+            ctx.emit(
+                &SCORE_RANGE,
+                &ind.score,
+                "0",
+                msg,
+                number_fix(Decimal::ZERO),
+            );
+            Scored {
+                weight,
+                score: Some(Decimal::ZERO),
+            }
+        }
+        _ => Scored {
+            weight,
+            score: found,
+        },
     }
 }
 
