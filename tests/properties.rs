@@ -58,6 +58,23 @@ proptest! {
     }
 
     #[test]
+    fn numbers_are_formatted_as_the_general_formatter_does(
+        m in any::<i128>(), scale in 0u32..=28, f in any::<f64>(), whole in -1e15f64..1e15
+    ) {
+        // fmt_dec has a fast path for 64-bit mantissas; it must print what Display prints.
+        let d = Decimal::from_i128_with_scale(m % 79_228_162_514_264_337_593_543_950_335, scale);
+        prop_assert_eq!(zpcheck::num::fmt_dec(d), d.normalize().to_string());
+        let small = Decimal::from_i128_with_scale(m % 10_000_000_000_000, scale.min(8));
+        prop_assert_eq!(zpcheck::num::fmt_dec(small), small.normalize().to_string());
+        // dec_from_f64's fast path for whole numbers gives what the general conversion gives.
+        for x in [f, whole.trunc()] {
+            let general = Decimal::from_f64(x).filter(|_| x.is_finite() && x.abs() <= 1e15)
+                .map(|d| d.round_sf_with_strategy(15, rust_decimal::RoundingStrategy::MidpointAwayFromZero).unwrap_or(d).normalize());
+            prop_assert_eq!(zpcheck::num::dec_from_f64(x), general);
+        }
+    }
+
+    #[test]
     fn parsers_never_panic(s in "\\PC{0,40}") {
         let _ = parse_number_text(&s);
         let _ = parse_measure(&s);
