@@ -6,6 +6,12 @@
 //! Anything else (other functions, text, other sheets, errors) makes the formula unevaluable:
 //! the caller then treats the cell as having no value and says so. Arithmetic is Decimal and
 //! checked, so no input can overflow or panic.
+//!
+//! The parser is recursive, so its depth is bounded: one count, [`MAX_DEPTH`], covers nesting
+//! inside a formula (parentheses, unary signs, function calls) and formulas that refer to
+//! formulas, so a hostile file (`=((((…))))` 16,000 deep, or a chain of cells) cannot overflow
+//! the stack of a worker thread or of the browser. The work is bounded by the caller through
+//! [`Cells::spend`]: every formula's length is charged before it is read.
 
 use rust_decimal::Decimal;
 use rust_decimal::prelude::*;
@@ -26,11 +32,28 @@ pub enum Operand {
 
 /// How the evaluator reads cells; returns `None` when the cell's value cannot be known.
 pub trait Cells {
-    /// The value of one cell.
-    fn value(&mut self, at: CellRef) -> Option<Operand>;
+    /// The value of one cell, read by a formula at nesting `depth` (pass it on to
+    /// [`evaluate_at`] when the cell's own formula must be evaluated).
+    fn value(&mut self, at: CellRef, depth: usize) -> Option<Operand>;
     /// The positions in a rectangle that hold something (others are blank).
     fn used_in(&mut self, first: CellRef, last: CellRef) -> Vec<CellRef>;
+    /// Charges `work` units (a formula's length in bytes) to the caller's budget; `false`
+    /// when the budget is spent, and the formula is then not evaluated.
+    fn spend(&mut self, work: u64) -> bool {
+        let _ = work;
+        true
+    }
 }
+
+/// The deepest nesting the evaluator follows, counting parentheses, signs and calls inside a
+/// formula and each formula a formula refers to. Excel allows 64 nested functions; forms use a
+/// handful. Each level costs a few stack frames of a few hundred bytes, so this stays far
+/// inside even a 1 MiB stack.
+pub const MAX_DEPTH: usize = 100;
+
+/// The longest formula evaluated, in bytes: Excel's own limit is 8,192 characters, so a longer
+/// one was not written by a spreadsheet program.
+pub const MAX_FORMULA_BYTES: usize = 8_192 * 3;
 
 #[derive(Debug, Clone, PartialEq)]
 enum Tok {
@@ -95,6 +118,7 @@ struct Parser<'a, C: Cells> {
     toks: Vec<Tok>,
     pos: usize,
     cells: &'a mut C,
+    depth: usize,
 }
 
 /// The largest range a formula may name (rows × columns), to bound the work.
@@ -140,7 +164,19 @@ impl<C: Cells> Parser<'_, C> {
         }
     }
 
+    /// Every recursion passes through here (signs, parentheses and arguments all start a
+    /// unary), so the depth is counted here.
     fn unary(&mut self) -> Option<Decimal> {
+        if self.depth >= MAX_DEPTH {
+            return None;
+        }
+        self.depth += 1;
+        let v = self.unary_inner();
+        self.depth -= 1;
+        v
+    }
+
+    fn unary_inner(&mut self) -> Option<Decimal> {
         if self.eat('-') {
             return Some(-self.unary()?);
         }
@@ -237,11 +273,11 @@ impl<C: Cells> Parser<'_, C> {
             return None;
         }
         if first == last {
-            return Some(Arg::Range(vec![self.cells.value(first)?]));
+            return Some(Arg::Range(vec![self.cells.value(first, self.depth)?]));
         }
         let mut values = Vec::new();
         for at in self.cells.used_in(first, last) {
-            values.push(self.cells.value(at)?);
+            values.push(self.cells.value(at, self.depth)?);
         }
         Some(Arg::Range(values))
     }
@@ -302,11 +338,23 @@ impl<C: Cells> Parser<'_, C> {
 /// Evaluates a formula (with or without its leading "="); `None` when it is not one zpcheck
 /// can evaluate or a value it needs is unknown.
 pub fn evaluate(formula: &str, cells: &mut impl Cells) -> Option<Decimal> {
+    evaluate_at(formula, cells, 0)
+}
+
+/// [`evaluate`] for a formula reached at nesting `depth` (from another formula's reference).
+pub fn evaluate_at(formula: &str, cells: &mut impl Cells, depth: usize) -> Option<Decimal> {
+    if formula.len() > MAX_FORMULA_BYTES || depth >= MAX_DEPTH {
+        return None;
+    }
+    if !cells.spend(formula.len() as u64) {
+        return None;
+    }
     let toks = tokenize(formula)?;
     let mut p = Parser {
         toks,
         pos: 0,
         cells,
+        depth,
     };
     let v = p.expr()?;
     (p.pos == p.toks.len()).then(|| v.normalize())
@@ -320,7 +368,7 @@ mod tests {
     struct Grid(BTreeMap<CellRef, Operand>);
 
     impl Cells for Grid {
-        fn value(&mut self, at: CellRef) -> Option<Operand> {
+        fn value(&mut self, at: CellRef, _depth: usize) -> Option<Operand> {
             Some(self.0.get(&at).copied().unwrap_or(Operand::Blank))
         }
         fn used_in(&mut self, first: CellRef, last: CellRef) -> Vec<CellRef> {
@@ -376,6 +424,57 @@ mod tests {
             eval("=MAX(C7:C8)+ABS(-1)+AVERAGE(C7:C8)").as_deref(),
             Some("125.987")
         );
+    }
+
+    #[test]
+    fn nesting_is_bounded_on_a_small_stack() {
+        // 16,000 levels of each kind of nesting, on a thread with 1 MiB of stack (a batch worker
+        // has 2 MiB, a browser's wasm stack 1 MiB): refused without recursing past MAX_DEPTH.
+        // An unoptimised build needs about 8 KiB a level, a release build 128 KiB in all.
+        let deep = 16_000;
+        let run = std::thread::Builder::new()
+            .stack_size(1 << 20)
+            .spawn(move || {
+                let parens = format!("={}1{}", "(".repeat(deep), ")".repeat(deep));
+                let minus = format!("={}1", "-".repeat(deep));
+                let sums = format!("={}1{}", "SUM(".repeat(deep), ")".repeat(deep));
+                let near = format!(
+                    "={}C7{}",
+                    "(".repeat(MAX_DEPTH - 2),
+                    ")".repeat(MAX_DEPTH - 2)
+                );
+                [parens, minus, sums, near].map(|f| eval(&f))
+            })
+            .expect("thread")
+            .join()
+            .expect("no overflow");
+        assert_eq!(run, [None, None, None, Some("80".to_string())]);
+    }
+
+    #[test]
+    fn long_formulas_are_charged_and_refused() {
+        struct Budget(u64);
+        impl Cells for Budget {
+            fn value(&mut self, _: CellRef, _: usize) -> Option<Operand> {
+                Some(Operand::Num(Decimal::ONE))
+            }
+            fn used_in(&mut self, _: CellRef, _: CellRef) -> Vec<CellRef> {
+                Vec::new()
+            }
+            fn spend(&mut self, work: u64) -> bool {
+                let ok = work <= self.0;
+                self.0 = self.0.saturating_sub(work);
+                ok
+            }
+        }
+        let f = "=1+A1";
+        let mut b = Budget(12);
+        assert_eq!(evaluate(f, &mut b), Some(Decimal::TWO));
+        assert_eq!(b.0, 7, "the formula's five bytes are charged");
+        assert_eq!(evaluate(f, &mut b), Some(Decimal::TWO));
+        assert_eq!(evaluate(f, &mut b), None, "two bytes left: refused");
+        let long = format!("={}", vec!["1"; MAX_FORMULA_BYTES / 2 + 1].join("+"));
+        assert_eq!(evaluate(&long, &mut Budget(u64::MAX)), None);
     }
 
     #[test]

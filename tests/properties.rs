@@ -106,7 +106,7 @@ proptest! {
     fn formulas_never_panic(s in "[=A-Z0-9$:,()+\\-*/%. ]{0,40}") {
         struct Cells;
         impl zpcheck::formula::Cells for Cells {
-            fn value(&mut self, _: zpcheck::read::CellRef) -> Option<zpcheck::formula::Operand> {
+            fn value(&mut self, _: zpcheck::read::CellRef, _: usize) -> Option<zpcheck::formula::Operand> {
                 Some(zpcheck::formula::Operand::Num(Decimal::new(12345, 2)))
             }
             fn used_in(&mut self, first: zpcheck::read::CellRef, _: zpcheck::read::CellRef) -> Vec<zpcheck::read::CellRef> {

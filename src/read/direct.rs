@@ -143,6 +143,7 @@ fn read_with(
             merges: super::layout::parse_merges(xml),
             layout: None,
             formats_known: true,
+            merge_rows: Default::default(),
         });
     }
     Ok(out)

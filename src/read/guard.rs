@@ -18,10 +18,15 @@ pub const MAX_PART_BYTES: u64 = 100 << 20;
 pub const MAX_UNZIPPED_BYTES: u64 = 300 << 20;
 /// The most a deflate stream can expand: 1032 output bytes per input byte.
 const MAX_DEFLATE_RATIO: u64 = 1032;
-/// The most entries a zip container may have.
-pub const MAX_ZIP_ENTRIES: usize = 10_000;
+/// The most entries a zip container may have. A corrected workbook gains up to four parts per
+/// corrected sheet (its notes, their drawing, the sheet's relationships, the findings sheet),
+/// so a workbook of 10,000 parts, corrected, is still read again (4,500 form sheets: 18,008).
+pub const MAX_ZIP_ENTRIES: usize = 50_000;
 /// The largest merged range kept; larger ones are read as unmerged cells.
 pub const MAX_MERGE_CELLS: u64 = 100_000;
+/// The most cells all merged ranges of a workbook may cover together. A form merges a few
+/// hundred; the merges are indexed row by row, so this also bounds that index.
+pub const MAX_MERGED_CELLS: u64 = 2_000_000;
 /// The most non-empty cells read from one workbook.
 pub const MAX_CELLS: usize = 1_000_000;
 

@@ -188,6 +188,54 @@ pub struct Sheet {
     /// Whether cells carry their number formats (xlsx). In .xls and .ods calamine gives none,
     /// so a number's shown precision is not known there.
     pub formats_known: bool,
+    /// The merged ranges by row, built on the first [`Sheet::merge_at`] (after reading, when
+    /// `merges` no longer changes): a lookup is a hash and a binary search, not a scan of
+    /// every merge (200,000 merges made the scan take minutes).
+    pub merge_rows: std::sync::OnceLock<MergeRows>,
+}
+
+/// For each row that merged ranges cover, their column spans sorted by first column:
+/// `(first col, last col, index into Sheet::merges)`.
+pub type MergeRows = std::collections::HashMap<u32, Vec<(u32, u32, u32)>>;
+
+/// Keeps the merged ranges that do not overlap an earlier one (Excel never writes overlapping
+/// ranges; where a damaged file has them, the first one wins, as in the rebuilt workbook), and
+/// refuses a workbook whose merges cover more than [`guard::MAX_MERGED_CELLS`] cells in all.
+fn disjoint_merges(merges: Vec<Merge>, total: &mut u64) -> Result<Vec<Merge>, InputError> {
+    let mut taken: std::collections::HashMap<u32, BTreeMap<u32, u32>> = Default::default();
+    let mut kept = Vec::with_capacity(merges.len());
+    for m in merges {
+        let area =
+            u64::from(m.last.row - m.first.row + 1) * u64::from(m.last.col - m.first.col + 1);
+        *total += area;
+        if *total > guard::MAX_MERGED_CELLS {
+            return Err(InputError::TooLarge(format!(
+                "合并单元格合计超过 {} 个",
+                guard::MAX_MERGED_CELLS
+            )));
+        }
+        let rows = m.first.row..=m.last.row;
+        let overlaps = rows.clone().any(|row| {
+            taken.get(&row).is_some_and(|spans| {
+                // The span starting at or before this one's last column must end before it.
+                spans
+                    .range(..=m.last.col)
+                    .next_back()
+                    .is_some_and(|(_, last)| *last >= m.first.col)
+            })
+        });
+        if overlaps {
+            continue;
+        }
+        for row in rows {
+            taken
+                .entry(row)
+                .or_default()
+                .insert(m.first.col, m.last.col);
+        }
+        kept.push(m);
+    }
+    Ok(kept)
 }
 
 impl Sheet {
@@ -219,7 +267,26 @@ impl Sheet {
 
     /// The merged range covering a position, if any.
     pub fn merge_at(&self, r: CellRef) -> Option<&Merge> {
-        self.merges.iter().find(|m| m.contains(r))
+        let rows = self.merge_rows.get_or_init(|| {
+            let mut rows = MergeRows::new();
+            for (i, m) in self.merges.iter().enumerate() {
+                for row in m.first.row..=m.last.row {
+                    rows.entry(row)
+                        .or_default()
+                        .push((m.first.col, m.last.col, i as u32));
+                }
+            }
+            for spans in rows.values_mut() {
+                spans.sort_unstable();
+            }
+            rows
+        });
+        let spans = rows.get(&r.row)?;
+        // Spans in a row do not overlap (see `disjoint_merges`): the one that can hold the
+        // column is the last one starting at or before it.
+        let i = spans.partition_point(|s| s.0 <= r.col).checked_sub(1)?;
+        let (_, last, idx) = spans[i];
+        (r.col <= last).then(|| &self.merges[idx as usize])
     }
 
     /// The text shown at a position: its own, or the top-left value of the merged range covering it.
@@ -485,6 +552,7 @@ pub fn read_bytes_with(bytes: Vec<u8>, opts: ReadOptions) -> Result<Workbook, In
             guard::MAX_CELLS
         )));
     }
+    let mut merged = 0u64;
     for sheet in &mut sheets {
         // A form's merged ranges span a few cells; a huge one would make the rebuilt workbook
         // write every cell it covers (found by fuzzing: 16.5 million cells, 2.8 GB).
@@ -495,6 +563,7 @@ pub fn read_bytes_with(bytes: Vec<u8>, opts: ReadOptions) -> Result<Workbook, In
                 && m.first.row <= m.last.row
                 && m.first.col <= m.last.col
         });
+        sheet.merges = disjoint_merges(std::mem::take(&mut sheet.merges), &mut merged)?;
         resolve::resolve_formulas(sheet, placeholder_zero);
     }
     let layouts = || sheets.iter().filter_map(|s| s.layout.as_ref());
@@ -625,12 +694,76 @@ pub(crate) fn build_sheet(
         merges,
         layout: None,
         formats_known: false,
+        merge_rows: Default::default(),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn m(a: &str, b: &str) -> Merge {
+        Merge {
+            first: CellRef::parse(a).unwrap(),
+            last: CellRef::parse(b).unwrap(),
+        }
+    }
+
+    #[test]
+    fn overlapping_merges_after_the_first_are_dropped_and_lookups_find_the_rest() {
+        let mut total = 0;
+        let kept = disjoint_merges(
+            vec![
+                m("A1", "B2"),
+                m("B2", "C3"), // overlaps A1:B2 at B2
+                m("C1", "D1"),
+                m("A4", "A9"),
+                m("A9", "B9"), // overlaps A4:A9 at A9
+                m("B4", "C5"),
+            ],
+            &mut total,
+        )
+        .unwrap();
+        assert_eq!(
+            kept,
+            vec![m("A1", "B2"), m("C1", "D1"), m("A4", "A9"), m("B4", "C5")]
+        );
+        assert_eq!(total, 4 + 4 + 2 + 6 + 2 + 4);
+        let sheet = Sheet {
+            merges: kept,
+            ..Default::default()
+        };
+        let at = |r: &str| sheet.merge_at(CellRef::parse(r).unwrap()).copied();
+        assert_eq!(at("B2"), Some(m("A1", "B2")));
+        assert_eq!(at("C3"), None);
+        assert_eq!(at("D1"), Some(m("C1", "D1")));
+        assert_eq!(at("C2"), None);
+        assert_eq!(at("A7"), Some(m("A4", "A9")));
+        assert_eq!(at("C5"), Some(m("B4", "C5")));
+        assert_eq!(at("B9"), None);
+        assert_eq!(at("E1"), None);
+    }
+
+    #[test]
+    fn merges_covering_more_than_the_limit_in_all_are_refused() {
+        // Twenty merges of 100,000 cells each reach MAX_MERGED_CELLS; one cell more is refused.
+        let tall = |col: u32| Merge {
+            first: CellRef::new(0, col),
+            last: CellRef::new(99_999, col),
+        };
+        let mut total = 0;
+        let at_limit: Vec<Merge> = (0..20).map(tall).collect();
+        assert_eq!(
+            disjoint_merges(at_limit, &mut total).map(|v| v.len()).ok(),
+            Some(20)
+        );
+        assert_eq!(total, guard::MAX_MERGED_CELLS);
+        let err = disjoint_merges(vec![m("Z1", "Z1")], &mut total).unwrap_err();
+        assert!(
+            err.to_string().contains("合并单元格合计超过 2000000 个"),
+            "{err}"
+        );
+    }
 
     #[test]
     fn has_text_is_text_not_empty() {

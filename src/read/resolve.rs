@@ -32,7 +32,7 @@ pub(super) fn resolve_formulas(sheet: &mut Sheet, placeholder_zero: bool) {
         pending
             .iter()
             .map(|r| {
-                let v = match crate::formula::Cells::value(&mut resolver, *r) {
+                let v = match crate::formula::Cells::value(&mut resolver, *r, 0) {
                     Some(crate::formula::Operand::Num(d)) => Some(d),
                     _ => None,
                 };
@@ -59,9 +59,10 @@ pub(super) fn resolve_formulas(sheet: &mut Sheet, placeholder_zero: bool) {
 /// How deep formulas may refer to formulas that also need evaluating.
 const MAX_FORMULA_DEPTH: usize = 64;
 
-/// How many cell reads all formulas of a sheet may make together: far more than a form needs,
-/// few enough that a hostile file of huge SUMs cannot stall a batch. Past it, the remaining
-/// formulas are unevaluable.
+/// How much work all formulas of a sheet may do together, counting each cell read and each
+/// byte of formula text read: far more than a form needs, few enough that a hostile file of
+/// huge SUMs or of long formulas cannot stall a batch. Past it, the remaining formulas are
+/// unevaluable.
 const MAX_FORMULA_WORK: u64 = 5_000_000;
 
 struct Resolver<'a> {
@@ -74,7 +75,7 @@ struct Resolver<'a> {
 }
 
 impl crate::formula::Cells for Resolver<'_> {
-    fn value(&mut self, at: CellRef) -> Option<crate::formula::Operand> {
+    fn value(&mut self, at: CellRef, depth: usize) -> Option<crate::formula::Operand> {
         use crate::formula::Operand;
         self.budget = self.budget.checked_sub(1)?;
         if !self.pending.contains(&at) {
@@ -96,11 +97,24 @@ impl crate::formula::Cells for Resolver<'_> {
         self.visiting.insert(at);
         let formula = self.sheet.get(at).and_then(|c| c.formula.clone());
         let v = formula
-            .and_then(|f| crate::formula::evaluate(&f, self))
+            .and_then(|f| crate::formula::evaluate_at(&f, self, depth + 1))
             .map(Operand::Num);
         self.visiting.remove(&at);
         self.memo.insert(at, v);
         v
+    }
+
+    fn spend(&mut self, work: u64) -> bool {
+        match self.budget.checked_sub(work) {
+            Some(b) => {
+                self.budget = b;
+                true
+            }
+            None => {
+                self.budget = 0;
+                false
+            }
+        }
     }
 
     fn used_in(&mut self, first: CellRef, last: CellRef) -> Vec<CellRef> {

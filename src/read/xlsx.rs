@@ -164,6 +164,7 @@ pub(super) fn read_xlsx(
             merges,
             layout,
             formats_known: true,
+            merge_rows: Default::default(),
         });
     }
     // Properties are optional: even a panic in their parser only loses them.

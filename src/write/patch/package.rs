@@ -25,6 +25,12 @@ pub(super) struct Package<'a> {
     changed: HashMap<String, Vec<u8>>,
     /// New parts in the order they were added (after the input's parts).
     added: Vec<String>,
+    /// The same names, as added and lower-cased: membership in constant time (fixing 4,500
+    /// form sheets tried every name against every added part).
+    added_exact: HashSet<String>,
+    added_lower: HashSet<String>,
+    /// For each name pattern (by its name for N = 0), the N below which every name is taken.
+    free_from: HashMap<String, usize>,
     removed: HashSet<String>,
     buf: Vec<u8>,
 }
@@ -49,6 +55,9 @@ impl<'a> Package<'a> {
             names,
             changed: HashMap::new(),
             added: Vec::new(),
+            added_exact: HashSet::new(),
+            added_lower: HashSet::new(),
+            free_from: HashMap::new(),
             removed: HashSet::new(),
             buf: Vec::new(),
         })
@@ -64,7 +73,7 @@ impl<'a> Package<'a> {
         let stored = self
             .stored_name(name)
             .is_some_and(|n| !self.removed.contains(n));
-        stored || self.added.iter().any(|a| a.eq_ignore_ascii_case(name))
+        stored || self.added_lower.contains(&name.to_ascii_lowercase())
     }
 
     /// A part's text as it now stands (changed or original); None when there is no such part.
@@ -101,7 +110,8 @@ impl<'a> Package<'a> {
                 stored
             }
             None => {
-                if !self.added.iter().any(|a| a == name) {
+                if self.added_exact.insert(name.to_string()) {
+                    self.added_lower.insert(name.to_ascii_lowercase());
                     self.added.push(name.to_string());
                 }
                 name.to_string()
@@ -114,15 +124,24 @@ impl<'a> Package<'a> {
         if let Some(stored) = self.stored_name(name).cloned() {
             self.changed.remove(&stored);
             self.removed.insert(stored);
+            // A number may have become free again.
+            self.free_from.clear();
         }
     }
 
     /// A name like `xl/comments{N}.xml` that no part has yet, with the smallest N from 1.
-    pub(super) fn free_name(&self, pattern: impl Fn(usize) -> String) -> String {
-        (1..)
-            .map(&pattern)
-            .find(|n| !self.has(n))
-            .unwrap_or_else(|| pattern(0))
+    /// Names are only taken between removals, so the search goes on from where the last one
+    /// for the same pattern stopped: linear in the parts in all, not quadratic.
+    pub(super) fn free_name(&mut self, pattern: impl Fn(usize) -> String) -> String {
+        let key = pattern(0);
+        let from = self.free_from.get(&key).copied().unwrap_or(1);
+        match (from..).find(|n| !self.has(&pattern(*n))) {
+            Some(n) => {
+                self.free_from.insert(key, n);
+                pattern(n)
+            }
+            None => key,
+        }
     }
 
     /// The names of the input's parts.

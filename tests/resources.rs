@@ -1,0 +1,288 @@
+//! Hostile inputs under a resource harness: each is generated here (none is committed), run
+//! through the zpcheck binary (`check --format json`, then `fix -o`) under an address-space
+//! cap, and each run must end on its own terms (an exit status, never a signal), within the
+//! time limit and with its peak memory (the child's own, from `wait4`) under 512 MiB.
+//!
+//! One `#[test]` runs the cases one after another, so no two children compete for the two
+//! cores and the timings mean something. The limits are the README's: 10 s and 512 MiB for any
+//! single input; an unoptimised build (`cargo test`) gets four times the time.
+#![cfg(target_os = "linux")]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// Peak resident memory any run may reach.
+const MAX_PEAK_MIB: u64 = 512;
+/// The address space each run gets: past it an allocation fails (and the process aborts), so
+/// a memory bomb shows as a signal instead of as a slow machine.
+const ADDRESS_SPACE_MIB: u64 = 2048;
+/// The time any run may take.
+fn max_time() -> Duration {
+    Duration::from_secs(if cfg!(debug_assertions) { 40 } else { 10 })
+}
+
+struct Ran {
+    code: Option<i32>,
+    signal: Option<i32>,
+    peak_mib: u64,
+    took: Duration,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs the binary with `args` under the address-space cap; stdout and stderr go to files, so
+/// no pipe can block the child while it is waited for. The child is reaped by `wait4` (which
+/// also gives its own peak memory), not by `Child::wait`, hence the lint's exception.
+#[allow(clippy::zombie_processes)]
+fn run_limited(args: &[&std::ffi::OsStr], dir: &Path) -> Ran {
+    let out = dir.join("stdout.txt");
+    let err = dir.join("stderr.txt");
+    let start = Instant::now();
+    let child = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -v {} && exec \"$0\" \"$@\"",
+            ADDRESS_SPACE_MIB * 1024
+        ))
+        .arg(env!("CARGO_BIN_EXE_zpcheck"))
+        .args(args)
+        .stdout(std::fs::File::create(&out).unwrap())
+        .stderr(std::fs::File::create(&err).unwrap())
+        .spawn()
+        .unwrap();
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value, and wait4 writes it for the child waited for.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: pid is our own child, not yet waited for; status and usage are valid pointers.
+    let got = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(got, pid, "wait4");
+    let took = start.elapsed();
+    Ran {
+        code: libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status)),
+        signal: libc::WIFSIGNALED(status).then(|| libc::WTERMSIG(status)),
+        peak_mib: usage.ru_maxrss as u64 / 1024,
+        took,
+        stdout: std::fs::read_to_string(&out).unwrap_or_default(),
+        stderr: std::fs::read_to_string(&err).unwrap_or_default(),
+    }
+}
+
+/// `check --format json` and `fix -o` on one input: both within the limits, with the exit
+/// status expected; returns the check's JSON.
+fn assert_bounded(name: &str, input: &Path, codes: &[i32]) -> serde_json::Value {
+    let dir = input.parent().unwrap();
+    let out = dir.join(format!("{name}_out.xlsx"));
+    let check = run_limited(
+        &[
+            "check".as_ref(),
+            "--format".as_ref(),
+            "json".as_ref(),
+            input.as_os_str(),
+        ],
+        dir,
+    );
+    let fix = run_limited(
+        &[
+            "fix".as_ref(),
+            input.as_os_str(),
+            "-o".as_ref(),
+            out.as_os_str(),
+        ],
+        dir,
+    );
+    for (what, r) in [("check", &check), ("fix", &fix)] {
+        eprintln!(
+            "{name} {what}: status {:?}/{:?}, {:.2} s, {} MiB",
+            r.code,
+            r.signal,
+            r.took.as_secs_f64(),
+            r.peak_mib
+        );
+        assert_eq!(r.signal, None, "{name} {what} was killed: {}", r.stderr);
+        let code = r.code.unwrap();
+        assert!(
+            codes.contains(&code),
+            "{name} {what}: exit {code}: {}",
+            r.stderr
+        );
+        assert!(
+            !r.stderr.contains("panicked"),
+            "{name} {what}: {}",
+            r.stderr
+        );
+        assert!(r.took <= max_time(), "{name} {what}: {:?}", r.took);
+        assert!(
+            r.peak_mib <= MAX_PEAK_MIB,
+            "{name} {what}: {} MiB",
+            r.peak_mib
+        );
+    }
+    serde_json::from_str(&check.stdout).unwrap_or_else(|e| panic!("{name}: {e}: {}", check.stdout))
+}
+
+fn zip_with(path: &Path, entries: &[(String, Vec<u8>)]) {
+    let mut w = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, data) in entries {
+        w.start_file(name.as_str(), opts).unwrap();
+        w.write_all(data).unwrap();
+    }
+    w.finish().unwrap();
+}
+
+const NS: &str = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+const REL_NS: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+
+/// A part of the workbook besides the sheets: relationship type (last word), file name under
+/// `xl/`, content type (last word) and bytes.
+type Extra = (&'static str, &'static str, &'static str, Vec<u8>);
+
+/// An .xlsx with the given worksheets (name, full sheet XML) and other workbook parts.
+fn xlsx(path: &Path, sheets: &[(String, Vec<u8>)], extras: Vec<Extra>) {
+    let mut book = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{NS}" xmlns:r="{REL_NS}"><sheets>"#
+    );
+    let mut rels = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#,
+    );
+    let mut types = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>"#,
+    );
+    let mut parts = Vec::new();
+    for (i, (name, xml)) in sheets.iter().enumerate() {
+        let n = i + 1;
+        book.push_str(&format!(
+            r#"<sheet name="{name}" sheetId="{n}" r:id="rId{n}"/>"#
+        ));
+        rels.push_str(&format!(r#"<Relationship Id="rId{n}" Type="{REL_NS}/worksheet" Target="worksheets/sheet{n}.xml"/>"#));
+        types.push_str(&format!(r#"<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"#));
+        parts.push((format!("xl/worksheets/sheet{n}.xml"), xml.clone()));
+    }
+    book.push_str("</sheets></workbook>");
+    for (i, (rel, file, content, bytes)) in extras.into_iter().enumerate() {
+        rels.push_str(&format!(
+            r#"<Relationship Id="rIdX{i}" Type="{REL_NS}/{rel}" Target="{file}"/>"#
+        ));
+        types.push_str(&format!(r#"<Override PartName="/xl/{file}" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.{content}+xml"/>"#));
+        parts.push((format!("xl/{file}"), bytes));
+    }
+    rels.push_str("</Relationships>");
+    types.push_str("</Types>");
+    let mut all = vec![
+        ("[Content_Types].xml".to_string(), types.into_bytes()),
+        ("_rels/.rels".into(), format!(r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{REL_NS}/officeDocument" Target="xl/workbook.xml"/></Relationships>"#).into_bytes()),
+        ("xl/workbook.xml".into(), book.into_bytes()),
+        ("xl/_rels/workbook.xml.rels".into(), rels.into_bytes()),
+    ];
+    all.extend(parts);
+    zip_with(path, &all);
+}
+
+fn sheet_xml(body: &str, merges: &str) -> Vec<u8> {
+    format!(r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{NS}"><sheetData>{body}</sheetData>{merges}</worksheet>"#).into_bytes()
+}
+
+/// Formulas 16,000 deep (parentheses, unary minus, SUM inside SUM) with no cached result:
+/// the evaluator used to recurse once per level and overflow its stack, aborting the batch.
+fn deep_formulas(dir: &Path) -> PathBuf {
+    let deep = 16_000;
+    let formulas = [
+        format!("{}1{}", "(".repeat(deep), ")".repeat(deep)),
+        format!("{}1", "-".repeat(deep)),
+        format!("{}1{}", "SUM(".repeat(deep), ")".repeat(deep)),
+    ];
+    let body: String = formulas
+        .iter()
+        .enumerate()
+        .map(|(i, f)| format!(r#"<row r="{0}"><c r="A{0}"><f>{f}</f></c></row>"#, i + 1))
+        .collect();
+    let path = dir.join("deep_formulas.xlsx");
+    xlsx(&path, &[("表1".into(), sheet_xml(&body, ""))], Vec::new());
+    path
+}
+
+/// 200,000 two-cell merges and no 总分 row: every row's look-up scanned every merge (minutes).
+fn many_merges(dir: &Path) -> PathBuf {
+    let rows = 200_000;
+    let mut body = String::new();
+    let mut merges = format!(r#"<mergeCells count="{rows}">"#);
+    for r in 1..=rows {
+        body.push_str(&format!(
+            r#"<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>指标{r}</t></is></c></row>"#
+        ));
+        merges.push_str(&format!(r#"<mergeCell ref="A{r}:B{r}"/>"#));
+    }
+    merges.push_str("</mergeCells>");
+    let path = dir.join("many_merges.xlsx");
+    xlsx(
+        &path,
+        &[("表1".into(), sheet_xml(&body, &merges))],
+        Vec::new(),
+    );
+    path
+}
+
+/// The seed form's sheet 4,500 times in one workbook: the fixing writer tried each new part's
+/// name against every part added before it (cubic: over 150 s). With its styles, as every
+/// spreadsheet program writes a workbook, so the corrections are patched in; a workbook that
+/// must be rebuilt costs far more memory per cell (see the README's limits).
+fn many_form_sheets(dir: &Path) -> PathBuf {
+    let seed = std::fs::read(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples/seed_kelamayi_2023.xlsx"),
+    )
+    .unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(seed)).unwrap();
+    let mut part = |name: &str| {
+        let mut v = Vec::new();
+        std::io::Read::read_to_end(&mut zip.by_name(name).unwrap(), &mut v).unwrap();
+        v
+    };
+    let sheet = part("xl/worksheets/sheet1.xml");
+    let extras = vec![
+        (
+            "sharedStrings",
+            "sharedStrings.xml",
+            "sharedStrings",
+            part("xl/sharedStrings.xml"),
+        ),
+        ("styles", "styles.xml", "styles", part("xl/styles.xml")),
+    ];
+    let sheets: Vec<(String, Vec<u8>)> = (1..=4_500)
+        .map(|i| (format!("表{i}"), sheet.clone()))
+        .collect();
+    let path = dir.join("many_form_sheets.xlsx");
+    xlsx(&path, &sheets, extras);
+    path
+}
+
+#[test]
+fn hostile_inputs_stay_within_time_and_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = assert_bounded("deep_formulas", &deep_formulas(dir.path()), &[2]);
+    assert_eq!(doc["files"][0]["error"]["kind"], "no_form", "{doc}");
+
+    let doc = assert_bounded("many_merges", &many_merges(dir.path()), &[2]);
+    assert_eq!(doc["files"][0]["error"]["kind"], "no_form", "{doc}");
+
+    let input = many_form_sheets(dir.path());
+    let doc = assert_bounded("many_form_sheets", &input, &[1]);
+    assert_eq!(
+        doc["files"][0]["forms"].as_array().map(Vec::len),
+        Some(4_500)
+    );
+    // The corrected workbook holds every form, and zpcheck reads it again.
+    let out = dir.path().join("many_form_sheets_out.xlsx");
+    let again = run_limited(
+        &[
+            "check".as_ref(),
+            "--format".as_ref(),
+            "json".as_ref(),
+            out.as_os_str(),
+        ],
+        dir.path(),
+    );
+    assert_eq!(again.code, Some(0), "{}", again.stderr);
+}
