@@ -414,10 +414,11 @@ pub fn expand(paths: &[PathBuf]) -> Vec<(PathBuf, bool)> {
             _ => full(),
         }
     };
+    let mut visited = HashSet::new();
     for p in paths {
         if p.is_dir() {
             let mut found = Vec::new();
-            walk(p, &mut found);
+            walk(p, &mut found, &mut visited);
             found.sort();
             for (f, link) in found {
                 if seen.insert(canonical(&f, link)) {
@@ -432,8 +433,18 @@ pub fn expand(paths: &[PathBuf]) -> Vec<(PathBuf, bool)> {
 }
 
 /// The workbook files under a folder, and whether each is a symbolic link.
-fn walk(dir: &Path, out: &mut Vec<(PathBuf, bool)>) {
+///
+/// A folder is walked once however many links lead to it (two links to `.` walked forever). A
+/// folder that cannot be listed is itself returned as an input, so that reading it reports why
+/// (permission, path too long) and the run exits 2, instead of its files going missing unsaid.
+fn walk(dir: &Path, out: &mut Vec<(PathBuf, bool)>, visited: &mut HashSet<PathBuf>) {
+    if let Ok(real) = dir.canonicalize()
+        && !visited.insert(real)
+    {
+        return;
+    }
     let Ok(entries) = std::fs::read_dir(dir) else {
+        out.push((dir.to_path_buf(), false));
         return;
     };
     for e in entries.flatten() {
@@ -448,7 +459,7 @@ fn walk(dir: &Path, out: &mut Vec<(PathBuf, bool)>) {
             _ => (true, path.is_dir()),
         };
         if is_dir {
-            walk(&path, out);
+            walk(&path, out, visited);
         } else if path
             .extension()
             .and_then(|x| x.to_str())

@@ -439,6 +439,14 @@ pub fn read_path(path: &Path) -> Result<Workbook, InputError> {
 
 /// Reads a workbook file with the given options.
 pub fn read_path_with(path: &Path, opts: ReadOptions) -> Result<Workbook, InputError> {
+    // Opening a named pipe waits for a writer, and a device never ends: only regular files (and
+    // folders, refused below with their own message) are opened at all.
+    let kind = std::fs::metadata(path).map_err(|e| InputError::NotFound(io_reason(&e)))?;
+    if !kind.is_file() && !kind.is_dir() {
+        return Err(InputError::NotFound(
+            "不是普通文件（管道、设备或套接字），未读取".into(),
+        ));
+    }
     let file = std::fs::File::open(path).map_err(|e| InputError::NotFound(io_reason(&e)))?;
     let meta = file.metadata().ok();
     if meta.as_ref().is_some_and(|m| m.is_dir()) {

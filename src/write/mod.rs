@@ -332,6 +332,18 @@ pub fn write_atomic(bytes: &[u8], out: &Path) -> Result<(), InputError> {
         path: out.to_path_buf(),
         reason,
     };
+    // The rename below would replace whatever the path names: a device node, a pipe or a
+    // socket given as the output is refused, never replaced (links are followed: a link to a
+    // regular file is an ordinary output).
+    if let Ok(meta) = std::fs::metadata(out)
+        && !meta.is_file()
+    {
+        return Err(werr(if meta.is_dir() {
+            "这是一个文件夹".into()
+        } else {
+            "不是普通文件（设备、管道或套接字），不会写入或替换".into()
+        }));
+    }
     let dir = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => std::path::PathBuf::from("."),
