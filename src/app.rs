@@ -221,6 +221,52 @@ fn misplaced_command(cli: &Cli, args: &[std::ffi::OsString]) -> Option<Vec<std::
     Some(out)
 }
 
+/// When clap read no command and the first file is a bare word (no extension, no folder part)
+/// that names nothing on disk, it was meant as a command: the usage error for it, with the
+/// nearest command when one is a slip of the hand away ("chek" → check).
+fn unknown_command(cli: &Cli) -> Option<String> {
+    const COMMANDS: &[&str] = &["check", "fix", "rules", "explain"];
+    let first = cli.files.first()?;
+    let word = first.to_str()?;
+    if cli.command.is_some() || first.exists() || word.is_empty() || word.contains(['.', '/', '\\'])
+    {
+        return None;
+    }
+    let lower = word.to_lowercase();
+    let nearest = COMMANDS
+        .iter()
+        .map(|c| (edit_distance(&lower, c), *c))
+        .min()
+        // A slip of the hand: one letter in a short word, two in a longer one ("foo" is not
+        // "fix").
+        .filter(|(d, _)| *d <= (word.chars().count() / 3).max(1));
+    Some(match nearest {
+        Some((_, c)) => format!("未知的子命令 {word}，是否要用 {c}？"),
+        None => format!(
+            "未知的子命令 {word}（可用的命令：{}），也没有名为 {word} 的文件或文件夹",
+            COMMANDS.join("、")
+        ),
+    })
+}
+
+/// The number of single-character insertions, deletions and substitutions between two words.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let here = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb))
+                .min(row[j] + 1)
+                .min(here + 1);
+            prev = here;
+        }
+    }
+    row[b.len()]
+}
+
 /// Runs zpcheck with the given arguments (the first is the program name).
 pub fn run<I, T>(args: I) -> i32
 where
@@ -241,6 +287,10 @@ where
         },
         None => cli,
     };
+    if let Some(what) = unknown_command(&cli) {
+        eprintln!("zpcheck: {what}\n运行 zpcheck --help 查看用法。");
+        return 2;
+    }
     let profile = match &cli.profile {
         Some(path) => match crate::profile::load(path) {
             Ok(p) => p,
@@ -489,16 +539,26 @@ fn output_for(input: &Path, target: &Target, used: &mut HashSet<PathBuf>) -> Opt
             .unwrap_or(Path::new(""))
             .join(corrected_name(input)),
     };
-    // Two inputs with the same name (a.xls and a.xlsx, or in two folders) get distinct outputs.
+    // Two inputs with the same name (a.xls and a.xlsx, or in two folders) get distinct outputs,
+    // and a file of that name that zpcheck did not write is never replaced.
     let mut candidate = base.clone();
     let mut n = 2;
-    while used.contains(&candidate) {
+    while used.contains(&candidate)
+        || (std::fs::symlink_metadata(&candidate).is_ok() && !write::written_by_zpcheck(&candidate))
+    {
         let stem = base
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
         candidate = base.with_file_name(format!("{stem}({n}).xlsx"));
         n += 1;
+    }
+    if candidate != base && !used.contains(&base) {
+        eprintln!(
+            "zpcheck: {} 已存在且不是 zpcheck 写出的文件，不会替换；更正结果写到 {}",
+            base.display(),
+            candidate.display()
+        );
     }
     used.insert(candidate.clone());
     Some(candidate)
@@ -538,6 +598,18 @@ fn run_files(paths: &[PathBuf], opts: RunOptions, profile: &Profile) -> i32 {
         eprintln!("zpcheck: 汇总文件不能与输入文件相同：{}", input.display());
         return 2;
     }
+    if let Target::File(out) = &opts.target
+        && std::fs::symlink_metadata(out).is_ok_and(|m| m.is_file() || m.is_symlink())
+        && !write::written_by_zpcheck(out)
+        && !inputs.iter().any(|(p, _)| write::same_file(p, out))
+    {
+        // (An output equal to the input has its own message, per file.)
+        eprintln!(
+            "zpcheck: {} 已存在且不是 zpcheck 写出的文件，不会替换它；请另选输出文件名",
+            out.display()
+        );
+        return 2;
+    }
     let mut used = HashSet::new();
     let jobs: Vec<Job> = inputs
         .into_iter()
@@ -547,6 +619,28 @@ fn run_files(paths: &[PathBuf], opts: RunOptions, profile: &Profile) -> i32 {
             walked,
         })
         .collect();
+    if let Some(s) = &opts.summary
+        && let Some(out) = jobs
+            .iter()
+            .filter_map(|j| j.output.as_ref())
+            .find(|o| write::same_target(o, s))
+    {
+        eprintln!(
+            "zpcheck: 汇总文件不能与更正后的工作簿同名：{}",
+            out.display()
+        );
+        return 2;
+    }
+    if let Some(s) = &opts.summary
+        && std::fs::symlink_metadata(s).is_ok()
+        && !write::written_by_zpcheck(s)
+    {
+        eprintln!(
+            "zpcheck: 汇总文件 {} 已存在且不是 zpcheck 写出的文件，不会替换它；请另选文件名",
+            s.display()
+        );
+        return 2;
+    }
     let fixing = !matches!(opts.target, Target::None);
     let bar = progress_bar(jobs.len(), opts.format);
     let mut tally = Tally::default();

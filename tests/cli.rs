@@ -458,3 +458,106 @@ fn check_samples_folder_reports_every_clean_sample_clean() {
         ]
     );
 }
+
+#[test]
+fn an_unknown_first_word_is_a_usage_error_with_a_suggestion() {
+    let dir = tempfile::tempdir().unwrap();
+    for (word, message) in [
+        ("chek", "未知的子命令 chek，是否要用 check？"),
+        ("fixx", "未知的子命令 fixx，是否要用 fix？"),
+        ("explian", "未知的子命令 explian，是否要用 explain？"),
+        (
+            "foo",
+            "未知的子命令 foo（可用的命令：check、fix、rules、explain），也没有名为 foo 的文件或文件夹",
+        ),
+    ] {
+        let o = Command::new(env!("CARGO_BIN_EXE_zpcheck"))
+            .current_dir(dir.path())
+            .args([word, "表.xlsx"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{word}: {stderr}");
+        assert!(stderr.contains(message), "{word}: {stderr}");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "nothing written"
+        );
+    }
+    // A word that names an existing file is a file, whatever it looks like.
+    std::fs::copy(sample("national_clean.xlsx"), dir.path().join("chek")).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_zpcheck"))
+        .current_dir(dir.path())
+        .args(["check", "chek"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+#[test]
+fn files_zpcheck_did_not_write_are_never_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("表.xlsx");
+    std::fs::copy(sample("national_planted_errors.xlsx"), &input).unwrap();
+    // The officer's own file happens to carry the corrected workbook's name.
+    let theirs = dir.path().join("表_核查.xlsx");
+    std::fs::copy(sample("national_clean.xlsx"), &theirs).unwrap();
+    let before = std::fs::read(&theirs).unwrap();
+    for _ in 0..2 {
+        let o = zpcheck(&[input.as_os_str()]);
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        assert!(
+            stderr(&o)
+                .contains("表_核查.xlsx 已存在且不是 zpcheck 写出的文件，不会替换；更正结果写到"),
+            "{}",
+            stderr(&o)
+        );
+        assert!(stdout(&o).contains("表_核查(2).xlsx"), "{}", stdout(&o));
+    }
+    assert_eq!(std::fs::read(&theirs).unwrap(), before);
+    let ours = dir.path().join("表_核查(2).xlsx");
+    assert!(zpcheck::write::written_by_zpcheck(&ours));
+    assert!(!zpcheck::write::written_by_zpcheck(&theirs));
+
+    // Named with -o: refused, exit 2, untouched.
+    let o = run(&["fix", p(&input), "-o", p(&theirs)]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("已存在且不是 zpcheck 写出的文件，不会替换它"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read(&theirs).unwrap(), before);
+    // Again with -o onto zpcheck's own output: replaced as before.
+    let o = run(&["fix", p(&input), "-o", p(&ours)]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+
+    // The summary: not over the officer's file, not over one of the run's own outputs.
+    let o = run(&["check", p(&input), "--summary", p(&theirs)]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("汇总文件"), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&theirs).unwrap(), before);
+    let out = dir.path().join("输出");
+    let clash = out.join("表_核查.xlsx");
+    let o = run(&[
+        "fix",
+        p(&input),
+        "--out-dir",
+        p(&out),
+        "--summary",
+        p(&clash),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("汇总文件不能与更正后的工作簿同名"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!clash.exists());
+}

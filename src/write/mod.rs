@@ -364,6 +364,37 @@ pub fn write_atomic(bytes: &[u8], out: &Path) -> Result<(), InputError> {
     Ok(())
 }
 
+/// Whether an existing file is a workbook zpcheck wrote (a corrected workbook or a summary: its
+/// custom property says so). Anything else (the user's own file, a file that cannot be read,
+/// something that is not a regular file) is not, and is never replaced.
+pub fn written_by_zpcheck(path: &Path) -> bool {
+    let regular = std::fs::metadata(path).is_ok_and(|m| m.is_file());
+    regular
+        && std::fs::metadata(path).is_ok_and(|m| m.len() <= crate::read::guard::MAX_FILE_BYTES)
+        && std::fs::read(path)
+            .ok()
+            .and_then(|bytes| crate::read::guard::inspect_zip(&bytes).ok())
+            .is_some_and(|facts| facts.ours || facts.summary)
+}
+
+/// Whether two paths would name the same file once written: the same existing file, or the
+/// same name in the same folder (folders compared by their real paths).
+pub fn same_target(a: &Path, b: &Path) -> bool {
+    if same_file(a, b) {
+        return true;
+    }
+    let real = |p: &Path| {
+        let dir = match p.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => std::path::PathBuf::from("."),
+        };
+        dir.canonicalize()
+            .ok()
+            .zip(p.file_name().map(|n| n.to_os_string()))
+    };
+    matches!((real(a), real(b)), (Some(x), Some(y)) if x == y)
+}
+
 /// Whether two paths name the same file (the second may not exist yet).
 pub fn same_file(a: &Path, b: &Path) -> bool {
     match (std::fs::metadata(a), std::fs::metadata(b)) {
