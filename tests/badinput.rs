@@ -390,3 +390,60 @@ fn a_compound_file_with_broken_sector_chains_is_read_through_a_rebuilt_container
             .any(|f| f.rule == "ZP202" && f.cell.to_string() == "H18")
     );
 }
+
+#[test]
+fn an_xls_written_by_xlwt_is_read_and_corrected() {
+    // tests/fixtures/xlwt_workbook_stream_only.xls: written by Python's xlwt 1.3 (a compound
+    // file holding only the Workbook stream, in 512-byte sectors). It used to be refused
+    // ("Cfb error: Empty Root directory") once the container was rebuilt.
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("xlwt.xls");
+    std::fs::copy(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/xlwt_workbook_stream_only.xls"),
+        &input,
+    )
+    .unwrap();
+    let o = run(&[
+        "check".as_ref(),
+        "--format".as_ref(),
+        "json".as_ref(),
+        input.as_os_str(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let findings: Vec<(String, String, String)> = doc["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["cell"].as_str().unwrap().to_string(),
+                f["rule"].as_str().unwrap().to_string(),
+                f["expected"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        findings,
+        [
+            ("G11".into(), "ZP202".into(), "40".into()),
+            ("G12".into(), "ZP304".into(), "99".into())
+        ]
+    );
+    let out = dir.path().join("更正.xlsx");
+    let o = run(&[
+        "fix".as_ref(),
+        input.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let o = run(&["check".as_ref(), out.as_os_str()]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+}
