@@ -404,26 +404,7 @@ fn an_xls_written_by_xlwt_is_read_and_corrected() {
         &input,
     )
     .unwrap();
-    let o = run(&[
-        "check".as_ref(),
-        "--format".as_ref(),
-        "json".as_ref(),
-        input.as_os_str(),
-    ]);
-    assert_eq!(o.status.code(), Some(1));
-    let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
-    let findings: Vec<(String, String, String)> = doc["files"][0]["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["cell"].as_str().unwrap().to_string(),
-                f["rule"].as_str().unwrap().to_string(),
-                f["expected"].as_str().unwrap_or("").to_string(),
-            )
-        })
-        .collect();
+    let findings = findings_of(&input);
     assert_eq!(
         findings,
         [
@@ -439,6 +420,91 @@ fn an_xls_written_by_xlwt_is_read_and_corrected() {
         out.as_os_str(),
     ]);
     assert_eq!(o.status.code(), Some(1));
+    let o = run(&["check".as_ref(), out.as_os_str()]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+}
+
+/// The findings of `check --format json` as (cell, rule, expected value).
+fn findings_of(path: &Path) -> Vec<(String, String, String)> {
+    let o = run(&[
+        "check".as_ref(),
+        "--format".as_ref(),
+        "json".as_ref(),
+        path.as_os_str(),
+    ]);
+    let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
+    doc["files"][0]["findings"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{doc}"))
+        .iter()
+        .map(|f| {
+            (
+                f["cell"].as_str().unwrap().to_string(),
+                f["rule"].as_str().unwrap().to_string(),
+                f["expected"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_workbook_part_named_by_the_package_relationships_is_found() {
+    // The workbook part as xl/book.xml, named by _rels/.rels (calamine follows the
+    // relationship; zpcheck's guard used to look for xl/workbook.xml only: "没有 Excel 工作簿").
+    let dir = tempfile::tempdir().unwrap();
+    let original = sample("national_planted_errors.xlsx");
+    let renamed = dir.path().join("book.xlsx");
+    let (files, rels): (Vec<String>, Vec<Vec<u8>>) = {
+        let mut z = zip::ZipArchive::new(std::fs::File::open(&original).unwrap()).unwrap();
+        (0..z.len())
+            .map(|i| {
+                let mut f = z.by_index(i).unwrap();
+                let mut data = Vec::new();
+                std::io::Read::read_to_end(&mut f, &mut data).unwrap();
+                let name = f.name().unwrap().to_string();
+                let replace = |d: Vec<u8>| {
+                    String::from_utf8(d)
+                        .unwrap()
+                        .replace("xl/workbook.xml", "xl/book.xml")
+                        .into_bytes()
+                };
+                match name.as_str() {
+                    "xl/workbook.xml" => ("xl/book.xml".to_string(), data),
+                    "xl/_rels/workbook.xml.rels" => ("xl/_rels/book.xml.rels".to_string(), data),
+                    "_rels/.rels" | "[Content_Types].xml" => (name, replace(data)),
+                    _ => (name, data),
+                }
+            })
+            .unzip()
+    };
+    let entries: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(String::as_str)
+        .zip(rels.iter().map(Vec::as_slice))
+        .collect();
+    zip_with(&renamed, &entries);
+    let expected = findings_of(&original);
+    assert_eq!(expected.len(), 9);
+    assert_eq!(findings_of(&renamed), expected);
+    // Corrected (rebuilt: the patcher handles the usual part only), then clean.
+    let out = dir.path().join("更正.xlsx");
+    let o = run(&[
+        "fix".as_ref(),
+        renamed.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let o = run(&["check".as_ref(), out.as_os_str()]);
     assert_eq!(
         o.status.code(),

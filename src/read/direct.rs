@@ -224,7 +224,7 @@ fn text_attr(e: &BytesStart<'_>, local: &str) -> R<Option<String>> {
 }
 
 /// The target of the package's officeDocument relationship, without a leading "/".
-fn office_document(xml: &[u8]) -> R<String> {
+pub(super) fn office_document(xml: &[u8]) -> R<String> {
     let mut r = xml_reader(xml);
     loop {
         match r.read_event()? {

@@ -44,6 +44,9 @@ pub struct ZipFacts {
     /// xl/workbook.xml and xl/_rels/workbook.xml.rels, as read here (empty for .ods), so that
     /// the sheets' parts are found without decompressing them again.
     pub workbook_xml: (String, String),
+    /// The workbook part's name as the package relationships give it (usually
+    /// [`WORKBOOK_PART`]).
+    pub workbook_part: String,
     /// What the container holds that a rebuilt workbook cannot keep (images, charts, comments,
     /// macros).
     pub not_kept: Vec<&'static str>,
@@ -60,6 +63,41 @@ impl std::io::Write for Counter {
         Ok(())
     }
 }
+
+/// The workbook part and its relationships part, as `_rels/.rels` names them; the usual names
+/// when it names none or cannot be read (the workbook is then looked for there, as before).
+fn workbook_part_names(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, bytes: &[u8]) -> (String, String) {
+    let usual = || {
+        (
+            WORKBOOK_PART.to_string(),
+            "xl/_rels/workbook.xml.rels".to_string(),
+        )
+    };
+    let Some(i) = zip.index_for_name("_rels/.rels") else {
+        return usual();
+    };
+    let mut buf = Vec::new();
+    if !super::unzip::entry_into(zip, bytes, i, &mut buf) || buf.len() as u64 > MAX_PART_BYTES {
+        return usual();
+    }
+    let Some(target) = super::direct::office_document(&buf).ok() else {
+        return usual();
+    };
+    let target = target.replace('\\', "/");
+    let (dir, name) = target.rsplit_once('/').unwrap_or(("", target.as_str()));
+    if name.is_empty() || target.split('/').any(|s| s == "..") {
+        return usual();
+    }
+    let rels = if dir.is_empty() {
+        format!("_rels/{name}.rels")
+    } else {
+        format!("{dir}/_rels/{name}.rels")
+    };
+    (target.clone(), rels)
+}
+
+/// Where a workbook's main part usually is.
+pub const WORKBOOK_PART: &str = "xl/workbook.xml";
 
 /// Checks a zip container: every part decompresses (bounded) and passes its checksum, the sizes
 /// stay within limits, and a workbook is there.
@@ -92,6 +130,9 @@ pub fn inspect_zip(bytes: &[u8]) -> Result<ZipFacts, InputError> {
     let bounds: Vec<u64> = (0..entries).map(&mut bound).collect();
     let provably_small = bounds.iter().all(|&b| b <= MAX_PART_BYTES)
         && bounds.iter().fold(0u64, |a, &b| a.saturating_add(b)) <= MAX_UNZIPPED_BYTES;
+    // The workbook part is the one the package relationships name (calamine follows them):
+    // almost always xl/workbook.xml, but a writer may call it xl/book.xml.
+    let (workbook_part, workbook_rels) = workbook_part_names(&mut zip, bytes);
     let mut names = Vec::with_capacity(zip.len());
     let mut total = 0u64;
     let (mut workbook, mut custom, mut mimetype, mut content, mut rels) = (
@@ -109,8 +150,8 @@ pub fn inspect_zip(bytes: &[u8]) -> Result<ZipFacts, InputError> {
             .map(|n| n.to_string())
             .unwrap_or_default();
         let text_slot = match name.as_str() {
-            "xl/workbook.xml" => Some(&mut workbook),
-            "xl/_rels/workbook.xml.rels" => Some(&mut rels),
+            n if n == workbook_part => Some(&mut workbook),
+            n if n == workbook_rels => Some(&mut rels),
             "docProps/custom.xml" => Some(&mut custom),
             "mimetype" => Some(&mut mimetype),
             "content.xml" => Some(&mut content),
@@ -161,7 +202,7 @@ pub fn inspect_zip(bytes: &[u8]) -> Result<ZipFacts, InputError> {
     }
     let has = |n: &str| names.iter().any(|x| x == n);
     let ods = mimetype.trim() == "application/vnd.oasis.opendocument.spreadsheet";
-    if !ods && !has("xl/workbook.xml") {
+    if !ods && !has(&workbook_part) {
         let what = if has("word/document.xml") {
             "这是 Word 文档（.docx），不是电子表格"
         } else if has("ppt/presentation.xml") {
@@ -202,6 +243,7 @@ pub fn inspect_zip(bytes: &[u8]) -> Result<ZipFacts, InputError> {
         ours,
         summary,
         workbook_xml: (workbook, rels),
+        workbook_part,
     })
 }
 

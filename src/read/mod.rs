@@ -527,11 +527,14 @@ pub fn read_bytes_with(bytes: Vec<u8>, opts: ReadOptions) -> Result<Workbook, In
                 if opts.purpose != Purpose::Check {
                     let mut parts = kept.unwrap_or_default();
                     let (workbook, rels) = facts.workbook_xml;
+                    // Kept for the patcher, which handles the usual workbook part only (it
+                    // gives up on another, and the workbook is rebuilt).
+                    let usual = facts.workbook_part == guard::WORKBOOK_PART;
                     for (name, text) in [
                         ("xl/workbook.xml", workbook),
                         ("xl/_rels/workbook.xml.rels", rels),
                     ] {
-                        if !text.is_empty() {
+                        if usual && !text.is_empty() {
                             parts.insert(name.into(), text);
                         }
                     }
