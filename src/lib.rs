@@ -71,7 +71,15 @@ impl Checked {
 
 /// Whether a sheet is the 核查结果 sheet zpcheck wrote into a corrected workbook.
 pub fn is_findings_sheet(sheet: &read::Sheet) -> bool {
-    sheet.name == write::FINDINGS_SHEET
+    // 核查结果, or 核查结果(N) where the submission has a sheet named 核查结果 of its own.
+    let named = sheet.name == write::FINDINGS_SHEET
+        || sheet
+            .name
+            .strip_prefix(write::FINDINGS_SHEET)
+            .and_then(|rest| rest.strip_prefix('('))
+            .and_then(|rest| rest.strip_suffix(')'))
+            .is_some_and(|n| n.parse::<u32>().is_ok());
+    named
         && write::FINDINGS_HEADER
             .iter()
             .enumerate()

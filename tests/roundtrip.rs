@@ -271,3 +271,83 @@ fn a_corrected_formula_cell_is_replaced_and_its_formula_noted() {
     let notes = zip_text(&out, "xl/comments");
     assert!(notes.contains("原公式：=SUM(C7:C8)"), "{notes}");
 }
+
+#[test]
+fn sheet_names_an_xlsx_cannot_hold_are_replaced_and_said_so() {
+    // An .ods sheet may be named what an .xlsx sheet may not (long, with [ ] : * ? / \): the
+    // rebuilt workbook used to fail with rust_xlsxwriter's English message.
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("长名.ods");
+    let long = "项目支出绩效自评表[2023]:第一批/重点项目*专项资金?附表\\其他";
+    common::rewrite_part(
+        &sample("national_planted_errors.ods"),
+        &input,
+        "content.xml",
+        |xml| {
+            xml.replace(
+                "table:name=\"项目支出绩效自评表\"",
+                &format!("table:name=\"{long}\""),
+            )
+        },
+    );
+    let out = dir.path().join("更正.xlsx");
+    let checked = fix(&input, &out);
+    assert_eq!(checked.forms.len(), 1);
+    let fixed = cells(&out);
+    let names: std::collections::BTreeSet<&str> = fixed.keys().map(|k| k.0.as_str()).collect();
+    let short = "项目支出绩效自评表_2023__第一批_重点项目_专项资金_附";
+    assert_eq!(short.encode_utf16().count(), 31);
+    assert_eq!(names, [short, "核查结果"].into_iter().collect());
+    // The 核查结果 sheet says so, below the findings.
+    let note = fixed
+        .iter()
+        .filter(|(k, _)| k.0 == "核查结果" && k.2 == 0)
+        .filter_map(|(_, v)| match v {
+            Data::String(s) if s.starts_with("注意") => Some(s.clone()),
+            _ => None,
+        })
+        .next()
+        .expect("a note");
+    assert!(note.contains(&format!("“{long}”改名为“{short}”")), "{note}");
+    // The corrections are in the renamed sheet.
+    let at = |a1: &str| {
+        fixed
+            .get(&(short.to_string(), pos(a1).0, pos(a1).1))
+            .cloned()
+    };
+    assert_eq!(at("H6"), Some(Data::Float(10.0)));
+    assert_eq!(at("H22"), Some(Data::Float(94.27)));
+    assert!(check_path(&out, &Profile::default()).is_ok_and(|c| !c.has_errors()));
+}
+
+#[test]
+fn a_submissions_own_sheet_named_like_the_findings_sheet_is_kept() {
+    // The submission names its form sheet 核查结果: the findings go to 核查结果(2), in the
+    // patched workbook and again on a second pass (where the old 核查结果(2) is replaced).
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("同名.xlsx");
+    common::rewrite_part(
+        &sample("national_planted_errors.xlsx"),
+        &input,
+        "xl/workbook.xml",
+        |xml| xml.replace("name=\"项目支出绩效自评表\"", "name=\"核查结果\""),
+    );
+    let out = dir.path().join("更正.xlsx");
+    let checked = fix(&input, &out);
+    assert!(checked.has_errors());
+    let names = |p: &Path| -> Vec<String> {
+        let wb: Xlsx<_> = open_workbook(p).unwrap();
+        wb.sheet_names()
+    };
+    assert_eq!(names(&out), ["核查结果", "核查结果(2)"]);
+    let again = check_path(&out, &Profile::default()).unwrap();
+    assert_eq!(
+        again.forms.len(),
+        1,
+        "the findings sheet is not read as a form"
+    );
+    assert!(!again.has_errors());
+    let twice = dir.path().join("再次.xlsx");
+    fix(&out, &twice);
+    assert_eq!(names(&twice), ["核查结果", "核查结果(2)"]);
+}

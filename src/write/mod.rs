@@ -188,6 +188,90 @@ fn title_of(code: &str) -> &'static str {
     rules::rule(code).map(|r| r.title).unwrap_or("")
 }
 
+/// The most UTF-16 units an .xlsx sheet name may have (Excel's limit).
+pub const MAX_SHEET_NAME_UNITS: usize = 31;
+
+/// The characters an .xlsx sheet name may not hold.
+const SHEET_NAME_FORBIDDEN: [char; 7] = ['[', ']', ':', '*', '?', '/', '\\'];
+
+/// The first `units` UTF-16 units' worth of whole characters of a text.
+fn take_units(s: &str, units: usize) -> String {
+    let mut used = 0;
+    s.chars()
+        .take_while(|c| {
+            used += c.len_utf16();
+            used <= units
+        })
+        .collect()
+}
+
+/// A name among `taken` (compared without case, as Excel does) made free by "(2)", "(3)"…,
+/// shortened to stay within [`MAX_SHEET_NAME_UNITS`].
+fn free_sheet_name(base: &str, taken: &std::collections::HashSet<String>) -> String {
+    if !taken.contains(&base.to_lowercase()) {
+        return base.to_string();
+    }
+    (2..)
+        .map(|n| {
+            let suffix = format!("({n})");
+            format!(
+                "{}{suffix}",
+                take_units(base, MAX_SHEET_NAME_UNITS - suffix.len())
+            )
+        })
+        .find(|c| !taken.contains(&c.to_lowercase()))
+        .unwrap_or_else(|| base.to_string())
+}
+
+/// The names the sheets get in an .xlsx, in order: each name as it was where .xlsx can hold it,
+/// else with `[ ] : * ? / \` replaced by "_", apostrophes at either end dropped, shortened to 31
+/// units, and made unique ("(2)"…). .ods and .xls allow names .xlsx does not.
+pub fn xlsx_sheet_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut taken = std::collections::HashSet::new();
+    names
+        .into_iter()
+        .map(|name| {
+            let cleaned: String = name
+                .chars()
+                .map(|c| {
+                    if SHEET_NAME_FORBIDDEN.contains(&c) {
+                        '_'
+                    } else {
+                        c
+                    }
+                })
+                .collect();
+            let cleaned = cleaned.trim_matches('\'');
+            let cleaned = match take_units(cleaned, MAX_SHEET_NAME_UNITS) {
+                s if s.is_empty() => "Sheet".to_string(),
+                s => s,
+            };
+            let out = free_sheet_name(&cleaned, &taken);
+            taken.insert(out.to_lowercase());
+            out
+        })
+        .collect()
+}
+
+/// The name of the 核查结果 sheet in a workbook whose other sheets are `others`: 核查结果, or
+/// 核查结果(2)… when the submission has a sheet of that name of its own.
+pub fn findings_sheet_name<'a>(others: impl IntoIterator<Item = &'a str>) -> String {
+    let taken = others.into_iter().map(str::to_lowercase).collect();
+    free_sheet_name(FINDINGS_SHEET, &taken)
+}
+
+/// The line on the 核查结果 sheet that names the sheets renamed for .xlsx (original, new).
+pub fn renamed_line(renamed: &[(String, String)]) -> String {
+    let pairs: Vec<String> = renamed
+        .iter()
+        .map(|(from, to)| format!("“{from}”改名为“{to}”"))
+        .collect();
+    format!(
+        "注意：.xlsx 的工作表名最多 31 个字符、不能含有 [ ] : * ? / \\ 且不能重名，更正后的工作簿中工作表{}；问题清单中的“工作表”仍是原名。",
+        pairs.join("，")
+    )
+}
+
 /// The line on the 核查结果 sheet that names what the corrected workbook did not keep.
 pub fn not_kept_line(not_kept: &[&str]) -> String {
     format!(
@@ -206,7 +290,8 @@ pub(crate) struct FindingsTable {
     pub widths: [f64; 9],
     /// Heights in points, by zero-based row, of rows whose text needs more than one line.
     pub heights: Vec<(u32, f64)>,
-    /// The not-kept line and its zero-based row, when something was not kept.
+    /// The not-kept line (and the renamed sheets) and its zero-based row, when something was
+    /// not kept or renamed.
     pub not_kept: Option<(u32, String)>,
 }
 
@@ -218,7 +303,11 @@ impl FindingsTable {
     /// The width the 说明 column wraps at.
     const MESSAGE_WIDTH: f64 = 60.0;
 
-    pub(crate) fn new(findings: &[&Finding], not_kept: &[&str]) -> Self {
+    pub(crate) fn new(
+        findings: &[&Finding],
+        not_kept: &[&str],
+        renamed: &[(String, String)],
+    ) -> Self {
         let rows: Vec<(usize, [String; 8])> = findings
             .iter()
             .enumerate()
@@ -258,8 +347,14 @@ impl FindingsTable {
                 (lines > 1.0).then(|| (i as u32 + 1, (lines * LINE_HEIGHT).min(409.0)))
             })
             .collect();
-        let not_kept =
-            (!not_kept.is_empty()).then(|| (rows.len().max(1) as u32 + 2, not_kept_line(not_kept)));
+        let lines: Vec<String> = [
+            (!not_kept.is_empty()).then(|| not_kept_line(not_kept)),
+            (!renamed.is_empty()).then(|| renamed_line(renamed)),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let not_kept = (!lines.is_empty()).then(|| (rows.len().max(1) as u32 + 2, lines.join("")));
         FindingsTable {
             rows,
             widths,
@@ -416,5 +511,43 @@ fn same_existing_file(_: &std::fs::Metadata, _: &std::fs::Metadata, a: &Path, b:
     match (a.canonicalize(), b.canonicalize()) {
         (Ok(x), Ok(y)) => x == y,
         _ => a == b,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sheet_names_are_made_valid_and_unique_for_xlsx() {
+        let long = "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一二";
+        assert_eq!(
+            xlsx_sheet_names([
+                "表1",
+                "a/b",
+                "A_B",
+                "'引号'",
+                "''",
+                "Sheet",
+                long,
+                long,
+                "表1",
+                "😀".repeat(20).as_str(),
+            ]),
+            [
+                "表1",
+                "a_b",
+                "A_B(2)", // names compare without case
+                "引号",
+                "Sheet",
+                "Sheet(2)",
+                "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一",
+                "一二三四五六七八九十一二三四五六七八九十一二三四五六七八(2)",
+                "表1(2)",
+                "😀".repeat(15).as_str(), // 30 UTF-16 units: the 16th would make 32
+            ]
+        );
+        assert_eq!(findings_sheet_name(["表1", "核查结果"]), "核查结果(2)");
+        assert_eq!(findings_sheet_name(["表1"]), "核查结果");
     }
 }

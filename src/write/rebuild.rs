@@ -13,9 +13,7 @@ use rust_xlsxwriter::{
 };
 use unicode_width::UnicodeWidthStr;
 
-use super::{
-    FINDINGS_SHEET, FindingsTable, LINE_HEIGHT, Mark, Marks, NOTE_AUTHOR, NOTE_SIZE, text_width,
-};
+use super::{FindingsTable, LINE_HEIGHT, Mark, Marks, NOTE_AUTHOR, NOTE_SIZE, text_width};
 use crate::finding::{Finding, FixValue};
 use crate::read::layout::SheetLayout;
 use crate::read::{Cell, CellRef, CellValue, Sheet};
@@ -120,22 +118,31 @@ pub fn workbook(checked: &Checked) -> Result<Vec<u8>, String> {
     let findings: Vec<&Finding> = checked.findings().collect();
     let marks = Marks::new(&findings);
 
-    for sheet in checked
+    let sheets: Vec<&crate::read::Sheet> = checked
         .workbook
         .sheets
         .iter()
         .filter(|s| !is_findings_sheet(s))
-    {
+        .collect();
+    let names = super::xlsx_sheet_names(sheets.iter().map(|s| s.name.as_str()));
+    let renamed: Vec<(String, String)> = sheets
+        .iter()
+        .zip(&names)
+        .filter(|(s, n)| s.name != **n)
+        .map(|(s, n)| (s.name.clone(), n.clone()))
+        .collect();
+    for (sheet, name) in sheets.iter().zip(&names) {
         let forms = || checked.forms.iter().filter(|f| f.form.sheet == sheet.name);
         let grids: Vec<(u32, u32)> = forms().map(|f| f.form.rows).collect();
         let headers: Vec<u32> = forms().flat_map(|f| f.form.header_rows.clone()).collect();
         let ws = wb.add_worksheet();
-        ws.set_name(&sheet.name).map_err(xlsx_err)?;
+        ws.set_name(name).map_err(xlsx_err)?;
         write_sheet(ws, sheet, &grids, &headers, &marks, &mut formats)?;
     }
     let ws = wb.add_worksheet();
-    ws.set_name(FINDINGS_SHEET).map_err(xlsx_err)?;
-    let table = FindingsTable::new(&findings, &checked.workbook.not_kept);
+    ws.set_name(super::findings_sheet_name(names.iter().map(String::as_str)))
+        .map_err(xlsx_err)?;
+    let table = FindingsTable::new(&findings, &checked.workbook.not_kept, &renamed);
     write_findings(ws, &table, &mut formats)?;
     wb.save_to_buffer().map_err(xlsx_err)
 }

@@ -49,7 +49,7 @@ use self::package::{ContentTypes, Package, Rels, rels_name, resolve};
 use self::sheet::{Edit, SheetPatch};
 use self::styles::Styles;
 use self::workbook::WorkbookEdit;
-use super::{FINDINGS_SHEET, FindingsTable, Mark, Marks};
+use super::{FindingsTable, Mark, Marks, findings_sheet_name};
 use crate::finding::{Finding, FixValue};
 use crate::read::{CellValue, FormulaValue, Sheet, Source};
 use crate::{Checked, is_findings_sheet};
@@ -97,7 +97,7 @@ pub fn patch(source: &Source, checked: &Checked) -> Result<Vec<u8>, GiveUp> {
     let findings: Vec<&Finding> = checked.findings().collect();
     let marks = Marks::new(&findings);
     let mut values_changed = false;
-    let mut old_findings: Option<(usize, String)> = None;
+    let mut old_findings: Option<(usize, String, String)> = None;
     let mut names = HashSet::new();
     // The sheets patched: every sheet with a finding must be one of them.
     let mut patched_sheets = HashSet::new();
@@ -113,14 +113,13 @@ pub fn patch(source: &Source, checked: &Checked) -> Result<Vec<u8>, GiveUp> {
             continue;
         };
         if is_findings_sheet(sheet) {
-            if old_findings.replace((index, part.clone())).is_some() {
+            if old_findings
+                .replace((index, part.clone(), name.clone()))
+                .is_some()
+            {
                 return Err(give_up!());
             }
             continue;
-        }
-        if name == FINDINGS_SHEET {
-            // The submission's own sheet of that name: the findings sheet cannot be added.
-            return Err(give_up!());
         }
         patched_sheets.insert(name.as_str());
         let edits = edits(sheet, &marks);
@@ -150,29 +149,31 @@ pub fn patch(source: &Source, checked: &Checked) -> Result<Vec<u8>, GiveUp> {
     if drop_macros(&mut pkg, &mut types, &mut workbook_rels) {
         not_kept.push("宏");
     }
-    let table = FindingsTable::new(&findings, &not_kept);
+    let table = FindingsTable::new(&findings, &not_kept, &[]);
     let (header, body) = styles.findings();
-    let (index, part, new_rel) = match old_findings {
-        Some((index, part)) => {
+    let (index, part, new_rel, sheet_name) = match old_findings {
+        Some((index, part, name)) => {
             // Its relationships were those of the old sheet (notes someone added to it…),
             // which the new sheet does not refer to.
             pkg.remove(&rels_name(&part));
-            (index, part, None)
+            (index, part, None, name)
         }
         None => {
             let part = pkg.free_name(|n| format!("xl/worksheets/sheet{n}.xml"));
             let id = workbook_rels.add("worksheet", &format!("/{part}"));
-            (parts.sheets.len(), part, Some(id))
+            // 核查结果, or 核查结果(2) beside the submission's own sheet of that name.
+            let name = findings_sheet_name(parts.sheets.iter().map(|(n, _)| n.as_str()));
+            (parts.sheets.len(), part, Some(id), name)
         }
     };
     pkg.set(&part, findings::sheet_xml(&table, header, body));
     types.set_override(&part, WORKSHEET_TYPE);
     let edit = WorkbookEdit {
-        add_sheet: new_rel.as_deref().map(|id| (FINDINGS_SHEET, id)),
+        add_sheet: new_rel.as_deref().map(|id| (sheet_name.as_str(), id)),
         filter: (
             index,
             format!(
-                "'{FINDINGS_SHEET}'!{}",
+                "'{sheet_name}'!{}",
                 absolute(&findings::filter_range(&table))
             ),
         ),
