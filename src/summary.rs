@@ -208,6 +208,7 @@ fn fill_sheet(
             match v {
                 Val::Text(t) => {
                     let f = if wrapped.contains(&c) { &wrap } else { &base };
+                    let t: &str = &crate::write::fit_cell(t);
                     ws.write_string_with_format(r, col, t, f).map_err(err)?;
                     if !wrapped.contains(&c) {
                         widths[c] = widths[c].max((text_width(t) as f64 + 2.0).min(MAX_WIDTH));

@@ -428,3 +428,43 @@ fn correcting_a_folder_twice_passes_over_its_own_corrected_workbooks() {
     );
     assert_eq!(cells(&summary, "汇总").len(), 3);
 }
+
+#[test]
+fn a_project_name_longer_than_a_cell_is_cut_in_the_summary_not_lost() {
+    // A project name of 40,000 characters: the summary workbook used to fail as a whole
+    // (rust_xlsxwriter refuses a cell over 32,767 characters); now the name is cut and says so.
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("长项目名.xlsx");
+    let long = "监".repeat(40_000);
+    common::rewrite_part(
+        &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples/national_planted_errors.xlsx"),
+        &input,
+        "xl/sharedStrings.xml",
+        |xml| xml.replace("乡镇环境监测站运行维护项目", &long),
+    );
+    let out = tempfile::tempdir().unwrap();
+    let summary = out.path().join("汇总.xlsx");
+    let o = run(&["check", p(&input), "--summary", p(&summary)]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let rows = cells(&summary, "汇总");
+    let Data::String(name) = &rows[1][2] else {
+        panic!("{:?}", rows[1]);
+    };
+    assert_eq!(name.chars().count(), zpcheck::write::MAX_CELL_CHARS);
+    assert!(name.starts_with(&"监".repeat(30_000)));
+    assert!(name.ends_with(zpcheck::write::CUT_MARK));
+    // And the corrected workbook is written too.
+    let fixed = out.path().join("更正.xlsx");
+    let o = run(&["fix", p(&input), "-o", p(&fixed)]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}

@@ -177,11 +177,29 @@ pub fn finding_cells(f: &Finding) -> [String; 8] {
         f.cell.to_string(),
         format!("{} {}", f.rule, title_of(f.rule)),
         f.severity.label().to_string(),
-        f.found.clone(),
-        f.expected.clone(),
-        f.message.clone(),
+        fit_cell(&f.found).into_owned(),
+        fit_cell(&f.expected).into_owned(),
+        fit_cell(&f.message).into_owned(),
         if f.fixed() { "是" } else { "否" }.to_string(),
     ]
+}
+
+/// The most characters an Excel cell holds.
+pub const MAX_CELL_CHARS: usize = 32_767;
+
+/// What ends a text cut to fit a cell, saying so.
+pub const CUT_MARK: &str = "…（超出单元格 32767 字的上限，已截断）";
+
+/// A text as a cell can hold it: unchanged when it fits, else cut, ending in [`CUT_MARK`]. (A
+/// project name of 40,000 characters once kept the whole batch's summary from being written.)
+pub fn fit_cell(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.len() <= MAX_CELL_CHARS || s.chars().count() <= MAX_CELL_CHARS {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let keep = MAX_CELL_CHARS - CUT_MARK.chars().count();
+    let mut out: String = s.chars().take(keep).collect();
+    out.push_str(CUT_MARK);
+    std::borrow::Cow::Owned(out)
 }
 
 fn title_of(code: &str) -> &'static str {
@@ -549,5 +567,16 @@ mod tests {
         );
         assert_eq!(findings_sheet_name(["表1", "核查结果"]), "核查结果(2)");
         assert_eq!(findings_sheet_name(["表1"]), "核查结果");
+    }
+
+    #[test]
+    fn texts_longer_than_a_cell_are_cut_and_say_so() {
+        let fits = "字".repeat(MAX_CELL_CHARS);
+        assert_eq!(fit_cell(&fits), fits.as_str());
+        let long = "字".repeat(MAX_CELL_CHARS + 1);
+        let cut = fit_cell(&long);
+        assert_eq!(cut.chars().count(), MAX_CELL_CHARS);
+        assert!(cut.ends_with(CUT_MARK));
+        assert!(cut.starts_with(&"字".repeat(30_000)));
     }
 }

@@ -219,7 +219,7 @@ fn write_sheet(
         let key = key_at(top, m.first, in_grid(m.first));
         let fmt = formats.get(key).clone();
         let text = match top.map(|c| &c.value) {
-            Some(CellValue::Text(s)) => s.clone(),
+            Some(CellValue::Text(s)) => super::fit_cell(s).into_owned(),
             _ => String::new(),
         };
         // Overlapping merges in a damaged file are skipped rather than failing the write.
@@ -262,7 +262,9 @@ fn write_sheet(
             match value {
                 CellWrite::Number(Some(n)) => ws.write_number_with_format(row, col, n, &fmt),
                 CellWrite::Number(None) => ws.write_blank(row, col, &fmt),
-                CellWrite::Text(t) => ws.write_string_with_format(row, col, &t, &fmt),
+                CellWrite::Text(t) => {
+                    ws.write_string_with_format(row, col, super::fit_cell(&t), &fmt)
+                }
             }
             .map_err(xlsx_err)?;
             insert_note(ws, pos, marks, &sheet.name, cell)?;
@@ -441,7 +443,9 @@ fn write_value(ws: &mut Worksheet, pos: CellRef, c: &Cell, fmt: &Format) -> Resu
         CellValue::Number(n) | CellValue::DateTime(n) => {
             ws.write_number_with_format(row, col, *n, fmt)
         }
-        CellValue::Text(s) | CellValue::Error(s) => ws.write_string_with_format(row, col, s, fmt),
+        CellValue::Text(s) | CellValue::Error(s) => {
+            ws.write_string_with_format(row, col, super::fit_cell(s), fmt)
+        }
         CellValue::Bool(b) => ws.write_boolean_with_format(row, col, *b, fmt),
     }
     .map(|_| ())
