@@ -194,6 +194,14 @@ pub fn main() -> i32 {
     // A panic is reported as that file's internal error (see [`batch::isolate`]); the default
     // hook's English text on stderr would only confuse.
     std::panic::set_hook(Box::new(|_| {}));
+    // Ctrl-C, SIGTERM, SIGHUP (Windows: Ctrl-C, Ctrl-Break, closing the console): outputs
+    // being written are not left as hidden temporary files. Exit status 130, as a shell gives.
+    #[cfg(any(unix, windows))]
+    let _ = ctrlc::set_handler(|| {
+        crate::write::remove_unfinished();
+        eprintln!("\nzpcheck: 已中断；未写完的输出已删除，已写完的更正文件保留。");
+        std::process::exit(130);
+    });
     // On Windows the shell does not expand wildcards: `wild` does it as a Unix shell would.
     let args: Vec<std::ffi::OsString> = wild::args_os().collect();
     // Also with no arguments: a double-clicked zpcheck.exe shows its help until Enter.

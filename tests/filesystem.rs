@@ -138,3 +138,65 @@ fn a_device_given_as_the_output_is_refused_not_replaced() {
     use std::os::unix::fs::FileTypeExt;
     assert!(std::fs::metadata(dev).unwrap().file_type().is_char_device());
 }
+
+#[test]
+fn an_interrupted_batch_leaves_no_temporary_files() {
+    // 300 forms to correct into a folder; SIGTERM (and, in a second run, SIGINT) arrives
+    // mid-batch: exit 130, the message, no hidden .zpcheck-*.tmp file, and every output that is
+    // there complete (zpcheck reads it).
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("报表");
+    std::fs::create_dir(&inputs).unwrap();
+    for i in 0..300 {
+        std::fs::copy(
+            sample("national_planted_errors.xlsx"),
+            inputs.join(format!("表{i:03}.xlsx")),
+        )
+        .unwrap();
+    }
+    for (signal, name) in [(libc::SIGTERM, "term"), (libc::SIGINT, "int")] {
+        let out = dir.path().join(name);
+        let child = Command::new(env!("CARGO_BIN_EXE_zpcheck"))
+            .args([
+                "fix".as_ref(),
+                inputs.as_os_str(),
+                "--out-dir".as_ref(),
+                out.as_os_str(),
+            ])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Wait until some outputs are there: the batch is under way.
+        let start = Instant::now();
+        while std::fs::read_dir(&out).map_or(0, |d| d.count()) < 20 {
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "no output appeared"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        // SAFETY: sending a signal to our own child process.
+        assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, signal) }, 0);
+        let o = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(130), "{name}: {stderr}");
+        assert!(stderr.contains("已中断；未写完的输出已删除"), "{stderr}");
+        let names: Vec<String> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(names.len() < 300, "{name}: the batch had finished");
+        assert!(
+            names.iter().all(|n| n.ends_with("_核查.xlsx")),
+            "{name}: {names:?}"
+        );
+        let o = run(&["check".as_ref(), out.as_os_str()]);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{name}: every output there is whole"
+        );
+    }
+}

@@ -438,8 +438,40 @@ pub fn write_corrected(checked: &Checked, input: &Path, out: &Path) -> Result<Me
     Ok(method)
 }
 
+/// The temporary files of outputs being written, so that an interrupted run can remove them
+/// ([`remove_unfinished`]). A file is created and entered here under the same lock, so an
+/// interruption sees every temporary file that exists.
+static UNFINISHED: std::sync::Mutex<Vec<std::path::PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// Removes the temporary files of outputs still being written and keeps the lock, so that no
+/// new one is started: called when the run is interrupted, just before the process exits.
+/// Returns how many were removed.
+pub fn remove_unfinished() -> usize {
+    let guard = UNFINISHED.lock().unwrap_or_else(|e| e.into_inner());
+    let removed = guard
+        .iter()
+        .filter(|p| std::fs::remove_file(p).is_ok())
+        .count();
+    // Held until the process exits: a worker about to start a file waits here.
+    std::mem::forget(guard);
+    removed
+}
+
+/// Registers a temporary file for [`remove_unfinished`] for as long as it lives.
+struct Unfinished(std::path::PathBuf);
+
+impl Drop for Unfinished {
+    fn drop(&mut self) {
+        let mut list = UNFINISHED.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(i) = list.iter().position(|p| *p == self.0) {
+            list.swap_remove(i);
+        }
+    }
+}
+
 /// Writes bytes to `out` through a temporary file in the same folder, then renames it: `out`
 /// is either the complete new file or untouched, and nothing is left behind on failure.
+/// On an interruption (see [`remove_unfinished`]) it is not left behind either.
 pub fn write_atomic(bytes: &[u8], out: &Path) -> Result<(), InputError> {
     let werr = |reason: String| InputError::Write {
         path: out.to_path_buf(),
@@ -467,7 +499,13 @@ pub fn write_atomic(bytes: &[u8], out: &Path) -> Result<(), InputError> {
     // readable as any other file the user saves there (the umask decides).
     #[cfg(unix)]
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-    let mut tmp = builder.tempfile_in(&dir).map_err(|e| werr(io_reason(&e)))?;
+    let (mut tmp, _unfinished) = {
+        let mut list = UNFINISHED.lock().unwrap_or_else(|e| e.into_inner());
+        let tmp = builder.tempfile_in(&dir).map_err(|e| werr(io_reason(&e)))?;
+        list.push(tmp.path().to_path_buf());
+        let entry = Unfinished(tmp.path().to_path_buf());
+        (tmp, entry)
+    };
     tmp.write_all(bytes).map_err(|e| werr(io_reason(&e)))?;
     // No fsync: the rename makes the output appear whole or not at all, and an output lost
     // to a power cut is made again from its input. Syncing each of a batch's hundreds of
