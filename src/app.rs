@@ -654,6 +654,7 @@ fn run_files(paths: &[PathBuf], opts: RunOptions, profile: &Profile) -> i32 {
     let mut tally = Tally::default();
     let mut summary = opts.summary.as_ref().map(|_| Summary::new(fixing));
     let mut all = Vec::new();
+    let mut skipped = Vec::new();
     let stdout = std::io::stdout();
     let print = |text: &str, to_err: bool| {
         let out = || {
@@ -689,9 +690,9 @@ fn run_files(paths: &[PathBuf], opts: RunOptions, profile: &Profile) -> i32 {
             let r = match done {
                 Done::Report(r) => r,
                 Done::Skipped(path, why) => {
-                    if opts.format == Format::Text {
-                        print(&format!("zpcheck: 跳过 {}（{why}）", path.display()), true);
-                    }
+                    print(&format!("zpcheck: 跳过 {}（{why}）", path.display()), true);
+                    tally.skipped += 1;
+                    skipped.push((path.display().to_string(), why));
                     return;
                 }
             };
@@ -732,7 +733,7 @@ fn run_files(paths: &[PathBuf], opts: RunOptions, profile: &Profile) -> i32 {
         }
     }
     match opts.format {
-        Format::Json => println!("{}", report::json(&all)),
+        Format::Json => println!("{}", report::json_with_skipped(&all, &skipped)),
         Format::Text => println!("{}", tally.line()),
         Format::Jsonl => {}
     }

@@ -36,8 +36,8 @@ pub enum Done {
     /// The input's report.
     Report(FileReport),
     /// Found while walking a folder and passed over, with why: a zpcheck summary (not a
-    /// submission), or, when correcting, a workbook zpcheck already corrected (correcting it
-    /// again would change nothing and write "X_核查_核查.xlsx" beside it).
+    /// submission), or a workbook zpcheck already corrected (its input's findings, reported
+    /// already; correcting it again would write "X_核查_核查.xlsx" beside it).
     Skipped(PathBuf, &'static str),
 }
 
@@ -51,10 +51,9 @@ pub fn process(job: &Job, profile: &Profile) -> Done {
             None => Purpose::Check,
         });
         let checked = check_path_with(&job.path, profile, opts);
-        if job.walked
-            && job.output.is_some()
-            && checked.as_ref().is_ok_and(|c| c.workbook.zpcheck_output)
-        {
+        // In a folder, a corrected workbook zpcheck wrote is passed over whether checking or
+        // correcting: its findings are its input's, already reported (and corrected).
+        if job.walked && checked.as_ref().is_ok_and(|c| c.workbook.zpcheck_output) {
             already_corrected = true;
             return FileOutcome {
                 path: job.path.clone(),

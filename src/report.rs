@@ -220,6 +220,8 @@ pub struct Tally {
     pub with_warnings: usize,
     /// Files with error findings (any status but unreadable).
     pub with_errors: usize,
+    /// Files found in folders and passed over: zpcheck's own corrected workbooks and summaries.
+    pub skipped: usize,
 }
 
 impl Tally {
@@ -267,8 +269,13 @@ impl Tally {
         } else {
             String::new()
         };
+        let skipped = if self.skipped > 0 {
+            format!("；另跳过 {} 个 zpcheck 写出的文件", self.skipped)
+        } else {
+            String::new()
+        };
         format!(
-            "共 {} 个文件：{} 个无误，{} 个有问题{partial}，{} 个无法读取",
+            "共 {} 个文件：{} 个无误，{} 个有问题{partial}，{} 个无法读取{skipped}",
             self.files(),
             self.clean,
             self.findings,
@@ -280,6 +287,15 @@ impl Tally {
 #[derive(Serialize)]
 struct JsonDoc<'a> {
     files: Vec<JsonFile<'a>>,
+    /// Files found in folders and passed over (zpcheck's own outputs), with why.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    skipped: Vec<JsonSkipped<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonSkipped<'a> {
+    path: &'a str,
+    reason: &'static str,
 }
 
 #[derive(Serialize)]
@@ -351,8 +367,18 @@ fn json_file(r: &FileReport) -> JsonFile<'_> {
 
 /// The JSON document for a run: `{"files":[…]}`.
 pub fn json(reports: &[FileReport]) -> String {
+    json_with_skipped(reports, &[])
+}
+
+/// [`json`] with the files passed over in folders:
+/// `"skipped": [{"path": …, "reason": …}, …]` (absent when none).
+pub fn json_with_skipped(reports: &[FileReport], skipped: &[(String, &'static str)]) -> String {
     let files = reports.iter().map(json_file).collect();
-    serde_json::to_string_pretty(&JsonDoc { files })
+    let skipped = skipped
+        .iter()
+        .map(|(path, reason)| JsonSkipped { path, reason })
+        .collect();
+    serde_json::to_string_pretty(&JsonDoc { files, skipped })
         .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
 }
 

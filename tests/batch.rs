@@ -410,14 +410,34 @@ fn correcting_a_folder_twice_passes_over_its_own_corrected_workbooks() {
             p(&dir.path().join("表_核查.xlsx"))
         )
     );
-    assert!(stdout(&again).ends_with("共 1 个文件：0 个无误，1 个有问题，0 个无法读取\n"));
-    // Checking (not correcting) the folder reads both: the corrected one is clean.
+    assert!(stdout(&again).ends_with(
+        "共 1 个文件：0 个无误，1 个有问题，0 个无法读取；另跳过 1 个 zpcheck 写出的文件\n"
+    ));
+    // Checking (not correcting) the folder passes over it too (its findings are its input's),
+    // and says so: on stderr, and in the JSON document.
     let o = run(&["check", p(dir.path()), "--format", "jsonl"]);
     let statuses: Vec<String> = stdout(&o)
         .lines()
         .map(|l| serde_json::from_str::<Value>(l).unwrap()["status"].to_string())
         .collect();
-    assert_eq!(statuses, vec!["\"findings\"", "\"clean\""]);
+    assert_eq!(statuses, vec!["\"findings\""]);
+    assert!(
+        stderr(&o).contains("（zpcheck 已更正过的工作簿）"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&["check", p(dir.path()), "--format", "json"]);
+    let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        doc["skipped"],
+        serde_json::json!([{
+            "path": p(&dir.path().join("表_核查.xlsx")),
+            "reason": "zpcheck 已更正过的工作簿"
+        }])
+    );
+    // Named directly, it is checked: clean.
+    let o = run(&["check", p(&dir.path().join("表_核查.xlsx"))]);
+    assert_eq!(o.status.code(), Some(0));
     // A summary goes into a folder that does not exist yet.
     let summary = dir.path().join("新建/汇总.xlsx");
     assert_eq!(
@@ -426,7 +446,7 @@ fn correcting_a_folder_twice_passes_over_its_own_corrected_workbooks() {
             .code(),
         Some(1)
     );
-    assert_eq!(cells(&summary, "汇总").len(), 3);
+    assert_eq!(cells(&summary, "汇总").len(), 2);
 }
 
 #[test]
@@ -467,4 +487,8 @@ fn a_project_name_longer_than_a_cell_is_cut_in_the_summary_not_lost() {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
 }
