@@ -18,6 +18,16 @@ use crate::rules::{Profile, RULES};
 use crate::summary::Summary;
 use crate::{console, write};
 
+/// `println!` for the run's output, except that a closed stdout (`zpcheck … | head`) is not an
+/// error: what no one reads is dropped, and the run ends with its own exit status (ripgrep
+/// does the same). `println!` would panic on the broken pipe.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 const HELP_TEMPLATE: &str = "{about}\n\n用法：{usage}\n\n{all-args}{after-help}";
 
 const AFTER_HELP: &str = "\
@@ -334,9 +344,11 @@ where
                 let e = crate::explain::explain(&wb, &profile);
                 match cli.report.format {
                     Format::Text => {
-                        print!("{}", crate::explain::text(&path.display().to_string(), &e))
+                        use std::io::Write as _;
+                        let text = crate::explain::text(&path.display().to_string(), &e);
+                        let _ = write!(std::io::stdout().lock(), "{text}");
                     }
-                    Format::Json | Format::Jsonl => println!("{}", crate::explain::json(&e)),
+                    Format::Json | Format::Jsonl => outln!("{}", crate::explain::json(&e)),
                 }
                 if e.forms.is_empty() { 2 } else { 0 }
             }
@@ -423,21 +435,21 @@ fn usage_error(e: clap::Error) -> i32 {
 }
 
 fn print_rules(profile: &Profile) {
-    println!("{}", crate::profile::summary(profile));
-    println!("表头用词（按角色，表头含有其中的词即为该列；多个角色的词都含有时取最长的词）：");
+    outln!("{}", crate::profile::summary(profile));
+    outln!("表头用词（按角色，表头含有其中的词即为该列；多个角色的词都含有时取最长的词）：");
     for (role, words) in &profile.vocab.headers {
-        println!("  {}：{}", role.name(), words.join("、"));
+        outln!("  {}：{}", role.name(), words.join("、"));
     }
-    println!("一级指标名称：{}", profile.vocab.groups.join("、"));
-    println!(
+    outln!("一级指标名称：{}", profile.vocab.groups.join("、"));
+    outln!(
         "总分行：{}；资金合计行：{}",
         profile.vocab.score_total.join("、"),
         profile.vocab.fund_total.join("、")
     );
-    println!();
-    println!("规则    级别  可更正  名称");
+    outln!();
+    outln!("规则    级别  可更正  名称");
     for r in RULES {
-        println!(
+        outln!(
             "{}  {}  {}      {}：{}",
             r.code,
             r.severity.label(),
@@ -723,7 +735,7 @@ fn run_files(paths: &[PathBuf], opts: RunOptions, profile: &Profile) -> i32 {
         match s.write(path) {
             Ok(()) => {
                 if opts.format == Format::Text {
-                    println!("汇总：{}（{} 行）", path.display(), s.form_rows());
+                    outln!("汇总：{}（{} 行）", path.display(), s.form_rows());
                 }
             }
             Err(e) => {
@@ -733,8 +745,8 @@ fn run_files(paths: &[PathBuf], opts: RunOptions, profile: &Profile) -> i32 {
         }
     }
     match opts.format {
-        Format::Json => println!("{}", report::json_with_skipped(&all, &skipped)),
-        Format::Text => println!("{}", tally.line()),
+        Format::Json => outln!("{}", report::json_with_skipped(&all, &skipped)),
+        Format::Text => outln!("{}", tally.line()),
         Format::Jsonl => {}
     }
     status

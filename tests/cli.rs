@@ -561,3 +561,33 @@ fn files_zpcheck_did_not_write_are_never_replaced() {
     );
     assert!(!clash.exists());
 }
+
+#[test]
+fn a_closed_pipe_ends_quietly_with_the_runs_own_status() {
+    // `zpcheck … | head -1`: the reader goes away; zpcheck used to panic (exit 101).
+    let closed = |args: &[&std::ffi::OsStr]| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_zpcheck"))
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        child.wait_with_output().unwrap()
+    };
+    let errors = sample("national_planted_errors.xlsx");
+    for format in ["text", "json", "jsonl"] {
+        let o = closed(&[
+            "check".as_ref(),
+            "--format".as_ref(),
+            format.as_ref(),
+            errors.as_os_str(),
+        ]);
+        assert_eq!(o.status.code(), Some(1), "{format}: {}", stderr(&o));
+        assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
+    }
+    let o = closed(&["rules".as_ref()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = closed(&["explain".as_ref(), errors.as_os_str()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
