@@ -371,7 +371,13 @@ where
                         );
                         return 2;
                     }
-                    Target::File(o.clone())
+                    match output_file(o, &paths[0]) {
+                        Ok(file) => Target::File(file),
+                        Err(why) => {
+                            eprintln!("zpcheck: {why}");
+                            return 2;
+                        }
+                    }
                 }
                 (None, Some(d)) => Target::Dir(d.clone()),
                 (None, None) => {
@@ -538,6 +544,38 @@ fn walk(dir: &Path, out: &mut Vec<(PathBuf, bool)>, visited: &mut HashSet<PathBu
             out.push((path, link));
         }
     }
+}
+
+/// Where `fix -o OUT` writes: an existing folder (or a path ending in "/") holds
+/// "原名_核查.xlsx"; a name without the .xlsx extension gets it (the output is always .xlsx;
+/// "表.xls" would misname it), said on stderr; the folder it goes into is created.
+fn output_file(out: &Path, input: &Path) -> Result<PathBuf, String> {
+    let as_text = out.to_string_lossy();
+    let file = if out.is_dir() || as_text.ends_with('/') || as_text.ends_with('\\') {
+        out.join(corrected_name(input))
+    } else if out
+        .extension()
+        .is_some_and(|x| x.eq_ignore_ascii_case("xlsx"))
+    {
+        out.to_path_buf()
+    } else {
+        let file = out.with_extension("xlsx");
+        eprintln!(
+            "zpcheck: 更正后的工作簿总是 .xlsx，输出改为 {}",
+            file.display()
+        );
+        file
+    };
+    if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty())
+        && let Err(e) = std::fs::create_dir_all(dir)
+    {
+        return Err(format!(
+            "无法创建输出文件夹 {}：{}",
+            dir.display(),
+            crate::error::io_reason(&e)
+        ));
+    }
+    Ok(file)
 }
 
 /// The corrected workbook's name for an input: "原名_核查.xlsx".

@@ -591,3 +591,32 @@ fn a_closed_pipe_ends_quietly_with_the_runs_own_status() {
     let o = closed(&["explain".as_ref(), errors.as_os_str()]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
+
+#[test]
+fn the_output_of_fix_o_is_made_where_the_officer_meant() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = sample("national_planted_errors.xlsx");
+    // A folder that does not exist yet is created.
+    let nested = dir.path().join("新建/更正.xlsx");
+    let o = run(&["fix", p(&input), "-o", p(&nested)]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(zpcheck::write::written_by_zpcheck(&nested));
+    // An existing folder holds 原名_核查.xlsx.
+    let o = run(&["fix", p(&input), "-o", p(dir.path())]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(zpcheck::write::written_by_zpcheck(
+        &dir.path().join("national_planted_errors_核查.xlsx")
+    ));
+    // Another extension becomes .xlsx, and it says so.
+    let xls = dir.path().join("结果.xls");
+    let o = run(&["fix", p(&input), "-o", p(&xls)]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(!xls.exists());
+    let xlsx = dir.path().join("结果.xlsx");
+    assert!(
+        stderr(&o).contains(&format!("更正后的工作簿总是 .xlsx，输出改为 {}", p(&xlsx))),
+        "{}",
+        stderr(&o)
+    );
+    assert!(zpcheck::write::written_by_zpcheck(&xlsx));
+}
