@@ -228,12 +228,14 @@ fn output_equal_to_input_is_refused() {
 
 #[test]
 fn unwritable_output_is_exit_2_with_nothing_left() {
+    // The folder it would go into is a file: it cannot be made (a missing folder is made).
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("no-such-folder").join("out.xlsx");
+    std::fs::write(dir.path().join("文件"), b"x").unwrap();
+    let out = dir.path().join("文件").join("out.xlsx");
     let o = run(&["fix", p(&sample("seed_kelamayi_2023.xlsx")), "-o", p(&out)]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("无法写入输出文件"), "{}", stderr(&o));
-    assert_eq!(listing(dir.path()), Vec::<String>::new());
+    assert!(stderr(&o).contains("无法创建输出文件夹"), "{}", stderr(&o));
+    assert_eq!(listing(dir.path()), vec!["文件"]);
 }
 
 #[test]
