@@ -556,7 +556,9 @@ fn output_file(out: &Path, input: &Path) -> Result<PathBuf, String> {
     } else if out
         .extension()
         .is_some_and(|x| x.eq_ignore_ascii_case("xlsx"))
+        || std::fs::metadata(out).is_ok_and(|m| !m.is_file())
     {
+        // (A device or pipe stays as named, to be refused when writing.)
         out.to_path_buf()
     } else {
         let file = out.with_extension("xlsx");
