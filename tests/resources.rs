@@ -258,6 +258,57 @@ fn many_form_sheets(dir: &Path) -> PathBuf {
     path
 }
 
+/// One shared string of 1 MB used by 2,000 cells: 2 GB if each cell copies it.
+fn shared_string_bomb(dir: &Path) -> PathBuf {
+    let big = "字".repeat(350_000);
+    let strings = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{NS}" count="2000" uniqueCount="1"><si><t>{big}</t></si></sst>"#
+    );
+    let body: String = (1..=2_000)
+        .map(|r| format!(r#"<row r="{r}"><c r="A{r}" t="s"><v>0</v></c></row>"#))
+        .collect();
+    let path = dir.join("shared_string_bomb.xlsx");
+    let extras = vec![(
+        "sharedStrings",
+        "sharedStrings.xml",
+        "sharedStrings",
+        strings.into_bytes(),
+    )];
+    xlsx(&path, &[("表1".into(), sheet_xml(&body, ""))], extras);
+    path
+}
+
+/// A custom number format of 1 MB on 2,000 empty styled cells.
+fn number_format_bomb(dir: &Path) -> PathBuf {
+    let code = "0".repeat(1 << 20);
+    let styles = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="{NS}"><numFmts count="1"><numFmt numFmtId="200" formatCode="{code}"/></numFmts><fonts count="1"><font><sz val="11"/><name val="宋体"/></font></fonts><fills count="1"><fill><patternFill patternType="none"/></fill></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="200" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs></styleSheet>"#
+    );
+    let body: String = (1..=2_000)
+        .map(|r| format!(r#"<row r="{r}"><c r="A{r}" s="1"><v>1</v></c></row>"#))
+        .collect();
+    let path = dir.join("number_format_bomb.xlsx");
+    let extras = vec![("styles", "styles.xml", "styles", styles.into_bytes())];
+    xlsx(&path, &[("表1".into(), sheet_xml(&body, ""))], extras);
+    path
+}
+
+/// A shared formula of 1,000,000 terms (2 MB) used by 2,000 cells, with no cached values.
+fn shared_formula_bomb(dir: &Path) -> PathBuf {
+    let template = vec!["1"; 1_000_000].join("+");
+    let mut body = format!(
+        r#"<row r="1"><c r="A1"><f t="shared" ref="A1:A2000" si="0">{template}</f></c></row>"#
+    );
+    for r in 2..=2_000 {
+        body.push_str(&format!(
+            r#"<row r="{r}"><c r="A{r}"><f t="shared" si="0"/></c></row>"#
+        ));
+    }
+    let path = dir.join("shared_formula_bomb.xlsx");
+    xlsx(&path, &[("表1".into(), sheet_xml(&body, ""))], Vec::new());
+    path
+}
+
 #[test]
 fn hostile_inputs_stay_within_time_and_memory() {
     let dir = tempfile::tempdir().unwrap();
@@ -266,6 +317,23 @@ fn hostile_inputs_stay_within_time_and_memory() {
 
     let doc = assert_bounded("many_merges", &many_merges(dir.path()), &[2]);
     assert_eq!(doc["files"][0]["error"]["kind"], "no_form", "{doc}");
+
+    for (name, input) in [
+        ("shared_string_bomb", shared_string_bomb(dir.path())),
+        ("number_format_bomb", number_format_bomb(dir.path())),
+        ("shared_formula_bomb", shared_formula_bomb(dir.path())),
+    ] {
+        let doc = assert_bounded(name, &input, &[2]);
+        assert_eq!(
+            doc["files"][0]["error"]["kind"], "too_large",
+            "{name}: {doc}"
+        );
+        let message = doc["files"][0]["error"]["message"].as_str().unwrap();
+        assert!(
+            message.contains("单元格中的文字、公式和数字格式合计超过 64 MB"),
+            "{name}: {message}"
+        );
+    }
 
     let input = many_form_sheets(dir.path());
     let doc = assert_bounded("many_form_sheets", &input, &[1]);

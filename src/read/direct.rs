@@ -127,6 +127,7 @@ fn read_with(
     };
     let mut out = Vec::new();
     let mut total = 0usize;
+    let mut text = 0usize;
     for (name, path) in parts.sheets {
         let Some(path) = path else {
             continue; // a chart or dialog sheet
@@ -134,7 +135,7 @@ fn read_with(
         if !read_part(&path, xml)? {
             return Err(give_up!());
         }
-        let Some(cells) = sheet_cells(xml, &strings, &formats, &mut total)? else {
+        let Some(cells) = sheet_cells(xml, &strings, &formats, &mut total, &mut text)? else {
             continue; // no sheetData: calamine does not read it as a worksheet either
         };
         out.push(Sheet {
@@ -617,6 +618,7 @@ fn sheet_cells(
     strings: &[String],
     formats: &[Option<String>],
     total: &mut usize,
+    text: &mut usize,
 ) -> R<Option<BTreeMap<CellRef, Cell>>> {
     let mut r = xml_reader(xml);
     let mut seen_element = false;
@@ -717,6 +719,12 @@ fn sheet_cells(
                 cell.formula = formula;
                 if let Some(id) = styled {
                     cell.num_fmt = formats[id].clone();
+                }
+                // Past the budget the read through calamine gives the error (it streams cells
+                // too, so it stops as early).
+                *text += cell.text_bytes();
+                if *text > super::guard::MAX_CELL_BYTES {
+                    return Err(give_up!());
                 }
                 cells.push((at, cell));
             }

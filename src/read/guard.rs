@@ -27,6 +27,20 @@ pub const MAX_MERGE_CELLS: u64 = 100_000;
 /// The most cells all merged ranges of a workbook may cover together. A form merges a few
 /// hundred; the merges are indexed row by row, so this also bounds that index.
 pub const MAX_MERGED_CELLS: u64 = 2_000_000;
+/// The most bytes of text, formulas and number formats the cells of a workbook may hold
+/// together, counted as each cell is read. A form holds a few kilobytes; a hostile file has
+/// one shared string, number format or shared formula of megabytes used by thousands of cells,
+/// each of which would get its own copy (10 MB × 1,000 cells: 10 GB).
+pub const MAX_CELL_BYTES: usize = 64 << 20;
+
+/// The error for a workbook past [`MAX_CELL_BYTES`].
+pub fn too_much_text() -> InputError {
+    InputError::TooLarge(format!(
+        "单元格中的文字、公式和数字格式合计超过 {} MB",
+        MAX_CELL_BYTES >> 20
+    ))
+}
+
 /// The most non-empty cells read from one workbook.
 pub const MAX_CELLS: usize = 1_000_000;
 

@@ -124,6 +124,22 @@ pub struct Cell {
 }
 
 impl Cell {
+    /// The bytes of text it holds: value, formula, number format (and its style's copy of
+    /// it, and font name). Counted against [`guard::MAX_CELL_BYTES`] as cells are read.
+    pub fn text_bytes(&self) -> usize {
+        let value = match &self.value {
+            CellValue::Text(s) | CellValue::Error(s) => s.len(),
+            _ => 0,
+        };
+        let style = self.style.as_ref().map_or(0, |s| {
+            s.num_fmt.as_ref().map_or(0, String::len) + s.font_name.as_ref().map_or(0, String::len)
+        });
+        value
+            + self.formula.as_ref().map_or(0, String::len)
+            + self.num_fmt.as_ref().map_or(0, String::len)
+            + style
+    }
+
     /// A cell with nothing in it yet (no value, formula, format or style).
     pub fn blank() -> Cell {
         Cell {

@@ -8,7 +8,7 @@ use std::io::Cursor;
 
 use calamine::{DataRef, Dimensions, Reader, Style, Xlsx, XlsxError};
 
-use super::guard::MAX_CELLS;
+use super::guard::{MAX_CELL_BYTES, MAX_CELLS};
 use super::{Cell, CellRef, CellValue, Merge, Sheet, corrupt};
 use crate::error::InputError;
 use crate::style::CellStyle;
@@ -60,6 +60,17 @@ pub(super) fn read_xlsx(
     };
     let mut sheets = Vec::new();
     let mut total = 0usize;
+    // Bytes of text held by cells so far (see MAX_CELL_BYTES): counted as each cell arrives,
+    // so a shared string or formula copied into thousands of cells stops the read early.
+    let mut text = 0usize;
+    let mut hold = |cell: &Cell| {
+        text += cell.text_bytes();
+        if text > MAX_CELL_BYTES {
+            Err(super::guard::too_much_text())
+        } else {
+            Ok(())
+        }
+    };
     for name in wb.sheet_names() {
         let scan = scans.remove(&name);
         let mut cells: BTreeMap<CellRef, Cell> = BTreeMap::new();
@@ -95,6 +106,7 @@ pub(super) fn read_xlsx(
                     count(&mut total)?;
                     let mut cell = Cell::blank();
                     cell.value = v;
+                    hold(&cell)?;
                     cells.insert(pos, cell);
                 }
             }
@@ -118,6 +130,7 @@ pub(super) fn read_xlsx(
                 let mut cell = Cell::blank();
                 cell.value = value.unwrap_or(CellValue::Empty);
                 cell.formula = formula;
+                hold(&cell)?;
                 cells.insert(CellRef::new(c.pos.0, c.pos.1), cell);
             }
             drop(reader);
@@ -139,10 +152,16 @@ pub(super) fn read_xlsx(
             let s = converted
                 .entry(id)
                 .or_insert_with(|| CellStyle::from_calamine(style));
+            // The copies one cell gets are counted at once: past the budget, nothing more is
+            // copied.
+            let mut copies = Cell::blank();
+            copies.num_fmt = s.num_fmt.clone();
+            copies.style = Some(Box::new(s.clone()));
+            hold(&copies)?;
             let cell = cells.entry(pos).or_insert_with(Cell::blank);
-            cell.num_fmt = s.num_fmt.clone();
+            cell.num_fmt = copies.num_fmt;
             cell.bold = s.bold;
-            cell.style = Some(Box::new(s.clone()));
+            cell.style = copies.style;
         }
         let (merges, layout) = match scan {
             Some(scan) => (Some(scan.merges), scan.layout),
