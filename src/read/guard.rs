@@ -334,18 +334,26 @@ pub const MAX_ODS_SHEET_CELLS: u64 = 2_000_000;
 /// a million of them after the data) do not count.
 pub fn check_ods_extent(xml: &str) -> Result<(), InputError> {
     use quick_xml::events::{BytesStart, Event};
+    // Read exactly as calamine reads content.xml (its `parse_content`): the same reader
+    // settings, elements and attributes by their qualified names ("table:table-row", not any
+    // element whose local name is "table-row"), the first attribute of that exact name. A
+    // guard that read differently could be walked past: an `x:number-rows-repeated` before
+    // the real one, an `<x:table>` resetting the count, mismatched end tags (calamine does
+    // not check them) ending the scan early.
     fn repeat(e: &BytesStart<'_>, name: &str) -> u64 {
         e.attributes()
+            .with_checks(false)
             .flatten()
-            .find(|a| a.key.local_name().as_ref() == name)
+            .find(|a| a.key.as_ref() == name)
             .and_then(|a| a.value.trim().parse::<u64>().ok())
             .unwrap_or(1)
             .clamp(1, 1 << 24)
     }
     fn has_value(e: &BytesStart<'_>) -> bool {
         e.attributes()
+            .with_checks(false)
             .flatten()
-            .any(|a| a.key.local_name().as_ref() == "value-type")
+            .any(|a| matches!(a.key.local_name().as_ref(), "value-type" | "formula"))
     }
     let too_large = |rows: u64, cols: u64| {
         InputError::TooLarge(format!(
@@ -353,48 +361,70 @@ pub fn check_ods_extent(xml: &str) -> Result<(), InputError> {
         ))
     };
     let mut reader = quick_xml::Reader::from_str(xml);
-    let (mut rows, mut span_cols) = (0u64, 0u64);
+    let config = reader.config_mut();
+    config.check_end_names = false;
+    config.trim_text(false);
+    config.check_comments = false;
+    config.expand_empty_elements = true;
+    // Per table: rows so far and the widest valued span; over all tables, the cells the
+    // dense grids take together (200 tables each just under the limit are refused too).
+    let (mut rows, mut span_cols, mut all_tables) = (0u64, 0u64, 0u64);
     let (mut row_repeat, mut col, mut last_valued) = (1u64, 0u64, 0u64);
+    // A cell just opened: (its last column, whether its attributes give it a value). Content
+    // inside it (text, a paragraph) makes it valued too, as calamine reads it.
+    let mut open_cell: Option<(u64, bool)> = None;
     loop {
-        let (event, is_start) = match reader.read_event() {
-            Ok(Event::Start(e)) => (e, true),
-            Ok(Event::Empty(e)) => (e, false),
-            Ok(Event::End(e)) => {
-                if e.local_name().as_ref() == "table-row" {
-                    rows = rows.saturating_add(row_repeat);
-                    // The span ends at the last row holding a value.
-                    if last_valued > 0 {
-                        span_cols = span_cols.max(last_valued);
-                        if rows.saturating_mul(span_cols) > MAX_ODS_SHEET_CELLS {
-                            return Err(too_large(rows, span_cols));
-                        }
+        let event = reader
+            .read_event()
+            .map_err(|e| crate::read::corrupt(&format!("content.xml 不是完整的 XML：{e}")))?;
+        if let Some((end, valued)) = open_cell.take() {
+            let closes_empty = matches!(&event, Event::End(e) if matches!(e.name().as_ref(), "table:table-cell" | "table:covered-table-cell"));
+            if valued || !closes_empty {
+                last_valued = end;
+            }
+        }
+        match event {
+            Event::Start(e) => match e.name().as_ref() {
+                "table:table" => {
+                    all_tables = all_tables.saturating_add(rows.saturating_mul(span_cols));
+                    (rows, span_cols) = (0, 0);
+                }
+                "table:table-row" => {
+                    (row_repeat, col, last_valued) =
+                        (repeat(&e, "table:number-rows-repeated"), 0, 0);
+                }
+                "table:table-cell" | "table:covered-table-cell" => {
+                    col = col.saturating_add(repeat(&e, "table:number-columns-repeated"));
+                    open_cell = Some((col, has_value(&e)));
+                }
+                _ => {}
+            },
+            Event::End(e) if e.name().as_ref() == "table:table-row" => {
+                rows = rows.saturating_add(row_repeat);
+                // The span ends at the last row holding a value.
+                if last_valued > 0 {
+                    span_cols = span_cols.max(last_valued);
+                    if rows.saturating_mul(span_cols) > MAX_ODS_SHEET_CELLS {
+                        return Err(too_large(rows, span_cols));
+                    }
+                    let total = all_tables.saturating_add(rows.saturating_mul(span_cols));
+                    if total > MAX_ODS_CELLS {
+                        return Err(InputError::TooLarge(format!(
+                            "各表格内容展开后合计超过 {MAX_ODS_CELLS} 个单元格"
+                        )));
                     }
                 }
-                continue;
+                (row_repeat, last_valued) = (1, 0);
             }
-            Ok(Event::Eof) => return Ok(()),
-            // calamine reports malformed XML with a message of its own.
-            Err(_) => return Ok(()),
-            Ok(_) => continue,
-        };
-        match event.local_name().as_ref() {
-            "table" => (rows, span_cols) = (0, 0),
-            "table-row" => {
-                (row_repeat, col, last_valued) = (repeat(&event, "number-rows-repeated"), 0, 0);
-                if !is_start {
-                    rows = rows.saturating_add(row_repeat);
-                }
-            }
-            "table-cell" | "covered-table-cell" => {
-                col = col.saturating_add(repeat(&event, "number-columns-repeated"));
-                if has_value(&event) || is_start {
-                    last_valued = col;
-                }
-            }
+            Event::Eof => return Ok(()),
             _ => {}
         }
     }
 }
+
+/// The most cells the valued ranges of all sheets of an .ods may take together once expanded
+/// (each sheet's within [`MAX_ODS_SHEET_CELLS`]).
+pub const MAX_ODS_CELLS: u64 = 2 * MAX_ODS_SHEET_CELLS;
 
 #[cfg(test)]
 mod tests {
@@ -404,6 +434,61 @@ mod tests {
         format!(
             r#"<office:document-content xmlns:office="o" xmlns:table="t" xmlns:text="x"><office:body><office:spreadsheet><table:table table:name="S">{body}</table:table></office:spreadsheet></office:body></office:document-content>"#
         )
+    }
+
+    #[test]
+    fn the_ods_guard_reads_as_calamine_reads() {
+        let valued = r#"<table:table-cell table:number-columns-repeated="90" office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell>"#;
+        let big = |rows_attr: &str| {
+            content(&format!(
+                r#"<table:table-row {rows_attr}>{valued}</table:table-row>"#
+            ))
+        };
+        // The first attribute of the exact name counts; another prefix's does not.
+        let prefixed = big(r#"x:number-rows-repeated="1" table:number-rows-repeated="1000000""#);
+        assert!(matches!(
+            check_ods_extent(&prefixed),
+            Err(InputError::TooLarge(_))
+        ));
+        // An element whose local name is "table" but is not table:table resets nothing.
+        let reset = content(&format!(
+            r#"<table:table-row table:number-rows-repeated="30000">{valued}</table:table-row><x:table/><table:table-row table:number-rows-repeated="30000">{valued}</table:table-row>"#
+        ));
+        assert!(matches!(
+            check_ods_extent(&reset),
+            Err(InputError::TooLarge(_))
+        ));
+        // A mismatched end tag (calamine does not check them) does not end the scan.
+        let mismatched = content(&format!(
+            r#"<text:p>x</text:q><table:table-row table:number-rows-repeated="1000000">{valued}</table:table-row>"#
+        ));
+        assert!(matches!(
+            check_ods_extent(&mismatched),
+            Err(InputError::TooLarge(_))
+        ));
+        // A cell with text but no value type is valued, as calamine reads it.
+        let texts = content(
+            r#"<table:table-row table:number-rows-repeated="1000000"><table:table-cell table:number-columns-repeated="90"><text:p>字</text:p></table:table-cell></table:table-row>"#,
+        );
+        assert!(matches!(
+            check_ods_extent(&texts),
+            Err(InputError::TooLarge(_))
+        ));
+        // Many tables each under the limit: refused in all.
+        let table = format!(
+            r#"<table:table table:name="T"><table:table-row table:number-rows-repeated="19000">{valued}</table:table-row></table:table>"#
+        );
+        let many = format!(
+            r#"<office:document-content xmlns:office="o" xmlns:table="t" xmlns:text="x"><office:body><office:spreadsheet>{}</office:spreadsheet></office:body></office:document-content>"#,
+            table.repeat(4)
+        );
+        let msg = check_ods_extent(&many).unwrap_err().to_string();
+        assert!(
+            msg.contains("各表格内容展开后合计超过 4000000 个单元格"),
+            "{msg}"
+        );
+        let two = many.replacen(&table, "", 2);
+        assert!(check_ods_extent(&two).is_ok());
     }
 
     #[test]
@@ -427,6 +512,13 @@ mod tests {
             check_ods_extent(&far),
             Err(InputError::TooLarge(_))
         ));
-        assert!(check_ods_extent("<not xml").is_ok());
+        assert!(matches!(
+            check_ods_extent("<a><b>"),
+            Ok(()) // unclosed elements at the end: calamine reads them too
+        ));
+        assert!(matches!(
+            check_ods_extent("<a><!-- not closed"),
+            Err(InputError::Corrupt(_))
+        ));
     }
 }
