@@ -153,6 +153,15 @@ pub const MAX_XLS_SHEET_CELLS: u64 = 2_000_000;
 pub(super) fn check_biff_extent(stream: &[u8]) -> Result<(), InputError> {
     let mut pos = 0usize;
     let mut sheet = 0usize;
+    // Where each record starts, and the substreams the BOUNDSHEET records name: calamine
+    // reads each sheet from its offset, so every offset must be a BOF this scan checked (not
+    // a place inside another record's payload), and no two may name the same substream
+    // (calamine would build its grid once for each).
+    let mut bofs = std::collections::HashSet::new();
+    let mut sheet_offsets = Vec::new();
+    // The cells' grids together, and the text calamine copies into cells.
+    let (mut grids, mut text) = (0u64, 0u64);
+    let mut sst_lengths: Vec<u32> = Vec::new();
     let mut bounds: Option<(u32, u32, u32, u32)> = None;
     let area = |b: Option<(u32, u32, u32, u32)>| {
         b.map_or(0, |(r0, r1, c0, c1)| {
@@ -171,12 +180,37 @@ pub(super) fn check_biff_extent(stream: &[u8]) -> Result<(), InputError> {
         match typ {
             0x0809 if in_globals => pre_biff8 = is_pre_biff8(data),
             0x000A => in_globals = false,
+            0x0809 => {
+                bofs.insert(pos - 4 - len);
+            }
+            0x0085 if in_globals => sheet_offsets
+                .push(u32::from_le_bytes([data[0], data[1], data[2], data[3]]) as usize),
             _ => {}
         }
         // SST: calamine reads each string's optional fields and the byte that starts each
         // CONTINUE record without checking that they are there (found by fuzzing).
-        if typ == 0x00FC && !sst_in_bounds(data, &continues(&stream[pos.min(stream.len())..])) {
+        if typ == 0x00FC
+            && !sst_walk(
+                data,
+                &continues(&stream[pos.min(stream.len())..]),
+                &mut sst_lengths,
+            )
+        {
             return Err(InputError::Corrupt("共享字符串表（SST）无效".to_string()));
+        }
+        // Text each cell gets its own copy of (a LABELSST cell copies its shared string):
+        // at most three bytes a character once decoded.
+        let copied = match typ {
+            0x00FD if data.len() >= 10 => {
+                let i = u32::from_le_bytes([data[6], data[7], data[8], data[9]]) as usize;
+                u64::from(sst_lengths.get(i).copied().unwrap_or(0)) * 3
+            }
+            0x0204 => data.len() as u64 * 3,
+            _ => 0,
+        };
+        text += copied;
+        if text > super::guard::MAX_CELL_BYTES as u64 {
+            return Err(super::guard::too_much_text());
         }
         // Formula: calamine decodes the parsed formula without checking that each token's
         // operands are there (found by fuzzing).
@@ -209,6 +243,7 @@ pub(super) fn check_biff_extent(stream: &[u8]) -> Result<(), InputError> {
             // BOF starts a substream.
             0x0809 => {
                 sheet += 1;
+                grids += area(bounds);
                 bounds = None;
             }
             // Cell records: Number, Label, LabelSst, RK, MulRk, Formula, Blank, MulBlank, BoolErr.
@@ -251,12 +286,40 @@ pub(super) fn check_biff_extent(stream: &[u8]) -> Result<(), InputError> {
                         MAX_XLS_SHEET_CELLS
                     )));
                 }
+                if grids + area(bounds) > MAX_XLS_CELLS {
+                    return Err(InputError::TooLarge(format!(
+                        "各工作表的单元格范围合计超过 {MAX_XLS_CELLS} 个单元格"
+                    )));
+                }
             }
             _ => {}
         }
     }
+    let mut seen = std::collections::HashSet::new();
+    for (n, offset) in sheet_offsets.iter().enumerate() {
+        if !bofs.contains(offset) {
+            return Err(InputError::Corrupt(format!(
+                "第 {} 个工作表的位置（BOUNDSHEET）不在一个工作表的开头",
+                n + 1
+            )));
+        }
+        if !seen.insert(offset) {
+            return Err(InputError::Corrupt(format!(
+                "第 {} 个工作表与前面的工作表指向同一位置（BOUNDSHEET）",
+                n + 1
+            )));
+        }
+    }
     Ok(())
 }
+
+/// The most cells the grids of all sheets of an .xls may span together (each sheet's within
+/// [`MAX_XLS_SHEET_CELLS`]).
+pub const MAX_XLS_CELLS: u64 = 2 * MAX_XLS_SHEET_CELLS;
+
+/// The most strings a shared string table may hold: calamine keeps each as a string of its
+/// own (a 100 MB table of empty strings would be 33 million of them).
+pub const MAX_XLS_STRINGS: usize = 1_000_000;
 
 /// The CONTINUE records that calamine appends to the record before `rest`.
 fn continues(mut rest: &[u8]) -> Vec<&[u8]> {
@@ -275,7 +338,15 @@ fn continues(mut rest: &[u8]) -> Vec<&[u8]> {
 /// Whether calamine's shared-string-table parser stays inside the SST record and its CONTINUE
 /// records: walks the strings as `parse_sst` does. Where calamine stops with an error, so does
 /// the walk, as safe.
+#[cfg(test)]
 fn sst_in_bounds<'a>(sst: &'a [u8], continues: &[&'a [u8]]) -> bool {
+    sst_walk(sst, continues, &mut Vec::new())
+}
+
+/// [`sst_in_bounds`], also giving each string's length in characters (so that the text the
+/// LABELSST cells will copy can be counted before calamine copies it). False too when the
+/// table holds more than [`MAX_XLS_STRINGS`] strings.
+fn sst_walk<'a>(sst: &'a [u8], continues: &[&'a [u8]], lengths: &mut Vec<u32>) -> bool {
     let Some(mut data) = sst.get(8..) else {
         return true;
     };
@@ -298,6 +369,10 @@ fn sst_in_bounds<'a>(sst: &'a [u8], continues: &[&'a [u8]]) -> bool {
             return true;
         }
         let cch = usize::from(u16::from_le_bytes([data[0], data[1]]));
+        if lengths.len() >= MAX_XLS_STRINGS {
+            return false;
+        }
+        lengths.push(cch as u32);
         let flags = data[2];
         data = &data[3..];
         let mut skips = [0usize; 2];
@@ -594,6 +669,134 @@ mod tests {
         assert!(rgce_in_bounds(&[0xFF, 1], false));
         assert!(rgce_in_bounds(&[0x17, 200, 0, b'a'], false));
         assert!(rgce_in_bounds(&[], false));
+    }
+
+    #[test]
+    fn every_sheet_calamine_reads_is_one_the_guard_checked_once() {
+        let rec = |typ: u16, data: &[u8]| {
+            let mut v = typ.to_le_bytes().to_vec();
+            v.extend_from_slice(&(data.len() as u16).to_le_bytes());
+            v.extend_from_slice(data);
+            v
+        };
+        let bof = rec(0x0809, &[0, 6, 0x10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        let eof = rec(0x000A, &[]);
+        let boundsheet = |offset: u32| {
+            let mut d = offset.to_le_bytes().to_vec();
+            d.extend_from_slice(&[0, 0, 1, 0, b'S']);
+            rec(0x0085, &d)
+        };
+        let number = |row: u16, col: u16| {
+            let mut d = row.to_le_bytes().to_vec();
+            d.extend_from_slice(&col.to_le_bytes());
+            d.extend_from_slice(&[0; 10]);
+            rec(0x0203, &d)
+        };
+        // Globals naming `offsets`, then `sheets` (each a substream of `cells`).
+        let workbook = |offsets: &dyn Fn(usize) -> Vec<u32>, sheets: &[Vec<u8>]| {
+            let globals_len = bof.len() + eof.len() + sheets.len() * boundsheet(0).len();
+            let mut starts = Vec::new();
+            let mut at = globals_len;
+            for s in sheets {
+                starts.push(at as u32);
+                at += bof.len() + s.len() + eof.len();
+            }
+            let mut v = bof.clone();
+            for o in offsets(globals_len)
+                .into_iter()
+                .zip(&starts)
+                .map(|(o, s)| if o == u32::MAX { *s } else { o })
+            {
+                v.extend(boundsheet(o));
+            }
+            v.extend(&eof);
+            for s in sheets {
+                v.extend(&bof);
+                v.extend(s);
+                v.extend(&eof);
+            }
+            v
+        };
+        let cells = [number(0, 0), number(3, 3)].concat();
+        // Two sheets, each named once: fine.
+        let good = workbook(
+            &|_| vec![u32::MAX, u32::MAX],
+            &[cells.clone(), cells.clone()],
+        );
+        assert!(check_biff_extent(&good).is_ok());
+        // Both BOUNDSHEETs naming the first sheet.
+        let first = |g: usize| vec![g as u32, g as u32];
+        let twice = workbook(&first, &[cells.clone(), cells.clone()]);
+        let msg = check_biff_extent(&twice).unwrap_err().to_string();
+        assert!(
+            msg.contains("第 2 个工作表与前面的工作表指向同一位置"),
+            "{msg}"
+        );
+        // A sheet hidden in an unknown record's payload: a BOF and a huge range the linear
+        // scan never sees as records.
+        let hidden = [bof.clone(), number(0, 0), number(65535, 255), eof.clone()].concat();
+        let carrier = rec(0x1234, &hidden);
+        let into_payload = |g: usize| vec![(g + bof.len() + 4) as u32];
+        let smuggled = workbook(&into_payload, &[carrier[4..].to_vec()]);
+        // (the "sheet" is the carrier record's payload, preceded by its own BOF)
+        let smuggled = {
+            let mut v = smuggled;
+            // Rewrite the sheet so that its body is the carrier record itself.
+            let at = v.len() - eof.len() - carrier[4..].len();
+            v.splice(at.., carrier.iter().copied().chain(eof.iter().copied()));
+            v
+        };
+        let msg = check_biff_extent(&smuggled).unwrap_err().to_string();
+        assert!(msg.contains("不在一个工作表的开头"), "{msg}");
+        // Three sheets each just under the per-sheet limit: too much together.
+        let wide = [number(0, 0), number(7421, 255)].concat();
+        let three = workbook(&|_| vec![u32::MAX; 3], &[wide.clone(), wide.clone(), wide]);
+        let msg = check_biff_extent(&three).unwrap_err().to_string();
+        assert!(
+            msg.contains("各工作表的单元格范围合计超过 4000000"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn shared_strings_copied_into_many_cells_are_counted() {
+        let rec = |typ: u16, data: &[u8]| {
+            let mut v = typ.to_le_bytes().to_vec();
+            v.extend_from_slice(&(data.len() as u16).to_le_bytes());
+            v.extend_from_slice(data);
+            v
+        };
+        // One string of 30,000 characters (SST and CONTINUE records), then LABELSST cells.
+        let mut sst = vec![1, 0, 0, 0, 1, 0, 0, 0];
+        sst.extend_from_slice(&30_000u16.to_le_bytes());
+        sst.push(0);
+        sst.extend(std::iter::repeat_n(b'a', 8_000));
+        let mut stream = rec(0x0809, &[0, 6, 0x10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        stream.extend(rec(0x00FC, &sst));
+        for chunk in [8_000, 8_000, 6_000] {
+            let mut c = vec![0u8];
+            c.extend(std::iter::repeat_n(b'a', chunk));
+            stream.extend(rec(0x003C, &c));
+        }
+        let labelsst = |row: u16| {
+            let mut d = row.to_le_bytes().to_vec();
+            d.extend_from_slice(&[0, 0, 0, 0, 0, 0, 0, 0]);
+            rec(0x00FD, &d)
+        };
+        let mut few = stream.clone();
+        for row in 0..100 {
+            few.extend(labelsst(row));
+        }
+        assert!(check_biff_extent(&few).is_ok());
+        let mut many = stream;
+        for row in 0..1_000 {
+            many.extend(labelsst(row));
+        }
+        let msg = check_biff_extent(&many).unwrap_err().to_string();
+        assert!(
+            msg.contains("单元格中的文字、公式和数字格式合计超过 64 MB"),
+            "{msg}"
+        );
     }
 
     #[test]
