@@ -38,6 +38,10 @@ struct Ran {
 fn run_limited(args: &[&std::ffi::OsStr], dir: &Path) -> Ran {
     let out = dir.join("stdout.txt");
     let err = dir.join("stderr.txt");
+    // Linux copies a process's peak memory into the child it forks and keeps it across exec:
+    // what wait4 reports is the larger of this test's own peak and zpcheck's. The inputs are
+    // therefore streamed into their files, never held whole, so that this test's peak stays
+    // small (an over-estimate on the safe side) and the figure is zpcheck's.
     let start = Instant::now();
     let child = std::process::Command::new("sh")
         .arg("-c")
@@ -122,17 +126,6 @@ fn assert_bounded(name: &str, input: &Path, codes: &[i32]) -> serde_json::Value 
     serde_json::from_str(&check.stdout).unwrap_or_else(|e| panic!("{name}: {e}: {}", check.stdout))
 }
 
-fn zip_with(path: &Path, entries: &[(String, Vec<u8>)]) {
-    let mut w = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
-    let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    for (name, data) in entries {
-        w.start_file(name.as_str(), opts).unwrap();
-        w.write_all(data).unwrap();
-    }
-    w.finish().unwrap();
-}
-
 const NS: &str = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
 const REL_NS: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 
@@ -140,8 +133,13 @@ const REL_NS: &str = "http://schemas.openxmlformats.org/officeDocument/2006/rela
 /// `xl/`, content type (last word) and bytes.
 type Extra = (&'static str, &'static str, &'static str, Vec<u8>);
 
-/// An .xlsx with the given worksheets (name, full sheet XML) and other workbook parts.
-fn xlsx(path: &Path, sheets: &[(String, Vec<u8>)], extras: Vec<Extra>) {
+/// Writes worksheet `i`'s XML.
+type SheetWriter<'a> = &'a dyn Fn(usize, &mut dyn Write);
+
+/// An .xlsx with worksheets of the given names, each written straight into the zip by `write`
+/// (never held whole: this process's own peak memory is inherited by the children it starts,
+/// see [`run_limited`]), and other workbook parts.
+fn xlsx(path: &Path, names: &[String], write: SheetWriter<'_>, extras: Vec<Extra>) {
     let mut book = format!(
         r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{NS}" xmlns:r="{REL_NS}"><sheets>"#
     );
@@ -151,17 +149,16 @@ fn xlsx(path: &Path, sheets: &[(String, Vec<u8>)], extras: Vec<Extra>) {
     let mut types = String::from(
         r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>"#,
     );
-    let mut parts = Vec::new();
-    for (i, (name, xml)) in sheets.iter().enumerate() {
+    for (i, name) in names.iter().enumerate() {
         let n = i + 1;
         book.push_str(&format!(
             r#"<sheet name="{name}" sheetId="{n}" r:id="rId{n}"/>"#
         ));
         rels.push_str(&format!(r#"<Relationship Id="rId{n}" Type="{REL_NS}/worksheet" Target="worksheets/sheet{n}.xml"/>"#));
         types.push_str(&format!(r#"<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"#));
-        parts.push((format!("xl/worksheets/sheet{n}.xml"), xml.clone()));
     }
     book.push_str("</sheets></workbook>");
+    let mut parts = Vec::new();
     for (i, (rel, file, content, bytes)) in extras.into_iter().enumerate() {
         rels.push_str(&format!(
             r#"<Relationship Id="rIdX{i}" Type="{REL_NS}/{rel}" Target="{file}"/>"#
@@ -178,11 +175,40 @@ fn xlsx(path: &Path, sheets: &[(String, Vec<u8>)], extras: Vec<Extra>) {
         ("xl/_rels/workbook.xml.rels".into(), rels.into_bytes()),
     ];
     all.extend(parts);
-    zip_with(path, &all);
+    let mut w = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, data) in &all {
+        w.start_file(name.as_str(), opts).unwrap();
+        w.write_all(data).unwrap();
+    }
+    for i in 0..names.len() {
+        w.start_file(format!("xl/worksheets/sheet{}.xml", i + 1), opts)
+            .unwrap();
+        write(i, &mut w);
+    }
+    w.finish().unwrap();
 }
 
-fn sheet_xml(body: &str, merges: &str) -> Vec<u8> {
-    format!(r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{NS}"><sheetData>{body}</sheetData>{merges}</worksheet>"#).into_bytes()
+/// A workbook of one sheet, 表1, whose sheetData holds `body`, followed by `merges`.
+fn one_sheet(path: &Path, body: &str, merges: &str, extras: Vec<Extra>) {
+    xlsx(
+        path,
+        &["表1".to_string()],
+        &|_, w| sheet_xml(w, &|w| w.write_all(body.as_bytes()).unwrap(), merges),
+        extras,
+    );
+}
+
+/// A worksheet's XML around the sheetData body `body` writes.
+fn sheet_xml(w: &mut dyn Write, body: &dyn Fn(&mut dyn Write), merges: &str) {
+    write!(
+        w,
+        r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{NS}"><sheetData>"#
+    )
+    .unwrap();
+    body(w);
+    write!(w, "</sheetData>{merges}</worksheet>").unwrap();
 }
 
 /// Formulas 16,000 deep (parentheses, unary minus, SUM inside SUM) with no cached result:
@@ -200,7 +226,7 @@ fn deep_formulas(dir: &Path) -> PathBuf {
         .map(|(i, f)| format!(r#"<row r="{0}"><c r="A{0}"><f>{f}</f></c></row>"#, i + 1))
         .collect();
     let path = dir.join("deep_formulas.xlsx");
-    xlsx(&path, &[("表1".into(), sheet_xml(&body, ""))], Vec::new());
+    one_sheet(&path, &body, "", Vec::new());
     path
 }
 
@@ -217,11 +243,7 @@ fn many_merges(dir: &Path) -> PathBuf {
     }
     merges.push_str("</mergeCells>");
     let path = dir.join("many_merges.xlsx");
-    xlsx(
-        &path,
-        &[("表1".into(), sheet_xml(&body, &merges))],
-        Vec::new(),
-    );
+    one_sheet(&path, &body, &merges, Vec::new());
     path
 }
 
@@ -250,11 +272,9 @@ fn many_form_sheets(dir: &Path) -> PathBuf {
         ),
         ("styles", "styles.xml", "styles", part("xl/styles.xml")),
     ];
-    let sheets: Vec<(String, Vec<u8>)> = (1..=4_500)
-        .map(|i| (format!("表{i}"), sheet.clone()))
-        .collect();
+    let names: Vec<String> = (1..=4_500).map(|i| format!("表{i}")).collect();
     let path = dir.join("many_form_sheets.xlsx");
-    xlsx(&path, &sheets, extras);
+    xlsx(&path, &names, &|_, w| w.write_all(&sheet).unwrap(), extras);
     path
 }
 
@@ -274,7 +294,7 @@ fn shared_string_bomb(dir: &Path) -> PathBuf {
         "sharedStrings",
         strings.into_bytes(),
     )];
-    xlsx(&path, &[("表1".into(), sheet_xml(&body, ""))], extras);
+    one_sheet(&path, &body, "", extras);
     path
 }
 
@@ -289,7 +309,7 @@ fn number_format_bomb(dir: &Path) -> PathBuf {
         .collect();
     let path = dir.join("number_format_bomb.xlsx");
     let extras = vec![("styles", "styles.xml", "styles", styles.into_bytes())];
-    xlsx(&path, &[("表1".into(), sheet_xml(&body, ""))], extras);
+    one_sheet(&path, &body, "", extras);
     path
 }
 
@@ -305,7 +325,30 @@ fn shared_formula_bomb(dir: &Path) -> PathBuf {
         ));
     }
     let path = dir.join("shared_formula_bomb.xlsx");
-    xlsx(&path, &[("表1".into(), sheet_xml(&body, ""))], Vec::new());
+    one_sheet(&path, &body, "", Vec::new());
+    path
+}
+
+/// Ten million positionless styled empty cells (`<c s="1"/>`, 90 MB of XML in a 90 KB file):
+/// 2.2 GB were held before the cell limit refused them.
+fn styled_empty_cells(dir: &Path) -> PathBuf {
+    let styles = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="{NS}"><fonts count="1"><font><sz val="11"/><name val="宋体"/></font></fonts><fills count="1"><fill><patternFill patternType="none"/></fill></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="2" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs></styleSheet>"#
+    );
+    let row = format!("<row>{}</row>", r#"<c s="1"/>"#.repeat(10_000));
+    let path = dir.join("styled_empty_cells.xlsx");
+    let extras = vec![("styles", "styles.xml", "styles", styles.into_bytes())];
+    let rows = |w: &mut dyn Write| {
+        for _ in 0..1_000 {
+            w.write_all(row.as_bytes()).unwrap();
+        }
+    };
+    xlsx(
+        &path,
+        &["表1".to_string()],
+        &|_, w| sheet_xml(w, &rows, ""),
+        extras,
+    );
     path
 }
 
@@ -334,6 +377,9 @@ fn hostile_inputs_stay_within_time_and_memory() {
             "{name}: {message}"
         );
     }
+
+    let doc = assert_bounded("styled_empty_cells", &styled_empty_cells(dir.path()), &[2]);
+    assert_eq!(doc["files"][0]["error"]["kind"], "too_large", "{doc}");
 
     let input = many_form_sheets(dir.path());
     let doc = assert_bounded("many_form_sheets", &input, &[1]);

@@ -622,6 +622,7 @@ fn sheet_cells(
 ) -> R<Option<BTreeMap<CellRef, Cell>>> {
     let mut r = xml_reader(xml);
     let mut seen_element = false;
+    let mut styled_empty = 0usize;
     loop {
         let (e, empty) = match r.read_event()? {
             Event::Start(e) => (e, false),
@@ -707,6 +708,14 @@ fn sheet_cells(
                 if valued {
                     *total += 1;
                     if *total > MAX_CELLS {
+                        return Err(give_up!());
+                    }
+                } else {
+                    // Styled empty cells are kept too (the form's borders), within the same
+                    // limit per sheet as the read through calamine: ten million `<c s="3"/>`
+                    // were held before anything refused them.
+                    styled_empty += 1;
+                    if styled_empty > MAX_CELLS {
                         return Err(give_up!());
                     }
                 }

@@ -101,6 +101,9 @@ pub(super) fn read_xlsx(
                 let pos = CellRef::new(c.get_position().0, c.get_position().1);
                 if id > 0 {
                     styled.push((pos, id));
+                    if styled.len() > MAX_CELLS {
+                        return Err(too_many(&name));
+                    }
                 }
                 if let Some(v) = value_of(c.get_value().clone()) {
                     count(&mut total)?;
@@ -139,6 +142,11 @@ pub(super) fn read_xlsx(
                 .map_err(|e| xlsx_corrupt(&e))?;
             while let Some((row, col, id)) = reader.next_style_id().map_err(|e| xlsx_corrupt(&e))? {
                 styled.push((CellRef::new(row, col), id));
+                // Checked as they come: ten million `<c s="3"/>` took 2.2 GB before a check
+                // after the loop refused them.
+                if styled.len() > MAX_CELLS {
+                    return Err(too_many(&name));
+                }
             }
         }
         if styled.len() > MAX_CELLS {
