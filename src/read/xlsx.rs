@@ -176,7 +176,15 @@ pub(super) fn read_xlsx(
             None => (None, None),
         };
         let merges = merges.unwrap_or_else(|| {
-            let found: Vec<Dimensions> = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
+            // calamine subtracts a merged range's start from its end unchecked: a backwards
+            // range ("B2:A1") panics in a build with overflow checks (found by fuzzing; a
+            // release build wraps, and such ranges are dropped after reading). Such a sheet is
+            // read without merged ranges.
+            let found: Vec<Dimensions> =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    wb.merge_cells_by_sheet_name(&name).unwrap_or_default()
+                }))
+                .unwrap_or_default();
             found
                 .iter()
                 .map(|d| Merge {
