@@ -74,7 +74,7 @@ pub enum InputError {
     #[error("这是 zpcheck 写出的汇总表，不是绩效自评表")]
     Summary,
     /// The corrected workbook could not be written.
-    #[error("无法写入输出文件 {path}：{reason}")]
+    #[error("写出失败：{path}：{reason}")]
     Write {
         /// Where we tried to write.
         path: PathBuf,

@@ -38,8 +38,12 @@ pub enum Status {
     /// Read, but some form only partly (a block, column or rows not recognised): what could
     /// be checked was, nothing depending on the rest was corrected.
     Partial,
-    /// Unreadable, no form, or the output could not be written.
+    /// Unreadable, or no form.
     Error,
+    /// Read and checked, but the corrected workbook could not be written (JSON
+    /// "write_failed"): its findings stand, nothing was corrected.
+    #[serde(rename = "write_failed")]
+    WriteFailed,
 }
 
 /// Which findings make the exit status 1.
@@ -174,7 +178,9 @@ impl From<FileOutcome> for FileReport {
 impl FileReport {
     /// The input's status.
     pub fn status(&self) -> Status {
-        if self.error.is_some() {
+        if self.write_failed() {
+            Status::WriteFailed
+        } else if self.error.is_some() {
             Status::Error
         } else if self.is_partial() {
             Status::Partial
@@ -183,6 +189,13 @@ impl FileReport {
         } else {
             Status::Clean
         }
+    }
+
+    /// Whether the input was read and checked but its corrected workbook not written.
+    pub fn write_failed(&self) -> bool {
+        self.error
+            .as_ref()
+            .is_some_and(|e| e.kind == "write_failed")
     }
 
     /// Whether any form was read only partly.
@@ -222,6 +235,8 @@ pub struct Tally {
     pub with_errors: usize,
     /// Files found in folders and passed over: zpcheck's own corrected workbooks and summaries.
     pub skipped: usize,
+    /// Files read and checked whose corrected workbook could not be written.
+    pub write_failed: usize,
 }
 
 impl Tally {
@@ -232,6 +247,7 @@ impl Tally {
             Status::Findings => self.findings += 1,
             Status::Partial => self.partial += 1,
             Status::Error => self.failed += 1,
+            Status::WriteFailed => self.write_failed += 1,
         }
         if r.error.is_none() && r.has(Severity::Warning) {
             self.with_warnings += 1;
@@ -243,14 +259,14 @@ impl Tally {
 
     /// Number of files counted.
     pub fn files(&self) -> usize {
-        self.clean + self.findings + self.partial + self.failed
+        self.clean + self.findings + self.partial + self.failed + self.write_failed
     }
 
     /// The exit status: 2 if any input failed, else 1 if any file has error findings (or, with
     /// `--fail-on warning`, warnings; with `--fail-on partial`, a form read only partly), else
     /// 0. A partial reading alone is not a failure.
     pub fn exit_code(&self, fail_on: FailOn) -> i32 {
-        if self.failed > 0 {
+        if self.failed > 0 || self.write_failed > 0 {
             2
         } else if self.with_errors > 0
             || (fail_on == FailOn::Warning && self.with_warnings > 0)
@@ -269,13 +285,18 @@ impl Tally {
         } else {
             String::new()
         };
+        let write_failed = if self.write_failed > 0 {
+            format!("，{} 个写出失败", self.write_failed)
+        } else {
+            String::new()
+        };
         let skipped = if self.skipped > 0 {
             format!("；另跳过 {} 个 zpcheck 写出的文件", self.skipped)
         } else {
             String::new()
         };
         format!(
-            "共 {} 个文件：{} 个无误，{} 个有问题{partial}，{} 个无法读取{skipped}",
+            "共 {} 个文件：{} 个无误，{} 个有问题{partial}，{} 个无法读取{write_failed}{skipped}",
             self.files(),
             self.clean,
             self.findings,
@@ -359,7 +380,8 @@ fn json_file(r: &FileReport) -> JsonFile<'_> {
                 found: &f.found,
                 expected: &f.expected,
                 message: &f.message,
-                fixed: f.fixed(),
+                // Not when the corrected workbook could not be written: nothing was corrected.
+                fixed: f.fixed() && !r.write_failed(),
             })
             .collect(),
     }
@@ -395,7 +417,8 @@ pub fn text(r: &FileReport, fixing: bool) -> String {
     }
     out.push_str(&format!("{}\n", r.path.display()));
     for f in &r.findings {
-        let tail = match (f.fixed(), fixing) {
+        // A correction is "made" only when the corrected workbook was written.
+        let tail = match (f.fixed(), fixing && !r.write_failed()) {
             (true, true) => "（已更正）",
             (true, false) => "（可自动更正）",
             _ => "",

@@ -99,7 +99,7 @@ impl Summary {
                 None => Val::Blank,
             };
             let status = match (&r.error, f.errors, f.warnings) {
-                (Some(e), _, _) => format!("无法写出更正文件：{}", e.message),
+                (Some(e), _, _) => e.message.clone(),
                 (None, 0, 0) => "无误".to_string(),
                 (None, 0, _) => "仅有警告".to_string(),
                 (None, _, _) => "有错误".to_string(),

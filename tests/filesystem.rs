@@ -200,3 +200,48 @@ fn an_interrupted_batch_leaves_no_temporary_files() {
         );
     }
 }
+
+#[test]
+fn a_failed_write_is_counted_apart_and_corrects_nothing() {
+    // The output cannot be written (a device): the file was read and checked, so its findings
+    // are listed, but none is marked corrected; it is counted as 写出失败, not as unreadable.
+    let input = sample("national_planted_errors.xlsx");
+    let dev = Path::new("/dev/null");
+    let o = run(&[
+        "fix".as_ref(),
+        input.as_os_str(),
+        "-o".as_ref(),
+        dev.as_os_str(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let file = &doc["files"][0];
+    assert_eq!(file["status"], "write_failed");
+    assert_eq!(file["error"]["kind"], "write_failed");
+    assert!(
+        file["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("写出失败：/dev/null：不是普通文件"),
+        "{file}"
+    );
+    let findings = file["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 9);
+    assert!(findings.iter().all(|f| f["fixed"] == false), "{file}");
+    let o = run(&[
+        "fix".as_ref(),
+        input.as_os_str(),
+        "-o".as_ref(),
+        dev.as_os_str(),
+    ]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("H6  ZP104  错误："), "{out}");
+    assert!(!out.contains("（已更正）"), "{out}");
+    assert!(out.contains("（可自动更正）"), "{out}");
+    assert!(
+        out.ends_with("共 1 个文件：0 个无误，0 个有问题，0 个无法读取，1 个写出失败\n"),
+        "{out}"
+    );
+}
