@@ -351,3 +351,27 @@ fn a_submissions_own_sheet_named_like_the_findings_sheet_is_kept() {
     fix(&out, &twice);
     assert_eq!(names(&twice), ["核查结果", "核查结果(2)"]);
 }
+
+#[test]
+fn correcting_a_corrected_workbook_again_reuses_its_styles() {
+    // Each pass used to add its highlight fills, findings fonts and formats again: styles.xml
+    // grew by some 700 bytes a pass. Now the styles stop growing at once, and from the second
+    // pass on the output is the same, byte for byte.
+    let dir = tempfile::tempdir().unwrap();
+    let mut input = sample("national_planted_errors.xlsx");
+    let mut outputs = Vec::new();
+    for pass in 1..=4 {
+        let out = dir.path().join(format!("第{pass}遍.xlsx"));
+        fix(&input, &out);
+        outputs.push((
+            std::fs::read(&out).unwrap(),
+            zip_text(&out, "xl/styles.xml"),
+        ));
+        input = out;
+    }
+    let styles: Vec<usize> = outputs.iter().map(|(_, s)| s.len()).collect();
+    assert!(styles.iter().all(|n| *n == styles[0]), "{styles:?}");
+    assert!(outputs[1].0 == outputs[2].0 && outputs[2].0 == outputs[3].0);
+    // The corrections are still marked: the highlight fill is there once.
+    assert_eq!(outputs[3].1.matches("patternType=\"solid\"").count(), 1);
+}

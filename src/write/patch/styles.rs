@@ -34,11 +34,27 @@ struct List {
     /// Where the end tag starts: new entries go there.
     end: usize,
     count: usize,
+    /// Where each of the input's entries is in the part (start tag to end).
+    entries: Vec<Range<usize>>,
     added: Vec<String>,
 }
 
 impl List {
-    fn add(&mut self, entry: String) -> u32 {
+    /// The index of an entry written exactly so: one the input has (a workbook zpcheck
+    /// corrected before holds those it added then: correcting it again reuses them, so the
+    /// styles stop growing and the output stays the same from the second pass on), one added
+    /// already, or a new one.
+    fn add(&mut self, xml: &str, entry: String) -> u32 {
+        if let Some(i) = self
+            .entries
+            .iter()
+            .position(|r| xml.get(r.clone()) == Some(entry.as_str()))
+        {
+            return i as u32;
+        }
+        if let Some(i) = self.added.iter().position(|a| *a == entry) {
+            return (self.count + i) as u32;
+        }
         self.added.push(entry);
         (self.count + self.added.len() - 1) as u32
     }
@@ -100,6 +116,7 @@ impl Styles {
                                     tag_range: range,
                                     end: 0,
                                     count: 0,
+                                    entries: Vec::new(),
                                     added: Vec::new(),
                                 },
                             );
@@ -112,15 +129,14 @@ impl Styles {
                         continue;
                     }
                     if depth == 2 {
+                        let end = ev.skip_element(&e)?;
                         if let Some(list) = open.and_then(|k| lists.get_mut(k)) {
                             list.count += 1;
+                            list.entries.push(range.start..end);
                         }
                         if open == Some("cellXfs") && name == "xf" {
-                            let end = ev.skip_element(&e)?;
                             let inner_end = xml[..end].rfind("</").ok_or(give_up!())?;
                             xfs.push((range.clone(), range.end..inner_end));
-                        } else {
-                            ev.skip_element(&e)?;
                         }
                         continue;
                     }
@@ -136,6 +152,7 @@ impl Styles {
                     if depth == 2 {
                         if let Some(list) = open.and_then(|k| lists.get_mut(k)) {
                             list.count += 1;
+                            list.entries.push(range.clone());
                         }
                         match (open, e.name().as_ref()) {
                             (Some("cellXfs"), "xf") => {
@@ -247,7 +264,7 @@ impl Styles {
             tag.set("numFmtId", &fmt.to_string());
             tag.set("applyNumberFormat", "1");
         }
-        let id = self.cell_xfs.add(xf_text(tag, &inner));
+        let id = self.cell_xfs.add(&self.xml, xf_text(tag, &inner));
         self.marked.insert((s, mark, num), id);
         id
     }
@@ -256,9 +273,12 @@ impl Styles {
         if let Some(&id) = self.mark_fills.get(&mark) {
             return id;
         }
-        let id = self.fills.add(format!(
+        let id = self.fills.add(
+            &self.xml,
+            format!(
             "<fill><patternFill patternType=\"solid\"><fgColor rgb=\"FF{rgb:06X}\"/><bgColor indexed=\"64\"/></patternFill></fill>"
-        ));
+        ),
+        );
         self.mark_fills.insert(mark, id);
         id
     }
@@ -270,15 +290,16 @@ impl Styles {
             return ids;
         }
         let border = self.borders.add(
+            &self.xml,
             "<border><left style=\"thin\"><color auto=\"1\"/></left><right style=\"thin\"><color auto=\"1\"/></right><top style=\"thin\"><color auto=\"1\"/></top><bottom style=\"thin\"><color auto=\"1\"/></bottom><diagonal/></border>"
                 .to_string(),
         );
         let xf = |bold: bool, styles: &mut Styles| {
             let b = if bold { "<b/>" } else { "" };
-            let font = styles.fonts.add(format!(
+            let font = styles.fonts.add(&styles.xml, format!(
                 "<font>{b}<sz val=\"11\"/><name val=\"宋体\"/><family val=\"3\"/><charset val=\"134\"/></font>"
             ));
-            styles.cell_xfs.add(format!(
+            styles.cell_xfs.add(&styles.xml, format!(
                 "<xf numFmtId=\"0\" fontId=\"{font}\" fillId=\"0\" borderId=\"{border}\" xfId=\"0\" applyFont=\"1\" applyBorder=\"1\" applyAlignment=\"1\"><alignment vertical=\"center\" wrapText=\"1\"/></xf>"
             ))
         };
