@@ -373,6 +373,10 @@ pub fn check_ods_extent(xml: &str) -> Result<(), InputError> {
     // A cell just opened: (its last column, whether its attributes give it a value). Content
     // inside it (text, a paragraph) makes it valued too, as calamine reads it.
     let mut open_cell: Option<(u64, bool)> = None;
+    // The text calamine copies into every cell a repeat makes (a 10 MB string repeated over a
+    // thousand cells is 10 GB): the open cell's repeats and bytes, the row's, all tables'.
+    let mut cell_text: Option<(u64, u64)> = None;
+    let (mut row_text, mut text) = (0u64, 0u64);
     loop {
         let event = reader
             .read_event()
@@ -390,15 +394,42 @@ pub fn check_ods_extent(xml: &str) -> Result<(), InputError> {
                     (rows, span_cols) = (0, 0);
                 }
                 "table:table-row" => {
-                    (row_repeat, col, last_valued) =
-                        (repeat(&e, "table:number-rows-repeated"), 0, 0);
+                    (row_repeat, col, last_valued, row_text) =
+                        (repeat(&e, "table:number-rows-repeated"), 0, 0, 0);
                 }
                 "table:table-cell" | "table:covered-table-cell" => {
-                    col = col.saturating_add(repeat(&e, "table:number-columns-repeated"));
+                    let repeats = repeat(&e, "table:number-columns-repeated");
+                    col = col.saturating_add(repeats);
                     open_cell = Some((col, has_value(&e)));
+                    // The attributes calamine keeps as text for each copy.
+                    let attrs: usize = e
+                        .attributes()
+                        .with_checks(false)
+                        .flatten()
+                        .filter(|a| {
+                            matches!(a.key.local_name().as_ref(), "string-value" | "formula")
+                        })
+                        .map(|a| a.value.len())
+                        .sum();
+                    cell_text = Some((repeats, attrs as u64));
                 }
                 _ => {}
             },
+            Event::Text(t) => {
+                if let Some((_, bytes)) = &mut cell_text {
+                    *bytes = bytes.saturating_add(t.len() as u64);
+                }
+            }
+            Event::End(e)
+                if matches!(
+                    e.name().as_ref(),
+                    "table:table-cell" | "table:covered-table-cell"
+                ) =>
+            {
+                if let Some((repeats, bytes)) = cell_text.take() {
+                    row_text = row_text.saturating_add(repeats.saturating_mul(bytes));
+                }
+            }
             Event::End(e) if e.name().as_ref() == "table:table-row" => {
                 rows = rows.saturating_add(row_repeat);
                 // The span ends at the last row holding a value.
@@ -413,6 +444,11 @@ pub fn check_ods_extent(xml: &str) -> Result<(), InputError> {
                             "各表格内容展开后合计超过 {MAX_ODS_CELLS} 个单元格"
                         )));
                     }
+                }
+                // (After the extent: a range too large is the plainer message.)
+                text = text.saturating_add(row_text.saturating_mul(row_repeat));
+                if text > MAX_CELL_BYTES as u64 {
+                    return Err(too_much_text());
                 }
                 (row_repeat, last_valued) = (1, 0);
             }
@@ -489,6 +525,18 @@ mod tests {
         );
         let two = many.replacen(&table, "", 2);
         assert!(check_ods_extent(&two).is_ok());
+        // One string of 100 KB repeated over 1,000 cells: 100 MB of copies.
+        let long = "字".repeat(34_000);
+        let strings = content(&format!(
+            r#"<table:table-row table:number-rows-repeated="10"><table:table-cell table:number-columns-repeated="100" office:value-type="string"><text:p>{long}</text:p></table:table-cell></table:table-row>"#
+        ));
+        let msg = check_ods_extent(&strings).unwrap_err().to_string();
+        assert!(
+            msg.contains("单元格中的文字、公式和数字格式合计超过 64 MB"),
+            "{msg}"
+        );
+        let once = strings.replace("table:number-rows-repeated=\"10\"", "");
+        assert!(check_ods_extent(&once).is_ok());
     }
 
     #[test]
