@@ -210,6 +210,10 @@ pub struct Sheet {
     pub merge_rows: std::sync::OnceLock<MergeRows>,
 }
 
+/// Up to this many merged ranges a sheet's are looked through one by one (see
+/// [`Sheet::merge_at`]); beyond, through an index by row.
+const SCAN_MERGES: usize = 64;
+
 /// For each row that merged ranges cover, their column spans sorted by first column:
 /// `(first col, last col, index into Sheet::merges)`.
 pub type MergeRows = std::collections::HashMap<u32, Vec<(u32, u32, u32)>>;
@@ -218,18 +222,38 @@ pub type MergeRows = std::collections::HashMap<u32, Vec<(u32, u32, u32)>>;
 /// ranges; where a damaged file has them, the first one wins, as in the rebuilt workbook), and
 /// refuses a workbook whose merges cover more than [`guard::MAX_MERGED_CELLS`] cells in all.
 fn disjoint_merges(merges: Vec<Merge>, total: &mut u64) -> Result<Vec<Merge>, InputError> {
+    let overlap = |a: &Merge, b: &Merge| {
+        a.first.row <= b.last.row
+            && b.first.row <= a.last.row
+            && a.first.col <= b.last.col
+            && b.first.col <= a.last.col
+    };
+    let mut count = |m: &Merge| {
+        *total += u64::from(m.last.row - m.first.row + 1) * u64::from(m.last.col - m.first.col + 1);
+        if *total > guard::MAX_MERGED_CELLS {
+            Err(InputError::TooLarge(format!(
+                "合并单元格合计超过 {} 个",
+                guard::MAX_MERGED_CELLS
+            )))
+        } else {
+            Ok(())
+        }
+    };
+    if merges.len() <= SCAN_MERGES {
+        // The usual form: compared pairwise, nothing allocated.
+        let mut kept: Vec<Merge> = Vec::with_capacity(merges.len());
+        for m in merges {
+            count(&m)?;
+            if !kept.iter().any(|k| overlap(k, &m)) {
+                kept.push(m);
+            }
+        }
+        return Ok(kept);
+    }
     let mut taken: std::collections::HashMap<u32, BTreeMap<u32, u32>> = Default::default();
     let mut kept = Vec::with_capacity(merges.len());
     for m in merges {
-        let area =
-            u64::from(m.last.row - m.first.row + 1) * u64::from(m.last.col - m.first.col + 1);
-        *total += area;
-        if *total > guard::MAX_MERGED_CELLS {
-            return Err(InputError::TooLarge(format!(
-                "合并单元格合计超过 {} 个",
-                guard::MAX_MERGED_CELLS
-            )));
-        }
+        count(&m)?;
         let rows = m.first.row..=m.last.row;
         let overlaps = rows.clone().any(|row| {
             taken.get(&row).is_some_and(|spans| {
@@ -283,6 +307,10 @@ impl Sheet {
 
     /// The merged range covering a position, if any.
     pub fn merge_at(&self, r: CellRef) -> Option<&Merge> {
+        // A form has a few dozen merged ranges: looking through them costs less than an index.
+        if self.merges.len() <= SCAN_MERGES {
+            return self.merges.iter().find(|m| m.contains(r));
+        }
         let rows = self.merge_rows.get_or_init(|| {
             let mut rows = MergeRows::new();
             for (i, m) in self.merges.iter().enumerate() {
@@ -769,6 +797,39 @@ mod tests {
         assert_eq!(at("C5"), Some(m("B4", "C5")));
         assert_eq!(at("B9"), None);
         assert_eq!(at("E1"), None);
+    }
+
+    #[test]
+    fn many_merges_are_indexed_by_row_with_the_same_answers() {
+        // More than SCAN_MERGES: the overlap check and the look-ups go through the row index.
+        let mut merges: Vec<Merge> = (1..=100)
+            .map(|r| m(&format!("A{r}"), &format!("B{r}")))
+            .collect();
+        merges.push(m("B50", "C51")); // overlaps A50:B50
+        merges.push(m("D1", "D100"));
+        merges.push(m("C99", "E99")); // overlaps D1:D100
+        let mut total = 0;
+        let kept = disjoint_merges(merges.clone(), &mut total).unwrap();
+        assert_eq!(kept.len(), 101);
+        assert!(!kept.contains(&m("B50", "C51")) && !kept.contains(&m("C99", "E99")));
+        let sheet = Sheet {
+            merges: kept.clone(),
+            ..Default::default()
+        };
+        for probe in [
+            "A1", "B1", "C1", "B50", "C51", "D1", "D77", "D100", "E99", "A101", "Z5",
+        ] {
+            let at = CellRef::parse(probe).unwrap();
+            assert_eq!(
+                sheet.merge_at(at),
+                kept.iter().find(|k| k.contains(at)),
+                "{probe}"
+            );
+        }
+        assert_eq!(
+            sheet.merge_at(CellRef::parse("D77").unwrap()),
+            Some(&m("D1", "D100"))
+        );
     }
 
     #[test]
