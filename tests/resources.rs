@@ -352,6 +352,105 @@ fn styled_empty_cells(dir: &Path) -> PathBuf {
     path
 }
 
+/// A BIFF8 record.
+fn rec(typ: u16, data: &[u8]) -> Vec<u8> {
+    let mut v = typ.to_le_bytes().to_vec();
+    v.extend_from_slice(&(data.len() as u16).to_le_bytes());
+    v.extend_from_slice(data);
+    v
+}
+
+/// An .xls whose workbook stream is `globals` (without its BOF, BOUNDSHEETs and EOF), then one
+/// worksheet of `cells`, named by `names` BOUNDSHEET records that all point at it.
+fn xls(path: &Path, globals: &[u8], names: usize, cells: &[u8]) {
+    let bof = |dt: u16| {
+        rec(
+            0x0809,
+            &[
+                0,
+                6,
+                dt as u8,
+                (dt >> 8) as u8,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                6,
+                0,
+                0,
+                0,
+            ],
+        )
+    };
+    let boundsheet = |offset: u32, n: usize| {
+        let name = format!("S{n}");
+        let mut d = offset.to_le_bytes().to_vec();
+        d.extend_from_slice(&[0, 0, name.len() as u8, 0]);
+        d.extend_from_slice(name.as_bytes());
+        rec(0x0085, &d)
+    };
+    let head = bof(0x0005).len() + globals.len();
+    let sheets_len: usize = (0..names).map(|n| boundsheet(0, n).len()).sum();
+    let offset = (head + sheets_len + 4) as u32;
+    let mut stream = bof(0x0005);
+    stream.extend_from_slice(globals);
+    for n in 0..names {
+        stream.extend(boundsheet(offset, n));
+    }
+    stream.extend(rec(0x000A, &[]));
+    assert_eq!(stream.len() as u32, offset);
+    stream.extend(bof(0x0010));
+    stream.extend_from_slice(cells);
+    stream.extend(rec(0x000A, &[]));
+    let mut comp = cfb::create(path).unwrap();
+    let mut w = comp.create_stream("/Workbook").unwrap();
+    w.write_all(&stream).unwrap();
+}
+
+/// One shared string of 30,000 characters, copied into 20,000 LABELSST cells by calamine
+/// (600 MB of copies from a 270 KB stream).
+fn xls_shared_string_bomb(dir: &Path) -> PathBuf {
+    let mut sst = vec![1, 0, 0, 0, 1, 0, 0, 0];
+    sst.extend_from_slice(&30_000u16.to_le_bytes());
+    sst.push(0);
+    sst.extend(std::iter::repeat_n(b'a', 8_000));
+    let mut globals = rec(0x00FC, &sst);
+    for chunk in [8_000, 8_000, 6_000] {
+        let mut c = vec![0u8];
+        c.extend(std::iter::repeat_n(b'a', chunk));
+        globals.extend(rec(0x003C, &c));
+    }
+    let cells: Vec<u8> = (0..20_000u16)
+        .flat_map(|row| {
+            let mut d = row.to_le_bytes().to_vec();
+            d.extend_from_slice(&[0; 8]);
+            rec(0x00FD, &d)
+        })
+        .collect();
+    let path = dir.join("xls_shared_string_bomb.xls");
+    xls(&path, &globals, 1, &cells);
+    path
+}
+
+/// A thousand BOUNDSHEET records naming one sheet whose cells span 1.9 million cells:
+/// calamine would build the dense grid once for each (45 GB).
+fn xls_same_sheet_named_often(dir: &Path) -> PathBuf {
+    let number = |row: u16, col: u16| {
+        let mut d = row.to_le_bytes().to_vec();
+        d.extend_from_slice(&col.to_le_bytes());
+        d.extend_from_slice(&[0; 10]);
+        rec(0x0203, &d)
+    };
+    let cells = [number(0, 0), number(7_421, 255)].concat();
+    let path = dir.join("xls_same_sheet_named_often.xls");
+    xls(&path, &[], 1_000, &cells);
+    path
+}
+
 #[test]
 fn hostile_inputs_stay_within_time_and_memory() {
     let dir = tempfile::tempdir().unwrap();
@@ -376,6 +475,26 @@ fn hostile_inputs_stay_within_time_and_memory() {
             message.contains("单元格中的文字、公式和数字格式合计超过 64 MB"),
             "{name}: {message}"
         );
+    }
+
+    for (name, input, kind, message) in [
+        (
+            "xls_shared_string_bomb",
+            xls_shared_string_bomb(dir.path()),
+            "too_large",
+            "单元格中的文字、公式和数字格式合计超过 64 MB",
+        ),
+        (
+            "xls_same_sheet_named_often",
+            xls_same_sheet_named_often(dir.path()),
+            "corrupt",
+            "第 2 个工作表与前面的工作表指向同一位置",
+        ),
+    ] {
+        let doc = assert_bounded(name, &input, &[2]);
+        assert_eq!(doc["files"][0]["error"]["kind"], kind, "{name}: {doc}");
+        let got = doc["files"][0]["error"]["message"].as_str().unwrap();
+        assert!(got.contains(message), "{name}: {got}");
     }
 
     let doc = assert_bounded("styled_empty_cells", &styled_empty_cells(dir.path()), &[2]);
