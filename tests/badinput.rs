@@ -302,13 +302,7 @@ fn inputs_the_fuzzer_found_are_refused_cleanly() {
             ("", "")
         };
         // Whatever the outcome, never zpcheck's own internal error (a caught panic).
-        let o = run(&[
-            "check".as_ref(),
-            "--format".as_ref(),
-            "json".as_ref(),
-            copy.as_os_str(),
-        ]);
-        let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
+        let doc = check_json(&copy);
         assert_ne!(
             doc["files"][0]["error"]["kind"], "internal",
             "{name}: {doc}"
@@ -429,15 +423,20 @@ fn an_xls_written_by_xlwt_is_read_and_corrected() {
     );
 }
 
-/// The findings of `check --format json` as (cell, rule, expected value).
-fn findings_of(path: &Path) -> Vec<(String, String, String)> {
+/// The document `check --format json` prints for one file.
+fn check_json(path: &Path) -> Value {
     let o = run(&[
         "check".as_ref(),
         "--format".as_ref(),
         "json".as_ref(),
         path.as_os_str(),
     ]);
-    let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+/// The findings of `check --format json` as (cell, rule, expected value).
+fn findings_of(path: &Path) -> Vec<(String, String, String)> {
+    let doc = check_json(path);
     doc["files"][0]["findings"]
         .as_array()
         .unwrap_or_else(|| panic!("{doc}"))

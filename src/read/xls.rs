@@ -597,6 +597,22 @@ fn check_dimensions(data: &[u8], sheet: usize) -> Result<(), InputError> {
 mod tests {
     use super::*;
 
+    /// A BIFF record.
+    fn rec(typ: u16, data: &[u8]) -> Vec<u8> {
+        let mut v = typ.to_le_bytes().to_vec();
+        v.extend_from_slice(&(data.len() as u16).to_le_bytes());
+        v.extend_from_slice(data);
+        v
+    }
+
+    /// A NUMBER cell record.
+    fn number(row: u16, col: u16) -> Vec<u8> {
+        let mut d = row.to_le_bytes().to_vec();
+        d.extend_from_slice(&col.to_le_bytes());
+        d.extend_from_slice(&[0; 10]);
+        rec(0x0203, &d)
+    }
+
     #[test]
     fn gbk_text_decoded_as_latin1_or_cp1252_is_repaired() {
         let gbk = encoding_rs::GBK.encode("部门资金（万元）").0;
@@ -673,24 +689,12 @@ mod tests {
 
     #[test]
     fn every_sheet_calamine_reads_is_one_the_guard_checked_once() {
-        let rec = |typ: u16, data: &[u8]| {
-            let mut v = typ.to_le_bytes().to_vec();
-            v.extend_from_slice(&(data.len() as u16).to_le_bytes());
-            v.extend_from_slice(data);
-            v
-        };
         let bof = rec(0x0809, &[0, 6, 0x10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
         let eof = rec(0x000A, &[]);
         let boundsheet = |offset: u32| {
             let mut d = offset.to_le_bytes().to_vec();
             d.extend_from_slice(&[0, 0, 1, 0, b'S']);
             rec(0x0085, &d)
-        };
-        let number = |row: u16, col: u16| {
-            let mut d = row.to_le_bytes().to_vec();
-            d.extend_from_slice(&col.to_le_bytes());
-            d.extend_from_slice(&[0; 10]);
-            rec(0x0203, &d)
         };
         // Globals naming `offsets`, then `sheets` (each a substream of `cells`).
         let workbook = |offsets: &dyn Fn(usize) -> Vec<u32>, sheets: &[Vec<u8>]| {
@@ -760,12 +764,6 @@ mod tests {
 
     #[test]
     fn shared_strings_copied_into_many_cells_are_counted() {
-        let rec = |typ: u16, data: &[u8]| {
-            let mut v = typ.to_le_bytes().to_vec();
-            v.extend_from_slice(&(data.len() as u16).to_le_bytes());
-            v.extend_from_slice(data);
-            v
-        };
         // One string of 30,000 characters (SST and CONTINUE records), then LABELSST cells.
         let mut sst = vec![1, 0, 0, 0, 1, 0, 0, 0];
         sst.extend_from_slice(&30_000u16.to_le_bytes());
@@ -801,18 +799,6 @@ mod tests {
 
     #[test]
     fn biff_extent_refuses_cells_far_apart() {
-        let rec = |typ: u16, data: &[u8]| {
-            let mut v = typ.to_le_bytes().to_vec();
-            v.extend_from_slice(&(data.len() as u16).to_le_bytes());
-            v.extend_from_slice(data);
-            v
-        };
-        let number = |row: u16, col: u16| {
-            let mut d = row.to_le_bytes().to_vec();
-            d.extend_from_slice(&col.to_le_bytes());
-            d.extend_from_slice(&[0; 10]);
-            rec(0x0203, &d)
-        };
         let mut ok = rec(0x0809, &[0; 16]);
         ok.extend(number(0, 0));
         ok.extend(number(300, 10));
