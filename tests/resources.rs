@@ -140,8 +140,19 @@ type SheetWriter<'a> = &'a dyn Fn(usize, &mut dyn Write);
 /// (never held whole: this process's own peak memory is inherited by the children it starts,
 /// see [`run_limited`]), and other workbook parts.
 fn xlsx(path: &Path, names: &[String], write: SheetWriter<'_>, extras: Vec<Extra>) {
+    xlsx_with(path, "", names, write, extras);
+}
+
+/// [`xlsx`] with `workbook_pr` (XML) in the workbook part before its sheets.
+fn xlsx_with(
+    path: &Path,
+    workbook_pr: &str,
+    names: &[String],
+    write: SheetWriter<'_>,
+    extras: Vec<Extra>,
+) {
     let mut book = format!(
-        r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{NS}" xmlns:r="{REL_NS}"><sheets>"#
+        r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{NS}" xmlns:r="{REL_NS}">{workbook_pr}<sheets>"#
     );
     let mut rels = String::from(
         r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#,
@@ -252,6 +263,15 @@ fn many_merges(dir: &Path) -> PathBuf {
 /// spreadsheet program writes a workbook, so the corrections are patched in; a workbook that
 /// must be rebuilt costs far more memory per cell (see the README's limits).
 fn many_form_sheets(dir: &Path) -> PathBuf {
+    let (sheet, extras) = seed_parts();
+    let names: Vec<String> = (1..=4_500).map(|i| format!("表{i}")).collect();
+    let path = dir.join("many_form_sheets.xlsx");
+    xlsx(&path, &names, &|_, w| w.write_all(&sheet).unwrap(), extras);
+    path
+}
+
+/// The seed form's parts: its sheet, shared strings and styles.
+fn seed_parts() -> (Vec<u8>, Vec<Extra>) {
     let seed = std::fs::read(
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples/seed_kelamayi_2023.xlsx"),
     )
@@ -272,9 +292,56 @@ fn many_form_sheets(dir: &Path) -> PathBuf {
         ),
         ("styles", "styles.xml", "styles", part("xl/styles.xml")),
     ];
-    let names: Vec<String> = (1..=4_500).map(|i| format!("表{i}")).collect();
-    let path = dir.join("many_form_sheets.xlsx");
-    xlsx(&path, &names, &|_, w| w.write_all(&sheet).unwrap(), extras);
+    (sheet, extras)
+}
+
+/// The letters of the zero-based column `c` ("A", "Z", "AA", …).
+fn column_name(c: u32) -> String {
+    let mut n = c + 1;
+    let mut name = Vec::new();
+    while n > 0 {
+        name.push(b'A' + ((n - 1) % 26) as u8);
+        n = (n - 1) / 26;
+    }
+    name.reverse();
+    String::from_utf8(name).unwrap()
+}
+
+/// The seed form and beside it a sheet of `rows` × 1,000 styled text cells, each 16
+/// characters long, in a workbook with 1904 dates, which the patcher does not take on: the
+/// most costly rebuild there is (the workbook is read again with every cell's style, and drawn
+/// anew). The rebuild's limits (250,000 cells, 16 MB of text) must keep it under 512 MiB.
+fn rebuilt_styled_text(dir: &Path, name: &str, rows: u32) -> PathBuf {
+    let (seed, extras) = seed_parts();
+    let path = dir.join(format!("{name}.xlsx"));
+    let names = ["表1".to_string(), "明细".to_string()];
+    let big = |w: &mut dyn Write| {
+        for r in 1..=rows {
+            write!(w, r#"<row r="{r}">"#).unwrap();
+            for c in 0..1_000u32 {
+                let col = column_name(c);
+                write!(
+                    w,
+                    r#"<c r="{col}{r}" s="1" t="inlineStr"><is><t>明细{r:05}-{c:04}数据数据数据数据数据数据</t></is></c>"#
+                )
+                .unwrap();
+            }
+            w.write_all(b"</row>").unwrap();
+        }
+    };
+    xlsx_with(
+        &path,
+        r#"<workbookPr date1904="1"/>"#,
+        &names,
+        &|i, w| {
+            if i == 0 {
+                w.write_all(&seed).unwrap();
+            } else {
+                sheet_xml(w, &big, "");
+            }
+        },
+        extras,
+    );
     path
 }
 
@@ -451,6 +518,172 @@ fn xls_same_sheet_named_often(dir: &Path) -> PathBuf {
     path
 }
 
+/// The seed form with 990,000 more cells below it, each showing its own shared string of 67
+/// bytes (64 MB of text in all, just within the limit): the largest .xlsx within the reading
+/// limits, which must also be patched (its form has findings) within the bounds.
+fn xlsx_at_limits(dir: &Path) -> PathBuf {
+    let (seed, mut extras) = seed_parts();
+    let seed = String::from_utf8(seed).unwrap();
+    let (head, tail) = seed.split_once("</sheetData>").unwrap();
+    let strings = String::from_utf8(extras.remove(0).3).unwrap();
+    let base: u32 = strings
+        .split_once("uniqueCount=\"")
+        .and_then(|(_, rest)| rest.split('"').next())
+        .unwrap()
+        .parse()
+        .unwrap();
+    let (rows, cols) = (990u32, 1_000u32);
+    let first = 100u32;
+    let (sst_head, _) = strings.split_once("</sst>").unwrap();
+    let sst_head = sst_head.replace(
+        &format!("uniqueCount=\"{base}\""),
+        &format!("uniqueCount=\"{}\"", base + rows * cols),
+    );
+    let path = dir.join("xlsx_at_limits.xlsx");
+    let pad = "文".repeat(20);
+    xlsx(
+        &path,
+        &["表1".to_string()],
+        &|_, w| {
+            w.write_all(head.as_bytes()).unwrap();
+            for r in first..first + rows {
+                write!(w, r#"<row r="{r}">"#).unwrap();
+                for c in 0..cols {
+                    let k = base + (r - first) * cols + c;
+                    write!(w, r#"<c r="{}{r}" t="s"><v>{k}</v></c>"#, column_name(c)).unwrap();
+                }
+                w.write_all(b"</row>").unwrap();
+            }
+            write!(w, "</sheetData>{tail}").unwrap();
+        },
+        vec![
+            ("sharedStrings", "sharedStrings.xml", "sharedStrings", {
+                let mut v = sst_head.into_bytes();
+                for k in 0..rows * cols {
+                    v.extend_from_slice(format!("<si><t>{k:07}{pad}</t></si>").as_bytes());
+                }
+                v.extend_from_slice(b"</sst>");
+                v
+            }),
+            extras.remove(0),
+        ],
+    );
+    path
+}
+
+/// A file of almost 100 MB, the file limit: the seed form and a picture of 99 MB that does
+/// not compress. Read, corrected and copied through within the bounds.
+fn xlsx_100_mb(dir: &Path) -> PathBuf {
+    let (seed, extras) = seed_parts();
+    let path = dir.join("xlsx_100_mb.xlsx");
+    let mut picture = Vec::with_capacity(99 << 20);
+    let mut x = 0x9E37_79B9_7F4A_7C15u64;
+    while picture.len() < 99 << 20 {
+        // xorshift64: bytes no deflate can shrink.
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        picture.extend_from_slice(&x.to_le_bytes());
+    }
+    let mut extras = extras;
+    extras.push(("image", "media/image1.png", "image", picture));
+    xlsx(
+        &path,
+        &["表1".to_string()],
+        &|_, w| w.write_all(&seed).unwrap(),
+        extras,
+    );
+    path
+}
+
+/// An .xls at the limits of the guard for calamine's formats: 999,936 LABELSST cells (each a
+/// copy of one five-letter shared string, 15 MB of text as the guard counts it) spanning
+/// 1,999,872 cells with a blank cell in the far corner. Within every limit, so it is read:
+/// calamine's dense grids and every copy must stay under 512 MiB.
+fn xls_at_limits(dir: &Path) -> PathBuf {
+    let mut sst = vec![1, 0, 0, 0, 1, 0, 0, 0, 5, 0, 0];
+    sst.extend_from_slice(b"abcde");
+    let globals = rec(0x00FC, &sst);
+    let mut cells = Vec::with_capacity(14 * 1_000_000);
+    for row in 0..3_906u16 {
+        for col in 0..256u16 {
+            let mut d = row.to_le_bytes().to_vec();
+            d.extend_from_slice(&col.to_le_bytes());
+            d.extend_from_slice(&[0, 0, 0, 0, 0, 0]);
+            cells.extend(rec(0x00FD, &d));
+        }
+    }
+    let mut blank = 7_811u16.to_le_bytes().to_vec();
+    blank.extend_from_slice(&255u16.to_le_bytes());
+    blank.extend_from_slice(&[0, 0]);
+    cells.extend(rec(0x0201, &blank));
+    let path = dir.join("xls_at_limits.xls");
+    xls(&path, &globals, 1, &cells);
+    path
+}
+
+/// An .ods whose content.xml holds the tables `tables` writes (streamed into the zip).
+fn ods(path: &Path, tables: &dyn Fn(&mut dyn Write)) {
+    let mut w = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let deflated = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    w.start_file("mimetype", stored).unwrap();
+    w.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .unwrap();
+    w.start_file("META-INF/manifest.xml", deflated).unwrap();
+    w.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#).unwrap();
+    w.start_file("content.xml", deflated).unwrap();
+    w.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet>"#).unwrap();
+    tables(&mut w);
+    w.write_all(b"</office:spreadsheet></office:body></office:document-content>")
+        .unwrap();
+    w.finish().unwrap();
+}
+
+/// A table of `rows` × 100 cells: `valued_rows` rows of `cell` (repeated across), then empty
+/// rows, then a number in the last cell, so that the table spans all of it.
+fn ods_table(w: &mut dyn Write, name: &str, rows: u32, valued_rows: u32, cell: &str) {
+    write!(
+        w,
+        r#"<table:table table:name="{name}"><table:table-row table:number-rows-repeated="{valued_rows}"><table:table-cell table:number-columns-repeated="100" {cell}</table:table-cell></table:table-row><table:table-row table:number-rows-repeated="{}"><table:table-cell table:number-columns-repeated="100"/></table:table-row><table:table-row><table:table-cell table:number-columns-repeated="99"/><table:table-cell office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row></table:table>"#,
+        rows - valued_rows - 1
+    )
+    .unwrap();
+}
+
+const ODS_NUMBER: &str = r#"office:value-type="float" office:value="1.5"><text:p>1.5</text:p>"#;
+
+/// An .ods at the guard's limits: two tables spanning 1,000,000 cells each, one of them
+/// holding 999,000 cells of five characters (15 MB of text). Read, within the bounds.
+fn ods_at_limits(dir: &Path) -> PathBuf {
+    let path = dir.join("ods_at_limits.ods");
+    ods(&path, &|w| {
+        ods_table(w, "A", 10_000, 1, ODS_NUMBER);
+        ods_table(
+            w,
+            "B",
+            10_000,
+            9_990,
+            r#"office:value-type="string"><text:p>文字文字文</text:p>"#,
+        );
+    });
+    path
+}
+
+/// 200 tables each spanning 1.9 million cells, under the limit for one table (calamine once
+/// took 914 MiB for two of them): refused for all together.
+fn ods_many_large_tables(dir: &Path) -> PathBuf {
+    let path = dir.join("ods_many_large_tables.ods");
+    ods(&path, &|w| {
+        for i in 0..200 {
+            ods_table(w, &format!("T{i}"), 19_000, 1, ODS_NUMBER);
+        }
+    });
+    path
+}
+
 #[test]
 fn hostile_inputs_stay_within_time_and_memory() {
     let dir = tempfile::tempdir().unwrap();
@@ -482,7 +715,7 @@ fn hostile_inputs_stay_within_time_and_memory() {
             "xls_shared_string_bomb",
             xls_shared_string_bomb(dir.path()),
             "too_large",
-            "单元格中的文字、公式和数字格式合计超过 64 MB",
+            "单元格中的文字、公式和数字格式合计超过 16 MB",
         ),
         (
             "xls_same_sheet_named_often",
@@ -496,6 +729,26 @@ fn hostile_inputs_stay_within_time_and_memory() {
         let got = doc["files"][0]["error"]["message"].as_str().unwrap();
         assert!(got.contains(message), "{name}: {got}");
     }
+
+    // At the limits of calamine's formats: read (no form in them), within the bounds.
+    for (name, input) in [
+        ("xls_at_limits", xls_at_limits(dir.path())),
+        ("ods_at_limits", ods_at_limits(dir.path())),
+    ] {
+        let doc = assert_bounded(name, &input, &[2]);
+        assert_eq!(doc["files"][0]["error"]["kind"], "no_form", "{name}: {doc}");
+    }
+    let doc = assert_bounded(
+        "ods_many_large_tables",
+        &ods_many_large_tables(dir.path()),
+        &[2],
+    );
+    assert_eq!(doc["files"][0]["error"]["kind"], "too_large", "{doc}");
+    let message = doc["files"][0]["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("各表格内容展开后合计超过 2000000 个单元格"),
+        "{message}"
+    );
 
     let doc = assert_bounded("styled_empty_cells", &styled_empty_cells(dir.path()), &[2]);
     assert_eq!(doc["files"][0]["error"]["kind"], "too_large", "{doc}");
@@ -518,4 +771,48 @@ fn hostile_inputs_stay_within_time_and_memory() {
         dir.path(),
     );
     assert_eq!(again.code, Some(0), "{}", again.stderr);
+
+    // A rebuild at its limits is written within the bounds; one cell row past them is not
+    // written at all, with the reason and the way round it, while the check still reports.
+    let input = rebuilt_styled_text(dir.path(), "rebuilt_at_limit", 249);
+    let doc = assert_bounded("rebuilt_at_limit", &input, &[1]);
+    assert_eq!(doc["files"][0]["status"], "findings", "{doc}");
+    let out = dir.path().join("rebuilt_at_limit_out.xlsx");
+    assert!(out.is_file());
+    let input = rebuilt_styled_text(dir.path(), "rebuilt_over_limit", 251);
+    let doc = assert_bounded("rebuilt_over_limit", &input, &[1, 2]);
+    assert_eq!(doc["files"][0]["status"], "findings", "{doc}");
+    let out = dir.path().join("rebuilt_over_limit_out.xlsx");
+    let fix = run_limited(
+        &[
+            "fix".as_ref(),
+            "--format".as_ref(),
+            "json".as_ref(),
+            input.as_os_str(),
+            "-o".as_ref(),
+            out.as_os_str(),
+        ],
+        dir.path(),
+    );
+    assert_eq!(fix.code, Some(2), "{}", fix.stderr);
+    assert!(!out.exists());
+    let doc: serde_json::Value = serde_json::from_str(&fix.stdout).unwrap();
+    assert_eq!(doc["files"][0]["status"], "write_failed", "{doc}");
+    let message = doc["files"][0]["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("而它有 251134 个非空单元格，超过重建的上限 250000 个，未写出更正版本"),
+        "{message}"
+    );
+
+    // The largest .xlsx within the limits, and a file at the size limit: read and corrected.
+    // Last: these two are made in this process's memory, whose peak the children inherit.
+    for (name, input) in [
+        ("xlsx_at_limits", xlsx_at_limits(dir.path())),
+        ("xlsx_100_mb", xlsx_100_mb(dir.path())),
+    ] {
+        assert!(std::fs::metadata(&input).unwrap().len() <= 100 << 20);
+        let doc = assert_bounded(name, &input, &[1]);
+        assert_eq!(doc["files"][0]["status"], "findings", "{name}: {doc}");
+        assert!(dir.path().join(format!("{name}_out.xlsx")).is_file());
+    }
 }

@@ -34,12 +34,18 @@ pub const MAX_MERGED_CELLS: u64 = 2_000_000;
 pub const MAX_CELL_BYTES: usize = 64 << 20;
 
 /// The error for a workbook past [`MAX_CELL_BYTES`].
-pub fn too_much_text() -> InputError {
+pub fn too_much_text(limit: usize) -> InputError {
     InputError::TooLarge(format!(
         "单元格中的文字、公式和数字格式合计超过 {} MB",
-        MAX_CELL_BYTES >> 20
+        limit >> 20
     ))
 }
+
+/// The most bytes of text that the cells of an .xls or .ods may hold together (counted before
+/// calamine reads the file, after repeats and shared strings are expanded). Lower than
+/// [`MAX_CELL_BYTES`]: calamine keeps its own copy of every text, hands zpcheck a second one
+/// and zpcheck makes a third (measured: 1,000,000 cells of 60 bytes took 619 MiB).
+pub const MAX_DENSE_TEXT_BYTES: usize = 16 << 20;
 
 /// The most non-empty cells read from one workbook.
 pub const MAX_CELLS: usize = 1_000_000;
@@ -370,9 +376,13 @@ pub fn check_ods_extent(xml: &str) -> Result<(), InputError> {
     // dense grids take together (200 tables each just under the limit are refused too).
     let (mut rows, mut span_cols, mut all_tables) = (0u64, 0u64, 0u64);
     let (mut row_repeat, mut col, mut last_valued) = (1u64, 0u64, 0u64);
-    // A cell just opened: (its last column, whether its attributes give it a value). Content
-    // inside it (text, a paragraph) makes it valued too, as calamine reads it.
-    let mut open_cell: Option<(u64, bool)> = None;
+    // A cell just opened: (its last column, its repeats, whether its attributes give it a
+    // value). Content inside it (text, a paragraph) makes it valued too, as calamine reads it.
+    let mut open_cell: Option<(u64, u64, bool)> = None;
+    // Valued cells after the repeats: the row's, all tables'. calamine copies each into its
+    // grid and zpcheck each into its own; past [`MAX_CELLS`] zpcheck refuses the workbook
+    // anyway, and refusing here saves the gigabyte calamine would take first.
+    let (mut row_valued, mut valued) = (0u64, 0u64);
     // The text calamine copies into every cell a repeat makes (a 10 MB string repeated over a
     // thousand cells is 10 GB): the open cell's repeats and bytes, the row's, all tables'.
     let mut cell_text: Option<(u64, u64)> = None;
@@ -381,10 +391,11 @@ pub fn check_ods_extent(xml: &str) -> Result<(), InputError> {
         let event = reader
             .read_event()
             .map_err(|e| crate::read::corrupt(&format!("content.xml 不是完整的 XML：{e}")))?;
-        if let Some((end, valued)) = open_cell.take() {
+        if let Some((end, repeats, has_value)) = open_cell.take() {
             let closes_empty = matches!(&event, Event::End(e) if matches!(e.name().as_ref(), "table:table-cell" | "table:covered-table-cell"));
-            if valued || !closes_empty {
+            if has_value || !closes_empty {
                 last_valued = end;
+                row_valued = row_valued.saturating_add(repeats);
             }
         }
         match event {
@@ -394,13 +405,13 @@ pub fn check_ods_extent(xml: &str) -> Result<(), InputError> {
                     (rows, span_cols) = (0, 0);
                 }
                 "table:table-row" => {
-                    (row_repeat, col, last_valued, row_text) =
-                        (repeat(&e, "table:number-rows-repeated"), 0, 0, 0);
+                    (row_repeat, col, last_valued, row_text, row_valued) =
+                        (repeat(&e, "table:number-rows-repeated"), 0, 0, 0, 0);
                 }
                 "table:table-cell" | "table:covered-table-cell" => {
                     let repeats = repeat(&e, "table:number-columns-repeated");
                     col = col.saturating_add(repeats);
-                    open_cell = Some((col, has_value(&e)));
+                    open_cell = Some((col, repeats, has_value(&e)));
                     // The attributes calamine keeps as text for each copy.
                     let attrs: usize = e
                         .attributes()
@@ -446,9 +457,13 @@ pub fn check_ods_extent(xml: &str) -> Result<(), InputError> {
                     }
                 }
                 // (After the extent: a range too large is the plainer message.)
+                valued = valued.saturating_add(row_valued.saturating_mul(row_repeat));
+                if valued > MAX_CELLS as u64 {
+                    return Err(InputError::TooLarge(format!("单元格超过 {MAX_CELLS} 个")));
+                }
                 text = text.saturating_add(row_text.saturating_mul(row_repeat));
-                if text > MAX_CELL_BYTES as u64 {
-                    return Err(too_much_text());
+                if text > MAX_DENSE_TEXT_BYTES as u64 {
+                    return Err(too_much_text(MAX_DENSE_TEXT_BYTES));
                 }
                 (row_repeat, last_valued) = (1, 0);
             }
@@ -458,9 +473,11 @@ pub fn check_ods_extent(xml: &str) -> Result<(), InputError> {
     }
 }
 
-/// The most cells the valued ranges of all sheets of an .ods may take together once expanded
-/// (each sheet's within [`MAX_ODS_SHEET_CELLS`]).
-pub const MAX_ODS_CELLS: u64 = 2 * MAX_ODS_SHEET_CELLS;
+/// The most cells the valued ranges of all sheets of an .ods may take together once expanded:
+/// calamine holds every sheet's dense grids at once (values and formulas, 56 bytes a cell) and
+/// hands out a copy of each, so this is the sheets' limit for all of them together (two sheets
+/// of 1.9 million cells each took 914 MiB).
+pub const MAX_ODS_CELLS: u64 = MAX_ODS_SHEET_CELLS;
 
 #[cfg(test)]
 mod tests {
@@ -510,9 +527,10 @@ mod tests {
             check_ods_extent(&texts),
             Err(InputError::TooLarge(_))
         ));
-        // Many tables each under the limit: refused in all.
+        // Many tables each under the limit (valued in their first and last rows): refused in
+        // all.
         let table = format!(
-            r#"<table:table table:name="T"><table:table-row table:number-rows-repeated="19000">{valued}</table:table-row></table:table>"#
+            r#"<table:table table:name="T"><table:table-row>{valued}</table:table-row><table:table-row table:number-rows-repeated="18998"><table:table-cell table:number-columns-repeated="90"/></table:table-row><table:table-row>{valued}</table:table-row></table:table>"#
         );
         let many = format!(
             r#"<office:document-content xmlns:office="o" xmlns:table="t" xmlns:text="x"><office:body><office:spreadsheet>{}</office:spreadsheet></office:body></office:document-content>"#,
@@ -520,11 +538,11 @@ mod tests {
         );
         let msg = check_ods_extent(&many).unwrap_err().to_string();
         assert!(
-            msg.contains("各表格内容展开后合计超过 4000000 个单元格"),
+            msg.contains("各表格内容展开后合计超过 2000000 个单元格"),
             "{msg}"
         );
-        let two = many.replacen(&table, "", 2);
-        assert!(check_ods_extent(&two).is_ok());
+        let one = many.replacen(&table, "", 3);
+        assert!(check_ods_extent(&one).is_ok());
         // One string of 100 KB repeated over 1,000 cells: 100 MB of copies.
         let long = "字".repeat(34_000);
         let strings = content(&format!(
@@ -532,11 +550,28 @@ mod tests {
         ));
         let msg = check_ods_extent(&strings).unwrap_err().to_string();
         assert!(
-            msg.contains("单元格中的文字、公式和数字格式合计超过 64 MB"),
+            msg.contains("单元格中的文字、公式和数字格式合计超过 16 MB"),
             "{msg}"
         );
         let once = strings.replace("table:number-rows-repeated=\"10\"", "");
         assert!(check_ods_extent(&once).is_ok());
+    }
+
+    #[test]
+    fn ods_valued_cells_are_counted_after_repeats() {
+        // 10,000 rows of 100 valued cells: the limit of 1,000,000; one row more is refused,
+        // though the range (1,000,100 cells) is within its own limit. Empty cells between
+        // do not count.
+        let row = |repeats: u32| {
+            format!(
+                r#"<table:table-row table:number-rows-repeated="{repeats}"><table:table-cell table:number-columns-repeated="50" office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell><table:table-cell table:number-columns-repeated="50"/><table:table-cell table:number-columns-repeated="50" office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>"#
+            )
+        };
+        assert!(check_ods_extent(&content(&row(10_000))).is_ok());
+        let msg = check_ods_extent(&content(&row(10_001)))
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("单元格超过 1000000 个"), "{msg}");
     }
 
     #[test]

@@ -159,8 +159,10 @@ pub(super) fn check_biff_extent(stream: &[u8]) -> Result<(), InputError> {
     // (calamine would build its grid once for each).
     let mut bofs = std::collections::HashSet::new();
     let mut sheet_offsets = Vec::new();
-    // The cells' grids together, and the text calamine copies into cells.
-    let (mut grids, mut text) = (0u64, 0u64);
+    // The cells' grids together, the text calamine copies into cells, and the cells with a
+    // value (past [`super::guard::MAX_CELLS`] zpcheck refuses the workbook anyway: refused
+    // here, before calamine has copied them all).
+    let (mut grids, mut text, mut valued) = (0u64, 0u64, 0u64);
     let mut sst_lengths: Vec<u32> = Vec::new();
     let mut bounds: Option<(u32, u32, u32, u32)> = None;
     let area = |b: Option<(u32, u32, u32, u32)>| {
@@ -209,8 +211,10 @@ pub(super) fn check_biff_extent(stream: &[u8]) -> Result<(), InputError> {
             _ => 0,
         };
         text += copied;
-        if text > super::guard::MAX_CELL_BYTES as u64 {
-            return Err(super::guard::too_much_text());
+        if text > super::guard::MAX_DENSE_TEXT_BYTES as u64 {
+            return Err(super::guard::too_much_text(
+                super::guard::MAX_DENSE_TEXT_BYTES,
+            ));
         }
         // Formula: calamine decodes the parsed formula without checking that each token's
         // operands are there (found by fuzzing).
@@ -273,6 +277,15 @@ pub(super) fn check_biff_extent(stream: &[u8]) -> Result<(), InputError> {
                 } else {
                     col
                 };
+                if !matches!(typ, 0x0201 | 0x00BE) {
+                    valued += u64::from(last_col - col + 1);
+                    if valued > super::guard::MAX_CELLS as u64 {
+                        return Err(InputError::TooLarge(format!(
+                            "单元格超过 {} 个",
+                            super::guard::MAX_CELLS
+                        )));
+                    }
+                }
                 bounds = Some(match bounds {
                     None => (row, row, col, last_col),
                     Some((r0, r1, c0, c1)) => {
@@ -313,9 +326,10 @@ pub(super) fn check_biff_extent(stream: &[u8]) -> Result<(), InputError> {
     Ok(())
 }
 
-/// The most cells the grids of all sheets of an .xls may span together (each sheet's within
-/// [`MAX_XLS_SHEET_CELLS`]).
-pub const MAX_XLS_CELLS: u64 = 2 * MAX_XLS_SHEET_CELLS;
+/// The most cells the grids of all sheets of an .xls may span together: calamine builds every
+/// sheet's dense grids (values and formulas) and zpcheck holds them one sheet at a time, so
+/// this is the sheets' limit for all of them together.
+pub const MAX_XLS_CELLS: u64 = MAX_XLS_SHEET_CELLS;
 
 /// The most strings a shared string table may hold: calamine keeps each as a string of its
 /// own (a 100 MB table of empty strings would be 33 million of them).
@@ -752,14 +766,44 @@ mod tests {
         };
         let msg = check_biff_extent(&smuggled).unwrap_err().to_string();
         assert!(msg.contains("不在一个工作表的开头"), "{msg}");
-        // Three sheets each just under the per-sheet limit: too much together.
+        // Two sheets each just under the per-sheet limit: too much together.
         let wide = [number(0, 0), number(7421, 255)].concat();
-        let three = workbook(&|_| vec![u32::MAX; 3], &[wide.clone(), wide.clone(), wide]);
-        let msg = check_biff_extent(&three).unwrap_err().to_string();
+        let one = workbook(&|_| vec![u32::MAX; 1], std::slice::from_ref(&wide));
+        assert!(check_biff_extent(&one).is_ok());
+        let two = workbook(&|_| vec![u32::MAX; 2], &[wide.clone(), wide]);
+        let msg = check_biff_extent(&two).unwrap_err().to_string();
         assert!(
-            msg.contains("各工作表的单元格范围合计超过 4000000"),
+            msg.contains("各工作表的单元格范围合计超过 2000000"),
             "{msg}"
         );
+    }
+
+    #[test]
+    fn biff_cells_with_values_are_counted_before_calamine_copies_them() {
+        // 1,000,000 NUMBER cells (3,906 full rows and 64 more) within a range of a million:
+        // the limit; one more is refused. Blank cells (MULBLANK) do not count.
+        let mut cells = rec(0x0809, &[0; 16]);
+        for row in 0..3_906u16 {
+            for col in 0..256u16 {
+                cells.extend(number(row, col));
+            }
+        }
+        for col in 0..64u16 {
+            cells.extend(number(3_906, col));
+        }
+        let mut blanks = 2u16.to_le_bytes().to_vec();
+        blanks.extend_from_slice(&[0, 0]);
+        blanks.extend(std::iter::repeat_n(0u8, 2 * 256));
+        blanks.extend_from_slice(&255u16.to_le_bytes());
+        for row in 3_907..3_910u16 {
+            let mut r = blanks.clone();
+            r[..2].copy_from_slice(&row.to_le_bytes());
+            cells.extend(rec(0x00BE, &r));
+        }
+        assert!(check_biff_extent(&cells).is_ok());
+        cells.extend(number(3_906, 64));
+        let msg = check_biff_extent(&cells).unwrap_err().to_string();
+        assert!(msg.contains("单元格超过 1000000 个"), "{msg}");
     }
 
     #[test]
@@ -792,7 +836,7 @@ mod tests {
         }
         let msg = check_biff_extent(&many).unwrap_err().to_string();
         assert!(
-            msg.contains("单元格中的文字、公式和数字格式合计超过 64 MB"),
+            msg.contains("单元格中的文字、公式和数字格式合计超过 16 MB"),
             "{msg}"
         );
     }

@@ -66,7 +66,7 @@ pub(super) fn read_xlsx(
     let mut hold = |cell: &Cell| {
         text += cell.text_bytes();
         if text > MAX_CELL_BYTES {
-            Err(super::guard::too_much_text())
+            Err(super::guard::too_much_text(MAX_CELL_BYTES))
         } else {
             Ok(())
         }

@@ -401,6 +401,7 @@ pub fn corrected_workbook_by(checked: &Checked) -> Result<(Vec<u8>, Method), Str
         if let Ok(bytes) = patch::patch(source, checked) {
             return Ok((bytes, Method::Patched));
         }
+        too_many_to_rebuild(checked)?;
         if wb.purpose != Purpose::Rebuild {
             // The rebuild draws every cell with its style and layout, which a read for
             // correcting skipped: read them now, from the same bytes. The forms and findings
@@ -417,7 +418,50 @@ pub fn corrected_workbook_by(checked: &Checked) -> Result<(Vec<u8>, Method), Str
             return rebuild::workbook(&full).map(|b| (b, Method::Rebuilt));
         }
     }
+    too_many_to_rebuild(checked)?;
     rebuild::workbook(checked).map(|b| (b, Method::Rebuilt))
+}
+
+/// The most non-empty cells a workbook that must be rebuilt may hold. The rebuild holds each
+/// cell several times over (as read, read again with its style when the patcher gave up, in
+/// rust_xlsxwriter's model, and as the XML being zipped): measured, about 1,150 bytes a cell
+/// and 6 bytes per byte of text in the worst case (a styled .xlsx the patcher gave up on).
+/// With [`MAX_REBUILT_TEXT`] that stays near 400 MiB, within the promise of 512 MiB for any
+/// input, where the reading limit of [`crate::read::guard::MAX_CELLS`] would not (990,000 text
+/// cells took 751 MiB). The patcher, which copies what it does not change, has no such limit.
+pub const MAX_REBUILT_CELLS: usize = 250_000;
+
+/// The most bytes of text (values, formulas, number formats) the cells of a workbook that
+/// must be rebuilt may hold together; see [`MAX_REBUILT_CELLS`].
+pub const MAX_REBUILT_TEXT: usize = 16 * 1024 * 1024;
+
+/// Refuses to rebuild a workbook over [`MAX_REBUILT_CELLS`] or [`MAX_REBUILT_TEXT`], with the
+/// way round it: a spreadsheet program's own .xlsx is patched, not rebuilt.
+fn too_many_to_rebuild(checked: &Checked) -> Result<(), String> {
+    let cells = || {
+        checked
+            .workbook
+            .sheets
+            .iter()
+            .flat_map(|s| s.cells.values())
+    };
+    let count = cells().count();
+    let text: usize = cells().map(crate::read::Cell::text_bytes).sum();
+    let over = if count > MAX_REBUILT_CELLS {
+        format!("它有 {count} 个非空单元格，超过重建的上限 {MAX_REBUILT_CELLS} 个")
+    } else if text > MAX_REBUILT_TEXT {
+        format!(
+            "它的单元格中的文字合计 {:.1} MB，超过重建的上限 {} MB",
+            text as f64 / (1024.0 * 1024.0),
+            MAX_REBUILT_TEXT / (1024 * 1024)
+        )
+    } else {
+        return Ok(());
+    };
+    Err(format!(
+        "这个工作簿要整本重建才能写出更正（.xls、.ods，或 zpcheck 无法逐处修改的 .xlsx），\
+         而{over}，未写出更正版本；核查结果照常给出。可在 Excel/WPS 中另存为 .xlsx 后再更正"
+    ))
 }
 
 /// Builds the corrected workbook in memory (see [`corrected_workbook_by`]).
@@ -605,6 +649,58 @@ mod tests {
         );
         assert_eq!(findings_sheet_name(["表1", "核查结果"]), "核查结果(2)");
         assert_eq!(findings_sheet_name(["表1"]), "核查结果");
+    }
+
+    /// An .ods-like workbook read for correcting, with `cells` cells of `text` each.
+    fn rebuilt(cells: u32, text: &str) -> Checked {
+        let sheet = crate::read::Sheet {
+            name: "表".to_string(),
+            cells: (0..cells)
+                .map(|i| {
+                    let mut cell = crate::read::Cell::blank();
+                    cell.value = crate::read::CellValue::Text(text.to_string());
+                    (CellRef::new(i / 100, i % 100), cell)
+                })
+                .collect(),
+            merges: Vec::new(),
+            layout: None,
+            formats_known: false,
+            merge_rows: Default::default(),
+        };
+        Checked {
+            workbook: crate::read::Workbook {
+                kind: FileKind::Ods,
+                sheets: vec![sheet],
+                not_kept: Vec::new(),
+                properties: None,
+                zpcheck_summary: false,
+                zpcheck_output: false,
+                purpose: Purpose::Fix,
+                source: None,
+            },
+            forms: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn rebuilds_past_their_limits_are_refused_before_they_start() {
+        let at = rebuilt(MAX_REBUILT_CELLS as u32, "字");
+        assert!(too_many_to_rebuild(&at).is_ok());
+        let over = rebuilt(MAX_REBUILT_CELLS as u32 + 1, "字");
+        let msg = corrected_workbook(&over).unwrap_err();
+        assert!(
+            msg.contains("而它有 250001 个非空单元格，超过重建的上限 250000 个，未写出更正版本"),
+            "{msg}"
+        );
+        // 16 MB of text in 4 cells: within the cells, over the text.
+        let text = "a".repeat(MAX_REBUILT_TEXT / 4);
+        assert!(too_many_to_rebuild(&rebuilt(4, &text)).is_ok());
+        let text = "a".repeat(MAX_REBUILT_TEXT / 4 + 1);
+        let msg = too_many_to_rebuild(&rebuilt(4, &text)).unwrap_err();
+        assert!(
+            msg.contains("而它的单元格中的文字合计 16.0 MB，超过重建的上限 16 MB"),
+            "{msg}"
+        );
     }
 
     #[test]
