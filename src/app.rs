@@ -135,6 +135,9 @@ struct ReportArgs {
         help_heading = "选项"
     )]
     jobs: Option<u16>,
+    /// 每个文件另起一行，说明用哪个读取器读入、更正版本是逐处修改还是整本重建（以及为什么）
+    #[arg(short = 'v', long, global = true, help_heading = "选项")]
+    verbose: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -197,6 +200,7 @@ struct RunOptions {
     summary: Option<PathBuf>,
     fail_on: FailOn,
     jobs: usize,
+    verbose: bool,
 }
 
 /// Runs zpcheck with the process's arguments and returns the exit status.
@@ -333,6 +337,7 @@ where
             .jobs
             .map(usize::from)
             .unwrap_or_else(batch::default_jobs),
+        verbose: cli.report.verbose,
     };
     match &cli.command {
         Some(Command::Rules) => {
@@ -754,6 +759,11 @@ fn run_files(paths: &[PathBuf], opts: RunOptions, profile: &Profile) -> i32 {
             }
             match opts.format {
                 Format::Text => {
+                    if opts.verbose
+                        && let Some(line) = report::provenance_line(&r)
+                    {
+                        print(&line, false);
+                    }
                     print(&report::text(&r, fixing), false);
                     if let Some(line) = report::error_line(&r) {
                         print(&line, true);

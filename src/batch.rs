@@ -60,6 +60,7 @@ pub fn process(job: &Job, profile: &Profile) -> Done {
                 checked,
                 output: None,
                 write_error: None,
+                written_by: None,
             };
         }
         let mut outcome = FileOutcome {
@@ -67,10 +68,14 @@ pub fn process(job: &Job, profile: &Profile) -> Done {
             checked,
             output: None,
             write_error: None,
+            written_by: None,
         };
         if let (Ok(c), Some(out)) = (&outcome.checked, &job.output) {
             match write::write_corrected(c, &job.path, out) {
-                Ok(_) => outcome.output = Some(out.clone()),
+                Ok(by) => {
+                    outcome.output = Some(out.clone());
+                    outcome.written_by = Some(by);
+                }
                 Err(e) => outcome.write_error = Some(e),
             }
         }
@@ -95,6 +100,7 @@ pub fn isolate(path: &Path, work: impl FnOnce() -> FileOutcome) -> FileOutcome {
             checked: Err(InputError::Internal(panic_message(panic.as_ref()))),
             output: None,
             write_error: None,
+            written_by: None,
         },
     }
 }

@@ -25,6 +25,8 @@ pub struct FileOutcome {
     pub output: Option<PathBuf>,
     /// Why the corrected workbook could not be written, if it could not.
     pub write_error: Option<InputError>,
+    /// Which writer made the corrected workbook, when one was written.
+    pub written_by: Option<crate::write::WrittenBy>,
 }
 
 /// The status of one input, as scripts see it.
@@ -120,10 +122,15 @@ pub struct FileReport {
     pub findings: Vec<Finding>,
     /// Where the corrected workbook was written.
     pub output: Option<PathBuf>,
+    /// Which reader read the file, when it was read.
+    pub read_by: Option<crate::read::ReadBy>,
+    /// Which writer made the corrected workbook, when one was written.
+    pub written_by: Option<crate::write::WrittenBy>,
 }
 
 impl From<FileOutcome> for FileReport {
     fn from(o: FileOutcome) -> Self {
+        let read_by = o.checked.as_ref().ok().map(|c| c.workbook.read_by.clone());
         let error = o
             .checked
             .as_ref()
@@ -171,6 +178,8 @@ impl From<FileOutcome> for FileReport {
             forms,
             findings,
             output: o.output,
+            read_by,
+            written_by: o.written_by,
         }
     }
 }
@@ -324,6 +333,18 @@ struct JsonFile<'a> {
     path: String,
     status: Status,
     error: Option<&'a FileError>,
+    /// `"fast"` or `"calamine"`; absent when the file could not be read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reader: Option<&'static str>,
+    /// Where the fast reader gave up, when it did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reader_fallback: Option<&'a str>,
+    /// `"patch"` or `"rebuild"`; absent when no corrected workbook was written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    writer: Option<&'static str>,
+    /// Why the workbook was rebuilt rather than patched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    writer_fallback: Option<&'a str>,
     forms: Vec<JsonForm<'a>>,
     findings: Vec<JsonFinding<'a>>,
 }
@@ -356,6 +377,10 @@ fn json_file(r: &FileReport) -> JsonFile<'_> {
         path: r.path.display().to_string(),
         status: r.status(),
         error: r.error.as_ref(),
+        reader: r.read_by.as_ref().map(|b| b.reader),
+        reader_fallback: r.read_by.as_ref().and_then(|b| b.fallback.as_deref()),
+        writer: r.written_by.as_ref().map(|b| b.method.name()),
+        writer_fallback: r.written_by.as_ref().and_then(|b| b.fallback.as_deref()),
         forms: r
             .forms
             .iter()
@@ -407,6 +432,34 @@ pub fn json_with_skipped(reports: &[FileReport], skipped: &[(String, &'static st
 /// One line of JSON Lines output: the same object as one entry of the document's `files`.
 pub fn jsonl(report: &FileReport) -> String {
     serde_json::to_string(&json_file(report)).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+}
+
+/// The `--verbose` line of one input: which reader read it and which writer wrote its
+/// corrected workbook, with where the faster one gave up. None when it was not read.
+pub fn provenance_line(r: &FileReport) -> Option<String> {
+    let read = r.read_by.as_ref()?;
+    let mut line = format!(
+        "{}：读取用{}",
+        r.path.display(),
+        match read.reader {
+            "fast" => "快速读取器",
+            _ => " calamine",
+        }
+    );
+    if let Some(at) = &read.fallback {
+        line.push_str(&format!("（快速读取器在 {at} 放弃）"));
+    }
+    if let Some(w) = &r.written_by {
+        line.push_str(match w.method {
+            crate::write::Method::Patched => "，更正版本逐处修改写出",
+            crate::write::Method::Rebuilt => "，更正版本整本重建",
+        });
+        if let Some(why) = &w.fallback {
+            line.push_str(&format!("（{why}）"));
+        }
+    }
+    line.push('\n');
+    Some(line)
 }
 
 /// The text report of one input (stdout part). Input errors go to stderr, see [`error_line`].

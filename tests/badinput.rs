@@ -478,6 +478,27 @@ fn a_workbook_part_named_by_the_package_relationships_is_found() {
     assert_eq!(findings_of(&renamed), expected);
     // Corrected (rebuilt: the patcher handles the usual part only), then clean.
     fixed_then_clean(&renamed, &dir.path().join("更正.xlsx"));
+    // Both fallbacks are reported, with where the faster path gave up.
+    let o = run(&[
+        "fix".as_ref(),
+        "--format".as_ref(),
+        "json".as_ref(),
+        renamed.as_os_str(),
+        "-o".as_ref(),
+        dir.path().join("再更正.xlsx").as_os_str(),
+    ]);
+    let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let file = &doc["files"][0];
+    assert_eq!(file["reader"], "calamine", "{doc}");
+    assert_eq!(file["writer"], "rebuild", "{doc}");
+    for (key, place) in [
+        ("reader_fallback", "src/read/direct.rs:"),
+        ("writer_fallback", "src/write/patch/mod.rs:"),
+    ] {
+        let at = file[key].as_str().unwrap_or_else(|| panic!("{key}: {doc}"));
+        let line = at.strip_prefix(place).unwrap_or_else(|| panic!("{at}"));
+        assert!(line.parse::<u32>().is_ok_and(|n| n > 0), "{at}");
+    }
 }
 
 /// `fix -o out` finds errors (exit 1), and the corrected workbook then checks clean (exit 0).

@@ -116,7 +116,10 @@ fn json_document_has_the_documented_shape() {
     );
     let mut keys: Vec<&String> = file.as_object().unwrap().keys().collect();
     keys.sort();
-    assert_eq!(keys, vec!["error", "findings", "forms", "path", "status"]);
+    assert_eq!(
+        keys,
+        vec!["error", "findings", "forms", "path", "reader", "status"]
+    );
     assert_eq!(file["status"], "findings");
     assert_eq!(file["error"], Value::Null);
     assert_eq!(
@@ -621,4 +624,74 @@ fn the_output_of_fix_o_is_made_where_the_officer_meant() {
         stderr(&o)
     );
     assert!(zpcheck::write::written_by_zpcheck(&xlsx));
+}
+
+#[test]
+fn which_reader_and_writer_handled_each_file_is_reported() {
+    // The fast .xlsx reader and the patcher; calamine and a rebuild for an .xls, which has no
+    // faster path to fall back from.
+    let dir = tempfile::tempdir().unwrap();
+    let xlsx = sample("seed_kelamayi_2023.xlsx");
+    let xls = sample("seed_kelamayi_2023.xls");
+    let o = run(&[
+        "fix",
+        "--format",
+        "json",
+        p(&xlsx),
+        p(&xls),
+        "--out-dir",
+        p(dir.path()),
+    ]);
+    let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let keys = |i: usize| {
+        let f = &doc["files"][i];
+        [
+            f["reader"].clone(),
+            f["reader_fallback"].clone(),
+            f["writer"].clone(),
+            f["writer_fallback"].clone(),
+        ]
+    };
+    assert_eq!(
+        keys(0),
+        [json!("fast"), Value::Null, json!("patch"), Value::Null]
+    );
+    assert_eq!(
+        keys(1),
+        [
+            json!("calamine"),
+            Value::Null,
+            json!("rebuild"),
+            json!("输入是 .xls")
+        ]
+    );
+    // Checking only: no writer.
+    let o = run(&["check", "--format", "json", p(&xlsx)]);
+    let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["files"][0]["reader"], "fast");
+    assert!(doc["files"][0].get("writer").is_none(), "{doc}");
+    // The text report says the same with --verbose (-v), one line per file before its
+    // findings.
+    let out = dir.path().join("v");
+    let o = run(&["fix", "-v", p(&xls), "--out-dir", p(&out)]);
+    let text = stdout(&o);
+    assert_eq!(
+        text.lines().next(),
+        Some(
+            format!(
+                "{}：读取用 calamine，更正版本整本重建（输入是 .xls）",
+                xls.display()
+            )
+            .as_str()
+        ),
+        "{text}"
+    );
+    let o = run(&["check", "-v", p(&xlsx)]);
+    assert_eq!(
+        stdout(&o).lines().next(),
+        Some(format!("{}：读取用快速读取器", xlsx.display()).as_str())
+    );
+    // Without it, no such line.
+    let o = run(&["check", p(&xlsx)]);
+    assert!(!stdout(&o).contains("读取用"));
 }

@@ -27,7 +27,9 @@ fn sample(name: &str) -> PathBuf {
 fn both_ways(checked: &Checked, input: &Path, dir: &Path) -> [(Method, PathBuf); 2] {
     let patched = dir.join("patched.xlsx");
     assert_eq!(
-        write::write_corrected(checked, input, &patched).unwrap(),
+        write::write_corrected(checked, input, &patched)
+            .unwrap()
+            .method,
         Method::Patched,
         "{input:?}"
     );
@@ -242,7 +244,9 @@ fn the_patch_keeps_notes_validation_formats_images_and_charts() {
     let checked = check_path(&input, &Profile::default()).unwrap();
     let out = dir.path().join("out.xlsx");
     assert_eq!(
-        write::write_corrected(&checked, &input, &out).unwrap(),
+        write::write_corrected(&checked, &input, &out)
+            .unwrap()
+            .method,
         Method::Patched
     );
     let sheet = part_text(&out, "xl/worksheets/sheet1.xml");

@@ -24,7 +24,7 @@ fn sample(name: &str) -> PathBuf {
 fn fix(input: &Path, out: &Path) -> (zpcheck::Checked, Method) {
     let opts = ReadOptions::for_purpose(Purpose::Fix);
     let checked = check_path_with(input, &Profile::default(), opts).unwrap();
-    let method = write::write_corrected(&checked, input, out).unwrap();
+    let method = write::write_corrected(&checked, input, out).unwrap().method;
     (checked, method)
 }
 

@@ -28,10 +28,10 @@ use quick_xml::events::{BytesStart, Event};
 use super::guard::MAX_CELLS;
 use super::{Cell, CellRef, CellValue, Sheet};
 
-/// The reader gave up (at this line of this file, for debugging): the file is read through
-/// calamine instead.
+/// The reader gave up (at this line of this file): the file is read through calamine instead,
+/// and the JSON report says where (`reader_fallback`).
 #[derive(Debug)]
-pub(super) struct GiveUp(#[allow(dead_code)] u32);
+pub(super) struct GiveUp(pub(super) u32);
 
 macro_rules! give_up {
     () => {

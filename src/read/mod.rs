@@ -384,6 +384,27 @@ pub struct Workbook {
     pub purpose: Purpose,
     /// The file's bytes, kept for correcting an .xlsx by patching them.
     pub source: Option<Source>,
+    /// Which reader read it (reported, so that a fallback on every file cannot go unnoticed).
+    pub read_by: ReadBy,
+}
+
+/// Which reader read a workbook: zpcheck's fast .xlsx reader, or calamine (every .xls and
+/// .ods; an .xlsx the fast reader gave up on, or one read with its styles for a rebuild).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadBy {
+    /// `"fast"` or `"calamine"`.
+    pub reader: &'static str,
+    /// Where the fast reader gave up (`src/read/direct.rs:LINE`), when it did.
+    pub fallback: Option<String>,
+}
+
+impl ReadBy {
+    fn calamine() -> ReadBy {
+        ReadBy {
+            reader: "calamine",
+            fallback: None,
+        }
+    }
 }
 
 /// Decides the file kind from its bytes (and, for zip files, from their content listing).
@@ -531,6 +552,7 @@ pub fn read_bytes_with(bytes: Vec<u8>, opts: ReadOptions) -> Result<Workbook, In
     let mut zpcheck_output = false;
     let properties;
     let mut source = None;
+    let mut read_by = ReadBy::calamine();
     let rebuild = opts.purpose == Purpose::Rebuild;
     let mut sheets = match kind {
         FileKind::Xlsx | FileKind::Ods => {
@@ -555,14 +577,26 @@ pub fn read_bytes_with(bytes: Vec<u8>, opts: ReadOptions) -> Result<Workbook, In
                 kind = FileKind::Xlsx;
                 let mut kept = (opts.purpose == Purpose::Fix).then(direct::Kept::new);
                 let direct = (opts.direct && !rebuild)
-                    .then(|| direct::read(&bytes, workbook_xml, kept.as_mut()).ok())
-                    .flatten();
+                    .then(|| direct::read(&bytes, workbook_xml, kept.as_mut()));
                 let sheets = match direct {
-                    Some(sheets) => {
+                    Some(Ok(sheets)) => {
                         properties = None;
+                        read_by = ReadBy {
+                            reader: "fast",
+                            fallback: None,
+                        };
                         sheets
                     }
-                    None => {
+                    gave_up => {
+                        read_by = ReadBy {
+                            reader: "calamine",
+                            fallback: match gave_up {
+                                Some(Err(direct::GiveUp(line))) => {
+                                    Some(format!("src/read/direct.rs:{line}"))
+                                }
+                                _ => None,
+                            },
+                        };
                         let (sheets, props) = xlsx::read_xlsx(&bytes, workbook_xml, rebuild)?;
                         properties = props;
                         sheets
@@ -637,6 +671,7 @@ pub fn read_bytes_with(bytes: Vec<u8>, opts: ReadOptions) -> Result<Workbook, In
         zpcheck_output,
         purpose: opts.purpose,
         source,
+        read_by,
     })
 }
 

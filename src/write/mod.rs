@@ -62,6 +62,26 @@ pub enum Method {
     Rebuilt,
 }
 
+impl Method {
+    /// The name scripts see (`"patch"`, `"rebuild"`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::Patched => "patch",
+            Method::Rebuilt => "rebuild",
+        }
+    }
+}
+
+/// Which writer made a corrected workbook, and why the patcher did not when it did not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrittenBy {
+    /// Patched or rebuilt.
+    pub method: Method,
+    /// Why the workbook was rebuilt rather than patched: where the patcher gave up
+    /// (`src/write/patch/….rs:LINE`), or that the input is not an .xlsx.
+    pub fallback: Option<String>,
+}
+
 /// How a cell is marked in the corrected workbook.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Mark {
@@ -391,16 +411,27 @@ impl FindingsTable {
 /// Builds the corrected workbook in memory and says which writer made it: an .xlsx read for
 /// correcting is patched; when the patcher gives up, or the input is .xls or .ods, the workbook
 /// is rebuilt.
-pub fn corrected_workbook_by(checked: &Checked) -> Result<(Vec<u8>, Method), String> {
+pub fn corrected_workbook_by(checked: &Checked) -> Result<(Vec<u8>, WrittenBy), String> {
     let wb = &checked.workbook;
     if wb.kind == FileKind::Xlsx && wb.purpose == Purpose::Check {
         // Neither the file's bytes nor its styles were kept: a rebuild would lose the look.
         return Err("工作簿按“只核查”读取，未保留写出更正后的工作簿所需的内容".to_string());
     }
+    let rebuilt = |fallback: String| WrittenBy {
+        method: Method::Rebuilt,
+        fallback: Some(fallback),
+    };
     if let (FileKind::Xlsx, Some(source)) = (wb.kind, &wb.source) {
-        if let Ok(bytes) = patch::patch(source, checked) {
-            return Ok((bytes, Method::Patched));
-        }
+        let gave_up = match patch::patch(source, checked) {
+            Ok(bytes) => {
+                let by = WrittenBy {
+                    method: Method::Patched,
+                    fallback: None,
+                };
+                return Ok((bytes, by));
+            }
+            Err(patch::GiveUp(file, line)) => format!("{file}:{line}"),
+        };
         too_many_to_rebuild(checked)?;
         if wb.purpose != Purpose::Rebuild {
             // The rebuild draws every cell with its style and layout, which a read for
@@ -415,11 +446,17 @@ pub fn corrected_workbook_by(checked: &Checked) -> Result<(Vec<u8>, Method), Str
                 workbook: full,
                 forms: checked.forms.clone(),
             };
-            return rebuild::workbook(&full).map(|b| (b, Method::Rebuilt));
+            return rebuild::workbook(&full).map(|b| (b, rebuilt(gave_up)));
         }
+        return rebuild::workbook(checked).map(|b| (b, rebuilt(gave_up)));
     }
     too_many_to_rebuild(checked)?;
-    rebuild::workbook(checked).map(|b| (b, Method::Rebuilt))
+    let why = match wb.kind {
+        FileKind::Xlsx => "已按重建读取",
+        FileKind::Xls => "输入是 .xls",
+        FileKind::Ods => "输入是 .ods",
+    };
+    rebuild::workbook(checked).map(|b| (b, rebuilt(why.to_string())))
 }
 
 /// The most non-empty cells a workbook that must be rebuilt may hold. The rebuild holds each
@@ -470,16 +507,20 @@ pub fn corrected_workbook(checked: &Checked) -> Result<Vec<u8>, String> {
 }
 
 /// Writes the corrected workbook to `out` atomically. `input` is never written.
-pub fn write_corrected(checked: &Checked, input: &Path, out: &Path) -> Result<Method, InputError> {
+pub fn write_corrected(
+    checked: &Checked,
+    input: &Path,
+    out: &Path,
+) -> Result<WrittenBy, InputError> {
     if same_file(input, out) {
         return Err(InputError::OutputIsInput(out.to_path_buf()));
     }
-    let (bytes, method) = corrected_workbook_by(checked).map_err(|reason| InputError::Write {
+    let (bytes, by) = corrected_workbook_by(checked).map_err(|reason| InputError::Write {
         path: out.to_path_buf(),
         reason,
     })?;
     write_atomic(&bytes, out)?;
-    Ok(method)
+    Ok(by)
 }
 
 /// The temporary files of outputs being written, so that an interrupted run can remove them
@@ -677,6 +718,10 @@ mod tests {
                 zpcheck_output: false,
                 purpose: Purpose::Fix,
                 source: None,
+                read_by: crate::read::ReadBy {
+                    reader: "calamine",
+                    fallback: None,
+                },
             },
             forms: Vec::new(),
         }

@@ -19,13 +19,14 @@
 //! XML, cells without positions, a correction to the first cell of a shared formula…), and the
 //! workbook is rebuilt instead.
 
-/// The patcher gave up at this line (for debugging): the workbook is rebuilt instead.
+/// The patcher gave up at this place (file and line): the workbook is rebuilt instead, and
+/// the JSON report says where (`writer_fallback`).
 #[derive(Debug)]
-pub struct GiveUp(pub u32);
+pub struct GiveUp(pub &'static str, pub u32);
 
 macro_rules! give_up {
     () => {
-        $crate::write::patch::GiveUp(line!())
+        $crate::write::patch::GiveUp(file!(), line!())
     };
 }
 
