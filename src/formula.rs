@@ -16,6 +16,9 @@
 use rust_decimal::Decimal;
 use rust_decimal::prelude::*;
 
+use crate::limits::MAX_RANGE_CELLS;
+/// The limits applied here (defined, with every other, in [`crate::limits`]).
+pub use crate::limits::{MAX_DEPTH, MAX_FORMULA_BYTES};
 use crate::num::round_dp;
 use crate::read::CellRef;
 
@@ -44,16 +47,6 @@ pub trait Cells {
         true
     }
 }
-
-/// The deepest nesting the evaluator follows, counting parentheses, signs and calls inside a
-/// formula and each formula a formula refers to. Excel allows 64 nested functions; forms use a
-/// handful. Each level costs a few stack frames of a few hundred bytes, so this stays far
-/// inside even a 1 MiB stack.
-pub const MAX_DEPTH: usize = 100;
-
-/// The longest formula evaluated, in bytes: Excel's own limit is 8,192 characters, so a longer
-/// one was not written by a spreadsheet program.
-pub const MAX_FORMULA_BYTES: usize = 8_192 * 3;
 
 #[derive(Debug, Clone, PartialEq)]
 enum Tok {
@@ -120,9 +113,6 @@ struct Parser<'a, C: Cells> {
     cells: &'a mut C,
     depth: usize,
 }
-
-/// The largest range a formula may name (rows × columns), to bound the work.
-const MAX_RANGE_CELLS: u64 = 1_000_000;
 
 impl<C: Cells> Parser<'_, C> {
     fn peek(&self) -> Option<&Tok> {

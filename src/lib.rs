@@ -19,6 +19,7 @@ pub mod explain;
 pub mod finding;
 pub mod form;
 pub mod formula;
+pub mod limits;
 pub mod locate;
 pub mod num;
 pub mod profile;

@@ -9,29 +9,13 @@
 use std::io::{Cursor, Read};
 
 use crate::error::InputError;
-
-/// The largest input file read.
-pub const MAX_FILE_BYTES: u64 = 100 << 20;
-/// The largest decompressed size of one part of a zip container.
-pub const MAX_PART_BYTES: u64 = 100 << 20;
-/// The largest decompressed size of all parts together.
-pub const MAX_UNZIPPED_BYTES: u64 = 300 << 20;
-/// The most a deflate stream can expand: 1032 output bytes per input byte.
-const MAX_DEFLATE_RATIO: u64 = 1032;
-/// The most entries a zip container may have. A corrected workbook gains up to four parts per
-/// corrected sheet (its notes, their drawing, the sheet's relationships, the findings sheet),
-/// so a workbook of 10,000 parts, corrected, is still read again (4,500 form sheets: 18,008).
-pub const MAX_ZIP_ENTRIES: usize = 50_000;
-/// The largest merged range kept; larger ones are read as unmerged cells.
-pub const MAX_MERGE_CELLS: u64 = 100_000;
-/// The most cells all merged ranges of a workbook may cover together. A form merges a few
-/// hundred; the merges are indexed row by row, so this also bounds that index.
-pub const MAX_MERGED_CELLS: u64 = 2_000_000;
-/// The most bytes of text, formulas and number formats the cells of a workbook may hold
-/// together, counted as each cell is read. A form holds a few kilobytes; a hostile file has
-/// one shared string, number format or shared formula of megabytes used by thousands of cells,
-/// each of which would get its own copy (10 MB × 1,000 cells: 10 GB).
-pub const MAX_CELL_BYTES: usize = 64 << 20;
+use crate::limits::MAX_DEFLATE_RATIO;
+/// The limits applied here (defined, with every other, in [`crate::limits`]).
+pub use crate::limits::{
+    MAX_CELL_BYTES, MAX_CELLS, MAX_DENSE_TEXT_BYTES, MAX_FILE_BYTES, MAX_MERGE_CELLS,
+    MAX_MERGED_CELLS, MAX_ODS_CELLS, MAX_ODS_SHEET_CELLS, MAX_PART_BYTES, MAX_UNZIPPED_BYTES,
+    MAX_ZIP_ENTRIES,
+};
 
 /// The error for a workbook past [`MAX_CELL_BYTES`].
 pub fn too_much_text(limit: usize) -> InputError {
@@ -40,15 +24,6 @@ pub fn too_much_text(limit: usize) -> InputError {
         limit >> 20
     ))
 }
-
-/// The most bytes of text that the cells of an .xls or .ods may hold together (counted before
-/// calamine reads the file, after repeats and shared strings are expanded). Lower than
-/// [`MAX_CELL_BYTES`]: calamine keeps its own copy of every text, hands zpcheck a second one
-/// and zpcheck makes a third (measured: 1,000,000 cells of 60 bytes took 619 MiB).
-pub const MAX_DENSE_TEXT_BYTES: usize = 16 << 20;
-
-/// The most non-empty cells read from one workbook.
-pub const MAX_CELLS: usize = 1_000_000;
 
 /// What the look inside a zip container found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -330,11 +305,6 @@ fn rebuild_cfb(
     Ok(out.into_inner().into_inner())
 }
 
-/// The largest range (rows × columns) the valued cells of one .ods sheet may span once their
-/// repeat counts are expanded: calamine expands repeats into a dense grid (up to 100 million
-/// cells, 20 GB of memory), so a 1 KB file could otherwise take the machine.
-pub const MAX_ODS_SHEET_CELLS: u64 = 2_000_000;
-
 /// Scans an .ods content.xml for the range its valued cells span after `number-rows-repeated`
 /// and `number-columns-repeated` are applied; empty repeated rows and cells (LibreOffice writes
 /// a million of them after the data) do not count.
@@ -472,12 +442,6 @@ pub fn check_ods_extent(xml: &str) -> Result<(), InputError> {
         }
     }
 }
-
-/// The most cells the valued ranges of all sheets of an .ods may take together once expanded:
-/// calamine holds every sheet's dense grids at once (values and formulas, 56 bytes a cell) and
-/// hands out a copy of each, so this is the sheets' limit for all of them together (two sheets
-/// of 1.9 million cells each took 914 MiB).
-pub const MAX_ODS_CELLS: u64 = MAX_ODS_SHEET_CELLS;
 
 #[cfg(test)]
 mod tests {

@@ -3,6 +3,7 @@
 //! depth limit and a work budget; those that cannot be are read as blank and marked so.
 
 use super::{CellRef, CellValue, FormulaValue, Sheet};
+use crate::limits::{MAX_FORMULA_DEPTH, MAX_FORMULA_WORK};
 
 /// Evaluates formula cells whose file holds no result, or a placeholder 0 when the writer asked
 /// for recalculation; cells that cannot be evaluated are read as blank.
@@ -55,15 +56,6 @@ pub(super) fn resolve_formulas(sheet: &mut Sheet, placeholder_zero: bool) {
         }
     }
 }
-
-/// How deep formulas may refer to formulas that also need evaluating.
-const MAX_FORMULA_DEPTH: usize = 64;
-
-/// How much work all formulas of a sheet may do together, counting each cell read and each
-/// byte of formula text read: far more than a form needs, few enough that a hostile file of
-/// huge SUMs or of long formulas cannot stall a batch. Past it, the remaining formulas are
-/// unevaluable.
-const MAX_FORMULA_WORK: u64 = 5_000_000;
 
 struct Resolver<'a> {
     sheet: &'a Sheet,

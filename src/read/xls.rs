@@ -8,6 +8,8 @@ use calamine::{Reader, Xls};
 
 use super::{CellValue, Sheet, build_sheet, xls_error};
 use crate::error::{InputError, panic_message};
+/// The limits applied here (defined, with every other, in [`crate::limits`]).
+pub use crate::limits::{MAX_XLS_CELLS, MAX_XLS_SHEET_CELLS, MAX_XLS_STRINGS};
 
 pub(super) fn read_xls(bytes: &[u8], codepage: Option<u16>) -> Result<Vec<Sheet>, InputError> {
     // The guards below refuse every malformed record the fuzzer has found calamine's .xls
@@ -143,10 +145,6 @@ pub(super) fn read_xls_any_codepage(bytes: &[u8]) -> Result<Vec<Sheet>, InputErr
         .max_by_key(|c| score(c))
         .unwrap_or(sheets))
 }
-
-/// The largest bounding box (rows × columns) one .xls sheet may span: calamine allocates a
-/// dense grid of it for values and another for formulas. A 自评表 spans a few hundred cells.
-pub const MAX_XLS_SHEET_CELLS: u64 = 2_000_000;
 
 /// Scans a BIFF workbook stream's cell records and refuses a sheet whose cells span more than
 /// [`MAX_XLS_SHEET_CELLS`], before calamine allocates its grid.
@@ -325,15 +323,6 @@ pub(super) fn check_biff_extent(stream: &[u8]) -> Result<(), InputError> {
     }
     Ok(())
 }
-
-/// The most cells the grids of all sheets of an .xls may span together: calamine builds every
-/// sheet's dense grids (values and formulas) and zpcheck holds them one sheet at a time, so
-/// this is the sheets' limit for all of them together.
-pub const MAX_XLS_CELLS: u64 = MAX_XLS_SHEET_CELLS;
-
-/// The most strings a shared string table may hold: calamine keeps each as a string of its
-/// own (a 100 MB table of empty strings would be 33 million of them).
-pub const MAX_XLS_STRINGS: usize = 1_000_000;
 
 /// The CONTINUE records that calamine appends to the record before `rest`.
 fn continues(mut rest: &[u8]) -> Vec<&[u8]> {

@@ -26,6 +26,8 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::error::{InputError, io_reason};
 use crate::finding::{Finding, FixValue, Severity};
+/// The limits applied here (defined, with every other, in [`crate::limits`]).
+pub use crate::limits::{MAX_REBUILT_CELLS, MAX_REBUILT_TEXT};
 use crate::read::{CellRef, FileKind, Purpose, ReadOptions};
 use crate::{Checked, rules};
 
@@ -458,19 +460,6 @@ pub fn corrected_workbook_by(checked: &Checked) -> Result<(Vec<u8>, WrittenBy), 
     };
     rebuild::workbook(checked).map(|b| (b, rebuilt(why.to_string())))
 }
-
-/// The most non-empty cells a workbook that must be rebuilt may hold. The rebuild holds each
-/// cell several times over (as read, read again with its style when the patcher gave up, in
-/// rust_xlsxwriter's model, and as the XML being zipped): measured, about 1,150 bytes a cell
-/// and 6 bytes per byte of text in the worst case (a styled .xlsx the patcher gave up on).
-/// With [`MAX_REBUILT_TEXT`] that stays near 400 MiB, within the promise of 512 MiB for any
-/// input, where the reading limit of [`crate::read::guard::MAX_CELLS`] would not (990,000 text
-/// cells took 751 MiB). The patcher, which copies what it does not change, has no such limit.
-pub const MAX_REBUILT_CELLS: usize = 250_000;
-
-/// The most bytes of text (values, formulas, number formats) the cells of a workbook that
-/// must be rebuilt may hold together; see [`MAX_REBUILT_CELLS`].
-pub const MAX_REBUILT_TEXT: usize = 16 * 1024 * 1024;
 
 /// Refuses to rebuild a workbook over [`MAX_REBUILT_CELLS`] or [`MAX_REBUILT_TEXT`], with the
 /// way round it: a spreadsheet program's own .xlsx is patched, not rebuilt.

@@ -15,13 +15,11 @@ use unicode_width::UnicodeWidthStr;
 
 use super::{FindingsTable, LINE_HEIGHT, Mark, Marks, NOTE_AUTHOR, NOTE_SIZE, text_width};
 use crate::finding::{Finding, FixValue};
+use crate::limits::MAX_GRID_FILL;
 use crate::read::layout::SheetLayout;
 use crate::read::{Cell, CellRef, CellValue, Sheet};
 use crate::style::CellStyle;
 use crate::{Checked, is_findings_sheet};
-
-/// The most blank cells the default border fill adds for one form.
-const MAX_GRID_FILL: u64 = 100_000;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct FmtKey {
