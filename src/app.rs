@@ -82,6 +82,8 @@ pub enum Format {
     Json,
     /// 每个文件一行 JSON（JSON Lines），逐个输出
     Jsonl,
+    /// Markdown 表格（只用于 rules：README 中的规则表即由此生成）
+    Markdown,
 }
 
 /// Which findings make the exit status 1.
@@ -98,7 +100,7 @@ enum FailOnArg {
 /// Options shared by every way of running checks.
 #[derive(Debug, clap::Args)]
 struct ReportArgs {
-    /// 输出格式：text（中文文本，默认）、json（一个文档）或 jsonl（每个文件一行）
+    /// 输出格式：text（中文文本，默认）、json（一个文档）或 jsonl（每个文件一行）；rules 另可用 markdown（规则表）
     #[arg(
         long,
         value_enum,
@@ -339,7 +341,15 @@ where
             .unwrap_or_else(batch::default_jobs),
         verbose: cli.report.verbose,
     };
+    if cli.report.format == Format::Markdown && !matches!(cli.command, Some(Command::Rules)) {
+        eprintln!("zpcheck: --format markdown 只用于 rules 子命令\n运行 zpcheck --help 查看用法。");
+        return 2;
+    }
     match &cli.command {
+        Some(Command::Rules) if cli.report.format == Format::Markdown => {
+            outln!("{}", crate::rules::markdown_table().trim_end());
+            0
+        }
         Some(Command::Rules) => {
             print_rules(&profile);
             0
@@ -348,7 +358,8 @@ where
             Ok(wb) => {
                 let e = crate::explain::explain(&wb, &profile);
                 match cli.report.format {
-                    Format::Text => {
+                    // (Markdown is refused before a command other than `rules` runs.)
+                    Format::Text | Format::Markdown => {
                         use std::io::Write as _;
                         let text = crate::explain::text(&path.display().to_string(), &e);
                         let _ = write!(std::io::stdout().lock(), "{text}");
@@ -758,7 +769,7 @@ fn run_files(paths: &[PathBuf], opts: RunOptions, profile: &Profile) -> i32 {
                 s.add(&r);
             }
             match opts.format {
-                Format::Text => {
+                Format::Text | Format::Markdown => {
                     if opts.verbose
                         && let Some(line) = report::provenance_line(&r)
                     {
@@ -796,7 +807,7 @@ fn run_files(paths: &[PathBuf], opts: RunOptions, profile: &Profile) -> i32 {
     }
     match opts.format {
         Format::Json => outln!("{}", report::json_with_skipped(&all, &skipped)),
-        Format::Text => outln!("{}", tally.line()),
+        Format::Text | Format::Markdown => outln!("{}", tally.line()),
         Format::Jsonl => {}
     }
     status

@@ -343,6 +343,35 @@ fn help_is_in_chinese() {
 }
 
 #[test]
+fn the_readme_rule_table_is_the_one_rules_prints() {
+    // Whole rows, in order: a rule's severity, fixability, title or doc changed in the code
+    // and not in the README (or the other way round) fails here.
+    let readme =
+        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .unwrap();
+    let o = run(&["rules", "--format", "markdown"]);
+    assert_eq!(o.status.code(), Some(0));
+    let printed = stdout(&o);
+    let lines: Vec<&str> = printed.lines().collect();
+    assert_eq!(lines.len(), 2 + zpcheck::rules::RULES.len());
+    let start = readme
+        .lines()
+        .position(|l| l == lines[0])
+        .expect("the README has the rule table");
+    let in_readme: Vec<&str> = readme.lines().skip(start).take(lines.len()).collect();
+    assert_eq!(in_readme, lines);
+    // Only `rules` prints Markdown.
+    let o = run(&[
+        "check",
+        "--format",
+        "markdown",
+        p(&sample("dept_clean.xlsx")),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--format markdown 只用于 rules 子命令"));
+}
+
+#[test]
 fn readme_lists_every_rule_and_the_two_commands() {
     let readme =
         std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("README.md"))

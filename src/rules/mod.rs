@@ -13,6 +13,25 @@ use crate::finding::{Finding, FixValue, Severity};
 use crate::form::{Field, Form};
 use crate::num::fmt_dec;
 
+/// The rule table as the README shows it (Markdown: code, severity, whether corrected, title,
+/// what and why), one row per rule in code order; `zpcheck rules --format markdown` prints it
+/// and a test compares it with the README row by row.
+pub fn markdown_table() -> String {
+    let mut out =
+        String::from("| 规则 | 级别 | 可更正 | 名称 | 检查什么、为什么 |\n|---|---|---|---|---|\n");
+    for r in RULES {
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} |\n",
+            r.code,
+            r.severity.label(),
+            if r.fixable { "是" } else { "否" },
+            r.title,
+            r.doc
+        ));
+    }
+    out
+}
+
 /// A rule's identity and documentation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rule {
