@@ -107,11 +107,11 @@ fn child(phase: &str, dir: &str, jobs: &str, out: &str) {
         }
         "check" => {
             let status =
-                zpcheck::app::run(["zpcheck", "check", dir, "-j", jobs, "--format", "jsonl"]);
+                zpcheck::cli::run(["zpcheck", "check", dir, "-j", jobs, "--format", "jsonl"]);
             assert_eq!(status, 1, "the batch holds forms with errors");
         }
         "fix" => {
-            let status = zpcheck::app::run([
+            let status = zpcheck::cli::run([
                 "zpcheck",
                 "fix",
                 dir,

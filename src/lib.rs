@@ -9,10 +9,10 @@
 //! Lines); [`explain`] describes what was recognised. [`batch`] runs many files on worker
 //! threads and hands their reports back in input order, [`summary`] writes the summary
 //! workbook of a batch, [`console`] decides whether a console started by dropping files on the
-//! program should wait for Enter, and [`app`] is the command line.
+//! program should wait for Enter, and [`cli`] is the command line.
 
-pub mod app;
 pub mod batch;
+pub mod cli;
 pub mod console;
 pub mod error;
 pub mod explain;

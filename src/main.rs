@@ -1,5 +1,5 @@
-//! The zpcheck binary: everything lives in the library; see [`zpcheck::app`].
+//! The zpcheck binary: everything lives in the library; see [`zpcheck::cli`].
 
 fn main() {
-    std::process::exit(zpcheck::app::main());
+    std::process::exit(zpcheck::cli::main());
 }

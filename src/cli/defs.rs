@@ -1,0 +1,268 @@
+//! What the arguments are: clap's definitions with Chinese help, usage errors in Chinese, and
+//! the two slips clap cannot see (options before the command; a misspelt command).
+
+use std::path::PathBuf;
+
+use clap::{ArgAction, Parser, Subcommand, ValueEnum};
+
+const HELP_TEMPLATE: &str = "{about}\n\n用法：{usage}\n\n{all-args}{after-help}";
+
+const AFTER_HELP: &str = "\
+退出状态：0 无错误；1 发现错误；2 文件无法读取、没有自评表或用法错误。
+直接运行 zpcheck 文件.xlsx（或把文件拖到程序上）会在原文件旁写出“原名_核查.xlsx”。";
+
+/// zpcheck：核查并更正绩效自评表的算术错误。
+#[derive(Debug, Parser)]
+#[command(
+    name = "zpcheck",
+    version,
+    about = "zpcheck：核查并更正绩效自评表（预算绩效自评表）的算术错误",
+    help_template = HELP_TEMPLATE,
+    after_help = AFTER_HELP,
+    args_conflicts_with_subcommands = true,
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true,
+    subcommand_help_heading = "命令",
+    subcommand_value_name = "命令"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub(super) command: Option<Command>,
+
+    /// 要核查并更正的文件或文件夹：更正后的工作簿写在原文件旁，名为“原名_核查.xlsx”
+    #[arg(value_name = "文件", help_heading = "参数")]
+    pub(super) files: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub(super) report: ReportArgs,
+
+    /// 省级规则配置文件（TOML，见 README“规则配置”），默认为国家规则
+    #[arg(long, value_name = "配置.toml", global = true, help_heading = "选项")]
+    pub(super) profile: Option<PathBuf>,
+
+    /// 显示帮助
+    #[arg(short = 'h', long = "help", action = ArgAction::Help, global = true, help_heading = "选项")]
+    pub(super) help: Option<bool>,
+
+    /// 显示版本
+    #[arg(short = 'V', long = "version", action = ArgAction::Version, help_heading = "选项")]
+    pub(super) version: Option<bool>,
+}
+
+/// Output format of `check` and `fix`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// 中文文本，每条问题一行
+    Text,
+    /// 一个 JSON 文档
+    Json,
+    /// 每个文件一行 JSON（JSON Lines），逐个输出
+    Jsonl,
+    /// Markdown 表格（只用于 rules：README 中的规则表即由此生成）
+    Markdown,
+}
+
+/// Which findings make the exit status 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(super) enum FailOnArg {
+    /// 只有错误（默认）
+    Error,
+    /// 警告也算
+    Warning,
+    /// 有错误或有未能完整识别（部分核查）的表
+    Partial,
+}
+
+/// Options shared by every way of running checks.
+#[derive(Debug, clap::Args)]
+pub(super) struct ReportArgs {
+    /// 输出格式：text（中文文本，默认）、json（一个文档）或 jsonl（每个文件一行）；rules 另可用 markdown（规则表）
+    #[arg(
+        long,
+        value_enum,
+        default_value = "text",
+        value_name = "格式",
+        global = true,
+        hide_possible_values = true,
+        hide_default_value = true,
+        help_heading = "选项"
+    )]
+    pub(super) format: Format,
+    /// 另写一个汇总工作簿：每张表一行，另附全部问题清单
+    #[arg(long, value_name = "汇总.xlsx", global = true, help_heading = "选项")]
+    pub(super) summary: Option<PathBuf>,
+    /// 退出状态 1 的条件：error（有错误，默认）、warning（有警告也算）或 partial（有部分核查的表也算）
+    #[arg(
+        long = "fail-on",
+        value_enum,
+        default_value = "error",
+        value_name = "级别",
+        global = true,
+        hide_possible_values = true,
+        hide_default_value = true,
+        help_heading = "选项"
+    )]
+    pub(super) fail_on: FailOnArg,
+    /// 同时处理的文件数，默认等于 CPU 核数
+    #[arg(
+        short = 'j',
+        long = "jobs",
+        value_name = "N",
+        global = true,
+        value_parser = clap::value_parser!(u16).range(1..),
+        help_heading = "选项"
+    )]
+    pub(super) jobs: Option<u16>,
+    /// 每个文件另起一行，说明用哪个读取器读入、更正版本是逐处修改还是整本重建（以及为什么）
+    #[arg(short = 'v', long, global = true, help_heading = "选项")]
+    pub(super) verbose: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub(super) enum Command {
+    /// 只核查并报告，不写任何文件
+    #[command(help_template = HELP_TEMPLATE, override_usage = "zpcheck check <路径>... [--format text|json|jsonl] [--summary 汇总.xlsx]")]
+    Check {
+        /// 要核查的文件或文件夹（文件夹会递归查找 .xlsx/.xlsm/.xls/.ods）
+        #[arg(value_name = "路径", required = true, help_heading = "参数")]
+        paths: Vec<PathBuf>,
+    },
+    /// 核查并写出更正后的工作簿（总是 .xlsx），并像 check 一样报告
+    #[command(
+        help_template = HELP_TEMPLATE,
+        override_usage = "zpcheck fix <文件> -o <输出.xlsx> [--format text|json|jsonl]\n       zpcheck fix <路径>... --out-dir <文件夹> [--format text|json|jsonl] [--summary 汇总.xlsx]"
+    )]
+    Fix {
+        /// 要更正的文件或文件夹
+        #[arg(value_name = "路径", required = true, help_heading = "参数")]
+        paths: Vec<PathBuf>,
+        /// 更正后的工作簿（仅一个输入文件时）
+        #[arg(
+            short = 'o',
+            long = "output",
+            value_name = "输出.xlsx",
+            conflicts_with = "out_dir",
+            help_heading = "选项"
+        )]
+        output: Option<PathBuf>,
+        /// 更正后的工作簿写入此文件夹，名为“原名_核查.xlsx”
+        #[arg(long = "out-dir", value_name = "文件夹", help_heading = "选项")]
+        out_dir: Option<PathBuf>,
+    },
+    /// 列出全部核查规则
+    #[command(help_template = HELP_TEMPLATE)]
+    Rules,
+    /// 说明 zpcheck 在文件中认出了什么：每张表的位置、每列的角色及其表头、合计行与分项、每个指标及其分值来源、总分与等级单元格、未能识别的内容
+    #[command(help_template = HELP_TEMPLATE)]
+    Explain {
+        /// 要说明的文件
+        #[arg(value_name = "文件")]
+        path: PathBuf,
+    },
+}
+
+/// When clap read no command but the first file is a command's name that names no file, the
+/// arguments with that word moved to the front (options are global, so they may follow it).
+pub(super) fn misplaced_command(
+    cli: &Cli,
+    args: &[std::ffi::OsString],
+) -> Option<Vec<std::ffi::OsString>> {
+    const COMMANDS: &[&str] = &["check", "fix", "rules", "explain"];
+    let first = cli.files.first()?;
+    let name = first.to_str()?;
+    if cli.command.is_some() || !COMMANDS.contains(&name) || first.exists() {
+        return None;
+    }
+    let at = args.iter().skip(1).position(|a| a.to_str() == Some(name))? + 1;
+    let mut out = vec![args[0].clone(), args[at].clone()];
+    out.extend(args[1..at].iter().cloned());
+    out.extend(args[at + 1..].iter().cloned());
+    Some(out)
+}
+
+/// When clap read no command and the first file is a bare word (no extension, no folder part)
+/// that names nothing on disk, it was meant as a command: the usage error for it, with the
+/// nearest command when one is a slip of the hand away ("chek" → check).
+pub(super) fn unknown_command(cli: &Cli) -> Option<String> {
+    const COMMANDS: &[&str] = &["check", "fix", "rules", "explain"];
+    let first = cli.files.first()?;
+    let word = first.to_str()?;
+    if cli.command.is_some() || first.exists() || word.is_empty() || word.contains(['.', '/', '\\'])
+    {
+        return None;
+    }
+    let lower = word.to_lowercase();
+    let nearest = COMMANDS
+        .iter()
+        .map(|c| (edit_distance(&lower, c), *c))
+        .min()
+        // A slip of the hand: one letter in a short word, two in a longer one ("foo" is not
+        // "fix").
+        .filter(|(d, _)| *d <= (word.chars().count() / 3).max(1));
+    Some(match nearest {
+        Some((_, c)) => format!("未知的子命令 {word}，是否要用 {c}？"),
+        None => format!(
+            "未知的子命令 {word}（可用的命令：{}），也没有名为 {word} 的文件或文件夹",
+            COMMANDS.join("、")
+        ),
+    })
+}
+
+/// The number of single-character insertions, deletions and substitutions between two words.
+pub(super) fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let here = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb))
+                .min(row[j] + 1)
+                .min(here + 1);
+            prev = here;
+        }
+    }
+    row[b.len()]
+}
+
+pub(super) fn usage_error(e: clap::Error) -> i32 {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        let _ = e.print();
+        return 0;
+    }
+    let ctx = |k: ContextKind| match e.get(k) {
+        Some(ContextValue::String(s)) => s.clone(),
+        Some(ContextValue::Strings(v)) => v.join("、"),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    };
+    let what = match e.kind() {
+        ErrorKind::MissingRequiredArgument => {
+            format!("缺少必需的参数：{}", ctx(ContextKind::InvalidArg))
+        }
+        ErrorKind::UnknownArgument => format!("未知的参数：{}", ctx(ContextKind::InvalidArg)),
+        ErrorKind::InvalidValue => format!(
+            "参数 {} 的值“{}”无效，可选：{}",
+            ctx(ContextKind::InvalidArg),
+            ctx(ContextKind::InvalidValue),
+            ctx(ContextKind::ValidValue)
+        ),
+        ErrorKind::ArgumentConflict => format!(
+            "参数 {} 不能与 {} 同时使用",
+            ctx(ContextKind::InvalidArg),
+            ctx(ContextKind::PriorArg)
+        ),
+        ErrorKind::InvalidSubcommand => {
+            format!("未知的命令：{}", ctx(ContextKind::InvalidSubcommand))
+        }
+        ErrorKind::NoEquals | ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues => {
+            format!("参数用法错误：{}", ctx(ContextKind::InvalidArg))
+        }
+        _ => format!("用法错误：{}", e.render()),
+    };
+    eprintln!("zpcheck: {what}\n运行 zpcheck --help 查看用法。");
+    2
+}

@@ -1,0 +1,171 @@
+//! The files of a run: named files and walked folders (each directory once, links into a loop
+//! never followed, unreadable folders and non-regular files reported), and where each corrected
+//! workbook goes (`-o`, `--out-dir`, beside the input; never over a file zpcheck did not write).
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use super::Target;
+use crate::write;
+
+/// The spreadsheet extensions zpcheck looks for in folders.
+pub const EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "ods"];
+
+/// Expands the arguments into the inputs of a run: files named directly are kept in argument
+/// order whatever their extension; a folder becomes the spreadsheets it holds, recursively, in
+/// sorted order, skipping hidden files and Excel/WPS lock files (~$…). A file reached twice
+/// (named and inside a named folder) is checked once. The flag tells a walked file.
+pub fn expand(paths: &[PathBuf]) -> Vec<(PathBuf, bool)> {
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    // A file reached twice (two arguments naming it, a folder and a file in it) is checked
+    // once: files are compared by their canonical path. A walked file's is its folder's (looked
+    // up once per folder) joined with its name, unless the file itself is a symbolic link.
+    let mut folders: HashMap<PathBuf, PathBuf> = HashMap::new();
+    let mut canonical = |p: &Path, link: bool| -> PathBuf {
+        let full = || p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+        match (link, p.parent(), p.file_name()) {
+            (false, Some(dir), Some(name)) => folders
+                .entry(dir.to_path_buf())
+                .or_insert_with(|| dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf()))
+                .join(name),
+            _ => full(),
+        }
+    };
+    let mut visited = HashSet::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut found = Vec::new();
+            walk(p, &mut found, &mut visited);
+            found.sort();
+            for (f, link) in found {
+                if seen.insert(canonical(&f, link)) {
+                    out.push((f, true));
+                }
+            }
+        } else if seen.insert(canonical(p, true)) {
+            out.push((p.clone(), false));
+        }
+    }
+    out
+}
+
+/// The workbook files under a folder, and whether each is a symbolic link.
+///
+/// A folder is walked once however many links lead to it (two links to `.` walked forever). A
+/// folder that cannot be listed is itself returned as an input, so that reading it reports why
+/// (permission, path too long) and the run exits 2, instead of its files going missing unsaid.
+pub(super) fn walk(dir: &Path, out: &mut Vec<(PathBuf, bool)>, visited: &mut HashSet<PathBuf>) {
+    if let Ok(real) = dir.canonicalize()
+        && !visited.insert(real)
+    {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        out.push((dir.to_path_buf(), false));
+        return;
+    };
+    for e in entries.flatten() {
+        let path = e.path();
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') || name.starts_with("~$") {
+            continue;
+        }
+        // The entry's type comes with the directory listing; only a link needs a stat.
+        let (link, is_dir) = match e.file_type() {
+            Ok(t) if !t.is_symlink() => (false, t.is_dir()),
+            _ => (true, path.is_dir()),
+        };
+        if is_dir {
+            walk(&path, out, visited);
+        } else if path
+            .extension()
+            .and_then(|x| x.to_str())
+            .is_some_and(|x| EXTENSIONS.contains(&x.to_ascii_lowercase().as_str()))
+        {
+            out.push((path, link));
+        }
+    }
+}
+
+/// Where `fix -o OUT` writes: an existing folder (or a path ending in "/") holds
+/// "原名_核查.xlsx"; a name without the .xlsx extension gets it (the output is always .xlsx;
+/// "表.xls" would misname it), said on stderr; the folder it goes into is created.
+pub(super) fn output_file(out: &Path, input: &Path) -> Result<PathBuf, String> {
+    let as_text = out.to_string_lossy();
+    let file = if out.is_dir() || as_text.ends_with('/') || as_text.ends_with('\\') {
+        out.join(corrected_name(input))
+    } else if out
+        .extension()
+        .is_some_and(|x| x.eq_ignore_ascii_case("xlsx"))
+        || std::fs::metadata(out).is_ok_and(|m| !m.is_file())
+    {
+        // (A device or pipe stays as named, to be refused when writing.)
+        out.to_path_buf()
+    } else {
+        let file = out.with_extension("xlsx");
+        eprintln!(
+            "zpcheck: 更正后的工作簿总是 .xlsx，输出改为 {}",
+            file.display()
+        );
+        file
+    };
+    if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty())
+        && let Err(e) = std::fs::create_dir_all(dir)
+    {
+        return Err(format!(
+            "无法创建输出文件夹 {}：{}",
+            dir.display(),
+            crate::error::io_reason(&e)
+        ));
+    }
+    Ok(file)
+}
+
+/// The corrected workbook's name for an input: "原名_核查.xlsx".
+pub fn corrected_name(input: &Path) -> String {
+    let stem = input
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "zpcheck".into());
+    format!("{stem}_核查.xlsx")
+}
+
+pub(super) fn output_for(
+    input: &Path,
+    target: &Target,
+    used: &mut HashSet<PathBuf>,
+) -> Option<PathBuf> {
+    let base = match target {
+        Target::None => return None,
+        Target::File(p) => return Some(p.clone()),
+        Target::Dir(d) => d.join(corrected_name(input)),
+        Target::Beside => input
+            .parent()
+            .unwrap_or(Path::new(""))
+            .join(corrected_name(input)),
+    };
+    // Two inputs with the same name (a.xls and a.xlsx, or in two folders) get distinct outputs,
+    // and a file of that name that zpcheck did not write is never replaced.
+    let mut candidate = base.clone();
+    let mut n = 2;
+    while used.contains(&candidate)
+        || (std::fs::symlink_metadata(&candidate).is_ok() && !write::written_by_zpcheck(&candidate))
+    {
+        let stem = base
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        candidate = base.with_file_name(format!("{stem}({n}).xlsx"));
+        n += 1;
+    }
+    if candidate != base && !used.contains(&base) {
+        eprintln!(
+            "zpcheck: {} 已存在且不是 zpcheck 写出的文件，不会替换；更正结果写到 {}",
+            base.display(),
+            candidate.display()
+        );
+    }
+    used.insert(candidate.clone());
+    Some(candidate)
+}

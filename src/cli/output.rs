@@ -1,0 +1,216 @@
+//! Running the batch and reporting it: the progress bar, text / JSON / JSON Lines, the
+//! summary workbook, the rule list, and the exit status from the tally.
+
+use std::collections::HashSet;
+use std::io::IsTerminal as _;
+use std::io::Write as _;
+use std::path::PathBuf;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use super::inputs::{expand, output_for};
+use super::{Format, RunOptions, Target};
+use crate::batch::{self, Done, Job};
+use crate::report::{self, Tally};
+use crate::rules::{Profile, RULES};
+use crate::summary::Summary;
+use crate::write;
+
+pub(super) fn print_rules(profile: &Profile) {
+    outln!("{}", crate::profile::summary(profile));
+    outln!("表头用词（按角色，表头含有其中的词即为该列；多个角色的词都含有时取最长的词）：");
+    for (role, words) in &profile.vocab.headers {
+        outln!("  {}：{}", role.name(), words.join("、"));
+    }
+    outln!("一级指标名称：{}", profile.vocab.groups.join("、"));
+    outln!(
+        "总分行：{}；资金合计行：{}",
+        profile.vocab.score_total.join("、"),
+        profile.vocab.fund_total.join("、")
+    );
+    outln!();
+    outln!("规则    级别  可更正  名称");
+    for r in RULES {
+        outln!(
+            "{}  {}  {}      {}：{}",
+            r.code,
+            r.severity.label(),
+            if r.fixable { "是" } else { "否" },
+            r.title,
+            r.doc
+        );
+    }
+}
+
+/// Runs with more files than this show a progress bar (when stderr is a terminal).
+const PROGRESS_MIN_FILES: usize = 5;
+
+pub(super) fn progress_bar(files: usize, format: Format) -> Option<ProgressBar> {
+    if files < PROGRESS_MIN_FILES || format != Format::Text || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = ProgressBar::with_draw_target(Some(files as u64), ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template(
+        "{bar:30.cyan/blue} {pos}/{len} 已用 {elapsed} 预计剩余 {eta} {wide_msg}",
+    ) {
+        bar.set_style(style.progress_chars("█▉ "));
+    }
+    Some(bar)
+}
+
+pub(super) fn run_files(paths: &[PathBuf], opts: RunOptions, profile: &Profile) -> i32 {
+    let inputs = expand(paths);
+    if inputs.is_empty() {
+        eprintln!("zpcheck: 没有找到要核查的文件（.xlsx/.xlsm/.xls/.ods）");
+        return 2;
+    }
+    if let Target::Dir(d) = &opts.target
+        && let Err(e) = std::fs::create_dir_all(d)
+    {
+        eprintln!("zpcheck: 无法创建输出文件夹 {}：{e}", d.display());
+        return 2;
+    }
+    if let Some(s) = &opts.summary
+        && let Some((input, _)) = inputs.iter().find(|(p, _)| write::same_file(p, s))
+    {
+        eprintln!("zpcheck: 汇总文件不能与输入文件相同：{}", input.display());
+        return 2;
+    }
+    if let Target::File(out) = &opts.target
+        && std::fs::symlink_metadata(out).is_ok_and(|m| m.is_file() || m.is_symlink())
+        && !write::written_by_zpcheck(out)
+        && !inputs.iter().any(|(p, _)| write::same_file(p, out))
+    {
+        // (An output equal to the input has its own message, per file.)
+        eprintln!(
+            "zpcheck: {} 已存在且不是 zpcheck 写出的文件，不会替换它；请另选输出文件名",
+            out.display()
+        );
+        return 2;
+    }
+    let mut used = HashSet::new();
+    let jobs: Vec<Job> = inputs
+        .into_iter()
+        .map(|(path, walked)| Job {
+            output: output_for(&path, &opts.target, &mut used),
+            path,
+            walked,
+        })
+        .collect();
+    if let Some(s) = &opts.summary
+        && let Some(out) = jobs
+            .iter()
+            .filter_map(|j| j.output.as_ref())
+            .find(|o| write::same_target(o, s))
+    {
+        eprintln!(
+            "zpcheck: 汇总文件不能与更正后的工作簿同名：{}",
+            out.display()
+        );
+        return 2;
+    }
+    if let Some(s) = &opts.summary
+        && std::fs::symlink_metadata(s).is_ok()
+        && !write::written_by_zpcheck(s)
+    {
+        eprintln!(
+            "zpcheck: 汇总文件 {} 已存在且不是 zpcheck 写出的文件，不会替换它；请另选文件名",
+            s.display()
+        );
+        return 2;
+    }
+    let fixing = !matches!(opts.target, Target::None);
+    let bar = progress_bar(jobs.len(), opts.format);
+    let mut tally = Tally::default();
+    let mut summary = opts.summary.as_ref().map(|_| Summary::new(fixing));
+    let mut all = Vec::new();
+    let mut skipped = Vec::new();
+    let stdout = std::io::stdout();
+    let print = |text: &str, to_err: bool| {
+        let out = || {
+            if to_err {
+                eprintln!("{text}");
+            } else {
+                let mut lock = stdout.lock();
+                let _ = lock.write_all(text.as_bytes());
+                let _ = lock.flush();
+            }
+        };
+        match &bar {
+            Some(b) => b.suspend(out),
+            None => out(),
+        }
+    };
+    batch::run(
+        jobs,
+        profile,
+        opts.jobs,
+        |job| {
+            if let Some(b) = &bar {
+                b.set_message(
+                    job.path
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default(),
+                );
+                b.inc(1);
+            }
+        },
+        |done| {
+            let r = match done {
+                Done::Report(r) => r,
+                Done::Skipped(path, why) => {
+                    print(&format!("zpcheck: 跳过 {}（{why}）", path.display()), true);
+                    tally.skipped += 1;
+                    skipped.push((path.display().to_string(), why));
+                    return;
+                }
+            };
+            tally.add(&r);
+            if let Some(s) = &mut summary {
+                s.add(&r);
+            }
+            match opts.format {
+                Format::Text | Format::Markdown => {
+                    if opts.verbose
+                        && let Some(line) = report::provenance_line(&r)
+                    {
+                        print(&line, false);
+                    }
+                    print(&report::text(&r, fixing), false);
+                    if let Some(line) = report::error_line(&r) {
+                        print(&line, true);
+                    }
+                }
+                Format::Jsonl => print(&format!("{}\n", report::jsonl(&r)), false),
+                Format::Json => all.push(r),
+            }
+        },
+    );
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    let mut status = tally.exit_code(opts.fail_on);
+    if let (Some(path), Some(s)) = (&opts.summary, &summary) {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            let _ = std::fs::create_dir_all(parent);
+        }
+        match s.write(path) {
+            Ok(()) => {
+                if opts.format == Format::Text {
+                    outln!("汇总：{}（{} 行）", path.display(), s.form_rows());
+                }
+            }
+            Err(e) => {
+                eprintln!("zpcheck: 汇总文件未写出：{e}");
+                status = 2;
+            }
+        }
+    }
+    match opts.format {
+        Format::Json => outln!("{}", report::json_with_skipped(&all, &skipped)),
+        Format::Text | Format::Markdown => outln!("{}", tally.line()),
+        Format::Jsonl => {}
+    }
+    status
+}
