@@ -9,8 +9,9 @@
 use serde::Serialize;
 
 use crate::form::{Base, Form};
+use crate::grid::CellRef;
 use crate::locate::{Column, FormLayout};
-use crate::read::{CellRef, Workbook};
+use crate::read::Workbook;
 use crate::rules::Profile;
 use crate::vocab::stated_points;
 

@@ -4,11 +4,11 @@
 
 use rust_decimal::Decimal;
 
+use crate::grid::{Cell, CellRef, CellValue, FormulaValue, Sheet};
 use crate::locate::{FormLayout, FundingLayout, IndicatorLayout};
 use crate::num::{
     self, Measure, dec_from_f64, is_not_applicable, parse_measure, parse_number_text,
 };
-use crate::read::{Cell, CellRef, CellValue, FormulaValue, Sheet};
 
 /// How a number was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

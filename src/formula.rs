@@ -16,11 +16,11 @@
 use rust_decimal::Decimal;
 use rust_decimal::prelude::*;
 
+use crate::grid::CellRef;
 use crate::limits::MAX_RANGE_CELLS;
 /// The limits applied here (defined, with every other, in [`crate::limits`]).
 pub use crate::limits::{MAX_DEPTH, MAX_FORMULA_BYTES};
 use crate::num::round_dp;
-use crate::read::CellRef;
 
 /// What a referenced cell holds, as far as formulas are concerned.
 #[derive(Debug, Clone, Copy, PartialEq)]

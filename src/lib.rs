@@ -19,6 +19,7 @@ pub mod explain;
 pub mod finding;
 pub mod form;
 pub mod formula;
+pub mod grid;
 pub mod limits;
 pub mod locate;
 pub mod num;

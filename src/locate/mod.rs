@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 
 use rust_decimal::Decimal;
 
-use crate::read::{CellRef, CellValue, Sheet};
+use crate::grid::{CellRef, CellValue, Sheet};
 use crate::vocab::{
     Role, Vocab, header_key, header_key_cow, header_letters, stated_points, strip_numbering,
     words_of_key,

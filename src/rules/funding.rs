@@ -8,8 +8,8 @@ use super::{
 };
 use crate::finding::FixValue;
 use crate::form::{Base, Field, FundRow, Funding, Percent, Value};
+use crate::grid::CellRef;
 use crate::num::{fmt_dec, round2};
-use crate::read::CellRef;
 
 /// What the funding block contributes to the totals.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -13,8 +13,8 @@ use super::{
 };
 use crate::finding::FixValue;
 use crate::form::{Field, Value};
+use crate::grid::CellRef;
 use crate::num::{fmt_dec, normalize, round2};
-use crate::read::CellRef;
 use crate::vocab::stated_points;
 
 /// What the totals give the report.
@@ -156,7 +156,7 @@ pub fn check(ctx: &mut Ctx, exec: &ExecResult, scores: &[Scored]) -> Totals {
         );
     }
     // A 分值 merged over several indicators caps their scores together.
-    let mut shared: Vec<(crate::read::Merge, Decimal, Decimal, usize)> = Vec::new();
+    let mut shared: Vec<(crate::grid::Merge, Decimal, Decimal, usize)> = Vec::new();
     for (ind, s) in form.indicators.iter().zip(scores) {
         let Some(m) = ind.weight_shared else { continue };
         match shared.iter_mut().find(|x| x.0 == m) {

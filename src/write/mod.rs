@@ -26,9 +26,10 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::error::{InputError, io_reason};
 use crate::finding::{Finding, FixValue, Severity};
+use crate::grid::CellRef;
 /// The limits applied here (defined, with every other, in [`crate::limits`]).
 pub use crate::limits::{MAX_REBUILT_CELLS, MAX_REBUILT_TEXT};
-use crate::read::{CellRef, FileKind, Purpose, ReadOptions};
+use crate::read::{FileKind, Purpose, ReadOptions};
 use crate::{Checked, rules};
 
 /// The name of the findings sheet.
@@ -472,7 +473,7 @@ fn too_many_to_rebuild(checked: &Checked) -> Result<(), String> {
             .flat_map(|s| s.cells.values())
     };
     let count = cells().count();
-    let text: usize = cells().map(crate::read::Cell::text_bytes).sum();
+    let text: usize = cells().map(crate::grid::Cell::text_bytes).sum();
     let over = if count > MAX_REBUILT_CELLS {
         format!("它有 {count} 个非空单元格，超过重建的上限 {MAX_REBUILT_CELLS} 个")
     } else if text > MAX_REBUILT_TEXT {

@@ -15,9 +15,9 @@ use unicode_width::UnicodeWidthStr;
 
 use super::{FindingsTable, LINE_HEIGHT, Mark, Marks, NOTE_AUTHOR, NOTE_SIZE, text_width};
 use crate::finding::{Finding, FixValue};
+use crate::grid::{Cell, CellRef, CellValue, Sheet};
 use crate::limits::MAX_GRID_FILL;
 use crate::read::layout::SheetLayout;
-use crate::read::{Cell, CellRef, CellValue, Sheet};
 use crate::style::CellStyle;
 use crate::{Checked, is_findings_sheet};
 
@@ -116,7 +116,7 @@ pub fn workbook(checked: &Checked) -> Result<Vec<u8>, String> {
     let findings: Vec<&Finding> = checked.findings().collect();
     let marks = Marks::new(&findings);
 
-    let sheets: Vec<&crate::read::Sheet> = checked
+    let sheets: Vec<&crate::grid::Sheet> = checked
         .workbook
         .sheets
         .iter()

@@ -37,12 +37,12 @@ fn sheet_names_are_made_valid_and_unique_for_xlsx() {
 
 /// An .ods-like workbook read for correcting, with `cells` cells of `text` each.
 fn rebuilt(cells: u32, text: &str) -> Checked {
-    let sheet = crate::read::Sheet {
+    let sheet = crate::grid::Sheet {
         name: "表".to_string(),
         cells: (0..cells)
             .map(|i| {
-                let mut cell = crate::read::Cell::blank();
-                cell.value = crate::read::CellValue::Text(text.to_string());
+                let mut cell = crate::grid::Cell::blank();
+                cell.value = crate::grid::CellValue::Text(text.to_string());
                 (CellRef::new(i / 100, i % 100), cell)
             })
             .collect(),

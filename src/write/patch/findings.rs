@@ -8,7 +8,7 @@ use super::sheet::MAIN;
 use std::fmt::Write as _;
 
 use super::xml::push_t;
-use crate::read::CellRef;
+use crate::grid::CellRef;
 use crate::write::{FINDINGS_HEADER, FindingsTable};
 
 /// A column width in characters as Excel stores it (with its 5-pixel padding), as

@@ -52,7 +52,8 @@ use self::styles::Styles;
 use self::workbook::WorkbookEdit;
 use super::{FindingsTable, Mark, Marks, findings_sheet_name};
 use crate::finding::{Finding, FixValue};
-use crate::read::{CellValue, FormulaValue, Sheet, Source};
+use crate::grid::{CellValue, FormulaValue, Sheet};
+use crate::read::Source;
 use crate::{Checked, is_findings_sheet};
 
 const WORKBOOK: &str = "xl/workbook.xml";
@@ -210,7 +211,7 @@ fn absolute(range: &str) -> String {
 /// What changes on a sheet: each marked cell, and each formula whose result zpcheck evaluated
 /// (the file had none, or a placeholder): the output then holds the result zpcheck read, as a
 /// rebuilt workbook does, and a later run reads what this one did.
-fn edits(sheet: &Sheet, marks: &Marks<'_>) -> BTreeMap<crate::read::CellRef, Edit> {
+fn edits(sheet: &Sheet, marks: &Marks<'_>) -> BTreeMap<crate::grid::CellRef, Edit> {
     let mut edits = BTreeMap::new();
     let name = sheet.name.as_str();
     for at in marks.cells(name) {
@@ -258,7 +259,7 @@ fn number_text(d: Decimal) -> String {
 fn notes(
     sheet: &Sheet,
     marks: &Marks<'_>,
-    edits: &BTreeMap<crate::read::CellRef, Edit>,
+    edits: &BTreeMap<crate::grid::CellRef, Edit>,
 ) -> Vec<Note> {
     edits
         .iter()

@@ -16,7 +16,7 @@ use quick_xml::events::Event;
 use super::R;
 use super::sheet::{Geometry, MAIN};
 use super::xml::{Events, Splices, Tag, escape, t_element};
-use crate::read::CellRef;
+use crate::grid::CellRef;
 use crate::write::{NOTE_AUTHOR, NOTE_SIZE};
 
 /// One note to write.

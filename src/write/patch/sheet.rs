@@ -14,7 +14,7 @@ use super::R;
 use super::package::REL;
 use super::styles::{NumFmt, Styles};
 use super::xml::{Element, Events, Splices, Tag, escape, raw_attr, t_element};
-use crate::read::CellRef;
+use crate::grid::CellRef;
 use crate::write::Mark;
 
 /// SpreadsheetML's (transitional) namespace.
