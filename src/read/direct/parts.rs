@@ -1,0 +1,124 @@
+//! The workbook-wide parts the cells refer to: the shared strings and the number formats
+//! (built-in and custom) by style index.
+
+use super::*;
+
+pub(super) fn shared_strings(xml: &[u8]) -> R<Vec<String>> {
+    let mut r = xml_reader(xml);
+    loop {
+        match r.read_event()? {
+            Event::Start(e) if e.local_name().as_ref() == "sst" => break,
+            Event::Eof => return Err(give_up!()),
+            _ => {}
+        }
+    }
+    let mut strings = Vec::new();
+    loop {
+        match r.read_event()? {
+            Event::Start(e) if e.local_name().as_ref() == "si" => {
+                strings.push(string_item(&mut r, "si")?);
+            }
+            Event::Empty(e) if e.local_name().as_ref() == "si" => strings.push(String::new()),
+            Event::End(e) if e.local_name().as_ref() == "sst" => return Ok(strings),
+            Event::Eof => return Err(give_up!()),
+            _ => {}
+        }
+    }
+}
+
+/// Excel's built-in number formats, as calamine names them.
+pub(super) fn builtin_format(id: u32) -> Option<&'static str> {
+    Some(match id {
+        0 => "General",
+        1 => "0",
+        2 => "0.00",
+        3 => "#,##0",
+        4 => "#,##0.00",
+        9 => "0%",
+        10 => "0.00%",
+        11 => "0.00E+00",
+        12 => "# ?/?",
+        13 => "# ??/??",
+        14 => "mm-dd-yy",
+        15 => "d-mmm-yy",
+        16 => "d-mmm",
+        17 => "mmm-yy",
+        18 => "h:mm AM/PM",
+        19 => "h:mm:ss AM/PM",
+        20 => "h:mm",
+        21 => "h:mm:ss",
+        22 => "m/d/yy h:mm",
+        37 => "#,##0 ;(#,##0)",
+        38 => "#,##0 ;[Red](#,##0)",
+        39 => "#,##0.00;(#,##0.00)",
+        40 => "#,##0.00;[Red](#,##0.00)",
+        41 => "_(* #,##0_);_(* (#,##0);_(* \"-\"_);_(@_)",
+        42 => "_($* #,##0_);_($* (#,##0);_($* \"-\"_);_(@_)",
+        43 => "_(* #,##0.00_);_(* (#,##0.00);_(* \"-\"??_);_(@_)",
+        44 => "_($* #,##0.00_);_($* (#,##0.00);_($* \"-\"??_);_(@_)",
+        45 => "mm:ss",
+        46 => "[h]:mm:ss",
+        47 => "mmss.0",
+        48 => "##0.0E+0",
+        49 => "@",
+        _ => return None,
+    })
+}
+
+/// The number format of each cell format (`cellXfs`), None for General.
+pub(super) fn number_formats(xml: &[u8]) -> R<Vec<Option<String>>> {
+    let mut r = xml_reader(xml);
+    let mut custom: HashMap<String, String> = HashMap::new();
+    let mut formats = Vec::new();
+    let mut in_num_fmts = false;
+    let mut in_cell_xfs = false;
+    loop {
+        let (e, empty) = match r.read_event()? {
+            Event::Start(e) => (e, false),
+            Event::Empty(e) => (e, true),
+            Event::End(e) => {
+                match e.local_name().as_ref() {
+                    "numFmts" => in_num_fmts = false,
+                    "cellXfs" => in_cell_xfs = false,
+                    "styleSheet" => return Ok(formats),
+                    _ => {}
+                }
+                continue;
+            }
+            Event::Eof => return Err(give_up!()),
+            _ => continue,
+        };
+        {
+            match e.local_name().as_ref() {
+                // calamine parses every font, fill and border: a malformed attribute anywhere
+                // is its error, not a default.
+                _ if e.attributes().with_checks(false).any(|a| a.is_err()) => {
+                    return Err(give_up!());
+                }
+                "numFmts" if !empty => in_num_fmts = true,
+                "cellXfs" if !empty => in_cell_xfs = true,
+                "numFmt" if in_num_fmts => {
+                    let id = raw(&e, "numFmtId")?.map(Cow::into_owned);
+                    if let (Some(id), Some(code)) = (id, text_attr(&e, "formatCode")?) {
+                        custom.insert(id, code);
+                    }
+                }
+                "xf" if in_cell_xfs => {
+                    let code = match raw(&e, "numFmtId")? {
+                        Some(id) => Some((number_u32(&id)?, id)),
+                        None => None,
+                    };
+                    let code = code.map(|(n, id)| {
+                        custom
+                            .get(id.as_ref())
+                            .cloned()
+                            .or_else(|| builtin_format(n).map(str::to_string))
+                            .unwrap_or_else(|| "General".to_string())
+                    });
+                    formats.push(code.filter(|c| !c.eq_ignore_ascii_case("General")));
+                }
+                _ => {}
+            }
+        }
+    }
+}
