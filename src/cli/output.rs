@@ -31,14 +31,8 @@ pub(super) fn print_rules(profile: &Profile) {
     outln!();
     outln!("规则    级别  可更正  名称");
     for r in RULES {
-        outln!(
-            "{}  {}  {}      {}：{}",
-            r.code,
-            r.severity.label(),
-            if r.fixable { "是" } else { "否" },
-            r.title,
-            r.doc
-        );
+        let [code, severity, fixable, title, doc] = r.columns();
+        outln!("{code}  {severity}  {fixable}      {title}：{doc}");
     }
 }
 

@@ -20,14 +20,7 @@ pub fn markdown_table() -> String {
     let mut out =
         String::from("| 规则 | 级别 | 可更正 | 名称 | 检查什么、为什么 |\n|---|---|---|---|---|\n");
     for r in RULES {
-        out.push_str(&format!(
-            "| {} | {} | {} | {} | {} |\n",
-            r.code,
-            r.severity.label(),
-            if r.fixable { "是" } else { "否" },
-            r.title,
-            r.doc
-        ));
+        out.push_str(&format!("| {} |\n", r.columns().join(" | ")));
     }
     out
 }
@@ -45,6 +38,20 @@ pub struct Rule {
     pub title: &'static str,
     /// What it checks and why, one line.
     pub doc: &'static str,
+}
+
+impl Rule {
+    /// What `zpcheck rules` and the README's table show of it: code, severity, whether
+    /// zpcheck corrects it (是/否), title, what it checks and why.
+    pub fn columns(&self) -> [&'static str; 5] {
+        [
+            self.code,
+            self.severity.label(),
+            if self.fixable { "是" } else { "否" },
+            self.title,
+            self.doc,
+        ]
+    }
 }
 
 macro_rules! rules {
