@@ -10,6 +10,7 @@
 mod direct;
 pub mod guard;
 pub mod layout;
+mod ods;
 mod resolve;
 pub(crate) mod unzip;
 mod xls;
@@ -20,7 +21,7 @@ use std::fmt;
 use std::io::{Cursor, Read};
 use std::path::Path;
 
-use calamine::{Data, Dimensions, Ods, Reader};
+use calamine::{Data, Dimensions, Reader};
 
 use crate::error::{InputError, io_reason};
 
@@ -309,7 +310,7 @@ pub fn read_bytes_with(bytes: Vec<u8>, opts: ReadOptions) -> Result<Workbook, In
                 } else {
                     read_properties(&bytes, FileKind::Ods)
                 };
-                read_ods(bytes)?
+                ods::read_ods(bytes)?
             } else {
                 kind = FileKind::Xlsx;
                 let mut kept = (opts.purpose == Purpose::Fix).then(direct::Kept::new);
@@ -424,19 +425,6 @@ fn read_properties(bytes: &[u8], kind: FileKind) -> Option<calamine::WorkbookPro
         }
     };
     std::panic::catch_unwind(read).ok().flatten()
-}
-
-fn read_ods(bytes: Vec<u8>) -> Result<Vec<Sheet>, InputError> {
-    let mut wb = Ods::new(Cursor::new(bytes)).map_err(|e| corrupt(&e))?;
-    let mut sheets = Vec::new();
-    for name in wb.sheet_names() {
-        let values = wb.worksheet_range(&name).map_err(|e| corrupt(&e))?;
-        let formulas = wb.worksheet_formula(&name).unwrap_or_default();
-        sheets.push(build_sheet(name, &values, &formulas, &[], |_| {
-            (None, false)
-        }));
-    }
-    Ok(sheets)
 }
 
 fn corrupt(e: &dyn fmt::Display) -> InputError {
