@@ -25,6 +25,36 @@ pub fn markdown_table() -> String {
     out
 }
 
+/// Whether a rule's findings are corrected, in ruff's terms: a safe fix writes a value the
+/// rules determine; a fix for review writes the most likely value where the rules leave a
+/// choice (an officer should look at it); display only corrects nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FixSafety {
+    /// Corrected with the value the rules determine.
+    Safe,
+    /// Corrected with the most likely value where the rules leave a choice (ZP201's nearest
+    /// bound, when the score cannot be computed): the rule table marks it 需复核.
+    Review,
+    /// Reported only.
+    None,
+}
+
+impl FixSafety {
+    /// What the rule table shows in its 可更正 column.
+    pub fn label(self) -> &'static str {
+        match self {
+            FixSafety::Safe => "是",
+            FixSafety::Review => "是（需复核）",
+            FixSafety::None => "否",
+        }
+    }
+
+    /// Whether findings of the rule may carry a correction.
+    pub fn corrects(self) -> bool {
+        self != FixSafety::None
+    }
+}
+
 /// A rule's identity and documentation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rule {
@@ -32,8 +62,8 @@ pub struct Rule {
     pub code: &'static str,
     /// Severity of its findings.
     pub severity: Severity,
-    /// Whether zpcheck corrects what it finds.
-    pub fixable: bool,
+    /// Whether zpcheck corrects what it finds, and how sure the correction is.
+    pub fix: FixSafety,
     /// Short Chinese title.
     pub title: &'static str,
     /// What it checks and why, one line.
@@ -47,7 +77,7 @@ impl Rule {
         [
             self.code,
             self.severity.label(),
-            if self.fixable { "是" } else { "否" },
+            self.fix.label(),
             self.title,
             self.doc,
         ]
@@ -55,13 +85,13 @@ impl Rule {
 }
 
 macro_rules! rules {
-    ($($name:ident = $code:literal, $sev:ident, $fix:literal, $title:literal, $doc:literal;)*) => {
+    ($($name:ident = $code:literal, $sev:ident, $fix:ident, $title:literal, $doc:literal;)*) => {
         $(
             #[doc = $title]
             pub const $name: Rule = Rule {
                 code: $code,
                 severity: Severity::$sev,
-                fixable: $fix,
+                fix: FixSafety::$fix,
                 title: $title,
                 doc: $doc,
             };
@@ -72,55 +102,55 @@ macro_rules! rules {
 }
 
 rules! {
-    TEXT_NUMBER = "ZP001", Warning, false, "数值以文本形式存储",
+    TEXT_NUMBER = "ZP001", Warning, None, "数值以文本形式存储",
         "金额、分值、得分单元格中的数字以文本形式存储（如 \"1,852.18\"），zpcheck 照常读取，但其他软件求和时会漏算。";
-    UNREADABLE_NUMBER = "ZP002", Warning, false, "无法识别的数值",
+    UNREADABLE_NUMBER = "ZP002", Warning, None, "无法识别的数值",
         "应为数字的单元格中是无法识别的文字，相关核算跳过，需人工核对。";
-    LOW_PRECISION = "ZP003", Warning, false, "未显示到两位小数",
+    LOW_PRECISION = "ZP003", Warning, None, "未显示到两位小数",
         "执行率、得分按规则应保留两位小数；所示数字少于两位小数、但在其所示精度下正确（如 89.715% 写作 89.7%），不算算术错误，只提醒。";
-    PARTIAL = "ZP009", Warning, false, "表格未能完整识别",
+    PARTIAL = "ZP009", Warning, None, "表格未能完整识别",
         "表中有块、列或行未能识别（如指标块表头无法识别）：能核查的照常核查，依赖未识别部分的规则（尤其总分、等级和分值合计）不核查、不更正，并写明未识别的内容和查找的位置。";
-    FUND_TOTAL = "ZP101", Error, true, "资金合计不等于分项之和",
+    FUND_TOTAL = "ZP101", Error, Safe, "资金合计不等于分项之和",
         "规则1：年初预算数、全年预算数、全年执行数的合计行应等于各分项之和（空白和“—”按 0 计）；合计为 0 而分项不为 0 即“未求和”。";
-    RATE = "ZP102", Error, true, "执行率计算错误",
+    RATE = "ZP102", Error, Safe, "执行率计算错误",
         "规则2：执行率 = 全年执行数 ÷ 全年预算数 × 100%，保留两位小数、四舍五入（31% 对 31.60% 为截断错误；空白也按错误填补）。";
-    OVER_BUDGET = "ZP103", Warning, false, "执行数超过预算数",
+    OVER_BUDGET = "ZP103", Warning, None, "执行数超过预算数",
         "规则2：全年执行数大于全年预算数（或无预算却有执行），需核实。";
-    EXEC_SCORE = "ZP104", Error, true, "执行率得分错误",
+    EXEC_SCORE = "ZP104", Error, Safe, "执行率得分错误",
         "规则3：执行率得分 = 分值 × min(执行率, 100%)，不得超过分值。";
-    EXEC_WEIGHT_MISSING = "ZP105", Warning, false, "执行率分值未填写",
+    EXEC_WEIGHT_MISSING = "ZP105", Warning, None, "执行率分值未填写",
         "规则3：资金合计行未填写分值（通常为 10 分，有的省份为 20 分），无法核算执行率得分。";
-    SCORE_RANGE = "ZP201", Error, true, "得分超出分值范围",
+    SCORE_RANGE = "ZP201", Error, Review, "得分超出分值范围",
         "规则4：指标得分应在 0 与该指标分值之间；能按规则5/6计算的改为计算值，否则改为最接近的边界。";
-    SCORE_FORWARD = "ZP202", Error, true, "正向指标得分错误",
+    SCORE_FORWARD = "ZP202", Error, Safe, "正向指标得分错误",
         "规则5：“≥ / > / =”目标，实际值达到目标得满分，未达到得 分值 × 实际值 ÷ 目标值。";
-    SCORE_REVERSE = "ZP203", Error, true, "反向指标得分错误",
+    SCORE_REVERSE = "ZP203", Error, Safe, "反向指标得分错误",
         "规则6：“≤ / <”目标（成本、需压低的比率），实际值不超过目标得满分，超过得 分值 × 目标值 ÷ 实际值。";
-    FAR_ABOVE_TARGET = "ZP204", Warning, false, "远超目标仍得满分",
+    FAR_ABOVE_TARGET = "ZP204", Warning, None, "远超目标仍得满分",
         "规则7：实际值远超目标（默认达到目标的 150% 及以上）仍得满分，按规定目标设定偏低应酌情扣分，需人工判断。";
-    QUALITATIVE_BAND = "ZP205", Warning, false, "定性指标得分不在区间",
+    QUALITATIVE_BAND = "ZP205", Warning, None, "定性指标得分不在区间",
         "规则8：定性指标按完成情况给分：达成 80–100%、部分达成 60–80%、未达成 0–60% 的分值。";
-    UNIT_WORD = "ZP206", Warning, false, "目标与实际单位用词不同",
+    UNIT_WORD = "ZP206", Warning, None, "目标与实际单位用词不同",
         "规则9：目标与实际的计量单位用词不同但可比（如 个/家、万元/元），需核实。";
-    UNIT_MISMATCH = "ZP207", Error, false, "目标与实际单位不可比",
+    UNIT_MISMATCH = "ZP207", Error, None, "目标与实际单位不可比",
         "规则9：目标与实际的计量单位属于不同量纲（如 % 与 万元），无法核算得分。";
-    MISSING_REASON = "ZP208", Warning, false, "扣分未说明原因",
+    MISSING_REASON = "ZP208", Warning, None, "扣分未说明原因",
         "规则10：得分低于分值的指标应在“偏差原因分析及改进措施”栏说明原因。";
-    SCORE_MISSING = "ZP209", Error, false, "得分未填写",
+    SCORE_MISSING = "ZP209", Error, None, "得分未填写",
         "规则4：定性指标的得分空白，无法自动计算，需评价人填写。";
-    DEADLINE_MISSED = "ZP210", Warning, false, "时限指标未按期完成",
+    DEADLINE_MISSED = "ZP210", Warning, None, "时限指标未按期完成",
         "规则9：时限目标（如“9月前”“2023年12月底前”）的实际完成时间晚于目标，得分需评价人按规定判断。";
-    WEIGHT_SUM = "ZP301", Error, false, "分值合计不等于100",
+    WEIGHT_SUM = "ZP301", Error, None, "分值合计不等于100",
         "规则11：执行率分值与全部指标分值之和应为 100（国家默认：执行率 10、产出 50、效益 30、满意度 10）。";
-    TOTAL_WEIGHT = "ZP302", Error, true, "总分行分值错误",
+    TOTAL_WEIGHT = "ZP302", Error, Safe, "总分行分值错误",
         "规则11：总分行的分值应等于执行率分值与各指标分值之和。";
-    GROUP_WEIGHT = "ZP303", Error, false, "一级指标标注分值不符",
+    GROUP_WEIGHT = "ZP303", Error, None, "一级指标标注分值不符",
         "规则11：一级指标标注的分值（如“产出指标（50分）”）应等于其下各指标分值之和。";
-    TOTAL_SCORE = "ZP304", Error, true, "总分错误",
+    TOTAL_SCORE = "ZP304", Error, Safe, "总分错误",
         "规则12：总分 = 执行率得分 + 各指标得分之和（按更正后的得分）。";
-    GRADE = "ZP305", Error, true, "等级错误",
+    GRADE = "ZP305", Error, Safe, "等级错误",
         "规则13：优 ≥ 90，良 80–<90，中 60–<80，差 < 60。";
-    GROUP_SCORE = "ZP306", Error, false, "一级指标得分超过其分值",
+    GROUP_SCORE = "ZP306", Error, None, "一级指标得分超过其分值",
         "规则4、11：没有分值列的表，一级指标标注的分值（如“产出指标（60分）”）是其下各指标得分之和的上限；几个指标合并共用一个分值单元格时，该分值是它们得分之和的上限。";
 }
 
@@ -258,7 +288,14 @@ impl Ctx<'_> {
         message: impl Into<String>,
         fix: Option<FixValue>,
     ) {
-        let fix = if rule.fixable { fix } else { None };
+        // A rule that corrects nothing never offers a correction: a test build stops here,
+        // so that such a fix cannot be lost without anyone noticing.
+        debug_assert!(
+            rule.fix.corrects() || fix.is_none(),
+            "{} offers a fix but corrects nothing",
+            rule.code
+        );
+        let fix = if rule.fix.corrects() { fix } else { None };
         let mut message = message.into();
         if let Some(note) = &field.formula_note {
             message.push_str(note);
@@ -391,6 +428,19 @@ mod tests {
             assert!(w[0].code < w[1].code, "{} !< {}", w[0].code, w[1].code);
         }
         assert_eq!(rule("ZP201").map(|r| r.title), Some("得分超出分值范围"));
+        // ZP201's nearest bound is a guess; eight rules write values the rules determine.
+        assert_eq!(rule("ZP201").map(|r| r.fix), Some(FixSafety::Review));
+        let safe: Vec<&str> = RULES
+            .iter()
+            .filter(|r| r.fix == FixSafety::Safe)
+            .map(|r| r.code)
+            .collect();
+        assert_eq!(
+            safe,
+            [
+                "ZP101", "ZP102", "ZP104", "ZP202", "ZP203", "ZP302", "ZP304", "ZP305"
+            ]
+        );
         assert!(rule("ZP999").is_none());
     }
 }
