@@ -295,18 +295,6 @@ fn seed_parts() -> (Vec<u8>, Vec<Extra>) {
     (sheet, extras)
 }
 
-/// The letters of the zero-based column `c` ("A", "Z", "AA", …).
-fn column_name(c: u32) -> String {
-    let mut n = c + 1;
-    let mut name = Vec::new();
-    while n > 0 {
-        name.push(b'A' + ((n - 1) % 26) as u8);
-        n = (n - 1) / 26;
-    }
-    name.reverse();
-    String::from_utf8(name).unwrap()
-}
-
 /// The seed form and beside it a sheet of `rows` × 1,000 styled text cells, each 16
 /// characters long, in a workbook with 1904 dates, which the patcher does not take on: the
 /// most costly rebuild there is (the workbook is read again with every cell's style, and drawn
@@ -319,7 +307,7 @@ fn rebuilt_styled_text(dir: &Path, name: &str, rows: u32) -> PathBuf {
         for r in 1..=rows {
             write!(w, r#"<row r="{r}">"#).unwrap();
             for c in 0..1_000u32 {
-                let col = column_name(c);
+                let col = zpcheck::grid::CellRef::col_name(c);
                 write!(
                     w,
                     r#"<c r="{col}{r}" s="1" t="inlineStr"><is><t>明细{r:05}-{c:04}数据数据数据数据数据数据</t></is></c>"#
@@ -550,7 +538,12 @@ fn xlsx_at_limits(dir: &Path) -> PathBuf {
                 write!(w, r#"<row r="{r}">"#).unwrap();
                 for c in 0..cols {
                     let k = base + (r - first) * cols + c;
-                    write!(w, r#"<c r="{}{r}" t="s"><v>{k}</v></c>"#, column_name(c)).unwrap();
+                    write!(
+                        w,
+                        r#"<c r="{}{r}" t="s"><v>{k}</v></c>"#,
+                        zpcheck::grid::CellRef::col_name(c)
+                    )
+                    .unwrap();
                 }
                 w.write_all(b"</row>").unwrap();
             }

@@ -11,6 +11,7 @@ use calamine::{Ods, Reader};
 
 use super::{Sheet, build_sheet, corrupt};
 use crate::error::InputError;
+use crate::grid::CellRef;
 
 /// Reads every sheet of an .ods, formulas in Excel's syntax.
 pub(super) fn read_ods(bytes: Vec<u8>) -> Result<Vec<Sheet>, InputError> {
@@ -142,13 +143,14 @@ fn address(a: &str) -> Option<(Option<String>, &str)> {
     } else {
         Some(sheet.to_string())
     };
-    let plain = cell.trim_start_matches('$');
+    // `$` may anchor the column and the row, once each; the rest is an A1 reference.
+    let plain = cell.strip_prefix('$').unwrap_or(cell);
     let letters = plain.chars().take_while(char::is_ascii_alphabetic).count();
-    let rest = plain[letters..].trim_start_matches('$');
-    let valid = (1..=3).contains(&letters)
-        && !rest.is_empty()
-        && rest.chars().all(|c| c.is_ascii_digit())
-        && plain[letters..].matches('$').count() <= 1;
+    let row = &plain[letters..];
+    let row = row.strip_prefix('$').unwrap_or(row);
+    let valid = letters <= 3
+        && row.starts_with(|c: char| c.is_ascii_digit())
+        && CellRef::parse(&format!("{}{row}", &plain[..letters])).is_some();
     valid.then_some((sheet, cell))
 }
 
