@@ -11,10 +11,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
 use crate::error::panic_message;
-use crate::read::{Purpose, ReadOptions};
 use crate::report::{FileOutcome, FileReport};
 use crate::rules::Profile;
-use crate::{InputError, check_path_with, write};
+use crate::{InputError, check_path, fix_path, write};
 
 /// Worker threads get a main-thread-sized stack: formula evaluation recurses (bounded depth).
 const WORKER_STACK: usize = 8 << 20;
@@ -45,12 +44,14 @@ pub enum Done {
 pub fn process(job: &Job, profile: &Profile) -> Done {
     let mut already_corrected = false;
     let outcome = isolate(&job.path, || {
-        // A correction keeps what the corrected workbook is made from (see [`Purpose::Fix`]).
-        let opts = ReadOptions::for_purpose(match job.output {
-            Some(_) => Purpose::Fix,
-            None => Purpose::Check,
-        });
-        let checked = check_path_with(&job.path, profile, opts);
+        // A correction keeps what the corrected workbook is made from (see [`crate::read::Purpose::Fix`]).
+        let (checked, fidelity) = match job.output {
+            Some(_) => match fix_path(&job.path, profile) {
+                Ok((c, f)) => (Ok(c), Some(f)),
+                Err(e) => (Err(e), None),
+            },
+            None => (check_path(&job.path, profile), None),
+        };
         // In a folder, a corrected workbook zpcheck wrote is passed over whether checking or
         // correcting: its findings are its input's, already reported (and corrected).
         if job.walked && checked.as_ref().is_ok_and(|c| c.workbook.zpcheck_output) {
@@ -70,8 +71,8 @@ pub fn process(job: &Job, profile: &Profile) -> Done {
             write_error: None,
             written_by: None,
         };
-        if let (Ok(c), Some(out)) = (&outcome.checked, &job.output) {
-            match write::write_corrected(c, &job.path, out) {
+        if let (Ok(c), Some(out), Some(fidelity)) = (&outcome.checked, &job.output, &fidelity) {
+            match write::write_corrected(c, fidelity, &job.path, out) {
                 Ok(by) => {
                     outcome.output = Some(out.clone());
                     outcome.written_by = Some(by);

@@ -151,11 +151,7 @@ impl Field {
             other => {
                 let t = Cell {
                     value: other.clone(),
-                    formula: None,
-                    formula_value: FormulaValue::Cached,
-                    num_fmt: None,
-                    bold: false,
-                    style: None,
+                    ..Cell::blank()
                 }
                 .text();
                 (Value::Text(t.clone()), t)

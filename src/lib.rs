@@ -176,11 +176,33 @@ pub fn check_path(path: &Path, profile: &Profile) -> Result<Checked, InputError>
     check_workbook(read::read_path(path)?, profile)
 }
 
-/// Reads and checks a workbook file, reading what `opts` asks for.
+/// Reads and checks a workbook file, reading what `opts` asks for (a read for correcting keeps
+/// its [`read::Fidelity`] too: see [`fix_path`]).
 pub fn check_path_with(
     path: &Path,
     profile: &Profile,
     opts: read::ReadOptions,
 ) -> Result<Checked, InputError> {
-    check_workbook(read::read_path_with(path, opts)?, profile)
+    check_workbook(read::read_path_with(path, opts)?.workbook, profile)
+}
+
+/// Reads and checks a workbook file for correcting it: the checked workbook, and the fidelity
+/// bundle [`write::write_corrected`] makes the corrected workbook from.
+pub fn fix_path(path: &Path, profile: &Profile) -> Result<(Checked, read::Fidelity), InputError> {
+    fix_path_with(
+        path,
+        profile,
+        read::ReadOptions::for_purpose(read::Purpose::Fix),
+    )
+}
+
+/// [`fix_path`] with the read's options ([`read::Purpose::Rebuild`] reads the looks at once).
+pub fn fix_path_with(
+    path: &Path,
+    profile: &Profile,
+    opts: read::ReadOptions,
+) -> Result<(Checked, read::Fidelity), InputError> {
+    let loaded = read::read_path_with(path, opts)?;
+    let fidelity = loaded.fidelity.unwrap_or_default();
+    Ok((check_workbook(loaded.workbook, profile)?, fidelity))
 }

@@ -220,10 +220,10 @@ fn a_form_beside_a_far_away_cell_is_still_checked() {
     sh.set("XFD1048576", common::n(1.0));
     let path = dir.path().join("form.xlsx");
     common::write_xlsx(&path, &[sh]);
-    let c = zpcheck::check_path(&path, &zpcheck::Profile::default()).unwrap();
+    let (c, fidelity) = zpcheck::fix_path(&path, &zpcheck::Profile::default()).unwrap();
     assert_eq!(c.findings().count(), 4);
     let out = dir.path().join("out.xlsx");
-    zpcheck::write::write_corrected(&c, &path, &out).unwrap();
+    zpcheck::write::write_corrected(&c, &fidelity, &path, &out).unwrap();
     assert!(std::fs::metadata(&out).unwrap().len() < 100_000);
 }
 
@@ -342,7 +342,9 @@ fn a_merged_range_of_millions_of_cells_is_not_rebuilt() {
     let dir = tempfile::tempdir().unwrap();
     let input =
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz_huge_merge.xls");
-    let wb = zpcheck::read::read_path(&input).unwrap();
+    let opts = zpcheck::read::ReadOptions::for_purpose(zpcheck::read::Purpose::Fix);
+    let loaded = zpcheck::read::read_path_with(&input, opts).unwrap();
+    let (wb, fidelity) = (loaded.workbook, loaded.fidelity.unwrap());
     assert!(
         wb.sheets.iter().all(|s| s
             .merges
@@ -353,7 +355,7 @@ fn a_merged_range_of_millions_of_cells_is_not_rebuilt() {
     );
     let checked = zpcheck::check_workbook(wb, &zpcheck::Profile::default()).unwrap();
     let out = dir.path().join("out.xlsx");
-    zpcheck::write::write_corrected(&checked, &input, &out).unwrap();
+    zpcheck::write::write_corrected(&checked, &fidelity, &input, &out).unwrap();
     assert!(std::fs::metadata(&out).unwrap().len() < 200_000);
 }
 

@@ -14,7 +14,7 @@ mod common;
 
 use zpcheck::read::{CellRef, read_path};
 use zpcheck::write::Method;
-use zpcheck::{Checked, Profile, check_path, write};
+use zpcheck::{Checked, Profile, check_path, fix_path, write};
 
 fn sample(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -26,15 +26,20 @@ fn sample(name: &str) -> PathBuf {
 /// must patch it) and rebuilt.
 fn both_ways(checked: &Checked, input: &Path, dir: &Path) -> [(Method, PathBuf); 2] {
     let patched = dir.join("patched.xlsx");
+    let (_, fidelity) = common::read_full(input);
     assert_eq!(
-        write::write_corrected(checked, input, &patched)
+        write::write_corrected(checked, &fidelity, input, &patched)
             .unwrap()
             .method,
         Method::Patched,
         "{input:?}"
     );
     let rebuilt = dir.join("rebuilt.xlsx");
-    std::fs::write(&rebuilt, write::rebuild::workbook(checked).unwrap()).unwrap();
+    std::fs::write(
+        &rebuilt,
+        write::rebuild::workbook(checked, &fidelity).unwrap(),
+    )
+    .unwrap();
     [(Method::Patched, patched), (Method::Rebuilt, rebuilt)]
 }
 
@@ -78,14 +83,14 @@ fn compare_output(
     method: Method,
 ) {
     let name = format!("{name} ({method:?})");
-    let before = read_path(input).unwrap();
-    let after = read_path(out).unwrap();
+    let (before, before_looks) = common::read_full(input);
+    let (after, after_looks) = common::read_full(out);
     let names =
         |w: &zpcheck::read::Workbook| w.sheets.iter().map(|s| s.name.clone()).collect::<Vec<_>>();
     let mut expected_names = names(&before);
     expected_names.push("核查结果".into());
     assert_eq!(names(&after), expected_names, "{name}");
-    for (b, a) in before.sheets.iter().zip(&after.sheets) {
+    for (i, (b, a)) in before.sheets.iter().zip(&after.sheets).enumerate() {
         for (pos, cell) in &b.cells {
             let corrected = fixed.contains(&(b.name.clone(), *pos));
             let out = a
@@ -95,27 +100,31 @@ fn compare_output(
                 assert_eq!(out.text(), cell.text(), "{name} {}!{pos} value", b.name);
                 assert_eq!(out.formula, cell.formula, "{name} {}!{pos} formula", b.name);
             }
-            if let Some(style) = &cell.style {
-                let mut got = out.style.clone().unwrap_or_default();
-                if corrected {
-                    assert_eq!(
-                        got.fill,
-                        Some(write::FIXED_FILL),
-                        "{name} {}!{pos} highlight",
-                        b.name
-                    );
-                    got.fill = style.fill;
-                    got.num_fmt = style.num_fmt.clone();
-                }
-                assert_eq!(&got, style, "{name} {}!{pos} style", b.name);
+        }
+        // Every styled cell (a form's borders too) keeps its style.
+        for (pos, style) in &before_looks.look(i).unwrap().styles {
+            let mut got = after_looks.style(i, *pos).cloned().unwrap_or_default();
+            if fixed.contains(&(b.name.clone(), *pos)) {
+                assert_eq!(
+                    got.fill,
+                    Some(write::FIXED_FILL),
+                    "{name} {}!{pos} highlight",
+                    b.name
+                );
+                got.fill = style.fill;
+                got.num_fmt = style.num_fmt.clone();
             }
+            assert_eq!(&got, style, "{name} {}!{pos} style", b.name);
         }
         let mut mb = b.merges.clone();
         let mut ma = a.merges.clone();
         mb.sort_by_key(|m| (m.first, m.last));
         ma.sort_by_key(|m| (m.first, m.last));
         assert_eq!(ma, mb, "{name} {} merges", b.name);
-        let (lb, la) = (b.layout.clone().unwrap(), a.layout.clone().unwrap());
+        let (lb, la) = (
+            before_looks.layout(i).cloned().unwrap(),
+            after_looks.layout(i).cloned().unwrap(),
+        );
         for (col, (w, hidden)) in &lb.columns {
             let (w2, h2) = la.columns.get(col).copied().unwrap_or((None, false));
             assert_eq!(h2, *hidden, "{name} column {col} hidden");
@@ -179,8 +188,7 @@ fn hidden_rows_frozen_panes_and_page_setup_survive() {
     });
     let checked = check_path(&input, &Profile::default()).unwrap();
     for (method, out) in both_ways(&checked, &input, dir.path()) {
-        let back = read_path(&out).unwrap();
-        let got = back.sheets[0].layout.clone().unwrap();
+        let got = common::looks(&out).layout(0).cloned().unwrap();
         assert_eq!(got.rows.get(&23), Some(&(Some(30.0), true)), "{method:?}");
         assert_eq!(got.columns.get(&9).map(|c| c.1), Some(true), "{method:?}");
         assert_eq!(got.freeze, Some((5, 1)), "{method:?}");
@@ -241,10 +249,10 @@ fn the_patch_keeps_notes_validation_formats_images_and_charts() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("extras.xlsx");
     with_extras(&input);
-    let checked = check_path(&input, &Profile::default()).unwrap();
+    let (checked, fidelity) = fix_path(&input, &Profile::default()).unwrap();
     let out = dir.path().join("out.xlsx");
     assert_eq!(
-        write::write_corrected(&checked, &input, &out)
+        write::write_corrected(&checked, &fidelity, &input, &out)
             .unwrap()
             .method,
         Method::Patched
@@ -275,10 +283,10 @@ fn the_patch_keeps_notes_validation_formats_images_and_charts() {
     assert_eq!(findings.max_row(), rows);
     // Checking the output again finds no error, and correcting it again keeps the
     // department's note and replaces zpcheck's own.
-    let again = check_path(&out, &Profile::default()).unwrap();
+    let (again, again_fidelity) = fix_path(&out, &Profile::default()).unwrap();
     assert!(!again.has_errors(), "{:?}", common::rows(&again));
     let out2 = dir.path().join("out2.xlsx");
-    write::write_corrected(&again, &out, &out2).unwrap();
+    write::write_corrected(&again, &again_fidelity, &out, &out2).unwrap();
     let notes2 = part_text(&out2, "xl/comments");
     assert!(notes2.contains("请填写项目全称"));
     assert_eq!(notes2.matches("zpcheck 已更正").count(), 8);
@@ -295,12 +303,13 @@ fn what_the_rebuild_cannot_keep_is_named_on_the_findings_sheet() {
     let input = dir.path().join("extras.xlsx");
     with_extras(&input);
     let checked = check_path(&input, &Profile::default()).unwrap();
+    let (_, fidelity) = common::read_full(&input);
     assert_eq!(
-        checked.workbook.not_kept,
+        fidelity.not_kept,
         vec!["图片", "图表", "批注", "数据验证", "条件格式"]
     );
     let out = dir.path().join("out.xlsx");
-    std::fs::write(&out, write::rebuild::workbook(&checked).unwrap()).unwrap();
+    std::fs::write(&out, write::rebuild::workbook(&checked, &fidelity).unwrap()).unwrap();
     let back = read_path(&out).unwrap();
     let sheet = back.sheets.iter().find(|s| s.name == "核查结果").unwrap();
     let rows = checked.findings().count() as u32;
@@ -309,14 +318,10 @@ fn what_the_rebuild_cannot_keep_is_named_on_the_findings_sheet() {
         "注意：原文件中的图片、图表、批注、数据验证、条件格式未保留在更正后的工作簿中，如需要请在原文件中处理。"
     );
     // zpcheck's own notes in its output are not reported as lost when it is checked again.
-    let again = check_path(&out, &Profile::default()).unwrap();
-    assert_eq!(again.workbook.not_kept, Vec::<&str>::new());
+    assert_eq!(common::looks(&out).not_kept, Vec::<&str>::new());
     // A plain sample has nothing to name.
     assert_eq!(
-        check_path(&sample("seed_kelamayi_2023.xlsx"), &Profile::default())
-            .unwrap()
-            .workbook
-            .not_kept,
+        common::looks(&sample("seed_kelamayi_2023.xlsx")).not_kept,
         Vec::<&str>::new()
     );
 }
@@ -334,15 +339,15 @@ fn document_properties_and_print_area_are_kept() {
     });
     let checked = check_path(&input, &Profile::default()).unwrap();
     for (method, out) in both_ways(&checked, &input, dir.path()) {
-        let back = read_path(&out).unwrap();
-        let p = back.properties.unwrap();
+        let back = common::looks(&out);
+        let p = back.properties.clone().unwrap();
         assert_eq!(p.title.as_deref(), Some("2022年度项目支出绩效自评表"));
         assert_eq!(
             p.creator.as_deref(),
             Some("区生态环境局财务科"),
             "{method:?}"
         );
-        let area = back.sheets[0].layout.as_ref().unwrap().print_area;
+        let area = back.layout(0).unwrap().print_area;
         assert_eq!(
             area.map(|(a, b)| (a.to_string(), b.to_string())),
             Some(("A1".into(), "I23".into())),
@@ -356,15 +361,12 @@ fn xls_and_ods_get_a_clean_default_style_with_bold_headers() {
     let dir = tempfile::tempdir().unwrap();
     for name in ["national_clean.xls", "national_planted_errors.ods"] {
         let input = sample(name);
-        let checked = check_path(&input, &Profile::default()).unwrap();
         let out = dir.path().join(format!("{name}.xlsx"));
-        write::write_corrected(&checked, &input, &out).unwrap();
-        let back = read_path(&out).unwrap();
-        let sheet = &back.sheets[0];
+        common::fix_to(&input, &out);
+        let back = common::looks(&out);
         let style = |a1: &str| {
-            sheet
-                .get(CellRef::parse(a1).unwrap())
-                .and_then(|c| c.style.clone())
+            back.style(0, CellRef::parse(a1).unwrap())
+                .cloned()
                 .unwrap_or_default()
         };
         // Header cells (row 5 funding, row 12 indicators): 宋体, bold, thin borders, wrapped.
@@ -378,7 +380,7 @@ fn xls_and_ods_get_a_clean_default_style_with_bold_headers() {
         let s = style("D13");
         assert!(!s.bold && s.borders[0].0 == 1, "{name}");
         // Column widths fitted to Chinese text: 三级指标 names are wider than the default.
-        let widths = &sheet.layout.as_ref().unwrap().columns;
+        let widths = &back.layout(0).unwrap().columns;
         assert!(
             widths.get(&3).and_then(|w| w.0).unwrap_or(0.0) > 12.0,
             "{name} {widths:?}"

@@ -5,7 +5,7 @@ mod common;
 
 use std::path::PathBuf;
 
-use zpcheck::{Profile, Severity, check_path, write};
+use zpcheck::{Profile, Severity, check_path, fix_path, write};
 
 fn sample(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -63,9 +63,9 @@ fn xls_and_ods_corrections_round_trip_as_xlsx() {
     let dir = tempfile::tempdir().unwrap();
     for name in ["seed_kelamayi_2023.xls", "national_planted_errors.ods"] {
         let input = sample(name);
-        let checked = check_path(&input, &Profile::default()).unwrap();
+        let (checked, fidelity) = fix_path(&input, &Profile::default()).unwrap();
         let out = dir.path().join(format!("{name}.xlsx"));
-        write::write_corrected(&checked, &input, &out).unwrap();
+        write::write_corrected(&checked, &fidelity, &input, &out).unwrap();
         let again = check_path(&out, &Profile::default()).unwrap();
         assert!(
             again.findings().all(|f| f.severity != Severity::Error),

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use common::*;
-use zpcheck::{Profile, check_path, write};
+use zpcheck::{Profile, check_path, fix_path, write};
 
 fn sample(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -135,9 +135,9 @@ fn a_cached_zero_is_trusted_unless_the_writer_asked_for_recalculation() {
 fn uncached_formulas_are_written_back_with_their_results() {
     let dir = tempfile::tempdir().unwrap();
     let input = sample("openpyxl_no_cache.xlsx");
-    let checked = check_path(&input, &Profile::default()).unwrap();
+    let (checked, fidelity) = fix_path(&input, &Profile::default()).unwrap();
     let out = dir.path().join("out.xlsx");
-    write::write_corrected(&checked, &input, &out).unwrap();
+    write::write_corrected(&checked, &fidelity, &input, &out).unwrap();
     assert_eq!(raw(&out, "C6"), Data::Float(90.0));
     assert_eq!(raw(&out, "H22"), Data::Float(97.0));
     let mut wb: Xlsx<_> = open_workbook(&out).unwrap();
@@ -250,10 +250,8 @@ fn formulas_of_an_ods_are_written_in_excel_syntax() {
     // which Excel must repair (and drops). Now: Excel's syntax, with the cached value.
     let dir = tempfile::tempdir().unwrap();
     let input = sample("national_clean.ods");
-    let opts = zpcheck::read::ReadOptions::for_purpose(zpcheck::read::Purpose::Fix);
-    let checked = zpcheck::check_path_with(&input, &Profile::default(), opts).unwrap();
     let out = dir.path().join("out.xlsx");
-    write::write_corrected(&checked, &input, &out).unwrap();
+    common::fix_to(&input, &out);
     let mut wb: Xlsx<_> = open_workbook(&out).unwrap();
     let name = wb.sheet_names()[0].clone();
     let formulas = wb.worksheet_formula(&name).unwrap();

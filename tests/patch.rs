@@ -10,9 +10,9 @@ use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
-use zpcheck::read::{CellRef, Purpose, ReadOptions, read_path};
+use zpcheck::read::{CellRef, read_path};
 use zpcheck::write::{self, Method};
-use zpcheck::{Profile, check_path, check_path_with};
+use zpcheck::{Profile, check_path, fix_path};
 
 fn sample(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -22,9 +22,10 @@ fn sample(name: &str) -> PathBuf {
 
 /// Corrects `input` as `fix` does (read for correcting) into `out`; returns the writer used.
 fn fix(input: &Path, out: &Path) -> (zpcheck::Checked, Method) {
-    let opts = ReadOptions::for_purpose(Purpose::Fix);
-    let checked = check_path_with(input, &Profile::default(), opts).unwrap();
-    let method = write::write_corrected(&checked, input, out).unwrap().method;
+    let (checked, fidelity) = fix_path(input, &Profile::default()).unwrap();
+    let method = write::write_corrected(&checked, &fidelity, input, out)
+        .unwrap()
+        .method;
     (checked, method)
 }
 
@@ -187,10 +188,9 @@ fn a_correction_to_the_first_cell_of_a_shared_formula_is_rebuilt() {
         Some("SUM(D7:D9)")
     );
     assert_eq!(fill(&out, sheet, "C6"), Some(write::FIXED_FILL));
-    let back = read_path(&out).unwrap();
-    let style = back.sheets[0]
-        .get(CellRef::parse("D6").unwrap())
-        .and_then(|c| c.style.clone())
+    let style = common::looks(&out)
+        .style(0, CellRef::parse("D6").unwrap())
+        .cloned()
         .unwrap();
     assert_eq!(style.font_name.as_deref(), Some("宋体"));
     assert_eq!(style.borders.map(|b| b.0), [1, 1, 1, 1]);
@@ -228,8 +228,8 @@ fn macros_are_dropped_from_the_xlsx_and_named() {
         },
         &[("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0 not a real project")],
     );
-    let checked = check_path(&input, &Profile::default()).unwrap();
-    assert!(checked.workbook.not_kept.contains(&"宏"));
+    let (_, fidelity) = fix_path(&input, &Profile::default()).unwrap();
+    assert!(fidelity.not_kept.contains(&"宏"));
     let out = dir.path().join("out.xlsx");
     let (checked, method) = fix(&input, &out);
     assert_eq!(method, Method::Patched);
@@ -267,15 +267,11 @@ fn the_output_has_the_permissions_of_any_saved_file() {
 fn a_workbook_read_only_for_checking_is_not_written_without_its_look() {
     let dir = tempfile::tempdir().unwrap();
     let input = sample("seed_kelamayi_2023.xlsx");
-    let checked = check_path_with(
-        &input,
-        &Profile::default(),
-        ReadOptions::for_purpose(Purpose::Check),
-    )
-    .unwrap();
+    let checked = check_path(&input, &Profile::default()).unwrap();
     let out = dir.path().join("out.xlsx");
-    let err = write::write_corrected(&checked, &input, &out).unwrap_err();
+    let nothing_kept = zpcheck::read::Fidelity::default();
+    let err = write::write_corrected(&checked, &nothing_kept, &input, &out).unwrap_err();
     assert_eq!(err.kind(), "write_failed");
-    assert!(err.to_string().contains("只核查"), "{err}");
+    assert!(err.to_string().contains("未保留"), "{err}");
     assert!(!out.exists());
 }

@@ -10,7 +10,7 @@ use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
-use zpcheck::{Profile, check_path, write};
+use zpcheck::{Profile, check_path, fix_path, write};
 
 fn sample(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -34,8 +34,8 @@ fn cells(path: &Path) -> Cells {
 }
 
 fn fix(input: &Path, out: &Path) -> zpcheck::Checked {
-    let checked = check_path(input, &Profile::default()).unwrap();
-    write::write_corrected(&checked, input, out).unwrap();
+    let (checked, fidelity) = fix_path(input, &Profile::default()).unwrap();
+    write::write_corrected(&checked, &fidelity, input, out).unwrap();
     checked
 }
 

@@ -41,13 +41,21 @@ fuzz_target!(|data: &[u8]| {
         )
     };
     match (check_only(true), check_only(false)) {
-        (Ok(a), Ok(b)) => assert_eq!(checked_view(&a.sheets), checked_view(&b.sheets)),
+        (Ok(a), Ok(b)) => assert_eq!(
+            checked_view(&a.workbook.sheets),
+            checked_view(&b.workbook.sheets)
+        ),
         (Err(a), Err(b)) => assert_eq!(a.kind(), b.kind()),
         (a, b) => panic!("direct {:?} vs calamine {:?}", a.err(), b.err()),
     }
-    let Ok(workbook) = zpcheck::read::read_bytes(data.to_vec()) else {
+    let rebuild = ReadOptions {
+        purpose: Purpose::Rebuild,
+        direct: true,
+    };
+    let Ok(loaded) = zpcheck::read::read_bytes_with(data.to_vec(), rebuild) else {
         return;
     };
+    let (workbook, fidelity) = (loaded.workbook, loaded.fidelity.unwrap_or_default());
     let Ok(checked) = zpcheck::check_workbook(workbook, &zpcheck::Profile::default()) else {
         return;
     };
@@ -55,7 +63,7 @@ fuzz_target!(|data: &[u8]| {
         let _ = (f.message.len(), f.fixed());
     }
     // Both writers. What the patcher writes must read back, with the same forms.
-    if let Some(source) = &checked.workbook.source
+    if let Some(source) = &fidelity.source
         && let Ok(bytes) = zpcheck::write::patch::patch(source, &checked)
     {
         let back = zpcheck::read::read_bytes(bytes).expect("a patched workbook reads back");
@@ -63,13 +71,14 @@ fuzz_target!(|data: &[u8]| {
             .expect("a patched workbook still holds its forms");
         assert_eq!(again.forms.len(), checked.forms.len());
     }
-    let _ = zpcheck::write::rebuild::workbook(&checked);
+    let _ = zpcheck::write::rebuild::workbook(&checked, &fidelity);
     // The batch outputs: the file's report, its JSON Lines object and its summary rows.
     let report = zpcheck::report::FileReport::from(zpcheck::report::FileOutcome {
         path: "输入.xlsx".into(),
         checked: Ok(checked),
         output: None,
         write_error: None,
+        written_by: None,
     });
     let _ = zpcheck::report::jsonl(&report);
     let mut summary = zpcheck::summary::Summary::new(true);

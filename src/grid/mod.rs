@@ -2,8 +2,9 @@
 //! came from, number format), sheets and their merged ranges. `read` fills it from any format,
 //! `locate`, `form` and `rules` read it, `write` draws from it.
 //!
-//! Still here for the rebuilding writer only (issue 13 moves them into a fidelity bundle that
-//! `write` owns): [`Cell::style`], [`Cell::bold`] and [`Sheet::layout`].
+//! Nothing here exists for one writer only: what a rebuilt workbook needs besides the cells
+//! (styles, column widths, page setup, the file's bytes for patching) is the fidelity bundle,
+//! [`crate::read::Fidelity`], which a read for correcting hands to `write` beside the grid.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -98,39 +99,29 @@ pub struct Cell {
     pub formula_value: FormulaValue,
     /// The number format code, when the file format exposes it (xlsx) and it is not General.
     pub num_fmt: Option<String>,
-    /// Whether the font is bold (xlsx only).
-    pub bold: bool,
-    /// The cell's style, when the file format exposes it (xlsx). Boxed: only a corrected
-    /// workbook needs it, and a small cell keeps the sheet's map compact.
-    pub style: Option<Box<crate::style::CellStyle>>,
 }
 
 impl Cell {
-    /// The bytes of text it holds: value, formula, number format (and its style's copy of
-    /// it, and font name). Counted against [`crate::limits::MAX_CELL_BYTES`] as cells are read.
+    /// The bytes of text it holds: value, formula and number format. Counted against
+    /// [`crate::limits::MAX_CELL_BYTES`] as cells are read (with the text of a cell's style,
+    /// when a read keeps styles).
     pub fn text_bytes(&self) -> usize {
         let value = match &self.value {
             CellValue::Text(s) | CellValue::Error(s) => s.len(),
             _ => 0,
         };
-        let style = self.style.as_ref().map_or(0, |s| {
-            s.num_fmt.as_ref().map_or(0, String::len) + s.font_name.as_ref().map_or(0, String::len)
-        });
         value
             + self.formula.as_ref().map_or(0, String::len)
             + self.num_fmt.as_ref().map_or(0, String::len)
-            + style
     }
 
-    /// A cell with nothing in it yet (no value, formula, format or style).
+    /// A cell with nothing in it yet (no value, formula or format).
     pub fn blank() -> Cell {
         Cell {
             value: CellValue::Empty,
             formula: None,
             formula_value: FormulaValue::Cached,
             num_fmt: None,
-            bold: false,
-            style: None,
         }
     }
 
@@ -181,8 +172,6 @@ pub struct Sheet {
     pub cells: BTreeMap<CellRef, Cell>,
     /// Merged ranges.
     pub merges: Vec<Merge>,
-    /// Column widths, row heights, panes and page setup, when the format exposes them (xlsx).
-    pub layout: Option<crate::read::layout::SheetLayout>,
     /// Whether cells carry their number formats (xlsx). In .xls and .ods calamine gives none,
     /// so a number's shown precision is not known there.
     pub formats_known: bool,

@@ -158,7 +158,6 @@ fn read_with(
             name,
             cells: cells.into_iter().collect(),
             merges,
-            layout: None,
             formats_known: true,
             merge_rows: Default::default(),
         });

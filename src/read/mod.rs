@@ -8,6 +8,7 @@
 //! that no input can make calamine exhaust memory or time.
 
 mod direct;
+mod fidelity;
 pub mod guard;
 pub mod layout;
 mod ods;
@@ -25,6 +26,7 @@ use calamine::{Data, Dimensions, Reader};
 
 use crate::error::{InputError, io_reason};
 
+pub use fidelity::{Fidelity, SheetLook, Source};
 pub use xls::repair_gbk_text;
 
 use crate::grid::SCAN_MERGES;
@@ -101,29 +103,30 @@ pub enum FileKind {
     Ods,
 }
 
-/// A workbook read into memory.
+/// A workbook read into memory: the grid every stage shares, and what the read found out about
+/// the file. What only a corrected workbook needs is not here but in [`Fidelity`].
 #[derive(Debug, Clone)]
 pub struct Workbook {
     /// What the bytes were.
     pub kind: FileKind,
     /// The sheets in workbook order.
     pub sheets: Vec<Sheet>,
-    /// What the input holds that a rebuilt corrected workbook cannot keep (Chinese names;
-    /// a patched .xlsx keeps all of it).
-    pub not_kept: Vec<&'static str>,
-    /// Document properties (title, author…), when the file has them.
-    pub properties: Option<calamine::WorkbookProperties>,
     /// The workbook is a summary zpcheck wrote (`--summary`).
     pub zpcheck_summary: bool,
     /// The workbook is a corrected workbook zpcheck wrote.
     pub zpcheck_output: bool,
-    /// What the read was for: a workbook read with [`Purpose::Rebuild`] has everything a
-    /// rebuilt corrected workbook needs.
-    pub purpose: Purpose,
-    /// The file's bytes, kept for correcting an .xlsx by patching them.
-    pub source: Option<Source>,
     /// Which reader read it (reported, so that a fallback on every file cannot go unnoticed).
     pub read_by: ReadBy,
+}
+
+/// What a read gave: the workbook, and, when the read was for correcting, what the corrected
+/// workbook is made from besides the grid (handed to `write`, not to the checks).
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The grid and the facts of the file.
+    pub workbook: Workbook,
+    /// Present unless the read was [`Purpose::Check`].
+    pub fidelity: Option<Fidelity>,
 }
 
 /// Which reader read a workbook: zpcheck's fast .xlsx reader, or calamine (every .xls and
@@ -171,15 +174,15 @@ pub fn sniff(bytes: &[u8]) -> Result<FileKind, InputError> {
 /// What a read is for; it decides what is read besides the cells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
-    /// Only checking: values, formulas, number formats and merged ranges.
+    /// Only checking: values, formulas, number formats and merged ranges; no [`Fidelity`].
     Check,
-    /// Correcting: what a check reads, and what the corrected workbook is made from. An .xlsx
-    /// keeps its bytes, which [`crate::write`] patches in place (and, in the rare case it
-    /// cannot, reads again with [`Purpose::Rebuild`]); an .xls or .ods keeps its document
+    /// Correcting: the grid, and a [`Fidelity`] to make the corrected workbook from. An .xlsx
+    /// keeps its bytes, which `write` patches in place (and, in the rare case it cannot, reads
+    /// the sheets' looks from with [`Purpose::Rebuild`]); an .xls or .ods keeps its document
     /// properties for the rebuilt workbook.
     Fix,
-    /// Everything a rebuilt corrected workbook needs: also each cell's style, the sheets'
-    /// layout (column widths, row heights, page setup…) and the document properties.
+    /// Everything a rebuilt corrected workbook needs: also each cell's style and the sheets'
+    /// layout (column widths, row heights, page setup…) in [`Fidelity::looks`].
     Rebuild,
 }
 
@@ -197,7 +200,7 @@ pub struct ReadOptions {
 impl Default for ReadOptions {
     fn default() -> Self {
         ReadOptions {
-            purpose: Purpose::Rebuild,
+            purpose: Purpose::Check,
             direct: true,
         }
     }
@@ -213,35 +216,13 @@ impl ReadOptions {
     }
 }
 
-/// What an .xlsx read for correcting keeps for the patching writer: the file's bytes, and the
-/// text of the parts the read already decompressed (by part name), so that they are not
-/// decompressed twice. Shared, so that cloning a workbook does not copy them.
-#[derive(Clone, PartialEq, Eq, Default)]
-pub struct Source {
-    /// The file's bytes.
-    pub bytes: std::sync::Arc<Vec<u8>>,
-    /// Parts already decompressed, by name.
-    pub parts: std::sync::Arc<std::collections::HashMap<String, String>>,
-}
-
-impl fmt::Debug for Source {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "Source({} bytes, {} parts read)",
-            self.bytes.len(),
-            self.parts.len()
-        )
-    }
-}
-
-/// Reads a workbook file (at most [`guard::MAX_FILE_BYTES`]), everything included.
+/// Reads a workbook file (at most [`guard::MAX_FILE_BYTES`]) for checking: the grid only.
 pub fn read_path(path: &Path) -> Result<Workbook, InputError> {
-    read_path_with(path, ReadOptions::default())
+    read_path_with(path, ReadOptions::for_purpose(Purpose::Check)).map(|r| r.workbook)
 }
 
 /// Reads a workbook file with the given options.
-pub fn read_path_with(path: &Path, opts: ReadOptions) -> Result<Workbook, InputError> {
+pub fn read_path_with(path: &Path, opts: ReadOptions) -> Result<Loaded, InputError> {
     // Opening a named pipe waits for a writer, and a device never ends: only regular files (and
     // folders, refused below with their own message) are opened at all.
     let kind = std::fs::metadata(path).map_err(|e| InputError::NotFound(io_reason(&e)))?;
@@ -276,13 +257,13 @@ pub fn read_path_with(path: &Path, opts: ReadOptions) -> Result<Workbook, InputE
     read_bytes_with(bytes, opts)
 }
 
-/// Reads a workbook from its bytes, everything included.
+/// Reads a workbook from its bytes for checking: the grid only.
 pub fn read_bytes(bytes: Vec<u8>) -> Result<Workbook, InputError> {
-    read_bytes_with(bytes, ReadOptions::default())
+    read_bytes_with(bytes, ReadOptions::for_purpose(Purpose::Check)).map(|r| r.workbook)
 }
 
 /// Reads a workbook from its bytes with the given options.
-pub fn read_bytes_with(bytes: Vec<u8>, opts: ReadOptions) -> Result<Workbook, InputError> {
+pub fn read_bytes_with(bytes: Vec<u8>, opts: ReadOptions) -> Result<Loaded, InputError> {
     let mut kind = sniff(&bytes)?;
     let mut placeholder_zero = false;
     let mut not_kept = Vec::new();
@@ -292,6 +273,7 @@ pub fn read_bytes_with(bytes: Vec<u8>, opts: ReadOptions) -> Result<Workbook, In
     let mut source = None;
     let mut read_by = ReadBy::calamine();
     let rebuild = opts.purpose == Purpose::Rebuild;
+    let mut looks = Vec::new();
     let mut sheets = match kind {
         FileKind::Xlsx | FileKind::Ods => {
             let facts = guard::inspect_zip(&bytes)?;
@@ -335,9 +317,10 @@ pub fn read_bytes_with(bytes: Vec<u8>, opts: ReadOptions) -> Result<Workbook, In
                                 _ => None,
                             },
                         };
-                        let (sheets, props) = xlsx::read_xlsx(&bytes, workbook_xml, rebuild)?;
-                        properties = props;
-                        sheets
+                        let read = xlsx::read_xlsx(&bytes, workbook_xml, rebuild)?;
+                        properties = read.properties;
+                        looks = read.looks;
+                        read.sheets
                     }
                 };
                 if opts.purpose != Purpose::Check {
@@ -393,24 +376,27 @@ pub fn read_bytes_with(bytes: Vec<u8>, opts: ReadOptions) -> Result<Workbook, In
         sheet.merges = disjoint_merges(std::mem::take(&mut sheet.merges), &mut merged)?;
         resolve::resolve_formulas(sheet, placeholder_zero);
     }
-    let layouts = || sheets.iter().filter_map(|s| s.layout.as_ref());
+    let layouts = || looks.iter().filter_map(|l: &SheetLook| l.layout.as_ref());
     if layouts().any(|l| l.data_validation) {
         not_kept.push("数据验证");
     }
     if layouts().any(|l| l.conditional_formats) {
         not_kept.push("条件格式");
     }
-    Ok(Workbook {
+    let workbook = Workbook {
         kind,
         sheets,
-        not_kept,
-        properties,
         zpcheck_summary,
         zpcheck_output,
-        purpose: opts.purpose,
-        source,
         read_by,
-    })
+    };
+    let fidelity = (opts.purpose != Purpose::Check).then_some(Fidelity {
+        source,
+        properties,
+        not_kept,
+        looks,
+    });
+    Ok(Loaded { workbook, fidelity })
 }
 
 /// The document properties, read with calamine; none when they cannot be read. They are
@@ -443,7 +429,6 @@ pub(crate) fn build_sheet(
     values: &calamine::Range<Data>,
     formulas: &calamine::Range<String>,
     merges: &[Dimensions],
-    style_of: impl Fn(CellRef) -> (Option<String>, bool),
 ) -> Sheet {
     let mut cells = BTreeMap::new();
     if let Some((r0, c0)) = values.start() {
@@ -459,18 +444,9 @@ pub(crate) fn build_sheet(
                 Data::Error(e) => CellValue::Error(e.to_string()),
             };
             let pos = CellRef::new(r0 + r as u32, c0 + c as u32);
-            let (num_fmt, bold) = style_of(pos);
-            cells.insert(
-                pos,
-                Cell {
-                    value,
-                    formula: None,
-                    formula_value: FormulaValue::Cached,
-                    num_fmt,
-                    bold,
-                    style: None,
-                },
-            );
+            let mut cell = Cell::blank();
+            cell.value = value;
+            cells.insert(pos, cell);
         }
     }
     if let Some((r0, c0)) = formulas.start() {
@@ -480,20 +456,7 @@ pub(crate) fn build_sheet(
             }
             let pos = CellRef::new(r0 + r as u32, c0 + c as u32);
             let formula = f.trim().trim_start_matches('=').to_string();
-            cells
-                .entry(pos)
-                .or_insert_with(|| {
-                    let (num_fmt, bold) = style_of(pos);
-                    Cell {
-                        value: CellValue::Empty,
-                        formula: None,
-                        formula_value: FormulaValue::Cached,
-                        num_fmt,
-                        bold,
-                        style: None,
-                    }
-                })
-                .formula = Some(formula);
+            cells.entry(pos).or_insert_with(Cell::blank).formula = Some(formula);
         }
     }
     let merges = merges
@@ -507,7 +470,6 @@ pub(crate) fn build_sheet(
         name,
         cells,
         merges,
-        layout: None,
         formats_known: false,
         merge_rows: Default::default(),
     }

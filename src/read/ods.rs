@@ -20,7 +20,7 @@ pub(super) fn read_ods(bytes: Vec<u8>) -> Result<Vec<Sheet>, InputError> {
     for name in wb.sheet_names() {
         let values = wb.worksheet_range(&name).map_err(|e| corrupt(&e))?;
         let formulas = wb.worksheet_formula(&name).unwrap_or_default();
-        let mut sheet = build_sheet(name, &values, &formulas, &[], |_| (None, false));
+        let mut sheet = build_sheet(name, &values, &formulas, &[]);
         for cell in sheet.cells.values_mut() {
             if let Some(f) = cell.formula.take() {
                 cell.formula = excel_formula(&f);

@@ -33,9 +33,7 @@ fn read_xls_unguarded(bytes: &[u8], codepage: Option<u16>) -> Result<Vec<Sheet>,
         let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
         let values = wb.worksheet_range(&name).map_err(xls_error)?;
         let formulas = wb.worksheet_formula(&name).unwrap_or_default();
-        sheets.push(build_sheet(name, &values, &formulas, &merges, |_| {
-            (None, false)
-        }));
+        sheets.push(build_sheet(name, &values, &formulas, &merges));
     }
     Ok(sheets)
 }

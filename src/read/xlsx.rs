@@ -9,7 +9,7 @@ use std::io::Cursor;
 use calamine::{DataRef, Dimensions, Reader, Style, Xlsx, XlsxError};
 
 use super::guard::{MAX_CELL_BYTES, MAX_CELLS};
-use super::{Cell, CellRef, CellValue, Merge, Sheet, corrupt};
+use super::{Cell, CellRef, CellValue, Merge, Sheet, SheetLook, corrupt};
 use crate::error::InputError;
 use crate::style::CellStyle;
 
@@ -42,8 +42,19 @@ fn too_many(sheet: &str) -> InputError {
     InputError::TooLarge(format!("工作表“{sheet}”的单元格超过 {MAX_CELLS} 个"))
 }
 
+/// What calamine read of an .xlsx.
+pub(super) struct XlsxRead {
+    /// The sheets.
+    pub sheets: Vec<Sheet>,
+    /// The document properties (only when reading for writing).
+    pub properties: Option<calamine::WorkbookProperties>,
+    /// One look per sheet (only when reading for writing).
+    pub looks: Vec<SheetLook>,
+}
+
 /// Reads every worksheet of an xlsx (chart and dialog sheets are skipped), and, when writing,
-/// the sheets' layout and the document properties from the same open workbook.
+/// each cell's style, the sheets' layout and the document properties from the same open
+/// workbook.
 ///
 /// Each sheet's XML is streamed twice: values with their formulas, then style ids. Styles are
 /// converted once per style id, not once per cell.
@@ -51,7 +62,7 @@ pub(super) fn read_xlsx(
     bytes: &[u8],
     workbook_xml: (&str, &str),
     for_writing: bool,
-) -> Result<(Vec<Sheet>, Option<calamine::WorkbookProperties>), InputError> {
+) -> Result<XlsxRead, InputError> {
     let mut scans = super::layout::scan_sheets(bytes, workbook_xml, for_writing);
     let mut wb = match Xlsx::new(Cursor::new(bytes)) {
         Ok(wb) => wb,
@@ -59,12 +70,13 @@ pub(super) fn read_xlsx(
         Err(e) => return Err(xlsx_corrupt(&e)),
     };
     let mut sheets = Vec::new();
+    let mut looks = Vec::new();
     let mut total = 0usize;
     // Bytes of text held by cells so far (see MAX_CELL_BYTES): counted as each cell arrives,
     // so a shared string or formula copied into thousands of cells stops the read early.
     let mut text = 0usize;
-    let mut hold = |cell: &Cell| {
-        text += cell.text_bytes();
+    let mut hold = |bytes: usize| {
+        text += bytes;
         if text > MAX_CELL_BYTES {
             Err(super::guard::too_much_text(MAX_CELL_BYTES))
         } else {
@@ -109,7 +121,7 @@ pub(super) fn read_xlsx(
                     count(&mut total)?;
                     let mut cell = Cell::blank();
                     cell.value = v;
-                    hold(&cell)?;
+                    hold(cell.text_bytes())?;
                     cells.insert(pos, cell);
                 }
             }
@@ -133,7 +145,7 @@ pub(super) fn read_xlsx(
                 let mut cell = Cell::blank();
                 cell.value = value.unwrap_or(CellValue::Empty);
                 cell.formula = formula;
-                hold(&cell)?;
+                hold(cell.text_bytes())?;
                 cells.insert(CellRef::new(c.pos.0, c.pos.1), cell);
             }
             drop(reader);
@@ -153,6 +165,7 @@ pub(super) fn read_xlsx(
             return Err(too_many(&name));
         }
         let mut converted: HashMap<usize, CellStyle> = HashMap::new();
+        let mut styles = HashMap::new();
         for (pos, id) in styled {
             let Some(style) = palette.get(id) else {
                 continue;
@@ -162,14 +175,18 @@ pub(super) fn read_xlsx(
                 .or_insert_with(|| CellStyle::from_calamine(style));
             // The copies one cell gets are counted at once: past the budget, nothing more is
             // copied.
-            let mut copies = Cell::blank();
-            copies.num_fmt = s.num_fmt.clone();
-            copies.style = Some(Box::new(s.clone()));
-            hold(&copies)?;
+            let fmt_len = s.num_fmt.as_ref().map_or(0, String::len);
+            let kept = if for_writing {
+                fmt_len + s.font_name.as_ref().map_or(0, String::len)
+            } else {
+                0
+            };
+            hold(fmt_len + kept)?;
             let cell = cells.entry(pos).or_insert_with(Cell::blank);
-            cell.num_fmt = copies.num_fmt;
-            cell.bold = s.bold;
-            cell.style = copies.style;
+            cell.num_fmt = s.num_fmt.clone();
+            if for_writing {
+                styles.insert(pos, s.clone());
+            }
         }
         let (merges, layout) = match scan {
             Some(scan) => (Some(scan.merges), scan.layout),
@@ -193,23 +210,34 @@ pub(super) fn read_xlsx(
                 })
                 .collect()
         });
+        if for_writing {
+            looks.push(SheetLook {
+                name: name.clone(),
+                styles,
+                layout,
+            });
+        }
         sheets.push(Sheet {
             name,
             cells,
             merges,
-            layout,
             formats_known: true,
             merge_rows: Default::default(),
         });
     }
     // Properties are optional: even a panic in their parser only loses them.
-    if !for_writing {
-        return Ok((sheets, None));
-    }
-    let properties = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        wb.workbook_properties().ok()
-    }))
-    .ok()
-    .flatten();
-    Ok((sheets, properties))
+    let properties = for_writing
+        .then(|| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                wb.workbook_properties().ok()
+            }))
+            .ok()
+            .flatten()
+        })
+        .flatten();
+    Ok(XlsxRead {
+        sheets,
+        properties,
+        looks,
+    })
 }

@@ -29,7 +29,7 @@ use crate::finding::{Finding, FixValue, Severity};
 use crate::grid::CellRef;
 /// The limits applied here (defined, with every other, in [`crate::limits`]).
 pub use crate::limits::{MAX_REBUILT_CELLS, MAX_REBUILT_TEXT};
-use crate::read::{FileKind, Purpose, ReadOptions};
+use crate::read::{Fidelity, FileKind, Purpose, ReadOptions};
 use crate::{Checked, rules};
 
 /// The name of the findings sheet.
@@ -411,20 +411,19 @@ impl FindingsTable {
     }
 }
 
-/// Builds the corrected workbook in memory and says which writer made it: an .xlsx read for
-/// correcting is patched; when the patcher gives up, or the input is .xls or .ods, the workbook
-/// is rebuilt.
-pub fn corrected_workbook_by(checked: &Checked) -> Result<(Vec<u8>, WrittenBy), String> {
+/// Builds the corrected workbook in memory from the checked workbook and the fidelity bundle
+/// its read made ([`crate::read::Purpose::Fix`]), and says which writer made it: an .xlsx is
+/// patched; when the patcher gives up, or the input is .xls or .ods, the workbook is rebuilt.
+pub fn corrected_workbook_by(
+    checked: &Checked,
+    fidelity: &Fidelity,
+) -> Result<(Vec<u8>, WrittenBy), String> {
     let wb = &checked.workbook;
-    if wb.kind == FileKind::Xlsx && wb.purpose == Purpose::Check {
-        // Neither the file's bytes nor its styles were kept: a rebuild would lose the look.
-        return Err("工作簿按“只核查”读取，未保留写出更正后的工作簿所需的内容".to_string());
-    }
     let rebuilt = |fallback: String| WrittenBy {
         method: Method::Rebuilt,
         fallback: Some(fallback),
     };
-    if let (FileKind::Xlsx, Some(source)) = (wb.kind, &wb.source) {
+    if let (FileKind::Xlsx, Some(source)) = (wb.kind, &fidelity.source) {
         let gave_up = match patch::patch(source, checked) {
             Ok(bytes) => {
                 let by = WrittenBy {
@@ -436,22 +435,23 @@ pub fn corrected_workbook_by(checked: &Checked) -> Result<(Vec<u8>, WrittenBy), 
             Err(patch::GiveUp(file, line)) => format!("{file}:{line}"),
         };
         too_many_to_rebuild(checked)?;
-        if wb.purpose != Purpose::Rebuild {
+        if !fidelity.has_looks() {
             // The rebuild draws every cell with its style and layout, which a read for
-            // correcting skipped: read them now, from the same bytes. The forms and findings
-            // stay those already made (both reads give the same cells).
+            // patching skipped: read them now, from the same bytes. The grid, forms and
+            // findings stay those already made.
             let full = crate::read::read_bytes_with(
                 source.bytes.to_vec(),
                 ReadOptions::for_purpose(Purpose::Rebuild),
             )
             .map_err(|e| e.to_string())?;
-            let full = Checked {
-                workbook: full,
-                forms: checked.forms.clone(),
-            };
-            return rebuild::workbook(&full).map(|b| (b, rebuilt(gave_up)));
+            let looks = full.fidelity.unwrap_or_default();
+            return rebuild::workbook(checked, &looks).map(|b| (b, rebuilt(gave_up)));
         }
-        return rebuild::workbook(checked).map(|b| (b, rebuilt(gave_up)));
+        return rebuild::workbook(checked, fidelity).map(|b| (b, rebuilt(gave_up)));
+    }
+    if wb.kind == FileKind::Xlsx && !fidelity.has_looks() {
+        // Neither the file's bytes nor its styles were kept: a rebuild would lose the look.
+        return Err("读取时未保留写出更正后的工作簿所需的内容".to_string());
     }
     too_many_to_rebuild(checked)?;
     let why = match wb.kind {
@@ -459,7 +459,7 @@ pub fn corrected_workbook_by(checked: &Checked) -> Result<(Vec<u8>, WrittenBy), 
         FileKind::Xls => "输入是 .xls",
         FileKind::Ods => "输入是 .ods",
     };
-    rebuild::workbook(checked).map(|b| (b, rebuilt(why.to_string())))
+    rebuild::workbook(checked, fidelity).map(|b| (b, rebuilt(why.to_string())))
 }
 
 /// Refuses to rebuild a workbook over [`MAX_REBUILT_CELLS`] or [`MAX_REBUILT_TEXT`], with the
@@ -492,23 +492,25 @@ fn too_many_to_rebuild(checked: &Checked) -> Result<(), String> {
 }
 
 /// Builds the corrected workbook in memory (see [`corrected_workbook_by`]).
-pub fn corrected_workbook(checked: &Checked) -> Result<Vec<u8>, String> {
-    corrected_workbook_by(checked).map(|(bytes, _)| bytes)
+pub fn corrected_workbook(checked: &Checked, fidelity: &Fidelity) -> Result<Vec<u8>, String> {
+    corrected_workbook_by(checked, fidelity).map(|(bytes, _)| bytes)
 }
 
 /// Writes the corrected workbook to `out` atomically. `input` is never written.
 pub fn write_corrected(
     checked: &Checked,
+    fidelity: &Fidelity,
     input: &Path,
     out: &Path,
 ) -> Result<WrittenBy, InputError> {
     if same_file(input, out) {
         return Err(InputError::OutputIsInput(out.to_path_buf()));
     }
-    let (bytes, by) = corrected_workbook_by(checked).map_err(|reason| InputError::Write {
-        path: out.to_path_buf(),
-        reason,
-    })?;
+    let (bytes, by) =
+        corrected_workbook_by(checked, fidelity).map_err(|reason| InputError::Write {
+            path: out.to_path_buf(),
+            reason,
+        })?;
     write_atomic(&bytes, out)?;
     Ok(by)
 }

@@ -18,6 +18,7 @@ use crate::finding::{Finding, FixValue};
 use crate::grid::{Cell, CellRef, CellValue, Sheet};
 use crate::limits::MAX_GRID_FILL;
 use crate::read::layout::SheetLayout;
+use crate::read::{Fidelity, SheetLook};
 use crate::style::CellStyle;
 use crate::{Checked, is_findings_sheet};
 
@@ -85,15 +86,16 @@ fn xlsx_err(e: XlsxError) -> String {
     e.to_string()
 }
 
-/// Builds the corrected workbook in memory. What it cannot keep of the input
-/// (`Workbook::not_kept`) is named on the 核查结果 sheet.
-pub fn workbook(checked: &Checked) -> Result<Vec<u8>, String> {
+/// Builds the corrected workbook in memory from the checked grid and the looks of `fidelity`
+/// (each sheet drawn plainly where it has none). What it cannot keep of the input
+/// ([`Fidelity::not_kept`]) is named on the 核查结果 sheet.
+pub fn workbook(checked: &Checked, fidelity: &Fidelity) -> Result<Vec<u8>, String> {
     let mut wb = Workbook::new();
     // A form is a few kilobytes of XML: the fastest deflate level makes files hardly larger
     // (measured: +4%) and saving several times faster (see benches/batch.rs).
     wb.set_zip_compression_level(1);
     let mut props = DocProperties::new().set_custom_property("zpcheck", env!("CARGO_PKG_VERSION"));
-    let kept = checked.workbook.properties.clone().unwrap_or_default();
+    let kept = fidelity.properties.clone().unwrap_or_default();
     let comment = kept.description.clone();
     for (value, set) in [
         (
@@ -116,31 +118,34 @@ pub fn workbook(checked: &Checked) -> Result<Vec<u8>, String> {
     let findings: Vec<&Finding> = checked.findings().collect();
     let marks = Marks::new(&findings);
 
-    let sheets: Vec<&crate::grid::Sheet> = checked
+    // Each sheet with its look: the look of the same index, read from the same file.
+    let sheets: Vec<(&crate::grid::Sheet, Option<&SheetLook>)> = checked
         .workbook
         .sheets
         .iter()
-        .filter(|s| !is_findings_sheet(s))
+        .enumerate()
+        .filter(|(_, s)| !is_findings_sheet(s))
+        .map(|(i, s)| (s, fidelity.look(i).filter(|l| l.name == s.name)))
         .collect();
-    let names = super::xlsx_sheet_names(sheets.iter().map(|s| s.name.as_str()));
+    let names = super::xlsx_sheet_names(sheets.iter().map(|(s, _)| s.name.as_str()));
     let renamed: Vec<(String, String)> = sheets
         .iter()
         .zip(&names)
-        .filter(|(s, n)| s.name != **n)
-        .map(|(s, n)| (s.name.clone(), n.clone()))
+        .filter(|((s, _), n)| s.name != **n)
+        .map(|((s, _), n)| (s.name.clone(), n.clone()))
         .collect();
-    for (sheet, name) in sheets.iter().zip(&names) {
+    for ((sheet, look), name) in sheets.iter().zip(&names) {
         let forms = || checked.forms.iter().filter(|f| f.form.sheet == sheet.name);
         let grids: Vec<(u32, u32)> = forms().map(|f| f.form.rows).collect();
         let headers: Vec<u32> = forms().flat_map(|f| f.form.header_rows.clone()).collect();
         let ws = wb.add_worksheet();
         ws.set_name(name).map_err(xlsx_err)?;
-        write_sheet(ws, sheet, &grids, &headers, &marks, &mut formats)?;
+        write_sheet(ws, sheet, *look, &grids, &headers, &marks, &mut formats)?;
     }
     let ws = wb.add_worksheet();
     ws.set_name(super::findings_sheet_name(names.iter().map(String::as_str)))
         .map_err(xlsx_err)?;
-    let table = FindingsTable::new(&findings, &checked.workbook.not_kept, &renamed);
+    let table = FindingsTable::new(&findings, &fidelity.not_kept, &renamed);
     write_findings(ws, &table, &mut formats)?;
     wb.save_to_buffer().map_err(xlsx_err)
 }
@@ -148,6 +153,7 @@ pub fn workbook(checked: &Checked) -> Result<Vec<u8>, String> {
 fn write_sheet(
     ws: &mut Worksheet,
     sheet: &Sheet,
+    look: Option<&SheetLook>,
     grids: &[(u32, u32)],
     headers: &[u32],
     marks: &Marks<'_>,
@@ -160,12 +166,18 @@ fn write_sheet(
     for cell in marks.cells(&sheet.name) {
         positions.entry(cell).or_insert(None);
     }
+    // Styled blank cells (a form's borders) are drawn too.
+    for pos in look.map(|l| l.styles.keys()).into_iter().flatten() {
+        positions.entry(*pos).or_insert(None);
+    }
     // A sheet read with its styles (xlsx) is drawn with them; otherwise blank cells inside a
     // form's grid get the default borders too.
-    let styled = sheet.cells.values().any(|c| c.style.is_some());
+    let styles = look.map(|l| &l.styles).filter(|s| !s.is_empty());
+    let styled = styles.is_some();
     let grids: &[(u32, u32)] = if styled { &[] } else { grids };
     let key_at = |cell: Option<&Cell>, pos: CellRef, grid: bool| {
-        let mut key = cell_key(cell, grid, marks.mark(&sheet.name, pos));
+        let style = styles.and_then(|s| s.get(&pos));
+        let mut key = cell_key(cell, style, grid, marks.mark(&sheet.name, pos));
         key.plain = styled;
         // Without the input's styles, the blocks' header rows are drawn bold.
         key.bold |= !styled && grid && headers.contains(&pos.row);
@@ -189,7 +201,7 @@ fn write_sheet(
         }
     }
 
-    match &sheet.layout {
+    match look.and_then(|l| l.layout.as_ref()) {
         Some(layout) => apply_layout(ws, layout)?,
         None => {
             // No layout to keep (.xls, .ods): fit the columns to the text, grow rows whose
@@ -401,21 +413,24 @@ enum CellWrite {
     Text(String),
 }
 
-fn cell_key(cell: Option<&Cell>, grid: bool, mark: Mark) -> FmtKey {
+fn cell_key(cell: Option<&Cell>, style: Option<&CellStyle>, grid: bool, mark: Mark) -> FmtKey {
     let text = cell.map(|c| c.text()).unwrap_or_default();
     let title = !grid && (text.contains("自评表") || text.contains("评价表"));
-    let mut num_fmt = cell.and_then(|c| c.num_fmt.clone());
+    let mut num_fmt = cell
+        .and_then(|c| c.num_fmt.clone())
+        .or_else(|| style.and_then(|s| s.num_fmt.clone()));
     if num_fmt.is_none() && matches!(cell.map(|c| &c.value), Some(CellValue::DateTime(_))) {
         num_fmt = Some("yyyy-mm-dd".to_string());
     }
-    let style = cell.and_then(|c| c.style.as_deref().cloned());
+    let bold = style.is_some_and(|s| s.bold);
+    let style = style.cloned();
     let plain = style.is_none();
     FmtKey {
         style,
         plain: false,
         grid: grid && plain,
         title: title && plain,
-        bold: cell.is_some_and(|c| c.bold),
+        bold,
         num_fmt,
         mark,
     }

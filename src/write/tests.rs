@@ -47,7 +47,6 @@ fn rebuilt(cells: u32, text: &str) -> Checked {
             })
             .collect(),
         merges: Vec::new(),
-        layout: None,
         formats_known: false,
         merge_rows: Default::default(),
     };
@@ -55,12 +54,8 @@ fn rebuilt(cells: u32, text: &str) -> Checked {
         workbook: crate::read::Workbook {
             kind: FileKind::Ods,
             sheets: vec![sheet],
-            not_kept: Vec::new(),
-            properties: None,
             zpcheck_summary: false,
             zpcheck_output: false,
-            purpose: Purpose::Fix,
-            source: None,
             read_by: crate::read::ReadBy {
                 reader: "calamine",
                 fallback: None,
@@ -75,7 +70,7 @@ fn rebuilds_past_their_limits_are_refused_before_they_start() {
     let at = rebuilt(MAX_REBUILT_CELLS as u32, "字");
     assert!(too_many_to_rebuild(&at).is_ok());
     let over = rebuilt(MAX_REBUILT_CELLS as u32 + 1, "字");
-    let msg = corrected_workbook(&over).unwrap_err();
+    let msg = corrected_workbook(&over, &Fidelity::default()).unwrap_err();
     assert!(
         msg.contains("而它有 250001 个非空单元格，超过重建的上限 250000 个，未写出更正版本"),
         "{msg}"

@@ -1236,3 +1236,27 @@ pub fn part_of(path: &Path, name: &str) -> Option<String> {
     f.read_to_string(&mut text).ok()?;
     Some(text)
 }
+
+/// What a rebuilt workbook would be drawn with: a workbook read back with each cell's style
+/// and each sheet's layout ([`zpcheck::read::Purpose::Rebuild`]).
+pub fn looks(path: &Path) -> zpcheck::read::Fidelity {
+    read_full(path).1
+}
+
+/// A workbook read with everything a rebuild needs: the grid and the fidelity bundle.
+pub fn read_full(path: &Path) -> (zpcheck::read::Workbook, zpcheck::read::Fidelity) {
+    let opts = zpcheck::read::ReadOptions::for_purpose(zpcheck::read::Purpose::Rebuild);
+    let loaded = zpcheck::read::read_path_with(path, opts).expect("reads");
+    let fidelity = loaded
+        .fidelity
+        .expect("a read for a rebuild keeps the looks");
+    (loaded.workbook, fidelity)
+}
+
+/// Checks `input` and writes its corrected workbook to `out`, as `zpcheck fix` does.
+pub fn fix_to(input: &Path, out: &Path) -> (zpcheck::Checked, zpcheck::write::WrittenBy) {
+    let (checked, fidelity) =
+        zpcheck::fix_path(input, &zpcheck::Profile::default()).expect("input reads");
+    let by = zpcheck::write::write_corrected(&checked, &fidelity, input, out).expect("written");
+    (checked, by)
+}

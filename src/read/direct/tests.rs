@@ -48,8 +48,8 @@ fn both_ways(bytes: &[u8]) -> (R<Vec<Sheet>>, Vec<Sheet>) {
     let facts = crate::read::guard::inspect_zip(bytes).expect("a sound container");
     let wb = (facts.workbook_xml.0.as_str(), facts.workbook_xml.1.as_str());
     let direct = read(bytes, wb, None);
-    let (calamine, _) = crate::read::xlsx::read_xlsx(bytes, wb, false).expect("calamine reads it");
-    (direct, calamine)
+    let calamine = crate::read::xlsx::read_xlsx(bytes, wb, false).expect("calamine reads it");
+    (direct, calamine.sheets)
 }
 
 #[test]
@@ -111,7 +111,9 @@ fn a_corpus_reads_the_same_both_ways() {
             }
         };
         let calamine = crate::read::xlsx::read_xlsx(&bytes, wb, false);
-        let (calamine, _) = calamine.unwrap_or_else(|e| panic!("{path:?}: calamine refuses: {e}"));
+        let calamine = calamine
+            .unwrap_or_else(|e| panic!("{path:?}: calamine refuses: {e}"))
+            .sheets;
         assert_eq!(
             differences(&direct, &calamine),
             Vec::<String>::new(),
@@ -363,7 +365,9 @@ fn a_file_it_gives_up_on_is_read_by_calamine() {
         ),
     );
     let opts = crate::read::ReadOptions::for_purpose(crate::read::Purpose::Check);
-    let wb = crate::read::read_bytes_with(bytes, opts).expect("read through calamine");
+    let wb = crate::read::read_bytes_with(bytes, opts)
+        .expect("read through calamine")
+        .workbook;
     let a1 = wb.sheets[0].get(CellRef::new(0, 0)).expect("A1");
     assert_eq!(a1.value, CellValue::Bool(true));
 }

@@ -435,14 +435,9 @@ mod sample_tests {
             "placeholder_zero.xlsx",
         ] {
             let path = dir.join(name);
-            let opts = crate::read::ReadOptions::for_purpose(crate::read::Purpose::Fix);
-            let checked = crate::check_path_with(&path, &crate::Profile::default(), opts)
-                .expect("sample reads");
-            let source = checked
-                .workbook
-                .source
-                .clone()
-                .expect("kept for correcting");
+            let (checked, fidelity) =
+                crate::fix_path(&path, &crate::Profile::default()).expect("sample reads");
+            let source = fidelity.source.clone().expect("kept for correcting");
             assert!(source.parts.contains_key("xl/styles.xml"), "{name}");
             let patched = patch(&source, &checked);
             assert!(patched.is_ok(), "{name}: {:?}", patched.err());
