@@ -23,6 +23,7 @@ pub mod grid;
 pub mod limits;
 pub mod locate;
 pub mod num;
+pub mod ooxml;
 pub mod profile;
 pub mod read;
 pub mod report;

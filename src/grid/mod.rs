@@ -37,18 +37,44 @@ impl CellRef {
         String::from_utf8_lossy(&s).into_owned()
     }
 
-    /// Parses "H25" into a position.
+    /// Parses "H25" (or "h25") into a position.
     pub fn parse(a1: &str) -> Option<CellRef> {
-        let letters: String = a1.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
-        let digits = &a1[letters.len()..];
+        Self::parse_a1(a1, false)
+    }
+
+    /// Parses a reference as Excel writes it in a file: upper-case letters, within Excel's
+    /// grid (1,048,576 rows, 16,384 columns). The fast reader gives up on anything else.
+    pub fn parse_excel(a1: &str) -> Option<CellRef> {
+        Self::parse_a1(a1, true)
+    }
+
+    fn parse_a1(a1: &str, excel: bool) -> Option<CellRef> {
+        let b = a1.as_bytes();
+        let split = b.iter().position(|c| !c.is_ascii_alphabetic())?;
+        let (letters, digits) = b.split_at(split);
         if letters.is_empty() || digits.is_empty() {
             return None;
         }
         let mut col: u32 = 0;
-        for c in letters.to_ascii_uppercase().bytes() {
+        for &c in letters {
+            if excel && !c.is_ascii_uppercase() {
+                return None;
+            }
+            let c = c.to_ascii_uppercase();
             col = col.checked_mul(26)?.checked_add(u32::from(c - b'A') + 1)?;
         }
-        let row: u32 = digits.parse().ok()?;
+        let row: u32 = if excel {
+            // Digits only, as a file holds them (no sign, no more than 9 digits).
+            if digits.len() > 9 || !digits.iter().all(u8::is_ascii_digit) {
+                return None;
+            }
+            digits.iter().fold(0, |n, &d| n * 10 + u32::from(d - b'0'))
+        } else {
+            std::str::from_utf8(digits).ok()?.parse().ok()?
+        };
+        if excel && (row > 1_048_576 || col > 16_384) {
+            return None;
+        }
         Some(CellRef::new(row.checked_sub(1)?, col.checked_sub(1)?))
     }
 }
@@ -260,5 +286,39 @@ impl Sheet {
     /// The last column holding a cell, or 0 for an empty sheet.
     pub fn max_col(&self) -> u32 {
         self.cells.keys().map(|r| r.col).max().unwrap_or(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CellRef;
+
+    #[test]
+    fn references_parse_loosely_for_people_and_strictly_for_files() {
+        let at = |r, c| Some(CellRef::new(r, c));
+        assert_eq!(CellRef::parse("H25"), at(24, 7));
+        assert_eq!(CellRef::parse("h25"), at(24, 7));
+        assert_eq!(CellRef::parse("XFD1048576"), at(1_048_575, 16_383));
+        assert_eq!(CellRef::parse("XFE1"), at(0, 16_384));
+        for bad in ["", "H", "25", "H0", "H-1", "H2x", "ＡB1"] {
+            assert_eq!(CellRef::parse(bad), None, "{bad}");
+        }
+        assert_eq!(CellRef::parse_excel("H25"), at(24, 7));
+        assert_eq!(CellRef::parse_excel("XFD1048576"), at(1_048_575, 16_383));
+        for bad in [
+            "h25",
+            "XFE1",
+            "A1048577",
+            "A+1",
+            "A0001234567",
+            "AAAAAAAAAAAAAAA1",
+        ] {
+            assert_eq!(CellRef::parse_excel(bad), None, "{bad}");
+        }
+        for (a1, pos) in [("A1", (0, 0)), ("Z9", (8, 25)), ("AA10", (9, 26))] {
+            let p = CellRef::parse(a1).unwrap();
+            assert_eq!((p.row, p.col), pos);
+            assert_eq!(p.to_string(), a1);
+        }
     }
 }

@@ -120,10 +120,12 @@ fn read_with(
     };
     // calamine finds the workbook through the package relationships; only the usual place
     // is read here.
-    if !read_part("_rels/.rels", xml)? || office_document(xml)? != "xl/workbook.xml" {
+    if !read_part("_rels/.rels", xml)?
+        || crate::ooxml::rels::office_document(xml).as_deref() != Some("xl/workbook.xml")
+    {
         return Err(give_up!());
     }
-    let parts = super::layout::workbook_parts(workbook_xml).ok_or(give_up!())?;
+    let parts = crate::ooxml::workbook::workbook_parts(workbook_xml).ok_or(give_up!())?;
     if parts.unusual {
         return Err(give_up!());
     }
@@ -194,7 +196,7 @@ fn part(
         return Ok(false);
     };
     let index = zip.index_for_name(name).ok_or(give_up!())?;
-    if super::unzip::entry_into(zip, bytes, index, out) {
+    if crate::ooxml::unzip::entry_into(zip, bytes, index, out) {
         Ok(true)
     } else {
         Err(give_up!())
@@ -237,24 +239,6 @@ fn text_attr(e: &BytesStart<'_>, local: &str) -> R<Option<String>> {
         }
     }
     Ok(None)
-}
-
-/// The target of the package's officeDocument relationship, without a leading "/".
-pub(super) fn office_document(xml: &[u8]) -> R<String> {
-    let mut r = xml_reader(xml);
-    loop {
-        match r.read_event()? {
-            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "Relationship" => {
-                let typ = text_attr(&e, "Type")?.unwrap_or_default();
-                if typ.ends_with("/relationships/officeDocument") {
-                    let t = text_attr(&e, "Target")?.ok_or(give_up!())?;
-                    return Ok(t.strip_prefix('/').unwrap_or(&t).to_string());
-                }
-            }
-            Event::Eof => return Err(give_up!()),
-            _ => {}
-        }
-    }
 }
 
 /// Gives up on text calamine would rewrite (line-end normalisation, `_xHHHH_` escapes).

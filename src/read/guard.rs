@@ -72,23 +72,21 @@ fn workbook_part_names(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, bytes: &[u8]) -
         return usual();
     };
     let mut buf = Vec::new();
-    if !super::unzip::entry_into(zip, bytes, i, &mut buf) || buf.len() as u64 > MAX_PART_BYTES {
+    if !crate::ooxml::unzip::entry_into(zip, bytes, i, &mut buf)
+        || buf.len() as u64 > MAX_PART_BYTES
+    {
         return usual();
     }
-    let Some(target) = super::direct::office_document(&buf).ok() else {
+    let Some(target) = crate::ooxml::rels::office_document(&buf) else {
         return usual();
     };
     let target = target.replace('\\', "/");
-    let (dir, name) = target.rsplit_once('/').unwrap_or(("", target.as_str()));
+    let name = target.rsplit('/').next().unwrap_or_default();
     if name.is_empty() || target.split('/').any(|s| s == "..") {
         return usual();
     }
-    let rels = if dir.is_empty() {
-        format!("_rels/{name}.rels")
-    } else {
-        format!("{dir}/_rels/{name}.rels")
-    };
-    (target.clone(), rels)
+    let rels = crate::ooxml::rels::rels_name(&target);
+    (target, rels)
 }
 
 /// Where a workbook's main part usually is.
@@ -158,7 +156,8 @@ pub fn inspect_zip(bytes: &[u8]) -> Result<ZipFacts, InputError> {
             continue;
         }
         let mut buf = Vec::new();
-        let size = if text_slot.is_some() && super::unzip::entry_into(&mut zip, bytes, i, &mut buf)
+        let size = if text_slot.is_some()
+            && crate::ooxml::unzip::entry_into(&mut zip, bytes, i, &mut buf)
         {
             buf.len() as u64
         } else {

@@ -5,7 +5,10 @@
 use std::collections::{BTreeMap, HashMap};
 use std::io::{Cursor, Read};
 
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::Event;
+
+use crate::ooxml::workbook::workbook_parts;
+use crate::ooxml::xml::{attr, flag};
 
 /// The layout of one sheet.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -26,119 +29,6 @@ pub struct SheetLayout {
     pub data_validation: bool,
     /// The sheet has conditional formats (not kept by the rebuild).
     pub conditional_formats: bool,
-}
-
-/// An attribute's value by local name, entities decoded.
-fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
-    e.attributes()
-        .flatten()
-        .find(|a| a.key.local_name().as_ref() == name)
-        .map(|a| {
-            quick_xml::escape::unescape(&a.value)
-                .map_or_else(|_| a.value.to_string(), |v| v.into_owned())
-        })
-}
-
-/// Whether every attribute parses and decodes (calamine refuses a workbook where one does not).
-fn attrs_sound(e: &BytesStart<'_>) -> bool {
-    e.attributes()
-        .all(|a| a.is_ok_and(|a| quick_xml::escape::unescape(&a.value).is_ok()))
-}
-
-fn flag(e: &BytesStart<'_>, name: &str) -> bool {
-    attr(e, name).is_some_and(|v| v == "1" || v == "true")
-}
-
-/// A workbook's sheets as calamine lists them, read from xl/workbook.xml and its
-/// relationships.
-#[derive(Debug, Default)]
-pub(crate) struct WorkbookParts {
-    /// Each sheet's name and worksheet part, in workbook order (no part for chart and dialog
-    /// sheets).
-    pub sheets: Vec<(String, Option<String>)>,
-    /// The print areas by sheet index.
-    pub print_areas: HashMap<usize, (super::CellRef, super::CellRef)>,
-    /// Something calamine reads otherwise or refuses: XML it cannot parse, a sheet without a
-    /// relationship or of an unknown type or state (left out of `sheets`), dates in the 1904
-    /// system.
-    pub unusual: bool,
-}
-
-/// The sheets of a workbook; `None` when the workbook or its relationships are missing.
-pub(crate) fn workbook_parts((workbook, rels): (&str, &str)) -> Option<WorkbookParts> {
-    if workbook.is_empty() || rels.is_empty() {
-        return None;
-    }
-    let mut parts = WorkbookParts::default();
-    let mut targets = HashMap::new();
-    let mut reader = quick_xml::Reader::from_str(rels);
-    loop {
-        match reader.read_event() {
-            Ok(Event::Empty(e) | Event::Start(e)) if e.local_name().as_ref() == "Relationship" => {
-                parts.unusual |= !attrs_sound(&e);
-                if let (Some(id), Some(t)) = (attr(&e, "Id"), attr(&e, "Target")) {
-                    let path = match t.strip_prefix('/') {
-                        Some(abs) => abs.to_string(),
-                        None => format!("xl/{t}"),
-                    };
-                    targets.insert(id, (path, attr(&e, "Type").unwrap_or_default()));
-                }
-            }
-            Ok(Event::End(e)) if e.local_name().as_ref() == "Relationships" => break,
-            // Cut short or unreadable.
-            Ok(Event::Eof) | Err(_) => {
-                parts.unusual = true;
-                break;
-            }
-            _ => {}
-        }
-    }
-    let mut in_print_area: Option<usize> = None;
-    let mut reader = quick_xml::Reader::from_str(workbook);
-    loop {
-        match reader.read_event() {
-            Ok(Event::Empty(e) | Event::Start(e)) if e.local_name().as_ref() == "sheet" => {
-                parts.unusual |= !attrs_sound(&e);
-                let state = attr(&e, "state");
-                let known_state = state
-                    .as_deref()
-                    .is_none_or(|s| matches!(s, "visible" | "hidden" | "veryHidden"));
-                let target = attr(&e, "id").and_then(|id| targets.get(&id));
-                match (attr(&e, "name"), target) {
-                    (Some(name), Some((path, typ))) if known_state => {
-                        match typ.rsplit('/').next() {
-                            Some("worksheet") => parts.sheets.push((name, Some(path.clone()))),
-                            Some("chartsheet" | "dialogsheet") => parts.sheets.push((name, None)),
-                            _ => parts.unusual = true,
-                        }
-                    }
-                    _ => parts.unusual = true,
-                }
-            }
-            Ok(Event::Empty(e) | Event::Start(e)) if e.local_name().as_ref() == "workbookPr" => {
-                parts.unusual |= flag(&e, "date1904");
-            }
-            Ok(Event::Start(e)) if e.local_name().as_ref() == "definedName" => {
-                in_print_area = (attr(&e, "name").as_deref() == Some("_xlnm.Print_Area"))
-                    .then(|| attr(&e, "localSheetId")?.parse().ok())
-                    .flatten();
-            }
-            Ok(Event::Text(t)) => {
-                if let Some(i) = in_print_area.take()
-                    && let Some(area) = parse_area(t.as_ref())
-                {
-                    parts.print_areas.insert(i, area);
-                }
-            }
-            Ok(Event::End(e)) if e.local_name().as_ref() == "workbook" => break,
-            Ok(Event::Eof) | Err(_) => {
-                parts.unusual = true;
-                break;
-            }
-            _ => {}
-        }
-    }
-    Some(parts)
 }
 
 /// What a quick look at a worksheet's XML tells before calamine streams it.
@@ -232,14 +122,6 @@ pub(super) fn parse_merges(xml: &[u8]) -> Vec<super::Merge> {
         buf.clear();
     }
     merges
-}
-
-/// The first range of a defined name's formula: "'表'!$A$1:$H$22" → A1, H22.
-fn parse_area(formula: &str) -> Option<(super::CellRef, super::CellRef)> {
-    let first = formula.split(',').next()?;
-    let range = first.rsplit('!').next()?.replace('$', "");
-    let (a, b) = range.split_once(':')?;
-    Some((super::CellRef::parse(a)?, super::CellRef::parse(b)?))
 }
 
 fn parse_sheet(xml: &str) -> SheetLayout {
@@ -336,12 +218,5 @@ mod tests {
         assert_eq!(l.freeze, Some((4, 1)));
         assert!(l.landscape);
         assert_eq!(l.fit_to_pages, Some((1, 0)));
-    }
-
-    #[test]
-    fn print_area_ranges() {
-        let (a, b) = parse_area("'项目支出绩效自评表'!$A$1:$I$23").unwrap();
-        assert_eq!((a.to_string(), b.to_string()), ("A1".into(), "I23".into()));
-        assert!(parse_area("#REF!").is_none());
     }
 }

@@ -13,7 +13,6 @@ pub mod guard;
 pub mod layout;
 mod ods;
 mod resolve;
-pub(crate) mod unzip;
 mod xls;
 mod xlsx;
 

@@ -3,27 +3,10 @@
 
 use super::*;
 
-/// "H15" → zero-based (row, column), within Excel's limits.
+/// "H15" → zero-based (row, column), within Excel's limits ([`CellRef::parse_excel`]).
 pub(super) fn position(a1: &str) -> R<(u32, u32)> {
-    let a1 = a1.as_bytes();
-    let split = a1
-        .iter()
-        .position(|b| b.is_ascii_digit())
-        .filter(|&i| i > 0)
-        .ok_or(give_up!())?;
-    let (letters, digits) = a1.split_at(split);
-    let mut col: u32 = 0;
-    for &b in letters {
-        if !b.is_ascii_uppercase() || col > 1000 {
-            return Err(give_up!());
-        }
-        col = col * 26 + u32::from(b - b'A') + 1;
-    }
-    let row = number_u32_bytes(digits)?;
-    if row == 0 || row > 1_048_576 || col > 16_384 {
-        return Err(give_up!());
-    }
-    Ok((row - 1, col - 1))
+    let at = CellRef::parse_excel(a1).ok_or(give_up!())?;
+    Ok((at.row, at.col))
 }
 
 pub(super) fn number_u32(digits: &str) -> R<u32> {

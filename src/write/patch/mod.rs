@@ -46,7 +46,7 @@ use std::collections::{BTreeMap, HashSet};
 use rust_decimal::Decimal;
 
 use self::notes::Note;
-use self::package::{ContentTypes, Package, Rels, rels_name, resolve};
+use self::package::{ContentTypes, Package, Rels, parse_rels, rels_name, resolve};
 use self::sheet::{Edit, SheetPatch};
 use self::styles::Styles;
 use self::workbook::WorkbookEdit;
@@ -80,7 +80,7 @@ const OTHER_MAIN_TYPES: [&str; 3] = [
 /// The corrected workbook made by patching the input's bytes, or why not.
 pub fn patch(source: &Source, checked: &Checked) -> Result<Vec<u8>, GiveUp> {
     let mut pkg = Package::open(&source.bytes, &source.parts)?;
-    let mut root_rels = Rels::parse(&pkg.text("_rels/.rels")?.ok_or(give_up!())?)?;
+    let mut root_rels = parse_rels(&pkg.text("_rels/.rels")?.ok_or(give_up!())?)?;
     let office = root_rels.of_type("officeDocument").ok_or(give_up!())?;
     if resolve("", &office.target).as_deref() != Some(WORKBOOK) {
         return Err(give_up!());
@@ -89,11 +89,11 @@ pub fn patch(source: &Source, checked: &Checked) -> Result<Vec<u8>, GiveUp> {
     let workbook_xml = pkg.text(WORKBOOK)?.ok_or(give_up!())?;
     let rels_xml = pkg.text(WORKBOOK_RELS)?.ok_or(give_up!())?;
     let parts =
-        crate::read::layout::workbook_parts((&workbook_xml, &rels_xml)).ok_or(give_up!())?;
+        crate::ooxml::workbook::workbook_parts((&workbook_xml, &rels_xml)).ok_or(give_up!())?;
     if parts.unusual {
         return Err(give_up!());
     }
-    let mut workbook_rels = Rels::parse(&rels_xml)?;
+    let mut workbook_rels = parse_rels(&rels_xml)?;
     let mut styles = Styles::parse(pkg.text(STYLES)?.ok_or(give_up!())?)?;
 
     let findings: Vec<&Finding> = checked.findings().collect();
@@ -299,7 +299,7 @@ fn attach_notes(
 ) -> R<()> {
     let rels_part = rels_name(sheet_part);
     let mut rels = match pkg.text(&rels_part)? {
-        Some(xml) => Rels::parse(&xml)?,
+        Some(xml) => parse_rels(&xml)?,
         None => Rels::default(),
     };
     let comments = rels
@@ -362,7 +362,7 @@ fn drop_macros(pkg: &mut Package<'_>, types: &mut ContentTypes, rels: &mut Rels)
         if let Some(part) = resolve(WORKBOOK, &target) {
             // The project's own relationships (its signature) go with it.
             if let Ok(Some(xml)) = pkg.text(&rels_name(&part))
-                && let Ok(own) = Rels::parse(&xml)
+                && let Ok(own) = parse_rels(&xml)
             {
                 for r in own.rels.iter().filter(|r| !r.external) {
                     if let Some(p) = resolve(&part, &r.target) {

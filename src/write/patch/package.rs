@@ -10,6 +10,7 @@ use quick_xml::events::Event;
 use super::R;
 use super::archive::Archive;
 use super::xml::{Events, Tag, escape};
+pub(super) use crate::ooxml::rels::{REL, Rels, rels_name, resolve};
 
 type Zip<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
 
@@ -92,7 +93,7 @@ impl<'a> Package<'a> {
             return Ok(Some(text.clone()));
         }
         let index = self.zip.index_for_name(&stored).ok_or(give_up!())?;
-        if !crate::read::unzip::entry_into(&mut self.zip, self.bytes, index, &mut self.buf) {
+        if !crate::ooxml::unzip::entry_into(&mut self.zip, self.bytes, index, &mut self.buf) {
             return Err(give_up!());
         }
         // A part that is not UTF-8 (a UTF-16 part, allowed by the standard but not written by
@@ -193,133 +194,15 @@ impl<'a> Package<'a> {
     }
 }
 
-/// One relationship of a part.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Rel {
-    pub id: String,
-    pub typ: String,
-    pub target: String,
-    /// TargetMode="External": a link, not a part.
-    pub external: bool,
-}
-
-/// A relationships part (`…/_rels/x.xml.rels`), read and written whole.
-#[derive(Debug, Default)]
-pub(super) struct Rels {
-    pub rels: Vec<Rel>,
-}
-
-/// The relationship types the patcher uses (their ends; the transitional namespace).
-pub(super) const REL: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
-
-impl Rels {
-    pub(super) fn parse(xml: &str) -> R<Rels> {
-        let mut rels = Vec::new();
-        let mut ev = Events::new(xml);
-        loop {
-            match ev.next()?.0 {
-                Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "Relationship" => {
-                    let t = Tag::parse(&e, true)?;
-                    rels.push(Rel {
-                        id: t.text("Id").ok_or(give_up!())?,
-                        typ: t.text("Type").ok_or(give_up!())?,
-                        target: t.text("Target").ok_or(give_up!())?,
-                        external: t.text("TargetMode").as_deref() == Some("External"),
-                    });
-                }
-                Event::Eof => return Ok(Rels { rels }),
-                _ => {}
-            }
-        }
+/// A relationships part as the patcher needs it: read by [`crate::ooxml::rels`], and given up on
+/// unless it is sound and every relationship is whole (the patcher writes it back).
+pub(super) fn parse_rels(xml: &str) -> R<Rels> {
+    let rels = Rels::parse(xml);
+    if rels.well_formed && rels.complete {
+        Ok(rels)
+    } else {
+        Err(give_up!())
     }
-
-    /// The first relationship whose type ends with `/kind`.
-    pub(super) fn of_type(&self, kind: &str) -> Option<&Rel> {
-        self.rels.iter().find(|r| is_type(&r.typ, kind))
-    }
-
-    pub(super) fn by_id(&self, id: &str) -> Option<&Rel> {
-        self.rels.iter().find(|r| r.id == id)
-    }
-
-    /// Adds a relationship of type `…/relationships/kind` and returns its new id.
-    pub(super) fn add(&mut self, kind: &str, target: &str) -> String {
-        let id = (1..)
-            .map(|n| format!("rId{n}"))
-            .find(|id| self.by_id(id).is_none())
-            .unwrap_or_default();
-        self.rels.push(Rel {
-            id: id.clone(),
-            typ: format!("{REL}/{kind}"),
-            target: target.to_string(),
-            external: false,
-        });
-        id
-    }
-
-    /// Removes the relationships of a type; returns their targets.
-    pub(super) fn remove_type(&mut self, kind: &str) -> Vec<String> {
-        let (gone, kept): (Vec<Rel>, Vec<Rel>) =
-            self.rels.drain(..).partition(|r| is_type(&r.typ, kind));
-        self.rels = kept;
-        gone.into_iter().map(|r| r.target).collect()
-    }
-
-    pub(super) fn write(&self) -> String {
-        let mut out = String::with_capacity(200 + 160 * self.rels.len());
-        out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">");
-        for r in &self.rels {
-            for (text, value) in [
-                ("<Relationship Id=\"", r.id.as_str()),
-                ("\" Type=\"", &r.typ),
-                ("\" Target=\"", &r.target),
-            ] {
-                out.push_str(text);
-                out.push_str(&escape(value));
-            }
-            out.push_str(if r.external {
-                "\" TargetMode=\"External\"/>"
-            } else {
-                "\"/>"
-            });
-        }
-        out.push_str("</Relationships>");
-        out
-    }
-}
-
-/// Whether a relationship type is `…/kind` (in any of the namespaces writers use).
-fn is_type(typ: &str, kind: &str) -> bool {
-    typ.rsplit('/').next() == Some(kind)
-}
-
-/// The relationships part of a part: `xl/worksheets/sheet1.xml` → `xl/worksheets/_rels/sheet1.xml.rels`.
-pub(super) fn rels_name(part: &str) -> String {
-    match part.rsplit_once('/') {
-        Some((dir, file)) => format!("{dir}/_rels/{file}.rels"),
-        None => format!("_rels/{part}.rels"),
-    }
-}
-
-/// The part a relationship of `source` points at: targets are relative to the source's
-/// folder, or absolute from the package root.
-pub(super) fn resolve(source: &str, target: &str) -> Option<String> {
-    let mut parts: Vec<&str> = match target.strip_prefix('/') {
-        Some(_) => Vec::new(),
-        None => source.rsplit_once('/').map_or(Vec::new(), |(dir, _)| {
-            dir.split('/').filter(|s| !s.is_empty()).collect()
-        }),
-    };
-    for seg in target.trim_start_matches('/').split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
 }
 
 /// `[Content_Types].xml`, read and written whole.
@@ -464,11 +347,11 @@ mod tests {
     #[test]
     fn relationships_and_content_types_round_trip() {
         let xml = r#"<?xml version="1.0"?><Relationships xmlns="x"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId3" Type="http://x/hyperlink" Target="http://a?b&amp;c" TargetMode="External"/></Relationships>"#;
-        let mut rels = Rels::parse(xml).unwrap();
+        let mut rels = parse_rels(xml).unwrap();
         assert_eq!(rels.rels.len(), 2);
         assert_eq!(rels.add("comments", "../comments1.xml"), "rId2");
         assert_eq!(rels.of_type("hyperlink").map(|r| r.external), Some(true));
-        let again = Rels::parse(&rels.write()).unwrap();
+        let again = parse_rels(&rels.write()).unwrap();
         assert_eq!(again.rels, rels.rels);
         assert_eq!(rels.remove_type("worksheet"), vec!["worksheets/sheet1.xml"]);
 

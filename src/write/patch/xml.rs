@@ -227,10 +227,7 @@ fn unescape(v: &str) -> Option<String> {
     quick_xml::escape::unescape(v).ok().map(Cow::into_owned)
 }
 
-/// Text escaped for element content and attribute values.
-pub(super) fn escape(s: &str) -> Cow<'_, str> {
-    quick_xml::escape::escape(s)
-}
+pub(super) use crate::ooxml::xml::escape;
 
 /// A `<t>` element holding a text, with `xml:space="preserve"` when its edges are white
 /// space (readers trim them otherwise).

@@ -9,7 +9,7 @@
 use std::cell::RefCell;
 use std::io::Cursor;
 
-use super::guard::MAX_PART_BYTES;
+use crate::limits::MAX_PART_BYTES;
 
 thread_local! {
     static INFLATER: RefCell<flate2::Decompress> = RefCell::new(flate2::Decompress::new(false));
