@@ -15,8 +15,7 @@
 //! `ZPCHECK_BENCH_DIR=<empty folder>` the generated forms are kept there, so that one phase can
 //! be profiled by hand: `ZPCHECK_BENCH_CHILD='check|<folder>/forms|1|<out>' <bench binary>`.
 
-#[path = "../tests/common/mod.rs"]
-mod common;
+use zpcheck_testkit as common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

@@ -4,8 +4,7 @@
 //! The layout variants are then re-saved by LibreOffice (`soffice`), when it is installed, so
 //! that those committed files are a real spreadsheet program's output.
 
-#[path = "../tests/common/mod.rs"]
-mod common;
+use zpcheck_testkit as common;
 
 use std::path::Path;
 use std::process::Command;

@@ -1,17 +1,10 @@
 //! The same forms saved by LibreOffice as .xls, .xlsm and .ods give exactly the findings of the
 //! .xlsx, and their corrected workbooks (always .xlsx) check clean.
 
-mod common;
-
-use std::path::PathBuf;
+use zpcheck_testkit as common;
 
 use zpcheck::{Profile, Severity, check_path, fix_path, write};
-
-fn sample(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("samples")
-        .join(name)
-}
+use zpcheck_testkit::sample;
 
 fn findings(name: &str) -> Vec<(&'static str, String, String, String, bool)> {
     common::rows(&check_path(&sample(name), &Profile::default()).unwrap())

@@ -2,19 +2,14 @@
 //! fullCalcOnLoad (the XlsxWriter family). They are evaluated, never read as "total is 0",
 //! and findings say when a value came from such a formula.
 
-mod common;
+use zpcheck_testkit as common;
 
 use std::path::PathBuf;
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use common::*;
 use zpcheck::{Profile, check_path, fix_path, write};
-
-fn sample(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("samples")
-        .join(name)
-}
+use zpcheck_testkit::sample;
 
 fn raw(path: &PathBuf, a1: &str) -> Data {
     let mut wb: Xlsx<_> = open_workbook(path).unwrap();

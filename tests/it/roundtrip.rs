@@ -3,20 +3,15 @@
 //! formulas survive with their results cached, that checking it again finds no error and that
 //! correcting it again changes no cell.
 
-mod common;
+use zpcheck_testkit as common;
 
 use std::collections::BTreeMap;
 use std::io::Read as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use zpcheck::{Profile, check_path, fix_path, write};
-
-fn sample(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("samples")
-        .join(name)
-}
+use zpcheck_testkit::sample;
 
 type Cells = BTreeMap<(String, u32, u32), Data>;
 

@@ -1,7 +1,7 @@
 //! Every rule, each on a form with one planted problem at a known cell: the exact cell, value
 //! found, value expected and whether it is corrected.
 
-mod common;
+use zpcheck_testkit as common;
 
 use common::*;
 use rust_decimal::Decimal;

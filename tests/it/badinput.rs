@@ -1,19 +1,14 @@
 //! Whatever arrives by mail: every class of bad input gets exit status 2, a Chinese message
 //! naming the file, no output file and an untouched input; nothing panics or aborts.
 
-mod common;
+use zpcheck_testkit as common;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use serde_json::Value;
-
-fn sample(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("samples")
-        .join(name)
-}
+use zpcheck_testkit::sample;
 
 fn run(args: &[&std::ffi::OsStr]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_zpcheck"))

@@ -1,18 +1,13 @@
 //! The bundled samples: exact findings and totals, and that the committed files are what the
 //! generator (`cargo run --example make_samples`) writes.
 
-mod common;
+use zpcheck_testkit as common;
 
 use std::path::PathBuf;
 
 use common::*;
 use zpcheck::{Profile, check_path};
-
-fn sample(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("samples")
-        .join(name)
-}
+use zpcheck_testkit::sample;
 
 fn totals(c: &zpcheck::Checked) -> Vec<(Option<String>, Option<String>)> {
     c.forms

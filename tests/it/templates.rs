@@ -1,10 +1,10 @@
 //! The templates of form-and-rules.md §2.1 and the row traits of issue "Every provincial
 //! template": one sample each (samples/, written by `cargo run --example make_samples` from
-//! tests/common/templates.rs) with planted errors, asserted cell by cell; partial readings that
+//! testkit/src/templates.rs) with planted errors, asserted cell by cell; partial readings that
 //! must not correct 总分 or the grade; and a property: removing the indicator block never
 //! produces a correction outside the funding block.
 
-mod common;
+use zpcheck_testkit as common;
 
 use std::path::PathBuf;
 
@@ -13,12 +13,7 @@ use common::*;
 use proptest::prelude::*;
 use zpcheck::vocab::Role;
 use zpcheck::{Profile, check_path};
-
-fn sample(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("samples")
-        .join(name)
-}
+use zpcheck_testkit::sample;
 
 fn check(name: &str) -> zpcheck::Checked {
     check_path(&sample(name), &Profile::default()).expect("sample reads")

@@ -2,7 +2,7 @@
 //! their forms: each must be recognised completely (or say what it could not read) and give
 //! exactly the findings its planted errors call for.
 
-mod common;
+use zpcheck_testkit as common;
 
 use common::templates::{self, sheet};
 use common::*;

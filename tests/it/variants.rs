@@ -2,18 +2,11 @@
 //! operator and unit columns, and a shifted, decorated national form with full-width text.
 //! Each has a clean sample (saved by LibreOffice) and planted errors at known cells.
 
-mod common;
-
-use std::path::PathBuf;
+use zpcheck_testkit as common;
 
 use common::*;
 use zpcheck::{Profile, check_path};
-
-fn sample(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("samples")
-        .join(name)
-}
+use zpcheck_testkit::sample;
 
 #[test]
 fn sichuan_sample_is_clean_with_its_zero_over_zero_parts() {

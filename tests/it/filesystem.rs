@@ -4,15 +4,10 @@
 //! not be read and exit 2, and never replace what it did not write.
 #![cfg(unix)]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
-
-fn sample(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("samples")
-        .join(name)
-}
+use zpcheck_testkit::sample;
 
 /// Runs zpcheck with a deadline: a run that hangs (on a pipe, in a loop) is killed and fails.
 fn run(args: &[&std::ffi::OsStr]) -> Output {

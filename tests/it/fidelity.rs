@@ -10,17 +10,12 @@ use std::collections::HashSet;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
-mod common;
+use zpcheck_testkit as common;
 
 use zpcheck::read::{CellRef, read_path};
 use zpcheck::write::Method;
 use zpcheck::{Checked, Profile, check_path, fix_path, write};
-
-fn sample(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("samples")
-        .join(name)
-}
+use zpcheck_testkit::sample;
 
 /// Corrects `input` both ways into `dir`: patched (through [`write::write_corrected`], which
 /// must patch it) and rebuilt.

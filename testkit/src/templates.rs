@@ -5,7 +5,7 @@
 //! groups as section rows, the indicator block above the funding block, and a form whose
 //! indicator header nobody could recognise (a partial reading).
 
-use super::{SheetSpec, V};
+use crate::spec::{SheetSpec, V};
 
 /// A row written compactly: "" is empty, "#12.5" a number, anything else text.
 pub fn r(cells: &[&str]) -> Vec<V> {

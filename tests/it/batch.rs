@@ -2,19 +2,14 @@
 //! by cell, JSON Lines, `--fail-on warning`, `-j` not changing the output, summaries in a
 //! checked folder skipped, and no progress bar when stderr is not a terminal.
 
-mod common;
+use zpcheck_testkit as common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use calamine::{Data, Reader, open_workbook_auto};
 use serde_json::Value;
-
-fn sample(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("samples")
-        .join(name)
-}
+use zpcheck_testkit::sample;
 
 fn run(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_zpcheck"))

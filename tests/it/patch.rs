@@ -4,21 +4,16 @@
 //! cannot do with certainty is rebuilt instead; macros, which an .xlsx cannot hold, are dropped
 //! and named.
 
-mod common;
+use zpcheck_testkit as common;
 
 use std::io::Read as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use zpcheck::read::{CellRef, read_path};
 use zpcheck::write::{self, Method};
 use zpcheck::{Profile, check_path, fix_path};
-
-fn sample(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("samples")
-        .join(name)
-}
+use zpcheck_testkit::sample;
 
 /// Corrects `input` as `fix` does (read for correcting) into `out`; returns the writer used.
 fn fix(input: &Path, out: &Path) -> (zpcheck::Checked, Method) {

@@ -1,7 +1,7 @@
 //! Several forms in one workbook: one per sheet with a notes sheet beside them, and two forms
 //! stacked on one sheet. Each form is checked on its own; findings name their sheet and cell.
 
-mod common;
+use zpcheck_testkit as common;
 
 use common::*;
 

@@ -1,18 +1,13 @@
 //! The command line as scripts and people use it: exit codes 0/1/2, the JSON document's exact
 //! shape, the Chinese text lines, input errors, and what is (and is never) written.
 
-mod common;
+use zpcheck_testkit as common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use serde_json::{Value, json};
-
-fn sample(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("samples")
-        .join(name)
-}
+use zpcheck_testkit::sample;
 
 fn zpcheck(args: &[&std::ffi::OsStr]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_zpcheck"))

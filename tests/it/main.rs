@@ -1,0 +1,21 @@
+//! The integration tests, as one test binary: zpcheck and its test kit are linked once, not
+//! once per file, and the tests of every file run in one pool. Each module is one concern;
+//! `tests/resources.rs` stays a binary of its own, because it measures the peak memory of the
+//! processes it starts, and a child on Linux inherits its parent's peak.
+
+mod badinput;
+mod batch;
+mod cli;
+mod fidelity;
+mod filesystem;
+mod formats;
+mod formulas;
+mod multi;
+mod patch;
+mod properties;
+mod roundtrip;
+mod rules;
+mod samples;
+mod templates;
+mod unseen;
+mod variants;
