@@ -5,17 +5,10 @@ use zpcheck_testkit as common;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
+use crate::cmd::zpcheck as run;
 use serde_json::Value;
 use zpcheck_testkit::sample;
-
-fn run(args: &[&std::ffi::OsStr]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_zpcheck"))
-        .args(args)
-        .output()
-        .unwrap()
-}
 
 /// Runs `zpcheck FILE` (fix beside, as when dropped) and `check --format json`, asserting
 /// exit 2, the message, the JSON error kind, an unchanged input and no file written.

@@ -5,27 +5,11 @@
 use zpcheck_testkit as common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
+use crate::cmd::{p, run, stderr, stdout};
 use calamine::{Data, Reader, open_workbook_auto};
 use serde_json::Value;
 use zpcheck_testkit::sample;
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_zpcheck"))
-        .args(args)
-        .env_remove("CI")
-        .output()
-        .unwrap()
-}
-
-fn p(path: &Path) -> &str {
-    path.to_str().unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
 
 /// A folder of submissions: two clean, two with errors (one in a subfolder), one that is not a
 /// spreadsheet, a lock file and a hidden file that must be passed over.
@@ -482,8 +466,4 @@ fn a_project_name_longer_than_a_cell_is_cut_in_the_summary_not_lost() {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }

@@ -4,34 +4,11 @@
 use zpcheck_testkit as common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
+use crate::cmd::{p, run, stderr, stdout, zpcheck};
 use serde_json::{Value, json};
 use zpcheck_testkit::sample;
-
-fn zpcheck(args: &[&std::ffi::OsStr]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_zpcheck"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn run(args: &[&str]) -> Output {
-    let args: Vec<&std::ffi::OsStr> = args.iter().map(std::ffi::OsStr::new).collect();
-    zpcheck(&args)
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn p(path: &Path) -> &str {
-    path.to_str().unwrap()
-}
 
 /// (file name, status) of every file in a JSON document, in order.
 fn statuses(doc: &Value) -> Vec<(String, String)> {

@@ -6,6 +6,7 @@
 mod badinput;
 mod batch;
 mod cli;
+mod cmd;
 mod fidelity;
 mod filesystem;
 mod formats;
