@@ -150,9 +150,13 @@ pub(super) enum Command {
         #[arg(long = "out-dir", value_name = "文件夹", help_heading = "选项")]
         out_dir: Option<PathBuf>,
     },
-    /// 列出全部核查规则
+    /// 列出全部核查规则（按所用的规则配置）；给出规则代码时详细说明该规则：检查什么、为什么、示例、如何更正
     #[command(help_template = HELP_TEMPLATE)]
-    Rules,
+    Rules {
+        /// 要详细说明的规则代码，如 ZP204
+        #[arg(value_name = "规则")]
+        code: Option<String>,
+    },
     /// 说明 zpcheck 在文件中认出了什么：每张表的位置、每列的角色及其表头、合计行与分项、每个指标及其分值来源、总分与等级单元格、未能识别的内容
     #[command(help_template = HELP_TEMPLATE)]
     Explain {

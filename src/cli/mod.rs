@@ -128,17 +128,43 @@ where
             .unwrap_or_else(batch::default_jobs),
         verbose: cli.report.verbose,
     };
-    if cli.report.format == Format::Markdown && !matches!(cli.command, Some(Command::Rules)) {
+    if cli.report.format == Format::Markdown && !matches!(cli.command, Some(Command::Rules { .. }))
+    {
         eprintln!("zpcheck: --format markdown 只用于 rules 子命令\n运行 zpcheck --help 查看用法。");
         return 2;
     }
     match &cli.command {
-        Some(Command::Rules) if cli.report.format == Format::Markdown => {
-            outln!("{}", crate::rules::markdown_table().trim_end());
-            0
-        }
-        Some(Command::Rules) => {
-            print_rules(&profile);
+        Some(Command::Rules { code: Some(code) }) => match crate::rules::rule(code) {
+            Some(rule) => {
+                match cli.report.format {
+                    Format::Json | Format::Jsonl => outln!("{}", rule_json(rule, &profile)),
+                    Format::Text | Format::Markdown => {
+                        use std::io::Write as _;
+                        let _ = write!(std::io::stdout().lock(), "{}", rule.text(&profile));
+                    }
+                }
+                0
+            }
+            None => {
+                eprintln!("zpcheck: 没有规则 {code}；运行 zpcheck rules 查看全部规则");
+                2
+            }
+        },
+        Some(Command::Rules { code: None }) => {
+            match cli.report.format {
+                Format::Markdown => {
+                    outln!("{}", crate::rules::markdown_table(&profile).trim_end());
+                }
+                Format::Json | Format::Jsonl => {
+                    let all: Vec<serde_json::Value> = crate::rules::RULES
+                        .iter()
+                        .map(|r| rule_json(r, &profile))
+                        .collect();
+                    let doc = serde_json::json!({ "profile": profile.name, "rules": all });
+                    outln!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+                }
+                Format::Text => print_rules(&profile),
+            }
             0
         }
         Some(Command::Explain { path }) => match crate::read::read_path(path) {
@@ -201,4 +227,23 @@ where
         }
         None => run_files(&cli.files, opts(Target::Beside), &profile),
     }
+}
+
+/// One rule as JSON: its code, severity, fix safety and documentation under `profile`.
+fn rule_json(rule: &crate::rules::Rule, profile: &Profile) -> serde_json::Value {
+    let d = rule.render(profile);
+    serde_json::json!({
+        "code": rule.code,
+        "severity": rule.severity,
+        "fix": match rule.fix {
+            crate::rules::FixSafety::Safe => "safe",
+            crate::rules::FixSafety::Review => "review",
+            crate::rules::FixSafety::None => "none",
+        },
+        "title": rule.title,
+        "what": d.what,
+        "why": d.why,
+        "example": d.example,
+        "fix_doc": d.fix,
+    })
 }

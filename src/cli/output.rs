@@ -31,7 +31,7 @@ pub(super) fn print_rules(profile: &Profile) {
     outln!();
     outln!("规则    级别  可更正  名称");
     for r in RULES {
-        let [code, severity, fixable, title, doc] = r.columns();
+        let [code, severity, fixable, title, doc] = r.columns(profile);
         outln!("{code}  {severity}  {fixable}      {title}：{doc}");
     }
 }

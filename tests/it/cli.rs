@@ -344,6 +344,45 @@ fn the_readme_rule_table_is_the_one_rules_prints() {
 }
 
 #[test]
+fn one_rule_is_explained_whole_with_the_profile_in_force() {
+    let o = run(&["rules", "zp205"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        stdout(&o),
+        "ZP205 定性指标得分不在区间（警告，可更正：否）\n\
+         检查什么：规则8：定性指标按完成情况给分：达成 80–100%、部分达成 60–80%、未达成 0–60% 的分值。\n\
+         为什么：“达成”却只给一半分、或“未达成”给了满分，得分与自述的完成情况矛盾。\n\
+         示例：实际写“达成”，分值 10，得分 5。\n\
+         zpcheck 的处理：不更正：区间内给几分由评价人判断。\n"
+    );
+    // Hubei's 部分达成 band starts at 50%: the doc says so, in the list and in JSON too.
+    let hubei = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("profiles/hubei.toml");
+    let o = run(&["rules", "ZP205", "--profile", p(&hubei)]);
+    assert!(
+        stdout(&o).contains("部分达成 50–80%、未达成 0–50%"),
+        "{}",
+        stdout(&o)
+    );
+    let o = run(&["rules", "--format", "json", "--profile", p(&hubei)]);
+    assert_eq!(o.status.code(), Some(0));
+    let doc: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let rules = doc["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), zpcheck::rules::RULES.len());
+    let band = rules.iter().find(|r| r["code"] == "ZP205").unwrap();
+    assert_eq!(band["severity"], "warning");
+    assert_eq!(band["fix"], "none");
+    assert!(band["what"].as_str().unwrap().contains("部分达成 50–80%"));
+    let range = rules.iter().find(|r| r["code"] == "ZP201").unwrap();
+    assert_eq!(range["fix"], "review");
+    let o = run(&["rules", "ZP999"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "zpcheck: 没有规则 ZP999；运行 zpcheck rules 查看全部规则\n"
+    );
+}
+
+#[test]
 fn readme_lists_every_rule_and_the_two_commands() {
     let readme =
         std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("README.md"))

@@ -1,0 +1,390 @@
+//! The rule registry: one entry per rule with its code, severity, fix safety, title and its
+//! documentation in ruff's shape — 检查什么 (what), 为什么 (why), 示例 (an example as a form
+//! shows it) and 更正 (what zpcheck writes, and how sure it is). `zpcheck rules` lists them,
+//! `zpcheck rules ZP204` shows one whole, and `zpcheck rules --format markdown` prints the
+//! README's table (a test compares it row by row).
+//!
+//! Where a rule's threshold is a profile value (the qualitative bands, the far-above-target
+//! ratio, the grade cut-offs), its text holds a placeholder that [`Rule::render`] fills from
+//! the profile in force: `{达成}`, `{部分达成}`, `{远超}`, `{优}`, `{良}`, `{中}`.
+
+use super::Profile;
+use crate::finding::Severity;
+use crate::num::fmt_dec;
+
+/// Whether a rule's findings are corrected, in ruff's terms: a safe fix writes a value the
+/// rules determine; a fix for review writes the most likely value where the rules leave a
+/// choice (an officer should look at it); display only corrects nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FixSafety {
+    /// Corrected with the value the rules determine.
+    Safe,
+    /// Corrected with the most likely value where the rules leave a choice (ZP201's nearest
+    /// bound, when the score cannot be computed): the rule table marks it 需复核.
+    Review,
+    /// Reported only.
+    None,
+}
+
+impl FixSafety {
+    /// What the rule table shows in its 可更正 column.
+    pub fn label(self) -> &'static str {
+        match self {
+            FixSafety::Safe => "是",
+            FixSafety::Review => "是（需复核）",
+            FixSafety::None => "否",
+        }
+    }
+
+    /// Whether findings of the rule may carry a correction.
+    pub fn corrects(self) -> bool {
+        self != FixSafety::None
+    }
+}
+
+/// A rule's identity and documentation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rule {
+    /// Stable code, used in reports and JSON.
+    pub code: &'static str,
+    /// Severity of its findings.
+    pub severity: Severity,
+    /// Whether zpcheck corrects what it finds, and how sure the correction is.
+    pub fix: FixSafety,
+    /// Short Chinese title.
+    pub title: &'static str,
+    /// 检查什么: what it checks, one line (with profile placeholders, see the module docs).
+    pub doc: &'static str,
+    /// 为什么: why it matters.
+    pub why: &'static str,
+    /// 示例: a case as a form shows it.
+    pub example: &'static str,
+    /// 更正: what zpcheck writes, or why it writes nothing.
+    pub fix_doc: &'static str,
+}
+
+/// A rule's documentation with the profile's values filled in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleDoc {
+    /// 检查什么.
+    pub what: String,
+    /// 为什么.
+    pub why: String,
+    /// 示例.
+    pub example: String,
+    /// 更正.
+    pub fix: String,
+}
+
+impl Rule {
+    /// What `zpcheck rules` and the README's table show of it: code, severity, whether
+    /// zpcheck corrects it, title, and what it checks under `profile`.
+    pub fn columns(&self, profile: &Profile) -> [String; 5] {
+        [
+            self.code.to_string(),
+            self.severity.label().to_string(),
+            self.fix.label().to_string(),
+            self.title.to_string(),
+            fill(self.doc, profile),
+        ]
+    }
+
+    /// Its whole documentation under `profile`.
+    pub fn render(&self, profile: &Profile) -> RuleDoc {
+        RuleDoc {
+            what: fill(self.doc, profile),
+            why: fill(self.why, profile),
+            example: fill(self.example, profile),
+            fix: fill(self.fix_doc, profile),
+        }
+    }
+
+    /// Its whole documentation as text: title line, then 检查什么 / 为什么 / 示例 / 更正.
+    pub fn text(&self, profile: &Profile) -> String {
+        let d = self.render(profile);
+        format!(
+            "{} {}（{}，可更正：{}）\n检查什么：{}\n为什么：{}\n示例：{}\nzpcheck 的处理：{}\n",
+            self.code,
+            self.title,
+            self.severity.label(),
+            self.fix.label(),
+            d.what,
+            d.why,
+            d.example,
+            d.fix
+        )
+    }
+}
+
+/// A share of 1 as a percentage without trailing zeros (0.8 → "80").
+fn pct(share: rust_decimal::Decimal) -> String {
+    fmt_dec(share * rust_decimal::Decimal::ONE_HUNDRED)
+}
+
+/// Fills the profile placeholders of a rule text.
+fn fill(text: &str, p: &Profile) -> String {
+    if !text.contains('{') {
+        return text.to_string();
+    }
+    text.replace("{达成}", &pct(p.band_achieved))
+        .replace("{部分达成}", &pct(p.band_partial))
+        .replace("{远超}", &pct(p.far_above_target))
+        .replace("{优}", &fmt_dec(p.grades.excellent))
+        .replace("{良}", &fmt_dec(p.grades.good))
+        .replace("{中}", &fmt_dec(p.grades.fair))
+}
+
+/// The rule table as the README shows it (Markdown: code, severity, whether corrected, title,
+/// what and why), one row per rule in code order, with the values of `profile`;
+/// `zpcheck rules --format markdown` prints it and a test compares the national one with the
+/// README row by row.
+pub fn markdown_table(profile: &Profile) -> String {
+    let mut out =
+        String::from("| 规则 | 级别 | 可更正 | 名称 | 检查什么、为什么 |\n|---|---|---|---|---|\n");
+    for r in RULES {
+        out.push_str(&format!("| {} |\n", r.columns(profile).join(" | ")));
+    }
+    out
+}
+
+macro_rules! rules {
+    ($($name:ident = $code:literal, $sev:ident, $fix:ident, $title:literal,
+        what: $doc:literal, why: $why:literal, example: $example:literal, fix: $fix_doc:literal;)*) => {
+        $(
+            #[doc = $title]
+            pub const $name: Rule = Rule {
+                code: $code,
+                severity: Severity::$sev,
+                fix: FixSafety::$fix,
+                title: $title,
+                doc: $doc,
+                why: $why,
+                example: $example,
+                fix_doc: $fix_doc,
+            };
+        )*
+        /// Every rule, in code order.
+        pub const RULES: &[Rule] = &[$($name),*];
+    };
+}
+
+rules! {
+    TEXT_NUMBER = "ZP001", Warning, None, "数值以文本形式存储",
+        what: "金额、分值、得分单元格中的数字以文本形式存储（如 \"1,852.18\"），zpcheck 照常读取，但其他软件求和时会漏算。",
+        why: "Excel 的 SUM 跳过文本：合计行的公式会少算这一格，汇总到主管部门时金额对不上。",
+        example: "D8 写作文本“1,852.18”（单元格左上角有绿色三角）。",
+        fix: "不更正：数值照常参与核算；请在 Excel/WPS 中把它转换为数字。";
+    UNREADABLE_NUMBER = "ZP002", Warning, None, "无法识别的数值",
+        what: "应为数字的单元格中是无法识别的文字，相关核算跳过，需人工核对。",
+        why: "读不出数字就无法核算，zpcheck 不猜：依赖它的合计、执行率、得分都不核查、不更正。",
+        example: "全年执行数写作“见附件”。",
+        fix: "不更正：请填入数字后重新核查。";
+    LOW_PRECISION = "ZP003", Warning, None, "未显示到两位小数",
+        what: "执行率、得分按规则应保留两位小数；所示数字少于两位小数、但在其所示精度下正确（如 89.715% 写作 89.7%），不算算术错误，只提醒。",
+        why: "自评表按两位小数汇总；少显示的小数在其精度下是对的，改写它会在部门的表里造出并不存在的差错。",
+        example: "执行率 89.715% 显示为 89.7%。",
+        fix: "不更正：只提醒按两位小数显示。";
+    PARTIAL = "ZP009", Warning, None, "表格未能完整识别",
+        what: "表中有块、列或行未能识别（如指标块表头无法识别）：能核查的照常核查，依赖未识别部分的规则（尤其总分、等级和分值合计）不核查、不更正，并写明未识别的内容和查找的位置。",
+        why: "从读了一半的表算出的总分会把正确的等级“更正”成错的：宁可少查，不可错改。",
+        example: "指标块的表头写作“考核内容 / 完成值”，认不出哪一列是得分。",
+        fix: "不更正；JSON 中该表为 \"complete\": false，文件状态为 partial。可用 --profile 补充表头用词。";
+    FUND_TOTAL = "ZP101", Error, Safe, "资金合计不等于分项之和",
+        what: "规则1：年初预算数、全年预算数、全年执行数的合计行应等于各分项之和（空白和“—”按 0 计）；合计为 0 而分项不为 0 即“未求和”。",
+        why: "执行率和执行率得分都从合计行算起，合计错了，后面全错。",
+        example: "合计 95，分项 50 + 30 + 20 = 100；或公式 =SUM(C7:C8) 漏掉了 C9。",
+        fix: "改为分项之和（确定的值）。";
+    RATE = "ZP102", Error, Safe, "执行率计算错误",
+        what: "规则2：执行率 = 全年执行数 ÷ 全年预算数 × 100%，保留两位小数、四舍五入（31% 对 31.60% 为截断错误；空白也按错误填补）。",
+        why: "执行率决定执行率得分，截断或抄错都会改变总分。",
+        example: "执行数 31.6、预算数 100，执行率写作 31%，应为 31.60%。",
+        fix: "改为按两位小数四舍五入的执行率，保持单元格原有的百分比或小数写法。";
+    OVER_BUDGET = "ZP103", Warning, None, "执行数超过预算数",
+        what: "规则2：全年执行数大于全年预算数（或无预算却有执行），需核实。",
+        why: "超预算支出通常是填错了行或单位，也可能是确有调整，需人工判断。",
+        example: "全年预算数 100，全年执行数 120。",
+        fix: "不更正：执行率得分仍按不超过 100% 计。";
+    EXEC_SCORE = "ZP104", Error, Safe, "执行率得分错误",
+        what: "规则3：执行率得分 = 分值 × min(执行率, 100%)，不得超过分值。",
+        why: "执行率得分计入总分，错一分就可能跨过等级线。",
+        example: "分值 10、执行率 89.72%，得分写作 9，应为 8.97。",
+        fix: "改为按规则算出的得分（两位小数）。";
+    EXEC_WEIGHT_MISSING = "ZP105", Warning, None, "执行率分值未填写",
+        what: "规则3：资金合计行未填写分值（通常为 10 分，有的省份为 20 分），无法核算执行率得分。",
+        why: "分值因省而异，zpcheck 不猜。",
+        example: "合计行“分值”一格空白，得分却写了 9。",
+        fix: "不更正：请填入分值后重新核查。";
+    SCORE_RANGE = "ZP201", Error, Review, "得分超出分值范围",
+        what: "规则4：指标得分应在 0 与该指标分值之间；能按规则5/6计算的改为计算值，否则改为最接近的边界。",
+        why: "超过分值或为负的得分一定错，并直接抬高或压低总分。",
+        example: "分值 20 的指标得分 25。",
+        fix: "能按规则5/6算出的改为算出的值（确定）；算不出的（定性指标）改为最接近的边界，须复核。";
+    SCORE_FORWARD = "ZP202", Error, Safe, "正向指标得分错误",
+        what: "规则5：“≥ / > / =”目标，实际值达到目标得满分，未达到得 分值 × 实际值 ÷ 目标值。",
+        why: "达到目标却未给满分、或未达到却给了满分，是自评表最常见的得分错误。",
+        example: "目标 ≥ 100 人，实际 120 人，分值 10，得分 9，应为 10。",
+        fix: "改为算出的得分（两位小数）；目标或实际为约数（“200余人”）时只报告、不更正。";
+    SCORE_REVERSE = "ZP203", Error, Safe, "反向指标得分错误",
+        what: "规则6：“≤ / <”目标（成本、需压低的比率），实际值不超过目标得满分，超过得 分值 × 目标值 ÷ 实际值。",
+        why: "成本类指标越低越好，按正向公式计分会把超支算成超额完成。",
+        example: "目标 ≤ 50 万元，实际 60 万元，分值 10，得分 10，应为 8.33。",
+        fix: "改为算出的得分（两位小数）；约数只报告、不更正。";
+    FAR_ABOVE_TARGET = "ZP204", Warning, None, "远超目标仍得满分",
+        what: "规则7：实际值远超目标（默认达到目标的 {远超}% 及以上）仍得满分，按规定目标设定偏低应酌情扣分，需人工判断。",
+        why: "目标定得过低会让绩效评价失去意义，审核时常被指出。",
+        example: "目标 ≥ 10 场，实际 30 场（300%），得满分 10。",
+        fix: "不更正：是否扣分、扣多少由评价人判断。";
+    QUALITATIVE_BAND = "ZP205", Warning, None, "定性指标得分不在区间",
+        what: "规则8：定性指标按完成情况给分：达成 {达成}–100%、部分达成 {部分达成}–{达成}%、未达成 0–{部分达成}% 的分值。",
+        why: "“达成”却只给一半分、或“未达成”给了满分，得分与自述的完成情况矛盾。",
+        example: "实际写“达成”，分值 10，得分 5。",
+        fix: "不更正：区间内给几分由评价人判断。";
+    UNIT_WORD = "ZP206", Warning, None, "目标与实际单位用词不同",
+        what: "规则9：目标与实际的计量单位用词不同但可比（如 个/家、万元/元），需核实。",
+        why: "单位不一致时比较的可能不是同一件事；可换算的（万元/元）按换算后核算。",
+        example: "目标 ≥ 5 个，实际 6 家。",
+        fix: "不更正：得分照常按换算后的数值核算。";
+    UNIT_MISMATCH = "ZP207", Error, None, "目标与实际单位不可比",
+        what: "规则9：目标与实际的计量单位属于不同量纲（如 % 与 万元），无法核算得分。",
+        why: "不同量纲无法比较，填写时多半错了列或单位。",
+        example: "目标 ≥ 95%，实际 120 万元。",
+        fix: "不更正：请改正单位后重新核查。";
+    MISSING_REASON = "ZP208", Warning, None, "扣分未说明原因",
+        what: "规则10：得分低于分值的指标应在“偏差原因分析及改进措施”栏说明原因。",
+        why: "扣分而不说明原因，审核时会被退回。",
+        example: "分值 10、得分 8，原因栏空白。",
+        fix: "不更正：原因须由部门填写。";
+    SCORE_MISSING = "ZP209", Error, None, "得分未填写",
+        what: "规则4：定性指标的得分空白，无法自动计算，需评价人填写。",
+        why: "空白按 0 计入总分，总分和等级都会偏低。",
+        example: "“服务对象满意度 ≥ 90%”一行得分空白，实际写“基本满意”。",
+        fix: "不更正：定性得分须由评价人填写。";
+    DEADLINE_MISSED = "ZP210", Warning, None, "时限指标未按期完成",
+        what: "规则9：时限目标（如“9月前”“2023年12月底前”）的实际完成时间晚于目标，得分需评价人按规定判断。",
+        why: "时限不是数量，不能按 实际 ÷ 目标 计分；按期完成得满分，逾期扣多少由规定和评价人决定。",
+        example: "目标“9月前”，实际“11月”，得满分 10。",
+        fix: "不更正；按期完成而未给满分的，按规则5改为满分。";
+    WEIGHT_SUM = "ZP301", Error, None, "分值合计不等于100",
+        what: "规则11：执行率分值与全部指标分值之和应为 100（国家默认：执行率 10、产出 50、效益 30、满意度 10）。",
+        why: "分值合计不是 100，总分就不是百分制，等级线失去意义。",
+        example: "执行率 10、产出 50、效益 30、满意度 5：合计 95。",
+        fix: "不更正：缺的分值该加在哪个指标上，只有部门知道。";
+    TOTAL_WEIGHT = "ZP302", Error, Safe, "总分行分值错误",
+        what: "规则11：总分行的分值应等于执行率分值与各指标分值之和。",
+        why: "总分行的分值是合计，与各行不符说明漏加或多加了一行。",
+        example: "各行分值合计 100，总分行分值写作 95。",
+        fix: "改为各分值之和；表未能完整识别时不核查、不更正。";
+    GROUP_WEIGHT = "ZP303", Error, None, "一级指标标注分值不符",
+        what: "规则11：一级指标标注的分值（如“产出指标（50分）”）应等于其下各指标分值之和。",
+        why: "标注的分值与其下各行不符，说明某行分值填错或标注过时。",
+        example: "“产出指标（50分）”下各指标分值合计 45。",
+        fix: "不更正：错在标注还是错在某一行，无法确定。";
+    TOTAL_SCORE = "ZP304", Error, Safe, "总分错误",
+        what: "规则12：总分 = 执行率得分 + 各指标得分之和（按更正后的得分）。",
+        why: "总分决定等级，是审核看的第一个数。",
+        example: "执行率得分 8.97 加各指标得分 82 应为 90.97，总分写作 88。",
+        fix: "改为按更正后的得分算出的总分；表未能完整识别时不核查、不更正。";
+    GRADE = "ZP305", Error, Safe, "等级错误",
+        what: "规则13：优 ≥ {优}，良 {良}–<{优}，中 {中}–<{良}，差 < {中}。",
+        why: "等级与总分不符，或总分更正后跨过了等级线。",
+        example: "总分 90.97，等级写作“良”，应为“优”。",
+        fix: "改为更正后总分对应的等级；表未能完整识别时不核查、不更正。";
+    GROUP_SCORE = "ZP306", Error, None, "一级指标得分超过其分值",
+        what: "规则4、11：没有分值列的表，一级指标标注的分值（如“产出指标（60分）”）是其下各指标得分之和的上限；几个指标合并共用一个分值单元格时，该分值是它们得分之和的上限。",
+        why: "没有单个分值时，能核对的只有一组得分的上限。",
+        example: "“产出指标（60分）”下各指标得分合计 62。",
+        fix: "不更正：超出的分数该从哪个指标扣，无法确定。";
+}
+
+/// Looks a rule up by its code (any case: "zp204" finds ZP204).
+pub fn rule(code: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.code.eq_ignore_ascii_case(code))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_sorted() {
+        for w in RULES.windows(2) {
+            assert!(w[0].code < w[1].code, "{} !< {}", w[0].code, w[1].code);
+        }
+        assert_eq!(rule("ZP201").map(|r| r.title), Some("得分超出分值范围"));
+        assert_eq!(rule("zp201").map(|r| r.code), Some("ZP201"));
+        // ZP201's nearest bound is a guess; eight rules write values the rules determine.
+        assert_eq!(rule("ZP201").map(|r| r.fix), Some(FixSafety::Review));
+        let safe: Vec<&str> = RULES
+            .iter()
+            .filter(|r| r.fix == FixSafety::Safe)
+            .map(|r| r.code)
+            .collect();
+        assert_eq!(
+            safe,
+            [
+                "ZP101", "ZP102", "ZP104", "ZP202", "ZP203", "ZP302", "ZP304", "ZP305"
+            ]
+        );
+        assert!(rule("ZP999").is_none());
+    }
+
+    #[test]
+    fn every_rule_is_documented_whole() {
+        for r in RULES {
+            for (part, text) in [
+                ("what", r.doc),
+                ("why", r.why),
+                ("example", r.example),
+                ("fix", r.fix_doc),
+            ] {
+                assert!(text.chars().count() >= 8, "{} {part}", r.code);
+            }
+            // What the fix text says agrees with the fix safety.
+            assert_eq!(
+                r.fix_doc.starts_with("不更正"),
+                r.fix == FixSafety::None,
+                "{}",
+                r.code
+            );
+        }
+    }
+
+    #[test]
+    fn docs_show_the_values_of_the_profile_in_force() {
+        let national = Profile::default();
+        let band = QUALITATIVE_BAND.render(&national).what;
+        assert!(
+            band.contains("达成 80–100%、部分达成 60–80%、未达成 0–60%"),
+            "{band}"
+        );
+        assert_eq!(
+            GRADE.render(&national).what,
+            "规则13：优 ≥ 90，良 80–<90，中 60–<80，差 < 60。"
+        );
+        let mut hubei = national.clone();
+        hubei.band_partial = rust_decimal::Decimal::new(5, 1);
+        hubei.far_above_target = rust_decimal::Decimal::new(2, 0);
+        hubei.grades.excellent = rust_decimal::Decimal::from(85);
+        let band = QUALITATIVE_BAND.render(&hubei).what;
+        assert!(band.contains("部分达成 50–80%、未达成 0–50%"), "{band}");
+        assert!(
+            FAR_ABOVE_TARGET
+                .render(&hubei)
+                .what
+                .contains("达到目标的 200% 及以上")
+        );
+        assert!(
+            GRADE
+                .render(&hubei)
+                .what
+                .starts_with("规则13：优 ≥ 85，良 80–<85")
+        );
+        // No placeholder is left in any text.
+        for r in RULES {
+            let d = r.render(&hubei);
+            for t in [&d.what, &d.why, &d.example, &d.fix] {
+                assert!(!t.contains('{'), "{}: {t}", r.code);
+            }
+        }
+    }
+}
