@@ -81,7 +81,7 @@ fn check_sum<'a>(
     // Each breakdown's sum and its terms; `None` when a breakdown has no number at all.
     let mut sums: Vec<(&str, Decimal, Vec<String>)> = Vec::new();
     for (heading, idx) in &funding.breakdowns {
-        let mut sum = Decimal::ZERO;
+        let mut values = Vec::new();
         let mut any_number = false;
         let mut terms = Vec::new();
         for p in idx.iter().filter_map(|&i| funding.parts.get(i)) {
@@ -89,7 +89,7 @@ fn check_sum<'a>(
             match ctx.number_or_warn(f, what) {
                 Some(v) => {
                     any_number = true;
-                    sum += v;
+                    values.push(v);
                     terms.push(fmt_dec(v));
                 }
                 None if f.is_empty() => terms.push("0".into()),
@@ -99,7 +99,7 @@ fn check_sum<'a>(
         }
         // A breakdown not filled in has nothing to add up.
         if any_number {
-            sums.push((heading.as_str(), sum.normalize(), terms));
+            sums.push((heading.as_str(), super::expect::sum(values), terms));
         }
     }
     let Some(first) = sums.first() else {
@@ -202,11 +202,8 @@ fn check_rate(
             None,
         );
     }
-    if full <= Decimal::ZERO {
-        // 0 ÷ 0 is not applicable, whatever the cell shows.
-        return None;
-    }
-    let exact = crate::num::div(exec * Decimal::ONE_HUNDRED, full)?;
+    // 0 ÷ 0 is not applicable, whatever the cell shows.
+    let exact = super::expect::rate(exec, full)?;
     let expected = round2(exact);
     let Some(field) = row.rate.as_ref() else {
         return Some(exact);
@@ -307,10 +304,10 @@ fn check_exec_score(
         };
     };
     let hundred = Decimal::ONE_HUNDRED;
-    let exact = weight * rate.min(hundred) / hundred;
+    let exact = super::expect::exec_score(weight, rate);
     let expected = round2(exact);
     // A form may compute the score from the rate as shown (2 decimals): accept that too.
-    let from_shown = weight * round2(rate).min(hundred) / hundred;
+    let from_shown = super::expect::exec_score(weight, round2(rate));
     let verdict = found.map(|f| {
         let dp = score_field.shown_dp;
         match (agree(f, exact, dp), agree(f, from_shown, dp)) {

@@ -4,13 +4,15 @@
 
 use rust_decimal::Decimal;
 
+use super::expect::{self, IndicatorScore};
+
 use super::{
     Agree, Ctx, DEADLINE_MISSED, FAR_ABOVE_TARGET, MISSING_REASON, QUALITATIVE_BAND, SCORE_FORWARD,
     SCORE_MISSING, SCORE_RANGE, SCORE_REVERSE, UNIT_MISMATCH, UNIT_WORD, agree, number_fix,
 };
 use crate::form::{Field, Indicator};
 use crate::num::{
-    Measure, Op, UnitKind, When, div, fmt_dec, money_factor, mul_div, normalize, parse_completion,
+    Measure, Op, UnitKind, When, div, fmt_dec, money_factor, normalize, parse_completion,
     parse_deadline, round2, unit_kind,
 };
 
@@ -282,25 +284,16 @@ fn quantitative(
 ) -> Option<Decimal> {
     let op = t.op.unwrap_or(Op::Eq);
     let reverse = op.is_reverse();
-    let (met, exact) = if reverse {
-        let met = actual <= target;
-        let exact = if met || actual.is_zero() {
-            w
+    let Some(IndicatorScore { exact, met }) = expect::indicator_score(w, reverse, target, actual)
+    else {
+        // A missed forward target of 0 or less has no ratio to score by; a quotient out of
+        // range has none either.
+        let no_ratio = !reverse && actual < target && target <= Decimal::ZERO;
+        return if no_ratio {
+            range_only(ctx, ind, w, found)
         } else {
-            mul_div(w, target, actual)?.max(Decimal::ZERO)
+            None
         };
-        (met, exact)
-    } else {
-        let met = actual >= target;
-        if !met && target <= Decimal::ZERO {
-            return range_only(ctx, ind, w, found);
-        }
-        let exact = if met {
-            w
-        } else {
-            mul_div(w, actual, target)?.max(Decimal::ZERO)
-        };
-        (met, exact)
     };
     let expected = round2(exact);
     // An approximate value ("200余人") is compared, but nothing is corrected from it.
@@ -381,12 +374,7 @@ fn quantitative(
         }
     }
     // Rule 7: full marks for a result far beyond a target that was probably set too low.
-    let ratio = match (reverse, met) {
-        // A quotient too large for a Decimal is as far above the target as it gets.
-        (false, true) if target > Decimal::ZERO => div(actual, target).or(Some(Decimal::MAX)),
-        (true, true) if actual > Decimal::ZERO => div(target, actual).or(Some(Decimal::MAX)),
-        _ => None,
-    };
+    let ratio = expect::beyond_target(reverse, met, target, actual);
     if let Some(ratio) = ratio
         && ratio >= ctx.profile.far_above_target
         && expected == w

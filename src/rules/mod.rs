@@ -5,6 +5,7 @@
 //! messages beside its comparisons: [`funding`] (rules 1–3), [`indicators`] (rules 4–10) and
 //! [`totals`] (rules 11–13). Corrections are made only where the right value is unambiguous.
 
+pub mod expect;
 pub mod funding;
 pub mod indicators;
 mod registry;

@@ -14,7 +14,7 @@ use super::{
 use crate::finding::FixValue;
 use crate::form::{Field, Value};
 use crate::grid::CellRef;
-use crate::num::{fmt_dec, normalize, round2};
+use crate::num::{fmt_dec, normalize};
 use crate::vocab::stated_points;
 
 /// What the totals give the report.
@@ -215,7 +215,7 @@ pub fn check(ctx: &mut Ctx, exec: &ExecResult, scores: &[Scored]) -> Totals {
     }
 
     let ind_score: Decimal = scores.iter().filter_map(|s| s.score).sum();
-    let computed = round2(exec.score.unwrap_or_default() + ind_score).normalize();
+    let computed = super::expect::total(exec.score.unwrap_or_default(), [ind_score]);
     let mut claimed = None;
 
     if let Some(total) = form.total.as_ref() {

@@ -116,3 +116,34 @@ proptest! {
         let _ = zpcheck::formula::evaluate(&s, &mut Cells);
     }
 }
+
+/// Weights, targets and actuals as forms hold them: 0 to 10^9 with up to 4 decimals.
+fn amount() -> impl Strategy<Value = Decimal> {
+    (0i64..=1_000_000_000_0000, 0u32..=4).prop_map(|(m, s)| Decimal::new(m, s))
+}
+
+proptest! {
+    /// Rules 3, 5 and 6 never give more than the weight nor less than 0, and full marks
+    /// exactly when the target is met.
+    #[test]
+    fn scores_stay_within_their_weight(
+        weight in 0i64..=10_000i64,
+        target in amount(),
+        actual in amount(),
+        reverse: bool,
+    ) {
+        use zpcheck::rules::expect;
+        let w = Decimal::new(weight, 2);
+        if let Some(rate) = expect::rate(actual, target) {
+            let s = expect::exec_score(w, rate);
+            prop_assert!(s >= Decimal::ZERO && s <= w, "{s} of {w}");
+        }
+        if let Some(s) = expect::indicator_score(w, reverse, target, actual) {
+            prop_assert!(s.exact >= Decimal::ZERO && s.exact <= w, "{} of {w}", s.exact);
+            prop_assert_eq!(s.met, if reverse { actual <= target } else { actual >= target });
+            if s.met {
+                prop_assert_eq!(s.exact, w);
+            }
+        }
+    }
+}
