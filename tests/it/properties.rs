@@ -119,7 +119,7 @@ proptest! {
 
 /// Weights, targets and actuals as forms hold them: 0 to 10^9 with up to 4 decimals.
 fn amount() -> impl Strategy<Value = Decimal> {
-    (0i64..=1_000_000_000_0000, 0u32..=4).prop_map(|(m, s)| Decimal::new(m, s))
+    (0i64..=10_000_000_000_000, 0u32..=4).prop_map(|(m, s)| Decimal::new(m, s))
 }
 
 proptest! {
