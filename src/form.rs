@@ -354,7 +354,7 @@ pub struct Indicator {
     pub weight: Option<Field>,
     /// The merged 分值 cell this indicator shares with the indicators beside it, if any: the
     /// weight is theirs together, not this indicator's alone.
-    pub weight_shared: Option<crate::read::Merge>,
+    pub weight_shared: Option<crate::grid::Merge>,
     /// Score.
     pub score: Field,
     /// Reason cell, when the form has the column.

@@ -22,8 +22,67 @@ use rust_decimal::Decimal;
 use toml::{Table, Value};
 
 use crate::num::{Op, dec_from_f64};
-use crate::rules::{Grades, Profile};
 use crate::vocab::{Role, Vocab};
+
+/// Grade cut-offs: the lowest 总分 of each grade (rule 13).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grades {
+    /// 优 from this 总分 on (90).
+    pub excellent: Decimal,
+    /// 良 from this 总分 on (80).
+    pub good: Decimal,
+    /// 中 from this 总分 on (60); below it 差.
+    pub fair: Decimal,
+}
+
+impl Default for Grades {
+    fn default() -> Self {
+        Grades {
+            excellent: Decimal::from(90),
+            good: Decimal::from(80),
+            fair: Decimal::from(60),
+        }
+    }
+}
+
+impl Grades {
+    /// The grade of a 总分.
+    pub fn of(&self, total: Decimal) -> &'static str {
+        if total >= self.excellent {
+            "优"
+        } else if total >= self.good {
+            "良"
+        } else if total >= self.fair {
+            "中"
+        } else {
+            "差"
+        }
+    }
+}
+
+/// Provincial variants of the rules and the recognition vocabulary. The default is the
+/// national profile, `profiles/national.toml` (see [`crate::profile`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Profile {
+    /// The profile's name ("国家" for the default).
+    pub name: String,
+    /// Lower edge of the 达成 band, as a share of the weight (0.8).
+    pub band_achieved: Decimal,
+    /// Lower edge of the 部分达成 band (0.6; Hubei uses 0.5).
+    pub band_partial: Decimal,
+    /// Actual ÷ target at or above which full marks draw a warning (1.5).
+    pub far_above_target: Decimal,
+    /// Grade cut-offs.
+    pub grades: Grades,
+    /// The words forms are recognised by.
+    pub vocab: crate::vocab::Vocab,
+}
+
+impl Default for Profile {
+    fn default() -> Self {
+        crate::profile::national().clone()
+    }
+}
 
 /// The national profile's text, as committed in `profiles/national.toml`.
 pub const NATIONAL: &str = include_str!("../profiles/national.toml");

@@ -413,7 +413,7 @@ pub fn header_letters(text: &str) -> Vec<char> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::Profile;
+    use crate::profile::Profile;
 
     fn role(text: &str) -> Option<Role> {
         Profile::default().vocab.classify(text).map(|(r, _)| r)

@@ -13,71 +13,14 @@ pub mod totals;
 
 pub use registry::*;
 
+// The rule variants are configuration: defined with the profile loader, used here.
+pub use crate::profile::{Grades, Profile};
+
 use rust_decimal::Decimal;
 
 use crate::finding::{Finding, FixValue};
 use crate::form::{Field, Form};
 use crate::num::fmt_dec;
-
-/// Grade cut-offs: the lowest 总分 of each grade (rule 13).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Grades {
-    /// 优 from this 总分 on (90).
-    pub excellent: Decimal,
-    /// 良 from this 总分 on (80).
-    pub good: Decimal,
-    /// 中 from this 总分 on (60); below it 差.
-    pub fair: Decimal,
-}
-
-impl Default for Grades {
-    fn default() -> Self {
-        Grades {
-            excellent: Decimal::from(90),
-            good: Decimal::from(80),
-            fair: Decimal::from(60),
-        }
-    }
-}
-
-impl Grades {
-    /// The grade of a 总分.
-    pub fn of(&self, total: Decimal) -> &'static str {
-        if total >= self.excellent {
-            "优"
-        } else if total >= self.good {
-            "良"
-        } else if total >= self.fair {
-            "中"
-        } else {
-            "差"
-        }
-    }
-}
-
-/// Provincial variants of the rules and the recognition vocabulary. The default is the
-/// national profile, `profiles/national.toml` (see [`crate::profile`]).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Profile {
-    /// The profile's name ("国家" for the default).
-    pub name: String,
-    /// Lower edge of the 达成 band, as a share of the weight (0.8).
-    pub band_achieved: Decimal,
-    /// Lower edge of the 部分达成 band (0.6; Hubei uses 0.5).
-    pub band_partial: Decimal,
-    /// Actual ÷ target at or above which full marks draw a warning (1.5).
-    pub far_above_target: Decimal,
-    /// Grade cut-offs.
-    pub grades: Grades,
-    /// The words forms are recognised by.
-    pub vocab: crate::vocab::Vocab,
-}
-
-impl Default for Profile {
-    fn default() -> Self {
-        crate::profile::national().clone()
-    }
-}
 
 /// What checking one form gives.
 #[derive(Debug, Clone, PartialEq)]
