@@ -1,34 +1,41 @@
 //! zpcheck: checks and corrects the arithmetic of 绩效自评表 (budget performance
 //! self-evaluation tables).
 //!
-//! Data flows one way: [`read`] (workbook → sparse sheet grid) → [`locate`] (blocks found by
-//! what their labels mean, with the words of [`vocab`], which [`profile`] loads from
+//! Data flows one way: [`read`] (bytes → the sheet grid of [`grid`]; for a correction also a
+//! [`read::Fidelity`] that goes straight to `write`) → `locate` (blocks found by what their
+//! labels mean, with the words of [`vocab`], which [`profile`] loads from
 //! `profiles/national.toml` and a `--profile` file; what could not be read is recorded) →
-//! [`form`] (typed model, every value with its cell) → [`rules`] (findings) →
+//! [`form`] (typed model, every value with its cell) → [`rules`] (a registry of rules; the
+//! values they give are computed in [`rules::expect`] apart from the comparisons) → findings →
 //! [`write`] (corrected workbook with a 核查结果 sheet) and [`report`] (text / JSON / JSON
 //! Lines); [`explain`] describes what was recognised. [`batch`] runs many files on worker
 //! threads and hands their reports back in input order, [`summary`] writes the summary
-//! workbook of a batch, [`console`] decides whether a console started by dropping files on the
-//! program should wait for Enter, and [`cli`] is the command line.
+//! workbook of a batch, and [`cli`] is the command line. `tests/it/layers.rs` keeps the
+//! direction: no module uses a later stage.
+//!
+//! The public surface is what a caller drives the pipeline with: [`check_path`],
+//! [`fix_path`] and [`write::write_corrected`], the stages' models and the outputs. What only
+//! the stages share among themselves (the OOXML package code, the locator, cell styles, the
+//! console check) is crate-private; errors and findings are re-exported at the root.
 
 pub mod batch;
 pub mod cli;
-pub mod console;
-pub mod error;
+pub(crate) mod console;
+pub(crate) mod error;
 pub mod explain;
-pub mod finding;
+pub(crate) mod finding;
 pub mod form;
 pub mod formula;
 pub mod grid;
 pub mod limits;
-pub mod locate;
+pub(crate) mod locate;
 pub mod num;
-pub mod ooxml;
+pub(crate) mod ooxml;
 pub mod profile;
 pub mod read;
 pub mod report;
 pub mod rules;
-pub mod style;
+pub(crate) mod style;
 pub mod summary;
 pub mod vocab;
 pub mod write;

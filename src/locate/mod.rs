@@ -238,11 +238,6 @@ use funding::funding_layout;
 use indicators::indicator_layout;
 use labels::*;
 
-/// Finds every form in a sheet, top to bottom, with the national vocabulary.
-pub fn locate(sheet: &Sheet) -> Vec<FormLayout> {
-    locate_with(sheet, &crate::profile::national().vocab)
-}
-
 /// Finds every form in a sheet, top to bottom.
 pub fn locate_with(sheet: &Sheet, vocab: &Vocab) -> Vec<FormLayout> {
     let max_row = sheet.max_row();
