@@ -194,6 +194,14 @@ mod tests {
             Some("xl/comments1.xml")
         );
         assert_eq!(
+            resolve(sheet, "../drawings/vmlDrawing1.vml").as_deref(),
+            Some("xl/drawings/vmlDrawing1.vml")
+        );
+        assert_eq!(
+            resolve("xl/workbook.xml", "worksheets/sheet2.xml").as_deref(),
+            Some("xl/worksheets/sheet2.xml")
+        );
+        assert_eq!(
             resolve("xl/workbook.xml", "/xl/styles.xml").as_deref(),
             Some("xl/styles.xml")
         );
