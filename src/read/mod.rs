@@ -7,14 +7,15 @@
 //! called so that its errors keep their meaning. [`guard`] looks inside the container first, so
 //! that no input can make calamine exhaust memory or time.
 
-mod direct;
 mod fidelity;
 pub mod guard;
-pub mod layout;
 mod ods;
 mod resolve;
 mod xls;
 mod xlsx;
+
+use xlsx::direct;
+pub use xlsx::layout;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -134,7 +135,8 @@ pub struct Loaded {
 pub struct ReadBy {
     /// `"fast"` or `"calamine"`.
     pub reader: &'static str,
-    /// Where the fast reader gave up (`src/read/direct.rs:LINE`), when it did.
+    /// Where the fast reader gave up (`src/read/xlsx/direct.rs:LINE`, or one of its parts), when
+    /// it did.
     pub fallback: Option<String>,
 }
 
@@ -310,8 +312,8 @@ pub fn read_bytes_with(bytes: Vec<u8>, opts: ReadOptions) -> Result<Loaded, Inpu
                         read_by = ReadBy {
                             reader: "calamine",
                             fallback: match gave_up {
-                                Some(Err(direct::GiveUp(line))) => {
-                                    Some(format!("src/read/direct.rs:{line}"))
+                                Some(Err(direct::GiveUp(file, line))) => {
+                                    Some(format!("{file}:{line}"))
                                 }
                                 _ => None,
                             },
@@ -345,7 +347,7 @@ pub fn read_bytes_with(bytes: Vec<u8>, opts: ReadOptions) -> Result<Loaded, Inpu
             }
         }
         FileKind::Xls => {
-            let clean = guard::inspect_cfb(&bytes)?;
+            let clean = xls::guard::inspect_cfb(&bytes)?;
             properties = if opts.purpose == Purpose::Check {
                 None
             } else {

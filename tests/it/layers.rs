@@ -58,7 +58,11 @@ fn no_module_uses_a_later_stage() {
     let mut wrong = Vec::new();
     let mut ranked = 0;
     for file in files {
-        let rel = file.strip_prefix(&src).unwrap().to_string_lossy().replace('\\', "/");
+        let rel = file
+            .strip_prefix(&src)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
         let top = rel.split('/').next().unwrap().trim_end_matches(".rs");
         if rel.ends_with("tests.rs") || matches!(top, "lib" | "main") {
             continue;
@@ -96,7 +100,10 @@ fn the_rank_table_names_every_module() {
         let name = entry.unwrap().file_name().to_string_lossy().into_owned();
         let module = name.trim_end_matches(".rs");
         if !matches!(module, "lib" | "main") {
-            assert!(rank(module).is_some(), "src/{name} has no rank in tests/it/layers.rs");
+            assert!(
+                rank(module).is_some(),
+                "src/{name} has no rank in tests/it/layers.rs"
+            );
         }
     }
 }

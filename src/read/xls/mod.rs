@@ -2,6 +2,8 @@
 //! missing or wrong code page, and a pre-scan of the cell records that refuses sheets whose
 //! bounding box calamine would allocate densely beyond reason.
 
+pub(super) mod guard;
+
 use std::io::Cursor;
 
 use calamine::{Reader, Xls};

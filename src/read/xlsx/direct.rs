@@ -25,17 +25,17 @@ use std::io::Cursor;
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
-use super::guard::MAX_CELLS;
-use super::{Cell, CellRef, CellValue, Sheet};
+use crate::read::guard::MAX_CELLS;
+use crate::read::{Cell, CellRef, CellValue, Sheet};
 
-/// The reader gave up (at this line of this file): the file is read through calamine instead,
-/// and the JSON report says where (`reader_fallback`).
+/// The reader gave up (in this source file, at this line): the file is read through calamine
+/// instead, and the JSON report says where (`reader_fallback`).
 #[derive(Debug)]
-pub(super) struct GiveUp(pub(super) u32);
+pub(crate) struct GiveUp(pub(crate) &'static str, pub(crate) u32);
 
 macro_rules! give_up {
     () => {
-        GiveUp(line!())
+        GiveUp(file!(), line!())
     };
 }
 
@@ -63,11 +63,11 @@ type Zip<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
 
 /// The text of the parts a read decompressed, by part name, kept for the patching writer
 /// (which would otherwise decompress them again).
-pub(super) type Kept = HashMap<String, String>;
+pub(crate) type Kept = HashMap<String, String>;
 
 /// Reads the worksheets of an xlsx whose container the guard has checked, or gives up. With
 /// `keep`, the parts read are kept there.
-pub(super) fn read(
+pub(crate) fn read(
     bytes: &[u8],
     workbook_xml: (&str, &str),
     keep: Option<&mut Kept>,
@@ -184,7 +184,7 @@ fn part_names(zip: &Zip<'_>) -> R<HashMap<String, String>> {
     Ok(names)
 }
 
-/// Reads a part into `out` (see [`super::unzip`]); false when the package has no such part.
+/// Reads a part into `out` (see [`crate::ooxml::unzip`]); false when the package has no such part.
 fn part(
     zip: &mut Zip<'_>,
     bytes: &[u8],

@@ -1,6 +1,6 @@
 //! What calamine does not expose about an xlsx sheet's look, read from its XML: column widths,
 //! row heights, hidden rows and columns, frozen panes and page setup. The parts were already
-//! size-checked by [`super::guard`].
+//! size-checked by [`crate::read::guard`].
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{Cursor, Read};
@@ -24,7 +24,7 @@ pub struct SheetLayout {
     /// Fit to this many pages wide and tall (0 = as many as needed).
     pub fit_to_pages: Option<(u16, u16)>,
     /// The print area, when one is defined.
-    pub print_area: Option<(super::CellRef, super::CellRef)>,
+    pub print_area: Option<(crate::read::CellRef, crate::read::CellRef)>,
     /// The sheet has data validation rules (not kept by the rebuild).
     pub data_validation: bool,
     /// The sheet has conditional formats (not kept by the rebuild).
@@ -35,7 +35,7 @@ pub struct SheetLayout {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SheetScan {
     /// The merged ranges.
-    pub merges: Vec<super::Merge>,
+    pub merges: Vec<crate::read::Merge>,
     /// Whether the sheet may hold formulas (false only when it certainly holds none).
     pub formulas: bool,
     /// The sheet's layout, when asked for (only a corrected workbook needs it).
@@ -95,7 +95,7 @@ fn may_have_formulas(xml: &[u8]) -> bool {
     memchr::memmem::find(xml, b"<f").is_some() || memchr::memmem::find(xml, b":f").is_some()
 }
 
-pub(super) fn parse_merges(xml: &[u8]) -> Vec<super::Merge> {
+pub(super) fn parse_merges(xml: &[u8]) -> Vec<crate::read::Merge> {
     let Some(at) = memchr::memmem::find(xml, b"mergeCell") else {
         return Vec::new();
     };
@@ -109,10 +109,11 @@ pub(super) fn parse_merges(xml: &[u8]) -> Vec<super::Merge> {
             Ok(Event::Empty(e) | Event::Start(e)) if e.local_name().as_ref() == "mergeCell" => {
                 if let Some(r) = attr(&e, "ref") {
                     let (a, b) = r.split_once(':').unwrap_or((&r, &r));
-                    if let (Some(first), Some(last)) =
-                        (super::CellRef::parse(a), super::CellRef::parse(b))
-                    {
-                        merges.push(super::Merge { first, last });
+                    if let (Some(first), Some(last)) = (
+                        crate::read::CellRef::parse(a),
+                        crate::read::CellRef::parse(b),
+                    ) {
+                        merges.push(crate::read::Merge { first, last });
                     }
                 }
             }
@@ -187,7 +188,7 @@ mod tests {
     #[test]
     fn merged_ranges_after_the_cells_with_or_without_a_prefix() {
         let xml = br#"<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData><mergeCells count="2"><mergeCell ref="A1:H1"/><mergeCell ref="B3"/></mergeCells></worksheet>"#;
-        let cell = |a: &str| super::super::CellRef::parse(a).unwrap();
+        let cell = |a: &str| crate::read::CellRef::parse(a).unwrap();
         let m = parse_merges(xml);
         assert_eq!(m.len(), 2);
         assert_eq!((m[0].first, m[0].last), (cell("A1"), cell("H1")));

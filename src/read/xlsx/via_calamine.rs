@@ -8,9 +8,9 @@ use std::io::Cursor;
 
 use calamine::{DataRef, Dimensions, Reader, Style, Xlsx, XlsxError};
 
-use super::guard::{MAX_CELL_BYTES, MAX_CELLS};
-use super::{Cell, CellRef, CellValue, Merge, Sheet, SheetLook, corrupt};
 use crate::error::InputError;
+use crate::read::guard::{MAX_CELL_BYTES, MAX_CELLS};
+use crate::read::{Cell, CellRef, CellValue, Merge, Sheet, SheetLook, corrupt};
 use crate::style::CellStyle;
 
 fn value_of(d: DataRef<'_>) -> Option<CellValue> {
@@ -43,7 +43,7 @@ fn too_many(sheet: &str) -> InputError {
 }
 
 /// What calamine read of an .xlsx.
-pub(super) struct XlsxRead {
+pub(crate) struct XlsxRead {
     /// The sheets.
     pub sheets: Vec<Sheet>,
     /// The document properties (only when reading for writing).
@@ -58,7 +58,7 @@ pub(super) struct XlsxRead {
 ///
 /// Each sheet's XML is streamed twice: values with their formulas, then style ids. Styles are
 /// converted once per style id, not once per cell.
-pub(super) fn read_xlsx(
+pub(crate) fn read_xlsx(
     bytes: &[u8],
     workbook_xml: (&str, &str),
     for_writing: bool,
@@ -78,7 +78,7 @@ pub(super) fn read_xlsx(
     let mut hold = |bytes: usize| {
         text += bytes;
         if text > MAX_CELL_BYTES {
-            Err(super::guard::too_much_text(MAX_CELL_BYTES))
+            Err(crate::read::guard::too_much_text(MAX_CELL_BYTES))
         } else {
             Ok(())
         }

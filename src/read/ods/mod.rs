@@ -5,6 +5,8 @@
 //! with certainty is dropped and the cell keeps its value: an .xlsx holding OpenFormula text
 //! would be a workbook Excel has to repair.
 
+pub(super) mod guard;
+
 use std::io::Cursor;
 
 use calamine::{Ods, Reader};
