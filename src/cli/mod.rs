@@ -134,22 +134,24 @@ where
         return 2;
     }
     match &cli.command {
-        Some(Command::Rules { code: Some(code) }) => match crate::rules::rule(code) {
-            Some(rule) => {
-                match cli.report.format {
-                    Format::Json | Format::Jsonl => outln!("{}", rule_json(rule, &profile)),
-                    Format::Text | Format::Markdown => {
-                        use std::io::Write as _;
-                        let _ = write!(std::io::stdout().lock(), "{}", rule.text(&profile));
+        Some(Command::Rules { code: Some(code) }) => {
+            match crate::rules::rule(&code.to_ascii_uppercase()) {
+                Some(rule) => {
+                    match cli.report.format {
+                        Format::Json | Format::Jsonl => outln!("{}", rule_json(rule, &profile)),
+                        Format::Text | Format::Markdown => {
+                            use std::io::Write as _;
+                            let _ = write!(std::io::stdout().lock(), "{}", rule.text(&profile));
+                        }
                     }
+                    0
                 }
-                0
+                None => {
+                    eprintln!("zpcheck: 没有规则 {code}；运行 zpcheck rules 查看全部规则");
+                    2
+                }
             }
-            None => {
-                eprintln!("zpcheck: 没有规则 {code}；运行 zpcheck rules 查看全部规则");
-                2
-            }
-        },
+        }
         Some(Command::Rules { code: None }) => {
             match cli.report.format {
                 Format::Markdown => {

@@ -8,7 +8,7 @@
 
 use quick_xml::events::Event;
 
-use super::xml::{attr, attrs_sound, escape};
+use super::xml::{attrs, escape};
 
 /// The namespace of the relationship types zpcheck adds (transitional).
 pub const REL: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
@@ -50,15 +50,16 @@ impl Rels {
                     if e.local_name().as_ref() == "Relationship" =>
                 {
                     // Noted, and read on: what can be read still counts.
-                    attrs_ok &= attrs_sound(&e);
-                    let typ = attr(&e, "Type");
+                    let (sound, [id, typ, target, mode]) =
+                        attrs(&e, ["Id", "Type", "Target", "TargetMode"]);
+                    attrs_ok &= sound;
                     complete &= typ.is_some();
-                    match (attr(&e, "Id"), attr(&e, "Target")) {
+                    match (id, target) {
                         (Some(id), Some(target)) => rels.push(Rel {
                             id,
                             typ: typ.unwrap_or_default(),
                             target,
-                            external: attr(&e, "TargetMode").as_deref() == Some("External"),
+                            external: mode.as_deref() == Some("External"),
                         }),
                         _ => complete = false,
                     }

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use quick_xml::events::Event;
 
 use super::rels::Rels;
-use super::xml::{attr, attrs_sound, flag};
+use super::xml::{attr, attrs, flag};
 use crate::grid::CellRef;
 
 /// A workbook's sheets as calamine lists them, read from xl/workbook.xml and its
@@ -51,13 +51,13 @@ pub fn workbook_parts((workbook, rels): (&str, &str)) -> Option<WorkbookParts> {
     loop {
         match reader.read_event() {
             Ok(Event::Empty(e) | Event::Start(e)) if e.local_name().as_ref() == "sheet" => {
-                parts.unusual |= !attrs_sound(&e);
-                let state = attr(&e, "state");
+                let (sound, [state, id, name]) = attrs(&e, ["state", "id", "name"]);
+                parts.unusual |= !sound;
                 let known_state = state
                     .as_deref()
                     .is_none_or(|s| matches!(s, "visible" | "hidden" | "veryHidden"));
-                let target = attr(&e, "id").and_then(|id| targets.get(id.as_str()));
-                match (attr(&e, "name"), target) {
+                let target = id.and_then(|id| targets.get(id.as_str()));
+                match (name, target) {
                     (Some(name), Some((path, typ))) if known_state => {
                         match typ.rsplit('/').next() {
                             Some("worksheet") => parts.sheets.push((name, Some(path.clone()))),

@@ -16,11 +16,34 @@ pub fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
         })
 }
 
-/// Whether every attribute parses (no duplicates, quoted) and decodes (calamine refuses a
-/// workbook where one does not).
-pub fn attrs_sound(e: &BytesStart<'_>) -> bool {
-    e.attributes()
-        .all(|a| a.is_ok_and(|a| quick_xml::escape::unescape(&a.value).is_ok()))
+/// The values of several attributes by local name (entities decoded; a value whose entities
+/// do not decode is returned as written; the first of duplicate names wins), read in one pass,
+/// and whether every attribute parsed (quoted, no duplicates) and decoded: calamine refuses a
+/// workbook where one does not. One pass instead
+/// of one per attribute: relationships and sheet lists are read for every file.
+pub fn attrs<const N: usize>(e: &BytesStart<'_>, names: [&str; N]) -> (bool, [Option<String>; N]) {
+    let mut out: [Option<String>; N] = std::array::from_fn(|_| None);
+    let mut sound = true;
+    for a in e.attributes() {
+        let Ok(a) = a else {
+            // Malformed or a duplicate: noted, and the others still read (as `attr` does).
+            sound = false;
+            continue;
+        };
+        let value = match quick_xml::escape::unescape(&a.value) {
+            Ok(v) => v.into_owned(),
+            Err(_) => {
+                sound = false;
+                a.value.to_string()
+            }
+        };
+        if let Some(i) = names.iter().position(|n| a.key.local_name().as_ref() == *n)
+            && out[i].is_none()
+        {
+            out[i] = Some(value);
+        }
+    }
+    (sound, out)
 }
 
 /// Whether a boolean attribute is set ("1" or "true").

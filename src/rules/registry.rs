@@ -296,9 +296,9 @@ rules! {
         fix: "不更正：超出的分数该从哪个指标扣，无法确定。";
 }
 
-/// Looks a rule up by its code (any case: "zp204" finds ZP204).
+/// Looks a rule up by its code.
 pub fn rule(code: &str) -> Option<&'static Rule> {
-    RULES.iter().find(|r| r.code.eq_ignore_ascii_case(code))
+    RULES.iter().find(|r| r.code == code)
 }
 
 #[cfg(test)]
@@ -311,7 +311,6 @@ mod tests {
             assert!(w[0].code < w[1].code, "{} !< {}", w[0].code, w[1].code);
         }
         assert_eq!(rule("ZP201").map(|r| r.title), Some("得分超出分值范围"));
-        assert_eq!(rule("zp201").map(|r| r.code), Some("ZP201"));
         // ZP201's nearest bound is a guess; eight rules write values the rules determine.
         assert_eq!(rule("ZP201").map(|r| r.fix), Some(FixSafety::Review));
         let safe: Vec<&str> = RULES
