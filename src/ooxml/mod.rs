@@ -1,7 +1,8 @@
 //! What zpcheck knows of Office Open XML packages (.xlsx, .xlsm), in one place for the three
 //! stages that open one: the container guard, the readers and the patching writer.
 //!
-//! - [`unzip`]: decompressing a part straight from the file's bytes (bounded, checksummed).
+//! - [`unzip`]: decompressing a part straight from the file's bytes (bounded, checksummed);
+//!   [`archive`]: writing a package, unchanged parts copied still compressed.
 //! - [`rels`]: relationships parts, read once by one parser; part names and how a
 //!   relationship's target resolves to one.
 //! - [`workbook`]: `xl/workbook.xml` with its relationships — the sheets in order, their parts,
@@ -11,6 +12,36 @@
 //! The XML editing of the patcher (events with their byte ranges, tags edited in place)
 //! stays in `write::patch::xml`: only the writer edits XML.
 
+/// Where a fast path through a package gave up (source file and line): the fast reader hands
+/// the file to calamine, the patcher to the rebuild, and the JSON report says where
+/// (`reader_fallback`, `writer_fallback`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GiveUp(pub &'static str, pub u32);
+
+/// A [`GiveUp`] at the place it is written.
+macro_rules! give_up {
+    () => {
+        $crate::ooxml::GiveUp(file!(), line!())
+    };
+}
+pub(crate) use give_up;
+
+/// A result that gives up rather than fails.
+pub(crate) type R<T> = Result<T, GiveUp>;
+
+impl From<quick_xml::Error> for GiveUp {
+    fn from(_: quick_xml::Error) -> Self {
+        give_up!()
+    }
+}
+
+impl From<quick_xml::events::attributes::AttrError> for GiveUp {
+    fn from(_: quick_xml::events::attributes::AttrError) -> Self {
+        give_up!()
+    }
+}
+
+pub(crate) mod archive;
 pub mod rels;
 pub(crate) mod unzip;
 pub mod workbook;

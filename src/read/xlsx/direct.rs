@@ -28,36 +28,13 @@ use quick_xml::events::{BytesStart, Event};
 use crate::read::guard::MAX_CELLS;
 use crate::read::{Cell, CellRef, CellValue, Sheet};
 
-/// The reader gave up (in this source file, at this line): the file is read through calamine
-/// instead, and the JSON report says where (`reader_fallback`).
-#[derive(Debug)]
-pub(crate) struct GiveUp(pub(crate) &'static str, pub(crate) u32);
-
-macro_rules! give_up {
-    () => {
-        GiveUp(file!(), line!())
-    };
-}
+pub(crate) use crate::ooxml::{GiveUp, R, give_up};
 
 mod cells;
 mod parts;
 
 use cells::*;
 use parts::*;
-
-type R<T> = Result<T, GiveUp>;
-
-impl From<quick_xml::Error> for GiveUp {
-    fn from(_: quick_xml::Error) -> Self {
-        give_up!()
-    }
-}
-
-impl From<quick_xml::events::attributes::AttrError> for GiveUp {
-    fn from(_: quick_xml::events::attributes::AttrError) -> Self {
-        give_up!()
-    }
-}
 
 type Zip<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
 

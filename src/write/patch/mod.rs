@@ -19,18 +19,9 @@
 //! XML, cells without positions, a correction to the first cell of a shared formula…), and the
 //! workbook is rebuilt instead.
 
-/// The patcher gave up at this place (file and line): the workbook is rebuilt instead, and
-/// the JSON report says where (`writer_fallback`).
-#[derive(Debug)]
-pub struct GiveUp(pub &'static str, pub u32);
+pub use crate::ooxml::GiveUp;
+use crate::ooxml::{R, give_up};
 
-macro_rules! give_up {
-    () => {
-        $crate::write::patch::GiveUp(file!(), line!())
-    };
-}
-
-mod archive;
 mod findings;
 mod notes;
 mod package;
@@ -38,8 +29,6 @@ mod sheet;
 mod styles;
 mod workbook;
 mod xml;
-
-type R<T> = Result<T, GiveUp>;
 
 use std::collections::{BTreeMap, HashSet};
 

@@ -13,10 +13,10 @@ use std::ops::Range;
 
 use quick_xml::events::Event;
 
-use super::R;
 use super::sheet::{Geometry, MAIN};
 use super::xml::{Events, Splices, Tag, escape, t_element};
 use crate::grid::CellRef;
+use crate::ooxml::{R, give_up};
 use crate::write::{NOTE_AUTHOR, NOTE_SIZE};
 
 /// One note to write.

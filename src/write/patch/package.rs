@@ -7,10 +7,10 @@ use std::io::Cursor;
 
 use quick_xml::events::Event;
 
-use super::R;
-use super::archive::Archive;
 use super::xml::{Events, Tag, escape};
+use crate::ooxml::archive::Archive;
 pub(super) use crate::ooxml::rels::{REL, Rels, rels_name, resolve};
+use crate::ooxml::{R, give_up};
 
 type Zip<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
 

@@ -10,11 +10,11 @@ use std::ops::Range;
 
 use quick_xml::events::Event;
 
-use super::R;
 use super::package::REL;
 use super::styles::{NumFmt, Styles};
 use super::xml::{Element, Events, Splices, Tag, escape, raw_attr, t_element};
 use crate::grid::CellRef;
+use crate::ooxml::{R, give_up};
 use crate::write::Mark;
 
 /// SpreadsheetML's (transitional) namespace.

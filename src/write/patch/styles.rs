@@ -8,8 +8,8 @@ use std::ops::Range;
 
 use quick_xml::events::Event;
 
-use super::R;
 use super::xml::{Events, Splices, Tag, with_count};
+use crate::ooxml::{R, give_up};
 use crate::write::{ERROR_FILL, FIXED_FILL, Mark};
 
 /// What a correction does to a cell's number format.

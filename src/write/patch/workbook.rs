@@ -6,10 +6,10 @@ use std::ops::Range;
 
 use quick_xml::events::Event;
 
-use super::R;
 use super::package::REL;
 use super::sheet::MAIN;
 use super::xml::{Element, Events, Splices, Tag, escape};
+use crate::ooxml::{R, give_up};
 
 /// What changes in `xl/workbook.xml`.
 pub(super) struct WorkbookEdit<'a> {

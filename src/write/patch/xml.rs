@@ -8,7 +8,7 @@ use std::ops::Range;
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
-use super::R;
+use crate::ooxml::{R, give_up};
 
 /// Reads a part's events with their byte ranges.
 pub(super) struct Events<'a> {

@@ -36,7 +36,7 @@ struct Entry {
 }
 
 /// A zip file being written into memory.
-pub(super) struct Archive {
+pub(crate) struct Archive {
     out: Vec<u8>,
     entries: Vec<Entry>,
 }
@@ -46,7 +46,7 @@ fn u32_of(n: impl TryInto<u32>) -> R<u32> {
 }
 
 impl Archive {
-    pub(super) fn with_capacity(bytes: usize) -> Self {
+    pub(crate) fn with_capacity(bytes: usize) -> Self {
         Archive {
             out: Vec::with_capacity(bytes),
             entries: Vec::new(),
@@ -100,7 +100,7 @@ impl Archive {
     }
 
     /// Copies an entry of the input as it is stored (compressed data untouched).
-    pub(super) fn copy(
+    pub(crate) fn copy(
         &mut self,
         name: &str,
         method: u16,
@@ -115,7 +115,7 @@ impl Archive {
     /// Adds a part: deflated, or stored as it is when it is small enough that compressing
     /// it would save only a few hundred bytes (relationships, the content types, the
     /// workbook part), since setting up each deflate stream costs more than the bytes.
-    pub(super) fn add(&mut self, name: &str, content: &[u8]) -> R<()> {
+    pub(crate) fn add(&mut self, name: &str, content: &[u8]) -> R<()> {
         let crc = crc32fast::hash(content);
         let size = u32_of(content.len())?;
         if content.len() <= STORED_MAX {
@@ -127,7 +127,7 @@ impl Archive {
     }
 
     /// The finished zip file.
-    pub(super) fn finish(mut self) -> R<Vec<u8>> {
+    pub(crate) fn finish(mut self) -> R<Vec<u8>> {
         let start = u32_of(self.out.len())?;
         let entries = std::mem::take(&mut self.entries);
         for e in &entries {
