@@ -3,6 +3,7 @@
 //!
 //! - [`unzip`]: decompressing a part straight from the file's bytes (bounded, checksummed);
 //!   [`archive`]: writing a package, unchanged parts copied still compressed.
+//! - [`content_types`]: `[Content_Types].xml`, read and written whole.
 //! - [`rels`]: relationships parts, read once by one parser; part names and how a
 //!   relationship's target resolves to one.
 //! - [`workbook`]: `xl/workbook.xml` with its relationships — the sheets in order, their parts,
@@ -42,6 +43,7 @@ impl From<quick_xml::events::attributes::AttrError> for GiveUp {
 }
 
 pub(crate) mod archive;
+pub(crate) mod content_types;
 pub mod rels;
 pub(crate) mod unzip;
 pub mod workbook;

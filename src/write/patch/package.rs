@@ -5,10 +5,8 @@
 use std::collections::{HashMap, HashSet};
 use std::io::Cursor;
 
-use quick_xml::events::Event;
-
-use super::xml::{Events, Tag, escape};
 use crate::ooxml::archive::Archive;
+pub(super) use crate::ooxml::content_types::ContentTypes;
 pub(super) use crate::ooxml::rels::{REL, Rels, rels_name, resolve};
 use crate::ooxml::{R, give_up};
 
@@ -205,124 +203,12 @@ pub(super) fn parse_rels(xml: &str) -> R<Rels> {
     }
 }
 
-/// `[Content_Types].xml`, read and written whole.
-#[derive(Debug, Default)]
-pub(super) struct ContentTypes {
-    /// (extension, content type)
-    defaults: Vec<(String, String)>,
-    /// (part name with leading "/", content type)
-    overrides: Vec<(String, String)>,
-}
-
-impl ContentTypes {
-    pub(super) const NAME: &'static str = "[Content_Types].xml";
-
-    pub(super) fn parse(xml: &str) -> R<Self> {
-        let mut ct = ContentTypes::default();
-        let mut ev = Events::new(xml);
-        loop {
-            match ev.next()?.0 {
-                Event::Start(e) | Event::Empty(e) => {
-                    let t = Tag::parse(&e, true)?;
-                    let typ = || t.text("ContentType").ok_or(give_up!());
-                    match e.local_name().as_ref() {
-                        "Default" => ct
-                            .defaults
-                            .push((t.text("Extension").ok_or(give_up!())?, typ()?)),
-                        "Override" => ct
-                            .overrides
-                            .push((t.text("PartName").ok_or(give_up!())?, typ()?)),
-                        _ => {}
-                    }
-                }
-                Event::Eof => return Ok(ct),
-                _ => {}
-            }
-        }
-    }
-
-    /// The content type of a part: its override, else its extension's default.
-    #[cfg(test)]
-    fn of(&self, part: &str) -> Option<&str> {
-        let name = format!("/{part}");
-        if let Some((_, t)) = self
-            .overrides
-            .iter()
-            .find(|(p, _)| p.eq_ignore_ascii_case(&name))
-        {
-            return Some(t);
-        }
-        let ext = part.rsplit_once('.')?.1;
-        self.defaults
-            .iter()
-            .find(|(e, _)| e.eq_ignore_ascii_case(ext))
-            .map(|(_, t)| t.as_str())
-    }
-
-    pub(super) fn set_override(&mut self, part: &str, typ: &str) {
-        let name = format!("/{part}");
-        self.overrides
-            .retain(|(p, _)| !p.eq_ignore_ascii_case(&name));
-        self.overrides.push((name, typ.to_string()));
-    }
-
-    pub(super) fn remove_override(&mut self, part: &str) {
-        let name = format!("/{part}");
-        self.overrides
-            .retain(|(p, _)| !p.eq_ignore_ascii_case(&name));
-    }
-
-    /// Makes sure parts with this extension have this type (unless overridden).
-    pub(super) fn ensure_default(&mut self, ext: &str, typ: &str) {
-        if !self
-            .defaults
-            .iter()
-            .any(|(e, _)| e.eq_ignore_ascii_case(ext))
-        {
-            self.defaults.push((ext.to_string(), typ.to_string()));
-        }
-    }
-
-    /// Replaces one content type by another wherever it is used.
-    pub(super) fn retype(&mut self, from: &str, to: &str) {
-        for (_, t) in self.defaults.iter_mut().chain(self.overrides.iter_mut()) {
-            if t == from {
-                *t = to.to_string();
-            }
-        }
-    }
-
-    pub(super) fn write(&self) -> String {
-        let mut out =
-            String::with_capacity(200 + 120 * (self.defaults.len() + self.overrides.len()));
-        out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">");
-        let entries = self
-            .defaults
-            .iter()
-            .map(|(e, t)| ("<Default Extension=\"", e, t))
-            .chain(
-                self.overrides
-                    .iter()
-                    .map(|(p, t)| ("<Override PartName=\"", p, t)),
-            );
-        for (open, key, typ) in entries {
-            out.push_str(open);
-            out.push_str(&escape(key));
-            out.push_str("\" ContentType=\"");
-            out.push_str(&escape(typ));
-            out.push_str("\"/>");
-        }
-        out.push_str("</Types>");
-        out
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn relationships_and_content_types_round_trip() {
+    fn relationships_round_trip() {
         let xml = r#"<?xml version="1.0"?><Relationships xmlns="x"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId3" Type="http://x/hyperlink" Target="http://a?b&amp;c" TargetMode="External"/></Relationships>"#;
         let mut rels = parse_rels(xml).unwrap();
         assert_eq!(rels.rels.len(), 2);
@@ -331,17 +217,5 @@ mod tests {
         let again = parse_rels(&rels.write()).unwrap();
         assert_eq!(again.rels, rels.rels);
         assert_eq!(rels.remove_type("worksheet"), vec!["worksheets/sheet1.xml"]);
-
-        let ct = r#"<Types xmlns="t"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="main"/></Types>"#;
-        let mut ct = ContentTypes::parse(ct).unwrap();
-        assert_eq!(ct.of("xl/workbook.xml"), Some("main"));
-        assert_eq!(ct.of("xl/other.xml"), Some("application/xml"));
-        ct.ensure_default("vml", "vml-type");
-        ct.set_override("xl/comments1.xml", "comments");
-        ct.retype("main", "sheet.main");
-        let back = ContentTypes::parse(&ct.write()).unwrap();
-        assert_eq!(back.of("xl/workbook.xml"), Some("sheet.main"));
-        assert_eq!(back.of("xl/comments1.xml"), Some("comments"));
-        assert_eq!(back.of("xl/drawings/a.vml"), Some("vml-type"));
     }
 }
