@@ -55,3 +55,24 @@ pub fn part_of(path: &Path, name: &str) -> Option<String> {
     f.read_to_string(&mut text).ok()?;
     Some(text)
 }
+
+/// Every file under `dir` as (path relative to `root` with "/" separators, bytes).
+pub fn collect_files(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            collect_files(root, &path, out);
+        } else {
+            let rel = path.strip_prefix(root).expect("under root");
+            let name = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/");
+            out.push((name, std::fs::read(&path).expect("readable")));
+        }
+    }
+}

@@ -11,6 +11,7 @@ mod fidelity;
 mod filesystem;
 mod formats;
 mod formulas;
+mod golden;
 mod layers;
 mod multi;
 mod patch;
