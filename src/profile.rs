@@ -172,11 +172,35 @@ fn table<'a>(key: &str, v: &'a Value) -> Result<&'a Table, String> {
         .ok_or_else(|| format!("“{key}”应为一节（[{key}]），其下每行一个键"))
 }
 
+/// A TOML syntax error in Chinese: where (line and column) and what, for the slips a person
+/// editing a profile makes; the parser's own (English) words are not shown.
+fn syntax_error(text: &str, e: &toml::de::Error) -> String {
+    let at = e.span().map(|span| {
+        let before = &text[..span.start.min(text.len())];
+        let line = before.matches('\n').count() + 1;
+        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        format!("第 {line} 行第 {col} 列：")
+    });
+    let m = e.message();
+    let what = if m.contains("must be quoted") || m.contains("expected literal string") {
+        "文字要加引号，如 \"湖北\"；数字不加引号"
+    } else if m.contains("duplicate key") {
+        "同一个键写了两次"
+    } else if m.contains("newline") || m.contains("end of input") {
+        "这一行没有写完（= 后面缺少值，或引号、括号未闭合）"
+    } else if m.contains("invalid table header") || m.contains("table") {
+        "表头写法不对，应为 [\"等级\"] 这样的一行"
+    } else {
+        "不是正确的 TOML 写法（键 = 值，文字加引号，列表写成 [\"词一\", \"词二\"]）"
+    };
+    format!("格式错误：{}{what}", at.unwrap_or_default())
+}
+
 /// Applies a profile file's text on top of `p`; the message says what is wrong, in Chinese.
 fn apply(p: &mut Profile, text: &str) -> Result<(), String> {
     let root: Table = text
         .parse()
-        .map_err(|e: toml::de::Error| format!("格式错误：{}", e.message()))?;
+        .map_err(|e: toml::de::Error| syntax_error(text, &e))?;
     for (key, value) in &root {
         let Some(&(zh, _)) = TOP.iter().find(|(zh, en)| key == zh || key == en) else {
             return Err(format!(
@@ -431,6 +455,14 @@ mod tests {
             parse("[\"表头\"]\n\"得分\" = \"分数\"").unwrap_err(),
             "“表头.得分”的值应为文字列表，如 [\"词一\", \"词二\"]"
         );
-        assert!(parse("x = ").unwrap_err().starts_with("格式错误"));
+        assert_eq!(
+            parse("\"名称\" = 湖北").unwrap_err(),
+            "格式错误：第 1 行第 8 列：文字要加引号，如 \"湖北\"；数字不加引号"
+        );
+        let cut = parse("[\"等级\"]\n\"优\" = ").unwrap_err();
+        assert!(cut.starts_with("格式错误：第 2 行"), "{cut}");
+        assert!(!cut.is_ascii() && !cut.contains("expected"), "{cut}");
+        let twice = parse("\"名称\" = \"甲\"\n\"名称\" = \"乙\"").unwrap_err();
+        assert!(twice.contains("同一个键写了两次"), "{twice}");
     }
 }

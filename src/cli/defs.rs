@@ -24,7 +24,8 @@ const AFTER_HELP: &str = "\
     disable_version_flag = true,
     disable_help_subcommand = true,
     subcommand_help_heading = "命令",
-    subcommand_value_name = "命令"
+    subcommand_value_name = "命令",
+    override_usage = "zpcheck [选项] [文件]...\n       zpcheck <命令> [选项]"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -110,7 +111,7 @@ pub(super) struct ReportArgs {
         long = "jobs",
         value_name = "N",
         global = true,
-        value_parser = clap::value_parser!(u16).range(1..),
+        value_parser = parse_jobs,
         help_heading = "选项"
     )]
     pub(super) jobs: Option<u16>,
@@ -151,17 +152,17 @@ pub(super) enum Command {
         out_dir: Option<PathBuf>,
     },
     /// 列出全部核查规则（按所用的规则配置）；给出规则代码时详细说明该规则：检查什么、为什么、示例、如何更正
-    #[command(help_template = HELP_TEMPLATE)]
+    #[command(help_template = HELP_TEMPLATE, override_usage = "zpcheck rules [规则] [--format text|json|markdown] [--profile 配置.toml]")]
     Rules {
         /// 要详细说明的规则代码，如 ZP204
-        #[arg(value_name = "规则")]
+        #[arg(value_name = "规则", help_heading = "参数")]
         code: Option<String>,
     },
     /// 说明 zpcheck 在文件中认出了什么：每张表的位置、每列的角色及其表头、合计行与分项、每个指标及其分值来源、总分与等级单元格、未能识别的内容
-    #[command(help_template = HELP_TEMPLATE)]
+    #[command(help_template = HELP_TEMPLATE, override_usage = "zpcheck explain <文件> [--format text|json]")]
     Explain {
         /// 要说明的文件
-        #[arg(value_name = "文件")]
+        #[arg(value_name = "文件", help_heading = "参数")]
         path: PathBuf,
     },
 }
@@ -231,6 +232,14 @@ pub(super) fn edit_distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
+/// `-j N`: 1 to 65535 workers, said in Chinese when it is not.
+fn parse_jobs(s: &str) -> Result<u16, String> {
+    match s.trim().parse::<u16>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err("应为 1 到 65535 之间的整数".to_string()),
+    }
+}
+
 pub(super) fn usage_error(e: clap::Error) -> i32 {
     use clap::error::{ContextKind, ContextValue, ErrorKind};
     if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
@@ -253,6 +262,15 @@ pub(super) fn usage_error(e: clap::Error) -> i32 {
             ctx(ContextKind::InvalidArg),
             ctx(ContextKind::InvalidValue),
             ctx(ContextKind::ValidValue)
+        ),
+        // A value our own parser refused (`-j 0`): its Chinese reason.
+        ErrorKind::ValueValidation => format!(
+            "参数 {} 的值“{}”无效：{}",
+            ctx(ContextKind::InvalidArg),
+            ctx(ContextKind::InvalidValue),
+            std::error::Error::source(&e)
+                .map(|s| s.to_string())
+                .unwrap_or_default()
         ),
         ErrorKind::ArgumentConflict => format!(
             "参数 {} 不能与 {} 同时使用",

@@ -735,3 +735,45 @@ fn which_reader_and_writer_handled_each_file_is_reported() {
     let o = run(&["check", p(&xlsx)]);
     assert!(!stdout(&o).contains("读取用"));
 }
+
+#[test]
+fn help_and_value_errors_speak_chinese() {
+    for args in [
+        vec!["--help"],
+        vec!["check", "--help"],
+        vec!["fix", "--help"],
+        vec!["rules", "--help"],
+        vec!["explain", "--help"],
+    ] {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}");
+        let help = stdout(&o);
+        for english in ["OPTIONS", "Usage", "Options", "Arguments", "Commands"] {
+            assert!(!help.contains(english), "{args:?}: {english}\n{help}");
+        }
+        assert!(help.contains("用法："), "{args:?}");
+    }
+    for (value, shown) in [("0", "0"), ("abc", "abc")] {
+        let o = run(&["-j", value, "x.xlsx"]);
+        assert_eq!(o.status.code(), Some(2));
+        assert_eq!(
+            stderr(&o),
+            format!(
+                "zpcheck: 参数 --jobs <N> 的值“{shown}”无效：应为 1 到 65535 之间的整数\n\
+                 运行 zpcheck --help 查看用法。\n"
+            )
+        );
+    }
+    // A profile with a TOML slip: where, and what, in Chinese.
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("省.toml");
+    std::fs::write(&profile, "\"名称\" = 湖北\n").unwrap();
+    let o = run(&["rules", "--profile", p(&profile)]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("格式错误：第 1 行第 8 列：文字要加引号"),
+        "{err}"
+    );
+    assert!(!err.contains("expected"), "{err}");
+}
