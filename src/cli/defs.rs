@@ -125,7 +125,7 @@ pub(super) enum Command {
     /// 只核查并报告，不写任何文件
     #[command(help_template = HELP_TEMPLATE, override_usage = "zpcheck check <路径>... [--format text|json|jsonl] [--summary 汇总.xlsx]")]
     Check {
-        /// 要核查的文件或文件夹（文件夹会递归查找 .xlsx/.xlsm/.xls/.ods）
+        /// 要核查的文件或文件夹（文件夹会递归查找 .xlsx/.xlsm/.xls/.ods/.et/.ett）
         #[arg(value_name = "路径", required = true, help_heading = "参数")]
         paths: Vec<PathBuf>,
     },

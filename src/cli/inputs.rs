@@ -8,15 +8,27 @@ use std::path::{Path, PathBuf};
 use super::Target;
 use crate::write;
 
-/// The spreadsheet extensions zpcheck looks for in folders.
-pub const EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "ods"];
+/// The spreadsheet extensions zpcheck looks for in folders: Excel's, OpenDocument's, and WPS's
+/// .et/.ett (a compound file holding a BIFF8 workbook, read as .xls is).
+pub const EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "ods", "et", "ett"];
+
+/// The inputs of a run, and the other files its folders hold.
+#[derive(Debug, Default)]
+pub struct Inputs {
+    /// Each input, and whether it was found by walking a folder.
+    pub files: Vec<(PathBuf, bool)>,
+    /// Files in the walked folders that are not spreadsheets (.pdf, .docx, .zip…), in sorted
+    /// order: not checked, and named once at the end of the run.
+    pub others: Vec<PathBuf>,
+}
 
 /// Expands the arguments into the inputs of a run: files named directly are kept in argument
 /// order whatever their extension; a folder becomes the spreadsheets it holds, recursively, in
 /// sorted order, skipping hidden files and Excel/WPS lock files (~$…). A file reached twice
 /// (named and inside a named folder) is checked once. The flag tells a walked file.
-pub fn expand(paths: &[PathBuf]) -> Vec<(PathBuf, bool)> {
+pub fn expand(paths: &[PathBuf]) -> Inputs {
     let mut out = Vec::new();
+    let mut others = Vec::new();
     let mut seen = HashSet::new();
     // A file reached twice (two arguments naming it, a folder and a file in it) is checked
     // once: files are compared by their canonical path. A walked file's is its folder's (looked
@@ -36,7 +48,7 @@ pub fn expand(paths: &[PathBuf]) -> Vec<(PathBuf, bool)> {
     for p in paths {
         if p.is_dir() {
             let mut found = Vec::new();
-            walk(p, &mut found, &mut visited);
+            walk(p, &mut found, &mut others, &mut visited);
             found.sort();
             for (f, link) in found {
                 if seen.insert(canonical(&f, link)) {
@@ -47,15 +59,23 @@ pub fn expand(paths: &[PathBuf]) -> Vec<(PathBuf, bool)> {
             out.push((p.clone(), false));
         }
     }
-    out
+    others.sort();
+    others.dedup();
+    Inputs { files: out, others }
 }
 
-/// The workbook files under a folder, and whether each is a symbolic link.
+/// The workbook files under a folder, and whether each is a symbolic link; the other files go
+/// to `others`.
 ///
 /// A folder is walked once however many links lead to it (two links to `.` walked forever). A
 /// folder that cannot be listed is itself returned as an input, so that reading it reports why
 /// (permission, path too long) and the run exits 2, instead of its files going missing unsaid.
-pub(super) fn walk(dir: &Path, out: &mut Vec<(PathBuf, bool)>, visited: &mut HashSet<PathBuf>) {
+pub(super) fn walk(
+    dir: &Path,
+    out: &mut Vec<(PathBuf, bool)>,
+    others: &mut Vec<PathBuf>,
+    visited: &mut HashSet<PathBuf>,
+) {
     if let Ok(real) = dir.canonicalize()
         && !visited.insert(real)
     {
@@ -77,15 +97,37 @@ pub(super) fn walk(dir: &Path, out: &mut Vec<(PathBuf, bool)>, visited: &mut Has
             _ => (true, path.is_dir()),
         };
         if is_dir {
-            walk(&path, out, visited);
+            walk(&path, out, others, visited);
         } else if path
             .extension()
             .and_then(|x| x.to_str())
             .is_some_and(|x| EXTENSIONS.contains(&x.to_ascii_lowercase().as_str()))
         {
             out.push((path, link));
+        } else {
+            others.push(path);
         }
     }
+}
+
+/// The line naming the files of the folders that are not spreadsheets ("另有 3 个文件不是电子
+/// 表格，未核查：…"), the first few by name; none when there are none.
+pub fn others_line(others: &[PathBuf]) -> Option<String> {
+    const NAMED: usize = 5;
+    if others.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = others
+        .iter()
+        .take(NAMED)
+        .map(|p| p.display().to_string())
+        .collect();
+    let more = if others.len() > NAMED { " 等" } else { "" };
+    Some(format!(
+        "另有 {} 个文件不是电子表格，未核查：{}{more}",
+        others.len(),
+        names.join("、")
+    ))
 }
 
 /// Where `fix -o OUT` writes: an existing folder (or a path ending in "/") holds

@@ -31,7 +31,7 @@ mod output;
 pub use defs::{Cli, Format};
 use defs::{Command, FailOnArg, misplaced_command, unknown_command, usage_error};
 use inputs::output_file;
-pub use inputs::{EXTENSIONS, corrected_name, expand};
+pub use inputs::{EXTENSIONS, Inputs, corrected_name, expand, others_line};
 use output::{print_rules, run_files};
 
 /// Where corrected workbooks go.

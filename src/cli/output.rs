@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::inputs::{expand, output_for};
+use super::inputs::{expand, others_line, output_for};
 use super::{Format, RunOptions, Target};
 use crate::batch::{self, Done, Job};
 use crate::report::{self, Tally};
@@ -53,9 +53,17 @@ pub(super) fn progress_bar(files: usize, format: Format) -> Option<ProgressBar> 
 }
 
 pub(super) fn run_files(paths: &[PathBuf], opts: RunOptions, profile: &Profile) -> i32 {
-    let inputs = expand(paths);
+    let super::Inputs {
+        files: inputs,
+        others,
+    } = expand(paths);
     if inputs.is_empty() {
-        eprintln!("zpcheck: 没有找到要核查的文件（.xlsx/.xlsm/.xls/.ods）");
+        match others_line(&others) {
+            Some(line) => {
+                eprintln!("zpcheck: 没有找到要核查的文件（.xlsx/.xlsm/.xls/.ods/.et）；{line}")
+            }
+            None => eprintln!("zpcheck: 没有找到要核查的文件（.xlsx/.xlsm/.xls/.ods/.et）"),
+        }
         return 2;
     }
     if let Target::Dir(d) = &opts.target
@@ -200,6 +208,10 @@ pub(super) fn run_files(paths: &[PathBuf], opts: RunOptions, profile: &Profile) 
                 status = 2;
             }
         }
+    }
+    // Named once, after the files' reports, on stderr (JSON and JSON Lines stay parseable).
+    if let Some(line) = others_line(&others) {
+        eprintln!("zpcheck: {line}");
     }
     match opts.format {
         Format::Json => outln!("{}", report::json_with_skipped(&all, &skipped)),

@@ -467,3 +467,37 @@ fn a_project_name_longer_than_a_cell_is_cut_in_the_summary_not_lost() {
         String::from_utf8_lossy(&o.stderr)
     );
 }
+
+#[test]
+fn wps_files_are_walked_and_other_files_named_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let sub = dir.path().join("子目录");
+    std::fs::create_dir(&sub).unwrap();
+    std::fs::copy(sample("dept_clean.xlsx"), dir.path().join("表一.xlsx")).unwrap();
+    // WPS's own format: a compound file with a BIFF8 workbook, as .xls is.
+    std::fs::copy(sample("national_clean.xls"), sub.join("表二.et")).unwrap();
+    std::fs::write(dir.path().join("说明.pdf"), b"%PDF-1.4").unwrap();
+    std::fs::write(sub.join("附件.docx"), b"PK").unwrap();
+    std::fs::write(dir.path().join(".隐藏.txt"), b"x").unwrap();
+    let o = run(&["check", "--format", "json", p(dir.path())]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let doc: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let files: Vec<&str> = doc["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(files.len(), 2, "{files:?}");
+    // Sorted by path: 子目录/表二.et before 表一.xlsx.
+    assert!(files[0].ends_with("表二.et"), "{files:?}");
+    assert_eq!(doc["files"][0]["status"], "clean");
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "zpcheck: 另有 2 个文件不是电子表格，未核查：{}、{}\n",
+            sub.join("附件.docx").display(),
+            dir.path().join("说明.pdf").display()
+        )
+    );
+}
