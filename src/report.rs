@@ -226,6 +226,74 @@ impl FileReport {
     }
 }
 
+/// What became of a file, in the categories the tally line and the summary workbook share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Category {
+    /// Read and checked completely; no finding at all.
+    Clean,
+    /// Read and checked completely; warnings only.
+    WarningsOnly,
+    /// Read and checked completely; error findings.
+    Errors,
+    /// Some form read only partly (whatever its findings).
+    Partial,
+    /// Could not be read.
+    Unreadable,
+    /// Read, but holds no 自评表.
+    NoForm,
+    /// Read and checked; the corrected workbook could not be written.
+    WriteFailed,
+}
+
+impl Category {
+    /// Every category, in the tally's order.
+    pub const ALL: [Category; 7] = [
+        Category::Clean,
+        Category::WarningsOnly,
+        Category::Errors,
+        Category::Partial,
+        Category::Unreadable,
+        Category::NoForm,
+        Category::WriteFailed,
+    ];
+
+    /// Its Chinese name, as the tally and the summary say it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Category::Clean => "无误",
+            Category::WarningsOnly => "仅有警告",
+            Category::Errors => "有错误",
+            Category::Partial => "部分核查",
+            Category::Unreadable => "无法读取",
+            Category::NoForm => "没有自评表",
+            Category::WriteFailed => "写出失败",
+        }
+    }
+}
+
+impl FileReport {
+    /// What became of the file (see [`Category`]).
+    pub fn category(&self) -> Category {
+        if self.write_failed() {
+            Category::WriteFailed
+        } else if let Some(e) = &self.error {
+            if e.kind == "no_form" {
+                Category::NoForm
+            } else {
+                Category::Unreadable
+            }
+        } else if self.is_partial() {
+            Category::Partial
+        } else if self.has(Severity::Error) {
+            Category::Errors
+        } else if self.has(Severity::Warning) {
+            Category::WarningsOnly
+        } else {
+            Category::Clean
+        }
+    }
+}
+
 /// The running count of a batch: what the tally line and the exit status need, so that a run
 /// of any size keeps only this much once each file has been reported.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -246,11 +314,17 @@ pub struct Tally {
     pub skipped: usize,
     /// Files read and checked whose corrected workbook could not be written.
     pub write_failed: usize,
+    /// Files by [`Category`], in [`Category::ALL`]'s order.
+    pub by_category: [usize; 7],
 }
 
 impl Tally {
     /// Counts one file.
     pub fn add(&mut self, r: &FileReport) {
+        let category = r.category();
+        if let Some(i) = Category::ALL.iter().position(|c| *c == category) {
+            self.by_category[i] += 1;
+        }
         match r.status() {
             Status::Clean => self.clean += 1,
             Status::Findings => self.findings += 1,
@@ -289,28 +363,19 @@ impl Tally {
 
     /// The closing line of a text report.
     pub fn line(&self) -> String {
-        let partial = if self.partial > 0 {
-            format!("，{} 个部分核查", self.partial)
-        } else {
-            String::new()
-        };
-        let write_failed = if self.write_failed > 0 {
-            format!("，{} 个写出失败", self.write_failed)
-        } else {
-            String::new()
-        };
+        // Every category a file fell in, in a fixed order; 无误 even when none did.
+        let parts: Vec<String> = Category::ALL
+            .iter()
+            .zip(self.by_category)
+            .filter(|(c, n)| *n > 0 || **c == Category::Clean)
+            .map(|(c, n)| format!("{n} 个{}", c.label()))
+            .collect();
         let skipped = if self.skipped > 0 {
             format!("；另跳过 {} 个 zpcheck 写出的文件", self.skipped)
         } else {
             String::new()
         };
-        format!(
-            "共 {} 个文件：{} 个无误，{} 个有问题{partial}，{} 个无法读取{write_failed}{skipped}",
-            self.files(),
-            self.clean,
-            self.findings,
-            self.failed
-        )
+        format!("共 {} 个文件：{}{skipped}", self.files(), parts.join("，"))
     }
 }
 
@@ -527,6 +592,43 @@ pub fn text(r: &FileReport, fixing: bool) -> String {
     }
     out.push('\n');
     out
+}
+
+/// The one line a file gets when nothing is to be said about it but its 总分: read completely,
+/// no finding, nothing left unchecked. None otherwise (the file gets [`text`]).
+pub fn clean_line(r: &FileReport) -> Option<String> {
+    if r.category() != Category::Clean || r.forms.iter().any(|f| !f.unchecked.is_empty()) {
+        return None;
+    }
+    let forms: Vec<String> = r
+        .forms
+        .iter()
+        .map(|f| {
+            let total = f
+                .computed_total
+                .map(fmt_dec)
+                .unwrap_or_else(|| "无法计算".into());
+            let grade = f
+                .computed_grade
+                .map(|g| format!(" {g}"))
+                .unwrap_or_default();
+            if r.forms.len() > 1 {
+                format!("{} {total}{grade}", f.sheet)
+            } else {
+                format!("{total}{grade}")
+            }
+        })
+        .collect();
+    let output = r
+        .output
+        .as_ref()
+        .map(|p| format!("，输出：{}", p.display()))
+        .unwrap_or_default();
+    Some(format!(
+        "{}  无误（总分 {}）{output}\n",
+        r.path.display(),
+        forms.join("；")
+    ))
 }
 
 /// The stderr line for an input that failed.

@@ -118,6 +118,9 @@ pub(super) struct ReportArgs {
     /// 每个文件另起一行，说明用哪个读取器读入、更正版本是逐处修改还是整本重建（以及为什么）
     #[arg(short = 'v', long, global = true, help_heading = "选项")]
     pub(super) verbose: bool,
+    /// 只列出有问题的文件（无误的文件不再各占一行）；末尾的无法处理清单和合计照常给出
+    #[arg(short = 'q', long, global = true, help_heading = "选项")]
+    pub(super) quiet: bool,
 }
 
 #[derive(Debug, Subcommand)]

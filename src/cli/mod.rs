@@ -52,6 +52,7 @@ struct RunOptions {
     fail_on: FailOn,
     jobs: usize,
     verbose: bool,
+    quiet: bool,
 }
 
 /// Runs zpcheck with the process's arguments and returns the exit status.
@@ -127,6 +128,7 @@ where
             .map(usize::from)
             .unwrap_or_else(batch::default_jobs),
         verbose: cli.report.verbose,
+        quiet: cli.report.quiet,
     };
     if cli.report.format == Format::Markdown && !matches!(cli.command, Some(Command::Rules { .. }))
     {

@@ -127,6 +127,8 @@ pub(super) fn run_files(paths: &[PathBuf], opts: RunOptions, profile: &Profile) 
     let mut summary = opts.summary.as_ref().map(|_| Summary::new(fixing));
     let mut all = Vec::new();
     let mut skipped = Vec::new();
+    // Files that could not be read or written, listed again before the tally.
+    let mut failures: Vec<String> = Vec::new();
     let stdout = std::io::stdout();
     let print = |text: &str, to_err: bool| {
         let out = || {
@@ -172,14 +174,29 @@ pub(super) fn run_files(paths: &[PathBuf], opts: RunOptions, profile: &Profile) 
             if let Some(s) = &mut summary {
                 s.add(&r);
             }
+            let category = r.category();
+            if let Some(e) = &r.error {
+                failures.push(format!(
+                    "  {}：{}——{}",
+                    r.path.display(),
+                    category.label(),
+                    e.message
+                ));
+            }
             match opts.format {
                 Format::Text | Format::Markdown => {
+                    if opts.quiet && category == report::Category::Clean {
+                        return;
+                    }
                     if opts.verbose
                         && let Some(line) = report::provenance_line(&r)
                     {
                         print(&line, false);
                     }
-                    print(&report::text(&r, fixing), false);
+                    match report::clean_line(&r) {
+                        Some(line) => print(&line, false),
+                        None => print(&report::text(&r, fixing), false),
+                    }
                     if let Some(line) = report::error_line(&r) {
                         print(&line, true);
                     }
@@ -215,7 +232,24 @@ pub(super) fn run_files(paths: &[PathBuf], opts: RunOptions, profile: &Profile) 
     }
     match opts.format {
         Format::Json => outln!("{}", report::json_with_skipped(&all, &skipped)),
-        Format::Text | Format::Markdown => outln!("{}", tally.line()),
+        Format::Text | Format::Markdown => {
+            // On the screen whatever happens to stdout: redirected to a file, the report goes
+            // there and the tally (with the files that failed) still shows.
+            let to_screen = !std::io::stdout().is_terminal();
+            let mut end = Vec::new();
+            if !failures.is_empty() {
+                end.push(format!("未能处理的文件（{} 个）：", failures.len()));
+                end.append(&mut failures);
+            }
+            end.push(tally.line());
+            for line in end {
+                if to_screen {
+                    eprintln!("{line}");
+                } else {
+                    outln!("{line}");
+                }
+            }
+        }
         Format::Jsonl => {}
     }
     status

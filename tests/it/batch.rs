@@ -285,8 +285,17 @@ fn thread_count_does_not_change_the_report() {
     assert_eq!(stdout(&one), stdout(&four));
     assert_eq!(one.stderr, four.stderr);
     assert_eq!(one.status.code(), four.status.code());
-    let last = stdout(&one).lines().last().unwrap().to_string();
-    assert_eq!(last, "共 5 个文件：2 个无误，2 个有问题，1 个无法读取");
+    // Redirected, the report goes to stdout; the files that failed and the tally still show,
+    // on stderr, after the report.
+    let err = stderr(&one);
+    let end: Vec<&str> = err.lines().rev().take(3).collect();
+    assert_eq!(end[0], "共 5 个文件：2 个无误，2 个有错误，1 个无法读取");
+    assert!(
+        end[1].ends_with("：无法读取——不是电子表格文件（支持 .xlsx / .xlsm / .xls / .ods）"),
+        "{err}"
+    );
+    assert_eq!(end[2], "未能处理的文件（1 个）：");
+    assert!(!stdout(&one).contains("共 5 个文件"));
     assert_eq!(
         run(&["check", p(dir.path()), "-j", "0"]).status.code(),
         Some(2)
@@ -305,8 +314,18 @@ fn no_progress_bar_when_stderr_is_not_a_terminal() {
     }
     let o = run(&["check", p(dir.path())]);
     assert_eq!(o.status.code(), Some(0));
-    assert_eq!(String::from_utf8_lossy(&o.stderr), "");
-    assert!(stdout(&o).ends_with("共 6 个文件：6 个无误，0 个有问题，0 个无法读取\n"));
+    // No bar: only the tally, which a redirected run shows on stderr.
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "共 6 个文件：6 个无误\n"
+    );
+    // A clean file is one line.
+    let lines: Vec<String> = stdout(&o).lines().map(str::to_string).collect();
+    assert_eq!(lines.len(), 6, "{lines:?}");
+    assert_eq!(
+        lines[0],
+        format!("{}  无误（总分 97 优）", p(&dir.path().join("0.xlsx")))
+    );
 }
 
 #[test]
@@ -385,13 +404,11 @@ fn correcting_a_folder_twice_passes_over_its_own_corrected_workbooks() {
     assert_eq!(
         String::from_utf8_lossy(&again.stderr),
         format!(
-            "zpcheck: 跳过 {}（zpcheck 已更正过的工作簿）\n",
+            "zpcheck: 跳过 {}（zpcheck 已更正过的工作簿）\n\
+             共 1 个文件：0 个无误，1 个有错误；另跳过 1 个 zpcheck 写出的文件\n",
             p(&dir.path().join("表_核查.xlsx"))
         )
     );
-    assert!(stdout(&again).ends_with(
-        "共 1 个文件：0 个无误，1 个有问题，0 个无法读取；另跳过 1 个 zpcheck 写出的文件\n"
-    ));
     // Checking (not correcting) the folder passes over it too (its findings are its input's),
     // and says so: on stderr, and in the JSON document.
     let o = run(&["check", p(dir.path()), "--format", "jsonl"]);
@@ -500,4 +517,56 @@ fn wps_files_are_walked_and_other_files_named_once() {
             dir.path().join("说明.pdf").display()
         )
     );
+}
+
+#[test]
+fn quiet_lists_only_files_with_problems_and_the_tally_separates_every_kind() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(sample("dept_clean.xlsx"), dir.path().join("1 无误.xlsx")).unwrap();
+    // The clean national form with 36 reports against a target of 12, still full marks: a
+    // warning only (ZP204).
+    let mut warned = zpcheck_testkit::national_clean();
+    warned.set("F14", zpcheck_testkit::s("36份"));
+    zpcheck_testkit::write_xlsx(&dir.path().join("2 警告.xlsx"), &[warned]);
+    std::fs::copy(
+        sample("national_planted_errors.xlsx"),
+        dir.path().join("3 错误.xlsx"),
+    )
+    .unwrap();
+    std::fs::copy(
+        sample("partial_unknown_header.xlsx"),
+        dir.path().join("4 部分.xlsx"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("5 坏.xlsx"), b"not a workbook").unwrap();
+    // A workbook with no form: the summary-less sheet of a plain table.
+    zpcheck_testkit::write_xlsx(
+        &dir.path().join("6 无表.xlsx"),
+        &[zpcheck_testkit::SheetSpec::new("Sheet1")],
+    );
+    let o = run(&["check", p(dir.path())]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.ends_with(
+            "共 6 个文件：1 个无误，1 个仅有警告，1 个有错误，1 个部分核查，1 个无法读取，1 个没有自评表\n"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("未能处理的文件（2 个）：\n"), "{err}");
+    assert!(err.contains("5 坏.xlsx：无法读取——"), "{err}");
+    assert!(err.contains("6 无表.xlsx：没有自评表——"), "{err}");
+    // The clean file is one line; with --quiet it is not there at all.
+    let out = stdout(&o);
+    assert!(
+        out.contains("1 无误.xlsx  无误（总分 99.96 优）\n"),
+        "{out}"
+    );
+    let quiet = run(&["check", "-q", p(dir.path())]);
+    let out = stdout(&quiet);
+    assert!(!out.contains("1 无误.xlsx"), "{out}");
+    for name in ["2 警告.xlsx", "3 错误.xlsx", "4 部分.xlsx"] {
+        assert!(out.contains(name), "{name}: {out}");
+    }
+    assert_eq!(stderr(&quiet), err, "the end of a quiet run is the same");
 }

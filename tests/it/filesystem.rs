@@ -235,8 +235,11 @@ fn a_failed_write_is_counted_apart_and_corrects_nothing() {
     assert!(out.contains("H6  ZP104  错误："), "{out}");
     assert!(!out.contains("（已更正）"), "{out}");
     assert!(out.contains("（可自动更正）"), "{out}");
+    let err = String::from_utf8_lossy(&o.stderr);
     assert!(
-        out.ends_with("共 1 个文件：0 个无误，0 个有问题，0 个无法读取，1 个写出失败\n"),
-        "{out}"
+        err.ends_with("共 1 个文件：0 个无误，1 个写出失败\n"),
+        "{err}"
     );
+    assert!(err.contains("未能处理的文件（1 个）：\n"), "{err}");
+    assert!(err.contains("：写出失败——"), "{err}");
 }
