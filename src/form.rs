@@ -10,6 +10,9 @@ use crate::num::{
     self, Measure, dec_from_f64, is_not_applicable, parse_measure, parse_number_text,
 };
 
+/// How a blank cell is shown in messages and on the 核查结果 sheet (JSON says `null`).
+pub const BLANK: &str = "（空）";
+
 /// How a number was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Percent {
@@ -160,11 +163,7 @@ impl Field {
         let formula_note = match (&c.formula, c.formula_value) {
             (Some(f), FormulaValue::Evaluated) => Some(format!(
                 "（文件中公式 ={f} 没有保存计算结果，zpcheck 按公式算得 {}）",
-                if raw.is_empty() {
-                    "（空）"
-                } else {
-                    raw.as_str()
-                }
+                if raw.is_empty() { BLANK } else { raw.as_str() }
             )),
             (Some(f), FormulaValue::Unevaluable) => Some(format!(
                 "（文件中公式 ={f} 没有保存计算结果，zpcheck 无法计算，按空白处理）"
@@ -239,10 +238,10 @@ impl Field {
         }
     }
 
-    /// The value shown in messages and the findings sheet ("（空）" for a blank cell).
+    /// The value shown in messages and the findings sheet ([`BLANK`] for a blank cell).
     pub fn shown(&self) -> String {
         if self.raw.is_empty() {
-            "（空）".to_string()
+            BLANK.to_string()
         } else {
             self.raw.clone()
         }

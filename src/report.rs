@@ -95,6 +95,15 @@ pub struct FormSummary {
     pub computed_total: Option<Decimal>,
     /// The grade the recomputed 总分 earns.
     pub computed_grade: Option<&'static str>,
+    /// The grade the form states (its 等级 cell), as written.
+    pub declared_grade: Option<String>,
+    /// 全年预算数 of the total row (年初预算数 where the form has only that column), as
+    /// corrected.
+    pub budget: Option<Decimal>,
+    /// 全年执行数 of the total row, as corrected.
+    pub execution: Option<Decimal>,
+    /// The execution rate in percent from those two, at two decimals.
+    pub rate: Option<Decimal>,
     /// Error findings on this form.
     pub errors: usize,
     /// Warning findings on this form.
@@ -146,7 +155,40 @@ impl From<FileOutcome> for FileReport {
                         let count = |s: Severity| {
                             f.report.findings.iter().filter(|x| x.severity == s).count()
                         };
+                        // A total row's figure as corrected: a fixed finding's value, else
+                        // the cell's.
+                        let corrected = |field: &crate::form::Field| {
+                            f.report
+                                .findings
+                                .iter()
+                                .find(|x| x.cell == field.cell && x.fixed())
+                                .and_then(|x| match &x.fix {
+                                    Some(crate::finding::FixValue::Number { value, .. }) => {
+                                        Some(*value)
+                                    }
+                                    _ => None,
+                                })
+                                .or_else(|| field.number())
+                        };
+                        let total = f.form.funding.as_ref().map(|fu| &fu.total);
+                        let budget = total
+                            .and_then(|t| t.full.as_ref().or(t.initial.as_ref()))
+                            .and_then(corrected);
+                        let execution = total.and_then(|t| corrected(&t.exec));
+                        let rate = budget
+                            .zip(execution)
+                            .and_then(|(b, e)| crate::rules::expect::rate(e, b))
+                            .map(crate::num::round2);
                         FormSummary {
+                            declared_grade: f
+                                .form
+                                .grade
+                                .as_ref()
+                                .map(|g| g.raw.trim().to_string())
+                                .filter(|g| !g.is_empty()),
+                            budget,
+                            execution,
+                            rate,
                             sheet: f.form.sheet.clone(),
                             title: f.form.title.clone(),
                             name: f.form.name.clone(),
@@ -410,6 +452,9 @@ struct JsonFile<'a> {
     /// Why the workbook was rebuilt rather than patched.
     #[serde(skip_serializing_if = "Option::is_none")]
     writer_fallback: Option<&'a str>,
+    /// Where the corrected workbook was written (`fix`), when it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    output: Option<String>,
     forms: Vec<JsonForm<'a>>,
     findings: Vec<JsonFinding<'a>>,
 }
@@ -418,8 +463,19 @@ struct JsonFile<'a> {
 struct JsonForm<'a> {
     sheet: &'a str,
     title: &'a str,
+    /// The unit's or project's name.
+    name: Option<&'a str>,
+    year: Option<u16>,
     claimed_total: Option<String>,
     computed_total: Option<String>,
+    /// The grade the form states, as written.
+    declared_grade: Option<&'a str>,
+    /// The grade the recomputed 总分 earns.
+    computed_grade: Option<&'static str>,
+    /// The total row's budget, execution and rate (percent), as corrected.
+    budget: Option<String>,
+    execution: Option<String>,
+    rate: Option<String>,
     complete: bool,
     unread: &'a [String],
     unchecked: &'a [String],
@@ -431,7 +487,8 @@ struct JsonFinding<'a> {
     severity: Severity,
     sheet: &'a str,
     cell: String,
-    found: &'a str,
+    /// As the cell holds it; `null` for a blank cell.
+    found: Option<&'a str>,
     expected: &'a str,
     message: &'a str,
     fixed: bool,
@@ -446,14 +503,22 @@ fn json_file(r: &FileReport) -> JsonFile<'_> {
         reader_fallback: r.read_by.as_ref().and_then(|b| b.fallback.as_deref()),
         writer: r.written_by.as_ref().map(|b| b.method.name()),
         writer_fallback: r.written_by.as_ref().and_then(|b| b.fallback.as_deref()),
+        output: r.output.as_ref().map(|p| p.display().to_string()),
         forms: r
             .forms
             .iter()
             .map(|f| JsonForm {
                 sheet: &f.sheet,
                 title: &f.title,
+                name: f.name.as_deref(),
+                year: f.year,
                 claimed_total: f.claimed_total.map(fmt_dec),
                 computed_total: f.computed_total.map(fmt_dec),
+                declared_grade: f.declared_grade.as_deref(),
+                computed_grade: f.computed_grade,
+                budget: f.budget.map(fmt_dec),
+                execution: f.execution.map(fmt_dec),
+                rate: f.rate.map(fmt_dec),
                 complete: f.complete,
                 unread: &f.unread,
                 unchecked: &f.unchecked,
@@ -467,7 +532,7 @@ fn json_file(r: &FileReport) -> JsonFile<'_> {
                 severity: f.severity,
                 sheet: &f.sheet,
                 cell: f.cell.to_string(),
-                found: &f.found,
+                found: (f.found != crate::form::BLANK).then_some(f.found.as_str()),
                 expected: &f.expected,
                 message: &f.message,
                 // Not when the corrected workbook could not be written: nothing was corrected.

@@ -98,7 +98,11 @@ fn json_document_has_the_documented_shape() {
     assert_eq!(
         file["forms"],
         json!([{"sheet": "部门整体支出绩效自评表", "title": "部门整体支出绩效自评表",
-                "claimed_total": null, "computed_total": "99.96", "complete": true, "unread": [],
+                "name": "克拉玛依区科学技术局", "year": 2023,
+                "claimed_total": null, "computed_total": "99.96",
+                "declared_grade": null, "computed_grade": "优",
+                "budget": "2142.94", "execution": "2134.94", "rate": "99.63",
+                "complete": true, "unread": [],
                 "unchecked": ["指标块没有总分行：申报总分无从核对，只给出核算总分"]}])
     );
     let first = &file["findings"][0];
@@ -126,6 +130,42 @@ fn json_document_has_the_documented_shape() {
             warning["fixed"].as_bool()
         ),
         (Some("ZP204"), Some("warning"), Some(false))
+    );
+}
+
+#[test]
+fn json_carries_the_corrected_totals_the_grades_the_output_and_null_for_blank() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("表.xlsx");
+    std::fs::copy(sample("national_planted_errors.xlsx"), &input).unwrap();
+    let out = dir.path().join("出");
+    let o = run(&["fix", "--format", "json", "--out-dir", p(&out), p(&input)]);
+    assert_eq!(o.status.code(), Some(1));
+    let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let file = &doc["files"][0];
+    assert_eq!(file["output"], p(&out.join("表_核查.xlsx")));
+    let form = &file["forms"][0];
+    // The total row held 0: its corrected figures, and the rate from them.
+    assert_eq!(
+        (&form["budget"], &form["execution"], &form["rate"]),
+        (&json!("89.974"), &json!("89.974"), &json!("100"))
+    );
+    assert_eq!(
+        (&form["declared_grade"], &form["computed_grade"]),
+        (&json!("优"), &json!("优"))
+    );
+    assert_eq!(form["name"], "乡镇环境监测站运行维护项目");
+    assert_eq!(form["year"], 2022);
+    // ZP208 at I19: the reason cell is blank.
+    let reason = file["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "ZP208")
+        .unwrap();
+    assert_eq!(
+        (&reason["cell"], &reason["found"]),
+        (&json!("I19"), &Value::Null)
     );
 }
 
