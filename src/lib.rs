@@ -98,6 +98,11 @@ pub fn is_findings_sheet(sheet: &read::Sheet) -> bool {
 
 /// Finds and checks every form of a workbook. A workbook with no form is an error.
 pub fn check_workbook(workbook: Workbook, profile: &Profile) -> Result<Checked, InputError> {
+    // A summary zpcheck wrote is never a submission, though its headers (全年预算数, 全年执行数…)
+    // read like a funding block's.
+    if workbook.zpcheck_summary {
+        return Err(InputError::Summary);
+    }
     let mut forms = Vec::new();
     for (sheet, layout, split) in forms_of(&workbook, profile) {
         let form = match split {
@@ -108,9 +113,6 @@ pub fn check_workbook(workbook: Workbook, profile: &Profile) -> Result<Checked, 
         forms.push(CheckedForm { form, report });
     }
     if forms.is_empty() {
-        if workbook.zpcheck_summary {
-            return Err(InputError::Summary);
-        }
         return Err(InputError::NoForm);
     }
     Ok(Checked { workbook, forms })

@@ -21,14 +21,18 @@ pub const FORMS_SHEET: &str = "汇总";
 /// The name of the all-findings sheet.
 pub const FINDINGS_SHEET: &str = "全部问题";
 /// The header of the 汇总 sheet.
-pub const FORMS_HEADER: [&str; 10] = [
+pub const FORMS_HEADER: [&str; 14] = [
     "文件",
     "工作表",
     "单位/项目名称",
     "年度",
+    "全年预算数",
+    "全年执行数",
+    "执行率(%)",
     "申报总分",
     "核算总分",
-    "等级",
+    "申报等级",
+    "核算等级",
     "错误数",
     "警告数",
     "状态",
@@ -82,8 +86,8 @@ impl Summary {
         if r.forms.is_empty() {
             let message = r.error.as_ref().map(|e| e.message.as_str()).unwrap_or("");
             let mut row = vec![text(&file)];
-            row.extend(std::iter::repeat_n(Val::Blank, 8));
-            row.push(text(format!("无法读取：{message}")));
+            row.extend(std::iter::repeat_n(Val::Blank, FORMS_HEADER.len() - 2));
+            row.push(text(format!("{}：{message}", r.category().label())));
             if self.with_output {
                 row.push(Val::Blank);
             }
@@ -117,8 +121,15 @@ impl Summary {
                     .or(file_year)
                     .map(|y| Val::Num(f64::from(y), 0))
                     .unwrap_or(Val::Blank),
+                score(f.budget),
+                score(f.execution),
+                score(f.rate),
                 score(f.claimed_total),
                 score(f.computed_total),
+                f.declared_grade
+                    .clone()
+                    .map(Val::Text)
+                    .unwrap_or(Val::Blank),
                 f.computed_grade.map(text).unwrap_or(Val::Blank),
                 Val::Num(f.errors as f64, 0),
                 Val::Num(f.warnings as f64, 0),

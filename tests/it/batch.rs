@@ -60,6 +60,8 @@ fn summary_workbook_has_one_row_per_form_and_every_finding() {
         .collect();
     assert_eq!(rows[0], header);
     let e = Data::Empty;
+    // Budget, execution and rate come from the total row as corrected (c_errors.ods holds 0
+    // there); the declared grade as the form writes it.
     assert_eq!(
         rows[1..],
         [
@@ -68,8 +70,12 @@ fn summary_workbook_has_one_row_per_form_and_every_finding() {
                 t("部门整体支出绩效自评表"),
                 t("克拉玛依区科学技术局"),
                 f(2023.0),
+                f(2142.94),
+                f(2134.94),
+                f(99.63),
                 e.clone(),
                 f(99.96),
+                e.clone(),
                 t("优"),
                 f(2.0),
                 f(2.0),
@@ -80,8 +86,12 @@ fn summary_workbook_has_one_row_per_form_and_every_finding() {
                 t("项目支出绩效自评表"),
                 t("城区空气质量监测项目"),
                 f(2022.0),
+                f(89.974),
+                f(89.974),
+                f(100.0),
                 f(97.0),
                 f(97.0),
+                t("优"),
                 t("优"),
                 f(0.0),
                 f(0.0),
@@ -92,32 +102,36 @@ fn summary_workbook_has_one_row_per_form_and_every_finding() {
                 t("部门整体支出绩效自评表"),
                 t("某区文化和旅游局"),
                 f(2023.0),
+                f(2142.94),
+                f(2134.94),
+                f(99.63),
                 f(99.96),
                 f(99.96),
+                e.clone(),
                 t("优"),
                 f(0.0),
                 f(0.0),
                 t("无误"),
             ],
-            vec![
-                file("e_not_a_form.xlsx"),
-                e.clone(),
-                e.clone(),
-                e.clone(),
-                e.clone(),
-                e.clone(),
-                e.clone(),
-                e.clone(),
-                e.clone(),
-                t("无法读取：不是电子表格文件（支持 .xlsx / .xlsm / .xls / .ods）"),
-            ],
+            {
+                let mut row = vec![file("e_not_a_form.xlsx")];
+                row.extend(std::iter::repeat_n(e.clone(), 12));
+                row.push(t(
+                    "无法读取：不是电子表格文件（支持 .xlsx / .xlsm / .xls / .ods）",
+                ));
+                row
+            },
             vec![
                 file("sub/c_errors.ods"),
                 t("项目支出绩效自评表"),
                 t("乡镇环境监测站运行维护项目"),
                 f(2022.0),
+                f(89.974),
+                f(89.974),
+                f(100.0),
                 f(89.6),
                 f(94.27),
+                t("优"),
                 t("优"),
                 f(8.0),
                 f(1.0),
@@ -176,7 +190,7 @@ fn summary_workbook_has_one_row_per_form_and_every_finding() {
     // Header frozen and autofilter on, on both sheets.
     let mut zip = zip::ZipArchive::new(std::fs::File::open(&summary).unwrap()).unwrap();
     for (part, filter) in [
-        ("xl/worksheets/sheet1.xml", "<autoFilter ref=\"A1:J6\"/>"),
+        ("xl/worksheets/sheet1.xml", "<autoFilter ref=\"A1:N6\"/>"),
         ("xl/worksheets/sheet2.xml", "<autoFilter ref=\"A1:I14\"/>"),
     ] {
         let mut xml = String::new();
@@ -238,7 +252,7 @@ fn fix_summary_names_the_corrected_workbooks() {
     assert_eq!(o.status.code(), Some(2));
     let rows = cells(&summary, "汇总");
     assert_eq!(rows[0].last(), Some(&t("更正后文件")));
-    let outputs: Vec<String> = rows[1..].iter().map(|r| r[10].to_string()).collect();
+    let outputs: Vec<String> = rows[1..].iter().map(|r| r[14].to_string()).collect();
     assert_eq!(
         outputs,
         vec![
