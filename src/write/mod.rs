@@ -52,6 +52,8 @@ pub const FINDINGS_HEADER: [&str; 9] = [
 pub const FIXED_FILL: u32 = 0xFFEB9C;
 /// Fill of a cell with an error zpcheck could not correct (light red).
 pub const ERROR_FILL: u32 = 0xFFC7CE;
+/// Fill of a cell with a warning only (light blue: quieter than an error).
+pub const WARNING_FILL: u32 = 0xDDEBF7;
 
 /// The author of zpcheck's notes; a later run replaces its own notes and keeps others'.
 pub const NOTE_AUTHOR: &str = "zpcheck";
@@ -94,6 +96,8 @@ pub(crate) enum Mark {
     Fixed,
     /// An error zpcheck cannot correct: light red.
     Error,
+    /// A warning (something a person should look at): a quieter light blue.
+    Warning,
 }
 
 /// A workbook's findings by cell, and what each marked cell gets: its mark, its correction and
@@ -131,11 +135,12 @@ impl<'a> Marks<'a> {
     }
 
     /// The cell's mark: corrected when a finding there has a correction, an error when one is
-    /// an error, otherwise none (warnings are listed, not marked).
+    /// an error, a warning when one is a warning; none without findings.
     pub(crate) fn mark(&self, sheet: &str, cell: CellRef) -> Mark {
         match self.at(sheet, cell) {
             Some(fs) if fs.iter().any(|f| f.fix.is_some()) => Mark::Fixed,
             Some(fs) if fs.iter().any(|f| f.severity == Severity::Error) => Mark::Error,
+            Some(fs) if !fs.is_empty() => Mark::Warning,
             _ => Mark::None,
         }
     }
@@ -154,7 +159,11 @@ impl<'a> Marks<'a> {
             return Some(fix_note(f, formula));
         }
         let fs = self.at(sheet, cell)?;
-        (self.mark(sheet, cell) == Mark::Error).then(|| error_note(fs))
+        match self.mark(sheet, cell) {
+            Mark::Error => Some(error_note(fs)),
+            Mark::Warning => Some(warning_note(fs)),
+            Mark::Fixed | Mark::None => None,
+        }
     }
 }
 
@@ -176,6 +185,14 @@ fn fix_note(f: &Finding, formula: Option<&str>) -> String {
 fn error_note(fs: &[&Finding]) -> String {
     let mut text = String::from("zpcheck 发现错误（未自动更正，请人工处理）");
     for f in fs.iter().filter(|f| f.severity == Severity::Error) {
+        text.push_str(&format!("\n{} {}：{}", f.rule, title_of(f.rule), f.message));
+    }
+    text
+}
+
+fn warning_note(fs: &[&Finding]) -> String {
+    let mut text = String::from("zpcheck 提醒（不是算术错误，请核实）");
+    for f in fs {
         text.push_str(&format!("\n{} {}：{}", f.rule, title_of(f.rule), f.message));
     }
     text

@@ -78,6 +78,7 @@ fn mark_fill(f: Format, mark: Mark) -> Format {
     match mark {
         Mark::Fixed => f.set_background_color(Color::RGB(super::FIXED_FILL)),
         Mark::Error => f.set_background_color(Color::RGB(super::ERROR_FILL)),
+        Mark::Warning => f.set_background_color(Color::RGB(super::WARNING_FILL)),
         Mark::None => f,
     }
 }
@@ -286,7 +287,7 @@ fn write_sheet(
         } else {
             ws.write_blank(row, col, &fmt).map_err(xlsx_err)?;
         }
-        if key.mark == Mark::Error {
+        if matches!(key.mark, Mark::Error | Mark::Warning) {
             insert_note(ws, pos, marks, &sheet.name, cell)?;
         }
     }

@@ -6,7 +6,7 @@
 //! What only the patch keeps — others' notes, data validation, conditional formats, images,
 //! charts — is checked part by part.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
@@ -64,9 +64,26 @@ fn compare(name: &str) {
         .filter(|f| f.fixed())
         .map(|f| (f.sheet.clone(), f.cell))
         .collect();
+    // The fill each marked cell gets: corrected (yellow) before an error left (red) before a
+    // warning (blue).
+    let mut marked: HashMap<(String, CellRef), u32> = HashMap::new();
+    for f in checked.findings() {
+        let fill = if fixed.contains(&(f.sheet.clone(), f.cell)) {
+            write::FIXED_FILL
+        } else if f.severity == zpcheck::Severity::Error {
+            write::ERROR_FILL
+        } else {
+            write::WARNING_FILL
+        };
+        let slot = marked.entry((f.sheet.clone(), f.cell)).or_insert(fill);
+        if fill == write::FIXED_FILL || (fill == write::ERROR_FILL && *slot == write::WARNING_FILL)
+        {
+            *slot = fill;
+        }
+    }
     let dir = tempfile::tempdir().unwrap();
     for (method, out) in both_ways(&checked, &input, dir.path()) {
-        compare_output(name, &input, &out, &fixed, method);
+        compare_output(name, &input, &out, &fixed, &marked, method);
     }
 }
 
@@ -75,6 +92,7 @@ fn compare_output(
     input: &Path,
     out: &Path,
     fixed: &HashSet<(String, CellRef)>,
+    marked: &HashMap<(String, CellRef), u32>,
     method: Method,
 ) {
     let name = format!("{name} ({method:?})");
@@ -99,15 +117,12 @@ fn compare_output(
         // Every styled cell (a form's borders too) keeps its style.
         for (pos, style) in &before_looks.look(i).unwrap().styles {
             let mut got = after_looks.style(i, *pos).cloned().unwrap_or_default();
-            if fixed.contains(&(b.name.clone(), *pos)) {
-                assert_eq!(
-                    got.fill,
-                    Some(write::FIXED_FILL),
-                    "{name} {}!{pos} highlight",
-                    b.name
-                );
+            if let Some(fill) = marked.get(&(b.name.clone(), *pos)) {
+                assert_eq!(got.fill, Some(*fill), "{name} {}!{pos} highlight", b.name);
                 got.fill = style.fill;
-                got.num_fmt = style.num_fmt.clone();
+                if fixed.contains(&(b.name.clone(), *pos)) {
+                    got.num_fmt = style.num_fmt.clone();
+                }
             }
             assert_eq!(&got, style, "{name} {}!{pos} style", b.name);
         }
@@ -269,7 +284,14 @@ fn the_patch_keeps_notes_validation_formats_images_and_charts() {
     assert!(notes.contains("请填写项目全称") && notes.contains("<author>张三</author>"));
     assert_eq!(notes.matches("zpcheck 已更正").count(), 8, "{notes}");
     let vml = part_text(&out, "xl/drawings/vmlDrawing");
-    assert_eq!(vml.matches("ObjectType=\"Note\"").count(), 8 + 1, "{vml}");
+    // Eight corrections, one warning (I19: the reason for a lowered score is missing), and
+    // the department's own note.
+    assert_eq!(notes.matches("zpcheck 提醒").count(), 1, "{notes}");
+    assert_eq!(
+        vml.matches("ObjectType=\"Note\"").count(),
+        8 + 1 + 1,
+        "{vml}"
+    );
     // Nothing to name on the 核查结果 sheet: everything was kept.
     let back = read_path(&out).unwrap();
     let findings = back.sheets.iter().find(|s| s.name == "核查结果").unwrap();

@@ -270,3 +270,25 @@ fn a_workbook_read_only_for_checking_is_not_written_without_its_look() {
     assert!(err.to_string().contains("未保留"), "{err}");
     assert!(!out.exists());
 }
+
+#[test]
+fn warnings_are_marked_in_the_form_with_a_quieter_fill_and_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.xlsx");
+    let (checked, method) = fix(&sample("national_planted_errors.xlsx"), &out);
+    assert_eq!(method, Method::Patched);
+    assert_eq!(
+        common::of_rule(&checked, "ZP208"),
+        vec![common::at("I19", "（空）", "偏差原因及改进措施", false)]
+    );
+    let sheet = "项目支出绩效自评表";
+    // The reason cell to fill in: light blue, beside the yellow of a correction.
+    assert_eq!(fill(&out, sheet, "I19"), Some(write::WARNING_FILL));
+    assert_eq!(fill(&out, sheet, "H19"), Some(write::FIXED_FILL));
+    let notes = common::part_of(&out, "xl/comments1.xml").unwrap();
+    assert!(
+        notes.contains("zpcheck 提醒（不是算术错误，请核实）"),
+        "{notes}"
+    );
+    assert!(notes.contains("ref=\"I19\""), "{notes}");
+}

@@ -117,7 +117,7 @@ pub fn patch(source: &Source, checked: &Checked) -> Result<Vec<u8>, GiveUp> {
         if edits.is_empty() {
             continue;
         }
-        values_changed |= edits.values().any(|e| !matches!(e, Edit::Mark));
+        values_changed |= edits.values().any(|e| !matches!(e, Edit::Mark(_)));
         let xml = pkg.text(part)?.ok_or(give_up!())?;
         let mut patched = sheet::patch(&xml, &edits, &mut styles)?;
         let notes = notes(sheet, &marks, &edits);
@@ -220,8 +220,10 @@ fn edits(sheet: &Sheet, marks: &Marks<'_>) -> BTreeMap<crate::grid::CellRef, Edi
                 percent_format: *percent_format,
             },
             Some((_, FixValue::Text(t))) => Edit::Text(t.clone()),
-            None if marks.mark(name, at) == Mark::Error => Edit::Mark,
-            None => continue,
+            None => match marks.mark(name, at) {
+                mark @ (Mark::Error | Mark::Warning) => Edit::Mark(mark),
+                Mark::Fixed | Mark::None => continue,
+            },
         };
         edits.insert(at, edit);
     }

@@ -243,11 +243,6 @@ pub(super) fn merge_vml(
         let start = at + i;
         let close = vml[start..].find("</v:shape>").ok_or(give_up!())? + start + 10;
         let block = &vml[start..close];
-        if let Some(id) = between(block, "id=\"_x0000_s", "\"").and_then(|v| v.parse::<u32>().ok())
-        {
-            max_id = max_id.max(id);
-        }
-        z += 1;
         let row = between(block, "<x:Row>", "</x:Row>").and_then(|v| v.trim().parse().ok());
         let col = between(block, "<x:Column>", "</x:Column>").and_then(|v| v.trim().parse().ok());
         if block.contains("ObjectType=\"Note\"")
@@ -255,6 +250,16 @@ pub(super) fn merge_vml(
             && gone.contains(&CellRef::new(row, col))
         {
             splices.replace(start..close, String::new());
+        } else {
+            // Ids and stacking order count the shapes that stay: a note replaced on every run
+            // gets the same id every run, and correcting a corrected workbook again gives the
+            // same bytes.
+            if let Some(id) =
+                between(block, "id=\"_x0000_s", "\"").and_then(|v| v.parse::<u32>().ok())
+            {
+                max_id = max_id.max(id);
+            }
+            z += 1;
         }
         at = close;
     }
@@ -398,8 +403,9 @@ mod tests {
         )
         .unwrap();
         assert_eq!(merged.matches("<v:shape ").count(), 2);
-        assert!(merged.contains("_x0000_s1026") && merged.contains("_x0000_s1027"));
-        assert!(!merged.contains("_x0000_s1025"));
+        // The replaced box's id is free again: the same ids on every run.
+        assert!(merged.contains("_x0000_s1025") && merged.contains("_x0000_s1026"));
+        assert!(!merged.contains("_x0000_s1027"));
         assert_eq!(merged.matches("<v:shapetype").count(), 1);
         assert!(merge_vml("<xml xmlns:v=\"other\"></xml>", &[], &[], &g).is_err());
     }

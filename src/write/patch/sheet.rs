@@ -28,8 +28,9 @@ pub(super) enum Edit {
     Number { value: String, percent_format: bool },
     /// A corrected text.
     Text(String),
-    /// An error zpcheck cannot correct: the cell is highlighted, its content kept.
-    Mark,
+    /// An error zpcheck cannot correct, or a warning: the cell is highlighted with the mark's
+    /// fill, its content kept.
+    Mark(Mark),
     /// A formula's cached result, as zpcheck evaluated it (None: it could not, and the
     /// placeholder goes). Only formula cells are changed; the style stays.
     Cache(Option<String>),
@@ -507,8 +508,8 @@ impl Rows<'_, '_, '_> {
                 let new = self.value_cell(&at, style, edit)?;
                 self.splices.replace(whole, new);
             }
-            Edit::Mark => {
-                let s = self.styles.marked(style, Mark::Error, NumFmt::Keep);
+            Edit::Mark(mark) => {
+                let s = self.styles.marked(style, *mark, NumFmt::Keep);
                 cell.set("s", &s.to_string());
                 self.splices.replace(range, cell.write());
             }
@@ -550,7 +551,7 @@ impl Rows<'_, '_, '_> {
                 format!("<is>{}</is>", t_element(text)),
                 " t=\"inlineStr\"",
             ),
-            Edit::Mark | Edit::Cache(_) => return Err(give_up!()),
+            Edit::Mark(_) | Edit::Cache(_) => return Err(give_up!()),
         };
         let s = self.styles.marked(style, Mark::Fixed, num);
         Ok(format!("<c r=\"{}\" s=\"{s}\"{t}>{body}</c>", escape(at)))
@@ -575,8 +576,8 @@ impl Rows<'_, '_, '_> {
                 Edit::Number { .. } | Edit::Text(_) => {
                     out.push_str(&self.value_cell(&at.to_string(), style, edit)?);
                 }
-                Edit::Mark => {
-                    let s = self.styles.marked(style, Mark::Error, NumFmt::Keep);
+                Edit::Mark(mark) => {
+                    let s = self.styles.marked(style, *mark, NumFmt::Keep);
                     out.push_str(&format!("<c r=\"{at}\" s=\"{s}\"/>"));
                 }
                 // No cell, no formula.

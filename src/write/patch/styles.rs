@@ -10,7 +10,7 @@ use quick_xml::events::Event;
 
 use super::xml::{Events, Splices, Tag, with_count};
 use crate::ooxml::{R, give_up};
-use crate::write::{ERROR_FILL, FIXED_FILL, Mark};
+use crate::write::{ERROR_FILL, FIXED_FILL, Mark, WARNING_FILL};
 
 /// What a correction does to a cell's number format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -250,6 +250,7 @@ impl Styles {
             Mark::None => None,
             Mark::Fixed => Some(self.fill(Mark::Fixed, FIXED_FILL)),
             Mark::Error => Some(self.fill(Mark::Error, ERROR_FILL)),
+            Mark::Warning => Some(self.fill(Mark::Warning, WARNING_FILL)),
         };
         if let Some(fill) = fill {
             tag.set("fillId", &fill.to_string());

@@ -44,7 +44,7 @@ fn cells_are_rewritten_in_place_and_inserted_in_order() {
             ("B1", num("7")),
             ("C1", num("89.974")),
             ("B2", Edit::Text("优".into())),
-            ("A3", Edit::Mark),
+            ("A3", Edit::Mark(Mark::Error)),
             ("A4", num("0.9963")),
             ("B6", num("1")),
         ],
