@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
+use crate::baseline::Baseline;
 use crate::error::panic_message;
 use crate::report::{FileOutcome, FileReport};
 use crate::rules::Profile;
@@ -41,7 +42,7 @@ pub enum Done {
 }
 
 /// Checks one input and, when `job.output` is set, writes its corrected workbook.
-pub fn process(job: &Job, profile: &Profile) -> Done {
+pub fn process(job: &Job, profile: &Profile, baseline: Option<&Baseline>) -> Done {
     let mut already_corrected = false;
     let outcome = isolate(&job.path, || {
         // A correction keeps what the corrected workbook is made from (see [`crate::read::Purpose::Fix`]).
@@ -51,6 +52,12 @@ pub fn process(job: &Job, profile: &Profile) -> Done {
                 Err(e) => (Err(e), None),
             },
             None => (check_path(&job.path, profile), None),
+        };
+        // Findings a reviewer accepted go before anything is reported or written.
+        let mut checked = checked;
+        let suppressed = match (&mut checked, baseline) {
+            (Ok(c), Some(b)) => c.suppress(b, &job.path),
+            _ => 0,
         };
         // In a folder, a corrected workbook zpcheck wrote is passed over whether checking or
         // correcting: its findings are its input's, already reported (and corrected).
@@ -62,6 +69,7 @@ pub fn process(job: &Job, profile: &Profile) -> Done {
                 output: None,
                 write_error: None,
                 written_by: None,
+                suppressed,
             };
         }
         let mut outcome = FileOutcome {
@@ -70,6 +78,7 @@ pub fn process(job: &Job, profile: &Profile) -> Done {
             output: None,
             write_error: None,
             written_by: None,
+            suppressed,
         };
         if let (Ok(c), Some(out), Some(fidelity)) = (&outcome.checked, &job.output, &fidelity) {
             match write::write_corrected(c, fidelity, &job.path, out) {
@@ -102,6 +111,7 @@ pub fn isolate(path: &Path, work: impl FnOnce() -> FileOutcome) -> FileOutcome {
             output: None,
             write_error: None,
             written_by: None,
+            suppressed: 0,
         },
     }
 }
@@ -118,6 +128,7 @@ pub fn default_jobs() -> usize {
 pub fn run(
     jobs: Vec<Job>,
     profile: &Profile,
+    baseline: Option<&Baseline>,
     threads: usize,
     mut received: impl FnMut(&Job),
     mut emit: impl FnMut(Done),
@@ -125,7 +136,7 @@ pub fn run(
     let threads = threads.min(jobs.len());
     if threads <= 1 {
         for job in &jobs {
-            let done = process(job, profile);
+            let done = process(job, profile, baseline);
             received(job);
             emit(done);
         }
@@ -152,7 +163,7 @@ pub fn run(
                 .spawn_scoped(s, move || {
                     while let Some((i, job)) = take(next, jobs) {
                         // The receiver only goes away if the main thread panicked.
-                        if tx.send((i, process(job, profile))).is_err() {
+                        if tx.send((i, process(job, profile, baseline))).is_err() {
                             break;
                         }
                     }
@@ -173,7 +184,7 @@ pub fn run(
         // No worker could be started: the main thread does it all.
         let main_works = main_works || started == 0;
         while main_works && let Some((i, job)) = take(&next, &jobs) {
-            let done = process(job, profile);
+            let done = process(job, profile, baseline);
             hand_on(i, done, &mut pending);
             while let Ok((i, done)) = rx.try_recv() {
                 hand_on(i, done, &mut pending);
@@ -219,7 +230,8 @@ mod tests {
         assert!(e.message.contains("内部错误") && e.message.contains("模拟的故障"));
         assert_eq!(o.status(), Status::Error);
         // The run goes on: the next file is processed normally.
-        let Done::Report(next) = process(&job(sample("dept_clean.xlsx")), &Profile::default())
+        let Done::Report(next) =
+            process(&job(sample("dept_clean.xlsx")), &Profile::default(), None)
         else {
             panic!("not skipped")
         };
@@ -248,6 +260,7 @@ mod tests {
             run(
                 jobs.clone(),
                 &Profile::default(),
+                None,
                 threads,
                 |_| received += 1,
                 |d| match d {

@@ -18,6 +18,7 @@
 //! the stages share among themselves (the OOXML package code, the locator, cell styles, the
 //! console check) is crate-private; errors and findings are re-exported at the root.
 
+pub mod baseline;
 pub mod batch;
 pub mod cli;
 pub(crate) mod console;
@@ -76,6 +77,19 @@ impl Checked {
     /// Whether any finding is an error.
     pub fn has_errors(&self) -> bool {
         self.findings().any(|f| f.severity == Severity::Error)
+    }
+
+    /// Leaves out the findings a reviewer accepted (see [`baseline`]) for the file at `path`;
+    /// returns how many it left out. Done before writing: an accepted finding is neither
+    /// reported nor marked nor corrected.
+    pub fn suppress(&mut self, baseline: &baseline::Baseline, path: &Path) -> usize {
+        let mut gone = 0;
+        for f in &mut self.forms {
+            let before = f.report.findings.len();
+            f.report.findings.retain(|x| !baseline.accepts(path, x));
+            gone += before - f.report.findings.len();
+        }
+        gone
     }
 }
 

@@ -27,6 +27,8 @@ pub struct FileOutcome {
     pub write_error: Option<InputError>,
     /// Which writer made the corrected workbook, when one was written.
     pub written_by: Option<crate::write::WrittenBy>,
+    /// Findings left out because a baseline accepted them.
+    pub suppressed: usize,
 }
 
 /// The status of one input, as scripts see it.
@@ -135,6 +137,8 @@ pub struct FileReport {
     pub read_by: Option<crate::read::ReadBy>,
     /// Which writer made the corrected workbook, when one was written.
     pub written_by: Option<crate::write::WrittenBy>,
+    /// Findings left out because a baseline accepted them.
+    pub suppressed: usize,
 }
 
 impl From<FileOutcome> for FileReport {
@@ -222,6 +226,7 @@ impl From<FileOutcome> for FileReport {
             output: o.output,
             read_by,
             written_by: o.written_by,
+            suppressed: o.suppressed,
         }
     }
 }
@@ -358,11 +363,14 @@ pub struct Tally {
     pub write_failed: usize,
     /// Files by [`Category`], in [`Category::ALL`]'s order.
     pub by_category: [usize; 7],
+    /// Findings left out because a baseline accepted them.
+    pub suppressed: usize,
 }
 
 impl Tally {
     /// Counts one file.
     pub fn add(&mut self, r: &FileReport) {
+        self.suppressed += r.suppressed;
         let category = r.category();
         if let Some(i) = Category::ALL.iter().position(|c| *c == category) {
             self.by_category[i] += 1;
@@ -417,7 +425,16 @@ impl Tally {
         } else {
             String::new()
         };
-        format!("共 {} 个文件：{}{skipped}", self.files(), parts.join("，"))
+        let suppressed = if self.suppressed > 0 {
+            format!("；按基线忽略 {} 条已确认的问题", self.suppressed)
+        } else {
+            String::new()
+        };
+        format!(
+            "共 {} 个文件：{}{skipped}{suppressed}",
+            self.files(),
+            parts.join("，")
+        )
     }
 }
 
@@ -455,8 +472,15 @@ struct JsonFile<'a> {
     /// Where the corrected workbook was written (`fix`), when it was.
     #[serde(skip_serializing_if = "Option::is_none")]
     output: Option<String>,
+    /// Findings a baseline accepted and left out, when there were any.
+    #[serde(skip_serializing_if = "is_zero")]
+    suppressed: usize,
     forms: Vec<JsonForm<'a>>,
     findings: Vec<JsonFinding<'a>>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 #[derive(Serialize)]
@@ -504,6 +528,7 @@ fn json_file(r: &FileReport) -> JsonFile<'_> {
         writer: r.written_by.as_ref().map(|b| b.method.name()),
         writer_fallback: r.written_by.as_ref().and_then(|b| b.fallback.as_deref()),
         output: r.output.as_ref().map(|p| p.display().to_string()),
+        suppressed: r.suppressed,
         forms: r
             .forms
             .iter()
@@ -652,6 +677,9 @@ pub fn text(r: &FileReport, fixing: bool) -> String {
         r.count(Severity::Error),
         r.count(Severity::Warning)
     ));
+    if r.suppressed > 0 {
+        out.push_str(&format!("（另按基线忽略 {} 条）", r.suppressed));
+    }
     if let Some(p) = &r.output {
         out.push_str(&format!("；已更正 {fixed} 处，输出：{}", p.display()));
     }
@@ -689,8 +717,13 @@ pub fn clean_line(r: &FileReport) -> Option<String> {
         .as_ref()
         .map(|p| format!("，输出：{}", p.display()))
         .unwrap_or_default();
+    let suppressed = if r.suppressed > 0 {
+        format!("（另按基线忽略 {} 条）", r.suppressed)
+    } else {
+        String::new()
+    };
     Some(format!(
-        "{}  无误（总分 {}）{output}\n",
+        "{}  无误（总分 {}）{suppressed}{output}\n",
         r.path.display(),
         forms.join("；")
     ))

@@ -79,6 +79,7 @@ fuzz_target!(|data: &[u8]| {
         output: None,
         write_error: None,
         written_by: None,
+        suppressed: 0,
     });
     let _ = zpcheck::report::jsonl(&report);
     let mut summary = zpcheck::summary::Summary::new(true);

@@ -118,6 +118,9 @@ pub(super) struct ReportArgs {
     /// 每个文件另起一行，说明用哪个读取器读入、更正版本是逐处修改还是整本重建（以及为什么）
     #[arg(short = 'v', long, global = true, help_heading = "选项")]
     pub(super) verbose: bool,
+    /// 已确认的问题清单（zpcheck check --format json 写出的文件，或每行“规则 工作表!单元格”的文本）：其中的问题不再报告、标记或更正，末尾写明忽略了几条
+    #[arg(long, value_name = "已确认.json", global = true, help_heading = "选项")]
+    pub(super) baseline: Option<PathBuf>,
     /// 只列出有问题的文件（无误的文件不再各占一行）；末尾的无法处理清单和合计照常给出
     #[arg(short = 'q', long, global = true, help_heading = "选项")]
     pub(super) quiet: bool,

@@ -53,6 +53,7 @@ struct RunOptions {
     jobs: usize,
     verbose: bool,
     quiet: bool,
+    baseline: Option<crate::baseline::Baseline>,
 }
 
 /// Runs zpcheck with the process's arguments and returns the exit status.
@@ -113,6 +114,16 @@ where
         },
         None => Profile::default(),
     };
+    let baseline = match &cli.report.baseline {
+        Some(path) => match crate::baseline::Baseline::load(path) {
+            Ok(b) => Some(b),
+            Err(e) => {
+                eprintln!("zpcheck: {e}");
+                return 2;
+            }
+        },
+        None => None,
+    };
     let opts = |target: Target| RunOptions {
         target,
         format: cli.report.format,
@@ -129,6 +140,7 @@ where
             .unwrap_or_else(batch::default_jobs),
         verbose: cli.report.verbose,
         quiet: cli.report.quiet,
+        baseline: baseline.clone(),
     };
     if cli.report.format == Format::Markdown && !matches!(cli.command, Some(Command::Rules { .. }))
     {

@@ -148,6 +148,7 @@ pub(super) fn run_files(paths: &[PathBuf], opts: RunOptions, profile: &Profile) 
     batch::run(
         jobs,
         profile,
+        opts.baseline.as_ref(),
         opts.jobs,
         |job| {
             if let Some(b) = &bar {

@@ -818,3 +818,60 @@ fn help_and_value_errors_speak_chinese() {
     );
     assert!(!err.contains("expected"), "{err}");
 }
+
+#[test]
+fn a_baseline_leaves_out_what_a_reviewer_accepted_and_says_how_many() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("表.xlsx");
+    std::fs::copy(sample("national_planted_errors.xlsx"), &input).unwrap();
+    // The missing reason at I19 was accepted (text list); nothing else.
+    let list = dir.path().join("已确认.txt");
+    std::fs::write(&list, "# 已与单位核实\nZP208 项目支出绩效自评表!I19\n").unwrap();
+    let o = run(&[
+        "check",
+        "--format",
+        "json",
+        "--baseline",
+        p(&list),
+        p(&input),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let file = &doc["files"][0];
+    assert_eq!(file["suppressed"], 1);
+    let rules: Vec<&str> = file["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(!rules.contains(&"ZP208"), "{rules:?}");
+    assert_eq!(rules.len(), 8);
+    // The corrected workbook neither marks nor notes an accepted finding.
+    let out = dir.path().join("出.xlsx");
+    let o = run(&["fix", "--baseline", p(&list), p(&input), "-o", p(&out)]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).ends_with("共 1 个文件：0 个无误，1 个有错误；按基线忽略 1 条已确认的问题\n")
+    );
+    let notes = zpcheck_testkit::part_of(&out, "xl/comments1.xml").unwrap();
+    assert!(!notes.contains("ref=\"I19\""), "{notes}");
+    // A JSON report of an earlier run accepts all it lists: nothing is left, exit 0.
+    let report = run(&["check", "--format", "json", p(&input)]);
+    let earlier = dir.path().join("上次.json");
+    std::fs::write(&earlier, &report.stdout).unwrap();
+    let o = run(&["check", "--baseline", p(&earlier), p(&input)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains("  无误（总分 94.27 优）（另按基线忽略 9 条）"));
+    // A baseline that cannot be read stops the run before it starts, in Chinese.
+    std::fs::write(&list, "ZP204\n").unwrap();
+    let o = run(&["check", "--baseline", p(&list), p(&input)]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "zpcheck: 基线文件 {}：第 1 行应为“规则 工作表!单元格”或“文件名 规则 工作表!单元格”，实为“ZP204”\n",
+            list.display()
+        )
+    );
+}

@@ -31,6 +31,7 @@ const RANKS: &[(&str, u8)] = &[
     ("report", 6),
     ("summary", 6),
     ("explain", 6),
+    ("baseline", 6),
     ("batch", 7),
     ("cli", 8),
 ];
