@@ -19,6 +19,7 @@ mod properties;
 mod roundtrip;
 mod rules;
 mod samples;
+mod schema;
 mod templates;
 mod unseen;
 mod variants;
