@@ -7,7 +7,6 @@ use std::path::PathBuf;
 use serde_json::Value;
 
 use crate::cmd::{p, run, stdout};
-use zpcheck_testkit::sample;
 
 fn validator() -> jsonschema::Validator {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("schema/report.schema.json");
