@@ -50,6 +50,8 @@ pub fn findings_header() -> Vec<&'static str> {
 #[derive(Debug, Clone, PartialEq)]
 enum Val {
     Text(String),
+    /// A path, written as a link that opens the file.
+    Link(String),
     /// A number shown with this many decimals.
     Num(f64, usize),
     Blank,
@@ -63,9 +65,19 @@ fn text(s: impl Into<String>) -> Val {
 #[derive(Debug, Default)]
 pub struct Summary {
     forms: Vec<Vec<Val>>,
+    /// Each 汇总 row's place in the order: files that could not be read first, then partial
+    /// readings, then the rest (in input order within each).
+    rank: Vec<u8>,
     findings: Vec<Vec<Val>>,
+    /// By rule: (findings, files, corrected).
+    by_rule: std::collections::BTreeMap<&'static str, (usize, usize, usize)>,
     with_output: bool,
 }
+
+/// The name of the sheet counting findings by rule.
+pub const RULES_SHEET: &str = "按规则统计";
+/// Its header.
+pub const RULES_HEADER: [&str; 6] = ["规则", "名称", "级别", "问题数", "涉及文件数", "已更正数"];
 
 impl Summary {
     /// An empty summary; `fixing` adds the 更正后文件 column.
@@ -80,12 +92,31 @@ impl Summary {
     pub fn add(&mut self, r: &FileReport) {
         let file = r.path.display().to_string();
         let output = || match &r.output {
-            Some(p) => text(p.display().to_string()),
+            Some(p) => Val::Link(p.display().to_string()),
             None => Val::Blank,
         };
+        let rank = match r.category() {
+            crate::report::Category::Unreadable
+            | crate::report::Category::NoForm
+            | crate::report::Category::WriteFailed => 0,
+            crate::report::Category::Partial => 1,
+            _ => 2,
+        };
+        let mut seen = std::collections::HashSet::new();
+        for f in &r.findings {
+            let entry = self.by_rule.entry(f.rule).or_default();
+            entry.0 += 1;
+            if seen.insert(f.rule) {
+                entry.1 += 1;
+            }
+            if f.fixed() && r.output.is_some() {
+                entry.2 += 1;
+            }
+        }
+        let before = self.forms.len();
         if r.forms.is_empty() {
             let message = r.error.as_ref().map(|e| e.message.as_str()).unwrap_or("");
-            let mut row = vec![text(&file)];
+            let mut row = vec![Val::Link(file.clone())];
             row.extend(std::iter::repeat_n(Val::Blank, FORMS_HEADER.len() - 2));
             row.push(text(format!("{}：{message}", r.category().label())));
             if self.with_output {
@@ -114,7 +145,7 @@ impl Summary {
                 format!("部分核查；{status}")
             };
             let mut row = vec![
-                text(&file),
+                Val::Link(file.clone()),
                 text(&f.sheet),
                 f.name.clone().map(Val::Text).unwrap_or(Val::Blank),
                 f.year
@@ -140,6 +171,8 @@ impl Summary {
             }
             self.forms.push(row);
         }
+        self.rank
+            .extend(std::iter::repeat_n(rank, self.forms.len() - before));
         for f in &r.findings {
             let mut row = vec![text(&file)];
             row.extend(finding_cells(f).into_iter().map(Val::Text));
@@ -163,10 +196,31 @@ impl Summary {
         if self.with_output {
             header.push(OUTPUT_HEADER);
         }
+        // Files that could not be read, then partial readings, then the rest.
+        let mut order: Vec<usize> = (0..self.forms.len()).collect();
+        order.sort_by_key(|&i| self.rank.get(i).copied().unwrap_or(2));
+        let forms: Vec<Vec<Val>> = order.iter().map(|&i| self.forms[i].clone()).collect();
         let ws = wb.add_worksheet();
-        fill_sheet(ws, FORMS_SHEET, &header, &self.forms, &[])?;
+        fill_sheet(ws, FORMS_SHEET, &header, &forms, &[])?;
         let ws = wb.add_worksheet();
         fill_sheet(ws, FINDINGS_SHEET, &findings_header(), &self.findings, &[7])?;
+        let rules: Vec<Vec<Val>> = self
+            .by_rule
+            .iter()
+            .map(|(code, (n, files, fixed))| {
+                let rule = crate::rules::rule(code);
+                vec![
+                    text(*code),
+                    text(rule.map_or("", |r| r.title)),
+                    text(rule.map_or("", |r| r.severity.label())),
+                    Val::Num(*n as f64, 0),
+                    Val::Num(*files as f64, 0),
+                    Val::Num(*fixed as f64, 0),
+                ]
+            })
+            .collect();
+        let ws = wb.add_worksheet();
+        fill_sheet(ws, RULES_SHEET, &RULES_HEADER, &rules, &[])?;
         wb.save_to_buffer().map_err(|e| e.to_string())
     }
 
@@ -178,6 +232,20 @@ impl Summary {
         })?;
         write_atomic(&bytes, out)
     }
+}
+
+/// The width (in characters) of a wrapped column.
+const WRAPPED_WIDTH: usize = 60;
+
+/// A `file:///` link to a path, absolute; none when the file is not there to point at.
+fn file_url(path: &str) -> Option<String> {
+    let abs = std::fs::canonicalize(path).ok()?;
+    let text = abs.to_string_lossy().replace('\\', "/");
+    // Windows' verbatim prefix (\\?\C:\…) is not part of a link: file:///C:/…. A Unix path
+    // keeps its leading "/" (file:////tmp/…): rust_xlsxwriter takes what follows file:/// as
+    // the target, and "/tmp/…" is absolute where "tmp/…" would be relative to the summary.
+    let text = text.strip_prefix("//?/").unwrap_or(&text);
+    Some(format!("file:///{text}"))
 }
 
 fn fill_sheet(
@@ -229,14 +297,48 @@ fn fill_sheet(
                     ws.write_number_with_format(r, col, *x, &decimals[(*dp).min(2)])
                         .map_err(err)?;
                 }
+                Val::Link(path) => {
+                    let t: &str = &crate::write::fit_cell(path);
+                    let link = file_url(path).map(|u| rust_xlsxwriter::Url::new(u).set_text(t));
+                    let linked = link.map(|u| ws.write_url_with_format(r, col, u, &base));
+                    if !matches!(linked, Some(Ok(_))) {
+                        // No link Excel takes (too long, or no such file to point at): text.
+                        ws.write_string_with_format(r, col, t, &base).map_err(err)?;
+                    }
+                    widths[c] = widths[c].max((text_width(t) as f64 + 2.0).min(MAX_WIDTH));
+                }
                 Val::Blank => {
                     ws.write_blank(r, col, &base).map_err(err)?;
                 }
             }
         }
+        // A row whose wrapped text needs more than one line is made tall enough for it, so
+        // that printed rows do not overprint each other.
+        let lines = row
+            .iter()
+            .enumerate()
+            .filter(|(c, _)| wrapped.contains(c))
+            .filter_map(|(_, v)| match v {
+                Val::Text(t) => Some(
+                    t.lines()
+                        .map(|l| text_width(l).div_ceil(WRAPPED_WIDTH - 2).max(1))
+                        .sum::<usize>(),
+                ),
+                _ => None,
+            })
+            .max()
+            .unwrap_or(1);
+        if lines > 1 {
+            ws.set_row_height(r, (lines as f64 * 13.5 + 3.0).min(409.0))
+                .map_err(err)?;
+        }
     }
     for (c, w) in widths.iter().enumerate() {
-        let w = if wrapped.contains(&c) { 60.0 } else { *w };
+        let w = if wrapped.contains(&c) {
+            WRAPPED_WIDTH as f64
+        } else {
+            *w
+        };
         ws.set_column_width(c as u16, w).map_err(err)?;
     }
     ws.set_freeze_panes(1, 0).map_err(err)?;

@@ -61,10 +61,19 @@ fn summary_workbook_has_one_row_per_form_and_every_finding() {
     assert_eq!(rows[0], header);
     let e = Data::Empty;
     // Budget, execution and rate come from the total row as corrected (c_errors.ods holds 0
-    // there); the declared grade as the form writes it.
+    // there); the declared grade as the form writes it. Files that could not be read come
+    // first.
     assert_eq!(
         rows[1..],
         [
+            {
+                let mut row = vec![file("e_not_a_form.xlsx")];
+                row.extend(std::iter::repeat_n(e.clone(), 12));
+                row.push(t(
+                    "无法读取：不是电子表格文件（支持 .xlsx / .xlsm / .xls / .ods）",
+                ));
+                row
+            },
             vec![
                 file("a_seed_2023.xlsx"),
                 t("部门整体支出绩效自评表"),
@@ -113,14 +122,6 @@ fn summary_workbook_has_one_row_per_form_and_every_finding() {
                 f(0.0),
                 t("无误"),
             ],
-            {
-                let mut row = vec![file("e_not_a_form.xlsx")];
-                row.extend(std::iter::repeat_n(e.clone(), 12));
-                row.push(t(
-                    "无法读取：不是电子表格文件（支持 .xlsx / .xlsm / .xls / .ods）",
-                ));
-                row
-            },
             vec![
                 file("sub/c_errors.ods"),
                 t("项目支出绩效自评表"),
@@ -256,10 +257,10 @@ fn fix_summary_names_the_corrected_workbooks() {
     assert_eq!(
         outputs,
         vec![
+            String::new(),
             p(&out.path().join("a_seed_2023_核查.xlsx")).to_string(),
             p(&out.path().join("b_clean_核查.xlsx")).to_string(),
             p(&out.path().join("d_dept_核查.xlsx")).to_string(),
-            String::new(),
             p(&out.path().join("c_errors_核查.xlsx")).to_string(),
         ]
     );
@@ -583,4 +584,47 @@ fn quiet_lists_only_files_with_problems_and_the_tally_separates_every_kind() {
         assert!(out.contains(name), "{name}: {out}");
     }
     assert_eq!(stderr(&quiet), err, "the end of a quiet run is the same");
+}
+
+#[test]
+fn the_summary_counts_by_rule_links_the_files_and_sizes_wrapped_rows() {
+    let dir = batch_dir();
+    let out = tempfile::tempdir().unwrap();
+    let summary = out.path().join("汇总.xlsx");
+    run(&["check", p(dir.path()), "--summary", p(&summary)]);
+    // 按规则统计: per rule, its findings, the files it was found in, and how many corrected
+    // (none: only checked).
+    let rows = cells(&summary, "按规则统计");
+    assert_eq!(
+        rows[0],
+        ["规则", "名称", "级别", "问题数", "涉及文件数", "已更正数"]
+            .iter()
+            .map(|h| t(h))
+            .collect::<Vec<_>>()
+    );
+    let zp202 = rows.iter().find(|r| r[0] == t("ZP202")).unwrap();
+    assert_eq!(
+        zp202[1..],
+        [t("正向指标得分错误"), t("错误"), f(3.0), f(2.0), f(0.0)]
+    );
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&summary).unwrap()).unwrap();
+    let part = |zip: &mut zip::ZipArchive<std::fs::File>, name: &str| {
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name(name).unwrap(), &mut xml).unwrap();
+        xml
+    };
+    // Each file's path on 汇总 opens the file.
+    let rels = part(&mut zip, "xl/worksheets/_rels/sheet1.xml.rels");
+    let seed = std::fs::canonicalize(dir.path().join("a_seed_2023.xlsx")).unwrap();
+    assert!(
+        rels.contains(&format!(
+            "Target=\"{}\" TargetMode=\"External\"",
+            seed.display()
+        )),
+        "{rels}"
+    );
+    assert!(part(&mut zip, "xl/worksheets/sheet1.xml").contains("<hyperlink "));
+    // 全部问题: a row whose 说明 wraps onto several lines is tall enough for them.
+    let findings = part(&mut zip, "xl/worksheets/sheet2.xml");
+    assert!(findings.contains("customHeight=\"1\""), "{findings}");
 }
