@@ -377,6 +377,11 @@ pub fn read_bytes_with(bytes: Vec<u8>, opts: ReadOptions) -> Result<Loaded, Inpu
         sheet.merges = disjoint_merges(std::mem::take(&mut sheet.merges), &mut merged)?;
         resolve::resolve_formulas(sheet, placeholder_zero);
     }
+    // calamine gives no styles for .xls and .ods: the rebuilt workbook draws the forms in one
+    // plain style, and says so.
+    if kind != FileKind::Xlsx {
+        not_kept.push("字体、对齐、边框和列宽（已按统一样式重画）");
+    }
     let layouts = || looks.iter().filter_map(|l: &SheetLook| l.layout.as_ref());
     if layouts().any(|l| l.data_validation) {
         not_kept.push("数据验证");
