@@ -28,6 +28,8 @@ pub struct Job {
     pub output: Option<PathBuf>,
     /// Found by walking a folder (rather than named on the command line).
     pub walked: bool,
+    /// Write a plain copy for resubmission (`--plain`) rather than the marked one.
+    pub plain: bool,
 }
 
 /// What one job gave.
@@ -61,7 +63,11 @@ pub fn process(job: &Job, profile: &Profile, baseline: Option<&Baseline>) -> Don
         };
         // In a folder, a corrected workbook zpcheck wrote is passed over whether checking or
         // correcting: its findings are its input's, already reported (and corrected).
-        if job.walked && checked.as_ref().is_ok_and(|c| c.workbook.zpcheck_output) {
+        // Correcting a folder, a plain copy zpcheck wrote is passed over too: correcting it again
+        // would write "X_更正_更正.xlsx" beside it. (Checking, it is a submission like any.)
+        let plain_copy =
+            job.output.is_some() && checked.as_ref().is_ok_and(|c| c.workbook.zpcheck_plain);
+        if job.walked && (checked.as_ref().is_ok_and(|c| c.workbook.zpcheck_output) || plain_copy) {
             already_corrected = true;
             return FileOutcome {
                 path: job.path.clone(),
@@ -81,7 +87,8 @@ pub fn process(job: &Job, profile: &Profile, baseline: Option<&Baseline>) -> Don
             suppressed,
         };
         if let (Ok(c), Some(out), Some(fidelity)) = (&outcome.checked, &job.output, &fidelity) {
-            match write::write_corrected(c, fidelity, &job.path, out) {
+            let opts = write::WriteOptions { plain: job.plain };
+            match write::write_corrected_with(c, fidelity, &job.path, out, opts) {
                 Ok(by) => {
                     outcome.output = Some(out.clone());
                     outcome.written_by = Some(by);
@@ -218,6 +225,7 @@ mod tests {
             path,
             output: None,
             walked: false,
+            plain: false,
         }
     }
 

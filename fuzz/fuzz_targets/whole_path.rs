@@ -64,7 +64,7 @@ fuzz_target!(|data: &[u8]| {
     }
     // Both writers. What the patcher writes must read back, with the same forms.
     if let Some(source) = &fidelity.source
-        && let Ok(bytes) = zpcheck::write::patch::patch(source, &checked)
+        && let Ok(bytes) = zpcheck::write::patch::patch(source, &checked, false)
     {
         let back = zpcheck::read::read_bytes(bytes).expect("a patched workbook reads back");
         let again = zpcheck::check_workbook(back, &zpcheck::Profile::default())

@@ -121,6 +121,9 @@ pub(super) struct ReportArgs {
     /// 已确认的问题清单（zpcheck check --format json 写出的文件，或每行“规则 工作表!单元格”的文本）：其中的问题不再报告、标记或更正，末尾写明忽略了几条
     #[arg(long, value_name = "已确认.json", global = true, help_heading = "选项")]
     pub(super) baseline: Option<PathBuf>,
+    /// 更正时写出可直接重新报送的干净副本“原名_更正.xlsx”：只改正数值，不加底纹、批注和核查结果表
+    #[arg(long, global = true, help_heading = "选项")]
+    pub(super) plain: bool,
     /// 只列出有问题的文件（无误的文件不再各占一行）；末尾的无法处理清单和合计照常给出
     #[arg(short = 'q', long, global = true, help_heading = "选项")]
     pub(super) quiet: bool,

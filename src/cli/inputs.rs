@@ -166,26 +166,31 @@ pub(super) fn output_file(out: &Path, input: &Path) -> Result<PathBuf, String> {
 
 /// The corrected workbook's name for an input: "原名_核查.xlsx".
 pub fn corrected_name(input: &Path) -> String {
+    corrected_name_for(input, false)
+}
+
+/// The corrected workbook's name: "原名_核查.xlsx", or "原名_更正.xlsx" for a plain copy.
+pub fn corrected_name_for(input: &Path, plain: bool) -> String {
     let stem = input
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "zpcheck".into());
-    format!("{stem}_核查.xlsx")
+    let suffix = if plain { "更正" } else { "核查" };
+    format!("{stem}_{suffix}.xlsx")
 }
 
 pub(super) fn output_for(
     input: &Path,
     target: &Target,
     used: &mut HashSet<PathBuf>,
+    plain: bool,
 ) -> Option<PathBuf> {
+    let name = corrected_name_for(input, plain);
     let base = match target {
         Target::None => return None,
         Target::File(p) => return Some(p.clone()),
-        Target::Dir(d) => d.join(corrected_name(input)),
-        Target::Beside => input
-            .parent()
-            .unwrap_or(Path::new(""))
-            .join(corrected_name(input)),
+        Target::Dir(d) => d.join(&name),
+        Target::Beside => input.parent().unwrap_or(Path::new("")).join(&name),
     };
     // Two inputs with the same name (a.xls and a.xlsx, or in two folders) get distinct outputs,
     // and a file of that name that zpcheck did not write is never replaced.

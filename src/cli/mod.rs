@@ -54,6 +54,7 @@ struct RunOptions {
     verbose: bool,
     quiet: bool,
     baseline: Option<crate::baseline::Baseline>,
+    plain: bool,
 }
 
 /// Runs zpcheck with the process's arguments and returns the exit status.
@@ -141,6 +142,7 @@ where
         verbose: cli.report.verbose,
         quiet: cli.report.quiet,
         baseline: baseline.clone(),
+        plain: cli.report.plain,
     };
     if cli.report.format == Format::Markdown && !matches!(cli.command, Some(Command::Rules { .. }))
     {

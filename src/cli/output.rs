@@ -94,9 +94,10 @@ pub(super) fn run_files(paths: &[PathBuf], opts: RunOptions, profile: &Profile) 
     let jobs: Vec<Job> = inputs
         .into_iter()
         .map(|(path, walked)| Job {
-            output: output_for(&path, &opts.target, &mut used),
+            output: output_for(&path, &opts.target, &mut used, opts.plain),
             path,
             walked,
+            plain: opts.plain,
         })
         .collect();
     if let Some(s) = &opts.summary

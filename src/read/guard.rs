@@ -36,6 +36,9 @@ pub struct ZipFacts {
     pub ours: bool,
     /// The file is a summary zpcheck wrote (custom property "zpcheck-summary").
     pub summary: bool,
+    /// The file is a plain copy zpcheck wrote (`--plain`, custom property "zpcheck-plain"):
+    /// checked like any submission, but zpcheck may replace it.
+    pub plain: bool,
     /// xl/workbook.xml and xl/_rels/workbook.xml.rels, as read here (empty for .ods), so that
     /// the sheets' parts are found without decompressing them again.
     pub workbook_xml: (String, String),
@@ -214,6 +217,7 @@ pub fn inspect_zip(bytes: &[u8]) -> Result<ZipFacts, InputError> {
     let any = |prefix: &str| names.iter().any(|n| n.starts_with(prefix));
     let ours = custom.contains("name=\"zpcheck\"");
     let summary = custom.contains("name=\"zpcheck-summary\"");
+    let plain = custom.contains("name=\"zpcheck-plain\"");
     let mut not_kept = Vec::new();
     if any("xl/media/") || any("Pictures/") {
         not_kept.push("图片");
@@ -236,6 +240,7 @@ pub fn inspect_zip(bytes: &[u8]) -> Result<ZipFacts, InputError> {
             || workbook.contains("fullCalcOnLoad=\"true\""),
         ours,
         summary,
+        plain,
         workbook_xml: (workbook, rels),
         workbook_part,
     })

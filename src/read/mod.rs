@@ -115,6 +115,8 @@ pub struct Workbook {
     pub zpcheck_summary: bool,
     /// The workbook is a corrected workbook zpcheck wrote.
     pub zpcheck_output: bool,
+    /// The workbook is a plain copy zpcheck wrote (`--plain`): a submission, checked as any.
+    pub zpcheck_plain: bool,
     /// Which reader read it (reported, so that a fallback on every file cannot go unnoticed).
     pub read_by: ReadBy,
 }
@@ -270,6 +272,7 @@ pub fn read_bytes_with(bytes: Vec<u8>, opts: ReadOptions) -> Result<Loaded, Inpu
     let mut not_kept = Vec::new();
     let mut zpcheck_summary = false;
     let mut zpcheck_output = false;
+    let mut zpcheck_plain = false;
     let properties;
     let mut source = None;
     let mut read_by = ReadBy::calamine();
@@ -284,6 +287,7 @@ pub fn read_bytes_with(bytes: Vec<u8>, opts: ReadOptions) -> Result<Loaded, Inpu
             not_kept = facts.not_kept;
             zpcheck_summary = facts.summary;
             zpcheck_output = facts.ours;
+            zpcheck_plain = facts.plain;
             let workbook_xml = (facts.workbook_xml.0.as_str(), facts.workbook_xml.1.as_str());
             // After the guards: only a checked container reaches calamine.
             if facts.ods {
@@ -394,6 +398,7 @@ pub fn read_bytes_with(bytes: Vec<u8>, opts: ReadOptions) -> Result<Loaded, Inpu
         sheets,
         zpcheck_summary,
         zpcheck_output,
+        zpcheck_plain,
         read_by,
     };
     let fidelity = (opts.purpose != Purpose::Check).then_some(Fidelity {

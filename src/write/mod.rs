@@ -105,6 +105,8 @@ pub(crate) enum Mark {
 pub(crate) struct Marks<'a> {
     /// By sheet, then by cell.
     by_cell: HashMap<&'a str, HashMap<CellRef, Vec<&'a Finding>>>,
+    /// A plain copy for resubmission: corrections written, nothing marked or noted.
+    plain: bool,
 }
 
 impl<'a> Marks<'a> {
@@ -118,7 +120,18 @@ impl<'a> Marks<'a> {
                 .or_default()
                 .push(f);
         }
-        Marks { by_cell }
+        Marks {
+            by_cell,
+            plain: false,
+        }
+    }
+
+    /// The marks of a plain copy: the corrections only, no fill and no note anywhere.
+    pub(crate) fn plain(findings: &[&'a Finding]) -> Self {
+        Marks {
+            plain: true,
+            ..Marks::new(findings)
+        }
     }
 
     /// Every cell of a sheet with a finding, in no particular order.
@@ -137,6 +150,9 @@ impl<'a> Marks<'a> {
     /// The cell's mark: corrected when a finding there has a correction, an error when one is
     /// an error, a warning when one is a warning; none without findings.
     pub(crate) fn mark(&self, sheet: &str, cell: CellRef) -> Mark {
+        if self.plain {
+            return Mark::None;
+        }
         match self.at(sheet, cell) {
             Some(fs) if fs.iter().any(|f| f.fix.is_some()) => Mark::Fixed,
             Some(fs) if fs.iter().any(|f| f.severity == Severity::Error) => Mark::Error,
@@ -155,6 +171,9 @@ impl<'a> Marks<'a> {
     /// The note a marked cell gets; `formula` is the cell's formula, which a correction
     /// replaces.
     pub(crate) fn note(&self, sheet: &str, cell: CellRef, formula: Option<&str>) -> Option<String> {
+        if self.plain {
+            return None;
+        }
         if let Some((f, _)) = self.fix(sheet, cell) {
             return Some(fix_note(f, formula));
         }
@@ -435,13 +454,31 @@ pub fn corrected_workbook_by(
     checked: &Checked,
     fidelity: &Fidelity,
 ) -> Result<(Vec<u8>, WrittenBy), String> {
+    corrected_workbook_with(checked, fidelity, WriteOptions::default())
+}
+
+/// How the corrected workbook is written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WriteOptions {
+    /// A plain copy for resubmission (`--plain`): the corrected values only — no fills, no
+    /// zpcheck notes, no 核查结果 sheet — and marked `zpcheck-plain`, so that a later run may
+    /// replace it and a folder walk checks it like any submission.
+    pub plain: bool,
+}
+
+/// [`corrected_workbook_by`] with options.
+pub fn corrected_workbook_with(
+    checked: &Checked,
+    fidelity: &Fidelity,
+    opts: WriteOptions,
+) -> Result<(Vec<u8>, WrittenBy), String> {
     let wb = &checked.workbook;
     let rebuilt = |fallback: String| WrittenBy {
         method: Method::Rebuilt,
         fallback: Some(fallback),
     };
     if let (FileKind::Xlsx, Some(source)) = (wb.kind, &fidelity.source) {
-        let gave_up = match patch::patch(source, checked) {
+        let gave_up = match patch::patch(source, checked, opts.plain) {
             Ok(bytes) => {
                 let by = WrittenBy {
                     method: Method::Patched,
@@ -462,9 +499,11 @@ pub fn corrected_workbook_by(
             )
             .map_err(|e| e.to_string())?;
             let looks = full.fidelity.unwrap_or_default();
-            return rebuild::workbook(checked, &looks).map(|b| (b, rebuilt(gave_up)));
+            return rebuild::workbook_with(checked, &looks, opts.plain)
+                .map(|b| (b, rebuilt(gave_up)));
         }
-        return rebuild::workbook(checked, fidelity).map(|b| (b, rebuilt(gave_up)));
+        return rebuild::workbook_with(checked, fidelity, opts.plain)
+            .map(|b| (b, rebuilt(gave_up)));
     }
     if wb.kind == FileKind::Xlsx && !fidelity.has_looks() {
         // Neither the file's bytes nor its styles were kept: a rebuild would lose the look.
@@ -476,7 +515,7 @@ pub fn corrected_workbook_by(
         FileKind::Xls => "输入是 .xls",
         FileKind::Ods => "输入是 .ods",
     };
-    rebuild::workbook(checked, fidelity).map(|b| (b, rebuilt(why.to_string())))
+    rebuild::workbook_with(checked, fidelity, opts.plain).map(|b| (b, rebuilt(why.to_string())))
 }
 
 /// Refuses to rebuild a workbook over [`MAX_REBUILT_CELLS`] or [`MAX_REBUILT_TEXT`], with the
@@ -520,11 +559,22 @@ pub fn write_corrected(
     input: &Path,
     out: &Path,
 ) -> Result<WrittenBy, InputError> {
+    write_corrected_with(checked, fidelity, input, out, WriteOptions::default())
+}
+
+/// [`write_corrected`] with options (a plain copy with `--plain`).
+pub fn write_corrected_with(
+    checked: &Checked,
+    fidelity: &Fidelity,
+    input: &Path,
+    out: &Path,
+    opts: WriteOptions,
+) -> Result<WrittenBy, InputError> {
     if same_file(input, out) {
         return Err(InputError::OutputIsInput(out.to_path_buf()));
     }
     let (bytes, by) =
-        corrected_workbook_by(checked, fidelity).map_err(|reason| InputError::Write {
+        corrected_workbook_with(checked, fidelity, opts).map_err(|reason| InputError::Write {
             path: out.to_path_buf(),
             reason,
         })?;
@@ -619,7 +669,7 @@ pub fn written_by_zpcheck(path: &Path) -> bool {
         && std::fs::read(path)
             .ok()
             .and_then(|bytes| crate::read::guard::inspect_zip(&bytes).ok())
-            .is_some_and(|facts| facts.ours || facts.summary)
+            .is_some_and(|facts| facts.ours || facts.summary || facts.plain)
 }
 
 /// Whether two paths would name the same file once written: the same existing file, or the

@@ -91,11 +91,22 @@ fn xlsx_err(e: XlsxError) -> String {
 /// (each sheet drawn plainly where it has none). What it cannot keep of the input
 /// ([`Fidelity::not_kept`]) is named on the 核查结果 sheet.
 pub fn workbook(checked: &Checked, fidelity: &Fidelity) -> Result<Vec<u8>, String> {
+    workbook_with(checked, fidelity, false)
+}
+
+/// [`workbook`], or with `plain` a copy for resubmission: corrections only, no fills, notes or
+/// 核查结果 sheet.
+pub fn workbook_with(
+    checked: &Checked,
+    fidelity: &Fidelity,
+    plain: bool,
+) -> Result<Vec<u8>, String> {
     let mut wb = Workbook::new();
     // A form is a few kilobytes of XML: the fastest deflate level makes files hardly larger
     // (measured: +4%) and saving several times faster (see benches/batch.rs).
     wb.set_zip_compression_level(1);
-    let mut props = DocProperties::new().set_custom_property("zpcheck", env!("CARGO_PKG_VERSION"));
+    let marker = if plain { "zpcheck-plain" } else { "zpcheck" };
+    let mut props = DocProperties::new().set_custom_property(marker, env!("CARGO_PKG_VERSION"));
     let kept = fidelity.properties.clone().unwrap_or_default();
     let comment = kept.description.clone();
     for (value, set) in [
@@ -117,7 +128,11 @@ pub fn workbook(checked: &Checked, fidelity: &Fidelity) -> Result<Vec<u8>, Strin
     let mut formats = Formats::default();
 
     let findings: Vec<&Finding> = checked.findings().collect();
-    let marks = Marks::new(&findings);
+    let marks = if plain {
+        Marks::plain(&findings)
+    } else {
+        Marks::new(&findings)
+    };
 
     // Each sheet with its look: the look of the same index, read from the same file.
     let sheets: Vec<(&crate::grid::Sheet, Option<&SheetLook>)> = checked
@@ -142,6 +157,9 @@ pub fn workbook(checked: &Checked, fidelity: &Fidelity) -> Result<Vec<u8>, Strin
         let ws = wb.add_worksheet();
         ws.set_name(name).map_err(xlsx_err)?;
         write_sheet(ws, sheet, *look, &grids, &headers, &marks, &mut formats)?;
+    }
+    if plain {
+        return wb.save_to_buffer().map_err(xlsx_err);
     }
     let ws = wb.add_worksheet();
     ws.set_name(super::findings_sheet_name(names.iter().map(String::as_str)))

@@ -56,6 +56,7 @@ fn rebuilt(cells: u32, text: &str) -> Checked {
             sheets: vec![sheet],
             zpcheck_summary: false,
             zpcheck_output: false,
+            zpcheck_plain: false,
             read_by: crate::read::ReadBy {
                 reader: "calamine",
                 fallback: None,

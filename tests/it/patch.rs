@@ -292,3 +292,60 @@ fn warnings_are_marked_in_the_form_with_a_quieter_fill_and_a_note() {
     );
     assert!(notes.contains("ref=\"I19\""), "{notes}");
 }
+
+#[test]
+fn plain_writes_a_resubmittable_copy_with_only_the_corrected_values() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in [
+        "national_planted_errors.xlsx",
+        "national_planted_errors.ods",
+    ] {
+        std::fs::copy(sample(name), dir.path().join(name)).unwrap();
+    }
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_zpcheck"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let folder = dir.path().to_str().unwrap();
+    let o = run(&["--plain", folder]);
+    assert_eq!(o.status.code(), Some(1));
+    let sheet = "项目支出绩效自评表";
+    for (out, method) in [
+        // Sorted input order: the .ods first (rebuilt), then the .xlsx (patched).
+        ("national_planted_errors_更正.xlsx", "rebuilt"),
+        ("national_planted_errors_更正(2).xlsx", "patched"),
+    ] {
+        let out = dir.path().join(out);
+        // Only the submission's sheet: no 核查结果, no notes, no fills.
+        let wb: Xlsx<_> = open_workbook(&out).unwrap();
+        assert_eq!(wb.sheet_names(), vec![sheet.to_string()], "{method}");
+        assert!(
+            common::part_of(&out, "xl/comments1.xml").is_none(),
+            "{method}"
+        );
+        assert_eq!(fill(&out, sheet, "H19"), None, "{method}");
+        assert_eq!(fill(&out, sheet, "I19"), None, "{method}");
+        // The corrected values are there: checking the copy finds no error.
+        let again = check_path(&out, &Profile::default()).unwrap();
+        assert!(!again.has_errors(), "{method}: {:?}", common::rows(&again));
+        assert_eq!(
+            common::of_rule(&again, "ZP208"),
+            vec![common::at("I19", "（空）", "偏差原因及改进措施", false)],
+            "{method}: the warning is still there for the department to act on"
+        );
+    }
+    // A later run replaces its own plain copies and does not correct them again; checking the
+    // folder checks them as the submissions they are.
+    let o = run(&["--plain", folder]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        !dir.path()
+            .join("national_planted_errors_更正_更正.xlsx")
+            .exists()
+    );
+    let o = run(&["check", "--format", "json", folder]);
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["files"].as_array().unwrap().len(), 4);
+}

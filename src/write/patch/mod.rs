@@ -67,7 +67,7 @@ const OTHER_MAIN_TYPES: [&str; 3] = [
 ];
 
 /// The corrected workbook made by patching the input's bytes, or why not.
-pub fn patch(source: &Source, checked: &Checked) -> Result<Vec<u8>, GiveUp> {
+pub fn patch(source: &Source, checked: &Checked, plain: bool) -> Result<Vec<u8>, GiveUp> {
     let mut pkg = Package::open(&source.bytes, &source.parts)?;
     let mut root_rels = parse_rels(&pkg.text("_rels/.rels")?.ok_or(give_up!())?)?;
     let office = root_rels.of_type("officeDocument").ok_or(give_up!())?;
@@ -84,9 +84,14 @@ pub fn patch(source: &Source, checked: &Checked) -> Result<Vec<u8>, GiveUp> {
     }
     let mut workbook_rels = parse_rels(&rels_xml)?;
     let mut styles = Styles::parse(pkg.text(STYLES)?.ok_or(give_up!())?)?;
+    styles.plain = plain;
 
     let findings: Vec<&Finding> = checked.findings().collect();
-    let marks = Marks::new(&findings);
+    let marks = if plain {
+        Marks::plain(&findings)
+    } else {
+        Marks::new(&findings)
+    };
     let mut values_changed = false;
     let mut old_findings: Option<(usize, String, String)> = None;
     let mut names = HashSet::new();
@@ -140,35 +145,46 @@ pub fn patch(source: &Source, checked: &Checked) -> Result<Vec<u8>, GiveUp> {
     if drop_macros(&mut pkg, &mut types, &mut workbook_rels) {
         not_kept.push("宏");
     }
-    let table = FindingsTable::new(&findings, &not_kept, &[]);
-    let (header, body) = styles.findings();
-    let (index, part, new_rel, sheet_name) = match old_findings {
-        Some((index, part, name)) => {
-            // Its relationships were those of the old sheet (notes someone added to it…),
-            // which the new sheet does not refer to.
-            pkg.remove(&rels_name(&part));
-            (index, part, None, name)
+    let edit = if plain {
+        // A plain copy has no 核查结果 sheet; one already there (a corrected workbook corrected
+        // again) is left to the rebuild, which draws none.
+        if old_findings.is_some() {
+            return Err(give_up!());
         }
-        None => {
-            let part = pkg.free_name(|n| format!("xl/worksheets/sheet{n}.xml"));
-            let id = workbook_rels.add("worksheet", &format!("/{part}"));
-            // 核查结果, or 核查结果(2) beside the submission's own sheet of that name.
-            let name = findings_sheet_name(parts.sheets.iter().map(|(n, _)| n.as_str()));
-            (parts.sheets.len(), part, Some(id), name)
+        WorkbookEdit {
+            add_sheet: None,
+            filter: None,
+            full_calc: values_changed,
         }
-    };
-    pkg.set(&part, findings::sheet_xml(&table, header, body));
-    types.set_override(&part, WORKSHEET_TYPE);
-    let edit = WorkbookEdit {
-        add_sheet: new_rel.as_deref().map(|id| (sheet_name.as_str(), id)),
-        filter: (
-            index,
-            format!(
-                "'{sheet_name}'!{}",
-                absolute(&findings::filter_range(&table))
-            ),
-        ),
-        full_calc: values_changed,
+    } else {
+        let table = FindingsTable::new(&findings, &not_kept, &[]);
+        let (header, body) = styles.findings();
+        let (index, part, new_rel, sheet_name) = match old_findings {
+            Some((index, part, name)) => {
+                // Its relationships were those of the old sheet (notes someone added to it…),
+                // which the new sheet does not refer to.
+                pkg.remove(&rels_name(&part));
+                (index, part, None, name)
+            }
+            None => {
+                let part = pkg.free_name(|n| format!("xl/worksheets/sheet{n}.xml"));
+                let id = workbook_rels.add("worksheet", &format!("/{part}"));
+                // 核查结果, or 核查结果(2) beside the submission's own sheet of that name.
+                let name = findings_sheet_name(parts.sheets.iter().map(|(n, _)| n.as_str()));
+                (parts.sheets.len(), part, Some(id), name)
+            }
+        };
+        pkg.set(&part, findings::sheet_xml(&table, header, body));
+        types.set_override(&part, WORKSHEET_TYPE);
+        let filter = format!(
+            "'{sheet_name}'!{}",
+            absolute(&findings::filter_range(&table))
+        );
+        WorkbookEdit {
+            add_sheet: new_rel.map(|id| (sheet_name, id)),
+            filter: Some((index, filter)),
+            full_calc: values_changed,
+        }
     };
     pkg.set(WORKBOOK, workbook::patch(&workbook_xml, &edit)?);
     // The calculation chain lists formula cells; one a correction replaced would make Excel
@@ -178,7 +194,10 @@ pub fn patch(source: &Source, checked: &Checked) -> Result<Vec<u8>, GiveUp> {
         pkg.remove(&calc);
         types.remove_override(&calc);
     }
-    mark_as_ours(&mut pkg, &mut types, &mut root_rels)?;
+    // A plain copy is marked apart: a later run may replace it, and a folder walk checks it
+    // like any submission (it is one).
+    let marker = if plain { "zpcheck-plain" } else { "zpcheck" };
+    mark_as_ours(&mut pkg, &mut types, &mut root_rels, marker)?;
     pkg.set(STYLES, styles.write()?);
     pkg.set(WORKBOOK_RELS, workbook_rels.write());
     pkg.set(ContentTypes::NAME, types.write());
@@ -372,20 +391,25 @@ fn drop_macros(pkg: &mut Package<'_>, types: &mut ContentTypes, rels: &mut Rels)
 }
 
 /// The custom document property `zpcheck`: a later run knows its own output by it.
-fn mark_as_ours(pkg: &mut Package<'_>, types: &mut ContentTypes, root: &mut Rels) -> R<()> {
+fn mark_as_ours(
+    pkg: &mut Package<'_>,
+    types: &mut ContentTypes,
+    root: &mut Rels,
+    marker: &str,
+) -> R<()> {
     match root.of_type("custom-properties") {
         Some(rel) => {
             if resolve("", &rel.target).as_deref() != Some(CUSTOM) {
                 return Err(give_up!());
             }
             let xml = pkg.text(CUSTOM)?.ok_or(give_up!())?;
-            pkg.set(CUSTOM, workbook::add_custom(&xml)?);
+            pkg.set(CUSTOM, workbook::add_custom(&xml, marker)?);
         }
         None => {
             if pkg.has(CUSTOM) {
                 return Err(give_up!());
             }
-            pkg.set(CUSTOM, workbook::new_custom());
+            pkg.set(CUSTOM, workbook::new_custom(marker));
             root.add("custom-properties", CUSTOM);
             types.set_override(CUSTOM, CUSTOM_TYPE);
             pkg.set("_rels/.rels", root.write());
@@ -430,7 +454,7 @@ mod sample_tests {
                 crate::fix_path(&path, &crate::Profile::default()).expect("sample reads");
             let source = fidelity.source.clone().expect("kept for correcting");
             assert!(source.parts.contains_key("xl/styles.xml"), "{name}");
-            let patched = patch(&source, &checked);
+            let patched = patch(&source, &checked, false);
             assert!(patched.is_ok(), "{name}: {:?}", patched.err());
         }
     }

@@ -76,6 +76,8 @@ pub(super) struct Styles {
     marked: HashMap<(u32, Mark, NumFmt), u32>,
     mark_fills: HashMap<Mark, u32>,
     findings: Option<(u32, u32)>,
+    /// A plain copy: cells get their number format, never a fill.
+    pub(super) plain: bool,
 }
 
 impl Styles {
@@ -199,6 +201,7 @@ impl Styles {
             marked: HashMap::new(),
             mark_fills: HashMap::new(),
             findings: None,
+            plain: false,
         })
     }
 
@@ -246,6 +249,7 @@ impl Styles {
             return id;
         }
         let (mut tag, inner) = self.xf(s);
+        let mark = if self.plain { Mark::None } else { mark };
         let fill = match mark {
             Mark::None => None,
             Mark::Fixed => Some(self.fill(Mark::Fixed, FIXED_FILL)),

@@ -12,11 +12,12 @@ use super::xml::{Element, Events, Splices, Tag, escape};
 use crate::ooxml::{R, give_up};
 
 /// What changes in `xl/workbook.xml`.
-pub(super) struct WorkbookEdit<'a> {
+pub(super) struct WorkbookEdit {
     /// A sheet to add at the end: its name and relationship id.
-    pub add_sheet: Option<(&'a str, &'a str)>,
-    /// The 核查结果 sheet's index and its autofilter's range formula (`'核查结果'!$A$1:$I$5`).
-    pub filter: (usize, String),
+    pub add_sheet: Option<(String, String)>,
+    /// The 核查结果 sheet's index and its autofilter's range formula (`'核查结果'!$A$1:$I$5`);
+    /// none in a plain copy, which has no such sheet.
+    pub filter: Option<(usize, String)>,
     /// Ask for recalculation on load (values that formulas use have changed).
     pub full_calc: bool,
 }
@@ -36,7 +37,7 @@ const AFTER_DEFINED_NAMES: &[&str] = &[
 ];
 
 /// The patched `xl/workbook.xml`.
-pub(super) fn patch(xml: &str, edit: &WorkbookEdit<'_>) -> R<String> {
+pub(super) fn patch(xml: &str, edit: &WorkbookEdit) -> R<String> {
     let mut ev = Events::new(xml);
     let mut splices = Splices::default();
     let mut r_prefix = None;
@@ -122,7 +123,7 @@ pub(super) fn patch(xml: &str, edit: &WorkbookEdit<'_>) -> R<String> {
                 if in_names {
                     let ours = tag.text("name").as_deref() == Some("_xlnm._FilterDatabase")
                         && tag.text("localSheetId").and_then(|i| i.parse().ok())
-                            == Some(edit.filter.0);
+                            == edit.filter.as_ref().map(|f| f.0);
                     if ours {
                         splices.replace(range.start..end, String::new());
                     }
@@ -134,7 +135,7 @@ pub(super) fn patch(xml: &str, edit: &WorkbookEdit<'_>) -> R<String> {
         }
     }
     let sheets_end = sheets_end.ok_or(give_up!())?;
-    if let Some((name, id)) = edit.add_sheet {
+    if let Some((name, id)) = &edit.add_sheet {
         let rid = match &r_prefix {
             Some(p) => format!("{p}:id=\"{}\"", escape(id)),
             None => format!("xmlns:r=\"{REL}\" r:id=\"{}\"", escape(id)),
@@ -148,17 +149,18 @@ pub(super) fn patch(xml: &str, edit: &WorkbookEdit<'_>) -> R<String> {
             ),
         );
     }
-    let (index, range) = &edit.filter;
-    let filter = format!(
-        "<definedName name=\"_xlnm._FilterDatabase\" localSheetId=\"{index}\" hidden=\"1\">{}</definedName>",
-        escape(range)
-    );
-    match names_end {
-        Some(at) => splices.insert(at, filter),
-        None => splices.insert(
-            names_at.ok_or(give_up!())?,
-            format!("<definedNames>{filter}</definedNames>"),
-        ),
+    if let Some((index, range)) = &edit.filter {
+        let filter = format!(
+            "<definedName name=\"_xlnm._FilterDatabase\" localSheetId=\"{index}\" hidden=\"1\">{}</definedName>",
+            escape(range)
+        );
+        match names_end {
+            Some(at) => splices.insert(at, filter),
+            None => splices.insert(
+                names_at.ok_or(give_up!())?,
+                format!("<definedNames>{filter}</definedNames>"),
+            ),
+        }
     }
     if edit.full_calc {
         match calc {
@@ -187,28 +189,28 @@ const VT: &str = "http://schemas.openxmlformats.org/officeDocument/2006/docProps
 /// The format id every custom document property carries.
 const FMTID: &str = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}";
 
-fn property(pid: u32, vt: &str, local_ns: bool) -> String {
+fn property(pid: u32, vt: &str, local_ns: bool, name: &str) -> String {
     let ns = if local_ns {
         format!(" xmlns:{vt}=\"{VT}\"")
     } else {
         String::new()
     };
     format!(
-        "<property fmtid=\"{FMTID}\" pid=\"{pid}\" name=\"zpcheck\"><{vt}:lpwstr{ns}>{}</{vt}:lpwstr></property>",
+        "<property fmtid=\"{FMTID}\" pid=\"{pid}\" name=\"{name}\"><{vt}:lpwstr{ns}>{}</{vt}:lpwstr></property>",
         env!("CARGO_PKG_VERSION")
     )
 }
 
 /// A custom properties part holding only `zpcheck`.
-pub(super) fn new_custom() -> String {
+pub(super) fn new_custom(name: &str) -> String {
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Properties xmlns=\"{CUSTOM}\" xmlns:vt=\"{VT}\">{}</Properties>",
-        property(2, "vt", false)
+        property(2, "vt", false, name)
     )
 }
 
 /// An existing custom properties part with `zpcheck` added (unchanged if it has it).
-pub(super) fn add_custom(xml: &str) -> R<String> {
+pub(super) fn add_custom(xml: &str, name: &str) -> R<String> {
     let mut ev = Events::new(xml);
     let mut max_pid = 1u32;
     let mut vt = None;
@@ -227,7 +229,7 @@ pub(super) fn add_custom(xml: &str) -> R<String> {
             }
             Event::Start(e) => {
                 let tag = Tag::parse(&e, false)?;
-                if tag.text("name").as_deref() == Some("zpcheck") {
+                if tag.text("name").as_deref() == Some(name) {
                     return Ok(xml.to_string());
                 }
                 let pid = tag.text("pid").and_then(|p| p.parse::<u32>().ok());
@@ -245,7 +247,10 @@ pub(super) fn add_custom(xml: &str) -> R<String> {
         Some(p) => (p.as_str(), false),
         None => ("vt", true),
     };
-    splices.insert(end.ok_or(give_up!())?, property(max_pid + 1, prefix, local));
+    splices.insert(
+        end.ok_or(give_up!())?,
+        property(max_pid + 1, prefix, local, name),
+    );
     splices.apply(xml)
 }
 
@@ -262,8 +267,8 @@ mod tests {
     #[test]
     fn the_findings_sheet_and_its_filter_are_listed() {
         let edit = WorkbookEdit {
-            add_sheet: Some(("核查结果", "rId9")),
-            filter: (1, "'核查结果'!$A$1:$I$5".into()),
+            add_sheet: Some(("核查结果".into(), "rId9".into())),
+            filter: Some((1, "'核查结果'!$A$1:$I$5".into())),
             full_calc: true,
         };
         let out = patch(&workbook("<calcPr calcId=\"191029\"/>"), &edit).unwrap();
@@ -274,7 +279,7 @@ mod tests {
         );
         let edit = WorkbookEdit {
             add_sheet: None,
-            filter: (1, "new".into()),
+            filter: Some((1, "new".into())),
             full_calc: true,
         };
         let out = patch(&again, &edit).unwrap();
@@ -287,12 +292,12 @@ mod tests {
         let theirs = format!(
             "<?xml version=\"1.0\"?><Properties xmlns=\"{CUSTOM}\" xmlns:vt=\"{VT}\"><property fmtid=\"{FMTID}\" pid=\"2\" name=\"部门\"><vt:lpwstr>科技局</vt:lpwstr></property></Properties>"
         );
-        let out = add_custom(&theirs).unwrap();
+        let out = add_custom(&theirs, "zpcheck").unwrap();
         assert!(
             out.contains("科技局") && out.contains("pid=\"3\" name=\"zpcheck\""),
             "{out}"
         );
-        assert_eq!(add_custom(&out).unwrap(), out);
-        assert!(new_custom().contains("name=\"zpcheck\""));
+        assert_eq!(add_custom(&out, "zpcheck").unwrap(), out);
+        assert!(new_custom("zpcheck").contains("name=\"zpcheck\""));
     }
 }
