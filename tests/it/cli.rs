@@ -355,13 +355,17 @@ fn help_is_in_chinese() {
     );
 }
 
+/// The README's text.
+fn readme() -> String {
+    std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("the README is there")
+}
+
 #[test]
 fn the_readme_rule_table_is_the_one_rules_prints() {
     // Whole rows, in order: a rule's severity, fixability, title or doc changed in the code
     // and not in the README (or the other way round) fails here.
-    let readme =
-        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("README.md"))
-            .unwrap();
+    let readme = readme();
     let o = run(&["rules", "--format", "markdown"]);
     assert_eq!(o.status.code(), Some(0));
     let printed = stdout(&o);
@@ -425,9 +429,7 @@ fn one_rule_is_explained_whole_with_the_profile_in_force() {
 
 #[test]
 fn readme_lists_every_rule_and_the_two_commands() {
-    let readme =
-        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("README.md"))
-            .unwrap();
+    let readme = readme();
     for r in zpcheck::rules::RULES {
         assert!(
             readme.contains(&format!("| {} | {} |", r.code, r.severity.label())),
