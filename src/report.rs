@@ -234,16 +234,13 @@ impl From<FileOutcome> for FileReport {
 impl FileReport {
     /// The input's status.
     pub fn status(&self) -> Status {
-        if self.write_failed() {
-            Status::WriteFailed
-        } else if self.error.is_some() {
-            Status::Error
-        } else if self.is_partial() {
-            Status::Partial
-        } else if self.has(Severity::Error) {
-            Status::Findings
-        } else {
-            Status::Clean
+        // The JSON status is the category, coarser: warnings are clean, no form is an error.
+        match self.category() {
+            Category::WriteFailed => Status::WriteFailed,
+            Category::Unreadable | Category::NoForm => Status::Error,
+            Category::Partial => Status::Partial,
+            Category::Errors => Status::Findings,
+            Category::Clean | Category::WarningsOnly => Status::Clean,
         }
     }
 
