@@ -173,6 +173,7 @@ mod tests {
             expected: String::new(),
             message: String::new(),
             fix: None,
+            sum_of: Vec::new(),
         }
     }
 

@@ -36,9 +36,26 @@ pub enum FixValue {
         value: Decimal,
         /// Write as a percent-formatted fraction.
         percent_format: bool,
+        /// The formula the cell keeps, when it held one that can give the corrected value
+        /// (its own, or one zpcheck repaired); `None` writes the value as a constant.
+        formula: Option<FormulaFix>,
     },
     /// Text (a rate written as "99.63%" text, a grade).
     Text(String),
+}
+
+/// A formula kept in a corrected cell, with the result it gives once the other corrections are
+/// in: the workbook stays live, and a program that does not recalculate shows the right value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FormulaFix {
+    /// The formula, without its leading "=".
+    pub text: String,
+    /// Its result with every correction of the form in place, in the cell's own units (a
+    /// percent-formatted rate as the fraction).
+    pub result: Decimal,
+    /// The cell's formula as it was, when zpcheck repaired it (a SUM that left out a part);
+    /// `None` when the cell's own formula is kept and only its result changes.
+    pub replaced: Option<String>,
 }
 
 /// One finding of one rule at one cell.
@@ -60,6 +77,21 @@ pub struct Finding {
     pub message: String,
     /// The correction, when zpcheck makes one.
     pub fix: Option<FixValue>,
+    /// The cells whose sum the expected value is (a total row's parts, the scores adding up to
+    /// 总分), on the finding's sheet; empty when the value is not a sum. A formula that adds
+    /// other cells is repaired from these.
+    pub sum_of: Vec<CellRef>,
+}
+
+/// How many cells the findings correct: a cell two findings correct (a total and its formula's
+/// range, ZP101 and ZP004) is one correction.
+pub fn corrected_cells<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> usize {
+    findings
+        .into_iter()
+        .filter(|f| f.fixed())
+        .map(|f| (f.sheet.as_str(), f.cell))
+        .collect::<std::collections::BTreeSet<_>>()
+        .len()
 }
 
 impl Finding {

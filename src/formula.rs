@@ -350,6 +350,140 @@ pub fn evaluate_at(formula: &str, cells: &mut impl Cells, depth: usize) -> Optio
     (p.pos == p.toks.len()).then(|| v.normalize())
 }
 
+/// A formula that only adds cells up — `SUM(C7:C9)`, `C7+C8+C9`, `H5+SUM(H12:H16)`, any of
+/// them inside `ROUND(…, n)` — the shape of a form's total rows. Such a formula can be
+/// repaired when it adds the wrong cells; any other formula is left as it is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SumShape {
+    /// The ranges added (a single cell is a range of one).
+    pub ranges: Vec<(CellRef, CellRef)>,
+    /// The decimals of an enclosing `ROUND`, as written.
+    pub round: Option<String>,
+}
+
+/// The [`SumShape`] of a formula, if it has one.
+pub fn sum_shape(formula: &str) -> Option<SumShape> {
+    if formula.len() > MAX_FORMULA_BYTES {
+        return None;
+    }
+    let toks = tokenize(formula)?;
+    let name = |t: Option<&Tok>, n: &str| matches!(t, Some(Tok::Name(x)) if x == n);
+    let op = |t: Option<&Tok>, c: char| t == Some(&Tok::Op(c));
+    let n = toks.len();
+    let (inner, round) = match toks.get(n.wrapping_sub(2)) {
+        Some(Tok::Num(d))
+            if n >= 6
+                && name(toks.first(), "ROUND")
+                && op(toks.get(1), '(')
+                && op(toks.get(n - 3), ',')
+                && op(toks.get(n - 1), ')')
+                && d.fract().is_zero() =>
+        {
+            (&toks[2..n - 3], Some(d.normalize().to_string()))
+        }
+        _ => (&toks[..], None),
+    };
+    let mut ranges = Vec::new();
+    let mut i = 0;
+    // A reference or a range `A1:B2` at `i`; the index after it.
+    let range_at = |i: usize| -> Option<((CellRef, CellRef), usize)> {
+        let Some(Tok::Ref(a)) = inner.get(i) else {
+            return None;
+        };
+        match (inner.get(i + 1), inner.get(i + 2)) {
+            (Some(Tok::Op(':')), Some(Tok::Ref(b))) => Some(((*a, *b), i + 3)),
+            _ => Some(((*a, *a), i + 1)),
+        }
+    };
+    loop {
+        match inner.get(i) {
+            Some(Tok::Ref(a)) => {
+                ranges.push((*a, *a));
+                i += 1;
+            }
+            Some(Tok::Name(f)) if f == "SUM" && op(inner.get(i + 1), '(') => {
+                i += 2;
+                loop {
+                    let (r, next) = range_at(i)?;
+                    ranges.push(r);
+                    i = next;
+                    if op(inner.get(i), ',') {
+                        i += 1;
+                    } else if op(inner.get(i), ')') {
+                        i += 1;
+                        break;
+                    } else {
+                        return None;
+                    }
+                }
+            }
+            _ => return None,
+        }
+        if i == inner.len() {
+            break;
+        }
+        if !op(inner.get(i), '+') {
+            return None;
+        }
+        i += 1;
+    }
+    Some(SumShape { ranges, round })
+}
+
+impl SumShape {
+    /// Every cell the formula adds; `None` when its ranges are too large to list.
+    pub fn cells(&self) -> Option<std::collections::BTreeSet<CellRef>> {
+        let mut out = std::collections::BTreeSet::new();
+        let mut size = 0u64;
+        for (a, b) in &self.ranges {
+            let (r0, r1) = (a.row.min(b.row), a.row.max(b.row));
+            let (c0, c1) = (a.col.min(b.col), a.col.max(b.col));
+            size += (u64::from(r1 - r0) + 1) * (u64::from(c1 - c0) + 1);
+            if size > MAX_RANGE_CELLS {
+                return None;
+            }
+            for row in r0..=r1 {
+                for col in c0..=c1 {
+                    out.insert(CellRef::new(row, col));
+                }
+            }
+        }
+        Some(out)
+    }
+
+    /// The formula of the same shape adding exactly `cells`: runs of adjacent cells in a
+    /// column become ranges, inside the same `ROUND` (`ROUND(SUM(H5,H12:H16,H18),2)`).
+    pub fn adding(&self, cells: &[CellRef]) -> String {
+        let mut sorted: Vec<CellRef> = cells.to_vec();
+        sorted.sort_by_key(|c| (c.col, c.row));
+        sorted.dedup();
+        let mut parts: Vec<String> = Vec::new();
+        let mut k = 0;
+        while k < sorted.len() {
+            let first = sorted[k];
+            let mut last = first;
+            while sorted
+                .get(k + 1)
+                .is_some_and(|n| n.col == last.col && n.row == last.row + 1)
+            {
+                k += 1;
+                last = sorted[k];
+            }
+            parts.push(if first == last {
+                first.to_string()
+            } else {
+                format!("{first}:{last}")
+            });
+            k += 1;
+        }
+        let sum = format!("SUM({})", parts.join(","));
+        match &self.round {
+            Some(d) => format!("ROUND({sum},{d})"),
+            None => sum,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -388,6 +522,50 @@ mod tests {
 
     fn eval(f: &str) -> Option<String> {
         evaluate(f, &mut grid()).map(|d| d.to_string())
+    }
+
+    #[test]
+    fn sum_shapes_are_recognised_and_rewritten() {
+        let c = |a: &str| CellRef::parse(a).unwrap();
+        let s = sum_shape("=SUM(C7:C8)").unwrap();
+        assert_eq!(s.ranges, vec![(c("C7"), c("C8"))]);
+        assert_eq!(s.round, None);
+        assert_eq!(s.adding(&[c("C9"), c("C7"), c("C8")]), "SUM(C7:C9)");
+        let s = sum_shape("=ROUND(H5+SUM(H12:H16),2)").unwrap();
+        assert_eq!(s.ranges, vec![(c("H5"), c("H5")), (c("H12"), c("H16"))]);
+        assert_eq!(s.round.as_deref(), Some("2"));
+        let cells: Vec<CellRef> = s.cells().unwrap().into_iter().collect();
+        assert_eq!(cells.len(), 6);
+        assert_eq!(
+            s.adding(&[
+                c("H5"),
+                c("H12"),
+                c("H13"),
+                c("H14"),
+                c("H15"),
+                c("H16"),
+                c("H18")
+            ]),
+            "ROUND(SUM(H5,H12:H16,H18),2)"
+        );
+        let s = sum_shape("$D$7+D8+SUM(D10, D11)").unwrap();
+        assert_eq!(s.ranges.len(), 4);
+        // A row left out of the parts (a 其中 sub-row) breaks the range.
+        assert_eq!(s.adding(&[c("D7"), c("D9")]), "SUM(D7,D9)");
+        for other in [
+            "=D7-D8",
+            "=SUM(D7:D9)*2",
+            "=ROUND(D7,2)+ROUND(D8,2)",
+            "=IF(D7>0,D7,0)",
+            "=SUM(Sheet2!D7:D9)",
+            "=AVERAGE(D7:D9)",
+            "=ROUND(SUM(D7:D9),D1)",
+            "=SUM(D7:D9",
+            "",
+        ] {
+            assert_eq!(sum_shape(other), None, "{other}");
+        }
+        assert_eq!(sum_shape("=SUM(A1:XFD1048576)").unwrap().cells(), None);
     }
 
     #[test]

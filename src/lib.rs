@@ -44,7 +44,7 @@ pub mod write;
 use std::path::Path;
 
 pub use error::InputError;
-pub use finding::{Finding, FixValue, Severity};
+pub use finding::{Finding, FixValue, FormulaFix, Severity};
 pub use rules::{FormReport, Profile};
 
 use form::Form;
@@ -123,7 +123,8 @@ pub fn check_workbook(workbook: Workbook, profile: &Profile) -> Result<Checked, 
             Some((fsheet, flayout)) => Form::build_split(fsheet, &flayout, sheet, &layout),
             None => Form::build(sheet, &layout),
         };
-        let report = rules::check(&form, profile);
+        let mut report = rules::check(&form, profile);
+        rules::formulas::keep(&mut report.findings, &workbook.sheets);
         forms.push(CheckedForm { form, report });
     }
     if forms.is_empty() {

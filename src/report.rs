@@ -110,7 +110,7 @@ pub struct FormSummary {
     pub errors: usize,
     /// Warning findings on this form.
     pub warnings: usize,
-    /// Findings with an automatic correction.
+    /// Cells with an automatic correction.
     pub fixable: usize,
     /// Whether the form was read completely.
     pub complete: bool,
@@ -202,7 +202,7 @@ impl From<FileOutcome> for FileReport {
                             computed_grade: f.report.computed_grade,
                             errors: count(Severity::Error),
                             warnings: count(Severity::Warning),
-                            fixable: f.report.findings.iter().filter(|x| x.fixed()).count(),
+                            fixable: crate::finding::corrected_cells(&f.report.findings),
                             complete: f.form.complete(),
                             unread: f.form.unread.iter().map(|u| u.what.clone()).collect(),
                             unchecked: f.report.unchecked.clone(),
@@ -513,6 +513,10 @@ struct JsonFinding<'a> {
     expected: &'a str,
     message: &'a str,
     fixed: bool,
+    /// The formula a correction keeps or repairs in the cell (`"=SUM(C7:C9)"`); absent when
+    /// the correction is a constant or there is none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    formula: Option<String>,
 }
 
 fn json_file(r: &FileReport) -> JsonFile<'_> {
@@ -559,6 +563,12 @@ fn json_file(r: &FileReport) -> JsonFile<'_> {
                 message: &f.message,
                 // Not when the corrected workbook could not be written: nothing was corrected.
                 fixed: f.fixed() && !r.write_failed(),
+                formula: match &f.fix {
+                    Some(crate::finding::FixValue::Number {
+                        formula: Some(k), ..
+                    }) if !r.write_failed() => Some(format!("={}", k.text)),
+                    _ => None,
+                },
             })
             .collect(),
     }
@@ -668,7 +678,7 @@ pub fn text(r: &FileReport, fixing: bool) -> String {
                 .unwrap_or_default()
         ));
     }
-    let fixed = r.findings.iter().filter(|f| f.fixed()).count();
+    let fixed = crate::finding::corrected_cells(&r.findings);
     out.push_str(&format!(
         "错误 {} 个，警告 {} 个",
         r.count(Severity::Error),

@@ -10,7 +10,7 @@
 mod fidelity;
 pub mod guard;
 mod ods;
-mod resolve;
+pub(crate) mod resolve;
 mod xls;
 mod xlsx;
 

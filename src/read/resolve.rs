@@ -22,14 +22,8 @@ pub(super) fn resolve_formulas(sheet: &mut Sheet, placeholder_zero: bool) {
         return;
     }
     let results: Vec<(CellRef, Option<rust_decimal::Decimal>)> = {
-        let mut resolver = Resolver {
-            sheet,
-            max_row: sheet.max_row(),
-            pending: &pending,
-            memo: Default::default(),
-            visiting: Default::default(),
-            budget: MAX_FORMULA_WORK,
-        };
+        let none = std::collections::HashMap::new();
+        let mut resolver = Resolver::new(sheet, Some(&pending), &none);
         pending
             .iter()
             .map(|r| {
@@ -57,20 +51,52 @@ pub(super) fn resolve_formulas(sheet: &mut Sheet, placeholder_zero: bool) {
     }
 }
 
-struct Resolver<'a> {
+/// A sheet's cells as formulas see them: stored values, formula cells evaluated, and values
+/// put in their place (corrections), within a depth limit and a work budget.
+pub(crate) struct Resolver<'a> {
     sheet: &'a Sheet,
     max_row: u32,
-    pending: &'a std::collections::HashSet<CellRef>,
+    /// The formula cells evaluated instead of read; `None`: every formula cell.
+    pending: Option<&'a std::collections::HashSet<CellRef>>,
+    /// Values that replace the cells' own (in the cells' units).
+    overrides: &'a std::collections::HashMap<CellRef, rust_decimal::Decimal>,
     memo: std::collections::HashMap<CellRef, Option<crate::formula::Operand>>,
     visiting: std::collections::HashSet<CellRef>,
     budget: u64,
+}
+
+impl<'a> Resolver<'a> {
+    /// Cells of `sheet`, evaluating the formula cells in `pending` (all of them with `None`),
+    /// with `overrides` in place of the cells they name.
+    pub(crate) fn new(
+        sheet: &'a Sheet,
+        pending: Option<&'a std::collections::HashSet<CellRef>>,
+        overrides: &'a std::collections::HashMap<CellRef, rust_decimal::Decimal>,
+    ) -> Self {
+        Resolver {
+            sheet,
+            max_row: sheet.max_row(),
+            pending,
+            overrides,
+            memo: Default::default(),
+            visiting: Default::default(),
+            budget: MAX_FORMULA_WORK,
+        }
+    }
 }
 
 impl crate::formula::Cells for Resolver<'_> {
     fn value(&mut self, at: CellRef, depth: usize) -> Option<crate::formula::Operand> {
         use crate::formula::Operand;
         self.budget = self.budget.checked_sub(1)?;
-        if !self.pending.contains(&at) {
+        if let Some(v) = self.overrides.get(&at) {
+            return Some(Operand::Num(*v));
+        }
+        let evaluated = match self.pending {
+            Some(p) => p.contains(&at),
+            None => self.sheet.get(at).is_some_and(|c| c.formula.is_some()),
+        };
+        if !evaluated {
             return Some(match self.sheet.get(at).map(|c| &c.value) {
                 None | Some(CellValue::Empty) => Operand::Blank,
                 Some(CellValue::Number(n)) | Some(CellValue::DateTime(n)) => {

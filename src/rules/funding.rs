@@ -80,12 +80,18 @@ fn check_sum<'a>(
     let found = ctx.number_or_warn(total, &format!("合计{what}"));
     // Each breakdown's sum and its terms; `None` when a breakdown has no number at all.
     let mut sums: Vec<(&str, Decimal, Vec<String>)> = Vec::new();
+    // The cells of the first breakdown, for repairing a total's formula.
+    let mut first_cells: Option<Vec<CellRef>> = None;
     for (heading, idx) in &funding.breakdowns {
         let mut values = Vec::new();
         let mut any_number = false;
         let mut terms = Vec::new();
+        let mut cells = Vec::new();
         for p in idx.iter().filter_map(|&i| funding.parts.get(i)) {
             let Some(f) = col(p) else { continue };
+            if f.sheet == total.sheet {
+                cells.push(f.cell);
+            }
             match ctx.number_or_warn(f, what) {
                 Some(v) => {
                     any_number = true;
@@ -100,6 +106,7 @@ fn check_sum<'a>(
         // A breakdown not filled in has nothing to add up.
         if any_number {
             sums.push((heading.as_str(), super::expect::sum(values), terms));
+            first_cells.get_or_insert(cells);
         }
     }
     let Some(first) = sums.first() else {
@@ -130,6 +137,7 @@ fn check_sum<'a>(
             fmt_dec(sum)
         );
         ctx.emit(&FUND_TOTAL, total, fmt_dec(sum), msg, number_fix(sum));
+        ctx.sum_of(first_cells.unwrap_or_default());
         return Some(sum);
     }
     // The breakdowns add up to different totals: a contradiction among entered amounts, which
@@ -166,10 +174,12 @@ fn rate_fix(field: &Field, pct: Decimal) -> FixValue {
         } if !field.percent_format => FixValue::Number {
             value: pct,
             percent_format: false,
+            formula: None,
         },
         _ => FixValue::Number {
             value: pct,
             percent_format: true,
+            formula: None,
         },
     }
 }

@@ -6,6 +6,7 @@
 //! [`totals`] (rules 11–13). Corrections are made only where the right value is unambiguous.
 
 pub mod expect;
+pub mod formulas;
 pub mod funding;
 pub mod indicators;
 mod registry;
@@ -115,7 +116,16 @@ impl Ctx<'_> {
             expected: expected.into(),
             message,
             fix,
+            sum_of: Vec::new(),
         });
+    }
+
+    /// Records that the last finding's expected value is the sum of `cells` (a formula there
+    /// that adds other cells can then be repaired).
+    pub fn sum_of(&mut self, cells: Vec<crate::grid::CellRef>) {
+        if let Some(f) = self.findings.last_mut() {
+            f.sum_of = cells;
+        }
     }
 
     /// Warns about a number stored as text in a money, weight or score cell.
@@ -190,6 +200,7 @@ pub fn number_fix(value: Decimal) -> Option<FixValue> {
     Some(FixValue::Number {
         value,
         percent_format: false,
+        formula: None,
     })
 }
 

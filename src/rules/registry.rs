@@ -184,6 +184,11 @@ rules! {
         why: "自评表按两位小数汇总；少显示的小数在其精度下是对的，改写它会在部门的表里造出并不存在的差错。",
         example: "执行率 89.715% 显示为 89.7%。",
         fix: "不更正：只提醒按两位小数显示。";
+    FORMULA_RANGE = "ZP004", Error, Safe, "合计公式求和范围有误",
+        what: "合计、总分、分值合计的单元格是求和公式（SUM 或相加），加的却不是表中应加的各行：漏掉了某行、或多算了某行，算出的值因此有误。",
+        why: "公式看上去没问题，数值却错了；只改数值不改公式，表再改动时又会算错。Excel 的“公式省略了相邻单元格”提示说的就是这种错误。",
+        example: "合计 C6 的公式 =SUM(C7:C8) 漏掉了 C9。",
+        fix: "把公式改为加表中应加的各单元格（=SUM(C7:C9)，原有的 ROUND 保留），并写入它算出的结果；只在新公式算出的值与更正值一致时才改。";
     PARTIAL = "ZP009", Warning, None, "表格未能完整识别",
         what: "表中有块、列或行未能识别（如指标块表头无法识别）：能核查的照常核查，依赖未识别部分的规则（尤其总分、等级和分值合计）不核查、不更正，并写明未识别的内容和查找的位置。",
         why: "从读了一半的表算出的总分会把正确的等级“更正”成错的：宁可少查，不可错改。",
@@ -193,7 +198,7 @@ rules! {
         what: "规则1：年初预算数、全年预算数、全年执行数的合计行应等于各分项之和（空白和“—”按 0 计）；合计为 0 而分项不为 0 即“未求和”。",
         why: "执行率和执行率得分都从合计行算起，合计错了，后面全错。",
         example: "合计 95，分项 50 + 30 + 20 = 100；或公式 =SUM(C7:C8) 漏掉了 C9。",
-        fix: "改为分项之和（确定的值）。";
+        fix: "改为分项之和（确定的值）。单元格是公式的，保留公式、写入按更正值算出的结果；公式求和范围有误的改正公式（ZP004）。";
     RATE = "ZP102", Error, Safe, "执行率计算错误",
         what: "规则2：执行率 = 全年执行数 ÷ 全年预算数 × 100%，保留两位小数、四舍五入（31% 对 31.60% 为截断错误；空白也按错误填补）。",
         why: "执行率决定执行率得分，截断或抄错都会改变总分。",
@@ -311,7 +316,7 @@ mod tests {
             assert!(w[0].code < w[1].code, "{} !< {}", w[0].code, w[1].code);
         }
         assert_eq!(rule("ZP201").map(|r| r.title), Some("得分超出分值范围"));
-        // ZP201's nearest bound is a guess; eight rules write values the rules determine.
+        // ZP201's nearest bound is a guess; nine rules write values the rules determine.
         assert_eq!(rule("ZP201").map(|r| r.fix), Some(FixSafety::Review));
         let safe: Vec<&str> = RULES
             .iter()
@@ -321,7 +326,7 @@ mod tests {
         assert_eq!(
             safe,
             [
-                "ZP101", "ZP102", "ZP104", "ZP202", "ZP203", "ZP302", "ZP304", "ZP305"
+                "ZP004", "ZP101", "ZP102", "ZP104", "ZP202", "ZP203", "ZP302", "ZP304", "ZP305"
             ]
         );
         assert!(rule("ZP999").is_none());

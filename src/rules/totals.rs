@@ -75,6 +75,20 @@ fn as_shown_total(ctx: &Ctx, exec: &ExecResult, scores: &[Scored]) -> Option<Dec
     Some(exec_score.unwrap_or_default() + ind)
 }
 
+/// The cells a total adds (the execution row's and the indicators'), when they are all on the
+/// total's sheet; empty otherwise (a formula then cannot add them, and is not repaired).
+fn same_sheet<'a>(
+    total: &Field,
+    exec: Option<&'a Field>,
+    indicators: impl Iterator<Item = &'a Field>,
+) -> Vec<CellRef> {
+    let all: Vec<&Field> = exec.into_iter().chain(indicators).collect();
+    if all.iter().any(|f| f.sheet != total.sheet) {
+        return Vec::new();
+    }
+    all.iter().map(|f| f.cell).collect()
+}
+
 /// Checks rules 11–13. Only a form read completely is checked: 总分, the grade and the weight
 /// totals depend on every part of it.
 pub fn check(ctx: &mut Ctx, exec: &ExecResult, scores: &[Scored]) -> Totals {
@@ -246,6 +260,9 @@ pub fn check(ctx: &mut Ctx, exec: &ExecResult, scores: &[Scored]) -> Totals {
                     None
                 };
                 ctx.emit(&TOTAL_WEIGHT, weight, fmt_dec(weight_sum), msg, fix);
+                let exec_weight = form.funding.as_ref().and_then(|f| f.total.weight.as_ref());
+                let cells = form.indicators.iter().filter_map(|i| i.weight.as_ref());
+                ctx.sum_of(same_sheet(weight, exec_weight, cells));
             }
         }
         claimed = ctx.number_or_warn(&total.score, "总分");
@@ -287,6 +304,9 @@ pub fn check(ctx: &mut Ctx, exec: &ExecResult, scores: &[Scored]) -> Totals {
                     msg,
                     number_fix(computed),
                 );
+                let exec_score = form.funding.as_ref().and_then(|f| f.total.score.as_ref());
+                let cells = form.indicators.iter().map(|i| &i.score);
+                ctx.sum_of(same_sheet(&total.score, exec_score, cells));
             }
         }
     }

@@ -195,8 +195,21 @@ fn fix_note(f: &Finding, formula: Option<&str>) -> String {
         title_of(f.rule),
         f.message
     );
-    if let Some(formula) = formula {
-        text.push_str(&format!("\n原公式：={formula}"));
+    let kept = match &f.fix {
+        Some(FixValue::Number { formula, .. }) => formula.as_ref(),
+        _ => None,
+    };
+    match (kept, formula) {
+        (Some(k), _) if k.replaced.is_some() => text.push_str(&format!(
+            "\n原公式：={}\n公式改为：={}",
+            k.replaced.as_deref().unwrap_or_default(),
+            k.text
+        )),
+        (Some(k), _) => text.push_str(&format!("\n公式保留：={}（按更正后的数值重算）", k.text)),
+        (None, Some(formula)) => text.push_str(&format!(
+            "\n原公式：={formula}\n此更正无法用公式表达，已改为数值"
+        )),
+        (None, None) => {}
     }
     text
 }

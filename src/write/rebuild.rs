@@ -274,12 +274,27 @@ fn write_sheet(
         if let Some((_, fix)) = fix {
             let value = match fix {
                 FixValue::Number {
+                    percent_format: true,
+                    formula: Some(f),
+                    ..
+                } => {
+                    key.num_fmt = Some("0.00%".to_string());
+                    CellWrite::Formula(f.text.clone(), f.result.to_f64())
+                }
+                FixValue::Number {
                     value,
                     percent_format: true,
+                    ..
                 } => {
                     // Rates are shown to 2 decimals, whatever the cell's own format was.
                     key.num_fmt = Some("0.00%".to_string());
                     CellWrite::Number((*value / rust_decimal::Decimal::ONE_HUNDRED).to_f64())
+                }
+                FixValue::Number {
+                    formula: Some(f), ..
+                } => {
+                    key.num_fmt = key.num_fmt.filter(|n| !n.contains('%'));
+                    CellWrite::Formula(f.text.clone(), f.result.to_f64())
                 }
                 FixValue::Number { value, .. } => {
                     key.num_fmt = key.num_fmt.filter(|n| !n.contains('%'));
@@ -291,6 +306,11 @@ fn write_sheet(
             match value {
                 CellWrite::Number(Some(n)) => ws.write_number_with_format(row, col, n, &fmt),
                 CellWrite::Number(None) => ws.write_blank(row, col, &fmt),
+                CellWrite::Formula(f, result) => {
+                    let formula = Formula::new(format!("={f}"))
+                        .set_result(result.map(|r| r.to_string()).unwrap_or_default());
+                    ws.write_formula_with_format(row, col, formula, &fmt)
+                }
                 CellWrite::Text(t) => {
                     ws.write_string_with_format(row, col, super::fit_cell(&t), &fmt)
                 }
@@ -429,6 +449,8 @@ fn row_heights(
 
 enum CellWrite {
     Number(Option<f64>),
+    /// A formula (without "=") and its cached result.
+    Formula(String, Option<f64>),
     Text(String),
 }
 

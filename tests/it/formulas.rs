@@ -52,7 +52,14 @@ fn openpyxl_formulas_without_cache_are_evaluated() {
 #[test]
 fn a_wrong_uncached_sum_is_reported_with_its_origin() {
     let c = check_path(&sample("openpyxl_wrong_sum.xlsx"), &Profile::default()).unwrap();
-    assert_eq!(rows(&c), vec![row("ZP101", "C6", "90", "95", true)]);
+    // The formula's range is what was wrong (C9 left out): ZP004 repairs it.
+    assert_eq!(
+        rows(&c),
+        vec![
+            row("ZP101", "C6", "90", "95", true),
+            row("ZP004", "C6", "=SUM(C7:C8)", "=SUM(C7:C9)", true),
+        ]
+    );
     let msg = &c.findings().next().unwrap().message;
     assert!(
         msg.contains("公式 =SUM(C7:C8) 没有保存计算结果，zpcheck 按公式算得 90"),

@@ -12,6 +12,7 @@ mod filesystem;
 mod formats;
 mod formulas;
 mod golden;
+mod kept_formulas;
 mod layers;
 mod multi;
 mod patch;

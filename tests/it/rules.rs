@@ -102,7 +102,8 @@ fn zp102_truncated_rate_yunnan() {
         fix,
         Some(zpcheck::FixValue::Number {
             value: Decimal::new(316, 1),
-            percent_format: true
+            percent_format: true,
+            formula: None,
         })
     );
 }

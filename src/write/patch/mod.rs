@@ -229,14 +229,17 @@ fn edits(sheet: &Sheet, marks: &Marks<'_>) -> BTreeMap<crate::grid::CellRef, Edi
                 FixValue::Number {
                     value,
                     percent_format,
+                    formula,
                 },
             )) => Edit::Number {
-                value: number_text(if *percent_format {
-                    *value / Decimal::ONE_HUNDRED
-                } else {
-                    *value
+                // A kept formula caches its own result; a constant is the value as shown.
+                value: number_text(match formula {
+                    Some(f) => f.result,
+                    None if *percent_format => *value / Decimal::ONE_HUNDRED,
+                    None => *value,
                 }),
                 percent_format: *percent_format,
+                formula: formula.as_ref().map(|f| f.text.clone()),
             },
             Some((_, FixValue::Text(t))) => Edit::Text(t.clone()),
             None => match marks.mark(name, at) {

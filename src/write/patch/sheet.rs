@@ -24,8 +24,12 @@ pub(super) const MAIN: &str = "http://schemas.openxmlformats.org/spreadsheetml/2
 #[derive(Debug, Clone, PartialEq)]
 pub(super) enum Edit {
     /// A corrected number (replacing the value and any formula); `percent_format` shows it as
-    /// 0.00%.
-    Number { value: String, percent_format: bool },
+    /// 0.00%. With `formula`, the cell holds that formula and `value` is its cached result.
+    Number {
+        value: String,
+        percent_format: bool,
+        formula: Option<String>,
+    },
     /// A corrected text.
     Text(String),
     /// An error zpcheck cannot correct, or a warning: the cell is highlighted with the mark's
@@ -533,18 +537,23 @@ impl Rows<'_, '_, '_> {
 
     /// A cell holding a corrected value.
     fn value_cell(&mut self, at: &str, style: u32, edit: &Edit) -> R<String> {
+        let number = |value: &str, formula: &Option<String>| match formula {
+            Some(f) => format!("<f>{}</f><v>{}</v>", escape(f), escape(value)),
+            None => format!("<v>{}</v>", escape(value)),
+        };
         let (num, body, t) = match edit {
             Edit::Number {
                 value,
                 percent_format: true,
-            } => (NumFmt::Percent, format!("<v>{}</v>", escape(value)), ""),
-            Edit::Number { value, .. } => {
+                formula,
+            } => (NumFmt::Percent, number(value, formula), ""),
+            Edit::Number { value, formula, .. } => {
                 let num = if self.styles.is_percent(style) {
                     NumFmt::General
                 } else {
                     NumFmt::Keep
                 };
-                (num, format!("<v>{}</v>", escape(value)), "")
+                (num, number(value, formula), "")
             }
             Edit::Text(text) => (
                 NumFmt::Keep,

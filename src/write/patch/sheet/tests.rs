@@ -20,6 +20,7 @@ fn num(v: &str) -> Edit {
     Edit::Number {
         value: v.into(),
         percent_format: false,
+        formula: None,
     }
 }
 
