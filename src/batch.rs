@@ -87,7 +87,17 @@ pub fn process(job: &Job, profile: &Profile, baseline: Option<&Baseline>) -> Don
             suppressed,
         };
         if let (Ok(c), Some(out), Some(fidelity)) = (&outcome.checked, &job.output, &fidelity) {
-            let opts = write::WriteOptions { plain: job.plain };
+            let opts = write::WriteOptions {
+                plain: job.plain,
+                heading: write::HeadingFacts {
+                    file: job
+                        .path
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned()),
+                    checked_at: Some(checked_at()),
+                    profile: Some(profile.name.clone()),
+                },
+            };
             match write::write_corrected_with(c, fidelity, &job.path, out, opts) {
                 Ok(by) => {
                     outcome.output = Some(out.clone());
@@ -105,6 +115,20 @@ pub fn process(job: &Job, profile: &Profile, baseline: Option<&Baseline>) -> Don
         return Done::Skipped(job.path.clone(), "zpcheck 已更正过的工作簿");
     }
     Done::Report(FileReport::from(outcome))
+}
+
+/// The time a file is checked, as the 核查结果 heading shows it: local time with its offset from
+/// UTC ("2026-12-02 17:20:05（UTC+08:00）"). `SOURCE_DATE_EPOCH` (seconds since 1970, the
+/// reproducible-builds convention) fixes it, in UTC, so that outputs can be compared byte for
+/// byte.
+pub fn checked_at() -> String {
+    let fixed = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|s| jiff::Timestamp::from_second(s).ok())
+        .map(|t| t.to_zoned_datetime(jiff::tz::TimeZone::UTC));
+    let now = fixed.unwrap_or_else(jiff::ZonedDateTime::now);
+    now.strftime("%Y-%m-%d %H:%M:%S（UTC%:z）").to_string()
 }
 
 /// Runs one file's work so that a panic inside it (a bug in zpcheck or a library) becomes that

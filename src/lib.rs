@@ -103,11 +103,15 @@ pub fn is_findings_sheet(sheet: &read::Sheet) -> bool {
             .and_then(|rest| rest.strip_prefix('('))
             .and_then(|rest| rest.strip_suffix(')'))
             .is_some_and(|n| n.parse::<u32>().is_ok());
+    // The header row is the first row of sheets written before the heading was added, and
+    // follows the heading (a few lines per form) since.
     named
-        && write::FINDINGS_HEADER
-            .iter()
-            .enumerate()
-            .all(|(c, h)| sheet.text(read::CellRef::new(0, c as u32)) == *h)
+        && (0..64).any(|row| {
+            write::FINDINGS_HEADER
+                .iter()
+                .enumerate()
+                .all(|(c, h)| sheet.text(read::CellRef::new(row, c as u32)) == *h)
+        })
 }
 
 /// Finds and checks every form of a workbook. A workbook with no form is an error.

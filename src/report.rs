@@ -141,6 +141,59 @@ pub struct FileReport {
     pub suppressed: usize,
 }
 
+impl FormSummary {
+    /// The figures of one checked form.
+    pub fn of(f: &crate::CheckedForm) -> Self {
+        let count = |s: Severity| f.report.findings.iter().filter(|x| x.severity == s).count();
+        // A total row's figure as corrected: a fixed finding's value, else
+        // the cell's.
+        let corrected = |field: &crate::form::Field| {
+            f.report
+                .findings
+                .iter()
+                .find(|x| x.cell == field.cell && x.fixed())
+                .and_then(|x| match &x.fix {
+                    Some(crate::finding::FixValue::Number { value, .. }) => Some(*value),
+                    _ => None,
+                })
+                .or_else(|| field.number())
+        };
+        let total = f.form.funding.as_ref().map(|fu| &fu.total);
+        let budget = total
+            .and_then(|t| t.full.as_ref().or(t.initial.as_ref()))
+            .and_then(corrected);
+        let execution = total.and_then(|t| corrected(&t.exec));
+        let rate = budget
+            .zip(execution)
+            .and_then(|(b, e)| crate::rules::expect::rate(e, b))
+            .map(crate::num::round2);
+        FormSummary {
+            declared_grade: f
+                .form
+                .grade
+                .as_ref()
+                .map(|g| g.raw.trim().to_string())
+                .filter(|g| !g.is_empty()),
+            budget,
+            execution,
+            rate,
+            sheet: f.form.sheet.clone(),
+            title: f.form.title.clone(),
+            name: f.form.name.clone(),
+            year: f.form.year,
+            claimed_total: f.report.claimed_total,
+            computed_total: f.report.computed_total,
+            computed_grade: f.report.computed_grade,
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warning),
+            fixable: crate::finding::corrected_cells(&f.report.findings),
+            complete: f.form.complete(),
+            unread: f.form.unread.iter().map(|u| u.what.clone()).collect(),
+            unchecked: f.report.unchecked.clone(),
+        }
+    }
+}
+
 impl From<FileOutcome> for FileReport {
     fn from(o: FileOutcome) -> Self {
         let read_by = o.checked.as_ref().ok().map(|c| c.workbook.read_by.clone());
@@ -152,63 +205,7 @@ impl From<FileOutcome> for FileReport {
             .map(FileError::from);
         let (forms, findings) = match o.checked {
             Ok(c) => {
-                let forms = c
-                    .forms
-                    .iter()
-                    .map(|f| {
-                        let count = |s: Severity| {
-                            f.report.findings.iter().filter(|x| x.severity == s).count()
-                        };
-                        // A total row's figure as corrected: a fixed finding's value, else
-                        // the cell's.
-                        let corrected = |field: &crate::form::Field| {
-                            f.report
-                                .findings
-                                .iter()
-                                .find(|x| x.cell == field.cell && x.fixed())
-                                .and_then(|x| match &x.fix {
-                                    Some(crate::finding::FixValue::Number { value, .. }) => {
-                                        Some(*value)
-                                    }
-                                    _ => None,
-                                })
-                                .or_else(|| field.number())
-                        };
-                        let total = f.form.funding.as_ref().map(|fu| &fu.total);
-                        let budget = total
-                            .and_then(|t| t.full.as_ref().or(t.initial.as_ref()))
-                            .and_then(corrected);
-                        let execution = total.and_then(|t| corrected(&t.exec));
-                        let rate = budget
-                            .zip(execution)
-                            .and_then(|(b, e)| crate::rules::expect::rate(e, b))
-                            .map(crate::num::round2);
-                        FormSummary {
-                            declared_grade: f
-                                .form
-                                .grade
-                                .as_ref()
-                                .map(|g| g.raw.trim().to_string())
-                                .filter(|g| !g.is_empty()),
-                            budget,
-                            execution,
-                            rate,
-                            sheet: f.form.sheet.clone(),
-                            title: f.form.title.clone(),
-                            name: f.form.name.clone(),
-                            year: f.form.year,
-                            claimed_total: f.report.claimed_total,
-                            computed_total: f.report.computed_total,
-                            computed_grade: f.report.computed_grade,
-                            errors: count(Severity::Error),
-                            warnings: count(Severity::Warning),
-                            fixable: crate::finding::corrected_cells(&f.report.findings),
-                            complete: f.form.complete(),
-                            unread: f.form.unread.iter().map(|u| u.what.clone()).collect(),
-                            unchecked: f.report.unchecked.clone(),
-                        }
-                    })
-                    .collect();
+                let forms = c.forms.iter().map(FormSummary::of).collect();
                 let findings = c
                     .forms
                     .into_iter()

@@ -370,12 +370,78 @@ pub fn not_kept_line(not_kept: &[&str]) -> String {
     )
 }
 
-/// What the 核查结果 sheet shows, whichever writer draws it: the header, one row per finding,
-/// column widths fitted to the text, heights for rows whose text wraps, and the line naming
-/// what was not kept.
+/// What the 核查结果 sheet's heading says beyond the checked workbook: the caller knows the
+/// file, the time and the profile. Each is left out of the heading when not given.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HeadingFacts {
+    /// The input's file name.
+    pub file: Option<String>,
+    /// When it was checked, as shown ("2026-12-02 17:20:05（UTC+08:00）").
+    pub checked_at: Option<String>,
+    /// The name of the rule profile in force.
+    pub profile: Option<String>,
+}
+
+/// The heading lines of the 核查结果 sheet: which file, when, by which zpcheck and profile,
+/// each form's declared and computed 总分 and grade, and the counts — so that a printed copy
+/// can be matched to its workbook.
+pub(crate) fn heading_lines(checked: &Checked, facts: &HeadingFacts) -> Vec<String> {
+    let mut out = vec![match &facts.file {
+        Some(f) => format!("zpcheck 核查结果：{f}"),
+        None => "zpcheck 核查结果".to_string(),
+    }];
+    let mut run = Vec::new();
+    if let Some(t) = &facts.checked_at {
+        run.push(format!("核查时间：{t}"));
+    }
+    run.push(format!("zpcheck 版本：{}", env!("CARGO_PKG_VERSION")));
+    if let Some(p) = &facts.profile {
+        run.push(format!("规则：{p}"));
+    }
+    out.push(run.join("；"));
+    for f in &checked.forms {
+        let s = crate::report::FormSummary::of(f);
+        let or = |v: Option<String>, none: &str| v.unwrap_or_else(|| none.to_string());
+        let mut line = format!(
+            "表「{}」（工作表 {}）：申报总分 {}，申报等级 {}；核算总分 {}，核算等级 {}",
+            s.title,
+            s.sheet,
+            or(s.claimed_total.map(crate::num::fmt_dec), "未填"),
+            or(s.declared_grade, "未填"),
+            or(s.computed_total.map(crate::num::fmt_dec), "无法计算"),
+            or(s.computed_grade.map(str::to_string), "无法确定"),
+        );
+        if !s.complete {
+            line.push_str("（部分核查：表格未能完整识别）");
+        }
+        out.push(line);
+    }
+    let all: Vec<&Finding> = checked.findings().collect();
+    let count = |sev: Severity| all.iter().filter(|f| f.severity == sev).count();
+    out.push(format!(
+        "错误 {} 个，警告 {} 个，已更正 {} 处（黄色：已更正；红色：未能自动更正的错误；蓝色：提醒）",
+        count(Severity::Error),
+        count(Severity::Warning),
+        crate::finding::corrected_cells(all.iter().copied())
+    ));
+    out
+}
+
+/// A cell on another sheet as a hyperlink's location: `'表 一'!C6`.
+fn link_location(sheet: &str, cell: CellRef) -> String {
+    format!("'{}'!{cell}", sheet.replace('\'', "''"))
+}
+
+/// What the 核查结果 sheet shows, whichever writer draws it: the heading, the header, one row
+/// per finding (its cell a link to the cell), column widths fitted to the text, heights for
+/// rows whose text wraps, and the line naming what was not kept.
 pub(crate) struct FindingsTable {
+    /// The heading lines, from the first row, each merged across the table's columns.
+    pub heading: Vec<String>,
     /// One row per finding: 序号, then [`finding_cells`].
     pub rows: Vec<(usize, [String; 8])>,
+    /// Each row's link target, for its 单元格 column.
+    pub links: Vec<String>,
     /// Column widths in Excel's character units.
     pub widths: [f64; 9],
     /// Heights in points, by zero-based row, of rows whose text needs more than one line.
@@ -386,22 +452,36 @@ pub(crate) struct FindingsTable {
 }
 
 impl FindingsTable {
-    /// Where "未发现问题" goes when there is no finding (row, column, zero-based).
-    pub const NOTHING_AT: (u32, u16) = (1, 7);
+    /// The column (zero-based) of "未发现问题" when there is no finding.
+    pub const NOTHING_COL: u16 = 7;
     /// The text shown when there is no finding.
     pub const NOTHING: &'static str = "未发现问题";
     /// The width the 说明 column wraps at.
     const MESSAGE_WIDTH: f64 = 60.0;
+    /// The column of each row's link (单元格).
+    pub const LINK_COL: u16 = 2;
 
     pub(crate) fn new(
         findings: &[&Finding],
         not_kept: &[&str],
         renamed: &[(String, String)],
+        heading: Vec<String>,
     ) -> Self {
         let rows: Vec<(usize, [String; 8])> = findings
             .iter()
             .enumerate()
             .map(|(i, f)| (i + 1, finding_cells(f)))
+            .collect();
+        // In a rebuilt workbook a renamed sheet is linked by its new name.
+        let links = findings
+            .iter()
+            .map(|f| {
+                let name = renamed
+                    .iter()
+                    .find(|(from, _)| *from == f.sheet)
+                    .map_or(f.sheet.as_str(), |(_, to)| to.as_str());
+                link_location(name, f.cell)
+            })
             .collect();
         let mut widths = [
             6.0f64,
@@ -421,22 +501,28 @@ impl FindingsTable {
                 widths[c] = widths[c].max(w);
             }
         }
-        let heights = rows
+        let top = heading.len() as u32 + 1;
+        let total_width: f64 = widths.iter().sum();
+        let mut heights: Vec<(u32, f64)> = heading
             .iter()
             .enumerate()
-            .filter_map(|(i, (_, cells))| {
-                let lines = [
-                    (&cells[6], Self::MESSAGE_WIDTH),
-                    (&cells[0], widths[1]),
-                    (&cells[4], widths[5]),
-                    (&cells[5], widths[6]),
-                ]
-                .into_iter()
-                .map(|(t, w)| (text_width(t) as f64 / (w - 1.0)).ceil())
-                .fold(1.0, f64::max);
-                (lines > 1.0).then(|| (i as u32 + 1, (lines * LINE_HEIGHT).min(409.0)))
+            .filter_map(|(i, line)| {
+                let lines = (text_width(line) as f64 / (total_width - 2.0)).ceil();
+                (lines > 1.0).then(|| (i as u32, (lines * LINE_HEIGHT).min(409.0)))
             })
             .collect();
+        heights.extend(rows.iter().enumerate().filter_map(|(i, (_, cells))| {
+            let lines = [
+                (&cells[6], Self::MESSAGE_WIDTH),
+                (&cells[0], widths[1]),
+                (&cells[4], widths[5]),
+                (&cells[5], widths[6]),
+            ]
+            .into_iter()
+            .map(|(t, w)| (text_width(t) as f64 / (w - 1.0)).ceil())
+            .fold(1.0, f64::max);
+            (lines > 1.0).then(|| (top + 1 + i as u32, (lines * LINE_HEIGHT).min(409.0)))
+        }));
         let lines: Vec<String> = [
             (!not_kept.is_empty()).then(|| not_kept_line(not_kept)),
             (!renamed.is_empty()).then(|| renamed_line(renamed)),
@@ -444,19 +530,32 @@ impl FindingsTable {
         .into_iter()
         .flatten()
         .collect();
-        let not_kept = (!lines.is_empty()).then(|| (rows.len().max(1) as u32 + 2, lines.join("")));
+        let last = top + rows.len().max(1) as u32;
+        let not_kept = (!lines.is_empty()).then(|| (last + 2, lines.join("")));
         FindingsTable {
+            heading,
             rows,
+            links,
             widths,
             heights,
             not_kept,
         }
     }
 
+    /// The header row (zero-based): below the heading and one blank row.
+    pub(crate) fn top(&self) -> u32 {
+        self.heading.len() as u32 + 1
+    }
+
+    /// The row (zero-based) of the `i`-th finding (from 0).
+    pub(crate) fn row_of(&self, i: usize) -> u32 {
+        self.top() + 1 + i as u32
+    }
+
     /// The last row of the autofilter range (zero-based): the last finding, or the
     /// "未发现问题" row.
     pub(crate) fn last_row(&self) -> u32 {
-        self.rows.len().max(1) as u32
+        self.top() + self.rows.len().max(1) as u32
     }
 }
 
@@ -471,12 +570,14 @@ pub fn corrected_workbook_by(
 }
 
 /// How the corrected workbook is written.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WriteOptions {
     /// A plain copy for resubmission (`--plain`): the corrected values only — no fills, no
     /// zpcheck notes, no 核查结果 sheet — and marked `zpcheck-plain`, so that a later run may
     /// replace it and a folder walk checks it like any submission.
     pub plain: bool,
+    /// What the 核查结果 sheet's heading names beyond the workbook (file, time, profile).
+    pub heading: HeadingFacts,
 }
 
 /// [`corrected_workbook_by`] with options.
@@ -491,7 +592,7 @@ pub fn corrected_workbook_with(
         fallback: Some(fallback),
     };
     if let (FileKind::Xlsx, Some(source)) = (wb.kind, &fidelity.source) {
-        let gave_up = match patch::patch(source, checked, opts.plain) {
+        let gave_up = match patch::patch(source, checked, &opts) {
             Ok(bytes) => {
                 let by = WrittenBy {
                     method: Method::Patched,
@@ -512,11 +613,9 @@ pub fn corrected_workbook_with(
             )
             .map_err(|e| e.to_string())?;
             let looks = full.fidelity.unwrap_or_default();
-            return rebuild::workbook_with(checked, &looks, opts.plain)
-                .map(|b| (b, rebuilt(gave_up)));
+            return rebuild::workbook_with(checked, &looks, &opts).map(|b| (b, rebuilt(gave_up)));
         }
-        return rebuild::workbook_with(checked, fidelity, opts.plain)
-            .map(|b| (b, rebuilt(gave_up)));
+        return rebuild::workbook_with(checked, fidelity, &opts).map(|b| (b, rebuilt(gave_up)));
     }
     if wb.kind == FileKind::Xlsx && !fidelity.has_looks() {
         // Neither the file's bytes nor its styles were kept: a rebuild would lose the look.
@@ -528,7 +627,7 @@ pub fn corrected_workbook_with(
         FileKind::Xls => "输入是 .xls",
         FileKind::Ods => "输入是 .ods",
     };
-    rebuild::workbook_with(checked, fidelity, opts.plain).map(|b| (b, rebuilt(why.to_string())))
+    rebuild::workbook_with(checked, fidelity, &opts).map(|b| (b, rebuilt(why.to_string())))
 }
 
 /// Refuses to rebuild a workbook over [`MAX_REBUILT_CELLS`] or [`MAX_REBUILT_TEXT`], with the

@@ -91,7 +91,7 @@ fn xlsx_err(e: XlsxError) -> String {
 /// (each sheet drawn plainly where it has none). What it cannot keep of the input
 /// ([`Fidelity::not_kept`]) is named on the 核查结果 sheet.
 pub fn workbook(checked: &Checked, fidelity: &Fidelity) -> Result<Vec<u8>, String> {
-    workbook_with(checked, fidelity, false)
+    workbook_with(checked, fidelity, &super::WriteOptions::default())
 }
 
 /// [`workbook`], or with `plain` a copy for resubmission: corrections only, no fills, notes or
@@ -99,8 +99,9 @@ pub fn workbook(checked: &Checked, fidelity: &Fidelity) -> Result<Vec<u8>, Strin
 pub fn workbook_with(
     checked: &Checked,
     fidelity: &Fidelity,
-    plain: bool,
+    opts: &super::WriteOptions,
 ) -> Result<Vec<u8>, String> {
+    let plain = opts.plain;
     let mut wb = Workbook::new();
     // A form is a few kilobytes of XML: the fastest deflate level makes files hardly larger
     // (measured: +4%) and saving several times faster (see benches/batch.rs).
@@ -164,7 +165,8 @@ pub fn workbook_with(
     let ws = wb.add_worksheet();
     ws.set_name(super::findings_sheet_name(names.iter().map(String::as_str)))
         .map_err(xlsx_err)?;
-    let table = FindingsTable::new(&findings, &fidelity.not_kept, &renamed);
+    let heading = super::heading_lines(checked, &opts.heading);
+    let table = FindingsTable::new(&findings, &fidelity.not_kept, &renamed, heading);
     write_findings(ws, &table, &mut formats)?;
     wb.save_to_buffer().map_err(xlsx_err)
 }
@@ -522,22 +524,50 @@ fn write_findings(
     };
     let header = formats.get(key(true)).clone();
     let body = formats.get(key(false)).clone();
-    for (c, h) in super::FINDINGS_HEADER.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, *h, &header)
+    let link = body
+        .clone()
+        .set_font_color(Color::RGB(0x0563C1))
+        .set_underline(rust_xlsxwriter::FormatUnderline::Single);
+    let line = Format::new()
+        .set_font_name("宋体")
+        .set_font_size(11)
+        .set_text_wrap()
+        .set_align(FormatAlign::VerticalCenter);
+    let title = line.clone().set_bold().set_font_size(14);
+    for (row, text) in (0u32..).zip(&table.heading) {
+        let fmt = if row == 0 { &title } else { &line };
+        ws.merge_range(row, 0, row, 8, text, fmt)
             .map_err(xlsx_err)?;
     }
-    for (row, (n, cells)) in (1u32..).zip(&table.rows) {
+    let top = table.top();
+    for (c, h) in super::FINDINGS_HEADER.iter().enumerate() {
+        ws.write_string_with_format(top, c as u16, *h, &header)
+            .map_err(xlsx_err)?;
+    }
+    for (i, (n, cells)) in table.rows.iter().enumerate() {
+        let row = table.row_of(i);
         ws.write_number_with_format(row, 0, *n as f64, &body)
             .map_err(xlsx_err)?;
         for (c, v) in (1u16..).zip(cells) {
-            ws.write_string_with_format(row, c, v, &body)
-                .map_err(xlsx_err)?;
+            if c == FindingsTable::LINK_COL {
+                let url =
+                    rust_xlsxwriter::Url::new(format!("internal:{}", table.links[i])).set_text(v);
+                ws.write_url_with_format(row, c, url, &link)
+                    .map_err(xlsx_err)?;
+            } else {
+                ws.write_string_with_format(row, c, v, &body)
+                    .map_err(xlsx_err)?;
+            }
         }
     }
     if table.rows.is_empty() {
-        let (row, col) = FindingsTable::NOTHING_AT;
-        ws.write_string_with_format(row, col, FindingsTable::NOTHING, &body)
-            .map_err(xlsx_err)?;
+        ws.write_string_with_format(
+            top + 1,
+            FindingsTable::NOTHING_COL,
+            FindingsTable::NOTHING,
+            &body,
+        )
+        .map_err(xlsx_err)?;
     }
     for (c, w) in table.widths.iter().enumerate() {
         ws.set_column_width(c as u16, *w).map_err(xlsx_err)?;
@@ -549,8 +579,11 @@ fn write_findings(
         ws.write_string(*row, 0, line).map_err(xlsx_err)?;
     }
     ws.set_landscape();
+    ws.set_paper_size(9);
     ws.set_print_fit_to_pages(1, 0);
-    ws.set_freeze_panes(1, 0).map_err(xlsx_err)?;
-    ws.autofilter(0, 0, table.last_row(), 8).map_err(xlsx_err)?;
+    ws.set_repeat_rows(top, top).map_err(xlsx_err)?;
+    ws.set_freeze_panes(top + 1, 0).map_err(xlsx_err)?;
+    ws.autofilter(top, 0, table.last_row(), 8)
+        .map_err(xlsx_err)?;
     Ok(())
 }

@@ -92,3 +92,15 @@ pub fn fix_to(input: &Path, out: &Path) -> (zpcheck::Checked, zpcheck::write::Wr
     let by = zpcheck::write::write_corrected(&checked, &fidelity, input, out).expect("written");
     (checked, by)
 }
+
+/// The row (zero-based) of the 核查结果 sheet's header row, below its heading.
+pub fn findings_header_row(sheet: &zpcheck::read::Sheet) -> u32 {
+    (0..64)
+        .find(|&r| {
+            zpcheck::write::FINDINGS_HEADER
+                .iter()
+                .enumerate()
+                .all(|(c, h)| sheet.text(zpcheck::read::CellRef::new(r, c as u32)) == *h)
+        })
+        .expect("the 核查结果 sheet has its header row")
+}

@@ -295,7 +295,7 @@ fn the_patch_keeps_notes_validation_formats_images_and_charts() {
     // Nothing to name on the 核查结果 sheet: everything was kept.
     let back = read_path(&out).unwrap();
     let findings = back.sheets.iter().find(|s| s.name == "核查结果").unwrap();
-    let rows = checked.findings().count() as u32;
+    let rows = checked.findings().count() as u32 + common::findings_header_row(findings);
     assert_eq!(findings.text(CellRef::new(rows + 2, 0)), "");
     assert_eq!(findings.max_row(), rows);
     // Checking the output again finds no error, and correcting it again keeps the
@@ -329,7 +329,7 @@ fn what_the_rebuild_cannot_keep_is_named_on_the_findings_sheet() {
     std::fs::write(&out, write::rebuild::workbook(&checked, &fidelity).unwrap()).unwrap();
     let back = read_path(&out).unwrap();
     let sheet = back.sheets.iter().find(|s| s.name == "核查结果").unwrap();
-    let rows = checked.findings().count() as u32;
+    let rows = checked.findings().count() as u32 + common::findings_header_row(sheet);
     assert_eq!(
         sheet.text(CellRef::new(rows + 2, 0)),
         "注意：原文件中的图片、图表、批注、数据验证、条件格式未保留在更正后的工作簿中，如需要请在原文件中处理。"
@@ -382,9 +382,10 @@ fn xls_and_ods_get_a_clean_default_style_with_bold_headers() {
         let (checked, _) = common::fix_to(&input, &out);
         // The 核查结果 sheet says that the look was redrawn, below the findings.
         let findings_sheet = read_path(&out).unwrap().sheets.pop().unwrap();
+        let top = common::findings_header_row(&findings_sheet);
         let rows = checked.findings().count() as u32;
         assert_eq!(
-            findings_sheet.text(CellRef::new(rows.max(1) + 2, 0)),
+            findings_sheet.text(CellRef::new(top + rows.max(1) + 2, 0)),
             "注意：原文件中的字体、对齐、边框和列宽（已按统一样式重画）未保留在更正后的工作簿中，如需要请在原文件中处理。",
             "{name}"
         );

@@ -9,6 +9,7 @@ mod cli;
 mod cmd;
 mod fidelity;
 mod filesystem;
+mod findings_sheet;
 mod formats;
 mod formulas;
 mod golden;

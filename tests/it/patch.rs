@@ -235,7 +235,7 @@ fn macros_are_dropped_from_the_xlsx_and_named() {
     assert!(!rels.contains("vbaProject"), "{rels}");
     let back = read_path(&out).unwrap();
     let findings = back.sheets.iter().find(|s| s.name == "核查结果").unwrap();
-    let rows = checked.findings().count() as u32;
+    let rows = checked.findings().count() as u32 + common::findings_header_row(findings);
     assert_eq!(
         findings.text(CellRef::new(rows + 2, 0)),
         "注意：原文件中的宏未保留在更正后的工作簿中，如需要请在原文件中处理。"

@@ -79,17 +79,25 @@ fn round_trip(name: &str, corrected: &[(&str, f64)]) -> (Cells, Cells, tempfile:
     }
     // The 核查结果 sheet lists every finding.
     let findings: Vec<&zpcheck::Finding> = checked.findings().collect();
+    let top = (0..64)
+        .find(|r| {
+            after
+                .get(&("核查结果".to_string(), *r, 0))
+                .map(|d| d.to_string())
+                == Some("序号".to_string())
+        })
+        .expect("a header row");
     let header: Vec<String> = (0..9)
         .map(|c| {
             after
-                .get(&("核查结果".to_string(), 0, c))
+                .get(&("核查结果".to_string(), top, c))
                 .map(|d| d.to_string())
                 .unwrap_or_default()
         })
         .collect();
     assert_eq!(header, write::FINDINGS_HEADER.to_vec());
     for (i, f) in findings.iter().enumerate() {
-        let row = i as u32 + 1;
+        let row = top + i as u32 + 1;
         let get = |c: u32| {
             after
                 .get(&("核查结果".to_string(), row, c))

@@ -67,7 +67,12 @@ const OTHER_MAIN_TYPES: [&str; 3] = [
 ];
 
 /// The corrected workbook made by patching the input's bytes, or why not.
-pub fn patch(source: &Source, checked: &Checked, plain: bool) -> Result<Vec<u8>, GiveUp> {
+pub fn patch(
+    source: &Source,
+    checked: &Checked,
+    opts: &crate::write::WriteOptions,
+) -> Result<Vec<u8>, GiveUp> {
+    let plain = opts.plain;
     let mut pkg = Package::open(&source.bytes, &source.parts)?;
     let mut root_rels = parse_rels(&pkg.text("_rels/.rels")?.ok_or(give_up!())?)?;
     let office = root_rels.of_type("officeDocument").ok_or(give_up!())?;
@@ -157,8 +162,9 @@ pub fn patch(source: &Source, checked: &Checked, plain: bool) -> Result<Vec<u8>,
             full_calc: values_changed,
         }
     } else {
-        let table = FindingsTable::new(&findings, &not_kept, &[]);
-        let (header, body) = styles.findings();
+        let heading = crate::write::heading_lines(checked, &opts.heading);
+        let table = FindingsTable::new(&findings, &not_kept, &[], heading);
+        let st = styles.findings();
         let (index, part, new_rel, sheet_name) = match old_findings {
             Some((index, part, name)) => {
                 // Its relationships were those of the old sheet (notes someone added to it…),
@@ -174,15 +180,16 @@ pub fn patch(source: &Source, checked: &Checked, plain: bool) -> Result<Vec<u8>,
                 (parts.sheets.len(), part, Some(id), name)
             }
         };
-        pkg.set(&part, findings::sheet_xml(&table, header, body));
+        pkg.set(&part, findings::sheet_xml(&table, st));
         types.set_override(&part, WORKSHEET_TYPE);
         let filter = format!(
             "'{sheet_name}'!{}",
             absolute(&findings::filter_range(&table))
         );
+        let titles = format!("'{sheet_name}'!{}", findings::print_titles(&table));
         WorkbookEdit {
             add_sheet: new_rel.map(|id| (sheet_name, id)),
-            filter: Some((index, filter)),
+            filter: Some((index, filter, titles)),
             full_calc: values_changed,
         }
     };
@@ -457,7 +464,7 @@ mod sample_tests {
                 crate::fix_path(&path, &crate::Profile::default()).expect("sample reads");
             let source = fidelity.source.clone().expect("kept for correcting");
             assert!(source.parts.contains_key("xl/styles.xml"), "{name}");
-            let patched = patch(&source, &checked, false);
+            let patched = patch(&source, &checked, &Default::default());
             assert!(patched.is_ok(), "{name}: {:?}", patched.err());
         }
     }

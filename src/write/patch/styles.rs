@@ -60,6 +60,21 @@ impl List {
     }
 }
 
+/// The cell formats of the 核查结果 sheet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct FindingsStyles {
+    /// The header row: bold, bordered.
+    pub header: u32,
+    /// A finding's cells: bordered, wrapped.
+    pub body: u32,
+    /// A finding's 单元格, a link: blue, underlined.
+    pub link: u32,
+    /// The heading's first line: bold, larger.
+    pub title: u32,
+    /// The heading's other lines.
+    pub line: u32,
+}
+
 /// The input's styles and the ones added.
 #[derive(Debug)]
 pub(super) struct Styles {
@@ -75,7 +90,7 @@ pub(super) struct Styles {
     num_fmts: HashMap<u32, String>,
     marked: HashMap<(u32, Mark, NumFmt), u32>,
     mark_fills: HashMap<Mark, u32>,
-    findings: Option<(u32, u32)>,
+    findings: Option<FindingsStyles>,
     /// A plain copy: cells get their number format, never a fill.
     pub(super) plain: bool,
 }
@@ -290,7 +305,7 @@ impl Styles {
 
     /// The 核查结果 sheet's styles (header, body): 宋体 11 (bold in the header), thin borders,
     /// centred vertically, wrapped.
-    pub(super) fn findings(&mut self) -> (u32, u32) {
+    pub(super) fn findings(&mut self) -> FindingsStyles {
         if let Some(ids) = self.findings {
             return ids;
         }
@@ -299,16 +314,27 @@ impl Styles {
             "<border><left style=\"thin\"><color auto=\"1\"/></left><right style=\"thin\"><color auto=\"1\"/></right><top style=\"thin\"><color auto=\"1\"/></top><bottom style=\"thin\"><color auto=\"1\"/></bottom><diagonal/></border>"
                 .to_string(),
         );
-        let xf = |bold: bool, styles: &mut Styles| {
-            let b = if bold { "<b/>" } else { "" };
+        // (font's extra elements, size, bordered)
+        let xf = |font: &str, size: u32, bordered: bool, styles: &mut Styles| {
             let font = styles.fonts.add(&styles.xml, format!(
-                "<font>{b}<sz val=\"11\"/><name val=\"宋体\"/><family val=\"3\"/><charset val=\"134\"/></font>"
+                "<font>{font}<sz val=\"{size}\"/><name val=\"宋体\"/><family val=\"3\"/><charset val=\"134\"/></font>"
             ));
+            let (b, apply) = if bordered {
+                (border, " applyBorder=\"1\"")
+            } else {
+                (0, "")
+            };
             styles.cell_xfs.add(&styles.xml, format!(
-                "<xf numFmtId=\"0\" fontId=\"{font}\" fillId=\"0\" borderId=\"{border}\" xfId=\"0\" applyFont=\"1\" applyBorder=\"1\" applyAlignment=\"1\"><alignment vertical=\"center\" wrapText=\"1\"/></xf>"
+                "<xf numFmtId=\"0\" fontId=\"{font}\" fillId=\"0\" borderId=\"{b}\" xfId=\"0\" applyFont=\"1\"{apply} applyAlignment=\"1\"><alignment vertical=\"center\" wrapText=\"1\"/></xf>"
             ))
         };
-        let ids = (xf(true, self), xf(false, self));
+        let ids = FindingsStyles {
+            header: xf("<b/>", 11, true, self),
+            body: xf("", 11, true, self),
+            link: xf("<u/><color rgb=\"FF0563C1\"/>", 11, true, self),
+            title: xf("<b/>", 14, false, self),
+            line: xf("", 11, false, self),
+        };
         self.findings = Some(ids);
         ids
     }
@@ -359,11 +385,16 @@ mod tests {
         assert_eq!(s.marked(1, Mark::Fixed, NumFmt::Percent), 4);
         assert_eq!(s.marked(1, Mark::Error, NumFmt::Keep), 5);
         assert_eq!(s.marked(7, Mark::None, NumFmt::Keep), 7);
-        assert_eq!(s.findings(), (6, 7));
+        let f = s.findings();
+        assert_eq!(
+            (f.header, f.body, f.link, f.title, f.line),
+            (6, 7, 8, 9, 10)
+        );
         let out = s.write().unwrap();
         assert!(out.contains(r#"<fills count="4">"#), "{out}");
-        assert!(out.contains(r#"<cellXfs count="8">"#), "{out}");
-        assert!(out.contains(r#"<fonts count="3">"#), "{out}");
+        assert!(out.contains(r#"<cellXfs count="11">"#), "{out}");
+        // Bold, plain (also the heading lines), link, title.
+        assert!(out.contains(r#"<fonts count="5">"#), "{out}");
         assert!(out.contains(r#"<borders count="2">"#), "{out}");
         assert!(out.contains(r#"<fgColor rgb="FFFFEB9C"/>"#));
         assert!(out.contains(r#"<fgColor rgb="FFFFC7CE"/>"#));

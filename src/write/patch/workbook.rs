@@ -15,9 +15,9 @@ use crate::ooxml::{R, give_up};
 pub(super) struct WorkbookEdit {
     /// A sheet to add at the end: its name and relationship id.
     pub add_sheet: Option<(String, String)>,
-    /// The 核查结果 sheet's index and its autofilter's range formula (`'核查结果'!$A$1:$I$5`);
-    /// none in a plain copy, which has no such sheet.
-    pub filter: Option<(usize, String)>,
+    /// The 核查结果 sheet's index, its autofilter's range (`'核查结果'!$A$4:$I$9`) and its
+    /// print titles (`'核查结果'!$4:$4`); none in a plain copy, which has no such sheet.
+    pub filter: Option<(usize, String, String)>,
     /// Ask for recalculation on load (values that formulas use have changed).
     pub full_calc: bool,
 }
@@ -121,9 +121,11 @@ pub(super) fn patch(xml: &str, edit: &WorkbookEdit) -> R<String> {
                     ev.skip_element(&e)?
                 };
                 if in_names {
-                    let ours = tag.text("name").as_deref() == Some("_xlnm._FilterDatabase")
-                        && tag.text("localSheetId").and_then(|i| i.parse().ok())
-                            == edit.filter.as_ref().map(|f| f.0);
+                    let ours = matches!(
+                        tag.text("name").as_deref(),
+                        Some("_xlnm._FilterDatabase" | "_xlnm.Print_Titles")
+                    ) && tag.text("localSheetId").and_then(|i| i.parse().ok())
+                        == edit.filter.as_ref().map(|f| f.0);
                     if ours {
                         splices.replace(range.start..end, String::new());
                     }
@@ -149,10 +151,11 @@ pub(super) fn patch(xml: &str, edit: &WorkbookEdit) -> R<String> {
             ),
         );
     }
-    if let Some((index, range)) = &edit.filter {
+    if let Some((index, range, titles)) = &edit.filter {
         let filter = format!(
-            "<definedName name=\"_xlnm._FilterDatabase\" localSheetId=\"{index}\" hidden=\"1\">{}</definedName>",
-            escape(range)
+            "<definedName name=\"_xlnm._FilterDatabase\" localSheetId=\"{index}\" hidden=\"1\">{}</definedName><definedName name=\"_xlnm.Print_Titles\" localSheetId=\"{index}\">{}</definedName>",
+            escape(range),
+            escape(titles)
         );
         match names_end {
             Some(at) => splices.insert(at, filter),
@@ -268,22 +271,22 @@ mod tests {
     fn the_findings_sheet_and_its_filter_are_listed() {
         let edit = WorkbookEdit {
             add_sheet: Some(("核查结果".into(), "rId9".into())),
-            filter: Some((1, "'核查结果'!$A$1:$I$5".into())),
+            filter: Some((1, "'核查结果'!$A$1:$I$5".into(), "'核查结果'!$1:$1".into())),
             full_calc: true,
         };
         let out = patch(&workbook("<calcPr calcId=\"191029\"/>"), &edit).unwrap();
-        assert!(out.contains("<sheet name=\"表\" sheetId=\"3\" r:id=\"rId1\"/><sheet name=\"核查结果\" sheetId=\"4\" r:id=\"rId9\"/></sheets><definedNames><definedName name=\"_xlnm._FilterDatabase\" localSheetId=\"1\" hidden=\"1\">&apos;核查结果&apos;!$A$1:$I$5</definedName></definedNames><calcPr calcId=\"191029\" fullCalcOnLoad=\"1\"/>"), "{out}");
+        assert!(out.contains("<sheet name=\"表\" sheetId=\"3\" r:id=\"rId1\"/><sheet name=\"核查结果\" sheetId=\"4\" r:id=\"rId9\"/></sheets><definedNames><definedName name=\"_xlnm._FilterDatabase\" localSheetId=\"1\" hidden=\"1\">&apos;核查结果&apos;!$A$1:$I$5</definedName><definedName name=\"_xlnm.Print_Titles\" localSheetId=\"1\">&apos;核查结果&apos;!$1:$1</definedName></definedNames><calcPr calcId=\"191029\" fullCalcOnLoad=\"1\"/>"), "{out}");
         // An earlier filter of the same sheet is replaced; no calcPr: one is added last.
         let again = workbook(
-            "<definedNames><definedName name=\"_xlnm._FilterDatabase\" localSheetId=\"1\" hidden=\"1\">old</definedName><definedName name=\"x\">1</definedName></definedNames><extLst/>",
+            "<definedNames><definedName name=\"_xlnm._FilterDatabase\" localSheetId=\"1\" hidden=\"1\">old</definedName><definedName name=\"x\">1</definedName><definedName name=\"_xlnm.Print_Titles\" localSheetId=\"1\">old</definedName></definedNames><extLst/>",
         );
         let edit = WorkbookEdit {
             add_sheet: None,
-            filter: Some((1, "new".into())),
+            filter: Some((1, "new".into(), "titles".into())),
             full_calc: true,
         };
         let out = patch(&again, &edit).unwrap();
-        assert!(!out.contains("old") && out.contains("<definedName name=\"x\">1</definedName><definedName name=\"_xlnm._FilterDatabase\" localSheetId=\"1\" hidden=\"1\">new</definedName></definedNames><calcPr fullCalcOnLoad=\"1\"/><extLst/>"), "{out}");
+        assert!(!out.contains("old") && out.contains("<definedName name=\"x\">1</definedName><definedName name=\"_xlnm._FilterDatabase\" localSheetId=\"1\" hidden=\"1\">new</definedName><definedName name=\"_xlnm.Print_Titles\" localSheetId=\"1\">titles</definedName></definedNames><calcPr fullCalcOnLoad=\"1\"/><extLst/>"), "{out}");
         assert!(patch("<x:workbook xmlns:x=\"m\"/>", &edit).is_err());
     }
 
