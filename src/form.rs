@@ -380,6 +380,10 @@ pub struct Form {
     pub title: String,
     /// The unit's or project's name, if labelled.
     pub name: Option<String>,
+    /// The 主管部门, if labelled.
+    pub department: Option<String>,
+    /// The 实施单位, if labelled.
+    pub unit: Option<String>,
     /// The year the title area names, if it names one.
     pub year: Option<u16>,
     /// The funding block.
@@ -423,6 +427,8 @@ impl Form {
             sheet: sheet.name.clone(),
             title: layout.title.clone().unwrap_or_else(|| sheet.name.clone()),
             name: layout.name.clone(),
+            department: layout.department.clone(),
+            unit: layout.unit.clone(),
             year: layout.year,
             funding: layout.funding.as_ref().map(|f| build_funding(sheet, f)),
             indicators,
@@ -490,6 +496,12 @@ impl Form {
         });
         if form.name.is_none() {
             form.name = funding.name.clone();
+        }
+        if form.department.is_none() {
+            form.department = funding.department.clone();
+        }
+        if form.unit.is_none() {
+            form.unit = funding.unit.clone();
         }
         if form.year.is_none() {
             form.year = funding.year;

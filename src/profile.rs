@@ -126,6 +126,8 @@ const ROW_KEYS: &[&str] = &[
     "总分",
     "等级",
     "名称",
+    "主管部门",
+    "实施单位",
     "一级指标",
     "明细",
 ];
@@ -264,6 +266,8 @@ fn apply(p: &mut Profile, text: &str) -> Result<(), String> {
                         "总分" => &mut p.vocab.score_total,
                         "等级" => &mut p.vocab.grade,
                         "名称" => &mut p.vocab.name,
+                        "主管部门" => &mut p.vocab.department,
+                        "实施单位" => &mut p.vocab.unit,
                         "一级指标" => &mut p.vocab.groups,
                         "明细" => &mut p.vocab.detail,
                         _ => {

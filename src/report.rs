@@ -89,6 +89,10 @@ pub struct FormSummary {
     pub title: String,
     /// The unit's or project's name, if labelled.
     pub name: Option<String>,
+    /// The 主管部门, if labelled.
+    pub department: Option<String>,
+    /// The 实施单位, if labelled.
+    pub unit: Option<String>,
     /// The year the form names.
     pub year: Option<u16>,
     /// The 总分 the form states.
@@ -180,6 +184,8 @@ impl FormSummary {
             sheet: f.form.sheet.clone(),
             title: f.form.title.clone(),
             name: f.form.name.clone(),
+            department: f.form.department.clone(),
+            unit: f.form.unit.clone(),
             year: f.form.year,
             claimed_total: f.report.claimed_total,
             computed_total: f.report.computed_total,
@@ -483,6 +489,9 @@ struct JsonForm<'a> {
     title: &'a str,
     /// The unit's or project's name.
     name: Option<&'a str>,
+    /// The 主管部门 and the 实施单位, as labelled.
+    department: Option<&'a str>,
+    unit: Option<&'a str>,
     year: Option<u16>,
     claimed_total: Option<String>,
     computed_total: Option<String>,
@@ -534,6 +543,8 @@ fn json_file(r: &FileReport) -> JsonFile<'_> {
                 sheet: &f.sheet,
                 title: &f.title,
                 name: f.name.as_deref(),
+                department: f.department.as_deref(),
+                unit: f.unit.as_deref(),
                 year: f.year,
                 claimed_total: f.claimed_total.map(fmt_dec),
                 computed_total: f.computed_total.map(fmt_dec),

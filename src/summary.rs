@@ -21,10 +21,12 @@ pub const FORMS_SHEET: &str = "汇总";
 /// The name of the all-findings sheet.
 pub const FINDINGS_SHEET: &str = "全部问题";
 /// The header of the 汇总 sheet.
-pub const FORMS_HEADER: [&str; 14] = [
+pub const FORMS_HEADER: [&str; 16] = [
     "文件",
     "工作表",
     "单位/项目名称",
+    "主管部门",
+    "实施单位",
     "年度",
     "全年预算数",
     "全年执行数",
@@ -69,15 +71,38 @@ pub struct Summary {
     /// readings, then the rest (in input order within each).
     rank: Vec<u8>,
     findings: Vec<Vec<Val>>,
-    /// By rule: (findings, files, corrected).
-    by_rule: std::collections::BTreeMap<&'static str, (usize, usize, usize)>,
+    /// By 主管部门 (see [`department_of`]; `None` for all files together) and rule: (findings,
+    /// files, corrected).
+    by_rule: std::collections::BTreeMap<(Option<String>, &'static str), (usize, usize, usize)>,
     with_output: bool,
 }
 
 /// The name of the sheet counting findings by rule.
 pub const RULES_SHEET: &str = "按规则统计";
-/// Its header.
-pub const RULES_HEADER: [&str; 6] = ["规则", "名称", "级别", "问题数", "涉及文件数", "已更正数"];
+/// Its header: the rows of all files together (主管部门 “（全部）”) come first, then each
+/// department's, so that filtering the first column shows one department's pattern.
+pub const RULES_HEADER: [&str; 7] = [
+    "主管部门",
+    "规则",
+    "名称",
+    "级别",
+    "问题数",
+    "涉及文件数",
+    "已更正数",
+];
+/// The 主管部门 of the rows counting all files together.
+pub const ALL_DEPARTMENTS: &str = "（全部）";
+/// The 主管部门 of files whose forms name none (nor a 实施单位).
+pub const NO_DEPARTMENT: &str = "（未填写）";
+
+/// The department a file's findings are counted under on 按规则统计: its first form's
+/// 主管部门, else its 实施单位 (a 部门整体 form names the department itself there).
+fn department_of(r: &FileReport) -> String {
+    r.forms
+        .iter()
+        .find_map(|f| f.department.clone().or_else(|| f.unit.clone()))
+        .unwrap_or_else(|| NO_DEPARTMENT.to_string())
+}
 
 impl Summary {
     /// An empty summary; `fixing` adds the 更正后文件 column.
@@ -103,14 +128,18 @@ impl Summary {
             _ => 2,
         };
         let mut seen = std::collections::HashSet::new();
+        let department = (!r.findings.is_empty()).then(|| department_of(r));
         for f in &r.findings {
-            let entry = self.by_rule.entry(f.rule).or_default();
-            entry.0 += 1;
-            if seen.insert(f.rule) {
-                entry.1 += 1;
-            }
-            if f.fixed() && r.output.is_some() {
-                entry.2 += 1;
+            let first = seen.insert(f.rule);
+            for key in [None, department.clone()] {
+                let entry = self.by_rule.entry((key, f.rule)).or_default();
+                entry.0 += 1;
+                if first {
+                    entry.1 += 1;
+                }
+                if f.fixed() && r.output.is_some() {
+                    entry.2 += 1;
+                }
             }
         }
         let before = self.forms.len();
@@ -148,6 +177,8 @@ impl Summary {
                 Val::Link(file.clone()),
                 text(&f.sheet),
                 f.name.clone().map(Val::Text).unwrap_or(Val::Blank),
+                f.department.clone().map(Val::Text).unwrap_or(Val::Blank),
+                f.unit.clone().map(Val::Text).unwrap_or(Val::Blank),
                 f.year
                     .or(file_year)
                     .map(|y| Val::Num(f64::from(y), 0))
@@ -207,9 +238,10 @@ impl Summary {
         let rules: Vec<Vec<Val>> = self
             .by_rule
             .iter()
-            .map(|(code, (n, files, fixed))| {
+            .map(|((department, code), (n, files, fixed))| {
                 let rule = crate::rules::rule(code);
                 vec![
+                    text(department.as_deref().unwrap_or(ALL_DEPARTMENTS)),
                     text(*code),
                     text(rule.map_or("", |r| r.title)),
                     text(rule.map_or("", |r| r.severity.label())),

@@ -112,6 +112,10 @@ pub struct Vocab {
     pub grade: Vec<String>,
     /// Labels left of the unit's or project's name.
     pub name: Vec<String>,
+    /// Labels left of the 主管部门 (the department a project or unit answers to).
+    pub department: Vec<String>,
+    /// Labels left of the 实施单位 (the unit that carries the project out, or fills the form).
+    pub unit: Vec<String>,
     /// 一级 group names (in a column or as a section row).
     pub groups: Vec<String>,
     /// Starts of an indicator name that make its row a detail row ("其中").
@@ -139,6 +143,8 @@ impl Vocab {
             score_total: Vec::new(),
             grade: Vec::new(),
             name: Vec::new(),
+            department: Vec::new(),
+            unit: Vec::new(),
             groups: Vec::new(),
             detail: Vec::new(),
             op_words: Vec::new(),

@@ -209,6 +209,10 @@ pub struct FormLayout {
     pub title: Option<String>,
     /// The unit's or project's name, if labelled.
     pub name: Option<String>,
+    /// The 主管部门, if labelled.
+    pub department: Option<String>,
+    /// The 实施单位, if labelled.
+    pub unit: Option<String>,
     /// The year the title area names ("（2023年度）").
     pub year: Option<u16>,
     /// The grade value cell, if the form states a grade.
@@ -327,7 +331,14 @@ pub fn locate_with(sheet: &Sheet, vocab: &Vocab) -> Vec<FormLayout> {
             .texts(title_top, start)
             .find(|t| t.contains("自评表") || t.contains("评价表"))
             .map(str::to_string);
-        let name = find_labelled_value(sheet, &labels, vocab, title_top, end);
+        let name = find_labelled_value(sheet, &labels, vocab, &vocab.name, title_top, end);
+        let labelled = |list: &[String]| {
+            find_labelled_value(sheet, &labels, vocab, list, title_top, end)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        let department = labelled(&vocab.department);
+        let unit = labelled(&vocab.unit);
         let year = labels.texts(title_top, start).find_map(crate::num::year_in);
         let grade = find_labelled_cell(sheet, &labels, &vocab.grade, start, end).or_else(|| {
             // A grade written in the 总分 row with no label of its own.
@@ -345,6 +356,8 @@ pub fn locate_with(sheet: &Sheet, vocab: &Vocab) -> Vec<FormLayout> {
             indicators,
             title,
             name,
+            department,
+            unit,
             year,
             grade,
             goals,
@@ -571,17 +584,20 @@ fn find_labelled_cell(
     None
 }
 
+/// The value beside the first label of `list` in rows `from..to`: the next cell to its right,
+/// or what follows a colon in the label's own cell ("项目名称：某某项目").
 fn find_labelled_value(
     sheet: &Sheet,
     labels: &Labels,
     vocab: &Vocab,
+    list: &[String],
     from: u32,
     to: u32,
 ) -> Option<String> {
     for (row, cells) in labels.range(from, to) {
         for (i, l) in cells.iter().enumerate() {
             let Some(text) = l.text else { continue };
-            if l.is(&vocab.name) {
+            if l.is(list) {
                 return cells.get(i + 1).map(|next| match next.text {
                     Some(t) => t.to_string(),
                     None => sheet.text(CellRef::new(row, next.col)),
@@ -593,7 +609,7 @@ fn find_labelled_value(
                 let n = crate::num::normalize(text);
                 if let Some((head, value)) = n.split_once(':')
                     && !value.is_empty()
-                    && vocab.label_in(head, &vocab.name)
+                    && vocab.label_in(head, list)
                 {
                     return Some(value.to_string());
                 }

@@ -68,7 +68,7 @@ fn summary_workbook_has_one_row_per_form_and_every_finding() {
         [
             {
                 let mut row = vec![file("e_not_a_form.xlsx")];
-                row.extend(std::iter::repeat_n(e.clone(), 12));
+                row.extend(std::iter::repeat_n(e.clone(), 14));
                 row.push(t(
                     "无法读取：不是电子表格文件（支持 .xlsx / .xlsm / .xls / .ods）",
                 ));
@@ -77,6 +77,8 @@ fn summary_workbook_has_one_row_per_form_and_every_finding() {
             vec![
                 file("a_seed_2023.xlsx"),
                 t("部门整体支出绩效自评表"),
+                t("克拉玛依区科学技术局"),
+                e.clone(),
                 t("克拉玛依区科学技术局"),
                 f(2023.0),
                 f(2142.94),
@@ -94,6 +96,8 @@ fn summary_workbook_has_one_row_per_form_and_every_finding() {
                 file("b_clean.xls"),
                 t("项目支出绩效自评表"),
                 t("城区空气质量监测项目"),
+                t("区生态环境局"),
+                t("区环境监测站"),
                 f(2022.0),
                 f(89.974),
                 f(89.974),
@@ -109,6 +113,8 @@ fn summary_workbook_has_one_row_per_form_and_every_finding() {
             vec![
                 file("d_dept.xlsx"),
                 t("部门整体支出绩效自评表"),
+                t("某区文化和旅游局"),
+                e.clone(),
                 t("某区文化和旅游局"),
                 f(2023.0),
                 f(2142.94),
@@ -126,6 +132,8 @@ fn summary_workbook_has_one_row_per_form_and_every_finding() {
                 file("sub/c_errors.ods"),
                 t("项目支出绩效自评表"),
                 t("乡镇环境监测站运行维护项目"),
+                t("区生态环境局"),
+                t("区环境监测站"),
                 f(2022.0),
                 f(89.974),
                 f(89.974),
@@ -191,7 +199,7 @@ fn summary_workbook_has_one_row_per_form_and_every_finding() {
     // Header frozen and autofilter on, on both sheets.
     let mut zip = zip::ZipArchive::new(std::fs::File::open(&summary).unwrap()).unwrap();
     for (part, filter) in [
-        ("xl/worksheets/sheet1.xml", "<autoFilter ref=\"A1:N6\"/>"),
+        ("xl/worksheets/sheet1.xml", "<autoFilter ref=\"A1:P6\"/>"),
         ("xl/worksheets/sheet2.xml", "<autoFilter ref=\"A1:I14\"/>"),
     ] {
         let mut xml = String::new();
@@ -253,7 +261,7 @@ fn fix_summary_names_the_corrected_workbooks() {
     assert_eq!(o.status.code(), Some(2));
     let rows = cells(&summary, "汇总");
     assert_eq!(rows[0].last(), Some(&t("更正后文件")));
-    let outputs: Vec<String> = rows[1..].iter().map(|r| r[14].to_string()).collect();
+    let outputs: Vec<String> = rows[1..].iter().map(|r| r[16].to_string()).collect();
     assert_eq!(
         outputs,
         vec![
@@ -593,20 +601,50 @@ fn the_summary_counts_by_rule_links_the_files_and_sizes_wrapped_rows() {
     let summary = out.path().join("汇总.xlsx");
     run(&["check", p(dir.path()), "--summary", p(&summary)]);
     // 按规则统计: per rule, its findings, the files it was found in, and how many corrected
-    // (none: only checked).
+    // (none: only checked) — for all files together, then per 主管部门 (the 实施单位 where a
+    // form names no 主管部门, as a 部门整体 form does).
     let rows = cells(&summary, "按规则统计");
     assert_eq!(
         rows[0],
-        ["规则", "名称", "级别", "问题数", "涉及文件数", "已更正数"]
-            .iter()
-            .map(|h| t(h))
-            .collect::<Vec<_>>()
+        [
+            "主管部门",
+            "规则",
+            "名称",
+            "级别",
+            "问题数",
+            "涉及文件数",
+            "已更正数"
+        ]
+        .iter()
+        .map(|h| t(h))
+        .collect::<Vec<_>>()
     );
-    let zp202 = rows.iter().find(|r| r[0] == t("ZP202")).unwrap();
+    let zp202: Vec<&[Data]> = rows
+        .iter()
+        .filter(|r| r[1] == t("ZP202"))
+        .map(|r| &r[..])
+        .collect();
+    let row = |dept: &str, n: f64, files: f64| {
+        vec![
+            t(dept),
+            t("ZP202"),
+            t("正向指标得分错误"),
+            t("错误"),
+            f(n),
+            f(files),
+            f(0.0),
+        ]
+    };
     assert_eq!(
-        zp202[1..],
-        [t("正向指标得分错误"), t("错误"), f(3.0), f(2.0), f(0.0)]
+        zp202,
+        [
+            row("（全部）", 3.0, 2.0),
+            row("克拉玛依区科学技术局", 1.0, 1.0),
+            row("区生态环境局", 2.0, 1.0)
+        ]
     );
+    // The all-files rows come first.
+    assert_eq!(rows[1][0], t("（全部）"));
     let mut zip = zip::ZipArchive::new(std::fs::File::open(&summary).unwrap()).unwrap();
     let part = |zip: &mut zip::ZipArchive<std::fs::File>, name: &str| {
         let mut xml = String::new();

@@ -99,6 +99,7 @@ fn json_document_has_the_documented_shape() {
         file["forms"],
         json!([{"sheet": "部门整体支出绩效自评表", "title": "部门整体支出绩效自评表",
                 "name": "克拉玛依区科学技术局", "year": 2023,
+                "department": null, "unit": "克拉玛依区科学技术局",
                 "claimed_total": null, "computed_total": "99.96",
                 "declared_grade": null, "computed_grade": "优",
                 "budget": "2142.94", "execution": "2134.94", "rate": "99.63",
