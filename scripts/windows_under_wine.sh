@@ -5,7 +5,9 @@
 #   2. started from cmd.exe (console shared with the shell): no wait;
 #   3. CI set: no wait;   4. output redirected: no wait;
 #   5. a wildcard argument is expanded by zpcheck itself, Chinese file names intact;
-#   6. double-clicked with no arguments: the help stays on screen until Enter.
+#   6. double-clicked with no arguments: the help stays on screen until Enter;
+#   7. on a Chinese system (code page 936), a text report redirected to a file is written in
+#      GBK, so that `type 结果.txt` in cmd shows it; JSON redirected stays UTF-8.
 # Needs: rustup target x86_64-pc-windows-gnu, Debian's gcc-mingw-w64-x86-64, wine64, tmux.
 # Wine 8 lacks bcryptprimitives.dll (Rust's std imports ProcessPrng from it): for this test only,
 # a stub forwarding to advapi32's SystemFunction036 is built and put beside the .exe.
@@ -86,4 +88,22 @@ tmux send-keys -t zpw Enter
 sleep 3
 tmux capture-pane -p -t zpw | grep -q 'EXIT=2' || { echo "FAIL: exit status after Enter"; exit 1; }
 echo "ok: help shown, waited for Enter, exit 2"
+echo "== 7. redirected text report on code page 936"
+export LANG=zh_CN.UTF-8 LC_ALL=zh_CN.UTF-8
+cmd_in() { (cd "$work" && env -u CI timeout 120 "$wine" cmd /c "$1" </dev/null 2>/dev/null) || true; }
+cmd_in "chcp"
+cmd_in "zpcheck.exe check $(win "$input") > 结果.txt"
+cmd_in "zpcheck.exe check --format json $(win "$input") > 结果.json"
+test -s "$work/结果.txt" || { echo "FAIL: no report written"; exit 1; }
+if iconv -f UTF-8 -t UTF-8 "$work/结果.txt" >/dev/null 2>&1; then
+    echo "FAIL: the redirected report is UTF-8, not the console's code page"; exit 1
+fi
+iconv -f GBK -t UTF-8 "$work/结果.txt" | tee "$work/结果.utf8.txt" | head -3
+grep -q '错误' "$work/结果.utf8.txt" || { echo "FAIL: the report does not read as GBK"; exit 1; }
+iconv -f UTF-8 -t UTF-8 "$work/结果.json" >/dev/null || { echo "FAIL: JSON is not UTF-8"; exit 1; }
+head -c 3 "$work/结果.json" | grep -q $'\xef\xbb\xbf' && { echo "FAIL: JSON has a byte order mark"; exit 1; }
+s=$(screen "$wine cmd /c type 结果.txt")
+echo "$s" | grep -v '^$' | head -3
+echo "$s" | grep -q '错误' || { echo "FAIL: type does not show the report"; exit 1; }
+echo "ok: GBK report, type shows it; JSON stays UTF-8"
 echo "all Windows checks passed"

@@ -24,7 +24,20 @@ macro_rules! outln {
     }};
 }
 
+/// A line of human-readable text on standard output, in the encoding [`encoding`] chooses (the
+/// console's code page when a Windows user redirects the report to a file). JSON and Markdown
+/// use [`outln`]: always UTF-8.
+macro_rules! textln {
+    () => {
+        $crate::cli::encoding::print("\n")
+    };
+    ($($arg:tt)*) => {
+        $crate::cli::encoding::print(&format!("{}\n", format_args!($($arg)*)))
+    };
+}
+
 mod defs;
+pub mod encoding;
 mod inputs;
 mod output;
 
@@ -155,10 +168,7 @@ where
                 Some(rule) => {
                     match cli.report.format {
                         Format::Json | Format::Jsonl => outln!("{}", rule_json(rule, &profile)),
-                        Format::Text | Format::Markdown => {
-                            use std::io::Write as _;
-                            let _ = write!(std::io::stdout().lock(), "{}", rule.text(&profile));
-                        }
+                        Format::Text | Format::Markdown => encoding::print(&rule.text(&profile)),
                     }
                     0
                 }
@@ -191,9 +201,7 @@ where
                 match cli.report.format {
                     // (Markdown is refused before a command other than `rules` runs.)
                     Format::Text | Format::Markdown => {
-                        use std::io::Write as _;
-                        let text = crate::explain::text(&path.display().to_string(), &e);
-                        let _ = write!(std::io::stdout().lock(), "{text}");
+                        encoding::print(&crate::explain::text(&path.display().to_string(), &e));
                     }
                     Format::Json | Format::Jsonl => outln!("{}", crate::explain::json(&e)),
                 }

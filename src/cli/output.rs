@@ -17,22 +17,22 @@ use crate::summary::Summary;
 use crate::write;
 
 pub(super) fn print_rules(profile: &Profile) {
-    outln!("{}", crate::profile::summary(profile));
-    outln!("表头用词（按角色，表头含有其中的词即为该列；多个角色的词都含有时取最长的词）：");
+    textln!("{}", crate::profile::summary(profile));
+    textln!("表头用词（按角色，表头含有其中的词即为该列；多个角色的词都含有时取最长的词）：");
     for (role, words) in &profile.vocab.headers {
-        outln!("  {}：{}", role.name(), words.join("、"));
+        textln!("  {}：{}", role.name(), words.join("、"));
     }
-    outln!("一级指标名称：{}", profile.vocab.groups.join("、"));
-    outln!(
+    textln!("一级指标名称：{}", profile.vocab.groups.join("、"));
+    textln!(
         "总分行：{}；资金合计行：{}",
         profile.vocab.score_total.join("、"),
         profile.vocab.fund_total.join("、")
     );
-    outln!();
-    outln!("规则    级别  可更正  名称");
+    textln!();
+    textln!("规则    级别  可更正  名称");
     for r in RULES {
         let [code, severity, fixable, title, doc] = r.columns(profile);
-        outln!("{code}  {severity}  {fixable}      {title}：{doc}");
+        textln!("{code}  {severity}  {fixable}      {title}：{doc}");
     }
 }
 
@@ -136,9 +136,13 @@ pub(super) fn run_files(paths: &[PathBuf], opts: RunOptions, profile: &Profile) 
             if to_err {
                 eprintln!("{text}");
             } else {
-                let mut lock = stdout.lock();
-                let _ = lock.write_all(text.as_bytes());
-                let _ = lock.flush();
+                if opts.format == Format::Jsonl {
+                    let mut lock = stdout.lock();
+                    let _ = lock.write_all(text.as_bytes());
+                    let _ = lock.flush();
+                } else {
+                    super::encoding::print(text);
+                }
             }
         };
         match &bar {
@@ -219,7 +223,7 @@ pub(super) fn run_files(paths: &[PathBuf], opts: RunOptions, profile: &Profile) 
         match s.write(path) {
             Ok(()) => {
                 if opts.format == Format::Text {
-                    outln!("汇总：{}（{} 行）", path.display(), s.form_rows());
+                    textln!("汇总：{}（{} 行）", path.display(), s.form_rows());
                 }
             }
             Err(e) => {
@@ -248,7 +252,7 @@ pub(super) fn run_files(paths: &[PathBuf], opts: RunOptions, profile: &Profile) 
                 if to_screen {
                     eprintln!("{line}");
                 } else {
-                    outln!("{line}");
+                    textln!("{line}");
                 }
             }
         }

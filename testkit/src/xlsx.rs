@@ -58,6 +58,9 @@ pub fn write_xlsx_props(
             if r < first_grid {
                 if matches!(v, V::S(t) if t.contains("自评表")) {
                     title.clone()
+                } else if matches!(v, V::S(t) if t.starts_with('（') && t.ends_with('）')) {
+                    // "（2023年度）" under the title.
+                    base.clone().set_align(FormatAlign::Center)
                 } else {
                     base.clone()
                 }
@@ -144,13 +147,101 @@ pub fn write_xlsx_props(
                 }
             }
         }
-        let widths = [12.0, 14.0, 22.0, 12.0, 12.0, 10.0, 12.0, 10.0, 24.0];
-        for (c, w) in widths.iter().enumerate() {
+        let layout = PrintLayout::of(spec, first_grid);
+        for (c, w) in layout.widths.iter().enumerate() {
             ws.set_column_width(c as u16, *w).expect("width");
         }
+        for (r, h) in &layout.heights {
+            ws.set_row_height(*r as u32, *h).expect("height");
+        }
+        // As the forms are printed: A4 landscape, one page wide, centred.
+        ws.set_landscape();
+        ws.set_paper_size(9);
+        ws.set_print_fit_to_pages(1, 0);
+        ws.set_print_center_horizontally(true);
+        ws.set_margins(0.4, 0.4, 0.6, 0.6, 0.3, 0.3);
         extra(ws);
     }
     wb.save(path).expect("save xlsx");
+}
+
+/// Column widths and row heights that make a spec look like the printed form: each column as
+/// wide as its longest unmerged text (CJK characters count two), within bounds, and each row as
+/// tall as its most wrapped text needs (a merged cell spreads its lines over its rows).
+struct PrintLayout {
+    widths: Vec<f64>,
+    heights: Vec<(usize, f64)>,
+}
+
+impl PrintLayout {
+    /// Points per line of 11-point 宋体, and the title's height.
+    const LINE: f64 = 14.25;
+    const TITLE: f64 = 27.0;
+
+    fn of(spec: &SheetSpec, first_grid: usize) -> Self {
+        use unicode_width::UnicodeWidthStr as _;
+        let text = |v: &V| match v {
+            V::S(t) => t.width(),
+            V::N(x) | V::P(x) | V::F(_, x) => format!("{x}").len() + 1,
+            V::FNoCache(_) | V::E => 0,
+        };
+        let merges: Vec<((usize, usize), (usize, usize))> = spec
+            .merges
+            .iter()
+            .map(|m| {
+                let (a, b) = m.split_once(':').expect("range");
+                (a1_pos(a), a1_pos(b))
+            })
+            .collect();
+        let merge_at = |r: usize, c: usize| {
+            merges
+                .iter()
+                .find(|((r1, c1), (r2, c2))| r >= *r1 && r <= *r2 && c >= *c1 && c <= *c2)
+        };
+        let cols = spec
+            .rows
+            .iter()
+            .map(Vec::len)
+            .chain(merges.iter().map(|(_, (_, c2))| c2 + 1))
+            .max()
+            .unwrap_or(0);
+        // Cells in merges do not widen their column: they wrap in the merge instead.
+        let mut widths = vec![8.0f64; cols];
+        for (r, row) in spec.rows.iter().enumerate().skip(first_grid) {
+            for (c, v) in row.iter().enumerate() {
+                if merge_at(r, c).is_none() {
+                    widths[c] = widths[c].max((text(v) as f64 + 2.0).min(24.0));
+                }
+            }
+        }
+        let mut heights: Vec<(usize, f64)> = Vec::new();
+        for (r, row) in spec.rows.iter().enumerate() {
+            if row
+                .iter()
+                .any(|v| matches!(v, V::S(t) if t.contains("自评表")))
+                && r < first_grid
+            {
+                heights.push((r, Self::TITLE));
+                continue;
+            }
+            let mut lines = 1.0f64;
+            for (c, v) in row.iter().enumerate() {
+                let (width, span) = match merge_at(r, c) {
+                    Some(((r1, c1), (r2, c2))) if (*r1, *c1) == (r, c) => {
+                        (widths[*c1..=*c2].iter().sum::<f64>(), (r2 - r1 + 1) as f64)
+                    }
+                    Some(_) => continue,
+                    None => (widths[c], 1.0),
+                };
+                let need = (text(v) as f64 / (width - 1.0)).ceil() / span;
+                lines = lines.max(need.ceil());
+            }
+            if lines > 1.0 {
+                heights.push((r, lines * Self::LINE + 4.0));
+            }
+        }
+        PrintLayout { widths, heights }
+    }
 }
 
 /// Writes specs to a fresh temporary folder and returns (folder, path of the workbook).

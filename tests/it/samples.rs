@@ -176,3 +176,44 @@ fn check_and_fix_read_every_sample_alike() {
     }
     assert_eq!(compared, 27);
 }
+
+/// The generated samples print like the forms they imitate: A4 landscape, one page wide,
+/// centred; the title merged across the form and taller; rows whose text wraps tall enough for
+/// it (the seed's 年度总目标 row holds a paragraph).
+#[test]
+fn samples_print_like_the_forms_they_imitate() {
+    let names = [
+        "seed_kelamayi_2023.xlsx",
+        "national_planted_errors.xlsx",
+        "national_clean.xlsx",
+        "dept_clean.xlsx",
+        "yunnan_two_row_header.xlsx",
+    ];
+    for name in names {
+        let xml = part_of(&sample(name), "xl/worksheets/sheet1.xml").unwrap();
+        assert!(xml.contains(r#"<pageSetUpPr fitToPage="1"/>"#), "{name}");
+        assert!(
+            xml.contains(r#"<pageSetup paperSize="9" fitToHeight="0" orientation="landscape""#),
+            "{name}"
+        );
+        assert!(
+            xml.contains(r#"<printOptions horizontalCentered="1"/>"#),
+            "{name}"
+        );
+        assert!(xml.contains(r#"<row r="1" spans="1:"#), "{name}");
+    }
+    let seed = part_of(
+        &sample("seed_kelamayi_2023.xlsx"),
+        "xl/worksheets/sheet1.xml",
+    )
+    .unwrap();
+    assert!(seed.contains(r#"<mergeCell ref="A1:H1"/>"#));
+    assert!(seed.contains(r#"<row r="1" spans="1:8" ht="27" customHeight="1">"#));
+    // 年度总目标: the 实际完成情况 paragraph wraps over nine lines.
+    assert!(
+        seed.contains(r#"<row r="10" spans="1:8" ht="132" customHeight="1">"#),
+        "{seed}"
+    );
+    // A row of short cells keeps the default height.
+    assert!(seed.contains(r#"<row r="5" spans="1:8">"#));
+}
