@@ -8,14 +8,16 @@
 #   6. double-clicked with no arguments: the help stays on screen until Enter;
 #   7. on a Chinese system (code page 936), a text report redirected to a file is written in
 #      GBK, so that `type 结果.txt` in cmd shows it; JSON redirected stays UTF-8.
-# Needs: rustup target x86_64-pc-windows-gnu, Debian's gcc-mingw-w64-x86-64, wine64, tmux.
+# Needs: rustup target x86_64-pc-windows-gnu, Debian's gcc-mingw-w64-x86-64, wine64, tmux, and the
+# zh_CN.UTF-8 locale (echo 'zh_CN.UTF-8 UTF-8' >> /etc/locale.gen && locale-gen).
 # Wine 8 lacks bcryptprimitives.dll (Rust's std imports ProcessPrng from it): for this test only,
 # a stub forwarding to advapi32's SystemFunction036 is built and put beside the .exe.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --target x86_64-pc-windows-gnu
 work=$(mktemp -d)
-trap 'tmux kill-session -t zpw 2>/dev/null || true; rm -rf "$work"' EXIT
+# Wine's server may still be writing the prefix when the script ends: stop it first.
+trap 'tmux kill-session -t zpw 2>/dev/null || true; WINEPREFIX="$work/prefix" /usr/lib/wine/wineserver -k 2>/dev/null || true; sleep 1; rm -rf "$work" || true' EXIT
 cp target/x86_64-pc-windows-gnu/release/zpcheck.exe "$work/"
 cat > "$work/stub.c" <<'C'
 #include <windows.h>
@@ -89,21 +91,22 @@ sleep 3
 tmux capture-pane -p -t zpw | grep -q 'EXIT=2' || { echo "FAIL: exit status after Enter"; exit 1; }
 echo "ok: help shown, waited for Enter, exit 2"
 echo "== 7. redirected text report on code page 936"
-export LANG=zh_CN.UTF-8 LC_ALL=zh_CN.UTF-8
-cmd_in() { (cd "$work" && env -u CI timeout 120 "$wine" cmd /c "$1" </dev/null 2>/dev/null) || true; }
-cmd_in "chcp"
-cmd_in "zpcheck.exe check $(win "$input") > 结果.txt"
-cmd_in "zpcheck.exe check --format json $(win "$input") > 结果.json"
-test -s "$work/结果.txt" || { echo "FAIL: no report written"; exit 1; }
-if iconv -f UTF-8 -t UTF-8 "$work/结果.txt" >/dev/null 2>&1; then
+# Wine takes its code page from the Unix locale: zh_CN.UTF-8 (locale-gen) makes it 936, as on a
+# Chinese Windows. Run in a console (tmux), as a user at cmd.exe would.
+locale -a | grep -qi '^zh_CN.utf8$' || { echo "FAIL: needs the zh_CN.UTF-8 locale (locale-gen)"; exit 1; }
+export LANG=zh_CN.UTF-8
+"$wine" wineboot -u >/dev/null 2>&1 || true
+s=$(screen "$wine cmd /c 'chcp & zpcheck.exe check $(win "$input") > result.txt & zpcheck.exe check --format json $(win "$input") > result.json & type result.txt'")
+echo "$s" | grep -v '^$' | head -4
+echo "$s" | grep -q '936' || { echo "FAIL: the console's code page is not 936"; exit 1; }
+test -s "$work/result.txt" || { echo "FAIL: no report written"; exit 1; }
+if iconv -f UTF-8 -t UTF-8 "$work/result.txt" >/dev/null 2>&1; then
     echo "FAIL: the redirected report is UTF-8, not the console's code page"; exit 1
 fi
-iconv -f GBK -t UTF-8 "$work/结果.txt" | tee "$work/结果.utf8.txt" | head -3
-grep -q '错误' "$work/结果.utf8.txt" || { echo "FAIL: the report does not read as GBK"; exit 1; }
-iconv -f UTF-8 -t UTF-8 "$work/结果.json" >/dev/null || { echo "FAIL: JSON is not UTF-8"; exit 1; }
-head -c 3 "$work/结果.json" | grep -q $'\xef\xbb\xbf' && { echo "FAIL: JSON has a byte order mark"; exit 1; }
-s=$(screen "$wine cmd /c type 结果.txt")
-echo "$s" | grep -v '^$' | head -3
-echo "$s" | grep -q '错误' || { echo "FAIL: type does not show the report"; exit 1; }
-echo "ok: GBK report, type shows it; JSON stays UTF-8"
+iconv -f GBK -t UTF-8 "$work/result.txt" > "$work/result.utf8.txt" || { echo "FAIL: not GBK"; exit 1; }
+grep -q 'ZP201  错误：H15' "$work/result.utf8.txt" || { echo "FAIL: the report does not read as GBK"; exit 1; }
+echo "$s" | grep -q 'ZP201  错误：H15' || { echo "FAIL: type does not show the report"; exit 1; }
+iconv -f UTF-8 -t UTF-8 "$work/result.json" >/dev/null || { echo "FAIL: JSON is not UTF-8"; exit 1; }
+head -c 1 "$work/result.json" | grep -q '{' || { echo "FAIL: JSON does not start with {"; exit 1; }
+echo "ok: code page 936, the report is GBK and type shows it; JSON stays UTF-8"
 echo "all Windows checks passed"
