@@ -115,3 +115,13 @@ pub const MAX_REBUILT_TEXT: usize = 16 * 1024 * 1024;
 
 /// The most blank cells the default border fill adds for one form.
 pub const MAX_GRID_FILL: u64 = 100_000;
+
+/// The most styled cells a rebuilt .xls or .ods keeps the look of, per sheet, and the rows and
+/// columns it keeps widths and heights for: a form has a few hundred cells in a few dozen rows
+/// and columns; a file that styles a whole sheet (a style repeated over a million rows of an
+/// .ods) keeps the look of this many and draws the rest plainly.
+pub const MAX_STYLED_CELLS: usize = 200_000;
+/// See [`MAX_STYLED_CELLS`].
+pub const MAX_STYLED_ROWS: u32 = 65_536;
+/// See [`MAX_STYLED_CELLS`].
+pub const MAX_STYLED_COLS: u32 = 256;

@@ -39,6 +39,9 @@ pub struct ZipFacts {
     /// The file is a plain copy zpcheck wrote (`--plain`, custom property "zpcheck-plain"):
     /// checked like any submission, but zpcheck may replace it.
     pub plain: bool,
+    /// An .ods's content.xml, as read here (empty for .xlsx): its styles are read from it for
+    /// a rebuilt corrected workbook.
+    pub content: String,
     /// xl/workbook.xml and xl/_rels/workbook.xml.rels, as read here (empty for .ods), so that
     /// the sheets' parts are found without decompressing them again.
     pub workbook_xml: (String, String),
@@ -243,5 +246,6 @@ pub fn inspect_zip(bytes: &[u8]) -> Result<ZipFacts, InputError> {
         plain,
         workbook_xml: (workbook, rels),
         workbook_part,
+        content,
     })
 }

@@ -297,7 +297,20 @@ pub fn read_bytes_with(bytes: Vec<u8>, opts: ReadOptions) -> Result<Loaded, Inpu
                 } else {
                     read_properties(&bytes, FileKind::Ods)
                 };
-                ods::read_ods(bytes)?
+                let mut sheets = ods::read_ods(bytes)?;
+                // Each merged range covers two cells or more: past half the merged-cell limit
+                // the workbook is refused below anyway.
+                let most = (crate::limits::MAX_MERGED_CELLS / 2) as usize;
+                let merges = ods::looks::merges(&facts.content, most);
+                if merges.len() == sheets.len() {
+                    for (sheet, m) in sheets.iter_mut().zip(merges) {
+                        sheet.merges = m;
+                    }
+                }
+                if opts.purpose != Purpose::Check {
+                    looks = ods::looks::looks(&facts.content, &sheets);
+                }
+                sheets
             } else {
                 kind = FileKind::Xlsx;
                 let mut kept = (opts.purpose == Purpose::Fix).then(direct::Kept::new);
@@ -351,13 +364,18 @@ pub fn read_bytes_with(bytes: Vec<u8>, opts: ReadOptions) -> Result<Loaded, Inpu
             }
         }
         FileKind::Xls => {
-            let clean = xls::guard::inspect_cfb(&bytes)?;
+            let (clean, stream) = xls::guard::inspect_cfb(&bytes)?;
             properties = if opts.purpose == Purpose::Check {
                 None
             } else {
                 read_properties(&clean, FileKind::Xls)
             };
-            xls::read_xls_any_codepage(&clean)?
+            let sheets = xls::read_xls_any_codepage(&clean)?;
+            if opts.purpose != Purpose::Check {
+                let names: Vec<&str> = sheets.iter().map(|s| s.name.as_str()).collect();
+                looks = xls::looks::looks(&stream, &names);
+            }
+            sheets
         }
     };
     let cells: usize = sheets.iter().map(|s| s.cells.len()).sum();
@@ -381,10 +399,14 @@ pub fn read_bytes_with(bytes: Vec<u8>, opts: ReadOptions) -> Result<Loaded, Inpu
         sheet.merges = disjoint_merges(std::mem::take(&mut sheet.merges), &mut merged)?;
         resolve::resolve_formulas(sheet, placeholder_zero);
     }
-    // calamine gives no styles for .xls and .ods: the rebuilt workbook draws the forms in one
-    // plain style, and says so.
-    if kind != FileKind::Xlsx {
-        not_kept.push("字体、对齐、边框和列宽（已按统一样式重画）");
+    // calamine gives no styles for .xls and .ods: zpcheck reads them itself (BIFF records,
+    // content.xml's automatic styles). Where that fails, the rebuilt workbook draws the forms in
+    // one plain style, and says so; where it works, what it does not read is named.
+    match kind {
+        FileKind::Xlsx => {}
+        _ if looks.is_empty() => not_kept.push("字体、对齐、边框和列宽（已按统一样式重画）"),
+        FileKind::Xls => not_kept.push("图片、图表、批注、数据验证和条件格式（如有）"),
+        FileKind::Ods => not_kept.push("批注、数据验证、条件格式和打印设置（如有）"),
     }
     let layouts = || looks.iter().filter_map(|l: &SheetLook| l.layout.as_ref());
     if layouts().any(|l| l.data_validation) {

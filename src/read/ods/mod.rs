@@ -6,6 +6,7 @@
 //! would be a workbook Excel has to repair.
 
 pub(super) mod guard;
+pub mod looks;
 
 use std::io::Cursor;
 

@@ -12,8 +12,8 @@ use crate::limits::MAX_FILE_BYTES;
 /// whose records calamine would misread are refused. For a plain .xls, returns a freshly built
 /// compound file holding only its checked workbook stream and property streams: calamine's own
 /// container reader then never sees the original's sector chains (one of which made it panic,
-/// found by fuzzing).
-pub fn inspect_cfb(bytes: &[u8]) -> Result<Vec<u8>, InputError> {
+/// found by fuzzing). The checked workbook stream is returned too (its looks are read from it).
+pub fn inspect_cfb(bytes: &[u8]) -> Result<(Vec<u8>, Vec<u8>), InputError> {
     let mut comp = cfb::CompoundFile::open(Cursor::new(bytes))
         .map_err(|e| InputError::Corrupt(format!("复合文档结构错误：{e}")))?;
     if comp.exists("/EncryptionInfo") || comp.exists("/EncryptedPackage") {
@@ -37,7 +37,9 @@ pub fn inspect_cfb(bytes: &[u8]) -> Result<Vec<u8>, InputError> {
         .and_then(|mut s| s.by_ref().take(MAX_FILE_BYTES).read_to_end(&mut data))
         .map_err(|e| InputError::Corrupt(format!("无法读取工作簿数据流：{e}")))?;
     super::check_biff_extent(&data)?;
-    rebuild_cfb(&mut comp, &data).map_err(|e| InputError::Corrupt(format!("复合文档结构错误：{e}")))
+    let clean = rebuild_cfb(&mut comp, &data)
+        .map_err(|e| InputError::Corrupt(format!("复合文档结构错误：{e}")))?;
+    Ok((clean, data))
 }
 
 fn rebuild_cfb(

@@ -3,6 +3,7 @@
 //! bounding box calamine would allocate densely beyond reason.
 
 pub(super) mod guard;
+pub mod looks;
 
 use std::io::Cursor;
 
