@@ -97,6 +97,7 @@ pub fn process(job: &Job, profile: &Profile, baseline: Option<&Baseline>) -> Don
                     checked_at: Some(checked_at()),
                     profile: Some(profile.name.clone()),
                 },
+                created: source_date_epoch(),
             };
             match write::write_corrected_with(c, fidelity, &job.path, out, opts) {
                 Ok(by) => {
@@ -117,14 +118,19 @@ pub fn process(job: &Job, profile: &Profile, baseline: Option<&Baseline>) -> Don
     Done::Report(FileReport::from(outcome))
 }
 
+/// `SOURCE_DATE_EPOCH`, when set: the time outputs record instead of the present.
+fn source_date_epoch() -> Option<i64> {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+}
+
 /// The time a file is checked, as the 核查结果 heading shows it: local time with its offset from
 /// UTC ("2026-12-02 17:20:05（UTC+08:00）"). `SOURCE_DATE_EPOCH` (seconds since 1970, the
 /// reproducible-builds convention) fixes it, in UTC, so that outputs can be compared byte for
 /// byte.
 pub fn checked_at() -> String {
-    let fixed = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok())
+    let fixed = source_date_epoch()
         .and_then(|s| jiff::Timestamp::from_second(s).ok())
         .map(|t| t.to_zoned_datetime(jiff::tz::TimeZone::UTC));
     let now = fixed.unwrap_or_else(jiff::ZonedDateTime::now);

@@ -578,6 +578,9 @@ pub struct WriteOptions {
     pub plain: bool,
     /// What the 核查结果 sheet's heading names beyond the workbook (file, time, profile).
     pub heading: HeadingFacts,
+    /// The creation time a rebuilt workbook records, in seconds since 1970, instead of the
+    /// time it is written (`SOURCE_DATE_EPOCH`): outputs that compare byte for byte.
+    pub created: Option<i64>,
 }
 
 /// [`corrected_workbook_by`] with options.

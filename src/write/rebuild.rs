@@ -125,6 +125,12 @@ pub fn workbook_with(
         }
     }
     props = props.set_comment(comment.unwrap_or_else(|| "zpcheck 核查更正后的工作簿".to_string()));
+    if let Some(t) = opts
+        .created
+        .and_then(|t| rust_xlsxwriter::ExcelDateTime::from_timestamp(t).ok())
+    {
+        props = props.set_creation_datetime(&t);
+    }
     wb.set_properties(&props);
     let mut formats = Formats::default();
 

@@ -108,4 +108,26 @@ fn the_heading_links_and_print_titles_are_on_both_writers_sheets() {
         let again = zpcheck::check_path(&path, &zpcheck::Profile::default()).unwrap();
         assert_eq!(again.forms.len(), 1, "{output}");
     }
+    // With SOURCE_DATE_EPOCH, a second run writes the same bytes, the rebuilt workbook too
+    // (its recorded creation time is fixed as well).
+    let second = dir.path().join("second");
+    let o = Command::new(env!("CARGO_BIN_EXE_zpcheck"))
+        .args([
+            OsStr::new("fix"),
+            OsStr::new("--out-dir"),
+            second.as_os_str(),
+            dir.path().join("national_planted_errors.xlsx").as_os_str(),
+            dir.path().join("national_planted_errors.ods").as_os_str(),
+        ])
+        .env("SOURCE_DATE_EPOCH", "1764668400")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    for (_, output) in outputs {
+        assert!(
+            std::fs::read(out_dir.join(output)).unwrap()
+                == std::fs::read(second.join(output)).unwrap(),
+            "{output}"
+        );
+    }
 }
