@@ -118,6 +118,60 @@ pub fn process(job: &Job, profile: &Profile, baseline: Option<&Baseline>) -> Don
     Done::Report(FileReport::from(outcome))
 }
 
+/// One workbook held in memory (the browser page's input: a dropped file), checked and, when
+/// `write` is given, corrected: its report and the corrected workbook's bytes. Nothing touches
+/// the file system; a panic inside is the file's internal error, as in a batch. The report's
+/// `output` names the corrected workbook by `output_name` when one was made.
+pub fn process_bytes(
+    name: &str,
+    bytes: Vec<u8>,
+    profile: &Profile,
+    write: Option<(&str, write::WriteOptions)>,
+) -> (FileReport, Option<Vec<u8>>) {
+    let path = PathBuf::from(name);
+    let mut corrected = None;
+    let outcome = isolate(&path, || {
+        let purpose = match write {
+            Some(_) => crate::read::Purpose::Fix,
+            None => crate::read::Purpose::Check,
+        };
+        let opts = crate::read::ReadOptions::for_purpose(purpose);
+        let loaded = crate::read::read_bytes_with(bytes, opts);
+        let (checked, fidelity) = match loaded {
+            Ok(l) => (
+                crate::check_workbook(l.workbook, profile),
+                l.fidelity.unwrap_or_default(),
+            ),
+            Err(e) => (Err(e), Default::default()),
+        };
+        let mut outcome = FileOutcome {
+            path: path.clone(),
+            checked,
+            output: None,
+            write_error: None,
+            written_by: None,
+            suppressed: 0,
+        };
+        if let (Ok(c), Some((output_name, opts))) = (&outcome.checked, write) {
+            match write::corrected_workbook_with(c, &fidelity, opts) {
+                Ok((bytes, by)) => {
+                    corrected = Some(bytes);
+                    outcome.output = Some(PathBuf::from(output_name));
+                    outcome.written_by = Some(by);
+                }
+                Err(reason) => {
+                    outcome.write_error = Some(InputError::Write {
+                        path: PathBuf::from(output_name),
+                        reason,
+                    })
+                }
+            }
+        }
+        outcome
+    });
+    (FileReport::from(outcome), corrected)
+}
+
 /// `SOURCE_DATE_EPOCH`, when set: the time outputs record instead of the present.
 fn source_date_epoch() -> Option<i64> {
     std::env::var("SOURCE_DATE_EPOCH")

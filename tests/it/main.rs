@@ -13,6 +13,7 @@ mod findings_sheet;
 mod formats;
 mod formulas;
 mod golden;
+mod in_memory;
 mod kept_formulas;
 mod layers;
 mod multi;

@@ -1,0 +1,75 @@
+//! A workbook held in memory (what the browser page gets when a file is dropped on it) gives
+//! the CLI's report and the CLI's corrected workbook, byte for byte, on every sample.
+
+use std::ffi::OsStr;
+use std::process::Command;
+
+use zpcheck::batch::process_bytes;
+use zpcheck::write::{HeadingFacts, WriteOptions};
+use zpcheck::{Profile, report};
+
+fn samples() -> Vec<std::path::PathBuf> {
+    let mut out: Vec<_> = std::fs::read_dir(zpcheck_testkit::sample(""))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|e| ["xlsx", "xlsm", "xls", "ods"].contains(&e.to_str().unwrap()))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn a_workbook_in_memory_gives_the_clis_report_and_corrected_workbook() {
+    let profile = Profile::default();
+    let dir = tempfile::tempdir().unwrap();
+    let list = samples();
+    assert!(list.len() >= 25, "{}", list.len());
+    for path in list {
+        let name = path.to_str().unwrap();
+        let bytes = std::fs::read(&path).unwrap();
+        // The report, as `check --format jsonl` prints it.
+        let (r, none) = process_bytes(name, bytes.clone(), &profile, None);
+        assert!(none.is_none());
+        let o = crate::cmd::run(&["check", "--format", "jsonl", name]);
+        assert_eq!(
+            format!("{}\n", report::jsonl(&r)),
+            crate::cmd::stdout(&o),
+            "{name}"
+        );
+        // The corrected workbook, as `fix` writes it (the time fixed by SOURCE_DATE_EPOCH).
+        let file = path.file_name().unwrap().to_str().unwrap().to_string();
+        let opts = WriteOptions {
+            plain: false,
+            heading: HeadingFacts {
+                file: Some(file.clone()),
+                checked_at: Some("2025-12-02 09:40:00（UTC+00:00）".into()),
+                profile: Some("国家".into()),
+            },
+            created: Some(1_764_668_400),
+        };
+        let out_name = zpcheck::cli::corrected_name(&path);
+        let (r, corrected) = process_bytes(name, bytes, &profile, Some((&out_name, opts)));
+        let out = dir.path().join(&out_name);
+        let o = Command::new(env!("CARGO_BIN_EXE_zpcheck"))
+            .args([
+                OsStr::new("fix"),
+                path.as_os_str(),
+                OsStr::new("-o"),
+                out.as_os_str(),
+            ])
+            .env("SOURCE_DATE_EPOCH", "1764668400")
+            .output()
+            .unwrap();
+        match corrected {
+            Some(bytes) => {
+                assert!(r.output.is_some(), "{name}");
+                assert_eq!(bytes, std::fs::read(&out).unwrap(), "{name}: {o:?}");
+            }
+            // No form, or not readable: the CLI wrote nothing either.
+            None => assert!(!out.exists(), "{name}"),
+        }
+    }
+}
