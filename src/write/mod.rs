@@ -831,3 +831,26 @@ fn same_existing_file(_: &std::fs::Metadata, _: &std::fs::Metadata, a: &Path, b:
 
 #[cfg(test)]
 mod tests;
+
+/// Several files in one zip (the page's "download all"): each by its name, a repeated name
+/// made unique ("甲_核查(2).xlsx"), names stored as UTF-8 (flagged so), contents deflated.
+pub fn zip_files(files: &[(String, Vec<u8>)]) -> Result<Vec<u8>, String> {
+    let total = files.iter().map(|(_, b)| b.len()).sum();
+    let mut zip = crate::ooxml::archive::Archive::with_capacity(total);
+    let mut taken = std::collections::HashSet::new();
+    for (name, bytes) in files {
+        let (stem, ext) = name.rsplit_once('.').unwrap_or((name.as_str(), ""));
+        let unique = (1..)
+            .map(|n| match (n, ext) {
+                (1, _) => name.clone(),
+                (n, "") => format!("{stem}({n})"),
+                (n, ext) => format!("{stem}({n}).{ext}"),
+            })
+            .find(|c| !taken.contains(&c.to_lowercase()))
+            .unwrap_or_else(|| name.clone());
+        taken.insert(unique.to_lowercase());
+        zip.add(&unique, bytes)
+            .map_err(|e| format!("无法写入压缩包：{e:?}"))?;
+    }
+    zip.finish().map_err(|e| format!("无法写入压缩包：{e:?}"))
+}

@@ -73,3 +73,31 @@ fn a_workbook_in_memory_gives_the_clis_report_and_corrected_workbook() {
         }
     }
 }
+
+#[test]
+fn corrected_workbooks_zip_together_under_unique_names() {
+    let files = vec![
+        ("甲_核查.xlsx".to_string(), b"one".to_vec()),
+        ("甲_核查.xlsx".to_string(), b"two".to_vec()),
+        ("乙".to_string(), vec![7u8; 100_000]),
+        ("乙".to_string(), b"four".to_vec()),
+    ];
+    let bytes = zpcheck::write::zip_files(&files).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut got = Vec::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let mut data = Vec::new();
+        std::io::Read::read_to_end(&mut f, &mut data).unwrap();
+        got.push((f.name().unwrap().to_string(), data));
+    }
+    assert_eq!(
+        got,
+        vec![
+            ("甲_核查.xlsx".to_string(), b"one".to_vec()),
+            ("甲_核查(2).xlsx".to_string(), b"two".to_vec()),
+            ("乙".to_string(), vec![7u8; 100_000]),
+            ("乙(2)".to_string(), b"four".to_vec()),
+        ]
+    );
+}
