@@ -38,6 +38,7 @@ pub struct Session {
     reports: Vec<FileReport>,
     summary: Summary,
     corrected: Vec<(String, Vec<u8>)>,
+    created: Option<i64>,
 }
 
 /// What one file gave: its JSON report line and, when it was corrected, the corrected
@@ -91,7 +92,16 @@ impl Session {
             reports: Vec::new(),
             summary: Summary::new(fixing),
             corrected: Vec::new(),
+            created: None,
         })
+    }
+
+    /// Fixes the creation time rebuilt workbooks record (seconds since 1970), as
+    /// `SOURCE_DATE_EPOCH` does for the CLI: the tests compare the page's workbooks with the
+    /// CLI's byte for byte.
+    #[wasm_bindgen(js_name = fixCreationTime)]
+    pub fn fix_creation_time(&mut self, seconds: f64) {
+        self.created = Some(seconds as i64);
     }
 
     /// Checks (and corrects) one file from its bytes; `checked_at` is the local time the page
@@ -101,11 +111,14 @@ impl Session {
         let opts = WriteOptions {
             plain: false,
             heading: HeadingFacts {
-                file: Some(name.to_string()),
+                // The file's own name, as the CLI's heading shows it (a path's last part).
+                file: std::path::Path::new(name)
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned()),
                 checked_at: Some(checked_at.to_string()),
                 profile: Some(self.profile.name.clone()),
             },
-            created: None,
+            created: self.created,
         };
         let write = self.fixing.then_some((output.as_str(), opts));
         let (report, bytes) = zpcheck::batch::process_bytes(name, bytes, &self.profile, write);

@@ -1,0 +1,133 @@
+// The offline page in headless Chromium (Debian's `chromium`, driven by playwright-core, which
+// downloads no browser): opened from file://, the seed sample and a file that is not a workbook
+// are picked; the findings table is read, the corrected workbook downloaded and compared with
+// the CLI's byte for byte; any network request other than data:, blob: or file: fails the test.
+// Usage: node test/page.mjs <path of the zpcheck binary>
+import { chromium } from "playwright-core";
+import { readFileSync, writeFileSync, mkdtempSync, existsSync, readdirSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { join, resolve } from "node:path";
+import { tmpdir } from "node:os";
+import assert from "node:assert/strict";
+
+const cli = resolve(process.argv[2]);
+const root = new URL("..", import.meta.url).pathname;
+const page_path = join(root, "dist/zpcheck.html");
+const seed = resolve(join(root, "../samples/seed_kelamayi_2023.xlsx"));
+const work = mkdtempSync(join(tmpdir(), "zpcheck-page-"));
+const bad = join(work, "不是表格.xlsx");
+writeFileSync(bad, "项目,金额\n甲,1\n");
+const executablePath = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find(existsSync);
+assert.ok(executablePath, "Debian's chromium is not installed");
+
+const browser = await chromium.launch({ executablePath, args: ["--no-sandbox"] });
+const context = await browser.newContext({ timezoneId: "UTC", acceptDownloads: true });
+const requests = [];
+context.on("request", (r) => {
+  if (!/^(data|blob|file):/.test(r.url())) requests.push(r.url());
+});
+const page = await context.newPage();
+const errors = [];
+page.on("pageerror", (e) => errors.push(String(e)));
+// 2025-12-02 09:40:00 UTC, as SOURCE_DATE_EPOCH=1764668400 fixes the CLI's.
+await page.clock.setFixedTime(new Date(1764668400 * 1000));
+await page.goto("file://" + page_path);
+await page.waitForFunction(() => document.getElementById("version").textContent !== "", null, { timeout: 60000 });
+const version = await page.textContent("#version");
+const banner = await page.textContent("header p");
+assert.ok(banner.includes("文件不会离开本机"), banner);
+
+const t0 = Date.now();
+await page.setInputFiles("#pick", [seed, bad]);
+await page.waitForFunction(() => document.getElementById("count").textContent.includes("全部完成"), null, { timeout: 120000 });
+const elapsed = Date.now() - t0;
+
+// The seed: its findings table, its totals line and status.
+const seedDiv = page.locator(".file").nth(0);
+assert.equal(await seedDiv.locator("h2").textContent(), "seed_kelamayi_2023.xlsx：有错误");
+const rows = await seedDiv.locator("table.findings tr").evaluateAll((trs) =>
+  trs.map((tr) => [...tr.children].map((c) => c.textContent)),
+);
+assert.deepEqual(rows[0], ["工作表!单元格", "规则", "级别", "说明", "已更正"]);
+assert.deepEqual(
+  rows.slice(1).map((r) => [r[0], r[1], r[2], r[4]]),
+  [
+    ["部门整体支出绩效自评表!H15", "ZP201", "错误", "是"],
+    ["部门整体支出绩效自评表!G16", "ZP204", "警告", "否"],
+    ["部门整体支出绩效自评表!G17", "ZP204", "警告", "否"],
+    ["部门整体支出绩效自评表!H18", "ZP202", "错误", "是"],
+  ],
+);
+const totals = await seedDiv.locator("p.totals").textContent();
+assert.equal(totals, "表「部门整体支出绩效自评表」（工作表 部门整体支出绩效自评表）：申报总分 未填，申报等级 未填；核算总分 99.96，核算等级 优");
+// The file that is not a workbook: its status and the CLI's Chinese message.
+const badDiv = page.locator(".file").nth(1);
+assert.equal(await badDiv.locator("h2").textContent(), "不是表格.xlsx：无法核查");
+const message = await badDiv.locator("p.status-error").textContent();
+const cliBad = JSON.parse(spawnSync(cli, ["check", "--format", "json", bad], { encoding: "utf8" }).stdout);
+assert.equal(message, cliBad.files[0].error.message);
+
+// The corrected workbook, downloaded, is the CLI's.
+const [download] = await Promise.all([
+  page.waitForEvent("download"),
+  seedDiv.locator("a.dl").click(),
+]);
+assert.equal(download.suggestedFilename(), "seed_kelamayi_2023_核查.xlsx");
+const got = join(work, "page.xlsx");
+await download.saveAs(got);
+const want = join(work, "cli.xlsx");
+const run = spawnSync(cli, ["fix", seed, "-o", want], { env: { ...process.env, SOURCE_DATE_EPOCH: "1764668400" } });
+assert.equal(run.status, 1);
+assert.ok(readFileSync(got).equals(readFileSync(want)), "the page's corrected workbook differs from the CLI's");
+// The batch downloads are offered.
+const links = await page.locator("#downloads a").evaluateAll((as) => as.map((a) => a.download));
+assert.deepEqual(links, ["zpcheck_更正后.zip", "zpcheck_汇总.xlsx", "zpcheck_核查报告.json"]);
+
+// Every sample, corrected, in the browser and natively (the closing note's comparison).
+const samplesDir = resolve(join(root, "../samples"));
+const all = readdirSync(samplesDir).filter((n) => /\.(xlsx|xlsm|xls|ods)$/.test(n)).sort().map((n) => join(samplesDir, n));
+const finished = () =>
+  page.waitForFunction(() => document.getElementById("count").textContent.includes("全部完成"), null, { timeout: 300000 });
+let t = Date.now();
+await page.setInputFiles("#pick", all);
+await finished();
+const browserMs = Date.now() - t;
+assert.equal(await page.locator(".file").count(), all.length);
+t = Date.now();
+spawnSync(cli, ["fix", "-q", "-j", "1", "--out-dir", join(work, "native"), ...all]);
+const nativeMs = Date.now() - t;
+
+// 200 files: the page answers while the worker works (the longest wait for the page's own
+// thread, sampled every 50 ms, stays short), and every file is reported.
+const batch = [];
+for (let i = 0; batch.length < 200; i++) batch.push(all[i % all.length]);
+const probe = async () => {
+  let worst = 0;
+  while (!(await page.textContent("#count")).includes("全部完成")) {
+    const s = Date.now();
+    await page.evaluate(() => 1);
+    worst = Math.max(worst, Date.now() - s);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return worst;
+};
+t = Date.now();
+await page.setInputFiles("#pick", batch);
+const worst = await probe();
+const batchMs = Date.now() - t;
+assert.equal(await page.locator(".file").count(), 200);
+assert.ok(worst < 500, `the page stalled for ${worst} ms during the batch`);
+
+// A profile loaded from a TOML file: Hubei's bands, named on the 核查结果 heading's line too.
+await page.setInputFiles("#toml", resolve(join(root, "../profiles/hubei.toml")));
+assert.ok((await page.textContent("#toml-name")).includes("hubei.toml"));
+await page.setInputFiles("#pick", [seed]);
+await finished();
+assert.equal(await page.locator(".file").count(), 1);
+
+assert.deepEqual(errors, [], "page errors");
+assert.deepEqual(requests, [], "network requests");
+await browser.close();
+const size = readFileSync(page_path).length;
+console.log(`ok: page ${version} (${(size / 1024 / 1024).toFixed(2)} MB) from file://, 2 files in ${elapsed} ms, findings table as the CLI, corrected workbook byte-identical, no network request`);
+console.log(`ok: ${all.length} samples corrected in the browser in ${browserMs} ms (natively, one thread: ${nativeMs} ms); 200 files in ${batchMs} ms, the page's longest wait ${worst} ms; a TOML profile loaded`);
