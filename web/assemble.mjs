@@ -10,7 +10,7 @@ const read = (p) => readFileSync(new URL(p, here));
 const glue = read("pkg/zpcheck_web.js").toString();
 const wasm = read("pkg/zpcheck_web_bg.wasm");
 const gz = gzipSync(wasm, { level: 9 });
-const worker = `${glue}\nconst ZPCHECK_WASM = "${gz.toString("base64")}";\n${read("page/worker.js")}`;
+const worker = `${glue}\n${read("page/inflate.js")}\nconst ZPCHECK_WASM = "${gz.toString("base64")}";\n${read("page/worker.js")}`;
 if (/<\/script/i.test(worker)) throw new Error("the worker's source holds </script");
 const page = read("page/index.html").toString();
 if (!page.includes("/*WORKER*/")) throw new Error("page/index.html has no /*WORKER*/ slot");

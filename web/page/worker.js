@@ -1,12 +1,18 @@
 // zpcheck's worker: the wasm library runs here, off the page's thread, so that a batch of
 // hundreds of files leaves the page responsive. The build puts wasm-bindgen's glue
-// (`wasm_bindgen`) and the gzip+base64 wasm (`ZPCHECK_WASM`) before this file.
+// (`wasm_bindgen`), page/inflate.js and the gzip+base64 wasm (`ZPCHECK_WASM`) before this file.
 "use strict";
 
 async function loadWasm() {
   const raw = Uint8Array.from(atob(ZPCHECK_WASM), (c) => c.charCodeAt(0));
-  const stream = new Blob([raw]).stream().pipeThrough(new DecompressionStream("gzip"));
-  const bytes = await new Response(stream).arrayBuffer();
+  let bytes;
+  if (typeof DecompressionStream === "function") {
+    const stream = new Blob([raw]).stream().pipeThrough(new DecompressionStream("gzip"));
+    bytes = await new Response(stream).arrayBuffer();
+  } else {
+    // Firefox before 113: page/inflate.js.
+    bytes = zpGunzip(raw);
+  }
   await wasm_bindgen({ module_or_path: bytes });
   return wasm_bindgen;
 }

@@ -43,4 +43,13 @@ for (const name of names) {
   fix.free();
 }
 const ms = Number(process.hrtime.bigint() - started) / 1e6;
+// page/inflate.js, the page's gunzip where the browser has none, unpacks the program and
+// deflate's other block kinds (stored, fixed codes).
+const { zpGunzip } = require("../page/inflate.js");
+const { gzipSync } = require("node:zlib");
+const program = readFileSync(new URL("../pkg/zpcheck_web_bg.wasm", import.meta.url));
+assert.ok(Buffer.from(zpGunzip(gzipSync(program, { level: 9 }))).equals(program), "inflate.js");
+for (const [level, data] of [[0, Buffer.from("甲乙丙".repeat(30000))], [9, Buffer.from("abc")], [6, Buffer.alloc(70000, 7)]]) {
+  assert.ok(Buffer.from(zpGunzip(gzipSync(data, { level }))).equals(data), `inflate.js level ${level}`);
+}
 console.log(`ok: ${names.length} samples, same JSON as the CLI; ${workbooks} corrected workbooks byte-identical (${ms.toFixed(0)} ms)`);
