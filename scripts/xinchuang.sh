@@ -12,8 +12,8 @@
 # CPU runs code without them (the 3A5000/3A6000 have LSX; the speed lost is small for this
 # program).
 #
-# Needs: rustup, `pip install ziglang cargo-zigbuild` (zig links both), Debian's qemu-user
-# for the test.
+# Needs: rustup, `pip install ziglang cargo-zigbuild` (zig links both: cargo-zigbuild for
+# aarch64, scripts/zig-cc-loongarch64.sh for LoongArch64), Debian's qemu-user for the test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=target/xinchuang
@@ -24,13 +24,17 @@ build() {
     rustup component add rust-src >/dev/null
     cargo zigbuild --release --target aarch64-unknown-linux-musl --bin zpcheck
     cp target/aarch64-unknown-linux-musl/release/zpcheck "$out/zpcheck-aarch64"
-    RUSTC_BOOTSTRAP=1 RUSTFLAGS="-C target-feature=-lsx" \
-        cargo zigbuild --release --target loongarch64-unknown-linux-musl \
+    # zig through scripts/zig-cc-loongarch64.sh, which keeps its C code off LSX/LASX too.
+    local cc
+    cc="$(pwd)/scripts/zig-cc-loongarch64.sh"
+    CARGO_TARGET_LOONGARCH64_UNKNOWN_LINUX_MUSL_LINKER="$cc" CC_loongarch64_unknown_linux_musl="$cc" \
+        RUSTC_BOOTSTRAP=1 RUSTFLAGS="-C target-cpu=la464 -C target-feature=-lsx,-lasx" \
+        cargo build --release --target loongarch64-unknown-linux-musl \
         -Zbuild-std=std,panic_abort --bin zpcheck
     cp target/loongarch64-unknown-linux-musl/release/zpcheck "$out/zpcheck-loongarch64"
     cargo build --release --bin zpcheck
     for b in "$out"/zpcheck-*; do
-        file "$b" | grep -q 'statically linked' || { echo "FAIL: $b is not static"; exit 1; }
+        file "$b" | grep -Eq 'statically linked|static-pie linked' || { echo "FAIL: $b is not static"; exit 1; }
         echo "$(basename "$b"): $(du -h "$b" | cut -f1), $(file -b "$b" | cut -d, -f1-2)"
     done
 }
@@ -53,7 +57,7 @@ run_all() {
 
 test_all() {
     build
-    local work
+    # Global, for the trap that removes it when the script ends.
     work=$(mktemp -d)
     trap 'rm -rf "$work"' EXIT
     run_all "$work/x86_64" target/release/zpcheck
