@@ -16,6 +16,8 @@ use crate::read::layout::SheetLayout;
 use crate::style::CellStyle;
 
 use crate::limits::{MAX_STYLED_CELLS, MAX_STYLED_COLS, MAX_STYLED_ROWS};
+// The built-in formats (an XF's format index below 164) are those .xlsx numbers the same way.
+use crate::read::xlsx::direct::parts::builtin_format;
 
 /// BIFF8's default colour palette, indices 8–63 (PALETTE records replace it).
 const PALETTE: [u32; 56] = [
@@ -27,25 +29,6 @@ const PALETTE: [u32; 56] = [
     0xFF6600, 0x666699, 0x969696, 0x003366, 0x339966, 0x003300, 0x333300, 0x993300, 0x993366,
     0x333399, 0x333333,
 ];
-
-/// Excel's built-in number formats zpcheck carries (others show as General).
-fn builtin_format(ifmt: u16) -> Option<&'static str> {
-    Some(match ifmt {
-        1 => "0",
-        2 => "0.00",
-        3 => "#,##0",
-        4 => "#,##0.00",
-        9 => "0%",
-        10 => "0.00%",
-        11 => "0.00E+00",
-        14 => "yyyy/m/d",
-        20 => "h:mm",
-        21 => "h:mm:ss",
-        22 => "yyyy/m/d h:mm",
-        49 => "@",
-        _ => return None,
-    })
-}
 
 fn u16_at(d: &[u8], i: usize) -> Option<u16> {
     Some(u16::from_le_bytes([*d.get(i)?, *d.get(i + 1)?]))
@@ -193,7 +176,7 @@ impl Globals {
                 .formats
                 .get(&ifmt)
                 .cloned()
-                .or_else(|| builtin_format(ifmt).map(str::to_string))
+                .or_else(|| builtin_format(u32::from(ifmt)).map(str::to_string))
                 .filter(|c| !c.eq_ignore_ascii_case("General")),
         })
     }

@@ -31,7 +31,7 @@ use crate::read::{Cell, CellRef, CellValue, Sheet};
 pub(crate) use crate::ooxml::{GiveUp, R, give_up};
 
 mod cells;
-mod parts;
+pub(crate) mod parts;
 
 use cells::*;
 use parts::*;

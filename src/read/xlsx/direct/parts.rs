@@ -27,7 +27,7 @@ pub(super) fn shared_strings(xml: &[u8]) -> R<Vec<String>> {
 }
 
 /// Excel's built-in number formats, as calamine names them.
-pub(super) fn builtin_format(id: u32) -> Option<&'static str> {
+pub(crate) fn builtin_format(id: u32) -> Option<&'static str> {
     Some(match id {
         0 => "General",
         1 => "0",
