@@ -1,6 +1,6 @@
 // The offline page in headless Chromium (Debian's `chromium`, driven by playwright-core, which
 // downloads no browser): opened from file://, the seed sample and a file that is not a workbook
-// are picked; the findings table is read, the corrected workbook downloaded and compared with
+// are dropped on it; the findings table is read, the corrected workbook downloaded and compared with
 // the CLI's byte for byte; any network request other than data:, blob: or file: fails the test.
 // Usage: node test/page.mjs <path of the zpcheck binary>
 import { chromium } from "playwright-core";
@@ -38,7 +38,13 @@ const banner = await page.textContent("header p");
 assert.ok(banner.includes("文件不会离开本机"), banner);
 
 const t0 = Date.now();
-await page.setInputFiles("#pick", [seed, bad]);
+// Dropped on the page, as an officer does: the seed and the file that is not a workbook.
+const dropped = await page.evaluateHandle((files) => {
+  const dt = new DataTransfer();
+  for (const f of files) dt.items.add(new File([new Uint8Array(f.bytes)], f.name));
+  return dt;
+}, [seed, bad].map((p) => ({ name: p.split("/").pop(), bytes: [...readFileSync(p)] })));
+await page.dispatchEvent("#drop", "drop", { dataTransfer: dropped });
 await page.waitForFunction(() => document.getElementById("count").textContent.includes("全部完成"), null, { timeout: 120000 });
 const elapsed = Date.now() - t0;
 
