@@ -126,7 +126,8 @@ assert.ok(worst < 500, `the page stalled for ${worst} ms during the batch`);
 
 // A profile loaded from a TOML file: Hubei's bands, named on the 核查结果 heading's line too.
 await page.setInputFiles("#toml", resolve(join(root, "../profiles/hubei.toml")));
-assert.ok((await page.textContent("#toml-name")).includes("hubei.toml"));
+// The page reads the file asynchronously: wait for it to say so.
+await page.waitForFunction(() => document.getElementById("toml-name").textContent.includes("hubei.toml"));
 await page.setInputFiles("#pick", [seed]);
 await finished();
 assert.equal(await page.locator(".file").count(), 1);
