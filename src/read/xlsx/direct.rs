@@ -32,6 +32,7 @@ pub(crate) use crate::ooxml::{GiveUp, R, give_up};
 
 mod cells;
 pub(crate) mod parts;
+mod scan;
 
 use cells::*;
 use parts::*;
@@ -115,8 +116,7 @@ fn read_with(
         false => Vec::new(),
     };
     let mut out = Vec::new();
-    let mut total = 0usize;
-    let mut text = 0usize;
+    let mut counts = Counts::default();
     for (name, path) in parts.sheets {
         let Some(path) = path else {
             continue; // a chart or dialog sheet
@@ -124,7 +124,7 @@ fn read_with(
         if !read_part(&path, xml)? {
             return Err(give_up!());
         }
-        let Some(cells) = sheet_cells(xml, &strings, &formats, &mut total, &mut text)? else {
+        let Some(cells) = sheet_cells(xml, &strings, &formats, &mut counts)? else {
             continue; // no sheetData: calamine does not read it as a worksheet either
         };
         let merges = super::layout::parse_merges(xml);
@@ -266,6 +266,18 @@ fn push_entity(out: &mut String, name: &str) -> R<()> {
     Ok(())
 }
 
+/// Trims the run that starts at byte `start` of `out` of ASCII white space, where it lies.
+fn trim_run(out: &mut String, start: usize) {
+    let ws = [' ', '\t', '\r', '\n'];
+    let run = &out[start..];
+    let (lead, kept) = (
+        run.len() - run.trim_start_matches(ws).len(),
+        run.trim_matches(ws).len(),
+    );
+    out.truncate(start + lead + kept);
+    out.drain(start..start + lead);
+}
+
 /// The text of a rich or plain string (`<si>` or `<is>`, local name `end`) up to its end tag:
 /// the `<t>` runs outside phonetic runs, each trimmed of ASCII white space unless
 /// `xml:space="preserve"`.
@@ -292,14 +304,7 @@ fn string_item(r: &mut Reader<&[u8]>, end: &str) -> R<String> {
                     }
                 }
                 if !preserve {
-                    let ws = [' ', '\t', '\r', '\n'];
-                    let run = &out[start..];
-                    let (lead, kept) = (
-                        run.len() - run.trim_start_matches(ws).len(),
-                        run.trim_matches(ws).len(),
-                    );
-                    out.truncate(start + lead + kept);
-                    out.drain(start..start + lead);
+                    trim_run(&mut out, start);
                 }
             }
             Event::End(e) if e.local_name().as_ref() == end => return Ok(out),

@@ -154,12 +154,32 @@ pub(super) fn sheet_cells(
     xml: &[u8],
     strings: &[String],
     formats: &[Option<String>],
-    total: &mut usize,
-    text: &mut usize,
+    counts: &mut Counts,
+) -> R<Option<Vec<(CellRef, Cell)>>> {
+    sheet_cells_with(xml, strings, formats, counts, true)
+}
+
+/// What the cells read so far have cost, charged against the limits: cells with a value and
+/// text bytes across the workbook, styled empty cells on the sheet being read.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Counts {
+    pub(super) total: usize,
+    pub(super) text: usize,
+    pub(super) styled_empty: usize,
+}
+
+/// [`sheet_cells`]; with `scan`, the body of `sheetData` is read by the byte scanner
+/// ([`super::scan`]) first, and by quick-xml when the scanner declines it.
+pub(super) fn sheet_cells_with(
+    xml: &[u8],
+    strings: &[String],
+    formats: &[Option<String>],
+    counts: &mut Counts,
+    scan: bool,
 ) -> R<Option<Vec<(CellRef, Cell)>>> {
     let mut r = xml_reader(xml);
     let mut seen_element = false;
-    let mut styled_empty = 0usize;
+    counts.styled_empty = 0;
     loop {
         let (e, empty) = match r.read_event()? {
             Event::Start(e) => (e, false),
@@ -178,6 +198,12 @@ pub(super) fn sheet_cells(
                 }
             }
             _ => seen_element = true,
+        }
+    }
+    if scan {
+        let at = usize::try_from(r.buffer_position()).map_err(|_| give_up!())?;
+        if let Some(cells) = super::scan::sheet_data(&xml[at..], strings, formats, counts) {
+            return Ok(Some(cells));
         }
     }
     // Cells come in row and column order: collected in a list, the caller builds the map in
@@ -237,47 +263,62 @@ pub(super) fn sheet_cells(
                     cell_body(&mut r, typ.as_deref(), strings, &mut shared, pos)?
                 };
                 col = col.checked_add(1).ok_or(give_up!())?;
-                let at = CellRef::new(pos.0, pos.1);
-                let styled = style.filter(|&id| id > 0 && id < formats.len());
-                let valued = v != CellValue::Empty || formula.is_some();
-                if !valued && styled.is_none() {
-                    continue;
-                }
-                if valued {
-                    *total += 1;
-                    if *total > MAX_CELLS {
-                        return Err(give_up!());
-                    }
-                } else {
-                    // Styled empty cells are kept too (the form's borders), within the same
-                    // limit per sheet as the read through calamine: ten million `<c s="3"/>`
-                    // were held before anything refused them.
-                    styled_empty += 1;
-                    if styled_empty > MAX_CELLS {
-                        return Err(give_up!());
-                    }
-                }
-                // A cell out of order or twice: calamine's reading of it is not repeated here.
-                if cells.last().is_some_and(|(last, _)| *last >= at) {
-                    return Err(give_up!());
-                }
-                let mut cell = Cell::blank();
-                cell.value = v;
-                cell.formula = formula;
-                if let Some(id) = styled {
-                    cell.num_fmt = formats[id].clone();
-                }
-                // Past the budget the read through calamine gives the error (it streams cells
-                // too, so it stops as early).
-                *text += cell.text_bytes();
-                if *text > crate::limits::MAX_CELL_BYTES {
-                    return Err(give_up!());
-                }
-                cells.push((at, cell));
+                push_cell(&mut cells, pos, style, v, formula, formats, counts)?;
             }
             _ => {}
         }
     }
+}
+
+/// Adds a read cell to the sheet's list (a cell with neither value, formula nor number format
+/// is left out), charging it against the limits.
+pub(super) fn push_cell(
+    cells: &mut Vec<(CellRef, Cell)>,
+    pos: (u32, u32),
+    style: Option<usize>,
+    v: CellValue,
+    formula: Option<String>,
+    formats: &[Option<String>],
+    counts: &mut Counts,
+) -> R<()> {
+    let at = CellRef::new(pos.0, pos.1);
+    let styled = style.filter(|&id| id > 0 && id < formats.len());
+    let valued = v != CellValue::Empty || formula.is_some();
+    if !valued && styled.is_none() {
+        return Ok(());
+    }
+    if valued {
+        counts.total += 1;
+        if counts.total > MAX_CELLS {
+            return Err(give_up!());
+        }
+    } else {
+        // Styled empty cells are kept too (the form's borders), within the same limit per
+        // sheet as the read through calamine: ten million `<c s="3"/>` were held before
+        // anything refused them.
+        counts.styled_empty += 1;
+        if counts.styled_empty > MAX_CELLS {
+            return Err(give_up!());
+        }
+    }
+    // A cell out of order or twice: calamine's reading of it is not repeated here.
+    if cells.last().is_some_and(|(last, _)| *last >= at) {
+        return Err(give_up!());
+    }
+    let mut cell = Cell::blank();
+    cell.value = v;
+    cell.formula = formula;
+    if let Some(id) = styled {
+        cell.num_fmt = formats[id].clone();
+    }
+    // Past the budget the read through calamine gives the error (it streams cells too, so it
+    // stops as early).
+    counts.text += cell.text_bytes();
+    if counts.text > crate::limits::MAX_CELL_BYTES {
+        return Err(give_up!());
+    }
+    cells.push((at, cell));
+    Ok(())
 }
 
 /// A cell's value and formula, up to the cell's end tag.
@@ -332,15 +373,19 @@ pub(super) fn cell_body(
             _ => return Err(give_up!()),
         }
     }
-    let formula = formula
-        .flatten()
-        .map(|f| f.trim().trim_start_matches('=').to_string())
-        .filter(|f| !f.is_empty());
-    Ok((v, formula))
+    Ok((v, finish_formula(formula)))
 }
 
-/// A formula's text; a shared formula's dependent cells get the template moved as calamine
-/// moves it (None when the template has not been seen yet).
+/// A cell's formula as calamine gives it: trimmed, without a leading `=`, None when empty or
+/// a shared formula whose template was not seen.
+pub(super) fn finish_formula(formula: Option<Option<String>>) -> Option<String> {
+    formula
+        .flatten()
+        .map(|f| f.trim().trim_start_matches('=').to_string())
+        .filter(|f| !f.is_empty())
+}
+
+/// A formula's text, read by quick-xml (see [`formula_of`]).
 pub(super) fn formula_text(
     r: &mut Reader<&[u8]>,
     e: &BytesStart<'_>,
@@ -353,11 +398,37 @@ pub(super) fn formula_text(
     } else {
         element_text(r, "f")?.0.into_owned()
     };
-    if raw(e, "t")?.as_deref() != Some("shared") {
+    let t = raw(e, "t")?;
+    if t.as_deref() != Some("shared") {
         return Ok(Some(text));
     }
-    let si = number_u32(&raw(e, "si")?.ok_or(give_up!())?)?;
-    match raw(e, "ref")? {
+    let (si, range) = (raw(e, "si")?, raw(e, "ref")?);
+    formula_of(
+        text,
+        t.as_deref(),
+        si.as_deref(),
+        range.as_deref(),
+        shared,
+        pos,
+    )
+}
+
+/// A formula from its text and its `t`, `si` and `ref` attributes; a shared formula's
+/// dependent cells get the template moved as calamine moves it (None when the template has
+/// not been seen yet).
+pub(super) fn formula_of(
+    text: String,
+    t: Option<&str>,
+    si: Option<&str>,
+    range: Option<&str>,
+    shared: &mut HashMap<u32, Shared>,
+    pos: (u32, u32),
+) -> R<Option<String>> {
+    if t != Some("shared") {
+        return Ok(Some(text));
+    }
+    let si = number_u32(si.ok_or(give_up!())?)?;
+    match range {
         Some(range) => {
             let first = range.split(':').next().ok_or(give_up!())?;
             let start = position(first)?;

@@ -4,6 +4,12 @@
 use super::*;
 
 pub(super) fn shared_strings(xml: &[u8]) -> R<Vec<String>> {
+    shared_strings_with(xml, true)
+}
+
+/// [`shared_strings`]; with `scan`, the items are read by the byte scanner
+/// ([`super::scan`]) first, and by quick-xml when the scanner declines them.
+pub(super) fn shared_strings_with(xml: &[u8], scan: bool) -> R<Vec<String>> {
     let mut r = xml_reader(xml);
     loop {
         match r.read_event()? {
@@ -11,6 +17,13 @@ pub(super) fn shared_strings(xml: &[u8]) -> R<Vec<String>> {
             Event::Eof => return Err(give_up!()),
             _ => {}
         }
+    }
+    let at = usize::try_from(r.buffer_position()).map_err(|_| give_up!())?;
+    if let Some(strings) = scan
+        .then(|| super::scan::shared_strings(&xml[at..]))
+        .flatten()
+    {
+        return Ok(strings);
     }
     let mut strings = Vec::new();
     loop {

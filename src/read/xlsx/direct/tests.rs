@@ -207,6 +207,9 @@ proptest::proptest! {
         let direct = direct.map_err(|e| proptest::test_runner::TestCaseError::fail(format!("gave up: {e:?}")))?;
         proptest::prop_assert_eq!(differences(&direct, &calamine), Vec::<String>::new());
         proptest::prop_assert_eq!(direct.len(), sheets.len());
+        // And every part of them by the byte scanner, as quick-xml reads it.
+        let (scanned, parts) = scanned_parts(&bytes);
+        proptest::prop_assert_eq!(scanned, parts);
     }
 }
 
@@ -370,4 +373,193 @@ fn a_file_it_gives_up_on_is_read_by_calamine() {
         .workbook;
     let a1 = wb.sheets[0].get(CellRef::new(0, 0)).expect("A1");
     assert_eq!(a1.value, CellValue::Bool(true));
+}
+
+/// The body of a part's first `<tag …>` element: the text after its start tag.
+fn body_of<'x>(xml: &'x [u8], tag: &str) -> Option<&'x [u8]> {
+    let at = memchr::memmem::find(xml, format!("<{tag}").as_bytes())?;
+    let end = at + memchr::memchr(b'>', &xml[at..])?;
+    (xml[end - 1] != b'/').then(|| &xml[end + 1..])
+}
+
+/// Every worksheet part and the shared strings of a package, read with the byte scanner and
+/// by quick-xml alone: the same cells and strings (or both give up). Returns the parts the
+/// scanner read itself (rather than declining) and the parts there are.
+fn scanned_parts(bytes: &[u8]) -> (usize, usize) {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).expect("zip");
+    let names: Vec<String> = zip
+        .file_names()
+        .map(|n| n.expect("name").into_owned())
+        .collect();
+    let mut part = |name: &str| {
+        let mut v = Vec::new();
+        let mut f = zip.by_name(name).expect("part");
+        std::io::Read::read_to_end(&mut f, &mut v).expect("unzipped");
+        v
+    };
+    let (mut scanned, mut parts) = (0, 0);
+    let strings = match names.iter().any(|n| n == "xl/sharedStrings.xml") {
+        true => {
+            let xml = part("xl/sharedStrings.xml");
+            let both = (
+                parts::shared_strings_with(&xml, true),
+                parts::shared_strings_with(&xml, false),
+            );
+            assert_eq!(both.0.is_ok(), both.1.is_ok(), "strings");
+            parts += 1;
+            if let Some(body) = body_of(&xml, "sst") {
+                scanned += usize::from(scan::shared_strings(body).is_some());
+            }
+            both.1.unwrap_or_default()
+        }
+        false => Vec::new(),
+    };
+    let formats = match names.iter().any(|n| n == "xl/styles.xml") {
+        true => parts::number_formats(&part("xl/styles.xml")).unwrap_or_default(),
+        false => Vec::new(),
+    };
+    for name in names
+        .iter()
+        .filter(|n| n.starts_with("xl/worksheets/sheet"))
+    {
+        let xml = part(name);
+        let with = |scan: bool| {
+            let mut counts = cells::Counts::default();
+            cells::sheet_cells_with(&xml, &strings, &formats, &mut counts, scan)
+                .map(|c| (c, counts.total, counts.text))
+        };
+        let (fast, slow) = (with(true), with(false));
+        assert_eq!(fast.is_ok(), slow.is_ok(), "{name}");
+        if let (Ok(fast), Ok(slow)) = (fast, slow) {
+            assert_eq!(fast, slow, "{name}: scanned and read by quick-xml");
+        }
+        parts += 1;
+        if let Some(body) = body_of(&xml, "sheetData") {
+            let mut counts = cells::Counts::default();
+            scanned +=
+                usize::from(scan::sheet_data(body, &strings, &formats, &mut counts).is_some());
+        }
+    }
+    (scanned, parts)
+}
+
+#[test]
+fn the_scanner_reads_every_xlsx_sample_itself_as_quick_xml_reads_it() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    let mut files = 0;
+    for entry in std::fs::read_dir(dir).expect("samples") {
+        let path = entry.expect("entry").path();
+        if !path.extension().is_some_and(|e| e == "xlsx" || e == "xlsm") {
+            continue;
+        }
+        let (scanned, parts) = scanned_parts(&std::fs::read(&path).expect("sample"));
+        // Every sheet and the strings of every sample (rust_xlsxwriter's and LibreOffice's
+        // writing) go the fast way.
+        assert_eq!(scanned, parts, "{path:?}");
+        assert!(parts >= 1, "{path:?}");
+        files += 1;
+    }
+    assert_eq!(files, 19);
+}
+
+/// The writers' cells of [`ROWS`] (and a formula with an escaped `>`), and strings without a
+/// phonetic run: everything the scanner reads itself.
+#[test]
+fn the_scanner_reads_the_forms_writers_use_and_declines_the_rest() {
+    let rows = ROWS.replace(
+        r#"<c r="E5" t="d"><v>2023-12-31T00:00:00</v></c>"#,
+        r#"<c r="E5" t="d"><v>2023-12-31T00:00:00</v></c><c r="F5" s="2"><f>IF(A4&gt;0,A4,0)</f><v>11</v></c>"#,
+    );
+    let strings = STRINGS.replace(r#"<rPh sb="0" eb="1"><t>シッコウ</t></rPh>"#, "");
+    let xml = sheet(&rows, "");
+    let (cells_read, strings_read) = (
+        scan::sheet_data(
+            body_of(xml.as_bytes(), "sheetData").expect("body"),
+            &parts::shared_strings_with(strings.as_bytes(), false).expect("strings"),
+            &parts::number_formats(STYLES.as_bytes()).expect("styles"),
+            &mut cells::Counts::default(),
+        )
+        .expect("scanned"),
+        scan::shared_strings(body_of(strings.as_bytes(), "sst").expect("body")).expect("scanned"),
+    );
+    assert_eq!(
+        strings_read,
+        ["项目名称", "执行 率 ", "", "A & B <C> 中", "第一行\n第二行"]
+    );
+    let cell = |a: &str| {
+        let at = CellRef::parse(a).expect("ref");
+        &cells_read
+            .iter()
+            .find(|(p, _)| *p == at)
+            .unwrap_or_else(|| panic!("{a}"))
+            .1
+    };
+    assert_eq!(cell("B1").value, CellValue::Text("执行 率 ".into()));
+    assert_eq!(cell("C1").value, CellValue::Text(String::new()));
+    assert_eq!(cell("B2").value, CellValue::Number(-0.0015));
+    assert_eq!(cell("A2").num_fmt.as_deref(), Some("0.00%"));
+    assert_eq!(cell("B5").formula.as_deref(), Some("A5*$A$2+A3"));
+    assert_eq!(cell("C4").formula.as_deref(), Some("\"a\"&\"b\""));
+    assert_eq!(cell("D5").formula.as_deref(), Some("B5"));
+    assert_eq!(cell("F4").value, CellValue::Text("内联 & 串".into()));
+    assert_eq!(cell("F5").formula.as_deref(), Some("IF(A4>0,A4,0)"));
+    assert_eq!(cell("F5").value, CellValue::Number(11.0));
+    assert_eq!(cell("E4").value, CellValue::Error("#DIV/0!".into()));
+    assert_eq!(cell("D4").value, CellValue::Bool(true));
+    assert_eq!(
+        (&cell("E2").value, &cell("E2").num_fmt),
+        (&CellValue::Empty, &None)
+    );
+    assert_eq!(cells_read.len(), 23);
+    // The whole workbook, read with the scanner, is read as calamine reads it.
+    let bytes = xlsx(WORKBOOK, &xml);
+    let (direct, calamine) = both_ways(&bytes);
+    assert_eq!(
+        differences(&direct.expect("read directly"), &calamine),
+        Vec::<String>::new()
+    );
+    // Both sheets scanned; the package's strings (with the phonetic run) read by quick-xml.
+    assert_eq!(scanned_parts(&bytes), (2, 3));
+
+    // What the scanner leaves to quick-xml: the sheet (or the strings) is read as before.
+    let declined = [
+        r#"<row r="1"><!-- a comment --><c r="A1"><v>1</v></c></row>"#,
+        r#"<row r="1"><x:c r="A1"><v>1</v></x:c></row>"#,
+        r#"<row r="1"><c r="A1" t="inlineStr"><v>1</v><is><t>a</t></is></c></row>"#,
+        r#"<row r="1"><c r="A1" t="inlineStr"><is><rPh><t>a</t></rPh></is></c></row>"#,
+        r#"<row r="1"><c r = "A1"><v>1</v></c></row>"#,
+        r#"<row r="1"><c r=A1><v>1</v></c></row>"#,
+        r#"<row r="1"><c r="A1"><v><![CDATA[1]]></v></c></row>"#,
+        r#"<row r="1"><c r="A1"><v>1</v><v>2</v></c></row>"#,
+        r#"<row r="1"><c r="A1"><v xml:space="preserve">1</v></c></row>"#,
+        r#"<row r="1"><c r="A1"><extLst/><v>1</v></c></row>"#,
+        r#"<row r="1">&#32;<c r="A1"><v>1</v></c></row>"#,
+        r#"<row r="1"><c r="A1" t="str"><v>a_x000D_b</v></c></row>"#,
+        r#"<row r="1"><c r="A1" t="str"><v>a&bogus;b</v></c></row>"#,
+        r#"<row r="1"><c r="A1"><v>1</v></c></row><extra/>"#,
+        r#"<row r="1"><c r="A1"><v>1</v></c></row >"#,
+        r#"<row r="1"><c r="A1"><v>1</v></c></row"#,
+    ];
+    let no_strings: [String; 0] = [];
+    for rows in declined {
+        let xml = sheet(rows, "");
+        let body = body_of(xml.as_bytes(), "sheetData").expect("body");
+        let mut counts = cells::Counts::default();
+        assert!(
+            scan::sheet_data(body, &no_strings, &[], &mut counts).is_none(),
+            "{rows}"
+        );
+        assert_eq!(counts.total, 0, "{rows}: nothing charged");
+        let bytes = xlsx(WORKBOOK, &xml);
+        let (scanned, parts) = scanned_parts(&bytes);
+        // The other sheet only: this one and the strings went to quick-xml.
+        assert_eq!((scanned, parts), (1, 3), "{rows}");
+    }
+    // A phonetic run: the strings go to quick-xml, which drops it (as calamine does).
+    let phonetic = body_of(STRINGS.as_bytes(), "sst").expect("body");
+    assert!(scan::shared_strings(phonetic).is_none());
+    assert_eq!(
+        parts::shared_strings(STRINGS.as_bytes()).expect("strings")[1],
+        "执行 率 "
+    );
 }
