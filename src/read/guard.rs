@@ -48,6 +48,9 @@ pub struct ZipFacts {
     /// The workbook part's name as the package relationships give it (usually
     /// [`WORKBOOK_PART`]).
     pub workbook_part: String,
+    /// The workbook's target as `_rels/.rels` writes it (None when it names none or cannot be
+    /// read).
+    pub office_document: Option<String>,
     /// What the container holds that a rebuilt workbook cannot keep (images, charts, comments,
     /// macros).
     pub not_kept: Vec<&'static str>,
@@ -65,34 +68,39 @@ impl std::io::Write for Counter {
     }
 }
 
-/// The workbook part and its relationships part, as `_rels/.rels` names them; the usual names
-/// when it names none or cannot be read (the workbook is then looked for there, as before).
-fn workbook_part_names(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, bytes: &[u8]) -> (String, String) {
-    let usual = || {
+/// A zip container opened over a file's bytes.
+pub(crate) type Zip<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
+
+/// The workbook part and its relationships part, as `_rels/.rels` names them (the usual names
+/// when it names none or cannot be read: the workbook is then looked for there, as before),
+/// and the target it names as written.
+fn workbook_part_names(zip: &mut Zip<'_>, bytes: &[u8]) -> (String, String, Option<String>) {
+    let usual = |named: Option<String>| {
         (
             WORKBOOK_PART.to_string(),
             "xl/_rels/workbook.xml.rels".to_string(),
+            named,
         )
     };
     let Some(i) = zip.index_for_name("_rels/.rels") else {
-        return usual();
+        return usual(None);
     };
     let mut buf = Vec::new();
     if !crate::ooxml::unzip::entry_into(zip, bytes, i, &mut buf)
         || buf.len() as u64 > MAX_PART_BYTES
     {
-        return usual();
+        return usual(None);
     }
-    let Some(target) = crate::ooxml::rels::office_document(&buf) else {
-        return usual();
+    let Some(named) = crate::ooxml::rels::office_document(&buf) else {
+        return usual(None);
     };
-    let target = target.replace('\\', "/");
+    let target = named.replace('\\', "/");
     let name = target.rsplit('/').next().unwrap_or_default();
     if name.is_empty() || target.split('/').any(|s| s == "..") {
-        return usual();
+        return usual(Some(named));
     }
     let rels = crate::ooxml::rels::rels_name(&target);
-    (target, rels)
+    (target, rels, Some(named))
 }
 
 /// Where a workbook's main part usually is.
@@ -101,6 +109,11 @@ pub const WORKBOOK_PART: &str = "xl/workbook.xml";
 /// Checks a zip container: every part decompresses (bounded) and passes its checksum, the sizes
 /// stay within limits, and a workbook is there.
 pub fn inspect_zip(bytes: &[u8]) -> Result<ZipFacts, InputError> {
+    open_zip(bytes).map(|(facts, _)| facts)
+}
+
+/// [`inspect_zip`], and the opened container (so that a reader need not open it again).
+pub(crate) fn open_zip(bytes: &[u8]) -> Result<(ZipFacts, Zip<'_>), InputError> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| InputError::CorruptZip(e.to_string()))?;
     if zip.len() > MAX_ZIP_ENTRIES {
@@ -131,7 +144,7 @@ pub fn inspect_zip(bytes: &[u8]) -> Result<ZipFacts, InputError> {
         && bounds.iter().fold(0u64, |a, &b| a.saturating_add(b)) <= MAX_UNZIPPED_BYTES;
     // The workbook part is the one the package relationships name (calamine follows them):
     // almost always xl/workbook.xml, but a writer may call it xl/book.xml.
-    let (workbook_part, workbook_rels) = workbook_part_names(&mut zip, bytes);
+    let (workbook_part, workbook_rels, office_document) = workbook_part_names(&mut zip, bytes);
     let mut names = Vec::with_capacity(zip.len());
     let mut total = 0u64;
     let (mut workbook, mut custom, mut mimetype, mut content, mut rels) = (
@@ -236,7 +249,7 @@ pub fn inspect_zip(bytes: &[u8]) -> Result<ZipFacts, InputError> {
     if any("xl/vbaProject") {
         not_kept.push("宏");
     }
-    Ok(ZipFacts {
+    let facts = ZipFacts {
         ods,
         not_kept,
         full_calc: workbook.contains("fullCalcOnLoad=\"1\"")
@@ -246,6 +259,8 @@ pub fn inspect_zip(bytes: &[u8]) -> Result<ZipFacts, InputError> {
         plain,
         workbook_xml: (workbook, rels),
         workbook_part,
+        office_document,
         content,
-    })
+    };
+    Ok((facts, zip))
 }

@@ -280,7 +280,7 @@ pub fn read_bytes_with(bytes: Vec<u8>, opts: ReadOptions) -> Result<Loaded, Inpu
     let mut looks = Vec::new();
     let mut sheets = match kind {
         FileKind::Xlsx | FileKind::Ods => {
-            let facts = guard::inspect_zip(&bytes)?;
+            let (facts, zip) = guard::open_zip(&bytes)?;
             // Writers that ask for recalculation on load (fullCalcOnLoad) may store 0 as every
             // formula's result; zpcheck's own output stores real results, so it is trusted.
             placeholder_zero = facts.full_calc && !facts.ours;
@@ -314,8 +314,10 @@ pub fn read_bytes_with(bytes: Vec<u8>, opts: ReadOptions) -> Result<Loaded, Inpu
             } else {
                 kind = FileKind::Xlsx;
                 let mut kept = (opts.purpose == Purpose::Fix).then(direct::Kept::new);
-                let direct = (opts.direct && !rebuild)
-                    .then(|| direct::read(&bytes, workbook_xml, kept.as_mut()));
+                let office_document = facts.office_document.as_deref();
+                let direct = (opts.direct && !rebuild).then(|| {
+                    direct::read_opened(&bytes, zip, office_document, workbook_xml, kept.as_mut())
+                });
                 let sheets = match direct {
                     Some(Ok(sheets)) => {
                         properties = None;

@@ -20,7 +20,6 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::io::Cursor;
 
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
@@ -37,24 +36,50 @@ mod scan;
 use cells::*;
 use parts::*;
 
-type Zip<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
+use crate::read::guard::Zip;
 
 /// The text of the parts a read decompressed, by part name, kept for the patching writer
 /// (which would otherwise decompress them again).
 pub(crate) type Kept = HashMap<String, String>;
 
 /// Reads the worksheets of an xlsx whose container the guard has checked, or gives up. With
-/// `keep`, the parts read are kept there.
+/// `keep`, the parts read are kept there. (The tests' way in: a read opens the container
+/// once, in the guard, and goes through [`read_opened`].)
+#[cfg(test)]
 pub(crate) fn read(
     bytes: &[u8],
     workbook_xml: (&str, &str),
     keep: Option<&mut Kept>,
 ) -> R<Vec<Sheet>> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|_| give_up!())?;
+    let mut rels = Vec::new();
+    let names = part_names(&zip)?;
+    let office_document = match part(&mut zip, bytes, &names, "_rels/.rels", &mut rels)? {
+        true => crate::ooxml::rels::office_document(&rels),
+        false => None,
+    };
+    read_opened(bytes, zip, office_document.as_deref(), workbook_xml, keep)
+}
+
+/// [`read`] of a container the guard opened, whose `_rels/.rels` names `office_document` as the
+/// workbook.
+pub(crate) fn read_opened(
+    bytes: &[u8],
+    zip: Zip<'_>,
+    office_document: Option<&str>,
+    workbook_xml: (&str, &str),
+    keep: Option<&mut Kept>,
+) -> R<Vec<Sheet>> {
+    // calamine finds the workbook through the package relationships; only the usual place
+    // is read here.
+    if office_document != Some("xl/workbook.xml") {
+        return Err(give_up!());
+    }
     // Each part is parsed and dropped before the next is read, so one buffer, kept per thread
     // from file to file, holds them all: allocating and freeing tens of kilobytes per part
     // cost more than parsing it.
     let mut buf = BUFFER.take();
-    let sheets = read_with(bytes, workbook_xml, &mut buf, keep);
+    let sheets = read_with(bytes, zip, workbook_xml, &mut buf, keep);
     if buf.capacity() <= KEPT_BUFFER {
         BUFFER.set(buf);
     }
@@ -71,11 +96,11 @@ thread_local! {
 
 fn read_with(
     bytes: &[u8],
+    mut zip: Zip<'_>,
     workbook_xml: (&str, &str),
     xml: &mut Vec<u8>,
     mut keep: Option<&mut Kept>,
 ) -> R<Vec<Sheet>> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| give_up!())?;
     let names = part_names(&zip)?;
     let mut read_part = |path: &str, xml: &mut Vec<u8>| -> R<bool> {
         let found = part(&mut zip, bytes, &names, path, xml)?;
@@ -96,13 +121,6 @@ fn read_with(
         }
         Ok(found)
     };
-    // calamine finds the workbook through the package relationships; only the usual place
-    // is read here.
-    if !read_part("_rels/.rels", xml)?
-        || crate::ooxml::rels::office_document(xml).as_deref() != Some("xl/workbook.xml")
-    {
-        return Err(give_up!());
-    }
     let parts = crate::ooxml::workbook::workbook_parts(workbook_xml).ok_or(give_up!())?;
     if parts.unusual {
         return Err(give_up!());

@@ -80,7 +80,18 @@ pub(crate) fn builtin_format(id: u32) -> Option<&'static str> {
 
 /// The number format of each cell format (`cellXfs`), None for General.
 pub(super) fn number_formats(xml: &[u8]) -> R<Vec<Option<String>>> {
+    number_formats_with(xml, true)
+}
+
+/// [`number_formats`]; with `scan`, the part is read by the byte scanner ([`super::scan`])
+/// first, and by quick-xml when the scanner declines it.
+pub(super) fn number_formats_with(xml: &[u8], scan: bool) -> R<Vec<Option<String>>> {
     let mut r = xml_reader(xml);
+    // The scanner starts after the XML declaration, at the first element.
+    let root = memchr::memmem::find(xml, b"<styleSheet").filter(|_| scan);
+    if let Some(formats) = root.and_then(|at| super::scan::number_formats(&xml[at..])) {
+        return Ok(formats);
+    }
     let mut custom: HashMap<String, String> = HashMap::new();
     let mut formats = Vec::new();
     let mut in_num_fmts = false;
@@ -117,21 +128,25 @@ pub(super) fn number_formats(xml: &[u8]) -> R<Vec<Option<String>>> {
                     }
                 }
                 "xf" if in_cell_xfs => {
-                    let code = match raw(&e, "numFmtId")? {
-                        Some(id) => Some((number_u32(&id)?, id)),
-                        None => None,
-                    };
-                    let code = code.map(|(n, id)| {
-                        custom
-                            .get(id.as_ref())
-                            .cloned()
-                            .or_else(|| builtin_format(n).map(str::to_string))
-                            .unwrap_or_else(|| "General".to_string())
-                    });
-                    formats.push(code.filter(|c| !c.eq_ignore_ascii_case("General")));
+                    formats.push(format_of(&custom, raw(&e, "numFmtId")?.as_deref())?);
                 }
                 _ => {}
             }
         }
     }
+}
+
+/// A cell format's number format from its `numFmtId` (custom ones by their id's text, as
+/// calamine looks them up), None for General.
+pub(super) fn format_of(custom: &HashMap<String, String>, id: Option<&str>) -> R<Option<String>> {
+    let Some(id) = id else {
+        return Ok(None);
+    };
+    let n = number_u32(id)?;
+    let code = custom
+        .get(id)
+        .cloned()
+        .or_else(|| builtin_format(n).map(str::to_string))
+        .unwrap_or_else(|| "General".to_string());
+    Ok(Some(code).filter(|c| !c.eq_ignore_ascii_case("General")))
 }

@@ -14,6 +14,7 @@
 //! sheet both ways and require the same cells.
 
 use super::cells::{Counts, Shared, finish_formula, formula_of, push_cell, value};
+use super::parts::format_of;
 use super::*;
 
 /// The cells of a `sheetData` body (`xml` starts just after `<sheetData>`), or None when the
@@ -143,6 +144,58 @@ impl Scan<'_> {
                 } if depth_r => scan.skip_to_end("rPr")?,
                 _ => return None,
             }
+        }
+    }
+}
+
+/// The number format of each cell format of a styles part (`xml` starts at `<styleSheet`), as
+/// the quick-xml path reads them; None when anything in the part is outside the scanned
+/// subset (every element's attributes must be well formed: calamine parses them all).
+pub(super) fn number_formats(xml: &[u8]) -> Option<Vec<Option<String>>> {
+    let s = std::str::from_utf8(xml).ok()?;
+    let mut scan = Scan { s, at: 0 };
+    let mut custom: HashMap<String, String> = HashMap::new();
+    let mut formats = Vec::new();
+    let (mut in_num_fmts, mut in_cell_xfs) = (false, false);
+    loop {
+        let (name, attrs, empty) = match scan.next_tag()? {
+            Tag::End("numFmts") => {
+                in_num_fmts = false;
+                continue;
+            }
+            Tag::End("cellXfs") => {
+                in_cell_xfs = false;
+                continue;
+            }
+            Tag::End("styleSheet") => return Some(formats),
+            Tag::End(_) => continue,
+            Tag::Open { name, attrs, empty } => (name, attrs, empty),
+        };
+        // Every attribute well formed (the None of `attr`).
+        attr(attrs, "")?;
+        match name {
+            "numFmts" if !empty => in_num_fmts = true,
+            "cellXfs" if !empty => in_cell_xfs = true,
+            "numFmt" if in_num_fmts => {
+                let code = Attrs(attrs)
+                    .find(|(k, _)| {
+                        *k == "formatCode"
+                            || k.split_once(':')
+                                .is_some_and(|(_, local)| local == "formatCode")
+                    })
+                    .and_then(|(_, v)| v);
+                let code = match code {
+                    Some(c) => Some(quick_xml::escape::unescape(c).ok()?),
+                    None => None,
+                };
+                if let (Some(id), Some(code)) = (attr(attrs, "numFmtId")?, code) {
+                    custom.insert(id.to_string(), code.into_owned());
+                }
+            }
+            "xf" if in_cell_xfs => {
+                formats.push(format_of(&custom, attr(attrs, "numFmtId")?).ok()?);
+            }
+            _ => {}
         }
     }
 }
@@ -364,42 +417,36 @@ impl<'a> Iterator for Attrs<'a> {
     type Item = (&'a str, Option<&'a str>);
 
     fn next(&mut self) -> Option<Self::Item> {
-        let s = self.0.trim_start_matches([' ', '\t', '\r', '\n']);
-        if s.is_empty() {
+        let s = self.0;
+        let b = s.as_bytes();
+        let space = |c: u8| matches!(c, b' ' | b'\t' | b'\r' | b'\n');
+        let mut i = 0;
+        while b.get(i).copied().is_some_and(space) {
+            i += 1;
+        }
+        if i == b.len() {
             return None;
         }
-        let bad = Some(("", None));
-        let Some(eq) = s.find('=') else {
-            self.0 = "";
-            return bad;
-        };
-        let name = &s[..eq];
-        let rest = &s[eq + 1..];
-        let q = rest.as_bytes().first().copied();
-        let close = match q {
-            Some(q @ (b'"' | b'\'')) => rest[1..].find(q as char),
+        let start = i;
+        while b.get(i).copied().is_some_and(attr_name_byte) {
+            i += 1;
+        }
+        // `name="value"` or `name='value'`, then white space or the end.
+        let quote = b.get(i + 1).copied().filter(|q| matches!(q, b'"' | b'\''));
+        let close = match (i > start && b.get(i) == Some(&b'='), quote) {
+            (true, Some(q)) => memchr::memchr(q, &b[i + 2..]).map(|n| i + 2 + n),
             _ => None,
         };
-        let (Some(close), true) = (close, plain_attr_name(name)) else {
+        let Some(close) = close.filter(|&c| b.get(c + 1).is_none_or(|&n| space(n))) else {
             self.0 = "";
-            return bad;
+            return Some(("", None));
         };
-        let value = &rest[1..1 + close];
-        let after = &rest[close + 2..];
-        // The next attribute is separated by white space.
-        if !after.is_empty() && !after.starts_with([' ', '\t', '\r', '\n']) {
-            self.0 = "";
-            return bad;
-        }
-        self.0 = after;
-        Some((name, Some(value)))
+        self.0 = &s[close + 1..];
+        Some((&s[start..i], Some(&s[i + 2..close])))
     }
 }
 
-/// An attribute name as writers spell them (`r`, `xml:space`, `x14ac:dyDescent`).
-fn plain_attr_name(name: &str) -> bool {
-    !name.is_empty()
-        && name
-            .bytes()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b':' | b'_' | b'-' | b'.'))
+/// A byte of an attribute name as writers spell them (`r`, `xml:space`, `x14ac:dyDescent`).
+fn attr_name_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, b':' | b'_' | b'-' | b'.')
 }

@@ -1,7 +1,7 @@
 //! Unit tests of `read/direct` (kept apart so that the module reads as the code it is).
 
 use super::*;
-use std::io::Write;
+use std::io::{Cursor, Write};
 
 /// Compares what a check uses: sheet names, merged ranges, and each cell's value (a date
 /// is its serial number), formula and number format.
@@ -382,9 +382,10 @@ fn body_of<'x>(xml: &'x [u8], tag: &str) -> Option<&'x [u8]> {
     (xml[end - 1] != b'/').then(|| &xml[end + 1..])
 }
 
-/// Every worksheet part and the shared strings of a package, read with the byte scanner and
-/// by quick-xml alone: the same cells and strings (or both give up). Returns the parts the
-/// scanner read itself (rather than declining) and the parts there are.
+/// Every worksheet part, the shared strings and the styles of a package, read with the byte
+/// scanner and by quick-xml alone: the same cells, strings and number formats (or both give
+/// up). Returns the parts the scanner read itself (rather than declining) and the parts there
+/// are.
 fn scanned_parts(bytes: &[u8]) -> (usize, usize) {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).expect("zip");
     let names: Vec<String> = zip
@@ -415,7 +416,18 @@ fn scanned_parts(bytes: &[u8]) -> (usize, usize) {
         false => Vec::new(),
     };
     let formats = match names.iter().any(|n| n == "xl/styles.xml") {
-        true => parts::number_formats(&part("xl/styles.xml")).unwrap_or_default(),
+        true => {
+            let xml = part("xl/styles.xml");
+            let both = (
+                parts::number_formats_with(&xml, true),
+                parts::number_formats_with(&xml, false),
+            );
+            assert_eq!(both.0, both.1, "styles");
+            parts += 1;
+            let root = memchr::memmem::find(&xml, b"<styleSheet").expect("root");
+            scanned += usize::from(scan::number_formats(&xml[root..]).is_some());
+            both.1.unwrap_or_default()
+        }
         false => Vec::new(),
     };
     for name in names
@@ -518,8 +530,9 @@ fn the_scanner_reads_the_forms_writers_use_and_declines_the_rest() {
         differences(&direct.expect("read directly"), &calamine),
         Vec::<String>::new()
     );
-    // Both sheets scanned; the package's strings (with the phonetic run) read by quick-xml.
-    assert_eq!(scanned_parts(&bytes), (2, 3));
+    // Both sheets and the styles scanned; the package's strings (with the phonetic run) read
+    // by quick-xml.
+    assert_eq!(scanned_parts(&bytes), (3, 4));
 
     // What the scanner leaves to quick-xml: the sheet (or the strings) is read as before.
     let declined = [
@@ -552,8 +565,37 @@ fn the_scanner_reads_the_forms_writers_use_and_declines_the_rest() {
         assert_eq!(counts.total, 0, "{rows}: nothing charged");
         let bytes = xlsx(WORKBOOK, &xml);
         let (scanned, parts) = scanned_parts(&bytes);
-        // The other sheet only: this one and the strings went to quick-xml.
-        assert_eq!((scanned, parts), (1, 3), "{rows}");
+        // The other sheet and the styles only: this one and the strings went to quick-xml.
+        assert_eq!((scanned, parts), (2, 4), "{rows}");
+    }
+    // The styles: custom formats by id (escapes decoded), built-in ones by number.
+    let styles = |xml: &str| {
+        let root = memchr::memmem::find(xml.as_bytes(), b"<styleSheet").expect("root");
+        scan::number_formats(&xml.as_bytes()[root..])
+    };
+    assert_eq!(
+        styles(STYLES).expect("scanned"),
+        [
+            None,
+            Some("0.00%".to_string()),
+            Some("0.0%".to_string()),
+            Some("#,##0.00\"万元\"".to_string()),
+            None,
+            Some("mm-dd-yy".to_string()),
+        ]
+    );
+    for declined in [
+        STYLES.replace("<fonts", "<!-- fonts --><fonts"),
+        STYLES.replace("<sz val=\"11\"/>", "<sz val=11/>"),
+        STYLES.replace("formatCode=\"0.0%\"", "formatCode=\"0.0%&bogus;\""),
+        STYLES.replace("</styleSheet>", ""),
+    ] {
+        assert!(styles(&declined).is_none(), "{declined}");
+        let both = (
+            parts::number_formats_with(declined.as_bytes(), true),
+            parts::number_formats_with(declined.as_bytes(), false),
+        );
+        assert_eq!(both.0, both.1);
     }
     // A phonetic run: the strings go to quick-xml, which drops it (as calamine does).
     let phonetic = body_of(STRINGS.as_bytes(), "sst").expect("body");
