@@ -51,6 +51,9 @@ pub struct ZipFacts {
     /// The workbook's target as `_rels/.rels` writes it (None when it names none or cannot be
     /// read).
     pub office_document: Option<String>,
+    /// `_rels/.rels` as read here (empty when it names no workbook), kept for the patching
+    /// writer.
+    pub root_rels: String,
     /// What the container holds that a rebuilt workbook cannot keep (images, charts, comments,
     /// macros).
     pub not_kept: Vec<&'static str>,
@@ -73,8 +76,13 @@ pub(crate) type Zip<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
 
 /// The workbook part and its relationships part, as `_rels/.rels` names them (the usual names
 /// when it names none or cannot be read: the workbook is then looked for there, as before),
-/// and the target it names as written.
-fn workbook_part_names(zip: &mut Zip<'_>, bytes: &[u8]) -> (String, String, Option<String>) {
+/// and the target it names as written; `root_rels` gets the text of `_rels/.rels` when it is
+/// UTF-8.
+fn workbook_part_names(
+    zip: &mut Zip<'_>,
+    bytes: &[u8],
+    root_rels: &mut String,
+) -> (String, String, Option<String>) {
     let usual = |named: Option<String>| {
         (
             WORKBOOK_PART.to_string(),
@@ -94,6 +102,9 @@ fn workbook_part_names(zip: &mut Zip<'_>, bytes: &[u8]) -> (String, String, Opti
     let Some(named) = crate::ooxml::rels::office_document(&buf) else {
         return usual(None);
     };
+    if let Ok(text) = String::from_utf8(buf) {
+        *root_rels = text;
+    }
     let target = named.replace('\\', "/");
     let name = target.rsplit('/').next().unwrap_or_default();
     if name.is_empty() || target.split('/').any(|s| s == "..") {
@@ -144,7 +155,9 @@ pub(crate) fn open_zip(bytes: &[u8]) -> Result<(ZipFacts, Zip<'_>), InputError> 
         && bounds.iter().fold(0u64, |a, &b| a.saturating_add(b)) <= MAX_UNZIPPED_BYTES;
     // The workbook part is the one the package relationships name (calamine follows them):
     // almost always xl/workbook.xml, but a writer may call it xl/book.xml.
-    let (workbook_part, workbook_rels, office_document) = workbook_part_names(&mut zip, bytes);
+    let mut root_rels = String::new();
+    let (workbook_part, workbook_rels, office_document) =
+        workbook_part_names(&mut zip, bytes, &mut root_rels);
     let mut names = Vec::with_capacity(zip.len());
     let mut total = 0u64;
     let (mut workbook, mut custom, mut mimetype, mut content, mut rels) = (
@@ -260,6 +273,7 @@ pub(crate) fn open_zip(bytes: &[u8]) -> Result<(ZipFacts, Zip<'_>), InputError> 
         workbook_xml: (workbook, rels),
         workbook_part,
         office_document,
+        root_rels,
         content,
     };
     Ok((facts, zip))

@@ -352,6 +352,7 @@ pub fn read_bytes_with(bytes: Vec<u8>, opts: ReadOptions) -> Result<Loaded, Inpu
                     for (name, text) in [
                         ("xl/workbook.xml", workbook),
                         ("xl/_rels/workbook.xml.rels", rels),
+                        ("_rels/.rels", facts.root_rels),
                     ] {
                         if usual && !text.is_empty() {
                             parts.insert(name.into(), text);

@@ -31,7 +31,7 @@ pub(crate) use crate::ooxml::{GiveUp, R, give_up};
 
 mod cells;
 pub(crate) mod parts;
-mod scan;
+pub(super) mod scan;
 
 use cells::*;
 use parts::*;

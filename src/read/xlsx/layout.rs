@@ -101,6 +101,16 @@ pub(super) fn parse_merges(xml: &[u8]) -> Vec<crate::read::Merge> {
     };
     // Back to the element's "<" (past a namespace prefix such as "x:").
     let start = xml[..at].iter().rposition(|&b| b == b'<').unwrap_or(at);
+    // The byte scanner reads the usual forms; quick-xml what it declines.
+    let last = memchr::memmem::rfind(xml, b"mergeCell").unwrap_or(at);
+    if let Some(merges) = super::direct::scan::merges(xml, start, last) {
+        return merges;
+    }
+    parse_merges_quick_xml(xml, start)
+}
+
+/// [`parse_merges`] by quick-xml events from `start` to the end or the first error.
+pub(super) fn parse_merges_quick_xml(xml: &[u8], start: usize) -> Vec<crate::read::Merge> {
     let mut merges = Vec::new();
     let mut reader = quick_xml::Reader::from_reader(&xml[start..]);
     let mut buf = Vec::new();
@@ -184,6 +194,64 @@ fn parse_sheet(xml: &str) -> SheetLayout {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The byte scanner and the quick-xml reading find the same ranges; the scanner reads the
+    /// usual forms itself.
+    #[test]
+    fn merged_ranges_are_scanned_as_quick_xml_reads_them() {
+        let head = r#"<worksheet><sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData>"#;
+        let cases = [
+            // (tail, scanned, ranges)
+            (
+                r#"<mergeCells count="2"><mergeCell ref="A1:I1"/><mergeCell ref="B4:E4"/></mergeCells><pageMargins left="0.7"/><headerFooter><oddFooter>&amp;P</oddFooter></headerFooter></worksheet>"#,
+                true,
+                2,
+            ),
+            (
+                r#"<mergeCells><mergeCell ref="A1:B1"></mergeCell><mergeCell ref="C3" ref="D4:E5"/></mergeCells></worksheet>"#,
+                true,
+                2,
+            ),
+            // An end tag out of place: the quick-xml reading stops there.
+            (
+                r#"<mergeCells><mergeCell ref="A1:B1"/></x><mergeCell ref="C3:D4"/></mergeCells>"#,
+                true,
+                1,
+            ),
+            (
+                r#"<mergeCells><mergeCell ref="A1:B1"/><!-- c --><mergeCell ref="C3:D4"/></mergeCells>"#,
+                false,
+                2,
+            ),
+            (
+                r#"<mergeCells><mergeCell x:ref="A1:B1"/><mergeCell ref="C3:D4"/></mergeCells>"#,
+                false,
+                2,
+            ),
+            (
+                r#"<mergeCells><mergeCell ref="A1:B&#49;"/></mergeCells>"#,
+                false,
+                1,
+            ),
+            (
+                r#"<mergeCells><mergeCell ref="nonsense"/><mergeCell ref="C3"/></mergeCells>"#,
+                true,
+                1,
+            ),
+        ];
+        for (tail, scanned, ranges) in cases {
+            let xml = format!("{head}{tail}");
+            let xml = xml.as_bytes();
+            let at = memchr::memmem::find(xml, b"mergeCell").unwrap();
+            let start = xml[..at].iter().rposition(|&b| b == b'<').unwrap();
+            let last = memchr::memmem::rfind(xml, b"mergeCell").unwrap();
+            let by_scan = crate::read::xlsx::direct::scan::merges(xml, start, last);
+            assert_eq!(by_scan.is_some(), scanned, "{tail}");
+            let quick = parse_merges_quick_xml(xml, start);
+            assert_eq!(parse_merges(xml), quick, "{tail}");
+            assert_eq!(quick.len(), ranges, "{tail}");
+        }
+    }
 
     #[test]
     fn merged_ranges_after_the_cells_with_or_without_a_prefix() {

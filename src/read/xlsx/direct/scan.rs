@@ -200,6 +200,54 @@ pub(super) fn number_formats(xml: &[u8]) -> Option<Vec<Option<String>>> {
     }
 }
 
+/// The merged ranges of a worksheet part as [`crate::read::xlsx::layout`]'s quick-xml reading
+/// finds them, reading from `start` (the `<` before the first "mergeCell") to past `last`
+/// (the last "mergeCell" in the part: no element of that name can follow it, so nothing after
+/// it can change the result). None when something there is outside the scanned subset.
+pub(crate) fn merges(xml: &[u8], start: usize, last: usize) -> Option<Vec<crate::read::Merge>> {
+    let s = std::str::from_utf8(xml.get(start..)?).ok()?;
+    let end = last.checked_sub(start)?;
+    let mut scan = Scan { s, at: 0 };
+    let mut open: Vec<&str> = Vec::new();
+    let mut merges = Vec::new();
+    while scan.at <= end {
+        match scan.next_tag()? {
+            Tag::Open { name, attrs, empty } => {
+                if name == "mergeCell" {
+                    let mut value = None;
+                    for (k, v) in Attrs(attrs) {
+                        let v = v?;
+                        // A prefixed name or a reference: decoded by the quick-xml reading.
+                        if k.contains(':') || v.contains('&') {
+                            return None;
+                        }
+                        if k == "ref" && value.is_none() {
+                            value = Some(v);
+                        }
+                    }
+                    if let Some(r) = value {
+                        let (a, b) = r.split_once(':').unwrap_or((r, r));
+                        if let (Some(first), Some(last)) = (CellRef::parse(a), CellRef::parse(b)) {
+                            merges.push(crate::read::Merge { first, last });
+                        }
+                    }
+                }
+                if !empty {
+                    open.push(name);
+                }
+            }
+            // An end tag that closes no element opened here is where the quick-xml reading
+            // (which checks end names) stops with an error, keeping what it found.
+            Tag::End(name) => {
+                if open.pop() != Some(name) {
+                    return Some(merges);
+                }
+            }
+        }
+    }
+    Some(merges)
+}
+
 /// A start, empty or end tag; comments, CDATA, processing instructions and declarations are
 /// never one (the scan ends on them).
 enum Tag<'a> {
