@@ -3,7 +3,7 @@
 //! and (c) `zpcheck fix --out-dir`, each at one worker thread and at every core. Each phase runs
 //! in a child process (this program started again) so that its peak memory (VmHWM) is its own;
 //! `check` also runs on a tenth of the files to show that memory does not grow with the batch.
-//! Each phase runs five times; the fastest time is reported. `fix` writes each run into a new
+//! Each phase runs five times, the phases taking turns; the fastest time is reported. `fix` writes each run into a new
 //! folder: deleting a thousand files just before a run makes this machine's ext4 (mounted with
 //! `discard`) slow to create the next thousand, which would charge the harness's own clean-up
 //! to zpcheck. Where /dev/shm exists, `fix` also runs with its output in memory (`fix→内存`),
@@ -153,13 +153,29 @@ struct Run {
 const REPEAT: usize = 5;
 
 fn phase(name: &str, dir: &Path, jobs: usize, out: &Path) -> Run {
-    let runs: Vec<Run> = (0..REPEAT)
-        .map(|_| phase_once(name, dir, jobs, out))
+    phases(&[(name, out)], dir, jobs).remove(0)
+}
+
+/// Runs several phases `REPEAT` times each, taking turns (read, check, fix, read, check, fix…),
+/// and keeps each one's fastest run and highest peak memory. Taking turns matters for the
+/// ratios: this machine's speed drifts by a fifth over minutes, and phases run one after
+/// another in blocks were compared at different speeds.
+fn phases(list: &[(&str, &Path)], dir: &Path, jobs: usize) -> Vec<Run> {
+    let mut best: Vec<Run> = list
+        .iter()
+        .map(|_| Run {
+            seconds: f64::INFINITY,
+            peak_mib: 0.0,
+        })
         .collect();
-    Run {
-        seconds: runs.iter().map(|r| r.seconds).fold(f64::INFINITY, f64::min),
-        peak_mib: runs.iter().map(|r| r.peak_mib).fold(0.0, f64::max),
+    for _ in 0..REPEAT {
+        for ((name, out), b) in list.iter().zip(best.iter_mut()) {
+            let r = phase_once(name, dir, jobs, out);
+            b.seconds = b.seconds.min(r.seconds);
+            b.peak_mib = b.peak_mib.max(r.peak_mib);
+        }
     }
+    best
 }
 
 /// A new output folder for each run (see the module docs).
@@ -183,6 +199,11 @@ fn phase_once(phase: &str, dir: &Path, jobs: usize, out: &Path) -> Run {
         .output()
         .expect("child");
     let seconds = start.elapsed().as_secs_f64();
+    // What a run wrote is flushed before the next run starts (untimed): otherwise one run's
+    // writes are charged to the next (the page cache writes them back under it).
+    if matches!(phase, "fix" | "write") {
+        let _ = Command::new("sync").status();
+    }
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(o.status.success(), "{phase}: {err}");
     let kib: f64 = err
@@ -247,7 +268,23 @@ fn main() {
         "阶段", "-j", "秒", "毫秒/份", "÷读取", "峰值内存MB"
     );
     for &j in &thread_counts {
-        let read = phase("read", &dir, j, &out);
+        let mut list: Vec<(&str, &str, &Path)> = vec![
+            ("read", "read", &out),
+            ("check", "check", &out),
+            ("fix", "fix", &out),
+        ];
+        if let Some(shm) = &shm {
+            list.push(("fix→内存", "fix", shm));
+        }
+        if j == 1 {
+            list.push(("只写文件", "write", &out));
+        }
+        let runs = phases(
+            &list.iter().map(|(_, p, o)| (*p, *o)).collect::<Vec<_>>(),
+            &dir,
+            j,
+        );
+        let read = &runs[0];
         let line = |name: &str, r: &Run| {
             println!(
                 "{name:<8} {j:>4} {:>9.3} {:>10.3} {:>9.2} {:>11.1}",
@@ -257,14 +294,8 @@ fn main() {
                 r.peak_mib
             );
         };
-        line("read", &read);
-        line("check", &phase("check", &dir, j, &out));
-        line("fix", &phase("fix", &dir, j, &out));
-        if let Some(shm) = &shm {
-            line("fix→内存", &phase("fix", &dir, j, shm));
-        }
-        if j == 1 {
-            line("只写文件", &phase("write", &dir, 1, &out));
+        for ((label, _, _), r) in list.iter().zip(&runs) {
+            line(label, r);
         }
     }
     let tenth = phase("check", &small, cores, &out);

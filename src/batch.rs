@@ -187,7 +187,13 @@ pub fn checked_at() -> String {
     let fixed = source_date_epoch()
         .and_then(|s| jiff::Timestamp::from_second(s).ok())
         .map(|t| t.to_zoned_datetime(jiff::tz::TimeZone::UTC));
-    let now = fixed.unwrap_or_else(jiff::ZonedDateTime::now);
+    // The system time zone is looked up once per run (asking for it is a file system lookup,
+    // once per file of a batch otherwise).
+    static ZONE: std::sync::OnceLock<jiff::tz::TimeZone> = std::sync::OnceLock::new();
+    let now = fixed.unwrap_or_else(|| {
+        let zone = ZONE.get_or_init(jiff::tz::TimeZone::system);
+        jiff::Timestamp::now().to_zoned_datetime(zone.clone())
+    });
     now.strftime("%Y-%m-%d %H:%M:%S（UTC%:z）").to_string()
 }
 

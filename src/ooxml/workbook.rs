@@ -31,8 +31,15 @@ pub fn workbook_parts((workbook, rels): (&str, &str)) -> Option<WorkbookParts> {
     if workbook.is_empty() || rels.is_empty() {
         return None;
     }
+    workbook_parts_with(workbook, &Rels::parse(rels))
+}
+
+/// [`workbook_parts`] with the workbook's relationships already parsed.
+pub fn workbook_parts_with(workbook: &str, rels: &Rels) -> Option<WorkbookParts> {
+    if workbook.is_empty() {
+        return None;
+    }
     let mut parts = WorkbookParts::default();
-    let rels = Rels::parse(rels);
     parts.unusual |= !rels.well_formed;
     let targets: HashMap<&str, (String, &str)> = rels
         .rels

@@ -30,17 +30,17 @@ pub fn attrs<const N: usize>(e: &BytesStart<'_>, names: [&str; N]) -> (bool, [Op
             sound = false;
             continue;
         };
-        let value = match quick_xml::escape::unescape(&a.value) {
-            Ok(v) => v.into_owned(),
-            Err(_) => {
-                sound = false;
-                a.value.to_string()
-            }
-        };
+        // Every value is decoded (to know the attributes are sound); only the ones asked for
+        // are copied.
+        let value = quick_xml::escape::unescape(&a.value);
+        sound &= value.is_ok();
         if let Some(i) = names.iter().position(|n| a.key.local_name().as_ref() == *n)
             && out[i].is_none()
         {
-            out[i] = Some(value);
+            out[i] = Some(match value {
+                Ok(v) => v.into_owned(),
+                Err(_) => a.value.to_string(),
+            });
         }
     }
     (sound, out)

@@ -53,10 +53,10 @@ pub(crate) fn read(
 ) -> R<Vec<Sheet>> {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|_| give_up!())?;
     let mut rels = Vec::new();
-    let names = part_names(&zip)?;
-    let office_document = match part(&mut zip, bytes, &names, "_rels/.rels", &mut rels)? {
-        true => crate::ooxml::rels::office_document(&rels),
-        false => None,
+    check_part_names(&zip)?;
+    let office_document = match part(&mut zip, bytes, "_rels/.rels", &mut rels)? {
+        Some(_) => crate::ooxml::rels::office_document(&rels),
+        None => None,
     };
     read_opened(bytes, zip, office_document.as_deref(), workbook_xml, keep)
 }
@@ -101,25 +101,23 @@ fn read_with(
     xml: &mut Vec<u8>,
     mut keep: Option<&mut Kept>,
 ) -> R<Vec<Sheet>> {
-    let names = part_names(&zip)?;
+    check_part_names(&zip)?;
     let mut read_part = |path: &str, xml: &mut Vec<u8>| -> R<bool> {
-        let found = part(&mut zip, bytes, &names, path, xml)?;
+        let found = part(&mut zip, bytes, path, xml)?;
         // The patching writer rewrites styles and sheets; it never looks at the strings. A
         // large part is not kept: the writer unzips it again when it patches it (it copies
         // what it takes anyway), and a 100 MB sheet held for the whole run would cost more
         // memory than all its cells.
-        if found
+        if let Some(index) = found
             && path != "xl/sharedStrings.xml"
             && xml.len() <= KEPT_BUFFER
             && let Some(keep) = keep.as_deref_mut()
-            && let (Some(name), Ok(text)) = (
-                names.get(&path.to_ascii_lowercase()),
-                std::str::from_utf8(xml),
-            )
+            && let (Some(Ok(name)), Ok(text)) =
+                (zip.name_for_index(index), std::str::from_utf8(xml))
         {
-            keep.insert(name.clone(), text.to_string());
+            keep.insert(name.into_owned(), text.to_string());
         }
-        Ok(found)
+        Ok(found.is_some())
     };
     let parts = crate::ooxml::workbook::workbook_parts(workbook_xml).ok_or(give_up!())?;
     if parts.unusual {
@@ -162,37 +160,44 @@ fn read_with(
     Ok(out)
 }
 
-/// The parts by lower-cased name, as calamine looks them up; gives up on names calamine would
-/// normalise differently (backslashes, two names differing only in case).
-fn part_names(zip: &Zip<'_>) -> R<HashMap<String, String>> {
-    let mut names = HashMap::with_capacity(zip.len());
-    for n in zip.file_names() {
-        let n = n.map_err(|_| give_up!())?;
-        if n.contains('\\')
-            || names
-                .insert(n.to_ascii_lowercase(), n.to_string())
-                .is_some()
-        {
-            return Err(give_up!());
-        }
+/// Gives up on part names calamine would normalise differently: backslashes, two names
+/// differing only in case (it looks parts up ignoring case).
+fn check_part_names(zip: &Zip<'_>) -> R<()> {
+    let mut names = zip
+        .file_names()
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|_| give_up!())?;
+    if names.iter().any(|n| n.contains('\\')) {
+        return Err(give_up!());
     }
-    Ok(names)
+    names.sort_unstable_by(|a, b| {
+        a.bytes()
+            .map(|c| c.to_ascii_lowercase())
+            .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+    });
+    if names.windows(2).any(|w| w[0].eq_ignore_ascii_case(&w[1])) {
+        return Err(give_up!());
+    }
+    Ok(())
 }
 
-/// Reads a part into `out` (see [`crate::ooxml::unzip`]); false when the package has no such part.
-fn part(
-    zip: &mut Zip<'_>,
-    bytes: &[u8],
-    names: &HashMap<String, String>,
-    path: &str,
-    out: &mut Vec<u8>,
-) -> R<bool> {
-    let Some(name) = names.get(&path.to_ascii_lowercase()) else {
-        return Ok(false);
+/// The index of a part, looked up as calamine looks it up (ignoring ASCII case; names are
+/// unique that way, see [`check_part_names`]).
+fn part_index(zip: &Zip<'_>, path: &str) -> Option<usize> {
+    zip.index_for_name(path).or_else(|| {
+        zip.file_names()
+            .position(|n| n.is_ok_and(|n| n.eq_ignore_ascii_case(path)))
+    })
+}
+
+/// Reads a part into `out` (see [`crate::ooxml::unzip`]); its index, None when the package
+/// has no such part.
+fn part(zip: &mut Zip<'_>, bytes: &[u8], path: &str, out: &mut Vec<u8>) -> R<Option<usize>> {
+    let Some(index) = part_index(zip, path) else {
+        return Ok(None);
     };
-    let index = zip.index_for_name(name).ok_or(give_up!())?;
     if crate::ooxml::unzip::entry_into(zip, bytes, index, out) {
-        Ok(true)
+        Ok(Some(index))
     } else {
         Err(give_up!())
     }

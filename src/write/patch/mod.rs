@@ -82,12 +82,15 @@ pub fn patch(
     let mut types = ContentTypes::parse(&pkg.text(ContentTypes::NAME)?.ok_or(give_up!())?)?;
     let workbook_xml = pkg.text(WORKBOOK)?.ok_or(give_up!())?;
     let rels_xml = pkg.text(WORKBOOK_RELS)?.ok_or(give_up!())?;
-    let parts =
-        crate::ooxml::workbook::workbook_parts((&workbook_xml, &rels_xml)).ok_or(give_up!())?;
-    if parts.unusual {
+    if rels_xml.is_empty() {
         return Err(give_up!());
     }
     let mut workbook_rels = parse_rels(&rels_xml)?;
+    let parts = crate::ooxml::workbook::workbook_parts_with(&workbook_xml, &workbook_rels)
+        .ok_or(give_up!())?;
+    if parts.unusual {
+        return Err(give_up!());
+    }
     let mut styles = Styles::parse(pkg.text(STYLES)?.ok_or(give_up!())?)?;
     styles.plain = plain;
 

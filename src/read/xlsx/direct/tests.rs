@@ -605,3 +605,59 @@ fn the_scanner_reads_the_forms_writers_use_and_declines_the_rest() {
         "执行 率 "
     );
 }
+
+/// A package's parts again, with `rename` applied to their names and `extra` added.
+fn repacked(bytes: &[u8], rename: Option<(&str, &str)>, extra: Option<(&str, &str)>) -> Vec<u8> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).expect("zip");
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).expect("part");
+        let name = f.name().expect("name").into_owned();
+        let name = match rename {
+            Some((from, to)) if name == from => to.to_string(),
+            _ => name,
+        };
+        let mut v = Vec::new();
+        std::io::Read::read_to_end(&mut f, &mut v).expect("unzipped");
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .expect("part");
+        out.write_all(&v).expect("write");
+    }
+    if let Some((name, text)) = extra {
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .expect("part");
+        out.write_all(text.as_bytes()).expect("write");
+    }
+    out.finish().expect("zip").into_inner()
+}
+
+/// Parts are looked up as calamine looks them up, ignoring case; a package with two names
+/// that differ only in case (or a backslash) is left to calamine.
+#[test]
+fn parts_are_found_ignoring_case_and_ambiguous_names_are_given_up_on() {
+    let bytes = xlsx(
+        WORKBOOK,
+        &sheet(r#"<row r="1"><c r="A1" t="s"><v>3</v></c></row>"#, ""),
+    );
+    let cased = repacked(
+        &bytes,
+        Some(("xl/sharedStrings.xml", "xl/SharedStrings.XML")),
+        None,
+    );
+    let (direct, calamine) = both_ways(&cased);
+    let direct = direct.expect("read directly");
+    assert_eq!(differences(&direct, &calamine), Vec::<String>::new());
+    assert_eq!(
+        direct[0].cells[&CellRef::parse("A1").expect("ref")].value,
+        CellValue::Text("A & B <C> 中".into())
+    );
+    let twice = repacked(&bytes, None, Some(("XL/styles.xml", STYLES)));
+    let facts = crate::read::guard::inspect_zip(&twice).expect("container");
+    let wb = (facts.workbook_xml.0.as_str(), facts.workbook_xml.1.as_str());
+    assert!(
+        read(&twice, wb, None).is_err(),
+        "two names differing in case"
+    );
+    let backslash = repacked(&bytes, None, Some(("xl\\media\\a.png", "png")));
+    assert!(read(&backslash, wb, None).is_err(), "a backslash");
+}
