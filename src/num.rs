@@ -61,11 +61,19 @@ pub fn normalized_chars(s: &str) -> impl Iterator<Item = char> + '_ {
 /// The year a text names: four digits from 1990 to 2099 followed by 年 ("（2023年度）",
 /// "２０２２年", "2023 年"), full-width digits included. The first such year wins.
 pub fn year_in(s: &str) -> Option<u16> {
+    // Most texts have no 年 (normalising makes none): they are passed over without a copy.
+    if !s.contains('年') {
+        return None;
+    }
     let chars: Vec<char> = normalized_chars(s).collect();
     chars.windows(5).find_map(|w| {
-        let digits: String = w[..4].iter().collect();
-        let y: u16 = digits.parse().ok()?;
-        (w[4] == '年' && (1990..=2099).contains(&y)).then_some(y)
+        if w[4] != '年' {
+            return None;
+        }
+        let y = w[..4]
+            .iter()
+            .try_fold(0u16, |y, c| Some(y * 10 + c.to_digit(10)? as u16))?;
+        (1990..=2099).contains(&y).then_some(y)
     })
 }
 

@@ -192,7 +192,7 @@ impl Vocab {
     /// The role a header text names, with the word that decided it; `None` when no role's word
     /// is in it (a block label such as "部门资金（万元）", or a header nobody could read).
     pub fn classify(&self, text: &str) -> Option<(Role, &str)> {
-        self.classify_key(&header_key(text))
+        self.classify_key(&header_key_cow(text))
     }
 
     /// [`Vocab::classify`] of a text already reduced by [`header_key`].

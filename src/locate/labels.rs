@@ -171,10 +171,12 @@ pub(super) fn read_head(sheet: &Sheet, labels: &Labels, vocab: &Vocab, row: u32)
             _ => break,
         }
     }
-    let cols: BTreeSet<u32> = band
+    let mut cols: Vec<u32> = band
         .iter()
         .flat_map(|&r| labels.row(r).iter().map(|l| l.col))
         .collect();
+    cols.sort_unstable();
+    cols.dedup();
     let mut head = Head {
         top: band.last().copied().unwrap_or(row),
         columns: Vec::new(),

@@ -8,8 +8,6 @@
 //! [`indicators`] place each block's columns and rows; this file finds the blocks, pairs them
 //! into forms and says what was not read.
 
-use std::collections::BTreeSet;
-
 use rust_decimal::Decimal;
 
 use crate::grid::{CellRef, CellValue, Sheet};
