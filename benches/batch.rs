@@ -3,8 +3,10 @@
 //! and (c) `zpcheck fix --out-dir`, each at one worker thread and at every core. Each phase runs
 //! in a child process (this program started again) so that its peak memory (VmHWM) is its own;
 //! `check` also runs on a tenth of the files to show that memory does not grow with the batch.
-//! Each phase runs five times, the phases taking turns; the fastest time is reported. `fix` writes each run into a new
-//! folder: deleting a thousand files just before a run makes this machine's ext4 (mounted with
+//! The phases take turns, eleven rounds (`ZPCHECK_BENCH_REPEAT`): "秒" is a phase's fastest
+//! run, "÷读取" the median over the rounds of its time over the bare read's in the same round
+//! (this virtual machine's speed swings by half within seconds; neighbouring runs meet the same
+//! speed). `fix` writes each run into a new folder: deleting a thousand files just before a run makes this machine's ext4 (mounted with
 //! `discard`) slow to create the next thousand, which would charge the harness's own clean-up
 //! to zpcheck. Where /dev/shm exists, `fix` also runs with its output in memory (`fix→内存`),
 //! which shows zpcheck's own work apart from the file system's; `只写文件` writes as many files
@@ -145,12 +147,40 @@ const CORRECTED_BYTES: usize = 11_000;
 struct Run {
     seconds: f64,
     peak_mib: f64,
+    /// Every run's time, in the order of the rounds.
+    each: Vec<f64>,
 }
 
-/// Runs a phase `REPEAT` times and keeps the fastest run (the least disturbed by the rest of
-/// the machine: on a shared 2-core virtual machine single runs vary by ±10%) and the highest
-/// peak memory.
-const REPEAT: usize = 5;
+impl Run {
+    /// The median over the rounds of this phase's time over `base`'s in the same round.
+    /// This machine's speed changes from second to second by as much as half (other virtual
+    /// machines on the host): two runs next to each other meet the same speed, so their ratio
+    /// is steady where the fastest times of each, taken in different rounds, are not.
+    fn ratio_to(&self, base: &Run) -> f64 {
+        let mut r: Vec<f64> = self
+            .each
+            .iter()
+            .zip(&base.each)
+            .map(|(a, b)| a / b)
+            .collect();
+        r.sort_by(f64::total_cmp);
+        match r.len() {
+            0 => f64::NAN,
+            n if n % 2 == 1 => r[n / 2],
+            n => (r[n / 2 - 1] + r[n / 2]) / 2.0,
+        }
+    }
+}
+
+/// Runs a phase `REPEAT` times (`ZPCHECK_BENCH_REPEAT`) and keeps the fastest run (the least
+/// disturbed by the rest of the machine) and the highest peak memory.
+fn repeat() -> usize {
+    std::env::var("ZPCHECK_BENCH_REPEAT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(11)
+}
 
 fn phase(name: &str, dir: &Path, jobs: usize, out: &Path) -> Run {
     phases(&[(name, out)], dir, jobs).remove(0)
@@ -166,13 +196,15 @@ fn phases(list: &[(&str, &Path)], dir: &Path, jobs: usize) -> Vec<Run> {
         .map(|_| Run {
             seconds: f64::INFINITY,
             peak_mib: 0.0,
+            each: Vec::new(),
         })
         .collect();
-    for _ in 0..REPEAT {
+    for _ in 0..repeat() {
         for ((name, out), b) in list.iter().zip(best.iter_mut()) {
             let r = phase_once(name, dir, jobs, out);
             b.seconds = b.seconds.min(r.seconds);
             b.peak_mib = b.peak_mib.max(r.peak_mib);
+            b.each.push(r.seconds);
         }
     }
     best
@@ -214,6 +246,7 @@ fn phase_once(phase: &str, dir: &Path, jobs: usize, out: &Path) -> Run {
     Run {
         seconds,
         peak_mib: kib / 1024.0,
+        each: vec![seconds],
     }
 }
 
@@ -290,7 +323,7 @@ fn main() {
                 "{name:<8} {j:>4} {:>9.3} {:>10.3} {:>9.2} {:>11.1}",
                 r.seconds,
                 r.seconds * 1000.0 / n as f64,
-                r.seconds / read.seconds,
+                r.ratio_to(read),
                 r.peak_mib
             );
         };
