@@ -250,13 +250,7 @@ pub(super) fn sheet_cells_with(
                         _ => {}
                     }
                 }
-                let pos = match at {
-                    Some((r0, c0)) => {
-                        col = c0;
-                        (r0, c0)
-                    }
-                    None => (row, col),
-                };
+                let pos = cell_position(at, row, &mut col);
                 let (v, formula) = if empty {
                     (CellValue::Empty, None)
                 } else {
@@ -267,6 +261,18 @@ pub(super) fn sheet_cells_with(
             }
             _ => {}
         }
+    }
+}
+
+/// A cell's position: its `r` attribute (which moves the column on), or the next column of
+/// the current row.
+pub(super) fn cell_position(at: Option<(u32, u32)>, row: u32, col: &mut u32) -> (u32, u32) {
+    match at {
+        Some((r0, c0)) => {
+            *col = c0;
+            (r0, c0)
+        }
+        None => (row, *col),
     }
 }
 

@@ -13,7 +13,7 @@
 //! giving-up) it had before. The tests in `tests.rs` read every generated and hand-written
 //! sheet both ways and require the same cells.
 
-use super::cells::{Counts, Shared, finish_formula, formula_of, push_cell, value};
+use super::cells::{Counts, Shared, cell_position, finish_formula, formula_of, push_cell, value};
 use super::parts::format_of;
 use super::*;
 
@@ -58,13 +58,7 @@ pub(super) fn sheet_data(
                 empty,
             } => {
                 let (at, style, typ) = cell_attrs(attrs)?;
-                let pos = match at {
-                    Some((r0, c0)) => {
-                        col = c0;
-                        (r0, c0)
-                    }
-                    None => (row, col),
-                };
+                let pos = cell_position(at, row, &mut col);
                 let (v, formula) = if empty {
                     (CellValue::Empty, None)
                 } else {
