@@ -88,7 +88,17 @@ pub(super) fn number_formats(xml: &[u8]) -> R<Vec<Option<String>>> {
 pub(super) fn number_formats_with(xml: &[u8], scan: bool) -> R<Vec<Option<String>>> {
     let mut r = xml_reader(xml);
     // The scanner starts after the XML declaration, at the first element.
-    let root = memchr::memmem::find(xml, b"<styleSheet").filter(|_| scan);
+    // Before the root only an XML declaration (which the quick-xml reading passes over): a
+    // damaged one is the quick-xml path's to judge.
+    let plain_head = |head: &[u8]| {
+        let head = head.trim_ascii();
+        head.is_empty()
+            || (head.starts_with(b"<?xml")
+                && head.ends_with(b"?>")
+                && head.iter().filter(|&&b| b == b'<' || b == b'>').count() == 2)
+    };
+    let root =
+        memchr::memmem::find(xml, b"<styleSheet").filter(|&at| scan && plain_head(&xml[..at]));
     if let Some(formats) = root.and_then(|at| super::scan::number_formats(&xml[at..])) {
         return Ok(formats);
     }

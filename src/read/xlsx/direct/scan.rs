@@ -32,9 +32,13 @@ pub(super) fn sheet_data(
     let mut cells: Vec<(CellRef, Cell)> = Vec::new();
     let mut shared: HashMap<u32, Shared> = HashMap::new();
     let (mut row, mut col) = (0u32, 0u32);
+    // Rows open and close in turn: an end tag that closes nothing is an error of the quick-xml
+    // reading (which counts open elements), left to it.
+    let mut in_row = false;
     loop {
         match scan.next_tag()? {
-            Tag::End("row") => {
+            Tag::End("row") if in_row => {
+                in_row = false;
                 row = row.checked_add(1)?;
                 col = 0;
             }
@@ -43,13 +47,15 @@ pub(super) fn sheet_data(
                 name: "row",
                 attrs,
                 empty,
-            } => {
+            } if !in_row => {
                 if let Some(n) = attr(attrs, "r")? {
                     row = number_u32(n).ok()?.checked_sub(1)?;
                 }
                 if empty {
                     row = row.checked_add(1)?;
                     col = 0;
+                } else {
+                    in_row = true;
                 }
             }
             Tag::Open {
@@ -151,19 +157,25 @@ pub(super) fn number_formats(xml: &[u8]) -> Option<Vec<Option<String>>> {
     let mut custom: HashMap<String, String> = HashMap::new();
     let mut formats = Vec::new();
     let (mut in_num_fmts, mut in_cell_xfs) = (false, false);
+    // Elements open: an end tag that closes nothing is an error of the quick-xml reading (its
+    // count starts where this one does, after the declaration).
+    let mut depth = 0usize;
     loop {
         let (name, attrs, empty) = match scan.next_tag()? {
-            Tag::End("numFmts") => {
-                in_num_fmts = false;
+            Tag::End(name) => {
+                depth = depth.checked_sub(1)?;
+                match name {
+                    "numFmts" => in_num_fmts = false,
+                    "cellXfs" => in_cell_xfs = false,
+                    "styleSheet" => return Some(formats),
+                    _ => {}
+                }
                 continue;
             }
-            Tag::End("cellXfs") => {
-                in_cell_xfs = false;
-                continue;
+            Tag::Open { name, attrs, empty } => {
+                depth += usize::from(!empty);
+                (name, attrs, empty)
             }
-            Tag::End("styleSheet") => return Some(formats),
-            Tag::End(_) => continue,
-            Tag::Open { name, attrs, empty } => (name, attrs, empty),
         };
         // Every attribute well formed (the None of `attr`).
         attr(attrs, "")?;

@@ -674,3 +674,67 @@ fn parts_are_found_ignoring_case_and_ambiguous_names_are_given_up_on() {
     let backslash = repacked(&bytes, None, Some(("xl\\media\\a.png", "png")));
     assert!(read(&backslash, wb, None).is_err(), "a backslash");
 }
+
+/// A part with a few bytes changed: inserted, deleted or replaced by characters that matter to
+/// XML. `edits` are (where, what): what 0..18 inserts one of the characters, 18 deletes a byte,
+/// 19.. replaces one.
+fn mutated(part: &str, edits: &[(usize, u8)]) -> Vec<u8> {
+    const CHARS: &[u8; 18] = b"<>&\"'/= x:!;cvr1A\n";
+    let mut b = part.as_bytes().to_vec();
+    for &(at, what) in edits {
+        let at = at % (b.len() + 1);
+        match what {
+            0..18 => b.insert(at, CHARS[usize::from(what)]),
+            18 if at < b.len() => {
+                b.remove(at);
+            }
+            _ if at < b.len() => b[at] = CHARS[usize::from(what) % 18],
+            _ => {}
+        }
+    }
+    b
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2048))]
+    /// Damaged and unusual parts: wherever the byte scanner reads one itself, it reads it
+    /// exactly as the quick-xml path does (cells, strings, number formats, merged ranges), and
+    /// where quick-xml gives up it declines; the two paths agree on every input.
+    #[test]
+    fn the_scanner_agrees_with_quick_xml_on_damaged_parts(
+        edits in proptest::collection::vec((0usize..4000, 0u8..30), 1..6),
+    ) {
+        let strings = parts::shared_strings(STRINGS.as_bytes()).expect("strings");
+        let formats = parts::number_formats(STYLES.as_bytes()).expect("styles");
+        let xml = mutated(
+            &sheet(
+                &ROWS.replace(r#"<c r="F4" t="inlineStr"><is><t> 内联 &amp; 串</t></is></c>"#, ""),
+                r#"<mergeCells count="2"><mergeCell ref="A1:B1"/><mergeCell ref="C9"/></mergeCells><pageMargins left="0.7"/>"#,
+            ),
+            &edits,
+        );
+        let with = |scan: bool| {
+            let mut counts = cells::Counts::default();
+            cells::sheet_cells_with(&xml, &strings, &formats, &mut counts, scan)
+                .map(|c| (c, counts.total, counts.text))
+        };
+        proptest::prop_assert_eq!(with(true), with(false));
+        if let Some(at) = memchr::memmem::find(&xml, b"mergeCell") {
+            let start = xml[..at].iter().rposition(|&b| b == b'<').unwrap_or(at);
+            proptest::prop_assert_eq!(
+                crate::read::xlsx::layout::parse_merges(&xml),
+                crate::read::xlsx::layout::parse_merges_quick_xml(&xml, start)
+            );
+        }
+        let sst = mutated(STRINGS, &edits);
+        proptest::prop_assert_eq!(
+            parts::shared_strings_with(&sst, true),
+            parts::shared_strings_with(&sst, false)
+        );
+        let styles = mutated(STYLES, &edits);
+        proptest::prop_assert_eq!(
+            parts::number_formats_with(&styles, true),
+            parts::number_formats_with(&styles, false)
+        );
+    }
+}
