@@ -184,7 +184,9 @@ fn check_part_names(zip: &Zip<'_>) -> R<()> {
 /// The index of a part, looked up as calamine looks it up (ignoring ASCII case; names are
 /// unique that way, see [`check_part_names`]).
 fn part_index(zip: &Zip<'_>, path: &str) -> Option<usize> {
-    zip.index_for_name(path).or_else(|| {
+    // The exact name by the zip's hash index; otherwise one pass over the decoded names (the
+    // zip crate's own `index_for_name` would make a second, case-sensitive pass first).
+    zip.index_for_name_raw(path.as_bytes()).or_else(|| {
         zip.file_names()
             .position(|n| n.is_ok_and(|n| n.eq_ignore_ascii_case(path)))
     })
