@@ -174,6 +174,8 @@ mod tests {
             message: String::new(),
             fix: None,
             sum_of: Vec::new(),
+            inputs: Vec::new(),
+            follows: None,
         }
     }
 

@@ -58,7 +58,7 @@ pub fn process(job: &Job, profile: &Profile, baseline: Option<&Baseline>) -> Don
         // Findings a reviewer accepted go before anything is reported or written.
         let mut checked = checked;
         let suppressed = match (&mut checked, baseline) {
-            (Ok(c), Some(b)) => c.suppress(b, &job.path),
+            (Ok(c), Some(b)) => c.suppress(b, &job.path, profile),
             _ => 0,
         };
         // In a folder, a corrected workbook zpcheck wrote is passed over whether checking or

@@ -81,6 +81,14 @@ pub struct Finding {
     /// 总分), on the finding's sheet; empty when the value is not a sum. A formula that adds
     /// other cells is repaired from these.
     pub sum_of: Vec<CellRef>,
+    /// The cells the expected value was computed from, on the finding's sheet (a score's
+    /// weight, target and actual; a total's parts). A correction is written only when none of
+    /// them is in doubt (see [`crate::rules::Rule::doubts`]).
+    pub inputs: Vec<CellRef>,
+    /// The corrected cell this finding only follows from: a 总分 whose own arithmetic was right
+    /// and that is wrong only because a score above it was corrected. It is listed and corrected
+    /// like any, but not counted again among the errors nor in the exit status.
+    pub follows: Option<CellRef>,
 }
 
 /// How many cells the findings correct: a cell two findings correct (a total and its formula's
@@ -98,5 +106,19 @@ impl Finding {
     /// Whether zpcheck corrects this finding in the corrected workbook.
     pub fn fixed(&self) -> bool {
         self.fix.is_some()
+    }
+
+    /// The severity this finding counts under in tallies and the exit status: `None` for a
+    /// consequence of another correction ([`Finding::follows`]), which is one error, not two.
+    pub fn counted(&self) -> Option<Severity> {
+        match self.follows {
+            Some(_) => None,
+            None => Some(self.severity),
+        }
+    }
+
+    /// Whether it counts as an error (see [`Finding::counted`]).
+    pub fn is_error(&self) -> bool {
+        self.counted() == Some(Severity::Error)
     }
 }

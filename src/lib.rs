@@ -76,17 +76,29 @@ impl Checked {
 
     /// Whether any finding is an error.
     pub fn has_errors(&self) -> bool {
-        self.findings().any(|f| f.severity == Severity::Error)
+        self.findings().any(|f| f.is_error())
     }
 
     /// Leaves out the findings a reviewer accepted (see [`baseline`]) for the file at `path`;
     /// returns how many it left out. Done before writing: an accepted finding is neither
-    /// reported nor marked nor corrected.
-    pub fn suppress(&mut self, baseline: &baseline::Baseline, path: &Path) -> usize {
+    /// reported nor marked nor corrected. A form where an accepted finding carried a
+    /// correction is checked again with it accepted, so that the correction is applied nowhere:
+    /// 总分 and the grade are computed with the form's own value for that cell.
+    pub fn suppress(
+        &mut self,
+        baseline: &baseline::Baseline,
+        path: &Path,
+        profile: &Profile,
+    ) -> usize {
         let mut gone = 0;
+        let accepted = |x: &Finding| baseline.accepts(path, x);
         for f in &mut self.forms {
+            if f.report.findings.iter().any(|x| x.fixed() && accepted(x)) {
+                f.report = rules::check_with(&f.form, profile, &accepted);
+                rules::formulas::keep(&mut f.report.findings, &self.workbook.sheets);
+            }
             let before = f.report.findings.len();
-            f.report.findings.retain(|x| !baseline.accepts(path, x));
+            f.report.findings.retain(|x| !accepted(x));
             gone += before - f.report.findings.len();
         }
         gone

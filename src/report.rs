@@ -99,6 +99,8 @@ pub struct FormSummary {
     pub claimed_total: Option<Decimal>,
     /// The 总分 recomputed.
     pub computed_total: Option<Decimal>,
+    /// When scores are missing: the 总分 the scores present give at least.
+    pub computed_total_min: Option<Decimal>,
     /// The grade the recomputed 总分 earns.
     pub computed_grade: Option<&'static str>,
     /// The grade the form states (its 等级 cell), as written.
@@ -148,7 +150,13 @@ pub struct FileReport {
 impl FormSummary {
     /// The figures of one checked form.
     pub fn of(f: &crate::CheckedForm) -> Self {
-        let count = |s: Severity| f.report.findings.iter().filter(|x| x.severity == s).count();
+        let count = |s: Severity| {
+            f.report
+                .findings
+                .iter()
+                .filter(|x| x.counted() == Some(s))
+                .count()
+        };
         // A total row's figure as corrected: a fixed finding's value, else
         // the cell's.
         let corrected = |field: &crate::form::Field| {
@@ -189,6 +197,7 @@ impl FormSummary {
             year: f.form.year,
             claimed_total: f.report.claimed_total,
             computed_total: f.report.computed_total,
+            computed_total_min: f.report.computed_total_min,
             computed_grade: f.report.computed_grade,
             errors: count(Severity::Error),
             warnings: count(Severity::Warning),
@@ -261,14 +270,14 @@ impl FileReport {
 
     /// Whether any finding has this severity.
     pub fn has(&self, severity: Severity) -> bool {
-        self.findings.iter().any(|f| f.severity == severity)
+        self.findings.iter().any(|f| f.counted() == Some(severity))
     }
 
     /// Number of findings of this severity.
     pub fn count(&self, severity: Severity) -> usize {
         self.findings
             .iter()
-            .filter(|f| f.severity == severity)
+            .filter(|f| f.counted() == Some(severity))
             .count()
     }
 }
@@ -495,6 +504,10 @@ struct JsonForm<'a> {
     year: Option<u16>,
     claimed_total: Option<String>,
     computed_total: Option<String>,
+    /// When scores are missing (so `computed_total` is null): what the scores present give at
+    /// least, a decimal string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    computed_total_min: Option<String>,
     /// The grade the form states, as written.
     declared_grade: Option<&'a str>,
     /// The grade the recomputed 总分 earns.
@@ -519,6 +532,13 @@ struct JsonFinding<'a> {
     expected: &'a str,
     message: &'a str,
     fixed: bool,
+    /// The cells the expected value was computed from (absent when none are recorded).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    inputs: Vec<String>,
+    /// The corrected cell this finding follows from (a 总分 wrong only because a score above
+    /// it was corrected): listed, corrected, not counted again as an error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    follows: Option<String>,
     /// The formula a correction keeps or repairs in the cell (`"=SUM(C7:C9)"`); absent when
     /// the correction is a constant or there is none.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -548,6 +568,7 @@ fn json_file(r: &FileReport) -> JsonFile<'_> {
                 year: f.year,
                 claimed_total: f.claimed_total.map(fmt_dec),
                 computed_total: f.computed_total.map(fmt_dec),
+                computed_total_min: f.computed_total_min.map(fmt_dec),
                 declared_grade: f.declared_grade.as_deref(),
                 computed_grade: f.computed_grade,
                 budget: f.budget.map(fmt_dec),
@@ -571,6 +592,8 @@ fn json_file(r: &FileReport) -> JsonFile<'_> {
                 message: &f.message,
                 // Not when the corrected workbook could not be written: nothing was corrected.
                 fixed: f.fixed() && !r.write_failed(),
+                inputs: f.inputs.iter().map(|c| c.to_string()).collect(),
+                follows: f.follows.map(|c| c.to_string()),
                 formula: match &f.fix {
                     Some(crate::finding::FixValue::Number {
                         formula: Some(k), ..
@@ -678,9 +701,12 @@ pub fn text(r: &FileReport, fixing: bool) -> String {
             f.claimed_total
                 .map(fmt_dec)
                 .unwrap_or_else(|| "未填".into()),
-            f.computed_total
-                .map(fmt_dec)
-                .unwrap_or_else(|| "无法计算".into()),
+            match (f.computed_total, f.computed_total_min) {
+                (Some(t), _) => fmt_dec(t),
+                (None, Some(min)) =>
+                    format!("无法计算（得分未填全，已填得分合计至少 {}）", fmt_dec(min)),
+                (None, None) => "无法计算".into(),
+            },
             f.computed_grade
                 .map(|g| format!("，等级 {g}"))
                 .unwrap_or_default()

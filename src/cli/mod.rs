@@ -255,7 +255,8 @@ where
     }
 }
 
-/// One rule as JSON: its code, severity, fix safety and documentation under `profile`.
+/// One rule as JSON: its code, severity, fix safety, whether an uncorrected finding puts its
+/// cells in doubt, and its documentation under `profile`.
 fn rule_json(rule: &crate::rules::Rule, profile: &Profile) -> serde_json::Value {
     let d = rule.render(profile);
     serde_json::json!({
@@ -266,6 +267,7 @@ fn rule_json(rule: &crate::rules::Rule, profile: &Profile) -> serde_json::Value 
             crate::rules::FixSafety::Review => "review",
             crate::rules::FixSafety::None => "none",
         },
+        "doubts": rule.doubts,
         "title": rule.title,
         "what": d.what,
         "why": d.why,

@@ -29,11 +29,15 @@ pub(super) fn print_rules(profile: &Profile) {
         profile.vocab.fund_total.join("、")
     );
     textln!();
-    textln!("规则    级别  可更正  名称");
+    textln!("规则    级别  可更正  致存疑  名称");
     for r in RULES {
-        let [code, severity, fixable, title, doc] = r.columns(profile);
-        textln!("{code}  {severity}  {fixable}      {title}：{doc}");
+        let [code, severity, fixable, doubts, title, doc] = r.columns(profile);
+        textln!("{code}  {severity}  {fixable}      {doubts}      {title}：{doc}");
     }
+    textln!();
+    textln!(
+        "致存疑：该规则的问题未更正时，其单元格（及其指明的单元格）存疑；由存疑单元格算出的值只报告“若输入无误应为”，不写入。"
+    );
 }
 
 /// Runs with more files than this show a progress bar (when stderr is a terminal).

@@ -101,6 +101,12 @@ pub fn keep(findings: &mut Vec<Finding>, sheets: &[Sheet]) {
             *formula = Some(formula_fix.clone());
         }
         if let Some(mut extra) = extra {
+            // A 总分 whose own formula was wrong does not merely follow a score's correction.
+            if findings[i].follows.take().is_some()
+                && let Some(at) = findings[i].message.find("（总分本身按表中得分相加无误")
+            {
+                findings[i].message.truncate(at);
+            }
             extra.fix = findings[i].fix.clone();
             findings.insert(i + 1, extra);
         }
@@ -162,6 +168,8 @@ fn repair(
         message,
         fix: None,
         sum_of: Vec::new(),
+        inputs: Vec::new(),
+        follows: None,
     };
     Some((repaired, finding))
 }

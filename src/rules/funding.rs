@@ -53,13 +53,21 @@ pub fn check(ctx: &mut Ctx) -> ExecResult {
         Base::Initial => initial,
     };
 
-    let rate = check_rate(ctx, total, base_name, base, exec, true);
+    let rate_inputs: Vec<&Field> = base_of(total, funding.base)
+        .into_iter()
+        .chain([&total.exec])
+        .collect();
+    let rate = check_rate(ctx, total, base_name, base, exec, true, &rate_inputs);
     for part in parts {
         let full = base_of(part, funding.base).and_then(ctx_number_quiet);
         let exec = ctx_number_quiet(&part.exec);
-        check_rate(ctx, part, base_name, full, exec, false);
+        let inputs: Vec<&Field> = base_of(part, funding.base)
+            .into_iter()
+            .chain([&part.exec])
+            .collect();
+        check_rate(ctx, part, base_name, full, exec, false, &inputs);
     }
-    check_exec_score(ctx, total, funding.stated_weight, rate)
+    check_exec_score(ctx, total, funding.stated_weight, rate, &rate_inputs)
 }
 
 fn ctx_number_quiet(f: &Field) -> Option<Decimal> {
@@ -80,15 +88,19 @@ fn check_sum<'a>(
     let found = ctx.number_or_warn(total, &format!("合计{what}"));
     // Each breakdown's sum and its terms; `None` when a breakdown has no number at all.
     let mut sums: Vec<(&str, Decimal, Vec<String>)> = Vec::new();
-    // The cells of the first breakdown, for repairing a total's formula.
+    // The cells of the first breakdown, for repairing a total's formula, and its fields (the
+    // inputs of the correction).
     let mut first_cells: Option<Vec<CellRef>> = None;
+    let mut first_fields: Option<Vec<&Field>> = None;
     for (heading, idx) in &funding.breakdowns {
         let mut values = Vec::new();
         let mut any_number = false;
         let mut terms = Vec::new();
         let mut cells = Vec::new();
+        let mut fields = Vec::new();
         for p in idx.iter().filter_map(|&i| funding.parts.get(i)) {
             let Some(f) = col(p) else { continue };
+            fields.push(f);
             if f.sheet == total.sheet {
                 cells.push(f.cell);
             }
@@ -107,6 +119,7 @@ fn check_sum<'a>(
         if any_number {
             sums.push((heading.as_str(), super::expect::sum(values), terms));
             first_cells.get_or_insert(cells);
+            first_fields.get_or_insert(fields);
         }
     }
     let Some(first) = sums.first() else {
@@ -136,9 +149,17 @@ fn check_sum<'a>(
             terms,
             fmt_dec(sum)
         );
-        ctx.emit(&FUND_TOTAL, total, fmt_dec(sum), msg, number_fix(sum));
+        let inputs = first_fields.unwrap_or_default();
+        let applied = ctx.emit_from(
+            &FUND_TOTAL,
+            total,
+            fmt_dec(sum),
+            msg,
+            number_fix(sum),
+            &inputs,
+        );
         ctx.sum_of(first_cells.unwrap_or_default());
-        return Some(sum);
+        return if applied { Some(sum) } else { found };
     }
     // The breakdowns add up to different totals: a contradiction among entered amounts, which
     // the form does not resolve. Reported with every sum; nothing is corrected.
@@ -192,6 +213,7 @@ fn check_rate(
     full: Option<Decimal>,
     exec: Option<Decimal>,
     is_total: bool,
+    inputs: &[&Field],
 ) -> Option<Decimal> {
     let (Some(full), Some(exec)) = (full, exec) else {
         return None;
@@ -260,12 +282,13 @@ fn check_rate(
             fmt_dec(expected)
         );
         let fix = rate_fix(field, expected);
-        ctx.emit(
+        ctx.emit_from(
             &RATE,
             field,
             format!("{}%", fmt_dec(expected)),
             msg,
             Some(fix),
+            inputs,
         );
     }
     Some(exact)
@@ -278,6 +301,7 @@ fn check_exec_score(
     total: &FundRow,
     stated: Option<(Decimal, CellRef)>,
     rate: Option<Decimal>,
+    rate_inputs: &[&Field],
 ) -> ExecResult {
     let weight = total
         .weight
@@ -346,13 +370,33 @@ fn check_exec_score(
                 fmt_dec(round2(rate.min(hundred))),
                 fmt_dec(expected)
             );
-            ctx.emit(
+            // The weight is the 分值 cell, or the label or header that states it.
+            let stated_field = stated.map(|(_, cell)| Field::blank(cell));
+            let weight_field = total
+                .weight
+                .as_ref()
+                .filter(|w| !w.is_empty())
+                .or(stated_field.as_ref());
+            let inputs: Vec<&Field> = weight_field
+                .into_iter()
+                .chain(rate_inputs.iter().copied())
+                .collect();
+            let applied = ctx.emit_from(
                 &EXEC_SCORE,
                 score_field,
                 fmt_dec(expected),
                 msg,
                 number_fix(expected),
+                &inputs,
             );
+            if !applied {
+                // Not written: what follows uses the form's own score.
+                return ExecResult {
+                    weight: Some(weight),
+                    score: found,
+                    score_exact: None,
+                };
+            }
             ExecResult {
                 weight: Some(weight),
                 score: Some(expected),

@@ -7,8 +7,9 @@ use rust_decimal::Decimal;
 use super::expect::{self, IndicatorScore};
 
 use super::{
-    Agree, Ctx, DEADLINE_MISSED, FAR_ABOVE_TARGET, MISSING_REASON, QUALITATIVE_BAND, SCORE_FORWARD,
-    SCORE_MISSING, SCORE_RANGE, SCORE_REVERSE, UNIT_MISMATCH, UNIT_WORD, agree, number_fix,
+    Agree, Ctx, DEADLINE_MISSED, FAR_ABOVE_TARGET, MISSING_REASON, NOT_SCORED, QUALITATIVE_BAND,
+    SCORE_FORWARD, SCORE_MISSING, SCORE_RANGE, SCORE_REVERSE, UNIT_MISMATCH, UNIT_WORD, agree,
+    number_fix,
 };
 use crate::form::{Field, Indicator};
 use crate::num::{
@@ -88,12 +89,59 @@ pub fn achievement(actual: &str, target: &str) -> Option<Achievement> {
     }
 }
 
-/// Checks every indicator; returns their weights and corrected scores in form order.
+/// Whether a form was never scored: it has indicators, and every indicator's score and the
+/// 总分 are blank.
+pub fn never_scored(form: &crate::form::Form) -> bool {
+    !form.indicators.is_empty()
+        && form.indicators.iter().all(|i| i.score.is_empty())
+        && form.total.as_ref().is_none_or(|t| t.score.is_empty())
+}
+
+/// Checks every indicator; returns their weights and corrected scores in form order. A form
+/// never scored gets one finding (ZP211) and no score rule: its weights are still read (and
+/// checked in totals), nothing is scored for the department.
 pub fn check(ctx: &mut Ctx) -> Vec<Scored> {
     let form = ctx.form;
+    if never_scored(form) {
+        let at = form
+            .total
+            .as_ref()
+            .map(|t| &t.score)
+            .unwrap_or(&form.indicators[0].score);
+        let msg = format!(
+            "{} 指标块 {} 个指标的得分{}全部空白：本表未进行自评打分；不核算、不写入得分、总分和等级",
+            at.cell,
+            form.indicators.len(),
+            if form.total.is_some() {
+                "和总分"
+            } else {
+                ""
+            }
+        );
+        ctx.emit(&NOT_SCORED, at, "自评得分", msg, None);
+        return form
+            .indicators
+            .iter()
+            .map(|ind| Scored {
+                weight: ind
+                    .weight
+                    .as_ref()
+                    .and_then(|w| ctx.number_or_warn(w, "分值")),
+                score: None,
+            })
+            .collect();
+    }
     form.indicators
         .iter()
         .map(|ind| check_one(ctx, ind))
+        .collect()
+}
+
+/// The three cells a score is computed from: its weight, target and actual.
+fn score_inputs(ind: &Indicator) -> Vec<&Field> {
+    ind.weight
+        .iter()
+        .chain([&ind.target, &ind.actual])
         .collect()
 }
 
@@ -150,12 +198,17 @@ fn check_one(ctx: &mut Ctx, ind: &Indicator) -> Scored {
     ) {
         (Some(t), Some(a)) => match comparable(ctx, ind, &t, &a) {
             Some((tv, av)) => quantitative(ctx, ind, w, found, &t, tv, av),
-            None => range_only(ctx, ind, w, found),
+            None => range_only(ctx, ind, w, found, "目标与实际单位不可比，无法计算"),
         },
         _ => qualitative(ctx, ind, w, found),
     };
+    // A weight in doubt says nothing about points lost.
+    let weight_doubted = ctx
+        .doubted
+        .contains(&(ctx.sheet_of(weight_field), weight_field.cell));
     if let (Some(s), Some(reason)) = (score, ind.reason.as_ref())
         && s < w
+        && !weight_doubted
         && reason_missing(reason)
     {
         let msg = format!(
@@ -189,16 +242,17 @@ fn not_below_zero(
                 ind.name,
                 fmt_dec(f)
             );
-            ctx.emit(
+            let applied = ctx.emit_from(
                 &SCORE_RANGE,
                 &ind.score,
                 "0",
                 msg,
                 number_fix(Decimal::ZERO),
+                &[],
             );
             Scored {
                 weight,
-                score: Some(Decimal::ZERO),
+                score: Some(if applied { Decimal::ZERO } else { f }),
             }
         }
         _ => Scored {
@@ -290,7 +344,7 @@ fn quantitative(
         // range has none either.
         let no_ratio = !reverse && actual < target && target <= Decimal::ZERO;
         return if no_ratio {
-            range_only(ctx, ind, w, found)
+            range_only(ctx, ind, w, found, "目标不大于 0，无法按比例计算")
         } else {
             None
         };
@@ -303,6 +357,7 @@ fn quantitative(
             .measure_with(&ctx.profile.vocab)
             .is_some_and(|a| a.approx);
     let fix = |v: Decimal| if approx { None } else { number_fix(v) };
+    let inputs = score_inputs(ind);
     let approx_note = if approx {
         "（目标或实际为约数，仅供核对，未自动更正）"
     } else {
@@ -339,13 +394,16 @@ fn quantitative(
                 how,
                 fmt_dec(expected)
             );
-            ctx.emit(
+            if !ctx.emit_from(
                 &SCORE_RANGE,
                 &ind.score,
                 fmt_dec(expected),
                 msg,
                 fix(expected),
-            );
+                &inputs,
+            ) {
+                return found;
+            }
         }
         Some(f) if agree(f, exact, ind.score.shown_dp) != Agree::No => {
             if agree(f, exact, ind.score.shown_dp) == Agree::AtShown {
@@ -370,7 +428,18 @@ fn quantitative(
                 ind.score.shown(),
                 fmt_dec(expected)
             );
-            ctx.emit(rule, &ind.score, fmt_dec(expected), msg, fix(expected));
+            if !ctx.emit_from(
+                rule,
+                &ind.score,
+                fmt_dec(expected),
+                msg,
+                fix(expected),
+                &inputs,
+            ) {
+                // Not written (approximate, in doubt, or accepted): the form's own score
+                // stands for what follows.
+                return found;
+            }
         }
     }
     // Rule 7: full marks for a result far beyond a target that was probably set too low.
@@ -432,7 +501,7 @@ fn deadline_score(
     done: &When,
 ) -> Option<Decimal> {
     if !done.by(deadline) {
-        let bounded = range_only(ctx, ind, w, found);
+        let bounded = range_only(ctx, ind, w, found, "时限指标逾期，得分须按规定判断");
         let msg = format!(
             "{}「{}」为时限指标，目标 {}，实际 {}，未按期完成，得分 {} 需按规定判断",
             ind.actual.cell,
@@ -460,19 +529,42 @@ fn deadline_score(
             ind.score.shown(),
             fmt_dec(w)
         );
-        ctx.emit(rule, &ind.score, fmt_dec(w), msg, number_fix(w));
+        if !ctx.emit_from(
+            rule,
+            &ind.score,
+            fmt_dec(w),
+            msg,
+            number_fix(w),
+            &score_inputs(ind),
+        ) {
+            return found;
+        }
     }
     Some(w)
 }
 
-/// Rule 4 alone: the score must lie between 0 and the weight.
+/// Rule 4 alone: the score must lie between 0 and the weight. A blank score is reported
+/// (ZP209) with `why` it cannot be computed.
 fn range_only(
     ctx: &mut Ctx,
     ind: &Indicator,
     w: Decimal,
     found: Option<Decimal>,
+    why: &str,
 ) -> Option<Decimal> {
-    let f = found?;
+    let Some(f) = found else {
+        if ind.score.is_empty() {
+            let msg = format!("{}「{}」得分未填写（{why}）", ind.score.cell, ind.name);
+            ctx.emit(
+                &SCORE_MISSING,
+                &ind.score,
+                "0–".to_string() + &fmt_dec(w),
+                msg,
+                None,
+            );
+        }
+        return None;
+    };
     let bounded = f.clamp(Decimal::ZERO, w);
     if bounded != f {
         let msg = format!(
@@ -483,13 +575,17 @@ fn range_only(
             fmt_dec(w),
             fmt_dec(bounded)
         );
-        ctx.emit(
+        let weight: Vec<&Field> = ind.weight.iter().collect();
+        if !ctx.emit_from(
             &SCORE_RANGE,
             &ind.score,
             fmt_dec(bounded),
             msg,
             number_fix(bounded),
-        );
+            &weight,
+        ) {
+            return Some(f);
+        }
     }
     Some(round2(bounded))
 }
@@ -502,22 +598,19 @@ fn qualitative(
     found: Option<Decimal>,
 ) -> Option<Decimal> {
     let Some(f) = found else {
-        if ind.score.is_empty() {
-            let msg = format!(
-                "{}「{}」得分未填写（定性指标，无法自动计算）",
-                ind.score.cell, ind.name
-            );
-            ctx.emit(
-                &SCORE_MISSING,
-                &ind.score,
-                "0–".to_string() + &fmt_dec(w),
-                msg,
-                None,
-            );
-        }
-        return None;
+        // Why it cannot be computed: the indicator is quantitative but a figure is missing, or
+        // it is qualitative.
+        let vocab = &ctx.profile.vocab;
+        let why = if ind.target.measure_with(vocab).is_some() && ind.actual.is_empty() {
+            "实际值未填写，无法计算"
+        } else if ind.actual.measure_with(vocab).is_some() && ind.target.is_empty() {
+            "目标值未填写，无法计算"
+        } else {
+            "定性指标，无法自动计算"
+        };
+        return range_only(ctx, ind, w, None, why);
     };
-    let score = range_only(ctx, ind, w, Some(f))?;
+    let score = range_only(ctx, ind, w, Some(f), "")?;
     if score != f {
         return Some(score);
     }

@@ -17,10 +17,13 @@ pub use registry::*;
 // The rule variants are configuration: defined with the profile loader, used here.
 pub use crate::profile::{Grades, Profile};
 
+use std::collections::BTreeSet;
+
 use rust_decimal::Decimal;
 
 use crate::finding::{Finding, FixValue};
 use crate::form::{Field, Form};
+use crate::grid::CellRef;
 use crate::num::fmt_dec;
 
 /// What checking one form gives.
@@ -30,8 +33,12 @@ pub struct FormReport {
     pub findings: Vec<Finding>,
     /// The 总分 the form states, if it has a 总分 row with a number.
     pub claimed_total: Option<Decimal>,
-    /// The 总分 recomputed from the corrected scores.
+    /// The 总分 recomputed from the corrected scores; `None` when a score is blank or cannot
+    /// be read, or when one of them is in doubt (nothing is then corrected from it).
     pub computed_total: Option<Decimal>,
+    /// When some scores are blank (or unreadable): the 总分 the scores that are there give at
+    /// least (the execution score plus the indicator scores present).
+    pub computed_total_min: Option<Decimal>,
     /// The grade the recomputed 总分 earns.
     pub computed_grade: Option<&'static str>,
     /// What the form's shape does not allow to be checked, in Chinese (a form read completely
@@ -71,8 +78,10 @@ fn unchecked(form: &Form) -> Vec<String> {
     out
 }
 
+/// A cell on a named sheet: what the doubt set holds (a form may stand on two sheets).
+pub type SheetCell = (String, CellRef);
+
 /// Collects findings while a form is checked.
-#[derive(Debug)]
 pub struct Ctx<'a> {
     /// The form.
     pub form: &'a Form,
@@ -80,10 +89,45 @@ pub struct Ctx<'a> {
     pub profile: &'a Profile,
     /// The findings so far.
     pub findings: Vec<Finding>,
+    /// The cells in doubt (found by the previous pass, see [`check_with`]): no correction is
+    /// written from them.
+    pub doubted: &'a BTreeSet<SheetCell>,
+    /// Cells this pass puts in doubt beyond the cells of its findings (every weight when the
+    /// weights do not add up to 100, a group's scores when they exceed its points).
+    pub raised: Vec<SheetCell>,
+    /// Whether a reviewer accepted a finding (`--baseline`): its correction is not applied
+    /// anywhere, and what follows from the cell uses the form's own value.
+    pub accepted: &'a dyn Fn(&Finding) -> bool,
+}
+
+impl std::fmt::Debug for Ctx<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ctx")
+            .field("sheet", &self.form.sheet)
+            .field("findings", &self.findings.len())
+            .field("doubted", &self.doubted)
+            .finish()
+    }
 }
 
 impl Ctx<'_> {
-    /// Records a finding of `rule` at `field`'s cell.
+    /// The sheet a field stands on.
+    pub fn sheet_of(&self, field: &Field) -> String {
+        field
+            .sheet
+            .clone()
+            .unwrap_or_else(|| self.form.sheet.clone())
+    }
+
+    /// Puts `fields`' cells in doubt (for the next pass).
+    pub fn raise<'f>(&mut self, fields: impl IntoIterator<Item = &'f Field>) {
+        for f in fields {
+            let key = (self.sheet_of(f), f.cell);
+            self.raised.push(key);
+        }
+    }
+
+    /// Records a finding of `rule` at `field`'s cell that corrects nothing.
     pub fn emit(
         &mut self,
         rule: &Rule,
@@ -92,6 +136,23 @@ impl Ctx<'_> {
         message: impl Into<String>,
         fix: Option<FixValue>,
     ) {
+        self.emit_from(rule, field, expected, message, fix, &[]);
+    }
+
+    /// Records a finding of `rule` at `field`'s cell whose expected value was computed from
+    /// `inputs`; returns whether its correction is applied. It is not when one of the inputs
+    /// is in doubt (the finding then says what the value would be if the inputs are right,
+    /// and nothing is written) or when a reviewer accepted the finding: the caller then goes
+    /// on with the form's own value.
+    pub fn emit_from(
+        &mut self,
+        rule: &Rule,
+        field: &Field,
+        expected: impl Into<String>,
+        message: impl Into<String>,
+        fix: Option<FixValue>,
+        inputs: &[&Field],
+    ) -> bool {
         // A rule that corrects nothing never offers a correction: a test build stops here,
         // so that such a fix cannot be lost without anyone noticing.
         debug_assert!(
@@ -101,23 +162,45 @@ impl Ctx<'_> {
         );
         let fix = if rule.fix.corrects() { fix } else { None };
         let mut message = message.into();
+        let mut expected = expected.into();
+        let doubtful: Vec<String> = match fix {
+            Some(_) => inputs
+                .iter()
+                .filter(|f| self.doubted.contains(&(self.sheet_of(f), f.cell)))
+                .map(|f| f.cell.to_string())
+                .collect(),
+            None => Vec::new(),
+        };
+        let trusted = doubtful.is_empty();
+        if !trusted {
+            message.push_str(&format!(
+                "；但其计算所依据的 {} 本身有问题（见该处），若这些输入无误应为 {expected}，未更正",
+                doubtful.join("、")
+            ));
+            expected = format!("{expected}（若输入无误）");
+        }
         if let Some(note) = &field.formula_note {
             message.push_str(note);
         }
-        self.findings.push(Finding {
+        let mut finding = Finding {
             rule: rule.code,
             severity: rule.severity,
-            sheet: field
-                .sheet
-                .clone()
-                .unwrap_or_else(|| self.form.sheet.clone()),
+            sheet: self.sheet_of(field),
             cell: field.cell,
             found: field.shown(),
-            expected: expected.into(),
+            expected,
             message,
-            fix,
+            fix: if trusted { fix } else { None },
             sum_of: Vec::new(),
-        });
+            inputs: inputs.iter().map(|f| f.cell).collect(),
+            follows: None,
+        };
+        if finding.fix.is_some() && (self.accepted)(&finding) {
+            finding.fix = None;
+        }
+        let applied = finding.fix.is_some();
+        self.findings.push(finding);
+        applied
     }
 
     /// Records that the last finding's expected value is the sum of `cells` (a formula there
@@ -136,8 +219,15 @@ impl Ctx<'_> {
             value,
         } = field.value
         {
-            let msg = format!("{} 数值以文本形式存储：“{}”", field.cell, field.raw);
-            self.emit(&TEXT_NUMBER, field, fmt_dec(value), msg, None);
+            let msg = format!(
+                "{} 数值以文本形式存储：“{}”，按其所示的数 {} 核算，并改为数字",
+                field.cell,
+                field.raw,
+                fmt_dec(value)
+            );
+            // Turning the text into the number it shows changes no entered fact; a SUM over
+            // the cell then adds it.
+            self.emit(&TEXT_NUMBER, field, fmt_dec(value), msg, number_fix(value));
         }
     }
 
@@ -204,12 +294,80 @@ pub fn number_fix(value: Decimal) -> Option<FixValue> {
     })
 }
 
+/// Passes a form's check may take before its doubt set settles. Each pass that does not
+/// settle adds at least one cell in doubt; a chain score → 总分 → grade takes four. Past this,
+/// every correction computed from a cell in doubt is dropped (see [`check_with`]).
+pub const MAX_TRUST_PASSES: usize = 8;
+
 /// Checks one form against every rule.
 pub fn check(form: &Form, profile: &Profile) -> FormReport {
+    check_with(form, profile, &|_| false)
+}
+
+/// Checks one form against every rule, with the findings a reviewer accepted.
+///
+/// Corrections rest only on trusted inputs: the rules run, the cells their uncorrected
+/// findings put in doubt are collected (rules whose [`Rule::doubts`] is set, and the cells
+/// such findings name), and the rules run again with that set, until it no longer grows. A
+/// correction whose inputs include a cell in doubt is reported with what it would be, and not
+/// written; what follows from it (a score into 总分) uses the form's own value.
+pub fn check_with(
+    form: &Form,
+    profile: &Profile,
+    accepted: &dyn Fn(&Finding) -> bool,
+) -> FormReport {
+    let mut doubted = BTreeSet::new();
+    let mut passes = 0;
+    loop {
+        passes += 1;
+        let (mut report, raised) = check_pass(form, profile, &doubted, accepted);
+        let before = doubted.len();
+        let mut next = doubted.clone();
+        next.extend(raised);
+        for f in &report.findings {
+            // A finding a reviewer accepted confirms the form's value: no doubt.
+            if !f.fixed() && rule(f.rule).is_some_and(|r| r.doubts) && !accepted(f) {
+                next.insert((f.sheet.clone(), f.cell));
+            }
+        }
+        if next.len() == before {
+            return report;
+        }
+        if passes == MAX_TRUST_PASSES {
+            // Not settled: no correction computed from any cell in doubt is written.
+            for f in &mut report.findings {
+                if f.fixed()
+                    && f.inputs
+                        .iter()
+                        .any(|c| next.contains(&(f.sheet.clone(), *c)))
+                {
+                    f.fix = None;
+                    f.message.push_str("；其计算所依据的单元格存疑，未更正");
+                }
+            }
+            report.computed_total = None;
+            report.computed_grade = None;
+            return report;
+        }
+        doubted = next;
+    }
+}
+
+/// One pass of the rules over a form with the cells in doubt so far; returns the report and
+/// the cells its findings put in doubt beyond their own.
+fn check_pass(
+    form: &Form,
+    profile: &Profile,
+    doubted: &BTreeSet<SheetCell>,
+    accepted: &dyn Fn(&Finding) -> bool,
+) -> (FormReport, Vec<SheetCell>) {
     let mut ctx = Ctx {
         form,
         profile,
         findings: Vec::new(),
+        doubted,
+        raised: Vec::new(),
+        accepted,
     };
     for u in &form.unread {
         let mut field = Field::blank(u.cell);
@@ -223,11 +381,25 @@ pub fn check(form: &Form, profile: &Profile) -> FormReport {
     let exec = funding::check(&mut ctx);
     let scores = indicators::check(&mut ctx);
     let totals = totals::check(&mut ctx, &exec, &scores);
-    FormReport {
+    // A text number's own correction gives way to another correction of the same cell.
+    let corrected_otherwise: BTreeSet<SheetCell> = ctx
+        .findings
+        .iter()
+        .filter(|f| f.fixed() && f.rule != TEXT_NUMBER.code)
+        .map(|f| (f.sheet.clone(), f.cell))
+        .collect();
+    for f in &mut ctx.findings {
+        if f.rule == TEXT_NUMBER.code && corrected_otherwise.contains(&(f.sheet.clone(), f.cell)) {
+            f.fix = None;
+        }
+    }
+    let report = FormReport {
         findings: ctx.findings,
         claimed_total: totals.claimed,
         computed_total: totals.computed,
+        computed_total_min: totals.computed_min,
         computed_grade: totals.grade,
         unchecked: unchecked(form),
-    }
+    };
+    (report, ctx.raised)
 }

@@ -51,6 +51,12 @@ pub struct Rule {
     pub severity: Severity,
     /// Whether zpcheck corrects what it finds, and how sure the correction is.
     pub fix: FixSafety,
+    /// Whether a finding of this rule that is not itself corrected puts its cells in doubt
+    /// (contradictions and impossible values: weights against 100, a group over its points, a
+    /// blank where a number is needed, a value that is not a number, a wrong figure left as it
+    /// is). No correction is written from a cell in doubt. Judgements and form warnings (far
+    /// over target, a missing reason, a number stored as text) leave their cells trusted.
+    pub doubts: bool,
     /// Short Chinese title.
     pub title: &'static str,
     /// 检查什么: what it checks, one line (with profile placeholders, see the module docs).
@@ -79,14 +85,21 @@ pub struct RuleDoc {
 impl Rule {
     /// What `zpcheck rules` and the README's table show of it: code, severity, whether
     /// zpcheck corrects it, title, and what it checks under `profile`.
-    pub fn columns(&self, profile: &Profile) -> [String; 5] {
+    pub fn columns(&self, profile: &Profile) -> [String; 6] {
         [
             self.code.to_string(),
             self.severity.label().to_string(),
             self.fix.label().to_string(),
+            self.doubt_label().to_string(),
             self.title.to_string(),
             fill(self.doc, profile),
         ]
+    }
+
+    /// What the rule table shows in its 致存疑 column: whether an uncorrected finding puts
+    /// its cells in doubt.
+    pub fn doubt_label(&self) -> &'static str {
+        if self.doubts { "是" } else { "否" }
     }
 
     /// Its whole documentation under `profile`.
@@ -103,11 +116,12 @@ impl Rule {
     pub fn text(&self, profile: &Profile) -> String {
         let d = self.render(profile);
         format!(
-            "{} {}（{}，可更正：{}）\n检查什么：{}\n为什么：{}\n示例：{}\nzpcheck 的处理：{}\n",
+            "{} {}（{}，可更正：{}，未更正时其单元格存疑：{}）\n检查什么：{}\n为什么：{}\n示例：{}\nzpcheck 的处理：{}\n",
             self.code,
             self.title,
             self.severity.label(),
             self.fix.label(),
+            self.doubt_label(),
             d.what,
             d.why,
             d.example,
@@ -139,8 +153,9 @@ fn fill(text: &str, p: &Profile) -> String {
 /// `zpcheck rules --format markdown` prints it and a test compares the national one with the
 /// README row by row.
 pub fn markdown_table(profile: &Profile) -> String {
-    let mut out =
-        String::from("| 规则 | 级别 | 可更正 | 名称 | 检查什么、为什么 |\n|---|---|---|---|---|\n");
+    let mut out = String::from(
+        "| 规则 | 级别 | 可更正 | 致存疑 | 名称 | 检查什么、为什么 |\n|---|---|---|---|---|---|\n",
+    );
     for r in RULES {
         out.push_str(&format!("| {} |\n", r.columns(profile).join(" | ")));
     }
@@ -148,7 +163,7 @@ pub fn markdown_table(profile: &Profile) -> String {
 }
 
 macro_rules! rules {
-    ($($name:ident = $code:literal, $sev:ident, $fix:ident, $title:literal,
+    ($($name:ident = $code:literal, $sev:ident, $fix:ident, $doubts:literal, $title:literal,
         what: $doc:literal, why: $why:literal, example: $example:literal, fix: $fix_doc:literal;)*) => {
         $(
             #[doc = $title]
@@ -156,6 +171,7 @@ macro_rules! rules {
                 code: $code,
                 severity: Severity::$sev,
                 fix: FixSafety::$fix,
+                doubts: $doubts,
                 title: $title,
                 doc: $doc,
                 why: $why,
@@ -169,132 +185,137 @@ macro_rules! rules {
 }
 
 rules! {
-    TEXT_NUMBER = "ZP001", Warning, None, "数值以文本形式存储",
-        what: "金额、分值、得分单元格中的数字以文本形式存储（如 \"1,852.18\"），zpcheck 照常读取，但其他软件求和时会漏算。",
+    TEXT_NUMBER = "ZP001", Warning, Safe, false, "数值以文本形式存储",
+        what: "金额、分值、得分单元格中的数字以文本形式存储（如 \"1,852.18\"、\"９５.５\"），zpcheck 按它所示的数核算，但其他软件求和时会漏算。",
         why: "Excel 的 SUM 跳过文本：合计行的公式会少算这一格，汇总到主管部门时金额对不上。",
         example: "D8 写作文本“1,852.18”（单元格左上角有绿色三角）。",
-        fix: "不更正：数值照常参与核算；请在 Excel/WPS 中把它转换为数字。";
-    UNREADABLE_NUMBER = "ZP002", Warning, None, "无法识别的数值",
+        fix: "把文本改为它所示的数字（“1,080”→ 1080；不改变所填的数），合计行的 SUM 公式因此保留并算出正确的和；同一单元格另有更正的，按那项更正。";
+    UNREADABLE_NUMBER = "ZP002", Warning, None, true, "无法识别的数值",
         what: "应为数字的单元格中是无法识别的文字，相关核算跳过，需人工核对。",
         why: "读不出数字就无法核算，zpcheck 不猜：依赖它的合计、执行率、得分都不核查、不更正。",
         example: "全年执行数写作“见附件”。",
         fix: "不更正：请填入数字后重新核查。";
-    LOW_PRECISION = "ZP003", Warning, None, "未显示到两位小数",
+    LOW_PRECISION = "ZP003", Warning, None, false, "未显示到两位小数",
         what: "执行率、得分按规则应保留两位小数；所示数字少于两位小数、但在其所示精度下正确（如 89.715% 写作 89.7%），不算算术错误，只提醒。",
         why: "自评表按两位小数汇总；少显示的小数在其精度下是对的，改写它会在部门的表里造出并不存在的差错。",
         example: "执行率 89.715% 显示为 89.7%。",
         fix: "不更正：只提醒按两位小数显示。";
-    FORMULA_RANGE = "ZP004", Error, Safe, "合计公式求和范围有误",
+    FORMULA_RANGE = "ZP004", Error, Safe, true, "合计公式求和范围有误",
         what: "合计、总分、分值合计的单元格是求和公式（SUM 或相加），加的却不是表中应加的各行：漏掉了某行、或多算了某行，算出的值因此有误。",
         why: "公式看上去没问题，数值却错了；只改数值不改公式，表再改动时又会算错。Excel 的“公式省略了相邻单元格”提示说的就是这种错误。",
         example: "合计 C6 的公式 =SUM(C7:C8) 漏掉了 C9。",
         fix: "把公式改为加表中应加的各单元格（=SUM(C7:C9)，原有的 ROUND 保留），并写入它算出的结果；只在新公式算出的值与更正值一致时才改。";
-    PARTIAL = "ZP009", Warning, None, "表格未能完整识别",
+    PARTIAL = "ZP009", Warning, None, false, "表格未能完整识别",
         what: "表中有块、列或行未能识别（如指标块表头无法识别）：能核查的照常核查，依赖未识别部分的规则（尤其总分、等级和分值合计）不核查、不更正，并写明未识别的内容和查找的位置。",
         why: "从读了一半的表算出的总分会把正确的等级“更正”成错的：宁可少查，不可错改。",
         example: "指标块的表头写作“考核内容 / 完成值”，认不出哪一列是得分。",
         fix: "不更正；JSON 中该表为 \"complete\": false，文件状态为 partial。可用 --profile 补充表头用词。";
-    FUND_TOTAL = "ZP101", Error, Safe, "资金合计不等于分项之和",
+    FUND_TOTAL = "ZP101", Error, Safe, true, "资金合计不等于分项之和",
         what: "规则1：年初预算数、全年预算数、全年执行数的合计行应等于各分项之和（空白和“—”按 0 计）；合计为 0 而分项不为 0 即“未求和”。",
         why: "执行率和执行率得分都从合计行算起，合计错了，后面全错。",
         example: "合计 95，分项 50 + 30 + 20 = 100；或公式 =SUM(C7:C8) 漏掉了 C9。",
         fix: "改为分项之和（确定的值）。单元格是公式的，保留公式、写入按更正值算出的结果；公式求和范围有误的改正公式（ZP004）。";
-    RATE = "ZP102", Error, Safe, "执行率计算错误",
+    RATE = "ZP102", Error, Safe, true, "执行率计算错误",
         what: "规则2：执行率 = 全年执行数 ÷ 全年预算数 × 100%，保留两位小数、四舍五入（31% 对 31.60% 为截断错误；空白也按错误填补）。",
         why: "执行率决定执行率得分，截断或抄错都会改变总分。",
         example: "执行数 31.6、预算数 100，执行率写作 31%，应为 31.60%。",
         fix: "改为按两位小数四舍五入的执行率，保持单元格原有的百分比或小数写法。";
-    OVER_BUDGET = "ZP103", Warning, None, "执行数超过预算数",
+    OVER_BUDGET = "ZP103", Warning, None, false, "执行数超过预算数",
         what: "规则2：全年执行数大于全年预算数（或无预算却有执行），需核实。",
         why: "超预算支出通常是填错了行或单位，也可能是确有调整，需人工判断。",
         example: "全年预算数 100，全年执行数 120。",
         fix: "不更正：执行率得分仍按不超过 100% 计。";
-    EXEC_SCORE = "ZP104", Error, Safe, "执行率得分错误",
+    EXEC_SCORE = "ZP104", Error, Safe, true, "执行率得分错误",
         what: "规则3：执行率得分 = 分值 × min(执行率, 100%)，不得超过分值。",
         why: "执行率得分计入总分，错一分就可能跨过等级线。",
         example: "分值 10、执行率 89.72%，得分写作 9，应为 8.97。",
         fix: "改为按规则算出的得分（两位小数）。";
-    EXEC_WEIGHT_MISSING = "ZP105", Warning, None, "执行率分值未填写",
+    EXEC_WEIGHT_MISSING = "ZP105", Warning, None, true, "执行率分值未填写",
         what: "规则3：资金合计行未填写分值（通常为 10 分，有的省份为 20 分），无法核算执行率得分。",
         why: "分值因省而异，zpcheck 不猜。",
         example: "合计行“分值”一格空白，得分却写了 9。",
         fix: "不更正：请填入分值后重新核查。";
-    SCORE_RANGE = "ZP201", Error, Review, "得分超出分值范围",
+    SCORE_RANGE = "ZP201", Error, Review, true, "得分超出分值范围",
         what: "规则4：指标得分应在 0 与该指标分值之间；能按规则5/6计算的改为计算值，否则改为最接近的边界。",
         why: "超过分值或为负的得分一定错，并直接抬高或压低总分。",
         example: "分值 20 的指标得分 25。",
         fix: "能按规则5/6算出的改为算出的值（确定）；算不出的（定性指标）改为最接近的边界，须复核。";
-    SCORE_FORWARD = "ZP202", Error, Safe, "正向指标得分错误",
+    SCORE_FORWARD = "ZP202", Error, Safe, true, "正向指标得分错误",
         what: "规则5：“≥ / > / =”目标，实际值达到目标得满分，未达到得 分值 × 实际值 ÷ 目标值。",
         why: "达到目标却未给满分、或未达到却给了满分，是自评表最常见的得分错误。",
         example: "目标 ≥ 100 人，实际 120 人，分值 10，得分 9，应为 10。",
         fix: "改为算出的得分（两位小数）；目标或实际为约数（“200余人”）时只报告、不更正。";
-    SCORE_REVERSE = "ZP203", Error, Safe, "反向指标得分错误",
+    SCORE_REVERSE = "ZP203", Error, Safe, true, "反向指标得分错误",
         what: "规则6：“≤ / <”目标（成本、需压低的比率），实际值不超过目标得满分，超过得 分值 × 目标值 ÷ 实际值。",
         why: "成本类指标越低越好，按正向公式计分会把超支算成超额完成。",
         example: "目标 ≤ 50 万元，实际 60 万元，分值 10，得分 10，应为 8.33。",
         fix: "改为算出的得分（两位小数）；约数只报告、不更正。";
-    FAR_ABOVE_TARGET = "ZP204", Warning, None, "远超目标仍得满分",
+    FAR_ABOVE_TARGET = "ZP204", Warning, None, false, "远超目标仍得满分",
         what: "规则7：实际值远超目标（默认达到目标的 {远超}% 及以上）仍得满分，按规定目标设定偏低应酌情扣分，需人工判断。",
         why: "目标定得过低会让绩效评价失去意义，审核时常被指出。",
         example: "目标 ≥ 10 场，实际 30 场（300%），得满分 10。",
         fix: "不更正：是否扣分、扣多少由评价人判断。";
-    QUALITATIVE_BAND = "ZP205", Warning, None, "定性指标得分不在区间",
+    QUALITATIVE_BAND = "ZP205", Warning, None, false, "定性指标得分不在区间",
         what: "规则8：定性指标按完成情况给分：达成 {达成}–100%、部分达成 {部分达成}–{达成}%、未达成 0–{部分达成}% 的分值。",
         why: "“达成”却只给一半分、或“未达成”给了满分，得分与自述的完成情况矛盾。",
         example: "实际写“达成”，分值 10，得分 5。",
         fix: "不更正：区间内给几分由评价人判断。";
-    UNIT_WORD = "ZP206", Warning, None, "目标与实际单位用词不同",
+    UNIT_WORD = "ZP206", Warning, None, false, "目标与实际单位用词不同",
         what: "规则9：目标与实际的计量单位用词不同但可比（如 个/家、万元/元），需核实。",
         why: "单位不一致时比较的可能不是同一件事；可换算的（万元/元）按换算后核算。",
         example: "目标 ≥ 5 个，实际 6 家。",
         fix: "不更正：得分照常按换算后的数值核算。";
-    UNIT_MISMATCH = "ZP207", Error, None, "目标与实际单位不可比",
+    UNIT_MISMATCH = "ZP207", Error, None, true, "目标与实际单位不可比",
         what: "规则9：目标与实际的计量单位属于不同量纲（如 % 与 万元），无法核算得分。",
         why: "不同量纲无法比较，填写时多半错了列或单位。",
         example: "目标 ≥ 95%，实际 120 万元。",
         fix: "不更正：请改正单位后重新核查。";
-    MISSING_REASON = "ZP208", Warning, None, "扣分未说明原因",
+    MISSING_REASON = "ZP208", Warning, None, false, "扣分未说明原因",
         what: "规则10：得分低于分值的指标应在“偏差原因分析及改进措施”栏说明原因。",
         why: "扣分而不说明原因，审核时会被退回。",
         example: "分值 10、得分 8，原因栏空白。",
         fix: "不更正：原因须由部门填写。";
-    SCORE_MISSING = "ZP209", Error, None, "得分未填写",
-        what: "规则4：定性指标的得分空白，无法自动计算，需评价人填写。",
-        why: "空白按 0 计入总分，总分和等级都会偏低。",
+    SCORE_MISSING = "ZP209", Error, None, true, "得分未填写",
+        what: "规则4：指标的得分空白，又无法按规则自动计算（定性指标、实际值未填写、单位不可比、逾期的时限指标），需评价人填写；表中其他得分已填写。",
+        why: "缺一项得分，总分就无从核算：zpcheck 不核算、不更正总分和等级，只给出已填得分之和（总分至少为多少）。",
         example: "“服务对象满意度 ≥ 90%”一行得分空白，实际写“基本满意”。",
-        fix: "不更正：定性得分须由评价人填写。";
-    DEADLINE_MISSED = "ZP210", Warning, None, "时限指标未按期完成",
+        fix: "不更正：得分须由评价人填写；总分和等级也不更正，JSON 中 computed_total 为 null，computed_total_min 为已填得分之和。";
+    DEADLINE_MISSED = "ZP210", Warning, None, false, "时限指标未按期完成",
         what: "规则9：时限目标（如“9月前”“2023年12月底前”）的实际完成时间晚于目标，得分需评价人按规定判断。",
         why: "时限不是数量，不能按 实际 ÷ 目标 计分；按期完成得满分，逾期扣多少由规定和评价人决定。",
         example: "目标“9月前”，实际“11月”，得满分 10。",
         fix: "不更正；按期完成而未给满分的，按规则5改为满分。";
-    WEIGHT_SUM = "ZP301", Error, None, "分值合计不等于100",
+    NOT_SCORED = "ZP211", Error, None, true, "未进行自评打分",
+        what: "规则4、12：指标块的得分和总分全部空白：表未自评打分。只报告这一条，不逐格报告空白得分。",
+        why: "没有打分的自评表不能上报；逐格报几十条“得分未填写”会淹没真正的问题，写入总分和等级则是替部门打分。",
+        example: "各指标得分一列和总分一格都空白，目标、实际值已填写。",
+        fix: "不更正：不写入任何得分、总分和等级；资金块照常核查和更正。";
+    WEIGHT_SUM = "ZP301", Error, None, true, "分值合计不等于100",
         what: "规则11：执行率分值与全部指标分值之和应为 100（国家默认：执行率 10、产出 50、效益 30、满意度 10）。",
         why: "分值合计不是 100，总分就不是百分制，等级线失去意义。",
         example: "执行率 10、产出 50、效益 30、满意度 5：合计 95。",
         fix: "不更正：缺的分值该加在哪个指标上，只有部门知道。";
-    TOTAL_WEIGHT = "ZP302", Error, Safe, "总分行分值错误",
+    TOTAL_WEIGHT = "ZP302", Error, Safe, true, "总分行分值错误",
         what: "规则11：总分行的分值应等于执行率分值与各指标分值之和。",
         why: "总分行的分值是合计，与各行不符说明漏加或多加了一行。",
         example: "各行分值合计 100，总分行分值写作 95。",
         fix: "改为各分值之和；表未能完整识别时不核查、不更正。";
-    GROUP_WEIGHT = "ZP303", Error, None, "一级指标标注分值不符",
+    GROUP_WEIGHT = "ZP303", Error, None, true, "一级指标标注分值不符",
         what: "规则11：一级指标标注的分值（如“产出指标（50分）”）应等于其下各指标分值之和。",
         why: "标注的分值与其下各行不符，说明某行分值填错或标注过时。",
         example: "“产出指标（50分）”下各指标分值合计 45。",
         fix: "不更正：错在标注还是错在某一行，无法确定。";
-    TOTAL_SCORE = "ZP304", Error, Safe, "总分错误",
+    TOTAL_SCORE = "ZP304", Error, Safe, true, "总分错误",
         what: "规则12：总分 = 执行率得分 + 各指标得分之和（按更正后的得分）。",
         why: "总分决定等级，是审核看的第一个数。",
         example: "执行率得分 8.97 加各指标得分 82 应为 90.97，总分写作 88。",
         fix: "改为按更正后的得分算出的总分；表未能完整识别时不核查、不更正。";
-    GRADE = "ZP305", Error, Safe, "等级错误",
+    GRADE = "ZP305", Error, Safe, true, "等级错误",
         what: "规则13：优 ≥ {优}，良 {良}–<{优}，中 {中}–<{良}，差 < {中}。",
         why: "等级与总分不符，或总分更正后跨过了等级线。",
         example: "总分 90.97，等级写作“良”，应为“优”。",
         fix: "改为更正后总分对应的等级；表未能完整识别时不核查、不更正。";
-    GROUP_SCORE = "ZP306", Error, None, "一级指标得分超过其分值",
+    GROUP_SCORE = "ZP306", Error, None, true, "一级指标得分超过其分值",
         what: "规则4、11：没有分值列的表，一级指标标注的分值（如“产出指标（60分）”）是其下各指标得分之和的上限；几个指标合并共用一个分值单元格时，该分值是它们得分之和的上限。",
         why: "没有单个分值时，能核对的只有一组得分的上限。",
         example: "“产出指标（60分）”下各指标得分合计 62。",
@@ -316,7 +337,7 @@ mod tests {
             assert!(w[0].code < w[1].code, "{} !< {}", w[0].code, w[1].code);
         }
         assert_eq!(rule("ZP201").map(|r| r.title), Some("得分超出分值范围"));
-        // ZP201's nearest bound is a guess; nine rules write values the rules determine.
+        // ZP201's nearest bound is a guess; ten rules write values the rules determine.
         assert_eq!(rule("ZP201").map(|r| r.fix), Some(FixSafety::Review));
         let safe: Vec<&str> = RULES
             .iter()
@@ -326,7 +347,8 @@ mod tests {
         assert_eq!(
             safe,
             [
-                "ZP004", "ZP101", "ZP102", "ZP104", "ZP202", "ZP203", "ZP302", "ZP304", "ZP305"
+                "ZP001", "ZP004", "ZP101", "ZP102", "ZP104", "ZP202", "ZP203", "ZP302", "ZP304",
+                "ZP305"
             ]
         );
         assert!(rule("ZP999").is_none());

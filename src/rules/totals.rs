@@ -22,8 +22,11 @@ use crate::vocab::stated_points;
 pub struct Totals {
     /// The 总分 the form states.
     pub claimed: Option<Decimal>,
-    /// The 总分 recomputed from the corrected scores.
+    /// The 总分 recomputed from the corrected scores: `None` when a score is missing or one
+    /// of them is in doubt.
     pub computed: Option<Decimal>,
+    /// When scores are missing: the 总分 the scores present give at least.
+    pub computed_min: Option<Decimal>,
     /// The grade of the recomputed 总分.
     pub grade: Option<&'static str>,
 }
@@ -97,6 +100,7 @@ pub fn check(ctx: &mut Ctx, exec: &ExecResult, scores: &[Scored]) -> Totals {
         return Totals {
             claimed: form.total.as_ref().and_then(|t| t.score.number()),
             computed: None,
+            computed_min: None,
             grade: None,
         };
     }
@@ -111,6 +115,11 @@ pub fn check(ctx: &mut Ctx, exec: &ExecResult, scores: &[Scored]) -> Totals {
         e.1 += s.weight.unwrap_or_default();
         e.2 += s.score.unwrap_or_default();
     }
+    let in_group = |cell: CellRef| {
+        form.indicators
+            .iter()
+            .filter(move |i| i.level1_cell == cell)
+    };
     let mut ind_weight = Decimal::ZERO;
     for (cell, (label, weights, scores)) in &groups {
         let stated = stated_points(label);
@@ -131,6 +140,8 @@ pub fn check(ctx: &mut Ctx, exec: &ExecResult, scores: &[Scored]) -> Totals {
                     msg,
                     None,
                 );
+                // Either the label or a weight below it is wrong: all of them are in doubt.
+                ctx.raise(in_group(*cell).filter_map(|i| i.weight.as_ref()));
             }
         } else {
             // Weights stated per group (the form is complete only when every group states one).
@@ -149,6 +160,8 @@ pub fn check(ctx: &mut Ctx, exec: &ExecResult, scores: &[Scored]) -> Totals {
                     msg,
                     None,
                 );
+                // Which score is too high cannot be told: all of the group's are in doubt.
+                ctx.raise(in_group(*cell).map(|i| &i.score));
             }
         }
     }
@@ -168,6 +181,7 @@ pub fn check(ctx: &mut Ctx, exec: &ExecResult, scores: &[Scored]) -> Totals {
             msg,
             None,
         );
+        ctx.raise(form.indicators.iter().filter_map(|i| i.weight.as_ref()));
     }
     // A 分值 merged over several indicators caps their scores together.
     let mut shared: Vec<(crate::grid::Merge, Decimal, Decimal, usize)> = Vec::new();
@@ -205,6 +219,12 @@ pub fn check(ctx: &mut Ctx, exec: &ExecResult, scores: &[Scored]) -> Totals {
                 msg,
                 None,
             );
+            ctx.raise(
+                form.indicators
+                    .iter()
+                    .filter(|i| i.weight_shared == Some(m))
+                    .map(|i| &i.score),
+            );
         }
     }
     let weight_sum = (exec.weight.unwrap_or_default() + ind_weight).normalize();
@@ -226,12 +246,50 @@ pub fn check(ctx: &mut Ctx, exec: &ExecResult, scores: &[Scored]) -> Totals {
         );
         field.raw = fmt_dec(weight_sum);
         ctx.emit(&WEIGHT_SUM, &field, "100", msg, None);
+        // Which weight is wrong the form does not say: every one is in doubt.
+        let exec_weight = form.funding.as_ref().and_then(|f| f.total.weight.as_ref());
+        let total_weight = form.total.as_ref().and_then(|t| t.weight.as_ref());
+        ctx.raise(
+            exec_weight
+                .into_iter()
+                .chain(total_weight)
+                .chain(form.indicators.iter().filter_map(|i| i.weight.as_ref())),
+        );
     }
 
     let ind_score: Decimal = scores.iter().filter_map(|s| s.score).sum();
     let computed = super::expect::total(exec.score.unwrap_or_default(), [ind_score]);
     let mut claimed = None;
+    // The cells 总分 is computed from: the execution score and every indicator score.
+    let exec_score_field = form.funding.as_ref().and_then(|f| f.total.score.as_ref());
+    let score_inputs: Vec<&Field> = exec_score_field
+        .into_iter()
+        .chain(form.indicators.iter().map(|i| &i.score))
+        .collect();
+    // A form never scored, or with scores missing, has no 总分 to compute: only what the scores
+    // present give at least.
+    if super::indicators::never_scored(form) {
+        return Totals {
+            claimed: None,
+            computed: None,
+            computed_min: None,
+            grade: None,
+        };
+    }
+    if scores.iter().any(|s| s.score.is_none()) {
+        return Totals {
+            claimed: form.total.as_ref().and_then(|t| t.score.number()),
+            computed: None,
+            computed_min: Some(computed),
+            grade: None,
+        };
+    }
+    let trusted = score_inputs
+        .iter()
+        .all(|f| !ctx.doubted.contains(&(ctx.sheet_of(f), f.cell)));
 
+    let mut total_follows = None;
+    let mut graded_total = None;
     if let Some(total) = form.total.as_ref() {
         if let Some(weight) = total.weight.as_ref() {
             let tw = ctx.number_or_warn(weight, "总分行分值");
@@ -259,8 +317,19 @@ pub fn check(ctx: &mut Ctx, exec: &ExecResult, scores: &[Scored]) -> Totals {
                 } else {
                     None
                 };
-                ctx.emit(&TOTAL_WEIGHT, weight, fmt_dec(weight_sum), msg, fix);
                 let exec_weight = form.funding.as_ref().and_then(|f| f.total.weight.as_ref());
+                let weights: Vec<&Field> = exec_weight
+                    .into_iter()
+                    .chain(form.indicators.iter().filter_map(|i| i.weight.as_ref()))
+                    .collect();
+                ctx.emit_from(
+                    &TOTAL_WEIGHT,
+                    weight,
+                    fmt_dec(weight_sum),
+                    msg,
+                    fix,
+                    &weights,
+                );
                 let cells = form.indicators.iter().filter_map(|i| i.weight.as_ref());
                 ctx.sum_of(same_sheet(weight, exec_weight, cells));
             }
@@ -297,20 +366,43 @@ pub fn check(ctx: &mut Ctx, exec: &ExecResult, scores: &[Scored]) -> Totals {
                     fmt_dec(ind_score),
                     fmt_dec(computed)
                 );
-                ctx.emit(
+                let applied = ctx.emit_from(
                     &TOTAL_SCORE,
                     &total.score,
                     fmt_dec(computed),
                     msg,
                     number_fix(computed),
+                    &score_inputs,
                 );
-                let exec_score = form.funding.as_ref().and_then(|f| f.total.score.as_ref());
                 let cells = form.indicators.iter().map(|i| &i.score);
-                ctx.sum_of(same_sheet(&total.score, exec_score, cells));
+                ctx.sum_of(same_sheet(&total.score, exec_score_field, cells));
+                if !applied && trusted {
+                    // A reviewer accepted the form's 总分: the grade goes with it.
+                    graded_total = claimed;
+                }
+                if applied {
+                    total_follows = follows(ctx, &score_inputs, claimed, dp);
+                    if let (Some(at), Some(f)) = (total_follows, ctx.findings.last_mut()) {
+                        f.follows = Some(at);
+                        f.message.push_str(&format!(
+                            "（总分本身按表中得分相加无误，随 {at} 的更正而变，不另计为错误）"
+                        ));
+                    }
+                }
             }
         }
     }
+    if !trusted {
+        // A score it adds is in doubt: no 总分 and no grade are stated for the form.
+        return Totals {
+            claimed,
+            computed: None,
+            computed_min: None,
+            grade: None,
+        };
+    }
 
+    let computed = graded_total.unwrap_or(computed);
     let grade = ctx.profile.grades.of(computed);
     if let Some(field) = form.grade.as_ref() {
         let shown = normalize(&field.raw);
@@ -325,21 +417,58 @@ pub fn check(ctx: &mut Ctx, exec: &ExecResult, scores: &[Scored]) -> Totals {
                 fmt_dec(computed),
                 grade
             );
-            ctx.emit(
+            let total_field = form.total.as_ref().map(|t| &t.score);
+            let inputs: Vec<&Field> = score_inputs.iter().copied().chain(total_field).collect();
+            let applied = ctx.emit_from(
                 &GRADE,
                 field,
                 grade,
                 msg,
                 Some(FixValue::Text(grade.to_string())),
+                &inputs,
             );
+            // The grade the form states is right for the 总分 it states, and changes only with
+            // a 总分 that follows a corrected score: the same one error.
+            let consistent = claimed.is_some_and(|c| ctx.profile.grades.of(c) == found);
+            if let (true, true, Some(total), Some(_)) =
+                (applied, consistent, form.total.as_ref(), total_follows)
+                && let Some(f) = ctx.findings.last_mut()
+            {
+                f.follows = Some(total.score.cell);
+                f.message.push_str(&format!(
+                    "（等级与表中总分相符，随 {} 的更正而变，不另计为错误）",
+                    total.score.cell
+                ));
+            }
         }
     }
 
     Totals {
         claimed,
         computed: Some(computed),
+        computed_min: None,
         grade: Some(grade),
     }
+}
+
+/// Whether a 总分 correction only follows other corrections: the stated 总分 equals what the
+/// scores as the form holds them add up to (at its precision), and a score it adds was
+/// corrected. Returns the first corrected score's cell.
+fn follows(ctx: &Ctx, inputs: &[&Field], claimed: Option<Decimal>, dp: u32) -> Option<CellRef> {
+    let claimed = claimed?;
+    let as_held: Decimal = inputs.iter().filter_map(|f| f.number()).sum();
+    if agree(claimed, as_held, dp) == Agree::No {
+        return None;
+    }
+    inputs.iter().find_map(|f| {
+        let key = (ctx.sheet_of(f), f.cell);
+        ctx.findings
+            .iter()
+            .any(|x| {
+                x.fixed() && x.rule != super::TEXT_NUMBER.code && (x.sheet.clone(), x.cell) == key
+            })
+            .then_some(f.cell)
+    })
 }
 
 #[cfg(test)]

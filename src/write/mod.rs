@@ -417,7 +417,7 @@ pub(crate) fn heading_lines(checked: &Checked, facts: &HeadingFacts) -> Vec<Stri
         out.push(line);
     }
     let all: Vec<&Finding> = checked.findings().collect();
-    let count = |sev: Severity| all.iter().filter(|f| f.severity == sev).count();
+    let count = |sev: Severity| all.iter().filter(|f| f.counted() == Some(sev)).count();
     out.push(format!(
         "错误 {} 个，警告 {} 个，已更正 {} 处（黄色：已更正；红色：未能自动更正的错误；蓝色：提醒）",
         count(Severity::Error),

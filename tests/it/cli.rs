@@ -112,7 +112,7 @@ fn json_document_has_the_documented_shape() {
     assert_eq!(
         fkeys,
         vec![
-            "cell", "expected", "fixed", "found", "message", "rule", "severity", "sheet"
+            "cell", "expected", "fixed", "found", "inputs", "message", "rule", "severity", "sheet"
         ]
     );
     assert_eq!(first["rule"], "ZP201");
@@ -395,7 +395,7 @@ fn one_rule_is_explained_whole_with_the_profile_in_force() {
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(
         stdout(&o),
-        "ZP205 定性指标得分不在区间（警告，可更正：否）\n\
+        "ZP205 定性指标得分不在区间（警告，可更正：否，未更正时其单元格存疑：否）\n\
          检查什么：规则8：定性指标按完成情况给分：达成 80–100%、部分达成 60–80%、未达成 0–60% 的分值。\n\
          为什么：“达成”却只给一半分、或“未达成”给了满分，得分与自述的完成情况矛盾。\n\
          示例：实际写“达成”，分值 10，得分 5。\n\
@@ -417,9 +417,11 @@ fn one_rule_is_explained_whole_with_the_profile_in_force() {
     let band = rules.iter().find(|r| r["code"] == "ZP205").unwrap();
     assert_eq!(band["severity"], "warning");
     assert_eq!(band["fix"], "none");
+    assert_eq!(band["doubts"], false);
     assert!(band["what"].as_str().unwrap().contains("部分达成 50–80%"));
     let range = rules.iter().find(|r| r["code"] == "ZP201").unwrap();
     assert_eq!(range["fix"], "review");
+    assert_eq!(range["doubts"], true);
     let o = run(&["rules", "ZP999"]);
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
@@ -863,9 +865,22 @@ fn a_baseline_leaves_out_what_a_reviewer_accepted_and_says_how_many() {
     let report = run(&["check", "--format", "json", p(&input)]);
     let earlier = dir.path().join("上次.json");
     std::fs::write(&earlier, &report.stdout).unwrap();
+    // Accepted, its corrections are applied nowhere (issue 23): the scores and 总分 89.6 stay as
+    // the form has them, and what they imply is left — 19.6 of 20 without a reason, and a
+    // grade 优 for 89.6.
     let o = run(&["check", "--baseline", p(&earlier), p(&input)]);
-    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
-    assert!(stdout(&o).contains("  无误（总分 94.27 优）（另按基线忽略 9 条）"));
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("B23 等级为“优”，按总分 89.6 应为“良”"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "申报总分 89.6，核算总分 89.6，等级 良\n错误 1 个，警告 1 个（另按基线忽略 6 条）"
+        ),
+        "{out}"
+    );
     // A baseline that cannot be read stops the run before it starts, in Chinese.
     std::fs::write(&list, "ZP204\n").unwrap();
     let o = run(&["check", "--baseline", p(&list), p(&input)]);

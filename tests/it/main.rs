@@ -24,5 +24,6 @@ mod rules;
 mod samples;
 mod schema;
 mod templates;
+mod trust;
 mod unseen;
 mod variants;

@@ -18,7 +18,7 @@ fn zp001_number_stored_as_text_is_read_and_warned() {
     let c = check_spec(&sh);
     assert_eq!(
         of_rule(&c, "ZP001"),
-        vec![at("C7", "80", "80", false), at("D8", "10", "10", false)]
+        vec![at("C7", "80", "80", true), at("D8", "10", "10", true)]
     );
     // The sums still hold: the text was read as a number.
     assert_eq!(of_rule(&c, "ZP101"), vec![]);
@@ -31,7 +31,7 @@ fn zp001_thousands_separator_in_text() {
     let c = check_spec(&sh);
     assert_eq!(
         of_rule(&c, "ZP001"),
-        vec![at("C7", "1,852.18", "1852.18", false)]
+        vec![at("C7", "1,852.18", "1852.18", true)]
     );
     assert_eq!(of_rule(&c, "ZP101"), vec![]);
 }
@@ -475,8 +475,12 @@ fn extreme_values_never_panic() {
         "{:?}",
         rows(&c)
     );
-    // 5 × 0.000000000000001 ÷ 0.000000000000002 = 2.5.
-    assert_eq!(of_rule(&c, "ZP203"), vec![at("H17", "5", "2.5", true)]);
+    // 5 × 0.000000000000001 ÷ 0.000000000000002 = 2.5 — but the weight G14 cannot be read,
+    // so the weights do not add up to 100 (ZP301) and every weight is in doubt: not written.
+    assert_eq!(
+        of_rule(&c, "ZP203"),
+        vec![at("H17", "5", "2.5（若输入无误）", false)]
+    );
 }
 
 #[test]

@@ -71,10 +71,20 @@ fn hubei_weights_stated_per_group_and_in_the_funding_label() {
         rows(&c),
         vec![
             row("ZP306", "B10", "满意度指标（10分）", "≤ 10", false),
-            row("ZP304", "B11", "98", "99.6", true),
+            // The 满意度 scores exceed their 10 points (ZP306): they are in doubt, so 总分 is
+            // not raised with them — only what it would be if they are right is said.
+            row("ZP304", "B11", "98", "99.6（若输入无误）", false),
         ]
     );
-    assert_eq!(totals(&c), (some("98"), some("99.6"), Some("优"), true));
+    assert_eq!(totals(&c), (some("98"), None, None, true));
+    let zp304 = &c.forms[0].report.findings[1];
+    assert!(
+        zp304.message.ends_with(
+            "；但其计算所依据的 G10 本身有问题（见该处），若这些输入无误应为 99.6，未更正"
+        ),
+        "{}",
+        zp304.message
+    );
     let f = &c.forms[0].form;
     // 20 from "预算执行情况（万元）（20分）": 20 × 90% = 18 is right, so no ZP104.
     let funding = f.funding.as_ref().unwrap();
@@ -910,9 +920,19 @@ fn the_indicator_block_label_states_the_sum_of_the_group_weights() {
 #[test]
 fn a_score_below_zero_is_corrected_even_without_a_weight_of_its_own() {
     let mut sh = templates::hubei();
-    sh.set("G6", n(-5.0)).set("B11", n(73.6));
+    // G10 = 10 clears the planted 满意度 excess (ZP306), which would put G10 in doubt.
+    sh.set("G6", n(-5.0))
+        .set("G10", n(10.0))
+        .set("B11", n(73.6));
     let c = check_spec(&sh);
     assert_eq!(of_rule(&c, "ZP201"), vec![at("G6", "-5", "0", true)]);
-    // 18 + 0 + 19.6 + 20 + 10 + 12 = 79.6: 总分 counts the corrected 0.
-    assert_eq!(of_rule(&c, "ZP304"), vec![at("B11", "73.6", "79.6", true)]);
+    // 18 + 0 + 19.6 + 20 + 10 + 10 = 77.6: 总分 counts the corrected 0.
+    assert_eq!(of_rule(&c, "ZP304"), vec![at("B11", "73.6", "77.6", true)]);
+    // With the excess back, the 满意度 scores are in doubt: 总分 is not corrected.
+    sh.set("G10", n(12.0));
+    let c = check_spec(&sh);
+    assert_eq!(
+        of_rule(&c, "ZP304"),
+        vec![at("B11", "73.6", "79.6（若输入无误）", false)]
+    );
 }
