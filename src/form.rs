@@ -65,6 +65,10 @@ pub struct Field {
     /// The sheet it stands on, when that is not the form's own (a funding block on a sheet of
     /// its own).
     pub sheet: Option<String>,
+    /// Whether a number stands in a General cell (no number format of its own): its precision
+    /// is the two decimals a General number claims, whatever it holds (a fraction 0.9586
+    /// claims two decimals of the percent).
+    pub general: bool,
 }
 
 impl Field {
@@ -84,6 +88,7 @@ impl Field {
                     && value.normalize().scale() == 1
                 {
                     f.shown_dp = 1;
+                    f.general = false;
                 }
                 f
             }
@@ -102,6 +107,7 @@ impl Field {
             formula_note: None,
             shown_dp: 2,
             sheet: None,
+            general: true,
         }
     }
 
@@ -175,6 +181,13 @@ impl Field {
             (_, Value::Number { .. }) => text_decimals(&raw),
             _ => 2,
         };
+        let general = match &c.value {
+            CellValue::Number(_) => c.num_fmt.as_deref().is_none_or(|f| {
+                let section = f.split(';').next().unwrap_or(f);
+                section.is_empty() || section.eq_ignore_ascii_case("general")
+            }),
+            _ => false,
+        };
         Field {
             cell,
             raw,
@@ -184,6 +197,7 @@ impl Field {
             formula_note,
             shown_dp,
             sheet: None,
+            general,
         }
     }
 
@@ -330,6 +344,9 @@ pub struct Funding {
     pub base: Base,
     /// The execution weight a label or header states ("（20分）"), when there is no 分值 cell.
     pub stated_weight: Option<(Decimal, CellRef)>,
+    /// Whether the 执行率 column's header says its numbers are percents ("执行率(%)"): a plain
+    /// 95.86 there is 95.86%, never a fraction.
+    pub rate_in_percent: bool,
 }
 
 /// One indicator row.
@@ -585,6 +602,10 @@ fn build_funding(sheet: &Sheet, f: &FundingLayout) -> Funding {
             Base::Initial
         },
         stated_weight: f.stated_weight,
+        rate_in_percent: f.columns.iter().any(|c| {
+            c.role == crate::vocab::Role::Rate
+                && (c.header.contains('%') || c.header.contains('％'))
+        }),
     }
 }
 

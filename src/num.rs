@@ -186,6 +186,23 @@ pub fn round_dp(d: Decimal, dp: u32) -> Decimal {
     d.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
 }
 
+/// Rounds half away from zero at `dp` decimals, where a negative `dp` rounds to tens,
+/// hundreds… (a fraction shown at one decimal is a percent shown to the nearest ten: 0.1 is
+/// 10%, and 14.46% is 10% there).
+pub fn round_at(d: Decimal, dp: i32) -> Decimal {
+    if dp >= 0 {
+        return round_dp(d, dp.unsigned_abs());
+    }
+    let mut step = Decimal::ONE;
+    for _ in 0..dp.unsigned_abs().min(20) {
+        step *= Decimal::TEN;
+    }
+    match d.checked_div(step) {
+        Some(q) => round_dp(q, 0) * step,
+        None => d,
+    }
+}
+
 /// Rounds to the 2 decimals at which the form shows rates and scores.
 pub fn round2(d: Decimal) -> Decimal {
     round_dp(d, 2)

@@ -105,3 +105,14 @@ fn not_applicable_markers() {
     assert!(!is_not_applicable("0"));
     assert!(!is_not_applicable(""));
 }
+
+#[test]
+fn round_at_rounds_to_tens_for_a_negative_precision() {
+    // A fraction shown at one decimal is a percent shown to tens: 14.46% is 10% there.
+    assert_eq!(round_at(d("14.46"), -1), d("10"));
+    assert_eq!(round_at(d("15"), -1), d("20"));
+    assert_eq!(round_at(d("-15"), -1), d("-20"));
+    assert_eq!(round_at(d("96"), -2), d("100"));
+    assert_eq!(round_at(d("95.86"), 1), d("95.9"));
+    assert_eq!(round_at(d("0.95865"), 4), d("0.9587"));
+}

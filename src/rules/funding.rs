@@ -57,7 +57,17 @@ pub fn check(ctx: &mut Ctx) -> ExecResult {
         .into_iter()
         .chain([&total.exec])
         .collect();
-    let rate = check_rate(ctx, total, base_name, base, exec, true, &rate_inputs);
+    let evidence = RateEvidence::of(funding);
+    let rate = check_rate(
+        ctx,
+        total,
+        base_name,
+        base,
+        exec,
+        true,
+        &rate_inputs,
+        &evidence,
+    );
     for part in parts {
         let full = base_of(part, funding.base).and_then(ctx_number_quiet);
         let exec = ctx_number_quiet(&part.exec);
@@ -65,7 +75,20 @@ pub fn check(ctx: &mut Ctx) -> ExecResult {
             .into_iter()
             .chain([&part.exec])
             .collect();
-        check_rate(ctx, part, base_name, full, exec, false, &inputs);
+        let part_evidence = RateEvidence {
+            score: None,
+            ..evidence
+        };
+        check_rate(
+            ctx,
+            part,
+            base_name,
+            full,
+            exec,
+            false,
+            &inputs,
+            &part_evidence,
+        );
     }
     check_exec_score(ctx, total, funding.stated_weight, rate, &rate_inputs)
 }
@@ -205,7 +228,243 @@ fn rate_fix(field: &Field, pct: Decimal) -> FixValue {
     }
 }
 
+/// How a plain-number rate cell holds its rate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Held {
+    /// A percent number: 95.86 is 95.86%.
+    Percent,
+    /// A fraction: 0.9586 is 95.86%.
+    Fraction,
+}
+
+/// What the form says about how its plain-number rates are held.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RateEvidence {
+    /// The 执行率 header says percent ("执行率(%)").
+    in_percent: bool,
+    /// The other rate cells of the block, where they tell: percent numbers (one above 1.5)
+    /// or fractions (one strictly between 0 and 1).
+    others: Option<Held>,
+    /// The total row's weight and score, when both are numbers: the score is weight × rate,
+    /// so it tells which reading the form computed with.
+    score: Option<(Decimal, Decimal)>,
+}
+
+impl RateEvidence {
+    fn of(funding: &Funding) -> RateEvidence {
+        let plain = |r: &FundRow| match r.rate.as_ref().map(|f| (&f.value, f.percent_format)) {
+            Some((
+                Value::Number {
+                    value,
+                    percent: Percent::No,
+                    ..
+                },
+                false,
+            )) => Some(*value),
+            _ => None,
+        };
+        let parts: Vec<Decimal> = funding.parts.iter().filter_map(plain).collect();
+        let big = parts.iter().any(|v| *v > Decimal::new(15, 1));
+        let small = parts
+            .iter()
+            .any(|v| *v > Decimal::ZERO && *v < Decimal::ONE);
+        let others = match (big, small) {
+            (true, false) => Some(Held::Percent),
+            (false, true) => Some(Held::Fraction),
+            _ => None,
+        };
+        let weight = funding
+            .total
+            .weight
+            .as_ref()
+            .and_then(Field::number)
+            .or(funding.stated_weight.map(|s| s.0));
+        let score = funding.total.score.as_ref().and_then(Field::number);
+        RateEvidence {
+            in_percent: funding.rate_in_percent,
+            others,
+            score: weight.zip(score),
+        }
+    }
+
+    /// Which of the two readings of `v` the evidence picks, if it tells.
+    fn pick(&self, v: Decimal) -> Option<Held> {
+        if self.in_percent {
+            return Some(Held::Percent);
+        }
+        if let Some(h) = self.others {
+            return Some(h);
+        }
+        // The score's share of the weight is the rate (as a fraction) below 100%: the reading
+        // nearer to it is the one the form computed with (the two differ a hundredfold).
+        let (w, s) = self.score?;
+        let share = crate::num::div(s, w)?;
+        if w <= Decimal::ZERO || share >= Decimal::ONE || share <= Decimal::ZERO {
+            return None;
+        }
+        let as_fraction = (v - share).abs();
+        let as_percent = (v / Decimal::ONE_HUNDRED - share).abs();
+        if as_fraction < as_percent {
+            Some(Held::Fraction)
+        } else if as_percent < as_fraction {
+            Some(Held::Percent)
+        } else {
+            None
+        }
+    }
+}
+
+/// The precision of a percent, in words: "2 位小数", "个位", "十位".
+fn pct_precision(dp: i32) -> String {
+    match dp {
+        d if d > 0 => format!("{d} 位小数"),
+        0 => "个位".into(),
+        -1 => "十位".into(),
+        -2 => "百位".into(),
+        _ => "千位以上".into(),
+    }
+}
+
+/// Rule 2 for a rate held as a plain number: as a fraction (0.9586, 0.958 in a `0.000` cell)
+/// or as a percent number (95.86). The readings the cell, the header, the form's other rates
+/// and its score allow are tried; a figure right under any of them at its displayed precision
+/// is right. A correction keeps the reading and the cell's precision; when two readings stay
+/// possible and the figure is wrong under both, nothing is written.
+#[allow(clippy::too_many_arguments)]
+fn check_plain_rate(
+    ctx: &mut Ctx,
+    row: &FundRow,
+    field: &Field,
+    v: Decimal,
+    exact: Decimal,
+    (exec, full): (Decimal, Decimal),
+    evidence: &RateEvidence,
+    inputs: &[&Field],
+) {
+    let hundred = Decimal::ONE_HUNDRED;
+    let dp = i32::try_from(field.shown_dp).unwrap_or(i32::MAX);
+    // Decimals of the percent each reading shows; a General cell claims two either way.
+    let dp_of = |h: Held| match (h, field.general) {
+        (_, true) => 2,
+        (Held::Percent, false) => dp,
+        (Held::Fraction, false) => dp.saturating_sub(2),
+    };
+    let pct_of = |h: Held| match h {
+        Held::Percent => v,
+        Held::Fraction => v * hundred,
+    };
+    let mut readings = Vec::new();
+    match evidence.pick(v) {
+        Some(h) => readings.push(h),
+        // 0 tells nothing: it is written as a percent number, as a person types a rate into a
+        // General cell under 执行率.
+        None if v.is_zero() => readings.push(Held::Percent),
+        None => {
+            // A fraction above 1 only where the rate is above 100%; a percent number below 1
+            // only where the rate is below 1%.
+            if v <= Decimal::ONE || (v <= Decimal::TEN && exact > hundred) {
+                readings.push(Held::Fraction);
+            }
+            if v >= Decimal::ONE || exact < Decimal::ONE {
+                readings.push(Held::Percent);
+            }
+        }
+    }
+    let verdicts: Vec<(Held, Agree)> = readings
+        .iter()
+        .map(|&h| (h, super::agree_at(pct_of(h), exact, dp_of(h))))
+        .collect();
+    if verdicts.iter().any(|(_, a)| *a == Agree::Yes) {
+        return;
+    }
+    let expected = round2(exact);
+    if let Some(&(h, _)) = verdicts.iter().find(|(_, a)| *a == Agree::AtShown) {
+        let how = match h {
+            Held::Fraction => format!(
+                "（小数写法，即 {}%，所示精度为百分数的{}）",
+                fmt_dec(pct_of(h)),
+                pct_precision(dp_of(h))
+            ),
+            Held::Percent => format!("（所示精度为百分数的{}）", pct_precision(dp_of(h))),
+        };
+        let msg = format!(
+            "{}「{}」执行率写作 {}{how}，在其所示精度下正确；按规则应保留两位小数：{}%",
+            field.cell,
+            row.label,
+            field.shown(),
+            fmt_dec(expected)
+        );
+        ctx.emit(
+            &super::LOW_PRECISION,
+            field,
+            format!("{}%", fmt_dec(expected)),
+            msg,
+            None,
+        );
+        return;
+    }
+    // The value each reading writes, at the cell's displayed precision (a General cell: two
+    // decimals of the percent).
+    let written = |h: Held| match h {
+        Held::Percent => crate::num::round_at(exact, dp_of(h)),
+        Held::Fraction => crate::num::round_at(exact / hundred, dp_of(h) + 2),
+    };
+    let base = format!(
+        "{}「{}」执行率为 {}，按 {} ÷ {} × 100% 应为 {}%",
+        field.cell,
+        row.label,
+        field.shown(),
+        fmt_dec(exec),
+        fmt_dec(full),
+        fmt_dec(expected)
+    );
+    match readings.as_slice() {
+        [h] => {
+            let value = written(*h);
+            let msg = match h {
+                Held::Fraction => format!(
+                    "{base}；本格以小数表示执行率（{} 即 {}%），按其所示的 {} 应写作 {}",
+                    field.shown(),
+                    fmt_dec(pct_of(*h)),
+                    if field.general {
+                        "常规格式（百分数 2 位小数）".to_string()
+                    } else {
+                        format!("{} 位小数", field.shown_dp)
+                    },
+                    fmt_dec(value)
+                ),
+                // A percent number in a General cell is written as the rate it is.
+                Held::Percent if field.general => base,
+                Held::Percent => format!(
+                    "{base}；本格以百分数表示执行率，按其所示的 {} 应写作 {}",
+                    pct_precision(dp_of(*h)),
+                    fmt_dec(value)
+                ),
+            };
+            let fix = FixValue::Number {
+                value,
+                percent_format: false,
+                formula: None,
+            };
+            let expected = match h {
+                Held::Percent => format!("{}%", fmt_dec(value)),
+                Held::Fraction => fmt_dec(value),
+            };
+            ctx.emit_from(&RATE, field, expected, msg, Some(fix), inputs);
+        }
+        _ => {
+            let msg = format!(
+                "{base}；无法确定本格是小数（应写作 {}）还是百分数（应写作 {}），未更正，请核实",
+                fmt_dec(written(Held::Fraction)),
+                fmt_dec(written(Held::Percent))
+            );
+            ctx.emit(&RATE, field, format!("{}%", fmt_dec(expected)), msg, None);
+        }
+    }
+}
+
 /// Rule 2 for one row; returns the exact rate in percent units, when it can be computed.
+#[allow(clippy::too_many_arguments)]
 fn check_rate(
     ctx: &mut Ctx,
     row: &FundRow,
@@ -214,6 +473,7 @@ fn check_rate(
     exec: Option<Decimal>,
     is_total: bool,
     inputs: &[&Field],
+    evidence: &RateEvidence,
 ) -> Option<Decimal> {
     let (Some(full), Some(exec)) = (full, exec) else {
         return None;
@@ -244,26 +504,38 @@ fn check_rate(
     if !is_total && !matches!(field.value, Value::Number { .. }) {
         return Some(exact);
     }
+    // A plain number may hold the rate as a fraction or as a percent number: decide how
+    // this cell holds it before judging it.
+    if let Value::Number {
+        value,
+        percent: Percent::No,
+        ..
+    } = field.value
+        && !field.percent_format
+    {
+        check_plain_rate(
+            ctx,
+            row,
+            field,
+            value,
+            exact,
+            (exec, full),
+            evidence,
+            inputs,
+        );
+        return Some(exact);
+    }
     let mut low_precision = false;
     let ok = match field.value {
-        Value::Number { value, percent, .. } => {
+        Value::Number { value, .. } => {
             let pct = field.number().unwrap_or(value);
-            let mut candidates = vec![(pct, field.shown_dp)];
-            // "1" or 0.9963 in a cell not formatted as percent still means a fraction.
-            if percent == Percent::No && pct <= Decimal::ONE {
-                candidates.push((pct * Decimal::ONE_HUNDRED, field.shown_dp.saturating_sub(2)));
-            }
-            let verdicts: Vec<Agree> = candidates
-                .into_iter()
-                .map(|(c, dp)| agree(c, exact, dp))
-                .collect();
-            if verdicts.contains(&Agree::Yes) {
-                true
-            } else if verdicts.contains(&Agree::AtShown) {
-                low_precision = true;
-                true
-            } else {
-                false
+            match agree(pct, exact, field.shown_dp) {
+                Agree::Yes => true,
+                Agree::AtShown => {
+                    low_precision = true;
+                    true
+                }
+                Agree::No => false,
             }
         }
         _ => false,

@@ -260,10 +260,16 @@ pub enum Agree {
 /// Compares `found` (as stored) with `exact`, both in the units shown, for a cell showing `dp`
 /// decimals: right at two decimals, or right at its own precision when it shows fewer.
 pub fn agree(found: Decimal, exact: Decimal, dp: u32) -> Agree {
-    use crate::num::{round_dp, round2};
+    agree_at(found, exact, i32::try_from(dp).unwrap_or(i32::MAX))
+}
+
+/// [`agree`] for a precision that may be coarser than whole units (a fraction shown at one
+/// decimal is a percent shown to tens: `dp` = −1).
+pub fn agree_at(found: Decimal, exact: Decimal, dp: i32) -> Agree {
+    use crate::num::{round_at, round2};
     if round2(found) == round2(exact) {
         Agree::Yes
-    } else if dp < 2 && round_dp(found, dp) == round_dp(exact, dp) {
+    } else if dp < 2 && round_at(found, dp) == round_at(exact, dp) {
         Agree::AtShown
     } else {
         Agree::No

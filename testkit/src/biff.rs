@@ -67,7 +67,7 @@ pub fn write_gbk_xls(path: &Path, spec: &SheetSpec, codepage: Option<u16>) {
                     d.extend_from_slice(&bytes);
                     rec(&mut sheet, 0x0204, &d);
                 }
-                V::N(x) | V::P(x) | V::F(_, x) => {
+                V::N(x) | V::P(x) | V::NF(x, _) | V::F(_, x) => {
                     d.extend_from_slice(&x.to_le_bytes());
                     rec(&mut sheet, 0x0203, &d);
                 }

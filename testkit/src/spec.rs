@@ -12,6 +12,8 @@ pub enum V {
     N(f64),
     /// A fraction in a cell formatted 0.00%.
     P(f64),
+    /// A number in a cell with its own number format ("0.000", "0.0").
+    NF(f64, String),
     /// A formula (without "=") with its cached result.
     F(String, f64),
     /// A formula with no cached value (as openpyxl writes them).
@@ -26,6 +28,11 @@ pub fn s(t: &str) -> V {
 /// Number cell.
 pub fn n(x: f64) -> V {
     V::N(x)
+}
+
+/// Number cell with a number format of its own.
+pub fn nf(x: f64, format: &str) -> V {
+    V::NF(x, format.to_string())
 }
 
 /// A sheet: rows of cells and merged ranges ("A1:H1").

@@ -66,6 +66,8 @@ pub fn write_xlsx_props(
                 }
             } else if matches!(v, V::P(_)) {
                 pct.clone()
+            } else if let V::NF(_, f) = v {
+                grid.clone().set_num_format(f)
             } else {
                 grid.clone()
             }
@@ -126,7 +128,7 @@ pub fn write_xlsx_props(
                                 .expect("string");
                         }
                     }
-                    V::N(x) | V::P(x) => {
+                    V::N(x) | V::P(x) | V::NF(x, _) => {
                         ws.write_number_with_format(r32, c16, *x, &f)
                             .expect("number");
                     }
@@ -182,7 +184,7 @@ impl PrintLayout {
         use unicode_width::UnicodeWidthStr as _;
         let text = |v: &V| match v {
             V::S(t) => t.width(),
-            V::N(x) | V::P(x) | V::F(_, x) => format!("{x}").len() + 1,
+            V::N(x) | V::P(x) | V::NF(x, _) | V::F(_, x) => format!("{x}").len() + 1,
             V::FNoCache(_) | V::E => 0,
         };
         let merges: Vec<((usize, usize), (usize, usize))> = spec

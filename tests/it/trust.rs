@@ -356,3 +356,148 @@ fn no_correction_is_written_from_a_weight_or_score_made_absurd() {
     }
     assert!(cases > 100, "{cases}");
 }
+
+/// national_clean with a funding block of one part: 全年预算数 `full`, 全年执行数 `exec`, the
+/// execution score `score` (weight 10), and `rate` in G6.
+fn rate_form(full: f64, exec: f64, score: V, rate: V) -> SheetSpec {
+    let mut sh = national_clean();
+    sh.set("D7", n(full))
+        .set("D8", n(0.0))
+        .set("D9", n(0.0))
+        .set("D6", V::F("SUM(D7:D9)".into(), full))
+        .set("E7", n(exec))
+        .set("E8", n(0.0))
+        .set("E9", n(0.0))
+        .set("E6", V::F("SUM(E7:E9)".into(), exec))
+        .set("H6", score)
+        .set("G6", rate);
+    sh
+}
+
+/// The findings at the rate cell G6 (the 总分 of these forms is not theirs to match).
+fn g6(c: &Checked) -> Vec<(&'static str, String, String, String, bool)> {
+    rows(c).into_iter().filter(|r| r.1 == "G6").collect()
+}
+
+/// The rate findings (ZP102, ZP003) of 94 ÷ 650 = 14.4615…% with `rate` in G6 (score 1.45 of 10).
+fn rate_rows(rate: V) -> Vec<(&'static str, String, String, String, bool)> {
+    g6(&checked(&rate_form(650.0, 94.0, n(1.45), rate)))
+}
+
+#[test]
+fn a_rate_held_as_a_fraction_is_judged_and_corrected_as_a_fraction_at_its_precision() {
+    // One decimal: 0.1 is 10%, and 14.46% is 10% at tens: right as shown (a warning at most).
+    let c = checked(&rate_form(650.0, 94.0, n(1.45), nf(0.1, "0.0")));
+    assert_eq!(g6(&c), vec![row("ZP003", "G6", "0.1", "14.46%", false)]);
+    assert_eq!(
+        message(&c, "ZP003", "G6"),
+        "G6「年度资金总额」执行率写作 0.1（小数写法，即 10%，所示精度为百分数的十位），在其所示精度下正确；按规则应保留两位小数：14.46%"
+    );
+    // Three decimals: 0.145 is 14.5% (right as shown); 0.144 is wrong and becomes 0.145.
+    assert_eq!(
+        rate_rows(nf(0.145, "0.000")),
+        vec![row("ZP003", "G6", "0.145", "14.46%", false)]
+    );
+    assert_eq!(
+        rate_rows(nf(0.144, "0.000")),
+        vec![row("ZP102", "G6", "0.144", "0.145", true)]
+    );
+    // Four decimals: 0.1446 is right; 0.1445 becomes 0.1446.
+    assert_eq!(rate_rows(nf(0.1446, "0.0000")), vec![]);
+    assert_eq!(
+        rate_rows(nf(0.1445, "0.0000")),
+        vec![row("ZP102", "G6", "0.1445", "0.1446", true)]
+    );
+    // A General cell claims two decimals of the percent: 0.1446 right, 0.14 and 0.1445 wrong.
+    assert_eq!(rate_rows(n(0.1446)), vec![]);
+    assert_eq!(
+        rate_rows(n(0.14)),
+        vec![row("ZP102", "G6", "0.14", "0.1446", true)]
+    );
+    let c = checked(&rate_form(650.0, 94.0, n(1.45), n(0.1445)));
+    assert_eq!(
+        message(&c, "ZP102", "G6"),
+        "G6「年度资金总额」执行率为 0.1445，按 94 ÷ 650 × 100% 应为 14.46%；本格以小数表示执行率（0.1445 即 14.45%），按其所示的 常规格式（百分数 2 位小数） 应写作 0.1446"
+    );
+    // The case: 0.958 in a 0.000 cell for 0.9586 is wrong there (0.959).
+    let c = checked(&rate_form(1000.0, 958.6, n(9.59), nf(0.958, "0.000")));
+    assert_eq!(g6(&c), vec![row("ZP102", "G6", "0.958", "0.959", true)]);
+    assert!(
+        message(&c, "ZP102", "G6").ends_with("按其所示的 3 位小数 应写作 0.959"),
+        "{}",
+        message(&c, "ZP102", "G6")
+    );
+    // Zero decimals: 1 in a "0" cell is 100%, right as shown for 96%.
+    assert_eq!(
+        g6(&checked(&rate_form(100.0, 96.0, n(9.6), nf(1.0, "0")))),
+        vec![row("ZP003", "G6", "1", "96%", false)]
+    );
+}
+
+#[test]
+fn a_fraction_correction_is_written_as_a_fraction_with_the_cell_format_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("小数执行率.xlsx");
+    write_xlsx(
+        &input,
+        &[rate_form(1000.0, 958.6, n(9.59), nf(0.958, "0.000"))],
+    );
+    let out = dir.path().join("出.xlsx");
+    let (c, _) = fix_to(&input, &out);
+    assert_eq!(g6(&c), vec![row("ZP102", "G6", "0.958", "0.959", true)]);
+    let wb = zpcheck::read::read_path(&out).unwrap();
+    let cell = wb.sheets[0].get(CellRef::parse("G6").unwrap()).unwrap();
+    assert_eq!(cell.value, zpcheck::read::CellValue::Number(0.959));
+    assert_eq!(cell.num_fmt.as_deref(), Some("0.000"));
+    // Checked again: right at its precision, a warning only.
+    assert_eq!(
+        g6(&check(&out)),
+        vec![row("ZP003", "G6", "0.959", "95.86%", false)]
+    );
+}
+
+#[test]
+fn a_rate_held_as_a_percent_number_stays_a_percent_number() {
+    assert_eq!(rate_rows(n(14.46)), vec![]);
+    assert_eq!(
+        rate_rows(n(14.4)),
+        vec![row("ZP102", "G6", "14.4", "14.46%", true)]
+    );
+    assert_eq!(
+        rate_rows(nf(14.5, "0.0")),
+        vec![row("ZP003", "G6", "14.5", "14.46%", false)]
+    );
+    // The header says percent: 0.5 is 0.5%, wrong, and becomes 14.46 (not 0.1446).
+    let mut sh = rate_form(650.0, 94.0, n(1.45), n(0.5));
+    sh.set("G5", s("执行率(%)"));
+    let c = checked(&sh);
+    assert_eq!(g6(&c), vec![row("ZP102", "G6", "0.5", "14.46%", true)]);
+    let fix = c.findings().next().and_then(|f| f.fix.clone());
+    assert_eq!(
+        fix,
+        Some(FixValue::Number {
+            value: rust_decimal::Decimal::new(1446, 2),
+            percent_format: false,
+            formula: None
+        })
+    );
+}
+
+#[test]
+fn a_rate_two_readings_allow_is_decided_by_the_score_or_left_alone() {
+    // 5 ÷ 1000 = 0.5%: 0.6 is 60% as a fraction or 0.6% as a percent number, wrong either way.
+    // The score 0.05 = 10 × 0.5% says the form reads percents: corrected to 0.5.
+    assert_eq!(
+        g6(&checked(&rate_form(1000.0, 5.0, n(0.05), n(0.6)))),
+        vec![row("ZP102", "G6", "0.6", "0.5%", true)]
+    );
+    // With no score to tell, nothing is written and both readings are named.
+    let c = checked(&rate_form(1000.0, 5.0, s("待定"), n(0.6)));
+    let zp102: Vec<_> = c.findings().filter(|f| f.rule == "ZP102").collect();
+    assert_eq!(zp102.len(), 1);
+    assert!(!zp102[0].fixed());
+    assert_eq!(
+        zp102[0].message,
+        "G6「年度资金总额」执行率为 0.6，按 5 ÷ 1000 × 100% 应为 0.5%；无法确定本格是小数（应写作 0.005）还是百分数（应写作 0.5），未更正，请核实"
+    );
+}
