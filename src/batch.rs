@@ -28,8 +28,10 @@ pub struct Job {
     pub output: Option<PathBuf>,
     /// Found by walking a folder (rather than named on the command line).
     pub walked: bool,
-    /// Write a plain copy for resubmission (`--plain`) rather than the marked one.
+    /// Write a plain copy for resubmission (`--plain`) beside the marked one.
     pub plain: bool,
+    /// Where the plain copy goes, with `--plain`.
+    pub plain_output: Option<PathBuf>,
 }
 
 /// What one job gave.
@@ -73,6 +75,7 @@ pub fn process(job: &Job, profile: &Profile, baseline: Option<&Baseline>) -> Don
                 path: job.path.clone(),
                 checked,
                 output: None,
+                plain_output: None,
                 write_error: None,
                 written_by: None,
                 suppressed,
@@ -82,13 +85,14 @@ pub fn process(job: &Job, profile: &Profile, baseline: Option<&Baseline>) -> Don
             path: job.path.clone(),
             checked,
             output: None,
+            plain_output: None,
             write_error: None,
             written_by: None,
             suppressed,
         };
         if let (Ok(c), Some(out), Some(fidelity)) = (&outcome.checked, &job.output, &fidelity) {
             let opts = write::WriteOptions {
-                plain: job.plain,
+                plain: false,
                 heading: write::HeadingFacts {
                     file: job
                         .path
@@ -96,15 +100,32 @@ pub fn process(job: &Job, profile: &Profile, baseline: Option<&Baseline>) -> Don
                         .map(|n| n.to_string_lossy().into_owned()),
                     checked_at: Some(checked_at()),
                     profile: Some(profile.name.clone()),
+                    source_digest: std::fs::read(&job.path)
+                        .ok()
+                        .map(|b| write::seal::file_digest(&b)),
                 },
                 created: source_date_epoch(),
             };
+            let plain = job.plain_output.as_ref().map(|p| {
+                let opts = write::WriteOptions {
+                    plain: true,
+                    ..opts.clone()
+                };
+                (p, opts)
+            });
             match write::write_corrected_with(c, fidelity, &job.path, out, opts) {
                 Ok(by) => {
                     outcome.output = Some(out.clone());
                     outcome.written_by = Some(by);
                 }
                 Err(e) => outcome.write_error = Some(e),
+            }
+            // The clean copy for resubmission, beside the marked one (`--plain`).
+            if let (Some((p, opts)), None) = (plain, &outcome.write_error) {
+                match write::write_corrected_with(c, fidelity, &job.path, p, opts) {
+                    Ok(_) => outcome.plain_output = Some(p.clone()),
+                    Err(e) => outcome.write_error = Some(e),
+                }
             }
         }
         outcome
@@ -126,7 +147,7 @@ pub fn process_bytes(
     name: &str,
     bytes: Vec<u8>,
     profile: &Profile,
-    write: Option<(&str, write::WriteOptions)>,
+    mut write: Option<(&str, write::WriteOptions)>,
 ) -> (FileReport, Option<Vec<u8>>) {
     let path = PathBuf::from(name);
     let mut corrected = None;
@@ -136,6 +157,12 @@ pub fn process_bytes(
             None => crate::read::Purpose::Check,
         };
         let opts = crate::read::ReadOptions::for_purpose(purpose);
+        // The seal records the input's digest: taken here, before the bytes go to the reader.
+        if let Some((_, w)) = write.as_mut()
+            && w.heading.source_digest.is_none()
+        {
+            w.heading.source_digest = Some(write::seal::file_digest(&bytes));
+        }
         let loaded = crate::read::read_bytes_with(bytes, opts);
         let (checked, fidelity) = match loaded {
             Ok(l) => (
@@ -148,6 +175,7 @@ pub fn process_bytes(
             path: path.clone(),
             checked,
             output: None,
+            plain_output: None,
             write_error: None,
             written_by: None,
             suppressed: 0,
@@ -206,6 +234,7 @@ pub fn isolate(path: &Path, work: impl FnOnce() -> FileOutcome) -> FileOutcome {
             path: path.to_path_buf(),
             checked: Err(InputError::Internal(panic_message(panic.as_ref()))),
             output: None,
+            plain_output: None,
             write_error: None,
             written_by: None,
             suppressed: 0,
@@ -316,6 +345,7 @@ mod tests {
             output: None,
             walked: false,
             plain: false,
+            plain_output: None,
         }
     }
 

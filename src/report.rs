@@ -23,6 +23,8 @@ pub struct FileOutcome {
     pub checked: Result<Checked, InputError>,
     /// Where the corrected workbook was written, if one was.
     pub output: Option<PathBuf>,
+    /// Where the plain copy was written (`--plain`), if one was.
+    pub plain_output: Option<PathBuf>,
     /// Why the corrected workbook could not be written, if it could not.
     pub write_error: Option<InputError>,
     /// Which writer made the corrected workbook, when one was written.
@@ -139,6 +141,8 @@ pub struct FileReport {
     pub findings: Vec<Finding>,
     /// Where the corrected workbook was written.
     pub output: Option<PathBuf>,
+    /// Where the plain copy was written (`--plain`).
+    pub plain_output: Option<PathBuf>,
     /// Which reader read the file, when it was read.
     pub read_by: Option<crate::read::ReadBy>,
     /// Which writer made the corrected workbook, when one was written.
@@ -236,6 +240,7 @@ impl From<FileOutcome> for FileReport {
             forms,
             findings,
             output: o.output,
+            plain_output: o.plain_output,
             read_by,
             written_by: o.written_by,
             suppressed: o.suppressed,
@@ -481,6 +486,9 @@ struct JsonFile<'a> {
     /// Where the corrected workbook was written (`fix`), when it was.
     #[serde(skip_serializing_if = "Option::is_none")]
     output: Option<String>,
+    /// Where the plain copy for resubmission was written (`--plain`), when it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    plain_output: Option<String>,
     /// Findings a baseline accepted and left out, when there were any.
     #[serde(skip_serializing_if = "is_zero")]
     suppressed: usize,
@@ -555,6 +563,7 @@ fn json_file(r: &FileReport) -> JsonFile<'_> {
         writer: r.written_by.as_ref().map(|b| b.method.name()),
         writer_fallback: r.written_by.as_ref().and_then(|b| b.fallback.as_deref()),
         output: r.output.as_ref().map(|p| p.display().to_string()),
+        plain_output: r.plain_output.as_ref().map(|p| p.display().to_string()),
         suppressed: r.suppressed,
         forms: r
             .forms
@@ -724,6 +733,9 @@ pub fn text(r: &FileReport, fixing: bool) -> String {
     if let Some(p) = &r.output {
         out.push_str(&format!("；已更正 {fixed} 处，输出：{}", p.display()));
     }
+    if let Some(p) = &r.plain_output {
+        out.push_str(&format!("，干净副本：{}", p.display()));
+    }
     out.push('\n');
     out
 }
@@ -757,7 +769,11 @@ pub fn clean_line(r: &FileReport) -> Option<String> {
         .output
         .as_ref()
         .map(|p| format!("，输出：{}", p.display()))
-        .unwrap_or_default();
+        .unwrap_or_default()
+        + &r.plain_output
+            .as_ref()
+            .map(|p| format!("，干净副本：{}", p.display()))
+            .unwrap_or_default();
     let suppressed = if r.suppressed > 0 {
         format!("（另按基线忽略 {} 条）", r.suppressed)
     } else {

@@ -253,7 +253,9 @@ impl Summary {
             .collect();
         let ws = wb.add_worksheet();
         fill_sheet(ws, RULES_SHEET, &RULES_HEADER, &rules, &[])?;
-        wb.save_to_buffer().map_err(|e| e.to_string())
+        let bytes = wb.save_to_buffer().map_err(|e| e.to_string())?;
+        // Sealed, so that a later run replaces it only while nobody has changed it.
+        crate::write::seal::seal(&bytes, &crate::write::seal::Source::default())
     }
 
     /// Writes the summary workbook to `out` atomically.

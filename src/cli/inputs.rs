@@ -188,31 +188,55 @@ pub(super) fn output_for(
     let name = corrected_name_for(input, plain);
     let base = match target {
         Target::None => return None,
-        Target::File(p) => return Some(p.clone()),
+        // An output that is the input itself is refused per file, with its own message.
+        Target::File(p) if write::same_file(input, p) && !plain => return Some(p.clone()),
+        // The plain copy of `-o 名称.xlsx` goes beside it: 名称_更正.xlsx.
+        Target::File(p) if plain => {
+            let stem = p.file_stem().map(|s| s.to_string_lossy().into_owned());
+            p.with_file_name(format!("{}_更正.xlsx", stem.unwrap_or_default()))
+        }
+        Target::File(p) => p.clone(),
         Target::Dir(d) => d.join(&name),
         Target::Beside => input.parent().unwrap_or(Path::new("")).join(&name),
     };
-    // Two inputs with the same name (a.xls and a.xlsx, or in two folders) get distinct outputs,
-    // and a file of that name that zpcheck did not write is never replaced.
-    let mut candidate = base.clone();
+    Some(free_output(&base, used, "更正结果"))
+}
+
+/// `base`, or the first of "名称(2).xlsx", "名称(3).xlsx"… that is neither taken in this run
+/// nor an existing file zpcheck may not replace: two inputs with the same name (a.xls and
+/// a.xlsx, or in two folders) get distinct outputs, and a file that is not a zpcheck output
+/// still as zpcheck wrote it (a person's own, or one an officer edited and saved) is never
+/// replaced. Says so on stderr when it moves away from an existing file; `what` names the
+/// output ("更正结果", "汇总表").
+pub(super) fn free_output(base: &Path, used: &mut HashSet<PathBuf>, what: &str) -> PathBuf {
+    let mut candidate = base.to_path_buf();
     let mut n = 2;
-    while used.contains(&candidate)
-        || (std::fs::symlink_metadata(&candidate).is_ok() && !write::written_by_zpcheck(&candidate))
-    {
-        let stem = base
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        candidate = base.with_file_name(format!("{stem}({n}).xlsx"));
+    let stem = base
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let ext = base
+        .extension()
+        .map(|e| e.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "xlsx".into());
+    // A device or pipe named as the output is left to the writer, which refuses it.
+    let not_ours = |p: &Path| match std::fs::metadata(p) {
+        Ok(m) if m.is_file() || m.is_dir() => !write::written_by_zpcheck(p),
+        Ok(_) => false,
+        // A link to nothing is not replaced either.
+        Err(_) => std::fs::symlink_metadata(p).is_ok(),
+    };
+    while used.contains(&candidate) || not_ours(&candidate) {
+        candidate = base.with_file_name(format!("{stem}({n}).{ext}"));
         n += 1;
     }
-    if candidate != base && !used.contains(&base) {
+    if candidate != base && !used.contains(base) {
         eprintln!(
-            "zpcheck: {} 已存在且不是 zpcheck 写出的文件，不会替换；更正结果写到 {}",
+            "zpcheck: {} 已存在，且不是 zpcheck 写出后未经改动的文件（可能是自己的文件，或有人改过后保存），不会替换；{what}写到 {}",
             base.display(),
             candidate.display()
         );
     }
     used.insert(candidate.clone());
-    Some(candidate)
+    candidate
 }

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::inputs::{expand, others_line, output_for};
+use super::inputs::{expand, free_output, others_line, output_for};
 use super::{Format, RunOptions, Target};
 use crate::batch::{self, Done, Job};
 use crate::report::{self, Tally};
@@ -82,23 +82,15 @@ pub(super) fn run_files(paths: &[PathBuf], opts: RunOptions, profile: &Profile) 
         eprintln!("zpcheck: 汇总文件不能与输入文件相同：{}", input.display());
         return 2;
     }
-    if let Target::File(out) = &opts.target
-        && std::fs::symlink_metadata(out).is_ok_and(|m| m.is_file() || m.is_symlink())
-        && !write::written_by_zpcheck(out)
-        && !inputs.iter().any(|(p, _)| write::same_file(p, out))
-    {
-        // (An output equal to the input has its own message, per file.)
-        eprintln!(
-            "zpcheck: {} 已存在且不是 zpcheck 写出的文件，不会替换它；请另选输出文件名",
-            out.display()
-        );
-        return 2;
-    }
     let mut used = HashSet::new();
     let jobs: Vec<Job> = inputs
         .into_iter()
         .map(|(path, walked)| Job {
-            output: output_for(&path, &opts.target, &mut used, opts.plain),
+            output: output_for(&path, &opts.target, &mut used, false),
+            plain_output: opts
+                .plain
+                .then(|| output_for(&path, &opts.target, &mut used, true))
+                .flatten(),
             path,
             walked,
             plain: opts.plain,
@@ -116,16 +108,11 @@ pub(super) fn run_files(paths: &[PathBuf], opts: RunOptions, profile: &Profile) 
         );
         return 2;
     }
-    if let Some(s) = &opts.summary
-        && std::fs::symlink_metadata(s).is_ok()
-        && !write::written_by_zpcheck(s)
-    {
-        eprintln!(
-            "zpcheck: 汇总文件 {} 已存在且不是 zpcheck 写出的文件，不会替换它；请另选文件名",
-            s.display()
-        );
-        return 2;
-    }
+    // A summary file that is not zpcheck's, still as written, is not replaced: "(2)" beside it.
+    let summary_path = opts
+        .summary
+        .as_ref()
+        .map(|s| free_output(s, &mut used, "汇总表"));
     let fixing = !matches!(opts.target, Target::None);
     let bar = progress_bar(jobs.len(), opts.format);
     let mut tally = Tally::default();
@@ -220,7 +207,7 @@ pub(super) fn run_files(paths: &[PathBuf], opts: RunOptions, profile: &Profile) 
         b.finish_and_clear();
     }
     let mut status = tally.exit_code(opts.fail_on);
-    if let (Some(path), Some(s)) = (&opts.summary, &summary) {
+    if let (Some(path), Some(s)) = (&summary_path, &summary) {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             let _ = std::fs::create_dir_all(parent);
         }

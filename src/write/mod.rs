@@ -17,6 +17,7 @@
 
 pub mod patch;
 pub mod rebuild;
+pub mod seal;
 
 use std::collections::HashMap;
 use std::io::Write as _;
@@ -380,6 +381,9 @@ pub struct HeadingFacts {
     pub checked_at: Option<String>,
     /// The name of the rule profile in force.
     pub profile: Option<String>,
+    /// The input's digest ([`seal::file_digest`]), recorded in the output's seal beside its
+    /// name; computed from the input when absent.
+    pub source_digest: Option<String>,
 }
 
 /// The heading lines of the 核查结果 sheet: which file, when, by which zpcheck and profile,
@@ -589,6 +593,20 @@ pub fn corrected_workbook_with(
     fidelity: &Fidelity,
     opts: WriteOptions,
 ) -> Result<(Vec<u8>, WrittenBy), String> {
+    let source = seal::Source {
+        name: opts.heading.file.clone(),
+        digest: opts.heading.source_digest.clone(),
+    };
+    let (bytes, by) = corrected_workbook_unsealed(checked, fidelity, opts)?;
+    Ok((seal::seal(&bytes, &source)?, by))
+}
+
+/// [`corrected_workbook_with`] before the seal.
+fn corrected_workbook_unsealed(
+    checked: &Checked,
+    fidelity: &Fidelity,
+    opts: WriteOptions,
+) -> Result<(Vec<u8>, WrittenBy), String> {
     let wb = &checked.workbook;
     let rebuilt = |fallback: String| WrittenBy {
         method: Method::Rebuilt,
@@ -774,17 +792,16 @@ pub fn write_atomic(bytes: &[u8], out: &Path) -> Result<(), InputError> {
     Ok(())
 }
 
-/// Whether an existing file is a workbook zpcheck wrote (a corrected workbook or a summary: its
-/// custom property says so). Anything else (the user's own file, a file that cannot be read,
-/// something that is not a regular file) is not, and is never replaced.
+/// Whether an existing file is a workbook zpcheck wrote (a corrected workbook, a plain copy or
+/// a summary) that nobody has changed since: its seal's digest is still the digest of what it
+/// holds (see [`seal`]). Anything else — the user's own file, a zpcheck output an officer
+/// edited and saved, a file that cannot be read, something that is not a regular file — is
+/// not, and is never replaced.
 pub fn written_by_zpcheck(path: &Path) -> bool {
     let regular = std::fs::metadata(path).is_ok_and(|m| m.is_file());
     regular
         && std::fs::metadata(path).is_ok_and(|m| m.len() <= crate::read::guard::MAX_FILE_BYTES)
-        && std::fs::read(path)
-            .ok()
-            .and_then(|bytes| crate::read::guard::inspect_zip(&bytes).ok())
-            .is_some_and(|facts| facts.ours || facts.summary || facts.plain)
+        && std::fs::read(path).is_ok_and(|bytes| seal::unchanged(&bytes))
 }
 
 /// Whether two paths would name the same file once written: the same existing file, or the

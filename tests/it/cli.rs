@@ -604,8 +604,9 @@ fn files_zpcheck_did_not_write_are_never_replaced() {
         let o = zpcheck(&[input.as_os_str()]);
         assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
         assert!(
-            stderr(&o)
-                .contains("表_核查.xlsx 已存在且不是 zpcheck 写出的文件，不会替换；更正结果写到"),
+            stderr(&o).contains(
+                "表_核查.xlsx 已存在，且不是 zpcheck 写出后未经改动的文件（可能是自己的文件，或有人改过后保存），不会替换；更正结果写到"
+            ),
             "{}",
             stderr(&o)
         );
@@ -616,11 +617,11 @@ fn files_zpcheck_did_not_write_are_never_replaced() {
     assert!(zpcheck::write::written_by_zpcheck(&ours));
     assert!(!zpcheck::write::written_by_zpcheck(&theirs));
 
-    // Named with -o: refused, exit 2, untouched.
+    // Named with -o: not replaced either; the output goes to "(2)" beside it, and says so.
     let o = run(&["fix", p(&input), "-o", p(&theirs)]);
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(
-        stderr(&o).contains("已存在且不是 zpcheck 写出的文件，不会替换它"),
+        stderr(&o).contains("不会替换；更正结果写到"),
         "{}",
         stderr(&o)
     );
@@ -629,10 +630,11 @@ fn files_zpcheck_did_not_write_are_never_replaced() {
     let o = run(&["fix", p(&input), "-o", p(&ours)]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
 
-    // The summary: not over the officer's file, not over one of the run's own outputs.
+    // The summary: not over the officer's file (written to a free name beside it), not over
+    // one of the run's own outputs.
     let o = run(&["check", p(&input), "--summary", p(&theirs)]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("汇总文件"), "{}", stderr(&o));
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("汇总表写到"), "{}", stderr(&o));
     assert_eq!(std::fs::read(&theirs).unwrap(), before);
     let out = dir.path().join("输出");
     let clash = out.join("表_核查.xlsx");

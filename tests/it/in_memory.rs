@@ -47,6 +47,7 @@ fn a_workbook_in_memory_gives_the_clis_report_and_corrected_workbook() {
                 file: Some(file.clone()),
                 checked_at: Some("2025-12-02 09:40:00（UTC+00:00）".into()),
                 profile: Some("国家".into()),
+                source_digest: None,
             },
             created: Some(1_764_668_400),
         };

@@ -501,3 +501,134 @@ fn a_rate_two_readings_allow_is_decided_by_the_score_or_left_alone() {
         "G6「年度资金总额」执行率为 0.6，按 5 ÷ 1000 × 100% 应为 0.5%；无法确定本格是小数（应写作 0.005）还是百分数（应写作 0.5），未更正，请核实"
     );
 }
+
+fn zpcheck_cli(args: &[&std::ffi::OsStr]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_zpcheck"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// An officer opens a zpcheck output and saves it with an edit of their own (the 核查结果
+/// sheet's first sheet XML gets one more character): the custom properties, marker
+/// included, are kept, as Excel keeps them.
+fn edit_as_an_officer(path: &Path) {
+    let edited = path.with_extension("edited");
+    rewrite_part(path, &edited, "xl/worksheets/sheet1.xml", |x| {
+        x.replacen("</sheetData>", "<row r=\"99\"><c r=\"A99\" t=\"inlineStr\"><is><t>已与单位核对</t></is></c></row></sheetData>", 1)
+    });
+    std::fs::rename(&edited, path).unwrap();
+    assert!(!zpcheck::write::written_by_zpcheck(path));
+}
+
+#[test]
+fn an_output_a_person_edited_is_never_replaced_but_one_still_as_written_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("表.xlsx");
+    std::fs::copy(sample("national_planted_errors.xlsx"), &input).unwrap();
+    let marked = dir.path().join("表_核查.xlsx");
+    let plain = dir.path().join("表_更正.xlsx");
+    // --plain writes the clean copy beside the marked one.
+    let o = zpcheck_cli(&["--plain".as_ref(), input.as_os_str()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(zpcheck::write::written_by_zpcheck(&marked));
+    assert!(zpcheck::write::written_by_zpcheck(&plain));
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        out.contains(&format!(
+            "输出：{}，干净副本：{}",
+            marked.display(),
+            plain.display()
+        )),
+        "{out}"
+    );
+    // The seal names the input and its digest.
+    let sealed = std::fs::read(&marked).unwrap();
+    let input_digest = zpcheck::write::seal::file_digest(&std::fs::read(&input).unwrap());
+    assert_eq!(
+        zpcheck::write::seal::recorded_source(&sealed),
+        Some(("表.xlsx".to_string(), input_digest))
+    );
+    // Run again, untouched: both replaced in place, nothing beside them.
+    let o = zpcheck_cli(&["--plain".as_ref(), input.as_os_str()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(!dir.path().join("表_核查(2).xlsx").exists());
+    assert!(!dir.path().join("表_更正(2).xlsx").exists());
+    // Both edited by the officer: the next run writes "(2)" beside each and says so.
+    edit_as_an_officer(&marked);
+    edit_as_an_officer(&plain);
+    let (marked_before, plain_before) = (
+        std::fs::read(&marked).unwrap(),
+        std::fs::read(&plain).unwrap(),
+    );
+    let o = zpcheck_cli(&["--plain".as_ref(), input.as_os_str()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8(o.stderr).unwrap();
+    for (base, moved) in [("表_核查", "表_核查(2)"), ("表_更正", "表_更正(2)")] {
+        assert!(
+            err.contains(&format!(
+                "{} 已存在，且不是 zpcheck 写出后未经改动的文件（可能是自己的文件，或有人改过后保存），不会替换；更正结果写到 {}",
+                dir.path().join(format!("{base}.xlsx")).display(),
+                dir.path().join(format!("{moved}.xlsx")).display()
+            )),
+            "{err}"
+        );
+        assert!(zpcheck::write::written_by_zpcheck(
+            &dir.path().join(format!("{moved}.xlsx"))
+        ));
+    }
+    assert_eq!(std::fs::read(&marked).unwrap(), marked_before);
+    assert_eq!(std::fs::read(&plain).unwrap(), plain_before);
+    // -o onto an edited output: written beside it.
+    let target = dir.path().join("交审计.xlsx");
+    let o = zpcheck_cli(&[
+        "fix".as_ref(),
+        input.as_os_str(),
+        "-o".as_ref(),
+        target.as_os_str(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    edit_as_an_officer(&target);
+    let before = std::fs::read(&target).unwrap();
+    let o = zpcheck_cli(&[
+        "fix".as_ref(),
+        input.as_os_str(),
+        "-o".as_ref(),
+        target.as_os_str(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(std::fs::read(&target).unwrap(), before);
+    assert!(zpcheck::write::written_by_zpcheck(
+        &dir.path().join("交审计(2).xlsx")
+    ));
+    // --summary: replaced while untouched, written beside once edited.
+    let summary = dir.path().join("汇总.xlsx");
+    for _ in 0..2 {
+        let o = zpcheck_cli(&[
+            "check".as_ref(),
+            input.as_os_str(),
+            "--summary".as_ref(),
+            summary.as_os_str(),
+        ]);
+        assert_eq!(o.status.code(), Some(1));
+        assert!(!dir.path().join("汇总(2).xlsx").exists());
+    }
+    edit_as_an_officer(&summary);
+    let before = std::fs::read(&summary).unwrap();
+    let o = zpcheck_cli(&[
+        "check".as_ref(),
+        input.as_os_str(),
+        "--summary".as_ref(),
+        summary.as_os_str(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        String::from_utf8(o.stderr)
+            .unwrap()
+            .contains("不会替换；汇总表写到"),
+    );
+    assert_eq!(std::fs::read(&summary).unwrap(), before);
+    assert!(zpcheck::write::written_by_zpcheck(
+        &dir.path().join("汇总(2).xlsx")
+    ));
+}

@@ -117,6 +117,8 @@ impl Session {
                     .map(|n| n.to_string_lossy().into_owned()),
                 checked_at: Some(checked_at.to_string()),
                 profile: Some(self.profile.name.clone()),
+                // process_bytes takes it from the bytes.
+                source_digest: None,
             },
             created: self.created,
         };
