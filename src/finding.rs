@@ -7,7 +7,9 @@ use serde::Serialize;
 
 use crate::grid::CellRef;
 
-/// How serious a finding is. Errors decide the exit status; warnings never do.
+/// How serious a finding is. Errors decide the exit status; warnings never do; an info
+/// finding changes nothing — no status, exit code, `--fail-on` or count — and marks nothing in
+/// the form: it says what zpcheck could not compare, so that nothing is skipped in silence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -15,6 +17,8 @@ pub enum Severity {
     Error,
     /// Something a person should look at; never changed automatically.
     Warning,
+    /// What zpcheck read but could not compare (a number with a word it does not know).
+    Info,
 }
 
 impl Severity {
@@ -23,6 +27,7 @@ impl Severity {
         match self {
             Severity::Error => "错误",
             Severity::Warning => "警告",
+            Severity::Info => "提示",
         }
     }
 }
@@ -111,9 +116,9 @@ impl Finding {
     /// The severity this finding counts under in tallies and the exit status: `None` for a
     /// consequence of another correction ([`Finding::follows`]), which is one error, not two.
     pub fn counted(&self) -> Option<Severity> {
-        match self.follows {
-            Some(_) => None,
-            None => Some(self.severity),
+        match (self.follows, self.severity) {
+            (Some(_), _) | (_, Severity::Info) => None,
+            (None, s) => Some(s),
         }
     }
 

@@ -327,6 +327,21 @@ pub fn parse_measure(s: &str) -> Option<Measure> {
     parse_measure_with(s, &v.op_words, &v.op_suffixes)
 }
 
+/// Words before a number that do not compare it (see [`parse_measure_with`]), longest first.
+pub const LEAD_WORDS: &[&str] = &[
+    "实际完成",
+    "实际达到",
+    "全年完成",
+    "全年共",
+    "实际",
+    "完成",
+    "共计",
+    "合计",
+    "累计",
+    "总计",
+    "共",
+];
+
 /// [`parse_measure`] with the operator words in force (longest first).
 pub fn parse_measure_with(
     s: &str,
@@ -337,6 +352,14 @@ pub fn parse_measure_with(
     let mut rest = n.as_str();
     let mut op = None;
     let mut approx = false;
+    // Words that say whose or how much the number is, not how it compares ("完成10次",
+    // "实际12个", "共5场", "累计3次"): read past, as a person reads them.
+    for lead in LEAD_WORDS {
+        if let Some(r) = rest.strip_prefix(lead) {
+            rest = r;
+            break;
+        }
+    }
     for prefix in ["大约", "约", "近"] {
         if let Some(r) = rest.strip_prefix(prefix) {
             approx = true;

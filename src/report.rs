@@ -743,7 +743,11 @@ pub fn text(r: &FileReport, fixing: bool) -> String {
 /// The one line a file gets when nothing is to be said about it but its 总分: read completely,
 /// no finding, nothing left unchecked. None otherwise (the file gets [`text`]).
 pub fn clean_line(r: &FileReport) -> Option<String> {
-    if r.category() != Category::Clean || r.forms.iter().any(|f| !f.unchecked.is_empty()) {
+    // An info finding (a number not compared) is said in full, never folded into "无误".
+    if r.category() != Category::Clean
+        || r.forms.iter().any(|f| !f.unchecked.is_empty())
+        || !r.findings.is_empty()
+    {
         return None;
     }
     let forms: Vec<String> = r

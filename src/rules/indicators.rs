@@ -7,9 +7,9 @@ use rust_decimal::Decimal;
 use super::expect::{self, IndicatorScore};
 
 use super::{
-    Agree, Ctx, DEADLINE_MISSED, FAR_ABOVE_TARGET, MISSING_REASON, NOT_SCORED, QUALITATIVE_BAND,
-    SCORE_FORWARD, SCORE_MISSING, SCORE_RANGE, SCORE_REVERSE, UNIT_MISMATCH, UNIT_WORD, agree,
-    number_fix,
+    Agree, Ctx, DEADLINE_MISSED, FAR_ABOVE_TARGET, MISSING_REASON, NOT_COMPARED, NOT_SCORED,
+    QUALITATIVE_BAND, SCORE_FORWARD, SCORE_MISSING, SCORE_RANGE, SCORE_REVERSE, UNIT_MISMATCH,
+    UNIT_WORD, agree, number_fix,
 };
 use crate::form::{Field, Indicator};
 use crate::num::{
@@ -137,6 +137,68 @@ pub fn check(ctx: &mut Ctx) -> Vec<Scored> {
         .collect()
 }
 
+/// Whether a text holds a digit (ASCII or full-width).
+fn has_digit(t: &str) -> bool {
+    t.chars()
+        .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+}
+
+/// Why an indicator's numbers were not compared, and at which cell, when its target or actual
+/// holds a number and the two were not read as comparable measures (nor as a deadline and a
+/// completion date). `None` when nothing numeric was left aside.
+pub fn uncompared(
+    ind: &Indicator,
+    vocab: &crate::vocab::Vocab,
+) -> Option<(crate::grid::CellRef, String)> {
+    let (t, a) = (&ind.target, &ind.actual);
+    // A side left blank (or a column not recognised) is said elsewhere (ZP209, ZP009).
+    if (!has_digit(&t.raw) && !has_digit(&a.raw)) || t.is_empty() || a.is_empty() {
+        return None;
+    }
+    let (tm, am) = (t.measure_with(vocab), a.measure_with(vocab));
+    if tm.is_some() && am.is_some() {
+        return None;
+    }
+    if parse_deadline(&t.raw).is_some() {
+        if parse_completion(&a.raw).is_some() {
+            return None;
+        }
+        let why = format!("指标值“{}”是时限，实际值“{}”没有写明完成时间", t.raw, a.raw);
+        return Some((a.cell, why));
+    }
+    let unread = |f: &Field, what: &str| {
+        format!(
+            "{what}“{}”中的数字前后有 zpcheck 不认识的文字，读不出可比较的数值",
+            f.raw
+        )
+    };
+    Some(
+        match (
+            has_digit(&t.raw),
+            tm.is_some(),
+            has_digit(&a.raw),
+            am.is_some(),
+        ) {
+            (true, false, _, _) => (t.cell, unread(t, "指标值")),
+            (_, _, true, false) => (a.cell, unread(a, "实际值")),
+            (_, true, _, _) => (
+                a.cell,
+                format!(
+                    "实际值“{}”中没有可比较的数字，指标值“{}”无从比较",
+                    a.raw, t.raw
+                ),
+            ),
+            _ => (
+                t.cell,
+                format!(
+                    "指标值“{}”中没有可比较的数字，实际值“{}”无从比较",
+                    t.raw, a.raw
+                ),
+            ),
+        },
+    )
+}
+
 /// The three cells a score is computed from: its weight, target and actual.
 fn score_inputs(ind: &Indicator) -> Vec<&Field> {
     ind.weight
@@ -200,7 +262,19 @@ fn check_one(ctx: &mut Ctx, ind: &Indicator) -> Scored {
             Some((tv, av)) => quantitative(ctx, ind, w, found, &t, tv, av),
             None => range_only(ctx, ind, w, found, "目标与实际单位不可比，无法计算"),
         },
-        _ => qualitative(ctx, ind, w, found),
+        _ => {
+            // A number the rules could not compare is said, never passed over in silence.
+            if let Some((at, why)) = uncompared(ind, vocab) {
+                let field = if at == ind.target.cell {
+                    &ind.target
+                } else {
+                    &ind.actual
+                };
+                let msg = format!("{}「{}」{why}，得分未按规则核算", at, ind.name);
+                ctx.emit(&NOT_COMPARED, field, "可比较的数值", msg, None);
+            }
+            qualitative(ctx, ind, w, found)
+        }
     };
     // A weight in doubt says nothing about points lost.
     let weight_doubted = ctx

@@ -113,7 +113,8 @@ pub(crate) struct Marks<'a> {
 impl<'a> Marks<'a> {
     pub(crate) fn new(findings: &[&'a Finding]) -> Self {
         let mut by_cell: HashMap<&str, HashMap<CellRef, Vec<&Finding>>> = HashMap::new();
-        for f in findings {
+        // Info findings are listed on 核查结果 only: no fill, no note in the form.
+        for f in findings.iter().filter(|f| f.severity != Severity::Info) {
             by_cell
                 .entry(f.sheet.as_str())
                 .or_default()

@@ -632,3 +632,80 @@ fn an_output_a_person_edited_is_never_replaced_but_one_still_as_written_is() {
         &dir.path().join("汇总(2).xlsx")
     ));
 }
+
+#[test]
+fn a_number_not_compared_is_said_as_info_and_changes_nothing_else() {
+    let mut sh = national_clean();
+    // 监测报告份数: "力争15份" — a word zpcheck does not know before the number.
+    // 监测站点数量: "最低20个" and "完成20个" are read (≥ 20, 20) and compared as usual.
+    sh.set("E14", s("力争12份"))
+        .set("E13", s("最低20个"))
+        .set("F13", s("完成20个"));
+    let c = checked(&sh);
+    assert_eq!(
+        rows(&c),
+        vec![row("ZP010", "E14", "力争12份", "可比较的数值", false)]
+    );
+    assert_eq!(
+        message(&c, "ZP010", "E14"),
+        "E14「监测报告份数」指标值“力争12份”中的数字前后有 zpcheck 不认识的文字，读不出可比较的数值，得分未按规则核算"
+    );
+    // Not counted: the form is clean, its 总分 and grade stand.
+    let summary = zpcheck::report::FormSummary::of(&c.forms[0]);
+    assert_eq!((summary.errors, summary.warnings), (0, 0));
+    assert_eq!(totals(&c), (Some("97".into()), None, Some("优")));
+    // Corrected: exit 0 even with --fail-on warning; the JSON lists it as info; 核查结果
+    // lists it; the form carries no mark or note there.
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("提示.xlsx");
+    write_xlsx(&input, &[sh]);
+    let out = dir.path().join("出.xlsx");
+    let o = zpcheck_cli(&[
+        "fix".as_ref(),
+        input.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+        "--format".as_ref(),
+        "json".as_ref(),
+        "--fail-on".as_ref(),
+        "warning".as_ref(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let file = &doc["files"][0];
+    assert_eq!(file["status"], "clean");
+    assert_eq!(file["findings"][0]["severity"], "info");
+    assert_eq!(file["findings"][0]["cell"], "E14");
+    let wb = zpcheck::read::read_path(&out).unwrap();
+    let findings = wb.sheets.iter().find(|s| s.name == "核查结果").unwrap();
+    let header = findings_header_row(findings);
+    let first: Vec<String> = (0..9)
+        .map(|c| findings.text(CellRef::new(header + 1, c)).to_string())
+        .collect();
+    assert_eq!(
+        first[1..6],
+        [
+            "项目支出绩效自评表",
+            "E14",
+            "ZP010 数值未参与核对",
+            "提示",
+            "力争12份"
+        ]
+        .map(String::from)
+    );
+    assert!(part_of(&out, "xl/comments1.xml").is_none_or(|n| !n.contains("ref=\"E14\"")));
+    // The text report says it, with its own word, and still counts no error or warning.
+    let o = zpcheck_cli(&["check".as_ref(), input.as_os_str()]);
+    assert_eq!(o.status.code(), Some(0));
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        text.contains("项目支出绩效自评表!E14  ZP010  提示：E14「监测报告份数」"),
+        "{text}"
+    );
+    assert!(text.contains("错误 0 个，警告 0 个"), "{text}");
+}
