@@ -45,6 +45,9 @@ pub struct ExplainedIndicator {
     pub level2: String,
     /// Where the weight came from: a cell, or the group's label.
     pub weight_from: String,
+    /// Why its numbers are not compared (ZP010), when they are not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_compared: Option<String>,
 }
 
 /// One form.
@@ -84,6 +87,12 @@ pub struct ExplainedForm {
     pub total_weight_cell: Option<String>,
     /// The grade cell.
     pub grade_cell: Option<String>,
+    /// How the total row's 执行率 cell holds its rate (fraction, percent number, percent
+    /// format, text), and what told.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rate_held: Option<String>,
+    /// Every indicator score and 总分 blank: the form was never scored (ZP211).
+    pub never_scored: bool,
     /// Header texts that gave no role.
     pub unrecognised_headers: Vec<(String, String)>,
     /// What could not be read.
@@ -142,6 +151,7 @@ fn explain_form(sheet: &crate::read::Sheet, layout: &FormLayout, form: &Form) ->
             level1: ind.level1.clone(),
             level1_cell: ind.level1_cell.to_string(),
             level2: ind.level2.clone(),
+            not_compared: None,
             weight_from: match &ind.weight {
                 Some(w) => format!("{} 单元格（{}）", w.cell, w.shown()),
                 None => match stated_points(&ind.level1) {
@@ -195,6 +205,8 @@ fn explain_form(sheet: &crate::read::Sheet, layout: &FormLayout, form: &Form) ->
             .and_then(|t| t.weight.as_ref())
             .map(|w| w.cell.to_string()),
         grade_cell: form.grade.as_ref().map(|g| g.cell.to_string()),
+        rate_held: None,
+        never_scored: false,
         unrecognised_headers: layout
             .unknown_headers
             .iter()
@@ -212,6 +224,7 @@ pub fn explain(workbook: &Workbook, profile: &Profile) -> Explained {
             Some((fsheet, flayout)) => {
                 let form = Form::build_split(fsheet, &flayout, sheet, &layout);
                 let mut e = explain_form(sheet, &layout, &form);
+                with_readings(&mut e, &form, profile);
                 // The funding block's part of the description comes from its own sheet.
                 let f = explain_form(fsheet, &flayout, &form);
                 e.sheet = format!("{}（资金块在工作表 {}）", sheet.name, fsheet.name);
@@ -222,7 +235,9 @@ pub fn explain(workbook: &Workbook, profile: &Profile) -> Explained {
             }
             None => {
                 let form = Form::build(sheet, &layout);
-                explain_form(sheet, &layout, &form)
+                let mut e = explain_form(sheet, &layout, &form);
+                with_readings(&mut e, &form, profile);
+                e
             }
         };
         forms.push(e);
@@ -230,6 +245,20 @@ pub fn explain(workbook: &Workbook, profile: &Profile) -> Explained {
     Explained {
         profile: crate::profile::summary(profile),
         forms,
+    }
+}
+
+/// What the rules will make of the values: how the rate is held, numbers not compared, a form
+/// never scored.
+fn with_readings(e: &mut ExplainedForm, form: &Form, profile: &Profile) {
+    e.rate_held = form
+        .funding
+        .as_ref()
+        .and_then(crate::rules::funding::rate_reading);
+    e.never_scored = crate::rules::indicators::never_scored(form);
+    for (x, ind) in e.indicators.iter_mut().zip(&form.indicators) {
+        x.not_compared = crate::rules::indicators::uncompared(ind, &profile.vocab)
+            .map(|(cell, why)| format!("{cell} {why}"));
     }
 }
 
@@ -273,6 +302,9 @@ pub fn text(path: &str, e: &Explained) -> String {
                 if let Some(b) = f.rate_base {
                     out.push_str(&format!("    执行率 = 全年执行数 ÷ {b}\n"));
                 }
+                if let Some(held) = &f.rate_held {
+                    out.push_str(&format!("    执行率写法：{held}\n"));
+                }
                 match &f.execution_weight_from {
                     Some(w) => out.push_str(&format!("    执行率分值：{w}\n")),
                     None => out.push_str("    执行率分值：没有\n"),
@@ -314,6 +346,14 @@ pub fn text(path: &str, e: &Explained) -> String {
                         },
                         i.weight_from
                     ));
+                    if let Some(why) = &i.not_compared {
+                        out.push_str(&format!("        数值未比较（ZP010 提示）：{why}\n"));
+                    }
+                }
+                if f.never_scored {
+                    out.push_str(
+                        "    得分：各指标得分和总分全部空白——本表未进行自评打分（ZP211）：不核算、不写入得分、总分和等级\n",
+                    );
                 }
                 for (r, why) in &f.skipped_rows {
                     out.push_str(&format!("    第 {r} 行：{why}\n"));

@@ -289,12 +289,23 @@ impl RateEvidence {
 
     /// Which of the two readings of `v` the evidence picks, if it tells.
     fn pick(&self, v: Decimal) -> Option<Held> {
+        self.pick_why(v).map(|(h, _)| h)
+    }
+
+    /// [`RateEvidence::pick`] with what told, in words.
+    fn pick_why(&self, v: Decimal) -> Option<(Held, &'static str)> {
         if self.in_percent {
-            return Some(Held::Percent);
+            return Some((Held::Percent, "表头注明 %"));
         }
         if let Some(h) = self.others {
-            return Some(h);
+            return Some((h, "分项行的执行率"));
         }
+        self.pick_by_score(v)
+            .map(|h| (h, "执行率得分 = 分值 × 执行率"))
+    }
+
+    /// The reading the execution score was computed with, if it tells.
+    fn pick_by_score(&self, v: Decimal) -> Option<Held> {
         // The score's share of the weight is the rate (as a fraction) below 100%: the reading
         // nearer to it is the one the form computed with (the two differ a hundredfold).
         let (w, s) = self.score?;
@@ -314,14 +325,67 @@ impl RateEvidence {
     }
 }
 
-/// The precision of a percent, in words: "2 位小数", "个位", "十位".
+/// How the total row's 执行率 cell holds its rate, in words, for `explain`: "以小数表示（0.958
+/// 即 95.8%，显示 3 位小数，即百分数的 1 位小数；依据：执行率得分 = 分值 × 执行率）".
+pub fn rate_reading(funding: &Funding) -> Option<String> {
+    let field = funding.total.rate.as_ref()?;
+    let cell = field.cell;
+    let Value::Number { value, percent, .. } = field.value else {
+        return None;
+    };
+    let dp = i32::try_from(field.shown_dp).unwrap_or(i32::MAX);
+    Some(match percent {
+        Percent::Format => format!(
+            "{cell} 为百分比格式（{}，显示{}）",
+            field.shown(),
+            pct_precision(dp)
+        ),
+        Percent::Sign => format!("{cell} 为文本写的百分数（“{}”）", field.raw),
+        Percent::No if field.percent_format => format!("{cell} 为百分比格式"),
+        Percent::No => {
+            let evidence = RateEvidence::of(funding);
+            let (held, why) = match evidence.pick_why(value) {
+                Some(x) => x,
+                None if value.is_zero() => (Held::Percent, "数值为 0，按百分数写"),
+                None if value <= Decimal::ONE => (Held::Fraction, "数值不大于 1"),
+                None => (Held::Percent, "数值大于 1"),
+            };
+            let shown = if field.general {
+                "常规格式，按百分数的 2 位小数".to_string()
+            } else {
+                match held {
+                    Held::Fraction => format!(
+                        "显示 {} 位小数，即{}",
+                        field.shown_dp,
+                        pct_precision(dp - 2)
+                    ),
+                    Held::Percent => format!("显示{}", pct_precision(dp)),
+                }
+            };
+            match held {
+                Held::Fraction => format!(
+                    "{cell} 以小数表示（{} 即 {}%；{shown}；依据：{why}）",
+                    field.shown(),
+                    fmt_dec(value * Decimal::ONE_HUNDRED)
+                ),
+                Held::Percent => format!(
+                    "{cell} 以百分数表示（{} 即 {}%；{shown}；依据：{why}）",
+                    field.shown(),
+                    fmt_dec(value)
+                ),
+            }
+        }
+    })
+}
+
+/// The precision of a percent, in words: "百分数的 2 位小数", "百分数的个位", "百分数的十位".
 fn pct_precision(dp: i32) -> String {
     match dp {
-        d if d > 0 => format!("{d} 位小数"),
-        0 => "个位".into(),
-        -1 => "十位".into(),
-        -2 => "百位".into(),
-        _ => "千位以上".into(),
+        d if d > 0 => format!("百分数的 {d} 位小数"),
+        0 => "百分数的个位".into(),
+        -1 => "百分数的十位".into(),
+        -2 => "百分数的百位".into(),
+        _ => "百分数的千位以上".into(),
     }
 }
 
@@ -381,11 +445,11 @@ fn check_plain_rate(
     if let Some(&(h, _)) = verdicts.iter().find(|(_, a)| *a == Agree::AtShown) {
         let how = match h {
             Held::Fraction => format!(
-                "（小数写法，即 {}%，所示精度为百分数的{}）",
+                "（小数写法，即 {}%，所示精度为{}）",
                 fmt_dec(pct_of(h)),
                 pct_precision(dp_of(h))
             ),
-            Held::Percent => format!("（所示精度为百分数的{}）", pct_precision(dp_of(h))),
+            Held::Percent => format!("（所示精度为{}）", pct_precision(dp_of(h))),
         };
         let msg = format!(
             "{}「{}」执行率写作 {}{how}，在其所示精度下正确；按规则应保留两位小数：{}%",
@@ -436,7 +500,7 @@ fn check_plain_rate(
                 // A percent number in a General cell is written as the rate it is.
                 Held::Percent if field.general => base,
                 Held::Percent => format!(
-                    "{base}；本格以百分数表示执行率，按其所示的 {} 应写作 {}",
+                    "{base}；本格以百分数表示执行率，按其所示的{}应写作 {}",
                     pct_precision(dp_of(*h)),
                     fmt_dec(value)
                 ),

@@ -709,3 +709,41 @@ fn a_number_not_compared_is_said_as_info_and_changes_nothing_else() {
     );
     assert!(text.contains("错误 0 个，警告 0 个"), "{text}");
 }
+
+/// `zpcheck explain` of a spec, as text.
+fn explain_text(spec: &SheetSpec) -> String {
+    let (_dir, path) = write_temp(std::slice::from_ref(spec));
+    let wb = zpcheck::read::read_path(&path).unwrap();
+    let e = zpcheck::explain::explain(&wb, &Profile::default());
+    zpcheck::explain::text("表.xlsx", &e)
+}
+
+#[test]
+fn explain_says_how_the_rate_is_held_what_was_not_compared_and_a_form_never_scored() {
+    let text = explain_text(&never_scored());
+    assert!(
+        text.contains(
+            "    得分：各指标得分和总分全部空白——本表未进行自评打分（ZP211）：不核算、不写入得分、总分和等级\n"
+        ),
+        "{text}"
+    );
+    let text = explain_text(&rate_form(1000.0, 958.6, n(9.59), nf(0.958, "0.000")));
+    assert!(
+        text.contains(
+            "    执行率写法：G6 以小数表示（0.958 即 95.8%；显示 3 位小数，即百分数的 1 位小数；依据：执行率得分 = 分值 × 执行率）\n"
+        ),
+        "{text}"
+    );
+    let mut sh = rate_form(650.0, 94.0, n(1.45), n(14.4));
+    sh.set("E14", s("力争12份"));
+    let text = explain_text(&sh);
+    assert!(
+        text.contains("    执行率写法：G6 以百分数表示（14.4 即 14.4%；常规格式，按百分数的 2 位小数；依据：执行率得分 = 分值 × 执行率）\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("        数值未比较（ZP010 提示）：E14 指标值“力争12份”中的数字前后有 zpcheck 不认识的文字，读不出可比较的数值\n"),
+        "{text}"
+    );
+    assert!(!text.contains("未进行自评打分"), "{text}");
+}
