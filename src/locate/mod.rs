@@ -437,7 +437,9 @@ fn unread(sheet: &Sheet, labels: &Labels, vocab: &Vocab, l: &FormLayout) -> Vec<
                 missing.push(role.name());
             }
         }
-        if c.weight.is_none() && !group_weights_stated(sheet, i) {
+        // Points stated per 一级 group, or for the whole block ("年度绩效目标（80分）"), stand
+        // in for a 分值 column: the sums they cap are checked.
+        if c.weight.is_none() && !group_weights_stated(sheet, i) && i.stated_weight.is_none() {
             missing.push("分值（既没有分值列，一级指标也没有标注分值）");
         }
         if !missing.is_empty() {

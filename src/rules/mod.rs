@@ -49,7 +49,22 @@ pub struct FormReport {
 /// What a form's shape leaves unchecked: rules whose inputs the form does not have.
 fn unchecked(form: &Form) -> Vec<String> {
     let mut out = Vec::new();
-    if !form.indicators.is_empty() && form.indicators.iter().all(|i| i.weight.is_none()) {
+    let no_weights =
+        !form.indicators.is_empty() && form.indicators.iter().all(|i| i.weight.is_none());
+    let groups_state = form
+        .indicators
+        .iter()
+        .all(|i| crate::vocab::stated_points(&i.level1).is_some());
+    if no_weights && !groups_state {
+        let block = form
+            .indicators_stated
+            .as_ref()
+            .map(|(points, cell, _)| format!("指标块 {cell} 标注的 {} 分", fmt_dec(*points)))
+            .unwrap_or_else(|| "指标块标注的分值".into());
+        out.push(format!(
+            "指标块没有分值列，一级指标也没有标注分值：单个指标的得分无法按规则5/6核算、无法核对是否超过分值（ZP201–ZP205、ZP208），各组得分也无上限可核；只核对全部指标得分合计不超过{block}（ZP306），以及总分 = 执行率得分 + 各指标得分（ZP304）"
+        ));
+    } else if no_weights {
         out.push(
             "指标块没有分值列：单个指标的得分无法按规则5/6核算、无法核对是否超过分值（ZP201–ZP205、ZP208），只核对各一级指标得分合计不超过其标注的分值（ZP306）"
                 .to_string(),

@@ -121,6 +121,8 @@ pub fn check(ctx: &mut Ctx, exec: &ExecResult, scores: &[Scored]) -> Totals {
             .filter(move |i| i.level1_cell == cell)
     };
     let mut ind_weight = Decimal::ZERO;
+    // Groups that state no points of their own (the block's label states them all).
+    let mut unstated = false;
     for (cell, (label, weights, scores)) in &groups {
         let stated = stated_points(label);
         if by_column {
@@ -144,8 +146,11 @@ pub fn check(ctx: &mut Ctx, exec: &ExecResult, scores: &[Scored]) -> Totals {
                 ctx.raise(in_group(*cell).filter_map(|i| i.weight.as_ref()));
             }
         } else {
-            // Weights stated per group (the form is complete only when every group states one).
-            let stated = stated.unwrap_or_default();
+            // Weights stated per group, or only for the whole block (then checked below).
+            let Some(stated) = stated else {
+                unstated = true;
+                continue;
+            };
             ind_weight += stated;
             if *scores > stated {
                 let msg = format!(
@@ -163,6 +168,27 @@ pub fn check(ctx: &mut Ctx, exec: &ExecResult, scores: &[Scored]) -> Totals {
                 // Which score is too high cannot be told: all of the group's are in doubt.
                 ctx.raise(in_group(*cell).map(|i| &i.score));
             }
+        }
+    }
+    // No weights anywhere but the block's label ("年度绩效目标1（80分）"): its points are the
+    // indicators' weight, and cap the sum of their scores.
+    if let (true, Some((stated, cell, label))) = (unstated, &form.indicators_stated) {
+        ind_weight = *stated;
+        let sum: Decimal = scores.iter().filter_map(|s| s.score).sum();
+        if sum > *stated {
+            let msg = format!(
+                "{cell} 指标块标注“{label}”为 {} 分，各指标得分合计 {} 超过该分值",
+                fmt_dec(*stated),
+                fmt_dec(sum)
+            );
+            ctx.emit(
+                &GROUP_SCORE,
+                &label_field(*cell, label),
+                format!("≤ {}", fmt_dec(*stated)),
+                msg,
+                None,
+            );
+            ctx.raise(form.indicators.iter().map(|i| &i.score));
         }
     }
     // "年度绩效目标（80分）": the indicator block's weights add up to what its label states.

@@ -747,3 +747,45 @@ fn explain_says_how_the_rate_is_held_what_was_not_compared_and_a_form_never_scor
     );
     assert!(!text.contains("未进行自评打分"), "{text}");
 }
+
+/// Hubei's template with no points on the 一级 labels: only "年度绩效目标（80分）" says what
+/// the indicators are worth, and no indicator has a weight.
+fn block_points_only() -> SheetSpec {
+    let mut sh = templates::hubei();
+    sh.set("B6", s("产出指标"))
+        .set("B9", s("效益指标"))
+        .set("B10", s("满意度指标"))
+        .set("G10", n(10.0));
+    sh
+}
+
+#[test]
+fn scores_without_weights_anywhere_still_check_the_total_and_the_blocks_cap() {
+    let c = checked(&block_points_only());
+    assert!(c.forms[0].form.complete());
+    // 18 (execution) + 20 + 19.6 + 20 + 10 + 10 = 97.6, not 98.
+    assert_eq!(rows(&c), vec![row("ZP304", "B11", "98", "97.6", true)]);
+    assert_eq!(totals(&c), (Some("97.6".into()), None, Some("优")));
+    assert_eq!(
+        c.forms[0].report.unchecked,
+        vec![
+            "指标块没有分值列，一级指标也没有标注分值：单个指标的得分无法按规则5/6核算、无法核对是否超过分值（ZP201–ZP205、ZP208），各组得分也无上限可核；只核对全部指标得分合计不超过指标块 A5 标注的 80 分（ZP306），以及总分 = 执行率得分 + 各指标得分（ZP304）"
+                .to_string()
+        ]
+    );
+    // Scores over the block's 80 points: said, and 总分 is not corrected from them.
+    let mut sh = block_points_only();
+    sh.set("G10", n(12.0));
+    let c = checked(&sh);
+    assert_eq!(
+        rows(&c),
+        vec![
+            row("ZP306", "A5", "年度绩效目标（80分）", "≤ 80", false),
+            row("ZP304", "B11", "98", "99.6（若输入无误）", false),
+        ]
+    );
+    assert_eq!(
+        message(&c, "ZP306", "A5"),
+        "A5 指标块标注“年度绩效目标（80分）”为 80 分，各指标得分合计 81.6 超过该分值"
+    );
+}
