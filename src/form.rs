@@ -428,14 +428,18 @@ pub struct Form {
     /// The points a label states for the whole indicator block ("年度绩效目标（80分）"), with
     /// the label's cell and text.
     pub indicators_stated: Option<(Decimal, CellRef, String)>,
+    /// The form has no 分值 or 得分 anywhere by design (the central transfer-payment
+    /// 绩效目标自评表): its funding block is checked; its indicators are read, not scored.
+    pub unscored: bool,
 }
 
 impl Form {
     /// Builds the model of a located form.
     pub fn build(sheet: &Sheet, layout: &FormLayout) -> Form {
+        let unscored = layout.unscored(sheet);
         let (indicators, total, has_reason_column) = match &layout.indicators {
             Some(ind) => {
-                let (list, total) = build_indicators(sheet, ind);
+                let (list, total) = build_indicators(sheet, ind, unscored);
                 (list, total, ind.cols.reason.is_some())
             }
             None => (Vec::new(), None, false),
@@ -466,6 +470,7 @@ impl Form {
             unread: layout.unread.clone(),
             anchor: layout.anchor(),
             split_sheet: None,
+            unscored,
             indicators_stated: layout
                 .indicators
                 .as_ref()
@@ -484,6 +489,7 @@ impl Form {
         indicators: &FormLayout,
     ) -> Form {
         let mut form = Form::build(indicator_sheet, indicators);
+        form.unscored = form.unscored && funding.funding_unscored();
         let keep = |u: &&crate::locate::Unread| !u.missing_block;
         form.unread = funding
             .unread
@@ -633,12 +639,19 @@ fn with_op_and_unit(mut field: Field, op: Option<String>, unit: Option<String>) 
     field
 }
 
-fn build_indicators(sheet: &Sheet, ind: &IndicatorLayout) -> (Vec<Indicator>, Option<TotalRow>) {
+fn build_indicators(
+    sheet: &Sheet,
+    ind: &IndicatorLayout,
+    unscored: bool,
+) -> (Vec<Indicator>, Option<TotalRow>) {
     let c = ind.cols;
     let mut list = Vec::new();
-    // Without a score column nothing about an indicator can be checked.
-    let Some(score_col) = c.score else {
-        return (list, None);
+    // Without a score column nothing about an indicator can be checked, unless the form has
+    // no scores by design: its indicators are read (and shown) with a blank score.
+    let score_col = match (c.score, unscored) {
+        (Some(col), _) => col,
+        (None, true) => c.target.or(c.l3).or(c.l2).unwrap_or(0),
+        (None, false) => return (list, None),
     };
     let mut l2 = (String::new(), u32::MAX);
     let groups = crate::locate::group_labels(sheet, ind);
@@ -703,7 +716,11 @@ fn build_indicators(sheet: &Sheet, ind: &IndicatorLayout) -> (Vec<Indicator>, Op
             actual,
             weight,
             weight_shared: shared,
-            score: Field::at(sheet, pos(score_col)),
+            score: if unscored {
+                Field::blank(pos(score_col))
+            } else {
+                Field::at(sheet, pos(score_col))
+            },
             reason: c.reason.map(|col| Field::at(sheet, pos(col))),
         });
     }

@@ -122,6 +122,7 @@ const TOP: &[(&str, &str)] = &[
 const GRADE_KEYS: &[&str] = &["优", "良", "中"];
 const ROW_KEYS: &[&str] = &[
     "资金合计",
+    "资金来源",
     "目标",
     "总分",
     "等级",
@@ -262,6 +263,7 @@ fn apply(p: &mut Profile, text: &str) -> Result<(), String> {
                     let keys = list.iter().map(|w| crate::vocab::label_words_key(w));
                     let target = match k.as_str() {
                         "资金合计" => &mut p.vocab.fund_total,
+                        "资金来源" => &mut p.vocab.fund_sources,
                         "目标" => &mut p.vocab.goals,
                         "总分" => &mut p.vocab.score_total,
                         "等级" => &mut p.vocab.grade,

@@ -104,6 +104,9 @@ pub struct Vocab {
     pub headers: Vec<(Role, Vec<String>)>,
     /// Labels of the funding block's total row.
     pub fund_total: Vec<String>,
+    /// Words that make a row's label a funding source ("…资金", "…拨款", "其中…"): below the
+    /// parts, a row labelled otherwise whose amount cells hold text ends the funding block.
+    pub fund_sources: Vec<String>,
     /// Labels that start the goals block (and end the funding block).
     pub goals: Vec<String>,
     /// Labels of the indicator block's 总分 row.
@@ -139,6 +142,7 @@ impl Vocab {
         Vocab {
             headers: Role::ALL.into_iter().map(|r| (r, Vec::new())).collect(),
             fund_total: Vec::new(),
+            fund_sources: Vec::new(),
             goals: Vec::new(),
             score_total: Vec::new(),
             grade: Vec::new(),
@@ -231,6 +235,12 @@ impl Vocab {
     pub fn label_in(&self, text: &str, list: &[String]) -> bool {
         let key = label_words_key(text);
         !key.is_empty() && list.contains(&key)
+    }
+
+    /// Whether a row label names a funding source: it contains one of the source words.
+    pub fn names_fund_source(&self, text: &str) -> bool {
+        let key = header_key(text);
+        self.fund_sources.iter().any(|w| key.contains(w.as_str()))
     }
 
     /// The 一级 group word a text names, if any ("一、产出指标（50分）" → 产出指标).

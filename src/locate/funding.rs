@@ -66,6 +66,12 @@ pub(super) fn funding_layout(
                 .count()
                 >= 2
             || (label.is_empty() && !has_values)
+            // Below the parts, a row that names no funding source and holds text where the
+            // amounts go is another part of the form (资金管理情况: 分配科学性…).
+            || (!rows.is_empty()
+                && !label.is_empty()
+                && !vocab.names_fund_source(&label)
+                && amounts_are_text(sheet, row, &money))
         {
             break;
         }
@@ -143,6 +149,27 @@ pub(super) fn funding_layout(
         breakdowns,
         stated_weight,
     }
+}
+
+/// Whether a row's amount cells hold text and no number: words where money goes.
+fn amounts_are_text(sheet: &Sheet, row: u32, money: &[Option<u32>]) -> bool {
+    let mut text = false;
+    for c in money.iter().flatten() {
+        match sheet.get(CellRef::new(row, *c)).map(|cell| &cell.value) {
+            Some(crate::grid::CellValue::Number(_)) => return false,
+            Some(crate::grid::CellValue::Text(t)) => {
+                let t = t.trim();
+                if crate::num::parse_number_text(t).is_some() {
+                    return false;
+                }
+                if !t.is_empty() && !crate::num::is_not_applicable(t) {
+                    text = true;
+                }
+            }
+            _ => {}
+        }
+    }
+    text
 }
 
 /// Whether a label heads one breakdown of the funding total: "按收入性质分：", "按支出性质分".

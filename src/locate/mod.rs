@@ -224,6 +224,28 @@ pub struct FormLayout {
 }
 
 impl FormLayout {
+    /// Whether the form has no 分值 or 得分 anywhere by design (the central transfer-payment
+    /// 绩效目标自评表: 全年预算数 / 全年执行数 and targets, never scored): neither block has a
+    /// weight or score column, nor points stated in a label. Such a form is complete for what
+    /// it holds.
+    pub fn unscored(&self, sheet: &Sheet) -> bool {
+        self.indicators.as_ref().is_some_and(|i| {
+            i.cols.score.is_none()
+                && i.cols.weight.is_none()
+                && i.stated_weight.is_none()
+                && !group_weights_stated(sheet, i)
+        }) && self.funding_unscored()
+    }
+
+    /// Whether the funding block, if any, has neither a weight nor a score (column or label).
+    pub fn funding_unscored(&self) -> bool {
+        self.funding.as_ref().is_none_or(|f| {
+            f.cols.score.is_none() && f.cols.weight.is_none() && f.stated_weight.is_none()
+        })
+    }
+}
+
+impl FormLayout {
     /// The form's anchor: the first header cell found.
     pub fn anchor(&self) -> CellRef {
         let f = self.funding.as_ref().map(|f| f.header_row);
@@ -424,6 +446,7 @@ fn unread(sheet: &Sheet, labels: &Labels, vocab: &Vocab, l: &FormLayout) -> Vec<
         }),
         _ => {}
     }
+    let unscored = l.unscored(sheet);
     if let Some(i) = &l.indicators {
         let c = &i.cols;
         let mut missing = Vec::new();
@@ -433,13 +456,18 @@ fn unread(sheet: &Sheet, labels: &Labels, vocab: &Vocab, l: &FormLayout) -> Vec<
             (Role::Actual, c.actual),
             (Role::Score, c.score),
         ] {
-            if col.is_none() {
+            // A form without scores by design lacks no score column.
+            if col.is_none() && !(unscored && role == Role::Score) {
                 missing.push(role.name());
             }
         }
         // Points stated per 一级 group, or for the whole block ("年度绩效目标（80分）"), stand
         // in for a 分值 column: the sums they cap are checked.
-        if c.weight.is_none() && !group_weights_stated(sheet, i) && i.stated_weight.is_none() {
+        if c.weight.is_none()
+            && !unscored
+            && !group_weights_stated(sheet, i)
+            && i.stated_weight.is_none()
+        {
             missing.push("分值（既没有分值列，一级指标也没有标注分值）");
         }
         if !missing.is_empty() {
@@ -459,7 +487,7 @@ fn unread(sheet: &Sheet, labels: &Labels, vocab: &Vocab, l: &FormLayout) -> Vec<
         let c = &f.cols;
         let missing: Vec<&str> = [(Role::Rate, c.rate), (Role::Score, c.score)]
             .into_iter()
-            .filter(|(_, col)| col.is_none())
+            .filter(|(r, col)| col.is_none() && !(unscored && *r == Role::Score))
             .map(|(r, _)| r.name())
             .collect();
         // A header cell nobody could read inside the block's columns may be the missing one.

@@ -134,8 +134,12 @@ fn check_sum<'a>(
                     terms.push(fmt_dec(v));
                 }
                 None if f.is_empty() => terms.push("0".into()),
-                // Unreadable part: the sum cannot be trusted.
-                None => return found,
+                // Unreadable part: the sum cannot be checked, so the total is not trusted
+                // either — nothing (rate, execution score, over-budget) is judged from it.
+                None => {
+                    ctx.raise([total]);
+                    return None;
+                }
             }
         }
         // A breakdown not filled in has nothing to add up.

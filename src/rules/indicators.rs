@@ -92,7 +92,8 @@ pub fn achievement(actual: &str, target: &str) -> Option<Achievement> {
 /// Whether a form was never scored: it has indicators, and every indicator's score and the
 /// 总分 are blank.
 pub fn never_scored(form: &crate::form::Form) -> bool {
-    !form.indicators.is_empty()
+    !form.unscored
+        && !form.indicators.is_empty()
         && form.indicators.iter().all(|i| i.score.is_empty())
         && form.total.as_ref().is_none_or(|t| t.score.is_empty())
 }
@@ -102,6 +103,10 @@ pub fn never_scored(form: &crate::form::Form) -> bool {
 /// checked in totals), nothing is scored for the department.
 pub fn check(ctx: &mut Ctx) -> Vec<Scored> {
     let form = ctx.form;
+    if form.unscored {
+        // No scores by design: nothing to score, nothing to report per indicator.
+        return vec![Scored::default(); form.indicators.len()];
+    }
     if never_scored(form) {
         let at = form
             .total

@@ -49,6 +49,20 @@ pub struct FormReport {
 /// What a form's shape leaves unchecked: rules whose inputs the form does not have.
 fn unchecked(form: &Form) -> Vec<String> {
     let mut out = Vec::new();
+    if form.unscored {
+        out.push(
+            "本表按设计不打分（资金块和指标块都没有分值、得分）：核查资金合计（ZP101）和执行率（ZP102）；指标只读取、不评分，总分和等级不适用"
+                .to_string(),
+        );
+        if form
+            .funding
+            .as_ref()
+            .is_some_and(|f| f.total.rate.is_none())
+        {
+            out.push("资金块没有执行率列：执行率（ZP102）未核对".to_string());
+        }
+        return out;
+    }
     let no_weights =
         !form.indicators.is_empty() && form.indicators.iter().all(|i| i.weight.is_none());
     let groups_state = form

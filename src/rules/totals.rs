@@ -96,7 +96,7 @@ fn same_sheet<'a>(
 /// totals depend on every part of it.
 pub fn check(ctx: &mut Ctx, exec: &ExecResult, scores: &[Scored]) -> Totals {
     let form = ctx.form;
-    if !form.complete() || form.indicators.is_empty() {
+    if !form.complete() || form.indicators.is_empty() || form.unscored {
         return Totals {
             claimed: form.total.as_ref().and_then(|t| t.score.number()),
             computed: None,

@@ -789,3 +789,125 @@ fn scores_without_weights_anywhere_still_check_the_total_and_the_blocks_cap() {
         "A5 指标块标注“年度绩效目标（80分）”为 80 分，各指标得分合计 81.6 超过该分值"
     );
 }
+
+/// The central transfer-payment 绩效目标自评表: 全年预算数 / 全年执行数 / 执行率, a 资金管理情况
+/// block of text below the funding parts, and indicators with targets and actuals — no 分值
+/// and no 得分 anywhere, by design.
+fn central_transfer() -> SheetSpec {
+    templates::sheet(
+        "自评表",
+        &[
+            &["转移支付区域（项目）绩效目标自评表"],
+            &["（2023年度）"],
+            &["转移支付（项目）名称", "农村环境整治资金"],
+            &[
+                "中央主管部门",
+                "生态环境部",
+                "",
+                "地方主管部门",
+                "省生态环境厅",
+            ],
+            &[
+                "资金情况（万元）",
+                "",
+                "全年预算数（A）",
+                "全年执行数（B）",
+                "执行率（B/A）",
+            ],
+            &["", "年度资金总额", "#1000", "#950", "95%"],
+            &["", "其中：中央财政资金", "#800", "#780", ""],
+            &["", "地方资金", "#200", "#170", ""],
+            &["", "其他资金", "#0", "#0", ""],
+            &[
+                "资金管理情况",
+                "分配科学性",
+                "按因素法分配",
+                "已按期分配",
+                "",
+            ],
+            &["", "下达及时性", "30日内下达", "已下达", ""],
+            &["年度总体目标", "预期目标", "", "实际完成情况", ""],
+            &["", "完成 20 个村的环境整治", "", "完成 21 个村", ""],
+            &[
+                "绩效指标",
+                "一级指标",
+                "二级指标",
+                "三级指标",
+                "指标值",
+                "实际完成值",
+                "未完成原因分析",
+            ],
+            &[
+                "",
+                "产出指标",
+                "数量指标",
+                "整治村庄数",
+                "≥20个",
+                "21个",
+                "",
+            ],
+            &["", "", "质量指标", "验收合格率", "≥95%", "96%", ""],
+            &[
+                "",
+                "效益指标",
+                "生态效益指标",
+                "污水处理率",
+                "≥80%",
+                "82%",
+                "",
+            ],
+            &[
+                "",
+                "满意度指标",
+                "服务对象满意度指标",
+                "群众满意度",
+                "≥90%",
+                "93%",
+                "",
+            ],
+        ],
+        &[
+            "A1:G1", "A2:G2", "A5:A9", "A10:A11", "A12:A13", "A14:A18", "B15:B16",
+        ],
+    )
+}
+
+#[test]
+fn a_form_without_scores_by_design_is_complete_for_what_it_holds() {
+    let c = checked(&central_transfer());
+    let form = &c.forms[0].form;
+    assert!(form.complete() && form.unscored);
+    // The 资金管理情况 rows end the funding block: they are no parts with unreadable amounts.
+    let parts: Vec<String> = form
+        .funding
+        .as_ref()
+        .unwrap()
+        .parts
+        .iter()
+        .map(|p| p.label.clone())
+        .collect();
+    assert_eq!(parts, ["其中：中央财政资金", "地方资金", "其他资金"]);
+    assert_eq!(form.indicators.len(), 4);
+    assert_eq!(rows(&c), vec![]);
+    assert_eq!(totals(&c), (None, None, None));
+    assert_eq!(
+        c.forms[0].report.unchecked,
+        vec![
+            "本表按设计不打分（资金块和指标块都没有分值、得分）：核查资金合计（ZP101）和执行率（ZP102）；指标只读取、不评分，总分和等级不适用"
+                .to_string()
+        ]
+    );
+    // Its funding block is checked and corrected as usual: a total never summed.
+    let mut sh = central_transfer();
+    sh.set("C6", n(0.0));
+    assert_eq!(
+        rows(&checked(&sh)),
+        vec![row("ZP101", "C6", "0", "1000", true)]
+    );
+    // A row whose label is a funding source but whose amount is text is an unread part: said,
+    // and the total it adds into is not corrected.
+    let mut sh = central_transfer();
+    sh.set("C6", n(0.0)).set("C8", s("待拨付"));
+    let c = checked(&sh);
+    assert_eq!(rows(&c), vec![row("ZP002", "C8", "待拨付", "数字", false)]);
+}
