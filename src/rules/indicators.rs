@@ -331,7 +331,14 @@ fn not_below_zero(
             );
             Scored {
                 weight,
-                score: Some(if applied { Decimal::ZERO } else { f }),
+                score: Some(if applied {
+                    // 0 is the nearest bound, not a score the rules determine: 总分 is not
+                    // computed from it.
+                    ctx.raise([&ind.score]);
+                    Decimal::ZERO
+                } else {
+                    f
+                }),
             }
         }
         _ => Scored {
@@ -665,6 +672,9 @@ fn range_only(
         ) {
             return Some(f);
         }
+        // The nearest bound is the likeliest value, not one the rules determine (需复核): it is
+        // written, but nothing else (总分, the grade) is computed from it.
+        ctx.raise([&ind.score]);
     }
     Some(round2(bounded))
 }

@@ -926,8 +926,12 @@ fn a_score_below_zero_is_corrected_even_without_a_weight_of_its_own() {
         .set("B11", n(73.6));
     let c = check_spec(&sh);
     assert_eq!(of_rule(&c, "ZP201"), vec![at("G6", "-5", "0", true)]);
-    // 18 + 0 + 19.6 + 20 + 10 + 10 = 77.6: 总分 counts the corrected 0.
-    assert_eq!(of_rule(&c, "ZP304"), vec![at("B11", "73.6", "77.6", true)]);
+    // 18 + 0 + 19.6 + 20 + 10 + 10 = 77.6 — but 0 is only the nearest bound of an impossible
+    // score (需复核), not a score the rules determine: 总分 is said, not written from it.
+    assert_eq!(
+        of_rule(&c, "ZP304"),
+        vec![at("B11", "73.6", "77.6（若输入无误）", false)]
+    );
     // With the excess back, the 满意度 scores are in doubt: 总分 is not corrected.
     sh.set("G10", n(12.0));
     let c = check_spec(&sh);
