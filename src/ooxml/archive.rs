@@ -112,6 +112,37 @@ impl Archive {
         self.entry(name, method, time_date, crc, u32_of(size)?, data)
     }
 
+    /// Copies the entry `raw` of the zip file `bytes` as it is stored (its compressed data
+    /// untouched, its time kept). Gives up on a compression other than stored or deflated, on
+    /// an encrypted entry, and on data outside `bytes`.
+    pub(crate) fn copy_entry<T: std::io::Read>(
+        &mut self,
+        name: &str,
+        raw: &zip::read::ZipFile<'_, T>,
+        bytes: &[u8],
+    ) -> R<()> {
+        let method = match raw.compression() {
+            zip::CompressionMethod::Stored => 0,
+            zip::CompressionMethod::Deflated => 8,
+            _ => return Err(give_up!()),
+        };
+        if raw.encrypted() {
+            return Err(give_up!());
+        }
+        let when = raw
+            .last_modified()
+            .map_or(EPOCH, |d| (d.timepart(), d.datepart()));
+        let start = raw
+            .data_start()
+            .and_then(|s| usize::try_from(s).ok())
+            .ok_or(give_up!())?;
+        let len = usize::try_from(raw.compressed_size()).map_err(|_| give_up!())?;
+        let data = bytes
+            .get(start..start.checked_add(len).ok_or(give_up!())?)
+            .ok_or(give_up!())?;
+        self.copy(name, method, when, raw.crc32(), raw.size(), data)
+    }
+
     /// Adds a part: deflated, or stored as it is when it is small enough that compressing
     /// it would save only a few hundred bytes (relationships, the content types, the
     /// workbook part), since setting up each deflate stream costs more than the bytes.

@@ -209,6 +209,24 @@ fn check_sum<'a>(
     found
 }
 
+/// What a wrong rate's finding says first: the cell, the figure and the rate it should show.
+fn rate_message(
+    field: &Field,
+    row: &FundRow,
+    (exec, full): (Decimal, Decimal),
+    expected: Decimal,
+) -> String {
+    format!(
+        "{}「{}」执行率为 {}，按 {} ÷ {} × 100% 应为 {}%",
+        field.cell,
+        row.label,
+        field.shown(),
+        fmt_dec(exec),
+        fmt_dec(full),
+        fmt_dec(expected)
+    )
+}
+
 /// The correction for a rate cell, keeping the way the cell writes rates.
 fn rate_fix(field: &Field, pct: Decimal) -> FixValue {
     match field.value {
@@ -477,15 +495,7 @@ fn check_plain_rate(
         Held::Percent => crate::num::round_at(exact, dp_of(h)),
         Held::Fraction => crate::num::round_at(exact / hundred, dp_of(h) + 2),
     };
-    let base = format!(
-        "{}「{}」执行率为 {}，按 {} ÷ {} × 100% 应为 {}%",
-        field.cell,
-        row.label,
-        field.shown(),
-        fmt_dec(exec),
-        fmt_dec(full),
-        fmt_dec(expected)
-    );
+    let base = rate_message(field, row, (exec, full), expected);
     match readings.as_slice() {
         [h] => {
             let value = written(*h);
@@ -612,15 +622,7 @@ fn check_rate(
         ctx.note_low_precision(field, "执行率", exact, "%");
     }
     if !ok {
-        let msg = format!(
-            "{}「{}」执行率为 {}，按 {} ÷ {} × 100% 应为 {}%",
-            field.cell,
-            row.label,
-            field.shown(),
-            fmt_dec(exec),
-            fmt_dec(full),
-            fmt_dec(expected)
-        );
+        let msg = rate_message(field, row, (exec, full), expected);
         let fix = rate_fix(field, expected);
         ctx.emit_from(
             &RATE,

@@ -466,7 +466,7 @@ fn quantitative(
             fmt_dec(target)
         )
     };
-    match found {
+    let wrong = match found {
         Some(f) if f > w || f < Decimal::ZERO => {
             let msg = format!(
                 "{}「{}」得分 {} {}分值 {}；目标 {}，实际 {}，{}，应为 {}{approx_note}",
@@ -480,16 +480,7 @@ fn quantitative(
                 how,
                 fmt_dec(expected)
             );
-            if !ctx.emit_from(
-                &SCORE_RANGE,
-                &ind.score,
-                fmt_dec(expected),
-                msg,
-                fix(expected),
-                &inputs,
-            ) {
-                return found;
-            }
+            Some((&SCORE_RANGE, msg))
         }
         Some(f) if agree(f, exact, ind.score.shown_dp) != Agree::No => {
             if agree(f, exact, ind.score.shown_dp) == Agree::AtShown {
@@ -497,6 +488,7 @@ fn quantitative(
                 // against the scores as shown, see totals).
                 ctx.note_low_precision(&ind.score, &format!("「{}」得分", ind.name), exact, "");
             }
+            None
         }
         _ => {
             let rule = if reverse {
@@ -514,19 +506,22 @@ fn quantitative(
                 ind.score.shown(),
                 fmt_dec(expected)
             );
-            if !ctx.emit_from(
-                rule,
-                &ind.score,
-                fmt_dec(expected),
-                msg,
-                fix(expected),
-                &inputs,
-            ) {
-                // Not written (approximate, in doubt, or accepted): the form's own score
-                // stands for what follows.
-                return found;
-            }
+            Some((rule, msg))
         }
+    };
+    if let Some((rule, msg)) = wrong
+        && !ctx.emit_from(
+            rule,
+            &ind.score,
+            fmt_dec(expected),
+            msg,
+            fix(expected),
+            &inputs,
+        )
+    {
+        // Not written (approximate, in doubt, or accepted): the form's own score stands for
+        // what follows.
+        return found;
     }
     // Rule 7: full marks for a result far beyond a target that was probably set too low.
     let ratio = expect::beyond_target(reverse, met, target, actual);

@@ -156,25 +156,8 @@ pub fn seal(bytes: &[u8], source: &Source) -> Result<Vec<u8>, String> {
             custom = Some(i);
             continue;
         }
-        let method = match raw.compression() {
-            zip::CompressionMethod::Stored => 0,
-            zip::CompressionMethod::Deflated => 8,
-            _ => return Err(bad("压缩方式")),
-        };
-        let when = raw
-            .last_modified()
-            .map_or((0, 0x21), |d| (d.timepart(), d.datepart()));
-        let start = raw
-            .data_start()
-            .and_then(|s| usize::try_from(s).ok())
-            .ok_or_else(|| bad("条目位置"))?;
-        let len = usize::try_from(raw.compressed_size()).map_err(|_| bad("条目大小"))?;
-        let data = start
-            .checked_add(len)
-            .and_then(|end| bytes.get(start..end))
-            .ok_or_else(|| bad("条目位置"))?;
-        out.copy(&name, method, when, raw.crc32(), raw.size(), data)
-            .map_err(|_| bad("写入条目"))?;
+        out.copy_entry(&name, &raw, bytes)
+            .map_err(|_| bad(&format!("无法复制 {name}")))?;
     }
     let i = custom.ok_or_else(|| bad("没有自定义属性"))?;
     let mut xml = String::new();

@@ -163,27 +163,7 @@ impl<'a> Package<'a> {
                 out.add(&name, content)?;
                 continue;
             }
-            let method = match raw.compression() {
-                zip::CompressionMethod::Stored => 0,
-                zip::CompressionMethod::Deflated => 8,
-                _ => return Err(give_up!()),
-            };
-            if raw.encrypted() {
-                return Err(give_up!());
-            }
-            let when = raw
-                .last_modified()
-                .map_or((0, 0x21), |d| (d.timepart(), d.datepart()));
-            let start = raw
-                .data_start()
-                .and_then(|s| usize::try_from(s).ok())
-                .ok_or(give_up!())?;
-            let len = usize::try_from(raw.compressed_size()).map_err(|_| give_up!())?;
-            let data = self
-                .bytes
-                .get(start..start.checked_add(len).ok_or(give_up!())?)
-                .ok_or(give_up!())?;
-            out.copy(&name, method, when, raw.crc32(), raw.size(), data)?;
+            out.copy_entry(&name, &raw, self.bytes)?;
         }
         for name in &self.added {
             out.add(name, self.changed.get(name).ok_or(give_up!())?)?;
