@@ -43,6 +43,7 @@ impl From<quick_xml::events::attributes::AttrError> for GiveUp {
 }
 
 pub(crate) mod archive;
+pub(crate) mod central;
 pub(crate) mod content_types;
 pub mod rels;
 pub(crate) mod unzip;

@@ -16,11 +16,10 @@
 //! ([`unchanged`]). SHA-256 (the `sha2` crate, RustCrypto) rather than a hand-written hash:
 //! the digest is what stands between a person's edits and their loss.
 
-use std::io::{Cursor, Read as _};
-
 use sha2::{Digest as _, Sha256};
 
 use crate::ooxml::archive::Archive;
+use crate::ooxml::central::{self, Entry};
 
 /// The part that records the seal (left out of the digest).
 pub const CUSTOM_PART: &str = "docProps/custom.xml";
@@ -31,7 +30,7 @@ pub const SOURCE_PROPERTY: &str = "zpcheck-source";
 /// The property holding the source file's digest.
 pub const SOURCE_DIGEST_PROPERTY: &str = "zpcheck-source-digest";
 /// The most of the custom properties part read to verify a seal.
-const MAX_CUSTOM_BYTES: u64 = 1 << 20;
+const MAX_CUSTOM_BYTES: u32 = 1 << 20;
 
 /// What the seal records of the file an output was made from.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -43,26 +42,32 @@ pub struct Source {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 15)]));
+    }
+    out
+}
+
+/// The digest of the entries but `docProps/custom.xml`.
+fn digest_of(entries: &[Entry<'_>]) -> String {
+    // One buffer, hashed once: many small updates cost more than the hashing.
+    let mut buf = Vec::with_capacity(entries.len() * 48);
+    for e in entries.iter().filter(|e| e.name != CUSTOM_PART.as_bytes()) {
+        buf.extend_from_slice(e.name);
+        buf.push(0);
+        buf.extend_from_slice(&e.crc.to_le_bytes());
+        buf.extend_from_slice(&u64::from(e.size).to_le_bytes());
+    }
+    format!("sha256:{}", hex(&Sha256::digest(&buf)))
 }
 
 /// The digest of a zip package's entries but `docProps/custom.xml`; `None` when the bytes are
-/// not a zip file that can be read.
+/// not a plain zip file.
 pub fn package_digest(bytes: &[u8]) -> Option<String> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
-    let mut h = Sha256::new();
-    for i in 0..zip.len() {
-        let e = zip.by_index_raw(i).ok()?;
-        let name = e.name_raw().to_vec();
-        if name == CUSTOM_PART.as_bytes() {
-            continue;
-        }
-        h.update(&name);
-        h.update([0]);
-        h.update(e.crc32().to_le_bytes());
-        h.update(e.size().to_le_bytes());
-    }
-    Some(format!("sha256:{}", hex(&h.finalize())))
+    central::entries(bytes).map(|e| digest_of(&e))
 }
 
 /// A file's digest for the seal: [`package_digest`] for a zip package, SHA-256 of its bytes
@@ -145,31 +150,40 @@ fn with_seal(custom: &str, digest: &str, source: &Source) -> Result<String, Stri
 /// properties part written again with the digest and the source.
 pub fn seal(bytes: &[u8], source: &Source) -> Result<Vec<u8>, String> {
     let bad = |what: &str| format!("无法为写出的工作簿加上 zpcheck 标记：{what}");
-    let digest = package_digest(bytes).ok_or_else(|| bad("不是 zip 文件"))?;
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| bad(&e.to_string()))?;
+    let entries = central::entries(bytes).ok_or_else(|| bad("不是可读的 zip 文件"))?;
+    let digest = digest_of(&entries);
     let mut out = Archive::with_capacity(bytes.len() + 1024);
     let mut custom = None;
-    for i in 0..zip.len() {
-        let raw = zip.by_index_raw(i).map_err(|e| bad(&e.to_string()))?;
-        let name = String::from_utf8_lossy(raw.name_raw()).into_owned();
+    for e in &entries {
+        let name = std::str::from_utf8(e.name).map_err(|_| bad("条目名称"))?;
         if name == CUSTOM_PART {
-            custom = Some(i);
+            custom = Some(e);
             continue;
         }
-        out.copy_entry(&name, &raw, bytes)
+        let data = e
+            .data(bytes)
+            .ok_or_else(|| bad(&format!("无法复制 {name}")))?;
+        out.copy(name, e.method, e.time_date, e.crc, u64::from(e.size), data)
             .map_err(|_| bad(&format!("无法复制 {name}")))?;
     }
-    let i = custom.ok_or_else(|| bad("没有自定义属性"))?;
-    let mut xml = String::new();
-    zip.by_index(i)
-        .map_err(|e| bad(&e.to_string()))?
-        .take(MAX_CUSTOM_BYTES)
-        .read_to_string(&mut xml)
-        .map_err(|e| bad(&e.to_string()))?;
+    let xml = custom
+        .and_then(|e| e.inflate(bytes, MAX_CUSTOM_BYTES))
+        .and_then(|b| String::from_utf8(b).ok())
+        .ok_or_else(|| bad("没有可读的自定义属性"))?;
     let sealed = with_seal(&xml, &digest, source).map_err(|e| bad(&e))?;
     out.add(CUSTOM_PART, sealed.as_bytes())
         .map_err(|_| bad("写入自定义属性"))?;
     out.finish().map_err(|_| bad("写入压缩包"))
+}
+
+/// The custom properties part of a package, when it is a plain zip that has one.
+fn custom_part(bytes: &[u8]) -> Option<(Vec<Entry<'_>>, String)> {
+    let entries = central::entries(bytes)?;
+    let xml = entries
+        .iter()
+        .find(|e| e.name == CUSTOM_PART.as_bytes())?
+        .inflate(bytes, MAX_CUSTOM_BYTES)?;
+    Some((entries, String::from_utf8(xml).ok()?))
 }
 
 /// The value of a custom property in a custom properties part.
@@ -186,32 +200,15 @@ fn property<'a>(custom: &'a str, name: &str) -> Option<&'a str> {
 /// output someone edited and saved, an output of a zpcheck without the seal, a file that
 /// cannot be read — is not.
 pub fn unchanged(bytes: &[u8]) -> bool {
-    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+    let Some((entries, xml)) = custom_part(bytes) else {
         return false;
     };
-    let mut xml = String::new();
-    let read = zip
-        .by_name(CUSTOM_PART)
-        .ok()
-        .and_then(|p| p.take(MAX_CUSTOM_BYTES).read_to_string(&mut xml).ok());
-    if read.is_none() {
-        return false;
-    }
-    let Some(recorded) = property(&xml, DIGEST_PROPERTY) else {
-        return false;
-    };
-    package_digest(bytes).is_some_and(|d| d == recorded)
+    property(&xml, DIGEST_PROPERTY).is_some_and(|recorded| recorded == digest_of(&entries))
 }
 
 /// The source a sealed workbook records: (file name, digest).
 pub fn recorded_source(bytes: &[u8]) -> Option<(String, String)> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
-    let mut xml = String::new();
-    zip.by_name(CUSTOM_PART)
-        .ok()?
-        .take(MAX_CUSTOM_BYTES)
-        .read_to_string(&mut xml)
-        .ok()?;
+    let (_, xml) = custom_part(bytes)?;
     let name = property(&xml, SOURCE_PROPERTY)?
         .replace("&lt;", "<")
         .replace("&gt;", ">")
@@ -223,6 +220,7 @@ pub fn recorded_source(bytes: &[u8]) -> Option<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::{Cursor, Read as _};
 
     fn package(parts: &[(&str, &str)]) -> Vec<u8> {
         let mut a = Archive::with_capacity(0);
