@@ -3,7 +3,11 @@
 //! documentation in ruff's shape (检查什么 / 为什么 / 示例 / 更正), rendered with the values of
 //! the profile in force. The checks live in one file per rule family, each building its
 //! messages beside its comparisons: [`funding`] (rules 1–3), [`indicators`] (rules 4–10) and
-//! [`totals`] (rules 11–13). Corrections are made only where the right value is unambiguous.
+//! [`totals`] (rules 11–13). Corrections are made only where the right value is unambiguous,
+//! and only from trusted inputs: every correction names the cells it was computed from, a rule
+//! says whether its uncorrected findings put their cells in doubt ([`Rule::doubts`]), and
+//! [`check_with`] runs the rules until the cells in doubt settle, so that no value is written
+//! from a cell in doubt (the finding then says what it would be if its inputs are right).
 
 pub mod expect;
 pub mod formulas;
@@ -156,7 +160,8 @@ impl Ctx<'_> {
         }
     }
 
-    /// Records a finding of `rule` at `field`'s cell that corrects nothing.
+    /// Records a finding of `rule` at `field`'s cell whose correction, if it has one, is
+    /// computed from no other cell (a text turned into its number, a grade's text).
     pub fn emit(
         &mut self,
         rule: &Rule,
