@@ -50,6 +50,27 @@ pub enum Done {
 
 /// Checks one input and, when `job.output` is set, writes its corrected workbook.
 pub fn process(job: &Job, profile: &Profile, baseline: Option<&Baseline>) -> Done {
+    process_in(job, std::slice::from_ref(job), profile, baseline)
+}
+
+/// Whether the file a sealed output records as its source (name and digest) is among the
+/// batch's inputs: only then has the output's findings been reported in this run.
+fn source_in_batch(source: &(String, String), batch: &[Job]) -> bool {
+    batch.iter().any(|j| {
+        j.path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy() == source.0.as_str())
+            && std::fs::read(&j.path).is_ok_and(|b| write::seal::file_digest(&b) == source.1)
+    })
+}
+
+/// [`process`] for one job of a batch (`batch`: every job of the run).
+pub fn process_in(
+    job: &Job,
+    batch: &[Job],
+    profile: &Profile,
+    baseline: Option<&Baseline>,
+) -> Done {
     let mut already_corrected = false;
     let outcome = isolate(&job.path, || {
         // A correction keeps what the corrected workbook is made from (see [`crate::read::Purpose::Fix`]).
@@ -67,12 +88,17 @@ pub fn process(job: &Job, profile: &Profile, baseline: Option<&Baseline>) -> Don
             _ => 0,
         };
         // In a folder, a corrected workbook zpcheck wrote is passed over whether checking or
-        // correcting: its findings are its input's, already reported (and corrected).
-        // Correcting a folder, a plain copy zpcheck wrote is passed over too: correcting it again
-        // would write "X_更正_更正.xlsx" beside it. (Checking, it is a submission like any.)
-        let plain_copy =
-            job.output.is_some() && checked.as_ref().is_ok_and(|c| c.workbook.zpcheck_plain);
-        if job.walked && (checked.as_ref().is_ok_and(|c| c.workbook.zpcheck_output) || plain_copy) {
+        // correcting — but only when its seal holds (the reader says so) and the file it was
+        // made from is in this batch: its findings are then that input's, reported in this run.
+        // A plain copy is a submission and never passed over; a file named directly, never.
+        let passed_over = checked.as_ref().is_ok_and(|c| {
+            c.workbook.zpcheck_output
+                && c.workbook
+                    .zpcheck_source
+                    .as_ref()
+                    .is_some_and(|s| source_in_batch(s, batch))
+        });
+        if job.walked && passed_over {
             already_corrected = true;
             return FileOutcome {
                 path: job.path.clone(),
@@ -265,7 +291,7 @@ pub fn run(
     let threads = threads.min(jobs.len());
     if threads <= 1 {
         for job in &jobs {
-            let done = process(job, profile, baseline);
+            let done = process_in(job, &jobs, profile, baseline);
             received(job);
             emit(done);
         }
@@ -292,7 +318,8 @@ pub fn run(
                 .spawn_scoped(s, move || {
                     while let Some((i, job)) = take(next, jobs) {
                         // The receiver only goes away if the main thread panicked.
-                        if tx.send((i, process(job, profile, baseline))).is_err() {
+                        let done = process_in(job, jobs, profile, baseline);
+                        if tx.send((i, done)).is_err() {
                             break;
                         }
                     }
@@ -313,7 +340,7 @@ pub fn run(
         // No worker could be started: the main thread does it all.
         let main_works = main_works || started == 0;
         while main_works && let Some((i, job)) = take(&next, &jobs) {
-            let done = process(job, profile, baseline);
+            let done = process_in(job, &jobs, profile, baseline);
             hand_on(i, done, &mut pending);
             while let Ok((i, done)) = rx.try_recv() {
                 hand_on(i, done, &mut pending);

@@ -46,6 +46,7 @@ pub(crate) mod archive;
 pub(crate) mod central;
 pub(crate) mod content_types;
 pub mod rels;
+pub mod seal;
 pub(crate) mod unzip;
 pub mod workbook;
 pub mod xml;

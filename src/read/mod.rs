@@ -111,12 +111,15 @@ pub struct Workbook {
     pub kind: FileKind,
     /// The sheets in workbook order.
     pub sheets: Vec<Sheet>,
-    /// The workbook is a summary zpcheck wrote (`--summary`).
+    /// The workbook is a summary zpcheck wrote (`--summary`), still as written (its seal
+    /// holds: a marker alone proves nothing).
     pub zpcheck_summary: bool,
-    /// The workbook is a corrected workbook zpcheck wrote.
+    /// The workbook is a corrected workbook zpcheck wrote, still as written (its seal holds).
     pub zpcheck_output: bool,
     /// The workbook is a plain copy zpcheck wrote (`--plain`): a submission, checked as any.
     pub zpcheck_plain: bool,
+    /// For a sealed zpcheck output: the file it records it was made from (name, digest).
+    pub zpcheck_source: Option<(String, String)>,
     /// Which reader read it (reported, so that a fallback on every file cannot go unnoticed).
     pub read_by: ReadBy,
 }
@@ -273,6 +276,7 @@ pub fn read_bytes_with(bytes: Vec<u8>, opts: ReadOptions) -> Result<Loaded, Inpu
     let mut zpcheck_summary = false;
     let mut zpcheck_output = false;
     let mut zpcheck_plain = false;
+    let mut zpcheck_source = None;
     let properties;
     let mut source = None;
     let mut read_by = ReadBy::calamine();
@@ -281,13 +285,21 @@ pub fn read_bytes_with(bytes: Vec<u8>, opts: ReadOptions) -> Result<Loaded, Inpu
     let mut sheets = match kind {
         FileKind::Xlsx | FileKind::Ods => {
             let (facts, zip) = guard::open_zip(&bytes)?;
+            // zpcheck's markers count only under a seal that still holds: a property anyone can
+            // set proves nothing (a department could hide its submission from a batch with it).
+            let sealed = (facts.ours || facts.summary || facts.plain)
+                && crate::ooxml::seal::unchanged(&bytes);
             // Writers that ask for recalculation on load (fullCalcOnLoad) may store 0 as every
-            // formula's result; zpcheck's own output stores real results, so it is trusted.
-            placeholder_zero = facts.full_calc && !facts.ours;
+            // formula's result; zpcheck's own output stores real results, so it is trusted —
+            // by the same test, never by the marker alone.
+            placeholder_zero = facts.full_calc && !(facts.ours && sealed);
             not_kept = facts.not_kept;
-            zpcheck_summary = facts.summary;
-            zpcheck_output = facts.ours;
-            zpcheck_plain = facts.plain;
+            zpcheck_summary = facts.summary && sealed;
+            zpcheck_output = facts.ours && sealed;
+            zpcheck_plain = facts.plain && sealed;
+            if zpcheck_output {
+                zpcheck_source = crate::ooxml::seal::recorded_source(&bytes);
+            }
             let workbook_xml = (facts.workbook_xml.0.as_str(), facts.workbook_xml.1.as_str());
             // After the guards: only a checked container reaches calamine.
             if facts.ods {
@@ -424,6 +436,7 @@ pub fn read_bytes_with(bytes: Vec<u8>, opts: ReadOptions) -> Result<Loaded, Inpu
         zpcheck_summary,
         zpcheck_output,
         zpcheck_plain,
+        zpcheck_source,
         read_by,
     };
     let fidelity = (opts.purpose != Purpose::Check).then_some(Fidelity {

@@ -17,7 +17,11 @@
 
 pub mod patch;
 pub mod rebuild;
-pub mod seal;
+/// The seal every written workbook carries (defined with the OOXML package code, which the
+/// reader uses too: it trusts a marker only under a seal that still holds).
+pub mod seal {
+    pub use crate::ooxml::seal::*;
+}
 
 use std::collections::HashMap;
 use std::io::Write as _;

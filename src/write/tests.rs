@@ -57,6 +57,7 @@ fn rebuilt(cells: u32, text: &str) -> Checked {
             zpcheck_summary: false,
             zpcheck_output: false,
             zpcheck_plain: false,
+            zpcheck_source: None,
             read_by: crate::read::ReadBy {
                 reader: "calamine",
                 fallback: None,

@@ -336,16 +336,34 @@ fn plain_writes_a_resubmittable_copy_with_only_the_corrected_values() {
             "{method}: the warning is still there for the department to act on"
         );
     }
-    // A later run replaces its own plain copies and does not correct them again; checking the
-    // folder checks them as the submissions they are.
+    // A later run replaces its own plain copies (no "(3)"), and checks them as the submissions
+    // they are: never passed over (issue 24), they hold no error. Checking the folder checks
+    // them too; the marked workbooks, sealed and made from inputs of the same folder, are
+    // passed over.
     let o = run(&["--plain", folder]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
         !dir.path()
-            .join("national_planted_errors_更正_更正.xlsx")
+            .join("national_planted_errors_更正(3).xlsx")
             .exists()
     );
     let o = run(&["check", "--format", "json", folder]);
     let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(doc["files"].as_array().unwrap().len(), 4);
+    let files = doc["files"].as_array().unwrap();
+    let copies: Vec<&serde_json::Value> = files
+        .iter()
+        .filter(|f| f["path"].as_str().unwrap().contains("_更正"))
+        .collect();
+    assert!(copies.len() >= 2, "{doc}");
+    for c in copies {
+        assert_ne!(c["status"], "findings", "{c}");
+    }
+    let skipped = doc["skipped"].as_array().unwrap();
+    assert!(
+        skipped
+            .iter()
+            .all(|s| s["reason"] == "zpcheck 已更正过的工作簿"),
+        "{doc}"
+    );
+    assert!(!skipped.is_empty(), "{doc}");
 }

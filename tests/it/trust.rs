@@ -930,3 +930,75 @@ fn a_form_without_scores_by_design_is_complete_for_what_it_holds() {
     let c = checked(&sh);
     assert_eq!(rows(&c), vec![row("ZP002", "C8", "待拨付", "数字", false)]);
 }
+
+/// Checks a folder as JSON: (checked file names, passed-over file names).
+fn check_folder(dir: &Path) -> (Vec<String>, Vec<String>) {
+    let o = zpcheck_cli(&[
+        "check".as_ref(),
+        "--format".as_ref(),
+        "json".as_ref(),
+        dir.as_os_str(),
+    ]);
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let name = |v: &serde_json::Value| {
+        Path::new(v.as_str().unwrap())
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned()
+    };
+    let mut checked: Vec<String> = doc["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| name(&f["path"]))
+        .collect();
+    let mut skipped: Vec<String> = doc["skipped"]
+        .as_array()
+        .map(|s| s.iter().map(|x| name(&x["path"])).collect())
+        .unwrap_or_default();
+    checked.sort();
+    skipped.sort();
+    (checked, skipped)
+}
+
+#[test]
+fn a_file_is_passed_over_only_under_a_seal_that_holds_beside_its_source() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("表.xlsx");
+    std::fs::copy(sample("national_planted_errors.xlsx"), &input).unwrap();
+    let o = zpcheck_cli(&["--plain".as_ref(), input.as_os_str()]);
+    assert_eq!(o.status.code(), Some(1));
+    // A submission carrying zpcheck's marker, set by hand (no seal): checked like any.
+    let spoofed = dir.path().join("冒充.xlsx");
+    let custom = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Properties xmlns=\"http://schemas.openxmlformats.org/officeDocument/2006/custom-properties\" xmlns:vt=\"http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes\"><property fmtid=\"{D5CDD505-2E9C-101B-9397-08002B2CF9AE}\" pid=\"2\" name=\"zpcheck\"><vt:lpwstr>0.1.0</vt:lpwstr></property><property fmtid=\"{D5CDD505-2E9C-101B-9397-08002B2CF9AE}\" pid=\"3\" name=\"zpcheck-summary\"><vt:lpwstr>0.1.0</vt:lpwstr></property></Properties>";
+    rewrite_package(
+        &sample("national_planted_errors.xlsx"),
+        &spoofed,
+        |_, d| Some(d),
+        &[("docProps/custom.xml", custom.as_bytes())],
+    );
+    // The marked output with its source beside it: passed over. The plain copy: a submission.
+    let (checked, skipped) = check_folder(dir.path());
+    assert_eq!(checked, ["冒充.xlsx", "表.xlsx", "表_更正.xlsx"]);
+    assert_eq!(skipped, ["表_核查.xlsx"]);
+    // Its source gone from the folder: the output is checked (nothing reported it).
+    let elsewhere = tempfile::tempdir().unwrap();
+    let alone = elsewhere.path().join("表_核查.xlsx");
+    std::fs::copy(dir.path().join("表_核查.xlsx"), &alone).unwrap();
+    let (checked, skipped) = check_folder(elsewhere.path());
+    assert_eq!(
+        (checked, skipped),
+        (vec!["表_核查.xlsx".to_string()], vec![])
+    );
+    // Its source changed since: checked too.
+    std::fs::copy(sample("national_clean.xlsx"), &input).unwrap();
+    let (checked, _) = check_folder(dir.path());
+    assert!(checked.contains(&"表_核查.xlsx".to_string()), "{checked:?}");
+    // Edited by an officer, beside its unchanged source: checked.
+    std::fs::copy(sample("national_planted_errors.xlsx"), &input).unwrap();
+    edit_as_an_officer(&dir.path().join("表_核查.xlsx"));
+    let (checked, skipped) = check_folder(dir.path());
+    assert!(checked.contains(&"表_核查.xlsx".to_string()), "{checked:?}");
+    assert!(skipped.is_empty(), "{skipped:?}");
+}

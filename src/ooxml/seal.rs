@@ -1,5 +1,5 @@
 //! The seal: what lets a later run tell a workbook zpcheck wrote, still as it wrote it, from one
-//! a person has since opened and saved. An officer re-saves `NAME_核查.xlsx` with their own
+//! a person has since opened and saved (or one that merely carries zpcheck's marker). An officer re-saves `NAME_核查.xlsx` with their own
 //! edits; replacing it on the next run would destroy their work without a word.
 //!
 //! Every workbook zpcheck writes (a corrected workbook, a plain copy, a summary) carries three
