@@ -32,13 +32,8 @@ pub struct Baseline {
 impl Baseline {
     /// Reads a baseline file; the error says, in Chinese, what is wrong and where.
     pub fn load(path: &Path) -> Result<Baseline, String> {
-        let bytes = std::fs::read(path).map_err(|e| {
-            format!(
-                "无法读取基线文件 {}：{}",
-                path.display(),
-                crate::error::io_reason(&e)
-            )
-        })?;
+        let bytes =
+            crate::error::read_small_file(path, crate::limits::MAX_BASELINE_BYTES, "基线文件")?;
         let text = String::from_utf8(bytes)
             .map_err(|_| format!("基线文件 {} 不是 UTF-8 文本", path.display()))?;
         Baseline::parse(text.trim_start_matches('\u{feff}'))

@@ -24,6 +24,34 @@ pub fn io_reason(e: &std::io::Error) -> String {
     format!("{what}（{e}）")
 }
 
+/// Reads a small file a user hands in beside the workbooks (a baseline, a profile), refusing
+/// one over `limit` bytes before reading it (and, should it grow meanwhile, past `limit`); the
+/// error says in Chinese what `what` is and why it was not read.
+pub fn read_small_file(path: &std::path::Path, limit: u64, what: &str) -> Result<Vec<u8>, String> {
+    use std::io::Read as _;
+    let refuse = |size: u64| {
+        format!(
+            "{what} {} 有 {:.1} MB，超过上限 {} MB，未读取",
+            path.display(),
+            size as f64 / (1024.0 * 1024.0),
+            limit >> 20
+        )
+    };
+    let io = |e: std::io::Error| format!("无法读取{what} {}：{}", path.display(), io_reason(&e));
+    let file = std::fs::File::open(path).map_err(io)?;
+    if let Ok(meta) = file.metadata()
+        && meta.len() > limit
+    {
+        return Err(refuse(meta.len()));
+    }
+    let mut bytes = Vec::new();
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(io)?;
+    if bytes.len() as u64 > limit {
+        return Err(refuse(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
 /// The text a panic was raised with (empty when it carried something else), for the messages
 /// of inputs whose processing panicked.
 pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {

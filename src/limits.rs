@@ -59,6 +59,15 @@ pub const MAX_ODS_SHEET_CELLS: u64 = 2_000_000;
 /// of 1.9 million cells each took 914 MiB).
 pub const MAX_ODS_CELLS: u64 = MAX_ODS_SHEET_CELLS;
 
+// --- Files a user hands in beside the workbooks ---
+
+/// The largest `--baseline` file read. A baseline lists the findings a reviewer accepted: a
+/// JSON report of a thousand forms is a few megabytes; a 35 MB list took 483 MB to hold.
+pub const MAX_BASELINE_BYTES: u64 = 16 << 20;
+
+/// The largest `--profile` file read: a profile is a page of words and numbers.
+pub const MAX_PROFILE_BYTES: u64 = 1 << 20;
+
 // --- .xls (BIFF), checked before calamine builds its dense grids ---
 
 /// The largest bounding box (rows × columns) one .xls sheet may span: calamine allocates a

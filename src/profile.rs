@@ -359,9 +359,16 @@ pub fn summary(p: &Profile) -> String {
 
 /// Reads a profile file.
 pub fn load(path: &Path) -> Result<Profile, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("无法读取规则配置文件 {}：{e}", path.display()))?;
-    parse(&text).map_err(|e| format!("规则配置文件 {} {e}", path.display()))
+    let bytes =
+        crate::error::read_small_file(path, crate::limits::MAX_PROFILE_BYTES, "规则配置文件")?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        format!(
+            "规则配置文件 {} 不是 UTF-8 文本（请在记事本或 WPS 中另存为 UTF-8 编码）",
+            path.display()
+        )
+    })?;
+    let text = text.trim_start_matches('\u{feff}');
+    parse(text).map_err(|e| format!("规则配置文件 {} {e}", path.display()))
 }
 
 #[cfg(test)]

@@ -26,4 +26,5 @@ mod schema;
 mod templates;
 mod trust;
 mod unseen;
+mod user_files;
 mod variants;

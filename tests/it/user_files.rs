@@ -1,0 +1,113 @@
+//! Files a user hands in beside the workbooks (issue 24): `--baseline` and `--profile` are read
+//! within documented limits, and every refusal is Chinese, with exit status 2 before any
+//! workbook is read.
+
+use std::process::Command;
+
+use zpcheck::limits::{MAX_BASELINE_BYTES, MAX_PROFILE_BYTES};
+use zpcheck_testkit::sample;
+
+fn run(args: &[&std::ffi::OsStr]) -> (Option<i32>, String) {
+    let o = Command::new(env!("CARGO_BIN_EXE_zpcheck"))
+        .args(args)
+        .output()
+        .unwrap();
+    (o.status.code(), String::from_utf8(o.stderr).unwrap())
+}
+
+#[test]
+fn a_baseline_or_profile_past_its_limit_is_refused_unread_in_chinese() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = sample("national_clean.xlsx");
+    // Sparse files: as large as the limit says, without writing them out.
+    let baseline = dir.path().join("已确认.txt");
+    std::fs::File::create(&baseline)
+        .unwrap()
+        .set_len(MAX_BASELINE_BYTES + 1)
+        .unwrap();
+    let (code, err) = run(&[
+        "check".as_ref(),
+        "--baseline".as_ref(),
+        baseline.as_os_str(),
+        input.as_os_str(),
+    ]);
+    assert_eq!(code, Some(2));
+    assert_eq!(
+        err,
+        format!(
+            "zpcheck: 基线文件 {} 有 16.0 MB，超过上限 16 MB，未读取\n",
+            baseline.display()
+        )
+    );
+    let profile = dir.path().join("规则.toml");
+    std::fs::File::create(&profile)
+        .unwrap()
+        .set_len(MAX_PROFILE_BYTES + 1)
+        .unwrap();
+    let (code, err) = run(&[
+        "check".as_ref(),
+        "--profile".as_ref(),
+        profile.as_os_str(),
+        input.as_os_str(),
+    ]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains(&format!(
+            "规则配置文件 {} 有 1.0 MB，超过上限 1 MB，未读取",
+            profile.display()
+        )),
+        "{err}"
+    );
+    // At the limit: read (and refused only for what it holds).
+    std::fs::write(&baseline, "ZP208 项目支出绩效自评表!I19\n").unwrap();
+    let (code, _) = run(&[
+        "check".as_ref(),
+        "--baseline".as_ref(),
+        baseline.as_os_str(),
+        input.as_os_str(),
+    ]);
+    assert_eq!(code, Some(0));
+}
+
+#[test]
+fn a_profile_not_in_utf8_or_missing_is_said_in_chinese() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = sample("national_clean.xlsx");
+    let profile = dir.path().join("湖北.toml");
+    // GBK bytes of "名称 = \"湖北\"".
+    std::fs::write(
+        &profile,
+        [0xC3, 0xFB, 0xB3, 0xC6, b'=', 0xBA, 0xFE, 0xB1, 0xB1],
+    )
+    .unwrap();
+    let (code, err) = run(&[
+        "check".as_ref(),
+        "--profile".as_ref(),
+        profile.as_os_str(),
+        input.as_os_str(),
+    ]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains(&format!(
+            "规则配置文件 {} 不是 UTF-8 文本（请在记事本或 WPS 中另存为 UTF-8 编码）",
+            profile.display()
+        )),
+        "{err}"
+    );
+    assert!(!err.contains("stream did not contain"), "{err}");
+    let missing = dir.path().join("没有.toml");
+    let (code, err) = run(&[
+        "check".as_ref(),
+        "--profile".as_ref(),
+        missing.as_os_str(),
+        input.as_os_str(),
+    ]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains(&format!(
+            "无法读取规则配置文件 {}：文件或文件夹不存在",
+            missing.display()
+        )),
+        "{err}"
+    );
+}
