@@ -8,8 +8,19 @@ pub fn io_reason(e: &std::io::Error) -> String {
     use std::io::ErrorKind;
     // Windows: ERROR_SHARING_VIOLATION (32) and ERROR_LOCK_VIOLATION (33).
     let sharing = cfg!(windows) && matches!(e.raw_os_error(), Some(32) | Some(33));
+    // ENAMETOOLONG (36 on Linux, 63 on macOS); Windows: ERROR_FILENAME_EXCED_RANGE (206).
+    let name_too_long = if cfg!(windows) {
+        206
+    } else if cfg!(target_os = "macos") {
+        63
+    } else {
+        36
+    };
+    let too_long = e.raw_os_error() == Some(name_too_long);
     let what = if sharing {
         "文件正被其他程序（如 Excel、WPS）打开，请关闭后重试"
+    } else if too_long || e.kind() == ErrorKind::InvalidFilename {
+        "文件名过长（超过 255 字节）或不合法，请改短文件名或移到较浅的文件夹后重试"
     } else {
         match e.kind() {
             ErrorKind::NotFound => "文件或文件夹不存在",
@@ -81,7 +92,7 @@ pub enum InputError {
     #[error("文件已损坏或无法读取：{0}")]
     Corrupt(String),
     /// The zip structure is broken (truncated download, damaged file).
-    #[error("文件不完整或已损坏（压缩包结构错误，可能下载或传输不完整），请重新获取文件：{0}")]
+    #[error("文件不完整或已损坏（压缩包结构错误，可能下载或传输不完整），请重新获取文件（{0}）")]
     CorruptZip(String),
     /// A zip file (or another Office document) without a workbook in it.
     #[error("{0}")]

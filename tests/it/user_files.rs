@@ -111,3 +111,29 @@ fn a_profile_not_in_utf8_or_missing_is_said_in_chinese() {
         "{err}"
     );
 }
+
+#[test]
+fn a_name_too_long_and_a_cut_short_zip_are_said_in_chinese_first() {
+    let dir = tempfile::tempdir().unwrap();
+    // A name of 256 bytes: the file system refuses it before anything is read.
+    let long = dir.path().join(format!("{}.xlsx", "表".repeat(84)));
+    let (code, err) = run(&[long.as_os_str()]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("无法打开文件：文件名过长（超过 255 字节）或不合法，请改短文件名或移到较浅的文件夹后重试（"),
+        "{err}"
+    );
+    // A download cut short: the zip's end record is missing; the library's words come after,
+    // in parentheses.
+    let cut = dir.path().join("不完整.xlsx");
+    let bytes = std::fs::read(sample("national_clean.xlsx")).unwrap();
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    let (code, err) = run(&[cut.as_os_str()]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains(
+            "文件不完整或已损坏（压缩包结构错误，可能下载或传输不完整），请重新获取文件（"
+        ),
+        "{err}"
+    );
+}
