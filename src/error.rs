@@ -97,6 +97,10 @@ pub enum InputError {
     /// A zip file (or another Office document) without a workbook in it.
     #[error("{0}")]
     NoWorkbook(String),
+    /// A value beyond Excel's grid (row 1,048,576, column XFD): no spreadsheet program opens
+    /// the sheet and no corrected workbook could hold it (kind `too_large`).
+    #[error("{0}")]
+    BeyondGrid(String),
     /// Larger than any 自评表: refused before it can exhaust memory or time.
     #[error("文件过大，不像是绩效自评表，已拒绝读取：{0}")]
     TooLarge(String),
@@ -136,7 +140,7 @@ impl InputError {
             InputError::Corrupt(_) => "corrupt",
             InputError::CorruptZip(_) => "corrupt_zip",
             InputError::NoWorkbook(_) => "no_workbook",
-            InputError::TooLarge(_) => "too_large",
+            InputError::TooLarge(_) | InputError::BeyondGrid(_) => "too_large",
             InputError::Internal(_) => "internal",
             InputError::NoForm => "no_form",
             InputError::Summary => "summary",

@@ -59,6 +59,15 @@ pub const MAX_ODS_SHEET_CELLS: u64 = 2_000_000;
 /// of 1.9 million cells each took 914 MiB).
 pub const MAX_ODS_CELLS: u64 = MAX_ODS_SHEET_CELLS;
 
+// --- Excel's grid ---
+
+/// The rows of an Excel sheet (1,048,576): a cell with a value below them is in no workbook a
+/// spreadsheet program can open, and zpcheck could not write it back.
+pub const MAX_EXCEL_ROWS: u32 = 1_048_576;
+
+/// The columns of an Excel sheet (16,384, up to XFD).
+pub const MAX_EXCEL_COLS: u32 = 16_384;
+
 // --- Files a user hands in beside the workbooks ---
 
 /// The largest `--baseline` file read. A baseline lists the findings a reviewer accepted: a

@@ -430,6 +430,19 @@ pub fn read_bytes_with(bytes: Vec<u8>, opts: ReadOptions) -> Result<Loaded, Inpu
     if layouts().any(|l| l.conditional_formats) {
         not_kept.push("条件格式");
     }
+    // A value beyond Excel's grid: refused up front, by check and fix alike (the writer could
+    // not place it, and no spreadsheet program opens such a sheet).
+    for sheet in &sheets {
+        let beyond = sheet.cells.keys().find(|c| {
+            c.row >= crate::limits::MAX_EXCEL_ROWS || c.col >= crate::limits::MAX_EXCEL_COLS
+        });
+        if let Some(cell) = beyond {
+            return Err(InputError::BeyondGrid(format!(
+                "工作表“{}”的单元格 {cell} 超出 Excel 的表格范围（最多 1,048,576 行、16,384 列即到 XFD 列），Excel 和 WPS 都打不开这样的工作表",
+                sheet.name
+            )));
+        }
+    }
     let workbook = Workbook {
         kind,
         sheets,

@@ -137,3 +137,44 @@ fn a_name_too_long_and_a_cut_short_zip_are_said_in_chinese_first() {
         "{err}"
     );
 }
+
+#[test]
+fn a_value_beyond_excels_grid_is_refused_by_check_and_fix_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    let far = dir.path().join("远.xlsx");
+    zpcheck_testkit::rewrite_part(
+        &sample("national_clean.xlsx"),
+        &far,
+        "xl/worksheets/sheet1.xml",
+        |x| {
+            x.replacen(
+                "</sheetData>",
+                "<row r=\"999999999\"><c r=\"A999999999\" t=\"inlineStr\"><is><t>备注</t></is></c></row></sheetData>",
+                1,
+            )
+        },
+    );
+    let said = "zpcheck: {}: 工作表“项目支出绩效自评表”的单元格 A999999999 超出 Excel 的表格范围（最多 1,048,576 行、16,384 列即到 XFD 列），Excel 和 WPS 都打不开这样的工作表\n";
+    let first_line = |err: &str| err.lines().next().unwrap_or_default().to_string() + "\n";
+    let (code, err) = run(&["check".as_ref(), far.as_os_str()]);
+    assert_eq!(code, Some(2));
+    assert_eq!(
+        first_line(&err),
+        said.replace("{}", &far.display().to_string())
+    );
+    let out = dir.path().join("出");
+    let (code, err) = run(&[
+        "fix".as_ref(),
+        far.as_os_str(),
+        "--out-dir".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert_eq!(code, Some(2));
+    assert_eq!(
+        first_line(&err),
+        said.replace("{}", &far.display().to_string())
+    );
+    assert!(!out.join("远_核查.xlsx").exists());
+    assert_eq!(zpcheck::limits::MAX_EXCEL_ROWS, 1_048_576);
+    assert_eq!(zpcheck::limits::MAX_EXCEL_COLS, 16_384);
+}
