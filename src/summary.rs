@@ -113,6 +113,19 @@ impl Summary {
         }
     }
 
+    /// Adds a row for a file passed over in a folder (a zpcheck output whose seal holds, beside
+    /// its source), with why: the auditor sees every file the batch met.
+    pub fn add_skipped(&mut self, path: &std::path::Path, why: &str) {
+        let mut row = vec![Val::Link(path.display().to_string())];
+        row.extend(std::iter::repeat_n(Val::Blank, FORMS_HEADER.len() - 2));
+        row.push(text(format!("跳过：{why}")));
+        if self.with_output {
+            row.push(Val::Blank);
+        }
+        self.forms.push(row);
+        self.rank.push(3);
+    }
+
     /// Adds one file's rows.
     pub fn add(&mut self, r: &FileReport) {
         let file = r.path.display().to_string();

@@ -162,6 +162,9 @@ pub(super) fn run_files(paths: &[PathBuf], opts: RunOptions, profile: &Profile) 
                 Done::Report(r) => r,
                 Done::Skipped(path, why) => {
                     print(&format!("zpcheck: 跳过 {}（{why}）", path.display()), true);
+                    if let Some(s) = &mut summary {
+                        s.add_skipped(&path, why);
+                    }
                     tally.skipped += 1;
                     skipped.push((path.display().to_string(), why));
                     return;

@@ -982,6 +982,25 @@ fn a_file_is_passed_over_only_under_a_seal_that_holds_beside_its_source() {
     let (checked, skipped) = check_folder(dir.path());
     assert_eq!(checked, ["冒充.xlsx", "表.xlsx", "表_更正.xlsx"]);
     assert_eq!(skipped, ["表_核查.xlsx"]);
+    // The summary lists the file passed over, with why, after the files checked.
+    let summary_dir = tempfile::tempdir().unwrap();
+    let summary = summary_dir.path().join("汇总.xlsx");
+    let o = zpcheck_cli(&[
+        "check".as_ref(),
+        dir.path().as_os_str(),
+        "--summary".as_ref(),
+        summary.as_os_str(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let wb = zpcheck::read::read_path(&summary).unwrap();
+    let forms = &wb.sheets[0];
+    let last = forms.cells.keys().map(|c| c.row).max().unwrap();
+    let row: Vec<String> = (0..20)
+        .map(|c| forms.text(CellRef::new(last, c)).to_string())
+        .filter(|t| !t.is_empty())
+        .collect();
+    assert!(row[0].ends_with("表_核查.xlsx"), "{row:?}");
+    assert_eq!(row.last().unwrap(), "跳过：zpcheck 已更正过的工作簿");
     // Its source gone from the folder: the output is checked (nothing reported it).
     let elsewhere = tempfile::tempdir().unwrap();
     let alone = elsewhere.path().join("表_核查.xlsx");
