@@ -469,7 +469,9 @@ fn correcting_a_folder_twice_passes_over_its_own_corrected_workbooks() {
     let rows = cells(&summary, "汇总");
     assert_eq!(rows.len(), 3);
     assert!(
-        rows[2].iter().any(|c| c == "跳过：zpcheck 已更正过的工作簿"),
+        rows[2]
+            .iter()
+            .any(|c| c == "跳过：zpcheck 已更正过的工作簿"),
         "{:?}",
         rows[2]
     );
