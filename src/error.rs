@@ -89,7 +89,7 @@ pub enum InputError {
     #[error("文件已加密，请先取消密码后再核查")]
     Encrypted,
     /// calamine could not read the workbook.
-    #[error("文件已损坏或无法读取：{0}")]
+    #[error("文件已损坏或无法读取（{0}）")]
     Corrupt(String),
     /// The zip structure is broken (truncated download, damaged file).
     #[error("文件不完整或已损坏（压缩包结构错误，可能下载或传输不完整），请重新获取文件（{0}）")]
@@ -160,6 +160,22 @@ mod tests {
         assert!(io_reason(&e).starts_with("文件或文件夹不存在"));
         let e = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
         assert!(io_reason(&e).starts_with("没有访问权限"));
+        let e = std::io::Error::from(std::io::ErrorKind::InvalidFilename);
+        assert!(io_reason(&e).starts_with("文件名过长（超过 255 字节）或不合法"));
+    }
+
+    #[test]
+    fn a_librarys_own_words_stand_in_parentheses_after_the_chinese() {
+        let detail = "invalid Zip archive: Could not find EOCD";
+        for (e, chinese) in [
+            (
+                InputError::CorruptZip(detail.into()),
+                "文件不完整或已损坏（压缩包结构错误，可能下载或传输不完整），请重新获取文件",
+            ),
+            (InputError::Corrupt(detail.into()), "文件已损坏或无法读取"),
+        ] {
+            assert_eq!(e.to_string(), format!("{chinese}（{detail}）"));
+        }
     }
 
     #[cfg(windows)]
