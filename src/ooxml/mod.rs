@@ -3,6 +3,8 @@
 //!
 //! - [`unzip`]: decompressing a part straight from the file's bytes (bounded, checksummed);
 //!   [`archive`]: writing a package, unchanged parts copied still compressed.
+//! - [`plain`]: every XML part made plain UTF-8 (no mark, no character references or CDATA)
+//!   before any reader or the patcher sees it.
 //! - [`content_types`]: `[Content_Types].xml`, read and written whole.
 //! - [`rels`]: relationships parts, read once by one parser; part names and how a
 //!   relationship's target resolves to one.
@@ -45,6 +47,7 @@ impl From<quick_xml::events::attributes::AttrError> for GiveUp {
 pub(crate) mod archive;
 pub(crate) mod central;
 pub(crate) mod content_types;
+pub(crate) mod plain;
 pub mod rels;
 pub mod seal;
 pub(crate) mod unzip;

@@ -15,6 +15,9 @@ thread_local! {
     static INFLATER: RefCell<flate2::Decompress> = RefCell::new(flate2::Decompress::new(false));
 }
 
+/// A zip container opened over a file's bytes.
+pub(crate) type Zip<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
+
 /// Reads entry `index` of `zip` (opened over `bytes`) into `out`, decompressed and its
 /// checksum verified. False, with `out` in any state, when the entry is not the plain case.
 pub(crate) fn entry_into(

@@ -280,11 +280,10 @@ pub fn read_bytes_with(bytes: Vec<u8>, opts: ReadOptions) -> Result<Loaded, Inpu
     let properties;
     let mut source = None;
     let mut read_by = ReadBy::calamine();
-    let rebuild = opts.purpose == Purpose::Rebuild;
     let mut looks = Vec::new();
     let mut sheets = match kind {
         FileKind::Xlsx | FileKind::Ods => {
-            let (facts, zip) = guard::open_zip(&bytes)?;
+            let (mut facts, zip) = guard::open_zip(&bytes)?;
             // zpcheck's markers count only under a seal that still holds: a property anyone can
             // set proves nothing (a department could hide its submission from a batch with it).
             let sealed = (facts.ours || facts.summary || facts.plain)
@@ -293,14 +292,13 @@ pub fn read_bytes_with(bytes: Vec<u8>, opts: ReadOptions) -> Result<Loaded, Inpu
             // formula's result; zpcheck's own output stores real results, so it is trusted —
             // by the same test, never by the marker alone.
             placeholder_zero = facts.full_calc && !(facts.ours && sealed);
-            not_kept = facts.not_kept;
+            not_kept = std::mem::take(&mut facts.not_kept);
             zpcheck_summary = facts.summary && sealed;
             zpcheck_output = facts.ours && sealed;
             zpcheck_plain = facts.plain && sealed;
             if zpcheck_output {
                 zpcheck_source = crate::ooxml::seal::recorded_source(&bytes);
             }
-            let workbook_xml = (facts.workbook_xml.0.as_str(), facts.workbook_xml.1.as_str());
             // After the guards: only a checked container reaches calamine.
             if facts.ods {
                 kind = FileKind::Ods;
@@ -325,57 +323,17 @@ pub fn read_bytes_with(bytes: Vec<u8>, opts: ReadOptions) -> Result<Loaded, Inpu
                 sheets
             } else {
                 kind = FileKind::Xlsx;
-                let mut kept = (opts.purpose == Purpose::Fix).then(direct::Kept::new);
-                let office_document = facts.office_document.as_deref();
-                let direct = (opts.direct && !rebuild).then(|| {
-                    direct::read_opened(&bytes, zip, office_document, workbook_xml, kept.as_mut())
-                });
-                let sheets = match direct {
-                    Some(Ok(sheets)) => {
-                        properties = None;
-                        read_by = ReadBy {
-                            reader: "fast",
-                            fallback: None,
-                        };
-                        sheets
-                    }
-                    gave_up => {
-                        read_by = ReadBy {
-                            reader: "calamine",
-                            fallback: match gave_up {
-                                Some(Err(direct::GiveUp(file, line))) => {
-                                    Some(format!("{file}:{line}"))
-                                }
-                                _ => None,
-                            },
-                        };
-                        let read = xlsx::read_xlsx(&bytes, workbook_xml, rebuild)?;
-                        properties = read.properties;
-                        looks = read.looks;
-                        read.sheets
-                    }
-                };
-                if opts.purpose != Purpose::Check {
-                    let mut parts = kept.unwrap_or_default();
-                    let (workbook, rels) = facts.workbook_xml;
-                    // Kept for the patcher, which handles the usual workbook part only (it
-                    // gives up on another, and the workbook is rebuilt).
-                    let usual = facts.workbook_part == guard::WORKBOOK_PART;
-                    for (name, text) in [
-                        ("xl/workbook.xml", workbook),
-                        ("xl/_rels/workbook.xml.rels", rels),
-                        ("_rels/.rels", facts.root_rels),
-                    ] {
-                        if usual && !text.is_empty() {
-                            parts.insert(name.into(), text);
-                        }
-                    }
+                let got = read_xlsx_opened(&bytes, facts, zip, opts, false)?;
+                properties = got.properties;
+                looks = got.looks;
+                read_by = got.read_by;
+                if let Some(parts) = got.parts {
                     source = Some(Source {
-                        bytes: std::sync::Arc::new(bytes),
+                        bytes: std::sync::Arc::new(got.plain.unwrap_or(bytes)),
                         parts: std::sync::Arc::new(parts),
                     });
                 }
-                sheets
+                got.sheets
             }
         }
         FileKind::Xls => {
@@ -473,6 +431,113 @@ fn read_properties(bytes: &[u8], kind: FileKind) -> Option<calamine::WorkbookPro
         }
     };
     std::panic::catch_unwind(read).ok().flatten()
+}
+
+/// What the read of an .xlsx package gave.
+struct XlsxGot {
+    sheets: Vec<Sheet>,
+    properties: Option<calamine::WorkbookProperties>,
+    looks: Vec<SheetLook>,
+    read_by: ReadBy,
+    /// The parts already decompressed, kept for the patcher (None when only checking).
+    parts: Option<direct::Kept>,
+    /// The package made plain ([`crate::ooxml::plain`]), when it was not: what was read, and
+    /// what the patcher patches.
+    plain: Option<Vec<u8>>,
+}
+
+/// Reads an .xlsx package the guard has opened. Its XML is made plain ([`crate::ooxml::plain`])
+/// when the fast reader declines it (a mark, UTF-16, character references, CDATA…) or is not
+/// used: every reader then reads the same plain XML, and the patcher patches it. `plain` says
+/// it already is. (A part no reader reads, such as a style sheet with a mark, the patcher makes
+/// plain itself when it rewrites it.)
+fn read_xlsx_opened(
+    bytes: &[u8],
+    facts: guard::ZipFacts,
+    mut zip: guard::Zip<'_>,
+    opts: ReadOptions,
+    plain: bool,
+) -> Result<XlsxGot, InputError> {
+    use crate::ooxml::plain as p;
+    let rebuild = opts.purpose == Purpose::Rebuild;
+    let use_direct = opts.direct && !rebuild;
+    let made_plain = |made: Vec<u8>| -> Result<XlsxGot, InputError> {
+        let (facts, zip) = guard::open_zip(&made)?;
+        let mut got = read_xlsx_opened(&made, facts, zip, opts, true)?;
+        got.plain = Some(made);
+        Ok(got)
+    };
+    if !plain
+        && !use_direct
+        && let Some(made) = p::plain_package(&mut zip, bytes)?
+    {
+        return made_plain(made);
+    }
+    let workbook_xml = (facts.workbook_xml.0.as_str(), facts.workbook_xml.1.as_str());
+    let mut kept = (opts.purpose == Purpose::Fix).then(direct::Kept::new);
+    let office_document = facts.office_document.as_deref();
+    let direct = use_direct.then(|| {
+        direct::read_opened(
+            bytes,
+            zip.clone(),
+            office_document,
+            workbook_xml,
+            kept.as_mut(),
+        )
+    });
+    let (sheets, properties, looks, read_by) = match direct {
+        Some(Ok(sheets)) => {
+            let by = ReadBy {
+                reader: "fast",
+                fallback: None,
+            };
+            (sheets, None, Vec::new(), by)
+        }
+        gave_up => {
+            // Declined: made plain, the fast reader may take it after all, and calamine
+            // otherwise reads the plain XML, never less than the fast reader would.
+            if !plain
+                && gave_up.is_some()
+                && let Some(made) = p::plain_package(&mut zip, bytes)?
+            {
+                return made_plain(made);
+            }
+            let by = ReadBy {
+                reader: "calamine",
+                fallback: match gave_up {
+                    Some(Err(direct::GiveUp(file, line))) => Some(format!("{file}:{line}")),
+                    _ => None,
+                },
+            };
+            let read = xlsx::read_xlsx(bytes, workbook_xml, rebuild)?;
+            (read.sheets, read.properties, read.looks, by)
+        }
+    };
+    let parts = (opts.purpose != Purpose::Check).then(|| {
+        let mut parts = kept.unwrap_or_default();
+        let (workbook, rels) = facts.workbook_xml;
+        // Kept for the patcher, which handles the usual workbook part only (it gives up on
+        // another, and the workbook is rebuilt).
+        let usual = facts.workbook_part == guard::WORKBOOK_PART;
+        for (name, text) in [
+            ("xl/workbook.xml", workbook),
+            ("xl/_rels/workbook.xml.rels", rels),
+            ("_rels/.rels", facts.root_rels),
+        ] {
+            if usual && !text.is_empty() {
+                parts.insert(name.into(), text);
+            }
+        }
+        parts
+    });
+    Ok(XlsxGot {
+        sheets,
+        properties,
+        looks,
+        read_by,
+        parts,
+        plain: None,
+    })
 }
 
 fn corrupt(e: &dyn fmt::Display) -> InputError {

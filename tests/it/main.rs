@@ -17,6 +17,7 @@ mod in_memory;
 mod kept_formulas;
 mod layers;
 mod multi;
+mod odd_xml;
 mod patch;
 mod properties;
 mod roundtrip;

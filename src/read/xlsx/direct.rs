@@ -104,6 +104,11 @@ fn read_with(
     check_part_names(&zip)?;
     let mut read_part = |path: &str, xml: &mut Vec<u8>| -> R<bool> {
         let found = part(&mut zip, bytes, path, xml)?;
+        // A mark or another encoding than plain UTF-8: the package is made plain first
+        // (`ooxml::plain`) and read again, so that no stage counts positions past a mark.
+        if found.is_some() && crate::ooxml::plain::head_needs_plain(xml) {
+            return Err(give_up!());
+        }
         // The patching writer rewrites styles and sheets; it never looks at the strings. A
         // large part is not kept: the writer unzips it again when it patches it (it copies
         // what it takes anyway), and a 100 MB sheet held for the whole run would cost more
@@ -119,6 +124,12 @@ fn read_with(
         }
         Ok(found.is_some())
     };
+    let (workbook, rels) = workbook_xml;
+    if crate::ooxml::plain::head_needs_plain(workbook.as_bytes())
+        || crate::ooxml::plain::head_needs_plain(rels.as_bytes())
+    {
+        return Err(give_up!());
+    }
     let parts = crate::ooxml::workbook::workbook_parts(workbook_xml).ok_or(give_up!())?;
     if parts.unusual {
         return Err(give_up!());

@@ -94,8 +94,15 @@ impl<'a> Package<'a> {
         if !crate::ooxml::unzip::entry_into(&mut self.zip, self.bytes, index, &mut self.buf) {
             return Err(give_up!());
         }
-        // A part that is not UTF-8 (a UTF-16 part, allowed by the standard but not written by
-        // any spreadsheet program) is left to the rebuild.
+        // A part with a mark or in UTF-16 (allowed by the standard, written by no spreadsheet
+        // program) is made plain UTF-8 first: every position the patcher takes is then one in
+        // the text it writes back.
+        if crate::ooxml::plain::head_needs_plain(&self.buf) {
+            let plain = crate::ooxml::plain::plain_xml(&self.buf).map_err(|_| give_up!())?;
+            if let Some(plain) = plain {
+                return String::from_utf8(plain).map(Some).map_err(|_| give_up!());
+            }
+        }
         let text = std::str::from_utf8(&self.buf).map_err(|_| give_up!())?;
         Ok(Some(text.to_string()))
     }
@@ -150,7 +157,23 @@ impl<'a> Package<'a> {
 
     /// The output package: unchanged parts copied compressed as they were, changed parts in
     /// their place, new parts after them.
+    ///
+    /// Nothing is written that cannot be read back: every part of the input that was
+    /// rewritten — edited in place at positions the patcher took, where a wrong position
+    /// splices one tag into another — must be well-formed ([`crate::ooxml::xml::well_formed`]),
+    /// and the finished zip must open and list every part; otherwise the patcher gives up
+    /// (and the workbook is rebuilt). New parts (the 核查结果 sheet, notes) are written whole
+    /// by serializers, not spliced, and are held to spreadsheet programs by the tests.
     pub(super) fn finish(mut self) -> R<Vec<u8>> {
+        for (name, content) in &self.changed {
+            let rewritten = !self.added_exact.contains(name);
+            if rewritten
+                && crate::ooxml::plain::is_xml_part(name)
+                && !crate::ooxml::xml::well_formed(content)
+            {
+                return Err(give_up!());
+            }
+        }
         let changed: usize = self.changed.values().map(Vec::len).sum();
         let mut out = Archive::with_capacity(self.bytes.len() + changed / 3);
         for i in 0..self.zip.len() {
@@ -168,7 +191,14 @@ impl<'a> Package<'a> {
         for name in &self.added {
             out.add(name, self.changed.get(name).ok_or(give_up!())?)?;
         }
-        out.finish()
+        let parts = self.zip.len() - self.removed.len() + self.added.len();
+        let written = out.finish()?;
+        let again =
+            zip::ZipArchive::new(Cursor::new(written.as_slice())).map_err(|_| give_up!())?;
+        if again.len() != parts {
+            return Err(give_up!());
+        }
+        Ok(written)
     }
 }
 
@@ -197,5 +227,32 @@ mod tests {
         let again = parse_rels(&rels.write()).unwrap();
         assert_eq!(again.rels, rels.rels);
         assert_eq!(rels.remove_type("worksheet"), vec!["worksheets/sheet1.xml"]);
+    }
+
+    #[test]
+    fn a_rewritten_part_that_does_not_parse_is_never_written() {
+        use std::io::Write;
+        let mut z = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for (name, data) in [("a.xml", "<a/>"), ("b.bin", "<")] {
+            z.start_file(name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            z.write_all(data.as_bytes()).unwrap();
+        }
+        let bytes = z.finish().unwrap().into_inner();
+        let read = HashMap::new();
+        let finish = |content: &str, name: &str| {
+            let mut pkg = Package::open(&bytes, &read).unwrap();
+            pkg.set(name, content.as_bytes().to_vec());
+            pkg.finish()
+        };
+        assert!(finish("<a><b/></a>", "a.xml").is_ok());
+        assert!(finish("<a></b>", "a.xml").is_err());
+        assert!(finish("<a>", "a.xml").is_err());
+        // A new part is written whole, not spliced: not parsed again.
+        assert!(finish("<a>", "new.xml").is_ok());
+        // Not XML: not parsed.
+        assert!(finish("<", "b.bin").is_ok());
+        let written = finish("<a/>", "new.xml").unwrap();
+        assert_eq!(zip::ZipArchive::new(Cursor::new(written)).unwrap().len(), 3);
     }
 }
