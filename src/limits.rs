@@ -134,11 +134,30 @@ pub const MAX_REBUILT_TEXT: usize = 16 * 1024 * 1024;
 /// The most blank cells the default border fill adds for one form.
 pub const MAX_GRID_FILL: u64 = 100_000;
 
-/// The most styled cells a rebuilt .xls or .ods keeps the look of, per sheet, and the rows and
-/// columns it keeps widths and heights for: a form has a few hundred cells in a few dozen rows
-/// and columns; a file that styles a whole sheet (a style repeated over a million rows of an
-/// .ods) keeps the look of this many and draws the rest plainly.
+/// The most styled cells a rebuilt .xls or .ods keeps the look of, in all its sheets together,
+/// and the rows and columns it keeps widths and heights for: a form has a few hundred cells in
+/// a few dozen rows and columns; a file that styles a whole sheet (a style repeated over a
+/// million rows of an .ods, nine sheets of 200,000 styled blank .xls cells) keeps the look of
+/// this many and draws the rest plainly. Styled cells outside a sheet's values and merged
+/// ranges (plus [`STYLED_MARGIN`]) are not kept at all.
 pub const MAX_STYLED_CELLS: usize = 200_000;
+
+/// How many rows and columns beyond a sheet's values and merged ranges styled blank cells
+/// (the borders around a form) are kept for the rebuilt workbook.
+pub const STYLED_MARGIN: u32 = 2;
+
+/// The most style records of each kind read for a rebuilt workbook (.xls XF, FONT and FORMAT
+/// records; .ods automatic styles): Excel itself allows about 64,000 cell formats; past this,
+/// cells with the later styles are drawn plainly (a 1.2-million-XF .xls once took 1.1 GB).
+pub const MAX_STYLE_RECORDS: usize = 65_536;
+
+/// The longest font name kept, in characters (Excel's own limit is 31): a longer one is not a
+/// font, and is dropped (a 3 MB font name copied into every cell once took 758 MB).
+pub const MAX_FONT_NAME_CHARS: usize = 64;
+
+/// The longest number format kept, in characters (Excel's own limit is 255): a longer one is
+/// dropped, and the cell shows its number as General.
+pub const MAX_FORMAT_CODE_CHARS: usize = 255;
 /// See [`MAX_STYLED_CELLS`].
 pub const MAX_STYLED_ROWS: u32 = 65_536;
 /// See [`MAX_STYLED_CELLS`].

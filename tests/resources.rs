@@ -677,6 +677,183 @@ fn ods_many_large_tables(dir: &Path) -> PathBuf {
     path
 }
 
+/// An .xls holding a form (national_errors) on its first of nine sheets, every cell of every
+/// sheet in one style whose number format is 8,100 characters long and whose font name has
+/// 255, and `blank_rows` × 250 styled blank cells (MULBLANK) on each sheet, after
+/// `extra_xfs` more XF records: with 800 rows, the shape that once made `fix` copy the style
+/// into 1.8 million cells and abort out of memory (16 GB, 67 s); with 1.2 million XFs, one
+/// that took 1.1 GB.
+fn xls_styled(dir: &Path, name: &str, extra_xfs: usize, blank_rows: u16) -> PathBuf {
+    use zpcheck_testkit::{V, national_errors};
+    let bof = |dt: u16| {
+        let mut d = vec![0, 6];
+        d.extend_from_slice(&dt.to_le_bytes());
+        d.extend_from_slice(&[0xBB, 0x0D, 0xCC, 0x07, 0, 0, 0, 0, 6, 0, 0, 0]);
+        rec(0x0809, &d)
+    };
+    let mut styles = Vec::new();
+    // Five fonts (index 4 is never used), the last with a 255-character name.
+    for n in 0..5 {
+        let name = if n == 4 {
+            "字".repeat(255)
+        } else {
+            "宋体".to_string()
+        };
+        let chars: Vec<u16> = name.encode_utf16().collect();
+        let mut d = vec![220, 0, 0, 0, 8, 0, 0x90, 1, 0, 0, 0, 0, 134, 0];
+        d.push(chars.len() as u8);
+        d.push(1);
+        d.extend(chars.iter().flat_map(|u| u.to_le_bytes()));
+        styles.extend(rec(0x0031, &d));
+    }
+    let mut format = 164u16.to_le_bytes().to_vec();
+    format.extend_from_slice(&8_100u16.to_le_bytes());
+    format.push(0);
+    format.extend(std::iter::repeat_n(b'0', 8_100));
+    styles.extend(rec(0x041E, &format));
+    // XF 0..16 plain; XF 16 with font 5 (the long name), format 164 and borders.
+    for n in 0..17u16 {
+        let mut d = vec![0u8; 20];
+        if n == 16 {
+            d[0..2].copy_from_slice(&5u16.to_le_bytes());
+            d[2..4].copy_from_slice(&164u16.to_le_bytes());
+            d[10..14].copy_from_slice(&0x1111u32.to_le_bytes());
+        }
+        styles.extend(rec(0x00E0, &d));
+    }
+    for _ in 0..extra_xfs {
+        styles.extend(rec(0x00E0, &[0u8; 20]));
+    }
+    let label = |r: u16, c: u16, text: &str| {
+        let chars: Vec<u16> = text.encode_utf16().collect();
+        let mut d = Vec::new();
+        for v in [r, c, 16, chars.len() as u16] {
+            d.extend_from_slice(&v.to_le_bytes());
+        }
+        d.push(1);
+        d.extend(chars.iter().flat_map(|u| u.to_le_bytes()));
+        rec(0x0204, &d)
+    };
+    let number = |r: u16, c: u16, x: f64| {
+        let mut d = Vec::new();
+        for v in [r, c, 16] {
+            d.extend_from_slice(&v.to_le_bytes());
+        }
+        d.extend_from_slice(&x.to_le_bytes());
+        rec(0x0203, &d)
+    };
+    let spec = national_errors();
+    let mut sheets: Vec<Vec<u8>> = Vec::new();
+    for n in 0..9 {
+        let mut sheet = bof(0x0010);
+        if n == 0 {
+            for (r, row) in spec.rows.iter().enumerate() {
+                for (c, v) in row.iter().enumerate() {
+                    sheet.extend(match v {
+                        V::S(t) => label(r as u16, c as u16, t),
+                        V::N(x) | V::P(x) | V::NF(x, _) | V::F(_, x) => {
+                            number(r as u16, c as u16, *x)
+                        }
+                        _ => continue,
+                    });
+                }
+            }
+        }
+        // Rows × 250 columns of styled blanks, below and beside the form.
+        for r in 100..100 + blank_rows {
+            let mut d = r.to_le_bytes().to_vec();
+            d.extend_from_slice(&0u16.to_le_bytes());
+            for _ in 0..250 {
+                d.extend_from_slice(&16u16.to_le_bytes());
+            }
+            d.extend_from_slice(&249u16.to_le_bytes());
+            sheet.extend(rec(0x00BE, &d));
+        }
+        sheet.extend(rec(0x000A, &[]));
+        sheets.push(sheet);
+    }
+    let mut globals = bof(0x0005);
+    globals.extend(rec(0x0042, &1200u16.to_le_bytes()));
+    globals.extend(styles);
+    let names: Vec<String> = (0..9).map(|n| format!("表{n}")).collect();
+    let boundsheet = |offset: u32, name: &str| {
+        let chars: Vec<u16> = name.encode_utf16().collect();
+        let mut d = offset.to_le_bytes().to_vec();
+        d.extend_from_slice(&[0, 0, chars.len() as u8, 1]);
+        d.extend(chars.iter().flat_map(|u| u.to_le_bytes()));
+        rec(0x0085, &d)
+    };
+    let head: usize = globals.len()
+        + names.iter().map(|n| boundsheet(0, n).len()).sum::<usize>()
+        + rec(0x000A, &[]).len();
+    let mut offset = head;
+    for (name, sheet) in names.iter().zip(&sheets) {
+        globals.extend(boundsheet(offset as u32, name));
+        offset += sheet.len();
+    }
+    globals.extend(rec(0x000A, &[]));
+    assert_eq!(globals.len(), head);
+    let path = dir.join(format!("{name}.xls"));
+    let mut comp = cfb::create(&path).unwrap();
+    let mut w = comp.create_stream("/Workbook").unwrap();
+    w.write_all(&globals).unwrap();
+    for sheet in &sheets {
+        w.write_all(sheet).unwrap();
+    }
+    drop(w);
+    comp.flush().unwrap();
+    path
+}
+
+/// An .ods holding a form (national_errors) whose every cell, and a million repeated cells
+/// after it, have one automatic style with a 3 MB font name: 25 KB compressed, the shape
+/// that once took 758 MB as a copy of the name per cell.
+fn ods_long_font_name(dir: &Path) -> PathBuf {
+    use zpcheck_testkit::{V, national_errors};
+    let path = dir.join("ods_long_font_name.ods");
+    let mut w = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let deflated = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    w.start_file("mimetype", stored).unwrap();
+    w.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .unwrap();
+    w.start_file("META-INF/manifest.xml", deflated).unwrap();
+    w.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#).unwrap();
+    w.start_file("content.xml", deflated).unwrap();
+    write!(
+        w,
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" office:version="1.2"><office:automatic-styles><style:style style:name="ce1" style:family="table-cell"><style:table-cell-properties fo:border="0.06pt solid #000000"/><style:text-properties style:font-name=""#
+    )
+    .unwrap();
+    for _ in 0..3_000 {
+        w.write_all("字".repeat(333).as_bytes()).unwrap();
+    }
+    w.write_all(br#"" fo:font-weight="bold"/></style:style></office:automatic-styles><office:body><office:spreadsheet><table:table table:name="S">"#).unwrap();
+    for row in &national_errors().rows {
+        w.write_all(b"<table:table-row>").unwrap();
+        for v in row {
+            match v {
+                V::S(t) => write!(
+                    w,
+                    r#"<table:table-cell table:style-name="ce1" office:value-type="string"><text:p>{t}</text:p></table:table-cell>"#
+                ),
+                V::N(x) | V::P(x) | V::NF(x, _) | V::F(_, x) => write!(
+                    w,
+                    r#"<table:table-cell table:style-name="ce1" office:value-type="float" office:value="{x}"><text:p>{x}</text:p></table:table-cell>"#
+                ),
+                _ => write!(w, r#"<table:table-cell table:style-name="ce1"/>"#),
+            }
+            .unwrap();
+        }
+        w.write_all(b"</table:table-row>").unwrap();
+    }
+    w.write_all(br#"<table:table-row table:number-rows-repeated="1000"><table:table-cell table:style-name="ce1" table:number-columns-repeated="1000"/></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#).unwrap();
+    w.finish().unwrap();
+    path
+}
+
 #[test]
 fn hostile_inputs_stay_within_time_and_memory() {
     let dir = tempfile::tempdir().unwrap();
@@ -742,6 +919,45 @@ fn hostile_inputs_stay_within_time_and_memory() {
         message.contains("各表格内容展开后合计超过 2000000 个单元格"),
         "{message}"
     );
+
+    // Styles shared, not copied per cell; styled blanks beyond the form not kept: corrected
+    // within the bounds, and the corrected workbook reads again with the same findings fixed.
+    for (name, input) in [
+        (
+            "xls_styled_blank_sheets",
+            xls_styled(dir.path(), "xls_styled_blank_sheets", 0, 800),
+        ),
+        (
+            "xls_many_xfs",
+            xls_styled(dir.path(), "xls_many_xfs", 1_200_000, 0),
+        ),
+        ("ods_long_font_name", ods_long_font_name(dir.path())),
+    ] {
+        let doc = assert_bounded(name, &input, &[1]);
+        assert_eq!(doc["files"][0]["status"], "findings", "{name}: {doc}");
+        let errors = doc["files"][0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["severity"] == "error")
+            .count();
+        assert_eq!(errors, 8, "{name}: {doc}");
+        let out = dir.path().join(format!("{name}_out.xlsx"));
+        let again = run_limited(
+            &[
+                "check".as_ref(),
+                "--format".as_ref(),
+                "json".as_ref(),
+                out.as_os_str(),
+            ],
+            dir.path(),
+        );
+        assert_eq!(again.code, Some(0), "{name}: {}", again.stderr);
+        // Only the form's cells and the styled blanks around it were rebuilt.
+        let wb = zpcheck::read::read_path(&out).unwrap();
+        let cells: usize = wb.sheets.iter().map(|s| s.cells.len()).sum();
+        assert!(cells < 2_000, "{name}: {cells} cells");
+    }
 
     let doc = assert_bounded("styled_empty_cells", &styled_empty_cells(dir.path()), &[2]);
     assert_eq!(doc["files"][0]["error"]["kind"], "too_large", "{doc}");

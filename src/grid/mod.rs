@@ -292,6 +292,23 @@ impl Sheet {
     pub fn max_col(&self) -> u32 {
         self.cells.keys().map(|r| r.col).max().unwrap_or(0)
     }
+
+    /// The rows and columns (exclusive ends) inside which a rebuilt corrected workbook keeps
+    /// styled blank cells: the sheet's values and merged ranges, plus
+    /// [`crate::limits::STYLED_MARGIN`] (the borders around a form), within
+    /// [`crate::limits::MAX_STYLED_ROWS`] and [`crate::limits::MAX_STYLED_COLS`]. A style
+    /// repeated over a whole sheet costs nothing beyond it.
+    pub fn styled_extent(&self) -> (u32, u32) {
+        use crate::limits::{MAX_STYLED_COLS, MAX_STYLED_ROWS, STYLED_MARGIN};
+        let ends = self
+            .cells
+            .keys()
+            .map(|r| (r.row, r.col))
+            .chain(self.merges.iter().map(|m| (m.last.row, m.last.col)));
+        let (rows, cols) = ends.fold((0, 0), |(r, c), (row, col)| (r.max(row), c.max(col)));
+        let end = |last: u32, most: u32| last.saturating_add(1 + STYLED_MARGIN).min(most);
+        (end(rows, MAX_STYLED_ROWS), end(cols, MAX_STYLED_COLS))
+    }
 }
 
 #[cfg(test)]

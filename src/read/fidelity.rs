@@ -46,7 +46,7 @@ impl Fidelity {
 
     /// The style of a cell of the `index`th sheet, when it has one and looks were read.
     pub fn style(&self, index: usize, pos: CellRef) -> Option<&CellStyle> {
-        self.look(index)?.styles.get(&pos)
+        self.look(index)?.styles.get(&pos).map(|s| s.as_ref())
     }
 
     /// The layout of the `index`th sheet, when the format exposes it (xlsx) and looks were read.
@@ -60,8 +60,10 @@ impl Fidelity {
 pub struct SheetLook {
     /// The sheet's name (the grid's sheet of the same index has it too).
     pub name: String,
-    /// Each styled cell's style, when the format exposes styles (xlsx).
-    pub styles: HashMap<CellRef, CellStyle>,
+    /// Each styled cell's style, when the format exposes styles: shared, one copy per
+    /// distinct style, however many cells use it (a style on a million cells once took
+    /// gigabytes as a million copies of its font name).
+    pub styles: HashMap<CellRef, Arc<CellStyle>>,
     /// Column widths, row heights, panes and page setup, when the format exposes them (xlsx).
     pub layout: Option<SheetLayout>,
 }

@@ -345,8 +345,7 @@ pub fn read_bytes_with(bytes: Vec<u8>, opts: ReadOptions) -> Result<Loaded, Inpu
             };
             let sheets = xls::read_xls_any_codepage(&clean)?;
             if opts.purpose != Purpose::Check {
-                let names: Vec<&str> = sheets.iter().map(|s| s.name.as_str()).collect();
-                looks = xls::looks::looks(&stream, &names);
+                looks = xls::looks::looks(&stream, &sheets);
             }
             sheets
         }

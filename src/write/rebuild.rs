@@ -193,9 +193,29 @@ fn write_sheet(
     for cell in marks.cells(&sheet.name) {
         positions.entry(cell).or_insert(None);
     }
-    // Styled blank cells (a form's borders) are drawn too.
+    // Styled blank cells (a form's borders, a signature row) are drawn too, inside the area
+    // of the sheet's values and merged ranges (plus a margin) and its print area: a style
+    // repeated down a whole sheet would otherwise become a million blank cells in the output.
+    let (mut rows, mut cols) = sheet.styled_extent();
+    if let Some((_, last)) = look
+        .and_then(|l| l.layout.as_ref())
+        .and_then(|l| l.print_area)
+    {
+        rows = rows.max(
+            last.row
+                .saturating_add(1)
+                .min(crate::limits::MAX_STYLED_ROWS),
+        );
+        cols = cols.max(
+            last.col
+                .saturating_add(1)
+                .min(crate::limits::MAX_STYLED_COLS),
+        );
+    }
     for pos in look.map(|l| l.styles.keys()).into_iter().flatten() {
-        positions.entry(*pos).or_insert(None);
+        if pos.row < rows && pos.col < cols {
+            positions.entry(*pos).or_insert(None);
+        }
     }
     // A sheet read with its styles (xlsx) is drawn with them; otherwise blank cells inside a
     // form's grid get the default borders too.
@@ -203,7 +223,7 @@ fn write_sheet(
     let styled = styles.is_some();
     let grids: &[(u32, u32)] = if styled { &[] } else { grids };
     let key_at = |cell: Option<&Cell>, pos: CellRef, grid: bool| {
-        let style = styles.and_then(|s| s.get(&pos));
+        let style = styles.and_then(|s| s.get(&pos)).map(|s| s.as_ref());
         let mut key = cell_key(cell, style, grid, marks.mark(&sheet.name, pos));
         key.plain = styled;
         // Without the input's styles, the blocks' header rows are drawn bold.

@@ -124,7 +124,7 @@ fn compare_output(
                     got.num_fmt = style.num_fmt.clone();
                 }
             }
-            assert_eq!(&got, style, "{name} {}!{pos} style", b.name);
+            assert_eq!(&got, style.as_ref(), "{name} {}!{pos} style", b.name);
         }
         let mut mb = b.merges.clone();
         let mut ma = a.merges.clone();
@@ -419,7 +419,7 @@ fn xls_and_ods_keep_their_fonts_alignment_borders_formats_and_sizes() {
                 got.fill = style.fill;
                 got.num_fmt = style.num_fmt.clone().or(got.num_fmt);
             }
-            assert_eq!(&got, style, "{name} {at}");
+            assert_eq!(&got, style.as_ref(), "{name} {at}");
             compared += 1;
         }
         assert!(compared > 150, "{name}: {compared}");

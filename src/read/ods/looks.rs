@@ -8,11 +8,14 @@
 //! inside the grid's own extent, so a style repeated over a whole sheet costs nothing.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use quick_xml::events::{BytesStart, Event};
 
 use crate::grid::{CellRef, Merge, Sheet};
-use crate::limits::{MAX_STYLED_CELLS, MAX_STYLED_COLS, MAX_STYLED_ROWS};
+use crate::limits::{
+    MAX_FONT_NAME_CHARS, MAX_FORMAT_CODE_CHARS, MAX_STYLE_RECORDS, MAX_STYLED_CELLS,
+};
 use crate::ooxml::xml::attr;
 use crate::read::SheetLook;
 use crate::read::layout::SheetLayout;
@@ -124,15 +127,11 @@ pub fn looks(content: &str, sheets: &[Sheet]) -> Vec<SheetLook> {
         })
         .collect();
     // A form's grid plus a margin: styled blank cells around the data (borders) are drawn.
-    let extent: Vec<(u32, u32)> = sheets
-        .iter()
-        .map(|s| {
-            (
-                s.max_row().saturating_add(2).min(MAX_STYLED_ROWS),
-                s.max_col().saturating_add(2).min(MAX_STYLED_COLS),
-            )
-        })
-        .collect();
+    let extent: Vec<(u32, u32)> = sheets.iter().map(Sheet::styled_extent).collect();
+    // Styled cells left for the workbook, and each style once, shared by its cells (made on
+    // first use: the automatic styles all come before the tables).
+    let mut budget = MAX_STYLED_CELLS;
+    let mut shared: HashMap<String, Arc<CellStyle>> = HashMap::new();
     let mut styles = Styles::default();
     let mut reader = quick_xml::Reader::from_str(content);
     let config = reader.config_mut();
@@ -156,7 +155,9 @@ pub fn looks(content: &str, sheets: &[Sheet]) -> Vec<SheetLook> {
                         let family = attr(&e, "family").unwrap_or_default();
                         let sname = attr(&e, "name").unwrap_or_default();
                         current_data_style = attr(&e, "data-style-name");
-                        if family == "table-cell" {
+                        // Past MAX_STYLE_RECORDS, the rest are not read: cells that use
+                        // them are drawn plainly.
+                        if family == "table-cell" && styles.cells.len() < MAX_STYLE_RECORDS {
                             styles.cells.insert(sname.clone(), CellStyle::default());
                         }
                         current_style = Some((family, sname));
@@ -272,16 +273,26 @@ pub fn looks(content: &str, sheets: &[Sheet]) -> Vec<SheetLook> {
                                         .as_deref()
                                         .or(t.row_default.as_deref())
                                         .or_else(|| t.column_default(col));
-                                    let Some(style) = name.and_then(|s| styles.cells.get(s)) else {
+                                    let Some((sname, style)) =
+                                        name.and_then(|s| styles.cells.get_key_value(s))
+                                    else {
                                         continue;
                                     };
+                                    let style = shared
+                                        .entry(sname.clone())
+                                        .or_insert_with(|| Arc::new(style.clone()));
                                     if let Some(look) = out.get_mut(t.index) {
                                         for row in t.row..end_row {
-                                            if look.styles.len() >= MAX_STYLED_CELLS {
+                                            if budget == 0 {
                                                 break;
                                             }
-                                            look.styles
-                                                .insert(CellRef::new(row, col), style.clone());
+                                            if look
+                                                .styles
+                                                .insert(CellRef::new(row, col), Arc::clone(style))
+                                                .is_none()
+                                            {
+                                                budget -= 1;
+                                            }
                                         }
                                     }
                                 }
@@ -306,6 +317,7 @@ pub fn looks(content: &str, sheets: &[Sheet]) -> Vec<SheetLook> {
                 "number:number-style" | "number:percentage-style" | "number:text-style" => {
                     if let Some(n) = number.take()
                         && let Some(mut code) = n.code
+                        && code.chars().count() < MAX_FORMAT_CODE_CHARS
                     {
                         if n.percent {
                             code.push('%');
@@ -381,7 +393,10 @@ fn cell_properties(element: &str, e: &BytesStart<'_>, style: &mut CellStyle) {
             };
         }
         "style:text-properties" => {
-            if let Some(n) = attr(e, "font-name").filter(|n| !n.is_empty()) {
+            // A name longer than any font's is dropped (see MAX_FONT_NAME_CHARS).
+            if let Some(n) = attr(e, "font-name")
+                .filter(|n| !n.is_empty() && n.chars().count() <= MAX_FONT_NAME_CHARS)
+            {
                 style.font_name = Some(n);
             }
             if let Some(size) = attr(e, "font-size").as_deref().and_then(points) {
@@ -472,6 +487,7 @@ pub fn merges(content: &str, limit: usize) -> Vec<Vec<Merge>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::limits::{MAX_STYLED_COLS, MAX_STYLED_ROWS};
 
     /// A style repeated over a whole sheet of a million rows keeps the look of at most
     /// [`MAX_STYLED_CELLS`] cells, and widths and heights within the limits; it is read at once.
@@ -500,6 +516,49 @@ mod tests {
         assert_eq!(layout.rows.len(), MAX_STYLED_ROWS as usize);
         assert_eq!(layout.columns.len(), MAX_STYLED_COLS as usize);
         assert_eq!(layout.rows[&0].0, Some(72.0 / 2.54));
+    }
+
+    /// One style on many cells is one shared copy; a font name longer than any font's is
+    /// dropped; the styled-cell budget is the workbook's, not each sheet's.
+    #[test]
+    fn styles_are_shared_capped_and_budgeted_for_the_workbook() {
+        let long = "字".repeat(MAX_FONT_NAME_CHARS + 1);
+        let table = |name: &str| {
+            format!(
+                r#"<table:table table:name="{name}"><table:table-row table:number-rows-repeated="1000"><table:table-cell table:style-name="ce1" table:number-columns-repeated="200"/></table:table-row></table:table>"#
+            )
+        };
+        let content = format!(
+            r#"<office:document-content xmlns:office="o" xmlns:table="t" xmlns:style="s" xmlns:fo="f"><office:automatic-styles><style:style style:name="ce1" style:family="table-cell"><style:text-properties style:font-name="{long}" fo:font-weight="bold"/></style:style><style:style style:name="ce2" style:family="table-cell"><style:text-properties style:font-name="宋体"/></style:style></office:automatic-styles><office:body><office:spreadsheet>{}{}</office:spreadsheet></office:body></office:document-content>"#,
+            table("A"),
+            table("B")
+        );
+        // Each sheet's values reach row 999, column 199: 1,000 × 200 styled cells each.
+        let sheet = |name: &str| {
+            let mut s = Sheet {
+                name: name.into(),
+                ..Sheet::default()
+            };
+            s.cells.insert(
+                CellRef::new(999, 199),
+                crate::grid::Cell {
+                    value: crate::grid::CellValue::Number(1.0),
+                    formula: None,
+                    formula_value: crate::grid::FormulaValue::Cached,
+                    num_fmt: None,
+                },
+            );
+            s
+        };
+        let looks = looks(&content, &[sheet("A"), sheet("B")]);
+        assert_eq!(looks[0].styles.len(), 200_000);
+        // The budget was spent on the first sheet.
+        assert_eq!(looks[1].styles.len(), MAX_STYLED_CELLS - 200_000);
+        let a = &looks[0].styles[&CellRef::new(0, 0)];
+        let b = &looks[0].styles[&CellRef::new(999, 199)];
+        assert!(Arc::ptr_eq(a, b));
+        assert!(a.bold);
+        assert_eq!(a.font_name, None);
     }
 
     #[test]

@@ -9,13 +9,17 @@
 //! look that cannot be read costs its looks, never the correction.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
-use crate::grid::CellRef;
+use crate::grid::{CellRef, Sheet};
 use crate::read::SheetLook;
 use crate::read::layout::SheetLayout;
 use crate::style::CellStyle;
 
-use crate::limits::{MAX_STYLED_CELLS, MAX_STYLED_COLS, MAX_STYLED_ROWS};
+use crate::limits::{
+    MAX_FONT_NAME_CHARS, MAX_FORMAT_CODE_CHARS, MAX_STYLE_RECORDS, MAX_STYLED_CELLS,
+    MAX_STYLED_COLS, MAX_STYLED_ROWS,
+};
 // The built-in formats (an XF's format index below 164) are those .xlsx numbers the same way.
 use crate::read::xlsx::direct::parts::builtin_format;
 
@@ -45,6 +49,7 @@ fn u32_at(d: &[u8], i: usize) -> Option<u32> {
 
 /// A BIFF8 unicode string of `cch` characters at `i` (flags byte first): UTF-16 or one byte
 /// a character (Latin-1; an old exporter's GBK bytes are repaired as the grid's text is).
+/// Callers cap `cch` at the longest string they keep: a longer one is not read at all.
 fn unicode_string(d: &[u8], i: usize, cch: usize) -> Option<String> {
     let flags = *d.get(i)?;
     let body = d.get(i + 1..)?;
@@ -82,7 +87,11 @@ fn font(d: &[u8]) -> Option<Font> {
     let underline = *d.get(10)?;
     let cch = usize::from(*d.get(14)?);
     Some(Font {
-        name: unicode_string(d, 15, cch).filter(|n| !n.is_empty()),
+        // A name longer than any font's is dropped, not copied (see MAX_FONT_NAME_CHARS).
+        name: (cch <= MAX_FONT_NAME_CHARS)
+            .then(|| unicode_string(d, 15, cch))
+            .flatten()
+            .filter(|n| !n.is_empty()),
         size: (height > 0).then(|| u32::from(height) / 2),
         bold: weight >= 700,
         italic: grbit & 0x02 != 0,
@@ -97,7 +106,8 @@ fn font(d: &[u8]) -> Option<Font> {
 struct Globals {
     fonts: Vec<Font>,
     formats: HashMap<u16, String>,
-    xfs: Vec<CellStyle>,
+    /// Each XF once, shared by every cell that uses it.
+    xfs: Vec<Arc<CellStyle>>,
     palette: Vec<u32>,
     /// Each worksheet's substream offset, in BOUNDSHEET order.
     sheets: Vec<usize>,
@@ -203,9 +213,14 @@ fn globals(stream: &[u8]) -> Globals {
         match typ {
             0x0809 if first => first = false,
             0x000A => break,
-            0x0031 => g.fonts.push(font(d).unwrap_or_default()),
-            0x041E => {
+            // Past MAX_STYLE_RECORDS of a kind, the rest are not read: cells that use them
+            // are drawn plainly.
+            0x0031 if g.fonts.len() < MAX_STYLE_RECORDS => {
+                g.fonts.push(font(d).unwrap_or_default())
+            }
+            0x041E if g.formats.len() < MAX_STYLE_RECORDS => {
                 if let (Some(ifmt), Some(cch)) = (u16_at(d, 0), u16_at(d, 2))
+                    && usize::from(cch) <= MAX_FORMAT_CODE_CHARS
                     && let Some(code) = unicode_string(d, 4, usize::from(cch))
                 {
                     g.formats.insert(ifmt, code);
@@ -220,9 +235,9 @@ fn globals(stream: &[u8]) -> Globals {
                     }
                 }
             }
-            0x00E0 => {
+            0x00E0 if g.xfs.len() < MAX_STYLE_RECORDS => {
                 let xf = g.xf(d).unwrap_or_default();
-                g.xfs.push(xf);
+                g.xfs.push(Arc::new(xf));
             }
             // BOUNDSHEET: worksheets only (not charts or macro sheets), as calamine lists them.
             0x0085 => {
@@ -236,9 +251,18 @@ fn globals(stream: &[u8]) -> Globals {
     g
 }
 
-/// The look of the worksheet whose substream starts at `offset`.
-fn sheet(stream: &[u8], offset: usize, g: &Globals, name: &str) -> SheetLook {
-    let mut styles: HashMap<CellRef, CellStyle> = HashMap::new();
+/// The look of the worksheet whose substream starts at `offset`: styled cells inside `extent`
+/// (see [`Sheet::styled_extent`]) while `budget` lasts (styled cells left for the workbook).
+fn sheet(
+    stream: &[u8],
+    offset: usize,
+    g: &Globals,
+    sheet: &Sheet,
+    budget: &mut usize,
+) -> SheetLook {
+    let name = &sheet.name;
+    let (rows, cols) = sheet.styled_extent();
+    let mut styles: HashMap<CellRef, Arc<CellStyle>> = HashMap::new();
     let mut layout = SheetLayout::default();
     let mut frozen = false;
     let mut pane: Option<(u32, u32)> = None;
@@ -246,12 +270,15 @@ fn sheet(stream: &[u8], offset: usize, g: &Globals, name: &str) -> SheetLook {
     let mut fit_pages = (1u16, 1u16);
     let mut put = |row: u16, col: u16, ixfe: u16| {
         let (row, col) = (u32::from(row), u32::from(col));
-        if row < MAX_STYLED_ROWS
-            && col < MAX_STYLED_COLS
-            && styles.len() < MAX_STYLED_CELLS
+        if row < rows
+            && col < cols
+            && *budget > 0
             && let Some(style) = g.xfs.get(usize::from(ixfe))
+            && styles
+                .insert(CellRef::new(row, col), Arc::clone(style))
+                .is_none()
         {
-            styles.insert(CellRef::new(row, col), style.clone());
+            *budget -= 1;
         }
     };
     for (typ, d) in records(stream, offset).skip(1) {
@@ -332,16 +359,18 @@ fn sheet(stream: &[u8], offset: usize, g: &Globals, name: &str) -> SheetLook {
 }
 
 /// The looks of the workbook's worksheets, in order, from its checked BIFF8 workbook stream;
-/// `names` are the sheets the grid holds. Empty when the worksheets cannot be matched with
-/// the grid's sheets one for one (the rebuild then draws its plain style).
-pub fn looks(stream: &[u8], names: &[&str]) -> Vec<SheetLook> {
+/// `sheets` are the grid's (their values and merged ranges bound the styled cells kept, and
+/// [`MAX_STYLED_CELLS`] bounds them for the workbook). Empty when the worksheets cannot be
+/// matched with the grid's sheets one for one (the rebuild then draws its plain style).
+pub fn looks(stream: &[u8], sheets: &[Sheet]) -> Vec<SheetLook> {
     let g = globals(stream);
-    if g.sheets.len() != names.len() || g.xfs.is_empty() {
+    if g.sheets.len() != sheets.len() || g.xfs.is_empty() {
         return Vec::new();
     }
+    let mut budget = MAX_STYLED_CELLS;
     g.sheets
         .iter()
-        .zip(names)
-        .map(|(offset, name)| sheet(stream, *offset, &g, name))
+        .zip(sheets)
+        .map(|(offset, s)| sheet(stream, *offset, &g, s, &mut budget))
         .collect()
 }

@@ -164,7 +164,7 @@ pub(crate) fn read_xlsx(
         if styled.len() > MAX_CELLS {
             return Err(too_many(&name));
         }
-        let mut converted: HashMap<usize, CellStyle> = HashMap::new();
+        let mut converted: HashMap<usize, std::sync::Arc<CellStyle>> = HashMap::new();
         let mut styles = HashMap::new();
         for (pos, id) in styled {
             let Some(style) = palette.get(id) else {
@@ -172,16 +172,10 @@ pub(crate) fn read_xlsx(
             };
             let s = converted
                 .entry(id)
-                .or_insert_with(|| CellStyle::from_calamine(style));
-            // The copies one cell gets are counted at once: past the budget, nothing more is
-            // copied.
-            let fmt_len = s.num_fmt.as_ref().map_or(0, String::len);
-            let kept = if for_writing {
-                fmt_len + s.font_name.as_ref().map_or(0, String::len)
-            } else {
-                0
-            };
-            hold(fmt_len + kept)?;
+                .or_insert_with(|| std::sync::Arc::new(CellStyle::from_calamine(style)));
+            // The number format each cell gets a copy of is counted at once: past the budget,
+            // nothing more is copied. (The style itself is shared, not copied.)
+            hold(s.num_fmt.as_ref().map_or(0, String::len))?;
             let cell = cells.entry(pos).or_insert_with(Cell::blank);
             cell.num_fmt = s.num_fmt.clone();
             if for_writing {
