@@ -59,18 +59,18 @@ fn declared_encoding(head: &[u8]) -> Option<&str> {
     value.find(quote).and_then(|e| value.get(..e))
 }
 
-/// Why a part could not be made plain (the reader refuses the file with it).
+/// Why a part could not be made plain (it is then left as it is).
 fn undecodable(what: &str) -> String {
     format!("XML 部件的编码无法识别（{what}）")
 }
 
-/// Decodes a part to text: the mark dropped, UTF-16 and declared encodings converted. The
-/// flag says whether the declaration must now be made to say UTF-8.
+/// Decodes a part to text: the mark dropped, UTF-16 and declared encodings converted (a
+/// malformed sequence becomes U+FFFD, as a reader that declined nothing would show it). The
+/// flag says whether the declaration must now be made to say UTF-8. An error is a part that
+/// is not text in any encoding it names (bytes that are not UTF-8, an unknown encoding): it
+/// is left as it is, for the readers to decide, as they did before this module.
 fn decode(raw: &[u8]) -> Result<(Cow<'_, str>, bool), String> {
     let utf16 = |body: &[u8], little: bool| -> Result<String, String> {
-        if !body.len().is_multiple_of(2) {
-            return Err(undecodable("UTF-16 字节数为奇数"));
-        }
         let units = body.chunks_exact(2).map(|p| {
             if little {
                 u16::from_le_bytes([p[0], p[1]])
@@ -78,9 +78,9 @@ fn decode(raw: &[u8]) -> Result<(Cow<'_, str>, bool), String> {
                 u16::from_be_bytes([p[0], p[1]])
             }
         });
-        char::decode_utf16(units)
-            .collect::<Result<String, _>>()
-            .map_err(|_| undecodable("UTF-16 代理项不成对"))
+        Ok(char::decode_utf16(units)
+            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect())
     };
     if let Some(body) = raw.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
         let text = std::str::from_utf8(body).map_err(|_| undecodable("不是有效的 UTF-8"))?;
@@ -103,9 +103,7 @@ fn decode(raw: &[u8]) -> Result<(Cow<'_, str>, bool), String> {
     {
         let encoding = encoding_rs::Encoding::for_label(label.as_bytes())
             .ok_or_else(|| undecodable(&format!("声明为 {label}")))?;
-        let text = encoding
-            .decode_without_bom_handling_and_without_replacement(raw)
-            .ok_or_else(|| undecodable(&format!("不是有效的 {label}")))?;
+        let (text, _) = encoding.decode_without_bom_handling(raw);
         return Ok((Cow::Owned(text.into_owned()), true));
     }
     let text = std::str::from_utf8(raw).map_err(|_| undecodable("不是有效的 UTF-8"))?;
@@ -290,7 +288,8 @@ fn push_tag(out: &mut String, tag: &str) {
     out.push_str(&tag[from..]);
 }
 
-/// One part made plain: None when it already is.
+/// One part made plain: None when it already is, or when it is not text in any encoding it
+/// names (left for the readers to decide). The error says why for the tests.
 pub(crate) fn plain_xml(raw: &[u8]) -> Result<Option<Vec<u8>>, String> {
     let (text, redeclare) = decode(raw)?;
     let declared = if redeclare {
@@ -333,7 +332,8 @@ pub(crate) fn plain_package(
                 .read_to_end(&mut buf)
                 .map_err(|e| InputError::CorruptZip(format!("{name}：{e}")))?;
         }
-        let plain = plain_xml(&buf).map_err(|why| InputError::Corrupt(format!("{name}：{why}")))?;
+        // A part that is not text is left as it is: the readers decide, as before.
+        let plain = plain_xml(&buf).unwrap_or(None);
         if plain
             .as_ref()
             .is_some_and(|p| p.len() as u64 > MAX_PART_BYTES)
@@ -404,10 +404,19 @@ mod tests {
             plain(&gbk),
             r#"<?xml version="1.0" encoding="UTF-8"?><a>表</a>"#
         );
-        // Undecodable: refused with why.
+        // Malformed UTF-16: what decodes is kept, the rest shown as U+FFFD.
         assert_eq!(
-            plain_xml(&[0xFF, 0xFE, b'<']),
-            Err("XML 部件的编码无法识别（UTF-16 字节数为奇数）".into())
+            plain(&[0xFF, 0xFE, b'<', 0, 0x00, 0xD8, b'a', 0, 7]),
+            "<\u{FFFD}a"
+        );
+        // Not text in any encoding named: left for the readers.
+        assert_eq!(
+            plain_xml(b"<a>\xFF</a>"),
+            Err("XML 部件的编码无法识别（不是有效的 UTF-8）".into())
+        );
+        assert_eq!(
+            plain_xml(br#"<?xml version="1.0" encoding="x-unknown"?><a/>"#),
+            Err("XML 部件的编码无法识别（声明为 x-unknown）".into())
         );
     }
 

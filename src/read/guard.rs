@@ -45,6 +45,10 @@ pub struct ZipFacts {
     /// xl/workbook.xml and xl/_rels/workbook.xml.rels, as read here (empty for .ods), so that
     /// the sheets' parts are found without decompressing them again.
     pub workbook_xml: (String, String),
+    /// The workbook part or its relationships were not valid UTF-8 (`workbook_xml` holds
+    /// them with U+FFFD in place of what did not decode): the fast reader declines them, as
+    /// calamine does.
+    pub workbook_not_utf8: bool,
     /// The workbook part's name as the package relationships give it (usually
     /// [`WORKBOOK_PART`]).
     pub workbook_part: String,
@@ -160,6 +164,7 @@ pub(crate) fn open_zip(bytes: &[u8]) -> Result<(ZipFacts, Zip<'_>), InputError> 
         workbook_part_names(&mut zip, bytes, &mut root_rels);
     let mut names = Vec::with_capacity(zip.len());
     let mut total = 0u64;
+    let mut workbook_not_utf8 = false;
     let (mut workbook, mut custom, mut mimetype, mut content, mut rels) = (
         String::new(),
         String::new(),
@@ -209,7 +214,13 @@ pub(crate) fn open_zip(bytes: &[u8]) -> Result<(ZipFacts, Zip<'_>), InputError> 
             }
         };
         if let Some(slot) = text_slot {
-            *slot = String::from_utf8_lossy(&buf).into_owned();
+            let text = String::from_utf8_lossy(&buf);
+            if matches!(text, std::borrow::Cow::Owned(_))
+                && (name == workbook_part || name == workbook_rels)
+            {
+                workbook_not_utf8 = true;
+            }
+            *slot = text.into_owned();
         }
         if size > MAX_PART_BYTES {
             return Err(InputError::TooLarge(format!(
@@ -271,6 +282,7 @@ pub(crate) fn open_zip(bytes: &[u8]) -> Result<(ZipFacts, Zip<'_>), InputError> 
         summary,
         plain,
         workbook_xml: (workbook, rels),
+        workbook_not_utf8,
         workbook_part,
         office_document,
         root_rels,

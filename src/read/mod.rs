@@ -388,17 +388,44 @@ pub fn read_bytes_with(bytes: Vec<u8>, opts: ReadOptions) -> Result<Loaded, Inpu
         not_kept.push("条件格式");
     }
     // A value beyond Excel's grid: refused up front, by check and fix alike (the writer could
-    // not place it, and no spreadsheet program opens such a sheet).
-    for sheet in &sheets {
-        let beyond = sheet.cells.keys().find(|c| {
-            c.row >= crate::limits::MAX_EXCEL_ROWS || c.col >= crate::limits::MAX_EXCEL_COLS
+    // not place it, and no spreadsheet program opens such a sheet). Blank cells out there
+    // (a style, a number format) and their looks are dropped, with a note: they hold nothing
+    // to check, and the corrected workbook could not hold them.
+    let beyond = |c: &CellRef| {
+        c.row >= crate::limits::MAX_EXCEL_ROWS || c.col >= crate::limits::MAX_EXCEL_COLS
+    };
+    let mut dropped = false;
+    for (i, sheet) in sheets.iter_mut().enumerate() {
+        let valued = sheet.cells.iter().find(|(c, cell)| {
+            beyond(c) && (!matches!(cell.value, CellValue::Empty) || cell.formula.is_some())
         });
-        if let Some(cell) = beyond {
+        if let Some((cell, _)) = valued {
             return Err(InputError::BeyondGrid(format!(
                 "工作表“{}”的单元格 {cell} 超出 Excel 的表格范围（最多 1,048,576 行、16,384 列即到 XFD 列），Excel 和 WPS 都打不开这样的工作表",
                 sheet.name
             )));
         }
+        let before = sheet.cells.len();
+        sheet.cells.retain(|c, _| !beyond(c));
+        dropped |= sheet.cells.len() != before;
+        if let Some(look) = looks.get_mut(i) {
+            let before = look.styles.len();
+            look.styles.retain(|c, _| !beyond(c));
+            dropped |= look.styles.len() != before;
+            if let Some(layout) = look.layout.as_mut() {
+                let before = (layout.rows.len(), layout.columns.len());
+                layout
+                    .rows
+                    .retain(|r, _| *r < crate::limits::MAX_EXCEL_ROWS);
+                layout
+                    .columns
+                    .retain(|c, _| *c < crate::limits::MAX_EXCEL_COLS);
+                dropped |= (layout.rows.len(), layout.columns.len()) != before;
+            }
+        }
+    }
+    if dropped {
+        not_kept.push(BEYOND_GRID_NOTE);
     }
     let workbook = Workbook {
         kind,
@@ -431,6 +458,11 @@ fn read_properties(bytes: &[u8], kind: FileKind) -> Option<calamine::WorkbookPro
     };
     std::panic::catch_unwind(read).ok().flatten()
 }
+
+/// The note a workbook gets when blank cells, styles, row heights or column widths beyond
+/// Excel's grid were dropped ([`Fidelity::not_kept`]; a value there is refused instead).
+pub const BEYOND_GRID_NOTE: &str =
+    "超出 Excel 表格范围（1,048,576 行、XFD 列）的空单元格、样式、行高和列宽（已忽略）";
 
 /// What the read of an .xlsx package gave.
 struct XlsxGot {
@@ -476,6 +508,11 @@ fn read_xlsx_opened(
     let mut kept = (opts.purpose == Purpose::Fix).then(direct::Kept::new);
     let office_document = facts.office_document.as_deref();
     let direct = use_direct.then(|| {
+        // A workbook part that is not UTF-8 is declined (made plain, a UTF-16 one is read
+        // after all; calamine refuses one that is not text).
+        if facts.workbook_not_utf8 {
+            return Err(crate::ooxml::give_up!());
+        }
         direct::read_opened(
             bytes,
             zip.clone(),

@@ -83,8 +83,10 @@ fn mark_fill(f: Format, mark: Mark) -> Format {
     }
 }
 
+/// rust_xlsxwriter's words, in parentheses after the Chinese: every message that reaches a
+/// user is Chinese.
 fn xlsx_err(e: XlsxError) -> String {
-    e.to_string()
+    format!("重建更正后的工作簿时出错（{e}）")
 }
 
 /// Builds the corrected workbook in memory from the checked grid and the looks of `fidelity`
@@ -382,8 +384,14 @@ fn insert_note(
 
 /// Keeps the input's column widths, row heights, hidden rows and columns, frozen panes and page
 /// setup.
+///
+/// Rows, columns, panes and print areas beyond Excel's grid are left out (the reader drops
+/// them already, with a note; this keeps the writer's own error from ever reaching a user).
 fn apply_layout(ws: &mut Worksheet, l: &SheetLayout) -> Result<(), String> {
-    for (col, (width, hidden)) in &l.columns {
+    use crate::limits::{MAX_EXCEL_COLS, MAX_EXCEL_ROWS};
+    let in_grid = |row: u32, col: u32| row < MAX_EXCEL_ROWS && col < MAX_EXCEL_COLS;
+    let columns = l.columns.iter().filter(|(c, _)| in_grid(0, **c));
+    for (col, (width, hidden)) in columns {
         let col = *col as u16;
         if let Some(w) = width {
             // Stored widths include Excel's 5-pixel padding: going through pixels keeps them.
@@ -394,7 +402,7 @@ fn apply_layout(ws: &mut Worksheet, l: &SheetLayout) -> Result<(), String> {
             ws.set_column_hidden(col).map_err(xlsx_err)?;
         }
     }
-    for (row, (height, hidden)) in &l.rows {
+    for (row, (height, hidden)) in l.rows.iter().filter(|(r, _)| in_grid(**r, 0)) {
         if let Some(h) = height {
             ws.set_row_height(*row, *h).map_err(xlsx_err)?;
         }
@@ -402,7 +410,10 @@ fn apply_layout(ws: &mut Worksheet, l: &SheetLayout) -> Result<(), String> {
             ws.set_row_hidden(*row).map_err(xlsx_err)?;
         }
     }
-    if let Some((rows, cols)) = l.freeze.filter(|f| *f != (0, 0)) {
+    if let Some((rows, cols)) = l
+        .freeze
+        .filter(|f| *f != (0, 0) && in_grid(f.0, f.1.min(16383)))
+    {
         ws.set_freeze_panes(rows, cols.min(16383) as u16)
             .map_err(xlsx_err)?;
     }
@@ -412,7 +423,9 @@ fn apply_layout(ws: &mut Worksheet, l: &SheetLayout) -> Result<(), String> {
     if let Some((w, h)) = l.fit_to_pages {
         ws.set_print_fit_to_pages(w, h);
     }
-    if let Some((a, b)) = l.print_area {
+    if let Some((a, b)) = l.print_area.filter(|(a, b)| {
+        in_grid(a.row, a.col) && in_grid(b.row, b.col) && a.row <= b.row && a.col <= b.col
+    }) {
         ws.set_print_area(a.row, a.col as u16, b.row, b.col as u16)
             .map_err(xlsx_err)?;
     }

@@ -190,21 +190,70 @@ fn odd_but_valid_xml_reads_checks_and_corrects_as_the_plain_file() {
 }
 
 #[test]
-fn a_part_in_an_encoding_that_cannot_be_decoded_is_refused_in_chinese() {
+fn a_part_that_is_not_quite_text_is_read_as_far_as_it_decodes() {
     let dir = tempfile::tempdir().unwrap();
+    let plain = sample("national_planted_errors.xlsx");
+    let want = rows(&zpcheck::check_path(&plain, &Default::default()).unwrap());
+    // UTF-16 with a stray last byte (styles), and a theme that is not UTF-8 at all: the
+    // first decodes to what it holds, the second is left as it is for the readers, who
+    // never look into it. Neither costs the check.
     let odd = dir.path().join("odd.xlsx");
-    with_xml(&sample("national_clean.xlsx"), &odd, |name, t| {
-        let mut bytes = utf16(&t, true, true);
-        if name == "xl/styles.xml" {
-            // An odd number of bytes: no UTF-16.
+    with_xml(&plain, &odd, |name, t| match name {
+        "xl/styles.xml" => {
+            let mut bytes = utf16(&t, true, true);
             bytes.push(b'x');
+            bytes
         }
-        bytes
+        "xl/theme/theme1.xml" => [t.as_bytes(), b"\xFF"].concat(),
+        _ => t.into_bytes(),
     });
-    let err = zpcheck::check_path(&odd, &Default::default()).unwrap_err();
-    assert_eq!(err.kind(), "corrupt");
-    assert_eq!(
-        err.to_string(),
-        "文件已损坏或无法读取（xl/styles.xml：XML 部件的编码无法识别（UTF-16 字节数为奇数））"
-    );
+    for direct in [true, false] {
+        let opts = ReadOptions {
+            purpose: Purpose::Check,
+            direct,
+        };
+        let wb = zpcheck::read::read_path_with(&odd, opts).unwrap().workbook;
+        let got = zpcheck::check_workbook(wb, &Default::default()).unwrap();
+        assert_eq!(rows(&got), want, "direct: {direct}");
+    }
+    let fixed = dir.path().join("odd_fixed.xlsx");
+    let (_, by) = fix_to(&odd, &fixed);
+    assert_eq!(by.method.name(), "patch", "{:?}", by.fallback);
+    let again = zpcheck::check_path(&fixed, &Default::default()).unwrap();
+    assert_eq!(again.findings().filter(|f| f.is_error()).count(), 0);
+}
+
+#[test]
+fn damaged_parts_the_fuzzer_found_read_alike_by_both_readers() {
+    // Found by `cargo fuzz run package_parts`: an xf left open inside cellXfs (the fast
+    // reader counted one cell format more than calamine), and a workbook part that is not
+    // UTF-8 (the fast reader read it, calamine refuses it). Both readers now agree.
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    for (name, readable) in [
+        ("fuzz_xlsx_styles_xf_unclosed.xlsx", true),
+        ("fuzz_xlsx_workbook_not_utf8.xlsx", false),
+    ] {
+        let path = dir.join(name);
+        let read = |direct| {
+            let opts = ReadOptions {
+                purpose: Purpose::Check,
+                direct,
+            };
+            zpcheck::read::read_path_with(&path, opts).map(|l| l.workbook)
+        };
+        match (read(true), read(false)) {
+            (Ok(a), Ok(b)) => {
+                assert!(readable, "{name}");
+                assert_eq!(cells(&path, true), cells(&path, false), "{name}");
+                assert_eq!(a.read_by.reader, "calamine", "{name}");
+                assert_eq!(a.sheets.len(), b.sheets.len());
+            }
+            (Err(a), Err(b)) => {
+                assert!(!readable, "{name}");
+                assert_eq!((a.kind(), b.kind()), ("corrupt", "corrupt"), "{name}");
+                assert!(a.to_string().starts_with("文件已损坏或无法读取（"), "{a}");
+            }
+            (a, b) => panic!("{name}: {:?} vs {:?}", a.err(), b.err()),
+        }
+    }
 }

@@ -178,3 +178,60 @@ fn a_value_beyond_excels_grid_is_refused_by_check_and_fix_alike() {
     assert_eq!(zpcheck::limits::MAX_EXCEL_ROWS, 1_048_576);
     assert_eq!(zpcheck::limits::MAX_EXCEL_COLS, 16_384);
 }
+
+#[test]
+fn blank_cells_rows_and_styles_beyond_excels_grid_are_ignored_with_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let far = dir.path().join("远.xlsx");
+    zpcheck_testkit::rewrite_part(
+        &sample("national_planted_errors.xlsx"),
+        &far,
+        "xl/worksheets/sheet1.xml",
+        |x| {
+            x.replacen(
+                "</sheetData>",
+                "<row r=\"30\"><c r=\"XFZ30\" s=\"1\"/></row><row r=\"999999999\" ht=\"30\" customHeight=\"1\" s=\"1\" customFormat=\"1\"><c r=\"A999999999\" s=\"1\"/></row><row r=\"1999999999\"/></sheetData>",
+                1,
+            )
+        },
+    );
+    let plain =
+        zpcheck::check_path(&sample("national_planted_errors.xlsx"), &Default::default()).unwrap();
+    let got = zpcheck::check_path(&far, &Default::default()).unwrap();
+    assert_eq!(zpcheck_testkit::rows(&got), zpcheck_testkit::rows(&plain));
+    // Read with the looks for a rebuild: the note, and a rebuilt workbook that reads back
+    // (rust_xlsxwriter never sees a row it would refuse).
+    let loaded = zpcheck::read::read_path_with(
+        &far,
+        zpcheck::read::ReadOptions::for_purpose(zpcheck::read::Purpose::Rebuild),
+    )
+    .unwrap();
+    let fidelity = loaded.fidelity.unwrap();
+    assert!(
+        fidelity.not_kept.contains(&zpcheck::read::BEYOND_GRID_NOTE),
+        "{:?}",
+        fidelity.not_kept
+    );
+    let checked = zpcheck::check_workbook(loaded.workbook, &Default::default()).unwrap();
+    let rebuilt = zpcheck::write::rebuild::workbook(&checked, &fidelity).unwrap();
+    let back = zpcheck::read::read_bytes(rebuilt).unwrap();
+    let findings = back.sheets.iter().find(|s| s.name == "核查结果").unwrap();
+    assert!(
+        findings
+            .cells
+            .values()
+            .any(|c| c.text().contains(zpcheck::read::BEYOND_GRID_NOTE)),
+        "the 核查结果 sheet names what was ignored"
+    );
+    // `fix` patches it, and the corrected workbook reads again.
+    let out = dir.path().join("出.xlsx");
+    let (code, err) = run(&[
+        "fix".as_ref(),
+        far.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert_eq!(code, Some(1), "{err}");
+    let again = zpcheck::check_path(&out, &Default::default()).unwrap();
+    assert_eq!(again.findings().filter(|f| f.is_error()).count(), 0);
+}

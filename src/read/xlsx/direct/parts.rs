@@ -106,6 +106,7 @@ pub(super) fn number_formats_with(xml: &[u8], scan: bool) -> R<Vec<Option<String
     let mut formats = Vec::new();
     let mut in_num_fmts = false;
     let mut in_cell_xfs = false;
+    let mut in_xf = false;
     loop {
         let (e, empty) = match r.read_event()? {
             Event::Start(e) => (e, false),
@@ -114,6 +115,7 @@ pub(super) fn number_formats_with(xml: &[u8], scan: bool) -> R<Vec<Option<String
                 match e.local_name().as_ref() {
                     "numFmts" => in_num_fmts = false,
                     "cellXfs" => in_cell_xfs = false,
+                    "xf" => in_xf = false,
                     "styleSheet" => return Ok(formats),
                     _ => {}
                 }
@@ -138,6 +140,12 @@ pub(super) fn number_formats_with(xml: &[u8], scan: bool) -> R<Vec<Option<String
                     }
                 }
                 "xf" if in_cell_xfs => {
+                    // An xf inside an xf left open (a damaged part, found by fuzzing): calamine
+                    // counts differently, and reads it.
+                    if in_xf {
+                        return Err(give_up!());
+                    }
+                    in_xf = !empty;
                     formats.push(format_of(&custom, raw(&e, "numFmtId")?.as_deref())?);
                 }
                 _ => {}

@@ -156,7 +156,7 @@ pub(super) fn number_formats(xml: &[u8]) -> Option<Vec<Option<String>>> {
     let mut scan = Scan { s, at: 0 };
     let mut custom: HashMap<String, String> = HashMap::new();
     let mut formats = Vec::new();
-    let (mut in_num_fmts, mut in_cell_xfs) = (false, false);
+    let (mut in_num_fmts, mut in_cell_xfs, mut in_xf) = (false, false, false);
     // Elements open: an end tag that closes nothing is an error of the quick-xml reading (its
     // count starts where this one does, after the declaration).
     let mut depth = 0usize;
@@ -167,6 +167,7 @@ pub(super) fn number_formats(xml: &[u8]) -> Option<Vec<Option<String>>> {
                 match name {
                     "numFmts" => in_num_fmts = false,
                     "cellXfs" => in_cell_xfs = false,
+                    "xf" => in_xf = false,
                     "styleSheet" => return Some(formats),
                     _ => {}
                 }
@@ -199,6 +200,12 @@ pub(super) fn number_formats(xml: &[u8]) -> Option<Vec<Option<String>>> {
                 }
             }
             "xf" if in_cell_xfs => {
+                // An xf inside an xf left open (a damaged part): quick-xml's reading counts
+                // differently; calamine reads it.
+                if in_xf {
+                    return None;
+                }
+                in_xf = !empty;
                 formats.push(format_of(&custom, attr(attrs, "numFmtId")?).ok()?);
             }
             _ => {}
