@@ -19,8 +19,13 @@ async function loadWasm() {
 
 const ready = loadWasm();
 
+// A batch: `trapped` lists the files (index → what the browser said) a previous instance
+// stopped on — a trap ends a wasm instance, so the page starts a fresh worker and sends the
+// batch again; those files are recorded as 内部错误 without being read, and the files before
+// `showFrom`, already shown, are checked again silently so that the summary and zip hold every
+// file. `failOn` (the page's tests only) names a file on which the library stops.
 self.onmessage = async (event) => {
-  const { files, profile, fixing, checkedAt } = event.data;
+  const { files, profile, fixing, checkedAt, trapped, showFrom, failOn } = event.data;
   let z;
   try {
     z = await ready;
@@ -35,14 +40,25 @@ self.onmessage = async (event) => {
     self.postMessage({ kind: "fatal", message: "规则配置无法读取：" + (e && e.message ? e.message : e) });
     return;
   }
+  if (failOn) session.failOn(failOn);
+  const skip = new Map(trapped || []);
   for (let i = 0; i < files.length; i++) {
     const f = files[i];
     let result;
-    try {
-      result = session.add(f.name, new Uint8Array(f.bytes), checkedAt);
-    } catch (e) {
-      self.postMessage({ kind: "fatal", message: `${f.name}：内部错误：${e}` });
-      return;
+    if (skip.has(i)) {
+      result = session.addInternalError(f.name, skip.get(i));
+    } else {
+      try {
+        result = session.add(f.name, new Uint8Array(f.bytes), checkedAt);
+      } catch (e) {
+        // This instance is finished: the page starts a fresh one for the rest.
+        self.postMessage({ kind: "trap", index: i, message: String(e && e.message ? `${e.name}: ${e.message}` : e) });
+        return;
+      }
+    }
+    if (i < (showFrom || 0)) {
+      result.free();
+      continue;
     }
     const bytes = result.bytes;
     const msg = {

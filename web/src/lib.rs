@@ -39,6 +39,8 @@ pub struct Session {
     summary: Summary,
     corrected: Vec<(String, Vec<u8>)>,
     created: Option<i64>,
+    /// For the page's tests: the file name on which `add` stops the library ([`Session::fail_on`]).
+    fail_on: Option<String>,
 }
 
 /// What one file gave: its JSON report line and, when it was corrected, the corrected
@@ -93,6 +95,7 @@ impl Session {
             summary: Summary::new(fixing),
             corrected: Vec::new(),
             created: None,
+            fail_on: None,
         })
     }
 
@@ -104,9 +107,41 @@ impl Session {
         self.created = Some(seconds as i64);
     }
 
+    /// For the page's tests: `add` on a file of this name stops the library the way a panic
+    /// or running out of memory would (a wasm trap), so that the page's recovery — the file
+    /// reported as 内部错误, the batch finished by a fresh instance — is tested for real.
+    #[wasm_bindgen(js_name = failOn)]
+    pub fn fail_on(&mut self, name: &str) {
+        self.fail_on = Some(name.to_string());
+    }
+
+    /// Records a file the library stopped on in an earlier instance (a trap ends an
+    /// instance: the page starts a fresh one and replays the batch without that file) as
+    /// unreadable with kind `internal`, so that the report, the JSON and the summary list it.
+    /// `detail` is what the browser said, in parentheses after the Chinese.
+    #[wasm_bindgen(js_name = addInternalError)]
+    pub fn add_internal_error(&mut self, name: &str, detail: &str) -> FileResult {
+        let report = FileReport::from(report::FileOutcome {
+            path: name.into(),
+            checked: Err(zpcheck::InputError::Internal(format!(
+                "核查程序在这个文件上意外停止，已换用新的实例核查其余文件（{detail}）"
+            ))),
+            output: None,
+            plain_output: None,
+            write_error: None,
+            written_by: None,
+            suppressed: 0,
+        });
+        self.record(report, None, String::new())
+    }
+
     /// Checks (and corrects) one file from its bytes; `checked_at` is the local time the page
     /// shows on the 核查结果 sheet ("2026-12-02 17:20:05（UTC+08:00）").
     pub fn add(&mut self, name: &str, bytes: Vec<u8>, checked_at: &str) -> FileResult {
+        if self.fail_on.as_deref() == Some(name) {
+            // A trap, as wasm32 turns an abort into one.
+            std::process::abort();
+        }
         let output = zpcheck::cli::corrected_name(std::path::Path::new(name));
         let opts = WriteOptions {
             plain: false,
@@ -124,6 +159,11 @@ impl Session {
         };
         let write = self.fixing.then_some((output.as_str(), opts));
         let (report, bytes) = zpcheck::batch::process_bytes(name, bytes, &self.profile, write);
+        self.record(report, bytes, output)
+    }
+
+    /// Adds one file's report (and corrected workbook, named `output`) to the batch.
+    fn record(&mut self, report: FileReport, bytes: Option<Vec<u8>>, output: String) -> FileResult {
         self.summary.add(&report);
         let result = FileResult {
             json: report::jsonl(&report),

@@ -124,6 +124,38 @@ const batchMs = Date.now() - t;
 assert.equal(await page.locator(".file").count(), 200);
 assert.ok(worst < 500, `the page stalled for ${worst} ms during the batch`);
 
+// The library stops on one file (a trap, as a hostile file could cause; `#trap=` makes it
+// happen): that file is reported as 内部错误, a fresh instance finishes the batch, and the
+// summary, zip and JSON still come, with every file in them.
+const trapName = "陷阱.xlsx";
+const trapFile = join(work, trapName);
+writeFileSync(trapFile, readFileSync(resolve(join(root, "../samples/national_clean.xlsx"))));
+await page.evaluate((n) => { location.hash = "trap=" + encodeURIComponent(n); }, trapName);
+await page.setInputFiles("#pick", [seed, trapFile, bad]);
+await finished();
+assert.equal(await page.locator(".file").count(), 3);
+const trapDiv = page.locator(".file").nth(1);
+assert.equal(await trapDiv.locator("h2").textContent(), `${trapName}：无法核查`);
+const trapMessage = await trapDiv.locator("p.status-error").textContent();
+assert.ok(
+  trapMessage.startsWith("内部错误（已跳过此文件，请将文件反馈给开发者）：核查程序在这个文件上意外停止，已换用新的实例核查其余文件（RuntimeError: unreachable"),
+  trapMessage,
+);
+assert.equal(await page.locator(".file").nth(0).locator("h2").textContent(), "seed_kelamayi_2023.xlsx：有错误");
+assert.equal(await page.locator(".file").nth(2).locator("h2").textContent(), "不是表格.xlsx：无法核查");
+const trapLinks = await page.locator("#downloads a").evaluateAll((as) => as.map((a) => a.download));
+assert.deepEqual(trapLinks, ["zpcheck_更正后.zip", "zpcheck_汇总.xlsx", "zpcheck_核查报告.json"]);
+const trapJson = JSON.parse(await page.evaluate(async () => {
+  const a = [...document.querySelectorAll("#downloads a")].find((x) => x.download.endsWith(".json"));
+  return await (await fetch(a.href)).text();
+}));
+assert.deepEqual(trapJson.files.map((f) => [f.path, f.status, f.error?.kind ?? null]), [
+  ["seed_kelamayi_2023.xlsx", "findings", null],
+  [trapName, "error", "internal"],
+  ["不是表格.xlsx", "error", "not_spreadsheet"],
+]);
+await page.evaluate(() => { location.hash = ""; });
+
 // A profile loaded from a TOML file: Hubei's bands, named on the 核查结果 heading's line too.
 await page.setInputFiles("#toml", resolve(join(root, "../profiles/hubei.toml")));
 // The page reads the file asynchronously: wait for it to say so.
@@ -137,4 +169,5 @@ assert.deepEqual(requests, [], "network requests");
 await browser.close();
 const size = readFileSync(page_path).length;
 console.log(`ok: page ${version} (${(size / 1024 / 1024).toFixed(2)} MB) from file://, 2 files in ${elapsed} ms, findings table as the CLI, corrected workbook byte-identical, no network request`);
+console.log("ok: the library stopped on one file (a trap): reported as 内部错误, the batch finished by a fresh instance, summary, zip and JSON complete");
 console.log(`ok: ${all.length} samples corrected in the browser in ${browserMs} ms (natively, one thread: ${nativeMs} ms); 200 files in ${batchMs} ms, the page's longest wait ${worst} ms; a TOML profile loaded`);
