@@ -143,6 +143,11 @@ fuzz_target!(|data: &[u8]| {
         edit_xls(seed, *which, at, rest)
     };
     if let Some(edited) = edited {
+        // `ZPCHECK_FUZZ_WRITE=file.xlsx` (running one input): the edited workbook is written
+        // there, to become a test fixture.
+        if let Some(path) = std::env::var_os("ZPCHECK_FUZZ_WRITE") {
+            let _ = std::fs::write(path, &edited);
+        }
         common::whole_path(&edited);
     }
 });

@@ -226,12 +226,18 @@ fn a_part_that_is_not_quite_text_is_read_as_far_as_it_decodes() {
 #[test]
 fn damaged_parts_the_fuzzer_found_read_alike_by_both_readers() {
     // Found by `cargo fuzz run package_parts`: an xf left open inside cellXfs (the fast
-    // reader counted one cell format more than calamine), and a workbook part that is not
-    // UTF-8 (the fast reader read it, calamine refuses it). Both readers now agree.
+    // reader counted one cell format more than calamine); a workbook part, and a byte before
+    // sheetData, that are not UTF-8; a font and a border left open in the style sheet; a
+    // malformed attribute on the shared-string table. The fast reader read them all, calamine
+    // reads the first and refuses the rest. Both readers now agree.
     let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     for (name, readable) in [
         ("fuzz_xlsx_styles_xf_unclosed.xlsx", true),
         ("fuzz_xlsx_workbook_not_utf8.xlsx", false),
+        ("fuzz_xlsx_part_not_utf8.xlsx", false),
+        ("fuzz_xlsx_styles_font_unclosed.xlsx", false),
+        ("fuzz_xlsx_styles_border_unclosed.xlsx", false),
+        ("fuzz_xlsx_sst_bad_attribute.xlsx", false),
     ] {
         let path = dir.join(name);
         let read = |direct| {

@@ -177,6 +177,9 @@ pub(super) fn sheet_cells_with(
     counts: &mut Counts,
     scan: bool,
 ) -> R<Option<Vec<(CellRef, Cell)>>> {
+    // A part that is not UTF-8 anywhere is calamine's to refuse (found by fuzzing: a bad byte
+    // before sheetData, where only quick-xml looked).
+    std::str::from_utf8(xml).map_err(|_| give_up!())?;
     let mut r = xml_reader(xml);
     let mut seen_element = false;
     counts.styled_empty = 0;

@@ -11,9 +11,18 @@ pub(super) fn shared_strings(xml: &[u8]) -> R<Vec<String>> {
 /// ([`super::scan`]) first, and by quick-xml when the scanner declines them.
 pub(super) fn shared_strings_with(xml: &[u8], scan: bool) -> R<Vec<String>> {
     let mut r = xml_reader(xml);
+    // A part that is not UTF-8 is calamine's to refuse (the scanner declines it too).
+    std::str::from_utf8(xml).map_err(|_| give_up!())?;
     loop {
         match r.read_event()? {
-            Event::Start(e) if e.local_name().as_ref() == "sst" => break,
+            // calamine reads the table's attributes (its count): a malformed one is its
+            // error (found by fuzzing).
+            Event::Start(e) if e.local_name().as_ref() == "sst" => {
+                if e.attributes().any(|a| a.is_err()) {
+                    return Err(give_up!());
+                }
+                break;
+            }
             Event::Eof => return Err(give_up!()),
             _ => {}
         }
@@ -87,6 +96,10 @@ pub(super) fn number_formats(xml: &[u8]) -> R<Vec<Option<String>>> {
 /// first, and by quick-xml when the scanner declines it.
 pub(super) fn number_formats_with(xml: &[u8], scan: bool) -> R<Vec<Option<String>>> {
     let mut r = xml_reader(xml);
+    // As the scanner: a damaged part (not UTF-8, an element closed by another's end tag) is
+    // calamine's to read or refuse.
+    std::str::from_utf8(xml).map_err(|_| give_up!())?;
+    r.config_mut().check_end_names = true;
     // The scanner starts after the XML declaration, at the first element.
     // Before the root only an XML declaration (which the quick-xml reading passes over): a
     // damaged one is the quick-xml path's to judge.

@@ -158,12 +158,16 @@ pub(super) fn number_formats(xml: &[u8]) -> Option<Vec<Option<String>>> {
     let mut formats = Vec::new();
     let (mut in_num_fmts, mut in_cell_xfs, mut in_xf) = (false, false, false);
     // Elements open: an end tag that closes nothing is an error of the quick-xml reading (its
-    // count starts where this one does, after the declaration).
-    let mut depth = 0usize;
+    // count starts where this one does, after the declaration), and one that closes another
+    // element than the last one opened is a damaged part calamine's style reader refuses
+    // (it reads a font, fill or border to its own end tag): calamine reads it.
+    let mut open: Vec<&str> = Vec::with_capacity(8);
     loop {
         let (name, attrs, empty) = match scan.next_tag()? {
             Tag::End(name) => {
-                depth = depth.checked_sub(1)?;
+                if open.pop()? != name {
+                    return None;
+                }
                 match name {
                     "numFmts" => in_num_fmts = false,
                     "cellXfs" => in_cell_xfs = false,
@@ -174,7 +178,9 @@ pub(super) fn number_formats(xml: &[u8]) -> Option<Vec<Option<String>>> {
                 continue;
             }
             Tag::Open { name, attrs, empty } => {
-                depth += usize::from(!empty);
+                if !empty {
+                    open.push(name);
+                }
                 (name, attrs, empty)
             }
         };
