@@ -5,6 +5,7 @@
 
 mod badinput;
 mod batch;
+mod chinese;
 mod cli;
 mod cmd;
 mod fidelity;

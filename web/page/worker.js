@@ -30,7 +30,7 @@ self.onmessage = async (event) => {
   try {
     z = await ready;
   } catch (e) {
-    self.postMessage({ kind: "fatal", message: "无法启动核查程序：" + e });
+    self.postMessage({ kind: "fatal", message: "无法启动核查程序（" + e + "）" });
     return;
   }
   let session;
@@ -86,7 +86,7 @@ self.onmessage = async (event) => {
       transfer.push(zip.buffer);
     }
   } catch (e) {
-    done.error = String(e && e.message ? e.message : e);
+    done.error = "汇总表或压缩包未能生成（" + String(e && e.message ? e.message : e) + "）";
   }
   session.free();
   self.postMessage(done, transfer);
@@ -95,5 +95,5 @@ self.onmessage = async (event) => {
 self.postMessage({ kind: "hello", version: "loading" });
 ready.then(
   (z) => self.postMessage({ kind: "ready", version: z.version(), profiles: JSON.parse(z.profiles()) }),
-  (e) => self.postMessage({ kind: "fatal", message: "无法启动核查程序：" + e }),
+  (e) => self.postMessage({ kind: "fatal", message: "无法启动核查程序（" + e + "）" }),
 );
