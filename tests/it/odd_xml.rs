@@ -228,7 +228,8 @@ fn damaged_parts_the_fuzzer_found_read_alike_by_both_readers() {
     // Found by `cargo fuzz run package_parts`: an xf left open inside cellXfs (the fast
     // reader counted one cell format more than calamine); a workbook part, and a byte before
     // sheetData, that are not UTF-8; a font and a border left open in the style sheet; a
-    // malformed attribute on the shared-string table. The fast reader read them all, calamine
+    // malformed attribute on the shared-string table; a cell's type given twice. The fast
+    // reader read them all, calamine
     // reads the first and refuses the rest. Both readers now agree.
     let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     for (name, readable) in [
@@ -238,6 +239,8 @@ fn damaged_parts_the_fuzzer_found_read_alike_by_both_readers() {
         ("fuzz_xlsx_styles_font_unclosed.xlsx", false),
         ("fuzz_xlsx_styles_border_unclosed.xlsx", false),
         ("fuzz_xlsx_sst_bad_attribute.xlsx", false),
+        // `t="4" t="s"`: calamine takes the first and refuses it.
+        ("fuzz_xlsx_cell_type_twice.xlsx", false),
     ] {
         let path = dir.join(name);
         let read = |direct| {

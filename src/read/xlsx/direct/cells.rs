@@ -246,6 +246,17 @@ pub(super) fn sheet_cells_with(
                 let (mut at, mut style, mut typ) = (None, None, None);
                 for a in e.attributes().with_checks(false) {
                     let a = a?;
+                    // A key twice (`t="4" t="s"`): calamine takes the first, this loop
+                    // would take the last; calamine reads it (found by fuzzing).
+                    let twice = match a.key.as_ref() {
+                        "r" => at.is_some(),
+                        "s" => style.is_some(),
+                        "t" => typ.is_some(),
+                        _ => false,
+                    };
+                    if twice {
+                        return Err(give_up!());
+                    }
                     match a.key.as_ref() {
                         "r" => at = Some(position(&a.value)?),
                         "s" => style = Some(number_u32(&a.value)? as usize),

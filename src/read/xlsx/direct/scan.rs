@@ -451,10 +451,12 @@ fn plain_name(name: &str) -> bool {
 fn cell_attrs(attrs: &str) -> Option<(Option<(u32, u32)>, Option<usize>, Option<&str>)> {
     let (mut at, mut style, mut typ) = (None, None, None);
     for (k, v) in Attrs(attrs) {
+        // A key twice: calamine takes the first; declined (found by fuzzing).
         match k {
-            "r" => at = Some(position(v?).ok()?),
-            "s" => style = Some(number_u32(v?).ok()? as usize),
-            "t" => typ = Some(v?),
+            "r" if at.is_none() => at = Some(position(v?).ok()?),
+            "s" if style.is_none() => style = Some(number_u32(v?).ok()? as usize),
+            "t" if typ.is_none() => typ = Some(v?),
+            "r" | "s" | "t" => return None,
             _ => {
                 v?;
             }
