@@ -216,6 +216,26 @@ fn part(zip: &mut Zip<'_>, bytes: &[u8], path: &str, out: &mut Vec<u8>) -> R<Opt
     }
 }
 
+/// The next event of a part read by quick-xml, declining a tag whose name is not an XML name
+/// (found by fuzzing: `</i;;#c…>` and `<////x>` in a damaged sheet, which quick-xml hands on as
+/// tags and which calamine's reading and this one then read apart). calamine reads such a part.
+fn next_event<'a>(r: &mut Reader<&'a [u8]>) -> R<Event<'a>> {
+    let event = r.read_event()?;
+    let name_ok = |n: &[u8]| {
+        !n.is_empty()
+            && n.iter().all(|b| {
+                b.is_ascii_alphanumeric() || matches!(b, b':' | b'_' | b'-' | b'.') || *b >= 0x80
+            })
+    };
+    match &event {
+        Event::Start(e) | Event::Empty(e) if !name_ok(e.name().as_ref().as_bytes()) => {
+            Err(give_up!())
+        }
+        Event::End(e) if !name_ok(e.name().as_ref().as_bytes()) => Err(give_up!()),
+        _ => Ok(event),
+    }
+}
+
 fn xml_reader(xml: &[u8]) -> Reader<&[u8]> {
     let mut r = Reader::from_reader(xml);
     let c = r.config_mut();
@@ -321,7 +341,7 @@ fn string_item(r: &mut Reader<&[u8]>, end: &str) -> R<String> {
     let mut out = String::new();
     let mut phonetic = false;
     loop {
-        match r.read_event()? {
+        match next_event(r)? {
             Event::Start(e) if e.local_name().as_ref() == "rPh" => phonetic = true,
             Event::End(e) if e.local_name().as_ref() == "rPh" => phonetic = false,
             Event::Start(e) if e.local_name().as_ref() == "t" && !phonetic => {
@@ -329,7 +349,7 @@ fn string_item(r: &mut Reader<&[u8]>, end: &str) -> R<String> {
                 // The run is appended, then trimmed where it lies.
                 let start = out.len();
                 loop {
-                    match r.read_event()? {
+                    match next_event(r)? {
                         Event::Text(t) => push_text(&mut out, &t)?,
                         Event::GeneralRef(g) => push_entity(&mut out, &g)?,
                         Event::End(x) if x.local_name().as_ref() == "t" => break,

@@ -60,11 +60,11 @@ pub(super) fn number(v: &str) -> R<f64> {
 /// The text of a `<v>` or `<f>` element (local name `end`) up to its end tag, and whether it
 /// held an entity or character reference.
 pub(super) fn element_text<'a>(r: &mut Reader<&'a [u8]>, end: &str) -> R<(Cow<'a, str>, bool)> {
-    let mut out = match r.read_event()? {
+    let mut out = match next_event(r)? {
         Event::Text(t) => {
             check_text(&t)?;
             // The usual case, one text node: borrowed from the part, not copied.
-            match r.read_event()? {
+            match next_event(r)? {
                 Event::End(e) if e.local_name().as_ref() == end => {
                     return Ok((t.into_inner(), false));
                 }
@@ -90,7 +90,7 @@ pub(super) fn element_text<'a>(r: &mut Reader<&'a [u8]>, end: &str) -> R<(Cow<'a
         _ => return Err(give_up!()),
     };
     loop {
-        match r.read_event()? {
+        match next_event(r)? {
             Event::Text(t) => push_text(&mut out, &t)?,
             Event::GeneralRef(g) => push_entity(&mut out, &g)?,
             Event::End(e) if e.local_name().as_ref() == end => return Ok((Cow::Owned(out), true)),
@@ -184,7 +184,7 @@ pub(super) fn sheet_cells_with(
     let mut seen_element = false;
     counts.styled_empty = 0;
     loop {
-        let (e, empty) = match r.read_event()? {
+        let (e, empty) = match next_event(&mut r)? {
             Event::Start(e) => (e, false),
             Event::Empty(e) => (e, true),
             Event::Eof if seen_element => return Ok(None),
@@ -215,7 +215,7 @@ pub(super) fn sheet_cells_with(
     let mut shared: HashMap<u32, Shared> = HashMap::new();
     let (mut row, mut col) = (0u32, 0u32);
     loop {
-        let (e, empty) = match r.read_event()? {
+        let (e, empty) = match next_event(&mut r)? {
             Event::Start(e) => (e, false),
             Event::Empty(e) => (e, true),
             Event::End(e) => {
@@ -353,7 +353,7 @@ pub(super) fn cell_body(
     let mut formula = None;
     let mut got_value = false;
     loop {
-        let (e, empty) = match r.read_event()? {
+        let (e, empty) = match next_event(r)? {
             Event::Start(e) => (e, false),
             Event::Empty(e) => (e, true),
             Event::End(e) if e.local_name().as_ref() == "c" => break,

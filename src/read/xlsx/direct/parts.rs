@@ -14,7 +14,7 @@ pub(super) fn shared_strings_with(xml: &[u8], scan: bool) -> R<Vec<String>> {
     // A part that is not UTF-8 is calamine's to refuse (the scanner declines it too).
     std::str::from_utf8(xml).map_err(|_| give_up!())?;
     loop {
-        match r.read_event()? {
+        match next_event(&mut r)? {
             // calamine reads the table's attributes (its count): a malformed one is its
             // error (found by fuzzing).
             Event::Start(e) if e.local_name().as_ref() == "sst" => {
@@ -36,7 +36,7 @@ pub(super) fn shared_strings_with(xml: &[u8], scan: bool) -> R<Vec<String>> {
     }
     let mut strings = Vec::new();
     loop {
-        match r.read_event()? {
+        match next_event(&mut r)? {
             Event::Start(e) if e.local_name().as_ref() == "si" => {
                 strings.push(string_item(&mut r, "si")?);
             }
@@ -121,7 +121,7 @@ pub(super) fn number_formats_with(xml: &[u8], scan: bool) -> R<Vec<Option<String
     let mut in_cell_xfs = false;
     let mut in_xf = false;
     loop {
-        let (e, empty) = match r.read_event()? {
+        let (e, empty) = match next_event(&mut r)? {
             Event::Start(e) => (e, false),
             Event::Empty(e) => (e, true),
             Event::End(e) => {
