@@ -340,10 +340,13 @@ fn trim_run(out: &mut String, start: usize) {
 fn string_item(r: &mut Reader<&[u8]>, end: &str) -> R<String> {
     let mut out = String::new();
     let mut phonetic = false;
+    // The elements open inside the item (runs, their properties, phonetic runs): each end tag
+    // must close the last one opened, and the item's own end tag only when none is open. An
+    // item whose elements do not nest (a lost `</is>`, found by fuzzing) is calamine's to
+    // read: it reads the cells after it otherwise.
+    let mut open: Vec<String> = Vec::new();
     loop {
         match next_event(r)? {
-            Event::Start(e) if e.local_name().as_ref() == "rPh" => phonetic = true,
-            Event::End(e) if e.local_name().as_ref() == "rPh" => phonetic = false,
             Event::Start(e) if e.local_name().as_ref() == "t" && !phonetic => {
                 let preserve = raw(&e, "xml:space")?.is_some_and(|v| v == "preserve");
                 // The run is appended, then trimmed where it lies.
@@ -353,7 +356,11 @@ fn string_item(r: &mut Reader<&[u8]>, end: &str) -> R<String> {
                         Event::Text(t) => push_text(&mut out, &t)?,
                         Event::GeneralRef(g) => push_entity(&mut out, &g)?,
                         Event::End(x) if x.local_name().as_ref() == "t" => break,
-                        Event::CData(_) | Event::Start(_) | Event::Empty(_) | Event::Eof => {
+                        Event::CData(_)
+                        | Event::Start(_)
+                        | Event::Empty(_)
+                        | Event::End(_)
+                        | Event::Eof => {
                             return Err(give_up!());
                         }
                         _ => {}
@@ -363,7 +370,19 @@ fn string_item(r: &mut Reader<&[u8]>, end: &str) -> R<String> {
                     trim_run(&mut out, start);
                 }
             }
-            Event::End(e) if e.local_name().as_ref() == end => return Ok(out),
+            Event::Start(e) => {
+                let name = e.local_name();
+                phonetic |= name.as_ref() == "rPh";
+                open.push(name.as_ref().to_string());
+            }
+            Event::End(e) => {
+                let name = e.local_name();
+                match open.pop() {
+                    Some(o) if o == name.as_ref() => phonetic &= o != "rPh",
+                    None if name.as_ref() == end => return Ok(out),
+                    _ => return Err(give_up!()),
+                }
+            }
             Event::Eof => return Err(give_up!()),
             _ => {}
         }
