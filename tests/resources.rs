@@ -617,6 +617,12 @@ fn xls_at_limits(dir: &Path) -> PathBuf {
 
 /// An .ods whose content.xml holds the tables `tables` writes (streamed into the zip).
 fn ods(path: &Path, tables: &dyn Fn(&mut dyn Write)) {
+    ods_with(path, &|_| {}, tables);
+}
+
+/// [`ods`] with automatic styles: `styles` writes the elements inside
+/// `<office:automatic-styles>`.
+fn ods_with(path: &Path, styles: &dyn Fn(&mut dyn Write), tables: &dyn Fn(&mut dyn Write)) {
     let mut w = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
     let stored =
         zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
@@ -628,7 +634,10 @@ fn ods(path: &Path, tables: &dyn Fn(&mut dyn Write)) {
     w.start_file("META-INF/manifest.xml", deflated).unwrap();
     w.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#).unwrap();
     w.start_file("content.xml", deflated).unwrap();
-    w.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet>"#).unwrap();
+    w.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" office:version="1.2"><office:automatic-styles>"#).unwrap();
+    styles(&mut w);
+    w.write_all(b"</office:automatic-styles><office:body><office:spreadsheet>")
+        .unwrap();
     tables(&mut w);
     w.write_all(b"</office:spreadsheet></office:body></office:document-content>")
         .unwrap();
@@ -811,46 +820,37 @@ fn xls_styled(dir: &Path, name: &str, extra_xfs: usize, blank_rows: u16) -> Path
 fn ods_long_font_name(dir: &Path) -> PathBuf {
     use zpcheck_testkit::{V, national_errors};
     let path = dir.join("ods_long_font_name.ods");
-    let mut w = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
-    let stored =
-        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    let deflated = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    w.start_file("mimetype", stored).unwrap();
-    w.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
-        .unwrap();
-    w.start_file("META-INF/manifest.xml", deflated).unwrap();
-    w.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#).unwrap();
-    w.start_file("content.xml", deflated).unwrap();
-    write!(
-        w,
-        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" office:version="1.2"><office:automatic-styles><style:style style:name="ce1" style:family="table-cell"><style:table-cell-properties fo:border="0.06pt solid #000000"/><style:text-properties style:font-name=""#
-    )
-    .unwrap();
-    for _ in 0..3_000 {
-        w.write_all("字".repeat(333).as_bytes()).unwrap();
-    }
-    w.write_all(br#"" fo:font-weight="bold"/></style:style></office:automatic-styles><office:body><office:spreadsheet><table:table table:name="S">"#).unwrap();
-    for row in &national_errors().rows {
-        w.write_all(b"<table:table-row>").unwrap();
-        for v in row {
-            match v {
-                V::S(t) => write!(
-                    w,
-                    r#"<table:table-cell table:style-name="ce1" office:value-type="string"><text:p>{t}</text:p></table:table-cell>"#
-                ),
-                V::N(x) | V::P(x) | V::NF(x, _) | V::F(_, x) => write!(
-                    w,
-                    r#"<table:table-cell table:style-name="ce1" office:value-type="float" office:value="{x}"><text:p>{x}</text:p></table:table-cell>"#
-                ),
-                _ => write!(w, r#"<table:table-cell table:style-name="ce1"/>"#),
-            }
-            .unwrap();
+    let styles = |w: &mut dyn Write| {
+        w.write_all(br#"<style:style style:name="ce1" style:family="table-cell"><style:table-cell-properties fo:border="0.06pt solid #000000"/><style:text-properties style:font-name=""#).unwrap();
+        for _ in 0..3_000 {
+            w.write_all("字".repeat(333).as_bytes()).unwrap();
         }
-        w.write_all(b"</table:table-row>").unwrap();
-    }
-    w.write_all(br#"<table:table-row table:number-rows-repeated="1000"><table:table-cell table:style-name="ce1" table:number-columns-repeated="1000"/></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#).unwrap();
-    w.finish().unwrap();
+        w.write_all(br#"" fo:font-weight="bold"/></style:style>"#)
+            .unwrap();
+    };
+    let tables = |w: &mut dyn Write| {
+        w.write_all(br#"<table:table table:name="S">"#).unwrap();
+        for row in &national_errors().rows {
+            w.write_all(b"<table:table-row>").unwrap();
+            for v in row {
+                match v {
+                    V::S(t) => write!(
+                        w,
+                        r#"<table:table-cell table:style-name="ce1" office:value-type="string"><text:p>{t}</text:p></table:table-cell>"#
+                    ),
+                    V::N(x) | V::P(x) | V::NF(x, _) | V::F(_, x) => write!(
+                        w,
+                        r#"<table:table-cell table:style-name="ce1" office:value-type="float" office:value="{x}"><text:p>{x}</text:p></table:table-cell>"#
+                    ),
+                    _ => write!(w, r#"<table:table-cell table:style-name="ce1"/>"#),
+                }
+                .unwrap();
+            }
+            w.write_all(b"</table:table-row>").unwrap();
+        }
+        w.write_all(br#"<table:table-row table:number-rows-repeated="1000"><table:table-cell table:style-name="ce1" table:number-columns-repeated="1000"/></table:table-row></table:table>"#).unwrap();
+    };
+    ods_with(&path, &styles, &tables);
     path
 }
 
