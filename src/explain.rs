@@ -222,7 +222,7 @@ pub fn explain(workbook: &Workbook, profile: &Profile) -> Explained {
     for (sheet, layout, split) in crate::forms_of(workbook, profile) {
         let e = match split {
             Some((fsheet, flayout)) => {
-                let form = Form::build_split(fsheet, &flayout, sheet, &layout);
+                let form = Form::build_split(fsheet, &flayout, sheet, &layout, &profile.vocab);
                 let mut e = explain_form(sheet, &layout, &form);
                 with_readings(&mut e, &form, profile);
                 // The funding block's part of the description comes from its own sheet.
@@ -234,7 +234,7 @@ pub fn explain(workbook: &Workbook, profile: &Profile) -> Explained {
                 e
             }
             None => {
-                let form = Form::build(sheet, &layout);
+                let form = Form::build(sheet, &layout, &profile.vocab);
                 let mut e = explain_form(sheet, &layout, &form);
                 with_readings(&mut e, &form, profile);
                 e

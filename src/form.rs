@@ -6,9 +6,8 @@ use rust_decimal::Decimal;
 
 use crate::grid::{Cell, CellRef, CellValue, FormulaValue, Sheet};
 use crate::locate::{FormLayout, FundingLayout, IndicatorLayout};
-use crate::num::{
-    self, Measure, dec_from_f64, is_not_applicable, parse_measure, parse_number_text,
-};
+use crate::num::{self, Measure, dec_from_f64, is_not_applicable, parse_number_text};
+use crate::vocab::Vocab;
 
 /// How a blank cell is shown in messages and on the 核查结果 sheet (JSON says `null`).
 pub const BLANK: &str = "（空）";
@@ -218,11 +217,6 @@ impl Field {
         matches!(self.value, Value::Blank | Value::NotApplicable)
     }
 
-    /// The value as a target or actual, with the national operator words.
-    pub fn measure(&self) -> Option<Measure> {
-        self.measure_with(&crate::profile::national().vocab)
-    }
-
     /// The value as a target or actual: a number becomes a measure without operator; a
     /// percent-formatted number is in percent units with unit "%".
     pub fn measure_with(&self, vocab: &crate::vocab::Vocab) -> Option<Measure> {
@@ -248,7 +242,7 @@ impl Field {
                 approx: false,
             }),
             Value::Blank | Value::NotApplicable => None,
-            _ => num::parse_measure_with(&self.raw, &vocab.op_words, &vocab.op_suffixes),
+            _ => vocab.measure(&self.raw),
         }
     }
 
@@ -435,11 +429,11 @@ pub struct Form {
 
 impl Form {
     /// Builds the model of a located form.
-    pub fn build(sheet: &Sheet, layout: &FormLayout) -> Form {
+    pub fn build(sheet: &Sheet, layout: &FormLayout, vocab: &Vocab) -> Form {
         let unscored = layout.unscored(sheet);
         let (indicators, total, has_reason_column) = match &layout.indicators {
             Some(ind) => {
-                let (list, total) = build_indicators(sheet, ind, unscored);
+                let (list, total) = build_indicators(sheet, ind, unscored, vocab);
                 (list, total, ind.cols.reason.is_some())
             }
             None => (Vec::new(), None, false),
@@ -487,8 +481,9 @@ impl Form {
         funding: &FormLayout,
         indicator_sheet: &Sheet,
         indicators: &FormLayout,
+        vocab: &Vocab,
     ) -> Form {
-        let mut form = Form::build(indicator_sheet, indicators);
+        let mut form = Form::build(indicator_sheet, indicators, vocab);
         form.unscored = form.unscored && funding.funding_unscored();
         let keep = |u: &&crate::locate::Unread| !u.missing_block;
         form.unread = funding
@@ -617,14 +612,19 @@ fn build_funding(sheet: &Sheet, f: &FundingLayout) -> Funding {
 
 /// Joins the operator and unit columns onto a bare number. A unit the value already carries
 /// ("100%" under a "%" unit column) is not written twice.
-fn with_op_and_unit(mut field: Field, op: Option<String>, unit: Option<String>) -> Field {
+fn with_op_and_unit(
+    mut field: Field,
+    op: Option<String>,
+    unit: Option<String>,
+    vocab: &Vocab,
+) -> Field {
     let op = op.filter(|s| !s.is_empty() && !is_not_applicable(s));
     let unit = unit.filter(|s| !s.is_empty() && !is_not_applicable(s));
     if (op.is_none() && unit.is_none()) || field.is_empty() {
         return field;
     }
     let body = field.raw.clone();
-    let carries_unit = parse_measure(&body).is_some_and(|m| !m.unit.is_empty());
+    let carries_unit = vocab.measure(&body).is_some_and(|m| !m.unit.is_empty());
     let unit = if carries_unit { None } else { unit };
     let joined = format!(
         "{}{}{}",
@@ -632,7 +632,7 @@ fn with_op_and_unit(mut field: Field, op: Option<String>, unit: Option<String>) 
         body,
         unit.unwrap_or_default()
     );
-    if joined != body && parse_measure(&joined).is_some() {
+    if joined != body && vocab.measure(&joined).is_some() {
         field.value = Value::Text(joined.clone());
         field.raw = joined;
     }
@@ -643,6 +643,7 @@ fn build_indicators(
     sheet: &Sheet,
     ind: &IndicatorLayout,
     unscored: bool,
+    vocab: &Vocab,
 ) -> (Vec<Indicator>, Option<TotalRow>) {
     let c = ind.cols;
     let mut list = Vec::new();
@@ -678,8 +679,8 @@ fn build_indicators(
         };
         let op = c.op.map(|col| sheet.text(pos(col)));
         let unit = c.unit.map(|col| sheet.text(pos(col)));
-        let target = with_op_and_unit(field(c.target), op, unit.clone());
-        let actual = with_op_and_unit(field(c.actual), None, unit);
+        let target = with_op_and_unit(field(c.target), op, unit.clone(), vocab);
+        let actual = with_op_and_unit(field(c.actual), None, unit, vocab);
         // A 分值 merged down over several indicator rows is shared by them.
         let shared = c.weight.and_then(|col| {
             sheet

@@ -20,10 +20,12 @@
 
 pub mod baseline;
 pub mod batch;
+pub mod checked;
 pub mod cli;
 pub(crate) mod console;
 pub(crate) mod error;
 pub mod explain;
+pub mod files;
 pub(crate) mod finding;
 pub mod form;
 pub mod formula;
@@ -136,8 +138,10 @@ pub fn check_workbook(workbook: Workbook, profile: &Profile) -> Result<Checked, 
     let mut forms = Vec::new();
     for (sheet, layout, split) in forms_of(&workbook, profile) {
         let form = match split {
-            Some((fsheet, flayout)) => Form::build_split(fsheet, &flayout, sheet, &layout),
-            None => Form::build(sheet, &layout),
+            Some((fsheet, flayout)) => {
+                Form::build_split(fsheet, &flayout, sheet, &layout, &profile.vocab)
+            }
+            None => Form::build(sheet, &layout, &profile.vocab),
         };
         let mut report = rules::check(&form, profile);
         rules::formulas::keep(&mut report.findings, &workbook.sheets);

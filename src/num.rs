@@ -318,15 +318,6 @@ pub fn parse_number_text(s: &str) -> Option<(Decimal, bool)> {
     Some((in_range(d)?.normalize(), percent))
 }
 
-/// Parses a target or actual written as text with the national operator words: an optional
-/// operator, a number, an optional short unit (">=2 项", "≥12家", "=1 个", "≤90万元",
-/// "≥100百分比", "≤0.9‰", "95%以上", "不低于95%", "控制在5%以内", "约5000人次", "200余人").
-/// Returns `None` for qualitative text ("达成预期指标", "2023年工作计划").
-pub fn parse_measure(s: &str) -> Option<Measure> {
-    let v = &crate::profile::national().vocab;
-    parse_measure_with(s, &v.op_words, &v.op_suffixes)
-}
-
 /// Words before a number that do not compare it (see [`parse_measure_with`]), longest first.
 pub const LEAD_WORDS: &[&str] = &[
     "实际完成",
@@ -342,7 +333,11 @@ pub const LEAD_WORDS: &[&str] = &[
     "共",
 ];
 
-/// [`parse_measure`] with the operator words in force (longest first).
+/// Parses a target or actual written as text, with the operator words in force (the
+/// profile's, longest first): an optional operator, a number, an optional short unit (">=2 项",
+/// "≥12家", "=1 个", "≤90万元", "≥100百分比", "≤0.9‰", "95%以上", "不低于95%", "控制在5%以内",
+/// "约5000人次", "200余人"). Returns `None` for qualitative text ("达成预期指标", "2023年工作计划").
+/// The words come from the caller: number parsing knows no profile of its own.
 pub fn parse_measure_with(
     s: &str,
     op_words: &[(String, Op)],

@@ -167,6 +167,12 @@ impl Vocab {
             .unwrap_or(&[])
     }
 
+    /// A target or actual written as text, read with these operator words (see
+    /// [`crate::num::parse_measure_with`]).
+    pub fn measure(&self, s: &str) -> Option<crate::num::Measure> {
+        crate::num::parse_measure_with(s, &self.op_words, &self.op_suffixes)
+    }
+
     /// Sorts the operator lists longest first, so that "大于等于" is tried before "大于".
     pub fn finish(&mut self) {
         let by_len =

@@ -164,20 +164,8 @@ pub(super) fn output_file(out: &Path, input: &Path) -> Result<PathBuf, String> {
     Ok(file)
 }
 
-/// The corrected workbook's name for an input: "原名_核查.xlsx".
-pub fn corrected_name(input: &Path) -> String {
-    corrected_name_for(input, false)
-}
-
-/// The corrected workbook's name: "原名_核查.xlsx", or "原名_更正.xlsx" for a plain copy.
-pub fn corrected_name_for(input: &Path, plain: bool) -> String {
-    let stem = input
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "zpcheck".into());
-    let suffix = if plain { "更正" } else { "核查" };
-    format!("{stem}_{suffix}.xlsx")
-}
+/// The names outputs are given, defined with the other file-system helpers.
+pub use crate::files::{corrected_name, corrected_name_for};
 
 pub(super) fn output_for(
     input: &Path,

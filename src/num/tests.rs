@@ -2,6 +2,11 @@
 
 use super::*;
 
+/// The national profile's reading of a target or actual (the tests' shorthand).
+fn parse_measure(s: &str) -> Option<Measure> {
+    crate::profile::national().vocab.measure(s)
+}
+
 #[test]
 fn years_are_found_in_titles_and_file_names() {
     assert_eq!(year_in("（2023年度）"), Some(2023));

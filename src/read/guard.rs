@@ -251,9 +251,6 @@ pub(crate) fn open_zip(bytes: &[u8]) -> Result<(ZipFacts, Zip<'_>), InputError> 
         };
         return Err(InputError::NoWorkbook(what.to_string()));
     }
-    if ods {
-        super::ods::guard::check_ods_extent(&content)?;
-    }
     let any = |prefix: &str| names.iter().any(|n| n.starts_with(prefix));
     let ours = custom.contains("name=\"zpcheck\"");
     let summary = custom.contains("name=\"zpcheck-summary\"");

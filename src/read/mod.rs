@@ -301,6 +301,8 @@ pub fn read_bytes_with(bytes: Vec<u8>, opts: ReadOptions) -> Result<Loaded, Inpu
             }
             // After the guards: only a checked container reaches calamine.
             if facts.ods {
+                // The ODS guard: its content's extent, before calamine reads a cell of it.
+                ods::guard::check_ods_extent(&facts.content)?;
                 kind = FileKind::Ods;
                 properties = if opts.purpose == Purpose::Check {
                     None

@@ -15,22 +15,26 @@
 //! Both take the same marks, notes and findings table from this module. The file is saved
 //! atomically: written to a temporary file in the target folder, then renamed.
 
+mod marks;
 pub mod patch;
 pub mod rebuild;
+pub(crate) use marks::{Mark, Marks};
 /// The seal every written workbook carries (defined with the OOXML package code, which the
 /// reader uses too: it trusts a marker only under a seal that still holds).
 pub mod seal {
     pub use crate::ooxml::seal::*;
 }
 
-use std::collections::HashMap;
-use std::io::Write as _;
 use std::path::Path;
 
 use unicode_width::UnicodeWidthStr;
 
-use crate::error::{InputError, io_reason};
-use crate::finding::{Finding, FixValue, Severity};
+use crate::error::InputError;
+/// The file-system side of writing (atomic writes, path identity), in [`crate::files`].
+pub use crate::files::{
+    remove_unfinished, same_file, same_target, write_atomic, written_by_zpcheck,
+};
+use crate::finding::{Finding, Severity};
 use crate::grid::CellRef;
 /// The limits applied here (defined, with every other, in [`crate::limits`]).
 pub use crate::limits::{MAX_REBUILT_CELLS, MAX_REBUILT_TEXT};
@@ -90,150 +94,6 @@ pub struct WrittenBy {
     /// Why the workbook was rebuilt rather than patched: where the patcher gave up
     /// (`src/write/patch/….rs:LINE`), or that the input is not an .xlsx.
     pub fallback: Option<String>,
-}
-
-/// How a cell is marked in the corrected workbook.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) enum Mark {
-    /// Not marked.
-    None,
-    /// Corrected: light yellow.
-    Fixed,
-    /// An error zpcheck cannot correct: light red.
-    Error,
-    /// A warning (something a person should look at): a quieter light blue.
-    Warning,
-}
-
-/// A workbook's findings by cell, and what each marked cell gets: its mark, its correction and
-/// its note.
-pub(crate) struct Marks<'a> {
-    /// By sheet, then by cell.
-    by_cell: HashMap<&'a str, HashMap<CellRef, Vec<&'a Finding>>>,
-    /// A plain copy for resubmission: corrections written, nothing marked or noted.
-    plain: bool,
-}
-
-impl<'a> Marks<'a> {
-    pub(crate) fn new(findings: &[&'a Finding]) -> Self {
-        let mut by_cell: HashMap<&str, HashMap<CellRef, Vec<&Finding>>> = HashMap::new();
-        // Info findings are listed on 核查结果 only: no fill, no note in the form.
-        for f in findings.iter().filter(|f| f.severity != Severity::Info) {
-            by_cell
-                .entry(f.sheet.as_str())
-                .or_default()
-                .entry(f.cell)
-                .or_default()
-                .push(f);
-        }
-        Marks {
-            by_cell,
-            plain: false,
-        }
-    }
-
-    /// The marks of a plain copy: the corrections only, no fill and no note anywhere.
-    pub(crate) fn plain(findings: &[&'a Finding]) -> Self {
-        Marks {
-            plain: true,
-            ..Marks::new(findings)
-        }
-    }
-
-    /// Every cell of a sheet with a finding, in no particular order.
-    pub(crate) fn cells(&self, sheet: &str) -> impl Iterator<Item = CellRef> + '_ {
-        self.by_cell
-            .get(sheet)
-            .into_iter()
-            .flat_map(|cells| cells.keys().copied())
-    }
-
-    /// The findings at a cell.
-    pub(crate) fn at(&self, sheet: &str, cell: CellRef) -> Option<&[&'a Finding]> {
-        self.by_cell.get(sheet)?.get(&cell).map(Vec::as_slice)
-    }
-
-    /// The cell's mark: corrected when a finding there has a correction, an error when one is
-    /// an error, a warning when one is a warning; none without findings.
-    pub(crate) fn mark(&self, sheet: &str, cell: CellRef) -> Mark {
-        if self.plain {
-            return Mark::None;
-        }
-        match self.at(sheet, cell) {
-            Some(fs) if fs.iter().any(|f| f.fix.is_some()) => Mark::Fixed,
-            Some(fs) if fs.iter().any(|f| f.severity == Severity::Error) => Mark::Error,
-            Some(fs) if !fs.is_empty() => Mark::Warning,
-            _ => Mark::None,
-        }
-    }
-
-    /// The correction written into the cell: the first finding there that has one.
-    pub(crate) fn fix(&self, sheet: &str, cell: CellRef) -> Option<(&'a Finding, &'a FixValue)> {
-        self.at(sheet, cell)?
-            .iter()
-            .find_map(|f| f.fix.as_ref().map(|x| (*f, x)))
-    }
-
-    /// The note a marked cell gets; `formula` is the cell's formula, which a correction
-    /// replaces.
-    pub(crate) fn note(&self, sheet: &str, cell: CellRef, formula: Option<&str>) -> Option<String> {
-        if self.plain {
-            return None;
-        }
-        if let Some((f, _)) = self.fix(sheet, cell) {
-            return Some(fix_note(f, formula));
-        }
-        let fs = self.at(sheet, cell)?;
-        match self.mark(sheet, cell) {
-            Mark::Error => Some(error_note(fs)),
-            Mark::Warning => Some(warning_note(fs)),
-            Mark::Fixed | Mark::None => None,
-        }
-    }
-}
-
-fn fix_note(f: &Finding, formula: Option<&str>) -> String {
-    let mut text = format!(
-        "zpcheck 已更正\n原值：{}\n更正为：{}\n规则：{} {}\n{}",
-        f.found,
-        f.expected,
-        f.rule,
-        title_of(f.rule),
-        f.message
-    );
-    let kept = match &f.fix {
-        Some(FixValue::Number { formula, .. }) => formula.as_ref(),
-        _ => None,
-    };
-    match (kept, formula) {
-        (Some(k), _) if k.replaced.is_some() => text.push_str(&format!(
-            "\n原公式：={}\n公式改为：={}",
-            k.replaced.as_deref().unwrap_or_default(),
-            k.text
-        )),
-        (Some(k), _) => text.push_str(&format!("\n公式保留：={}（按更正后的数值重算）", k.text)),
-        (None, Some(formula)) => text.push_str(&format!(
-            "\n原公式：={formula}\n此更正无法用公式表达，已改为数值"
-        )),
-        (None, None) => {}
-    }
-    text
-}
-
-fn error_note(fs: &[&Finding]) -> String {
-    let mut text = String::from("zpcheck 发现错误（未自动更正，请人工处理）");
-    for f in fs.iter().filter(|f| f.severity == Severity::Error) {
-        text.push_str(&format!("\n{} {}：{}", f.rule, title_of(f.rule), f.message));
-    }
-    text
-}
-
-fn warning_note(fs: &[&Finding]) -> String {
-    let mut text = String::from("zpcheck 提醒（不是算术错误，请核实）");
-    for f in fs {
-        text.push_str(&format!("\n{} {}：{}", f.rule, title_of(f.rule), f.message));
-    }
-    text
 }
 
 /// A note's size in pixels (width, height): room for the message without covering the form.
@@ -409,7 +269,7 @@ pub(crate) fn heading_lines(checked: &Checked, facts: &HeadingFacts) -> Vec<Stri
     }
     out.push(run.join("；"));
     for f in &checked.forms {
-        let s = crate::report::FormSummary::of(f);
+        let s = crate::checked::FormSummary::of(f);
         let or = |v: Option<String>, none: &str| v.unwrap_or_else(|| none.to_string());
         let mut line = format!(
             "表「{}」（工作表 {}）：申报总分 {}，申报等级 {}；核算总分 {}，核算等级 {}",
@@ -718,137 +578,6 @@ pub fn write_corrected_with(
         })?;
     write_atomic(&bytes, out)?;
     Ok(by)
-}
-
-/// The temporary files of outputs being written, so that an interrupted run can remove them
-/// ([`remove_unfinished`]). A file is created and entered here under the same lock, so an
-/// interruption sees every temporary file that exists.
-static UNFINISHED: std::sync::Mutex<Vec<std::path::PathBuf>> = std::sync::Mutex::new(Vec::new());
-
-/// Removes the temporary files of outputs still being written and keeps the lock, so that no
-/// new one is started: called when the run is interrupted, just before the process exits.
-/// Returns how many were removed.
-pub fn remove_unfinished() -> usize {
-    let guard = UNFINISHED.lock().unwrap_or_else(|e| e.into_inner());
-    let removed = guard
-        .iter()
-        .filter(|p| std::fs::remove_file(p).is_ok())
-        .count();
-    // Held until the process exits: a worker about to start a file waits here.
-    std::mem::forget(guard);
-    removed
-}
-
-/// Registers a temporary file for [`remove_unfinished`] for as long as it lives.
-struct Unfinished(std::path::PathBuf);
-
-impl Drop for Unfinished {
-    fn drop(&mut self) {
-        let mut list = UNFINISHED.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(i) = list.iter().position(|p| *p == self.0) {
-            list.swap_remove(i);
-        }
-    }
-}
-
-/// Writes bytes to `out` through a temporary file in the same folder, then renames it: `out`
-/// is either the complete new file or untouched, and nothing is left behind on failure.
-/// On an interruption (see [`remove_unfinished`]) it is not left behind either.
-pub fn write_atomic(bytes: &[u8], out: &Path) -> Result<(), InputError> {
-    let werr = |reason: String| InputError::Write {
-        path: out.to_path_buf(),
-        reason,
-    };
-    // The rename below would replace whatever the path names: a device node, a pipe or a
-    // socket given as the output is refused, never replaced (links are followed: a link to a
-    // regular file is an ordinary output).
-    if let Ok(meta) = std::fs::metadata(out)
-        && !meta.is_file()
-    {
-        return Err(werr(if meta.is_dir() {
-            "这是一个文件夹".into()
-        } else {
-            "不是普通文件（设备、管道或套接字），不会写入或替换".into()
-        }));
-    }
-    let dir = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".zpcheck-").suffix(".tmp");
-    // A temporary file is made for the owner alone; the output is an ordinary file, as
-    // readable as any other file the user saves there (the umask decides).
-    #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-    let (mut tmp, _unfinished) = {
-        let mut list = UNFINISHED.lock().unwrap_or_else(|e| e.into_inner());
-        let tmp = builder.tempfile_in(&dir).map_err(|e| werr(io_reason(&e)))?;
-        list.push(tmp.path().to_path_buf());
-        let entry = Unfinished(tmp.path().to_path_buf());
-        (tmp, entry)
-    };
-    tmp.write_all(bytes).map_err(|e| werr(io_reason(&e)))?;
-    // No fsync: the rename makes the output appear whole or not at all, and an output lost
-    // to a power cut is made again from its input. Syncing each of a batch's hundreds of
-    // files would cost more than checking them.
-    // A failed rename drops the temporary file: nothing is left behind.
-    tmp.persist(out).map_err(|e| werr(io_reason(&e.error)))?;
-    Ok(())
-}
-
-/// Whether an existing file is a workbook zpcheck wrote (a corrected workbook, a plain copy or
-/// a summary) that nobody has changed since: its seal's digest is still the digest of what it
-/// holds (see [`seal`]). Anything else — the user's own file, a zpcheck output an officer
-/// edited and saved, a file that cannot be read, something that is not a regular file — is
-/// not, and is never replaced.
-pub fn written_by_zpcheck(path: &Path) -> bool {
-    let regular = std::fs::metadata(path).is_ok_and(|m| m.is_file());
-    regular
-        && std::fs::metadata(path).is_ok_and(|m| m.len() <= crate::read::guard::MAX_FILE_BYTES)
-        && std::fs::read(path).is_ok_and(|bytes| seal::unchanged(&bytes))
-}
-
-/// Whether two paths would name the same file once written: the same existing file, or the
-/// same name in the same folder (folders compared by their real paths).
-pub fn same_target(a: &Path, b: &Path) -> bool {
-    if same_file(a, b) {
-        return true;
-    }
-    let real = |p: &Path| {
-        let dir = match p.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-            _ => std::path::PathBuf::from("."),
-        };
-        dir.canonicalize()
-            .ok()
-            .zip(p.file_name().map(|n| n.to_os_string()))
-    };
-    matches!((real(a), real(b)), (Some(x), Some(y)) if x == y)
-}
-
-/// Whether two paths name the same file (the second may not exist yet).
-pub fn same_file(a: &Path, b: &Path) -> bool {
-    match (std::fs::metadata(a), std::fs::metadata(b)) {
-        (Ok(x), Ok(y)) => same_existing_file(&x, &y, a, b),
-        _ => a == b,
-    }
-}
-
-/// Two existing files are one when they are the same inode on the same device (a link, a
-/// path through another folder or a symbolic link all count).
-#[cfg(unix)]
-fn same_existing_file(x: &std::fs::Metadata, y: &std::fs::Metadata, _: &Path, _: &Path) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    x.dev() == y.dev() && x.ino() == y.ino()
-}
-
-#[cfg(not(unix))]
-fn same_existing_file(_: &std::fs::Metadata, _: &std::fs::Metadata, a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => a == b,
-    }
 }
 
 #[cfg(test)]

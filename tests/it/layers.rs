@@ -21,11 +21,15 @@ const RANKS: &[(&str, u8)] = &[
     ("finding", 1),
     ("formula", 1),
     ("ooxml", 1),
+    // The file system apart from reading: atomic writes, path identity, output names.
+    ("files", 1),
     // The stages.
     ("read", 2),
     ("locate", 3),
     ("form", 4),
     ("rules", 5),
+    // A checked form's figures, which every output shows.
+    ("checked", 5),
     // The outputs, side by side.
     ("write", 6),
     ("report", 6),
@@ -107,4 +111,144 @@ fn the_rank_table_names_every_module() {
             );
         }
     }
+}
+
+/// A source file's module path (`src/read/xlsx/direct/cells.rs` → `read::xlsx::direct::cells`,
+/// a `mod.rs` names its folder), or None for the crate root and test files.
+fn module_of(rel: &str) -> Option<Vec<String>> {
+    if rel.ends_with("tests.rs") || rel.contains("/tests/") {
+        return None;
+    }
+    let mut parts: Vec<String> = rel
+        .trim_end_matches(".rs")
+        .split('/')
+        .map(String::from)
+        .collect();
+    if parts.last().is_some_and(|p| p == "mod") {
+        parts.pop();
+    }
+    (!matches!(parts.as_slice(), [p] if p == "lib" || p == "main")).then_some(parts)
+}
+
+/// The modules a file's code (before `#[cfg(test)]`, comments left out) names by path:
+/// `crate::a::b…`, `crate::{a, b::c}`, `super::…` and `self::…`, each resolved to the longest
+/// module path that is a file. A module's use of its own submodules by their bare names is the
+/// module tree, not an import, and is not counted.
+fn imports(
+    own: &[String],
+    code: &str,
+    known: &std::collections::HashSet<Vec<String>>,
+) -> Vec<Vec<String>> {
+    let resolve = |mut path: Vec<String>| {
+        while !path.is_empty() {
+            if known.contains(&path) {
+                return Some(path);
+            }
+            path.pop();
+        }
+        None
+    };
+    let word = |s: &str| -> Vec<String> {
+        let mut out = Vec::new();
+        for seg in s.split("::") {
+            let name: String = seg
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            // A type or a value (`crate::read::Sheet`) ends the module path.
+            if name.is_empty() || name.starts_with(|c: char| c.is_ascii_uppercase()) {
+                break;
+            }
+            let whole = name.len() == seg.len();
+            out.push(name);
+            if !whole {
+                break;
+            }
+        }
+        out
+    };
+    let mut found = Vec::new();
+    for line in code.lines().filter(|l| !l.trim_start().starts_with("//")) {
+        for (i, _) in line.match_indices("crate::") {
+            let rest = &line[i + 7..];
+            if let Some(group) = rest.strip_prefix('{') {
+                for item in group.split('}').next().unwrap_or("").split(',') {
+                    found.extend(resolve(word(item.trim())));
+                }
+            } else {
+                found.extend(resolve(word(rest)));
+            }
+        }
+        for (i, _) in line.match_indices("super::") {
+            // Only the first `super::` of a chain: `super::super::x`.
+            if line[..i].ends_with("super::") {
+                continue;
+            }
+            let mut base = own.to_vec();
+            let mut rest = &line[i..];
+            while let Some(r) = rest.strip_prefix("super::") {
+                base.pop();
+                rest = r;
+            }
+            base.extend(word(rest));
+            found.extend(resolve(base));
+        }
+    }
+    found.retain(|m| m != own && !m.is_empty());
+    found
+}
+
+#[test]
+fn no_file_imports_one_that_imports_it_back() {
+    use std::collections::{HashMap, HashSet};
+    let src = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut modules = Vec::new();
+    for file in files {
+        let rel = file
+            .strip_prefix(&src)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        if let Some(m) = module_of(&rel) {
+            let text = std::fs::read_to_string(&file).unwrap();
+            let code = text.split("#[cfg(test)]").next().unwrap().to_string();
+            modules.push((m, code));
+        }
+    }
+    let known: HashSet<Vec<String>> = modules.iter().map(|(m, _)| m.clone()).collect();
+    let edges: HashMap<Vec<String>, Vec<Vec<String>>> = modules
+        .iter()
+        .map(|(m, code)| (m.clone(), imports(m, code, &known)))
+        .collect();
+    let imported: usize = edges.values().map(Vec::len).sum();
+    assert!(imported > 100, "{imported} imports found");
+    // A path back to the start from each module it imports.
+    let mut circles = Vec::new();
+    for (start, deps) in &edges {
+        let mut seen = HashSet::new();
+        let mut stack: Vec<Vec<Vec<String>>> = deps.iter().map(|d| vec![d.clone()]).collect();
+        while let Some(path) = stack.pop() {
+            let last = path.last().unwrap();
+            if last == start {
+                let names: Vec<String> = std::iter::once(start)
+                    .chain(path.iter())
+                    .map(|m| m.join("::"))
+                    .collect();
+                circles.push(names.join(" → "));
+                break;
+            }
+            if !seen.insert(last.clone()) {
+                continue;
+            }
+            for next in edges.get(last).into_iter().flatten() {
+                let mut p = path.clone();
+                p.push(next.clone());
+                stack.push(p);
+            }
+        }
+    }
+    circles.sort();
+    assert_eq!(circles, Vec::<String>::new());
 }

@@ -4,7 +4,12 @@
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::*;
-use zpcheck::num::{Op, dec_from_f64, parse_measure, parse_number_text, round2};
+use zpcheck::num::{Measure, Op, dec_from_f64, parse_number_text, round2};
+
+/// A target or actual read with the national operator words.
+fn parse_measure(s: &str) -> Option<Measure> {
+    zpcheck::profile::national().vocab.measure(s)
+}
 
 /// Decimals as forms write them: up to 12 integer digits and 4 decimals.
 fn decimal() -> impl Strategy<Value = Decimal> {

@@ -55,7 +55,10 @@ fn yunnan_two_row_header_with_symbol_operators_and_a_percent_unit_column() {
     assert_eq!(f.indicators[1].actual.raw, "100%");
     assert_eq!(f.indicators[1].target.raw, "═100%");
     assert_eq!(
-        f.indicators[1].target.measure().map(|m| m.op),
+        f.indicators[1]
+            .target
+            .measure_with(&zpcheck::Profile::default().vocab)
+            .map(|m| m.op),
         Some(Some(zpcheck::num::Op::Eq))
     );
     assert_eq!(f.indicators[0].target.raw, "≧200户");

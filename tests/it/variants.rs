@@ -99,3 +99,40 @@ fn decorated_planted_errors_at_shifted_cells() {
         ]
     );
 }
+
+#[test]
+fn a_profile_operator_word_in_its_own_column_is_joined_like_a_national_one() {
+    // The Sichuan form with the first indicator's 指标性质 column holding "起码", an operator
+    // word only a provincial profile knows, and an actual above its target of 5.
+    let mut spec = zpcheck_testkit::forms::sichuan();
+    spec.set("D14", s("起码")).set("G14", n(6.0));
+    let national = check_spec(&spec);
+    let ind = &national.forms[0].form.indicators[0];
+    // Nationally "起码5个" is no measure: neither the operator nor the unit is joined to
+    // the target (the actual takes its unit).
+    assert_eq!(
+        (ind.target.raw.as_str(), ind.actual.raw.as_str()),
+        ("5", "6个")
+    );
+    let profile = zpcheck::profile::parse("[\"运算符\"]\n\"≥\" = [\"起码\"]\n").unwrap();
+    let provincial = zpcheck_testkit::check_spec_with(&spec, &profile);
+    let f = &provincial.forms[0];
+    let ind = &f.form.indicators[0];
+    assert_eq!(
+        (ind.target.raw.as_str(), ind.actual.raw.as_str()),
+        ("起码5个", "6个")
+    );
+    let m = ind.target.measure_with(&profile.vocab).unwrap();
+    assert_eq!(
+        (m.op, m.value.to_string(), m.unit.as_str()),
+        (Some(zpcheck::num::Op::Ge), "5".to_string(), "个")
+    );
+    // Met at "≥ 5" with full marks: nothing to report on that row.
+    assert_eq!(
+        rows(&provincial)
+            .into_iter()
+            .filter(|r| r.1.ends_with("14"))
+            .collect::<Vec<_>>(),
+        vec![]
+    );
+}

@@ -142,7 +142,7 @@ impl Session {
             // A trap, as wasm32 turns an abort into one.
             std::process::abort();
         }
-        let output = zpcheck::cli::corrected_name(std::path::Path::new(name));
+        let output = zpcheck::files::corrected_name(std::path::Path::new(name));
         let opts = WriteOptions {
             plain: false,
             heading: HeadingFacts {

@@ -32,9 +32,11 @@ pub(crate) use crate::ooxml::{GiveUp, R, give_up};
 mod cells;
 pub(crate) mod parts;
 pub(super) mod scan;
+mod values;
 
 use cells::*;
 use parts::*;
+use values::*;
 
 use crate::read::guard::Zip;
 

@@ -1,6 +1,8 @@
 //! The workbook-wide parts the cells refer to: the shared strings and the number formats
 //! (built-in and custom) by style index.
 
+/// Excel's built-in number formats by id (defined with the other shared cell readings).
+pub(crate) use super::values::builtin_format;
 use super::*;
 
 pub(super) fn shared_strings(xml: &[u8]) -> R<Vec<String>> {
@@ -46,45 +48,6 @@ pub(super) fn shared_strings_with(xml: &[u8], scan: bool) -> R<Vec<String>> {
             _ => {}
         }
     }
-}
-
-/// Excel's built-in number formats, as calamine names them.
-pub(crate) fn builtin_format(id: u32) -> Option<&'static str> {
-    Some(match id {
-        0 => "General",
-        1 => "0",
-        2 => "0.00",
-        3 => "#,##0",
-        4 => "#,##0.00",
-        9 => "0%",
-        10 => "0.00%",
-        11 => "0.00E+00",
-        12 => "# ?/?",
-        13 => "# ??/??",
-        14 => "mm-dd-yy",
-        15 => "d-mmm-yy",
-        16 => "d-mmm",
-        17 => "mmm-yy",
-        18 => "h:mm AM/PM",
-        19 => "h:mm:ss AM/PM",
-        20 => "h:mm",
-        21 => "h:mm:ss",
-        22 => "m/d/yy h:mm",
-        37 => "#,##0 ;(#,##0)",
-        38 => "#,##0 ;[Red](#,##0)",
-        39 => "#,##0.00;(#,##0.00)",
-        40 => "#,##0.00;[Red](#,##0.00)",
-        41 => "_(* #,##0_);_(* (#,##0);_(* \"-\"_);_(@_)",
-        42 => "_($* #,##0_);_($* (#,##0);_($* \"-\"_);_(@_)",
-        43 => "_(* #,##0.00_);_(* (#,##0.00);_(* \"-\"??_);_(@_)",
-        44 => "_($* #,##0.00_);_($* (#,##0.00);_($* \"-\"??_);_(@_)",
-        45 => "mm:ss",
-        46 => "[h]:mm:ss",
-        47 => "mmss.0",
-        48 => "##0.0E+0",
-        49 => "@",
-        _ => return None,
-    })
 }
 
 /// The number format of each cell format (`cellXfs`), None for General.
@@ -165,19 +128,4 @@ pub(super) fn number_formats_with(xml: &[u8], scan: bool) -> R<Vec<Option<String
             }
         }
     }
-}
-
-/// A cell format's number format from its `numFmtId` (custom ones by their id's text, as
-/// calamine looks them up), None for General.
-pub(super) fn format_of(custom: &HashMap<String, String>, id: Option<&str>) -> R<Option<String>> {
-    let Some(id) = id else {
-        return Ok(None);
-    };
-    let n = number_u32(id)?;
-    let code = custom
-        .get(id)
-        .cloned()
-        .or_else(|| builtin_format(n).map(str::to_string))
-        .unwrap_or_else(|| "General".to_string());
-    Ok(Some(code).filter(|c| !c.eq_ignore_ascii_case("General")))
 }

@@ -13,8 +13,9 @@
 //! giving-up) it had before. The tests in `tests.rs` read every generated and hand-written
 //! sheet both ways and require the same cells.
 
-use super::cells::{Counts, Shared, cell_position, finish_formula, formula_of, push_cell, value};
-use super::parts::format_of;
+use super::values::{
+    Counts, Shared, cell_position, finish_formula, format_of, formula_of, push_cell, value,
+};
 use super::*;
 
 /// The cells of a `sheetData` body (`xml` starts just after `<sheetData>`), or None when the

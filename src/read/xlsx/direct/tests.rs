@@ -449,7 +449,7 @@ fn scanned_parts_of(bytes: &[u8]) -> Option<(usize, usize)> {
     {
         let xml = part(name)?;
         let with = |scan: bool| {
-            let mut counts = cells::Counts::default();
+            let mut counts = values::Counts::default();
             cells::sheet_cells_with(&xml, &strings, &formats, &mut counts, scan)
                 .map(|c| (c, counts.total, counts.text))
         };
@@ -460,7 +460,7 @@ fn scanned_parts_of(bytes: &[u8]) -> Option<(usize, usize)> {
         );
         parts += 1;
         if let Some(body) = body_of(&xml, "sheetData") {
-            let mut counts = cells::Counts::default();
+            let mut counts = values::Counts::default();
             scanned +=
                 usize::from(scan::sheet_data(body, &strings, &formats, &mut counts).is_some());
         }
@@ -502,7 +502,7 @@ fn the_scanner_reads_the_forms_writers_use_and_declines_the_rest() {
             body_of(xml.as_bytes(), "sheetData").expect("body"),
             &parts::shared_strings_with(strings.as_bytes(), false).expect("strings"),
             &parts::number_formats(STYLES.as_bytes()).expect("styles"),
-            &mut cells::Counts::default(),
+            &mut values::Counts::default(),
         )
         .expect("scanned"),
         scan::shared_strings(body_of(strings.as_bytes(), "sst").expect("body")).expect("scanned"),
@@ -570,7 +570,7 @@ fn the_scanner_reads_the_forms_writers_use_and_declines_the_rest() {
     for rows in declined {
         let xml = sheet(rows, "");
         let body = body_of(xml.as_bytes(), "sheetData").expect("body");
-        let mut counts = cells::Counts::default();
+        let mut counts = values::Counts::default();
         assert!(
             scan::sheet_data(body, &no_strings, &[], &mut counts).is_none(),
             "{rows}"
@@ -714,7 +714,7 @@ proptest::proptest! {
             &edits,
         );
         let with = |scan: bool| {
-            let mut counts = cells::Counts::default();
+            let mut counts = values::Counts::default();
             cells::sheet_cells_with(&xml, &strings, &formats, &mut counts, scan)
                 .map(|c| (c, counts.total, counts.text))
         };
