@@ -25,6 +25,7 @@ pub mod cli;
 pub(crate) mod console;
 pub(crate) mod error;
 pub mod explain;
+pub mod fallback;
 pub mod files;
 pub(crate) mod finding;
 pub mod form;

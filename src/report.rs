@@ -369,13 +369,13 @@ struct JsonFile<'a> {
     reader: Option<&'static str>,
     /// Where the fast reader gave up, when it did.
     #[serde(skip_serializing_if = "Option::is_none")]
-    reader_fallback: Option<&'a str>,
+    reader_fallback: Option<String>,
     /// `"patch"` or `"rebuild"`; absent when no corrected workbook was written.
     #[serde(skip_serializing_if = "Option::is_none")]
     writer: Option<&'static str>,
     /// Why the workbook was rebuilt rather than patched.
     #[serde(skip_serializing_if = "Option::is_none")]
-    writer_fallback: Option<&'a str>,
+    writer_fallback: Option<String>,
     /// Where the corrected workbook was written (`fix`), when it was.
     #[serde(skip_serializing_if = "Option::is_none")]
     output: Option<String>,
@@ -452,9 +452,15 @@ fn json_file(r: &FileReport) -> JsonFile<'_> {
         status: r.status(),
         error: r.error.as_ref(),
         reader: r.read_by.as_ref().map(|b| b.reader),
-        reader_fallback: r.read_by.as_ref().and_then(|b| b.fallback.as_deref()),
+        reader_fallback: r
+            .read_by
+            .as_ref()
+            .and_then(|b| b.fallback.as_ref().map(|f| f.code())),
         writer: r.written_by.as_ref().map(|b| b.method.name()),
-        writer_fallback: r.written_by.as_ref().and_then(|b| b.fallback.as_deref()),
+        writer_fallback: r
+            .written_by
+            .as_ref()
+            .and_then(|b| b.fallback.as_ref().map(|f| f.code())),
         output: r.output.as_ref().map(|p| p.display().to_string()),
         plain_output: r.plain_output.as_ref().map(|p| p.display().to_string()),
         suppressed: r.suppressed,
@@ -542,7 +548,7 @@ pub fn provenance_line(r: &FileReport) -> Option<String> {
         }
     );
     if let Some(at) = &read.fallback {
-        line.push_str(&format!("（快速读取器在 {at} 放弃）"));
+        line.push_str(&format!("（快速读取器放弃：{}）", at.text()));
     }
     if let Some(w) = &r.written_by {
         line.push_str(match w.method {
@@ -550,7 +556,7 @@ pub fn provenance_line(r: &FileReport) -> Option<String> {
             crate::write::Method::Rebuilt => "，更正版本整本重建",
         });
         if let Some(why) = &w.fallback {
-            line.push_str(&format!("（{why}）"));
+            line.push_str(&format!("（{}）", why.text()));
         }
     }
     line.push('\n');

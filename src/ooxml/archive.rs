@@ -11,6 +11,9 @@ use std::cell::RefCell;
 
 use super::R;
 
+/// What this module's give-ups are about, unless one names its own.
+const HERE: crate::fallback::Why = crate::fallback::Why::Zip;
+
 thread_local! {
     static DEFLATER: RefCell<flate2::Compress> =
         RefCell::new(flate2::Compress::new(flate2::Compression::new(1), false));

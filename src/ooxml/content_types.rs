@@ -7,6 +7,9 @@ use quick_xml::events::Event;
 use super::R;
 use super::xml::{attrs, escape};
 
+/// What this module's give-ups are about, unless one names its own.
+const HERE: crate::fallback::Why = crate::fallback::Why::ContentTypes;
+
 /// `[Content_Types].xml`, read and written whole.
 #[derive(Debug, Default)]
 pub(crate) struct ContentTypes {

@@ -15,22 +15,43 @@
 //! The XML editing of the patcher (events with their byte ranges, tags edited in place)
 //! stays in `write::patch::xml`: only the writer edits XML.
 
-/// Where a fast path through a package gave up (source file and line): the fast reader hands
-/// the file to calamine, the patcher to the rebuild, and the JSON report says where
-/// (`reader_fallback`, `writer_fallback`).
+/// Why and where a fast path through a package gave up: the fast reader hands the file to
+/// calamine, the patcher to the rebuild, and the JSON report gives the reason's stable code
+/// (`reader_fallback`, `writer_fallback`; see [`crate::fallback`]). The source place is kept for
+/// a developer's `Debug` output only.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct GiveUp(pub &'static str, pub u32);
+pub struct GiveUp {
+    /// What the path met.
+    pub why: Why,
+    /// Source file and line.
+    pub at: (&'static str, u32),
+}
 
-/// A [`GiveUp`] at the place it is written.
+/// A [`GiveUp`] at the place it is written, for the reason given or, without one, the
+/// calling module's own `HERE` (each module that gives up says what it reads or edits).
 macro_rules! give_up {
     () => {
-        $crate::ooxml::GiveUp(file!(), line!())
+        $crate::ooxml::GiveUp {
+            why: HERE,
+            at: (file!(), line!()),
+        }
+    };
+    ($why:expr) => {
+        $crate::ooxml::GiveUp {
+            why: $why,
+            at: (file!(), line!()),
+        }
     };
 }
 pub(crate) use give_up;
 
+/// What this module's give-ups are about, unless one names its own.
+const HERE: Why = Why::Xml;
+
 /// A result that gives up rather than fails.
 pub(crate) type R<T> = Result<T, GiveUp>;
+
+use crate::fallback::Why;
 
 impl From<quick_xml::Error> for GiveUp {
     fn from(_: quick_xml::Error) -> Self {

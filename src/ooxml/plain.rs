@@ -21,6 +21,9 @@ use std::io::Read;
 use crate::error::InputError;
 use crate::limits::MAX_PART_BYTES;
 
+/// What this module's give-ups are about, unless one names its own.
+const HERE: crate::fallback::Why = crate::fallback::Why::Xml;
+
 /// How many bytes of a part's beginning tell whether its encoding is plain (the mark and the
 /// declaration).
 pub(crate) const HEAD_BYTES: usize = 128;

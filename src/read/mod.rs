@@ -140,9 +140,8 @@ pub struct Loaded {
 pub struct ReadBy {
     /// `"fast"` or `"calamine"`.
     pub reader: &'static str,
-    /// Where the fast reader gave up (`src/read/xlsx/direct.rs:LINE`, or one of its parts), when
-    /// it did.
-    pub fallback: Option<String>,
+    /// Why the fast reader declined the file (`decline:…`), when it did.
+    pub fallback: Option<crate::fallback::Fallback>,
 }
 
 impl ReadBy {
@@ -513,7 +512,7 @@ fn read_xlsx_opened(
         // A workbook part that is not UTF-8 is declined (made plain, a UTF-16 one is read
         // after all; calamine refuses one that is not text).
         if facts.workbook_not_utf8 {
-            return Err(crate::ooxml::give_up!());
+            return Err(crate::ooxml::give_up!(crate::fallback::Why::NotUtf8));
         }
         direct::read_opened(
             bytes,
@@ -543,7 +542,11 @@ fn read_xlsx_opened(
             let by = ReadBy {
                 reader: "calamine",
                 fallback: match gave_up {
-                    Some(Err(direct::GiveUp(file, line))) => Some(format!("{file}:{line}")),
+                    Some(Err(direct::GiveUp { why, at })) => Some(crate::fallback::Fallback {
+                        path: crate::fallback::Path::Decline,
+                        why,
+                        at: Some(at),
+                    }),
                     _ => None,
                 },
             };

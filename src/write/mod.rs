@@ -30,6 +30,7 @@ use std::path::Path;
 use unicode_width::UnicodeWidthStr;
 
 use crate::error::InputError;
+use crate::fallback::{Fallback, Path as FallbackPath, Why};
 /// The file-system side of writing (atomic writes, path identity), in [`crate::files`].
 pub use crate::files::{
     remove_unfinished, same_file, same_target, write_atomic, written_by_zpcheck,
@@ -91,9 +92,9 @@ impl Method {
 pub struct WrittenBy {
     /// Patched or rebuilt.
     pub method: Method,
-    /// Why the workbook was rebuilt rather than patched: where the patcher gave up
-    /// (`src/write/patch/….rs:LINE`), or that the input is not an .xlsx.
-    pub fallback: Option<String>,
+    /// Why the workbook was rebuilt rather than patched (`rebuild:…`): what the patcher gave
+    /// up on, or that the input is not an .xlsx.
+    pub fallback: Option<Fallback>,
 }
 
 /// A note's size in pixels (width, height): room for the message without covering the form.
@@ -473,9 +474,13 @@ fn corrected_workbook_unsealed(
     opts: WriteOptions,
 ) -> Result<(Vec<u8>, WrittenBy), String> {
     let wb = &checked.workbook;
-    let rebuilt = |fallback: String| WrittenBy {
+    let rebuilt = |why: Why, at: Option<(&'static str, u32)>| WrittenBy {
         method: Method::Rebuilt,
-        fallback: Some(fallback),
+        fallback: Some(Fallback {
+            path: FallbackPath::Rebuild,
+            why,
+            at,
+        }),
     };
     if let (FileKind::Xlsx, Some(source)) = (wb.kind, &fidelity.source) {
         let gave_up = match patch::patch(source, checked, &opts) {
@@ -486,7 +491,7 @@ fn corrected_workbook_unsealed(
                 };
                 return Ok((bytes, by));
             }
-            Err(patch::GiveUp(file, line)) => format!("{file}:{line}"),
+            Err(patch::GiveUp { why, at }) => rebuilt(why, Some(at)),
         };
         too_many_to_rebuild(checked)?;
         if !fidelity.has_looks() {
@@ -499,9 +504,9 @@ fn corrected_workbook_unsealed(
             )
             .map_err(|e| e.to_string())?;
             let looks = full.fidelity.unwrap_or_default();
-            return rebuild::workbook_with(checked, &looks, &opts).map(|b| (b, rebuilt(gave_up)));
+            return rebuild::workbook_with(checked, &looks, &opts).map(|b| (b, gave_up));
         }
-        return rebuild::workbook_with(checked, fidelity, &opts).map(|b| (b, rebuilt(gave_up)));
+        return rebuild::workbook_with(checked, fidelity, &opts).map(|b| (b, gave_up));
     }
     if wb.kind == FileKind::Xlsx && !fidelity.has_looks() {
         // Neither the file's bytes nor its styles were kept: a rebuild would lose the look.
@@ -509,11 +514,11 @@ fn corrected_workbook_unsealed(
     }
     too_many_to_rebuild(checked)?;
     let why = match wb.kind {
-        FileKind::Xlsx => "已按重建读取",
-        FileKind::Xls => "输入是 .xls",
-        FileKind::Ods => "输入是 .ods",
+        FileKind::Xlsx => Why::ReadForRebuild,
+        FileKind::Xls => Why::XlsInput,
+        FileKind::Ods => Why::OdsInput,
     };
-    rebuild::workbook_with(checked, fidelity, &opts).map(|b| (b, rebuilt(why.to_string())))
+    rebuild::workbook_with(checked, fidelity, &opts).map(|b| (b, rebuilt(why, None)))
 }
 
 /// Refuses to rebuild a workbook over [`MAX_REBUILT_CELLS`] or [`MAX_REBUILT_TEXT`], with the

@@ -750,7 +750,7 @@ fn which_reader_and_writer_handled_each_file_is_reported() {
             json!("calamine"),
             Value::Null,
             json!("rebuild"),
-            json!("输入是 .xls")
+            json!("rebuild:xls-input")
         ]
     );
     // Checking only: no writer.

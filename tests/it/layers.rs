@@ -11,6 +11,8 @@ const RANKS: &[(&str, u8)] = &[
     ("limits", 0),
     ("style", 0),
     ("console", 0),
+    // Why a fast path fell back: stable codes for the reports.
+    ("fallback", 0),
     // The shared model and its vocabulary: numbers (Decimal, number text), the words forms
     // are recognised by and the profile that loads them, the cell grid (which shows its
     // numbers as num does), findings, the formula evaluator and OOXML packages.

@@ -67,3 +67,19 @@ fn every_sample_report_matches_the_published_schema() {
     wrong["files"][0]["status"] = "fine".into();
     assert!(!v.is_valid(&wrong));
 }
+
+#[test]
+fn the_schema_lists_every_fallback_code_and_no_other() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("schema/report.schema.json");
+    let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let file = &schema["$defs"]["file"]["properties"];
+    let listed: Vec<String> = ["reader_fallback", "writer_fallback"]
+        .iter()
+        .flat_map(|k| file[k]["enum"].as_array().unwrap().clone())
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(listed, zpcheck::fallback::all_codes());
+    assert_eq!(listed.len(), 26);
+    assert!(listed.contains(&"decline:char-ref".to_string()));
+    assert!(listed.contains(&"rebuild:xls-input".to_string()));
+}

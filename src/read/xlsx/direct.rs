@@ -40,6 +40,11 @@ use values::*;
 
 use crate::read::guard::Zip;
 
+use crate::fallback::Why;
+
+/// What this module's give-ups are about, unless one names its own.
+const HERE: Why = Why::Package;
+
 /// The text of the parts a read decompressed, by part name, kept for the patching writer
 /// (which would otherwise decompress them again).
 pub(crate) type Kept = HashMap<String, String>;
@@ -130,11 +135,12 @@ fn read_with(
     if crate::ooxml::plain::head_needs_plain(workbook.as_bytes())
         || crate::ooxml::plain::head_needs_plain(rels.as_bytes())
     {
-        return Err(give_up!());
+        return Err(give_up!(Why::Workbook));
     }
-    let parts = crate::ooxml::workbook::workbook_parts(workbook_xml).ok_or(give_up!())?;
+    let parts =
+        crate::ooxml::workbook::workbook_parts(workbook_xml).ok_or(give_up!(Why::Workbook))?;
     if parts.unusual {
-        return Err(give_up!());
+        return Err(give_up!(Why::Workbook));
     }
     let strings = match read_part("xl/sharedStrings.xml", xml)? {
         true => shared_strings(xml)?,
@@ -231,9 +237,9 @@ fn next_event<'a>(r: &mut Reader<&'a [u8]>) -> R<Event<'a>> {
     };
     match &event {
         Event::Start(e) | Event::Empty(e) if !name_ok(e.name().as_ref().as_bytes()) => {
-            Err(give_up!())
+            Err(give_up!(Why::Xml))
         }
-        Event::End(e) if !name_ok(e.name().as_ref().as_bytes()) => Err(give_up!()),
+        Event::End(e) if !name_ok(e.name().as_ref().as_bytes()) => Err(give_up!(Why::Xml)),
         _ => Ok(event),
     }
 }
@@ -283,7 +289,7 @@ fn check_text(s: &str) -> R<()> {
     while let Some(i) = memchr::memchr2(b'\r', b'_', &b[at..]) {
         let i = at + i;
         if b[i] == b'\r' || b.get(i + 1) == Some(&b'x') {
-            return Err(give_up!());
+            return Err(give_up!(Why::CharRef));
         }
         at = i + 1;
     }
@@ -307,16 +313,16 @@ fn push_entity(out: &mut String, name: &str) -> R<()> {
         "apos" => '\'',
         _ => {
             let code = if let Some(hex) = name.strip_prefix("#x") {
-                u32::from_str_radix(hex, 16).map_err(|_| give_up!())?
+                u32::from_str_radix(hex, 16).map_err(|_| give_up!(Why::CharRef))?
             } else if let Some(dec) = name.strip_prefix('#') {
-                dec.parse().map_err(|_| give_up!())?
+                dec.parse().map_err(|_| give_up!(Why::CharRef))?
             } else {
-                return Err(give_up!());
+                return Err(give_up!(Why::CharRef));
             };
             // A control character or a surrogate: calamine's reading of it is not repeated here.
             match char::from_u32(code) {
                 Some(c) if !c.is_control() || c == '\n' || c == '\t' => c,
-                _ => return Err(give_up!()),
+                _ => return Err(give_up!(Why::CharRef)),
             }
         }
     };
@@ -363,7 +369,7 @@ fn string_item(r: &mut Reader<&[u8]>, end: &str) -> R<String> {
                         | Event::Empty(_)
                         | Event::End(_)
                         | Event::Eof => {
-                            return Err(give_up!());
+                            return Err(give_up!(Why::Strings));
                         }
                         _ => {}
                     }
@@ -382,10 +388,10 @@ fn string_item(r: &mut Reader<&[u8]>, end: &str) -> R<String> {
                 match open.pop() {
                     Some(o) if o == name.as_ref() => phonetic &= o != "rPh",
                     None if name.as_ref() == end => return Ok(out),
-                    _ => return Err(give_up!()),
+                    _ => return Err(give_up!(Why::Strings)),
                 }
             }
-            Event::Eof => return Err(give_up!()),
+            Event::Eof => return Err(give_up!(Why::Strings)),
             _ => {}
         }
     }

@@ -45,6 +45,9 @@ use crate::grid::{CellValue, FormulaValue, Sheet};
 use crate::read::Source;
 use crate::{Checked, is_findings_sheet};
 
+/// What this module's give-ups are about, unless one names its own.
+const HERE: crate::fallback::Why = crate::fallback::Why::Package;
+
 const WORKBOOK: &str = "xl/workbook.xml";
 const WORKBOOK_RELS: &str = "xl/_rels/workbook.xml.rels";
 const STYLES: &str = "xl/styles.xml";

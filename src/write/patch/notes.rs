@@ -19,6 +19,9 @@ use crate::grid::CellRef;
 use crate::ooxml::{R, give_up};
 use crate::write::{NOTE_AUTHOR, NOTE_SIZE};
 
+/// What this module's give-ups are about, unless one names its own.
+const HERE: crate::fallback::Why = crate::fallback::Why::Notes;
+
 /// One note to write.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Note {

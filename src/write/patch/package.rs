@@ -10,6 +10,9 @@ pub(super) use crate::ooxml::content_types::ContentTypes;
 pub(super) use crate::ooxml::rels::{REL, Rels, rels_name, resolve};
 use crate::ooxml::{R, give_up};
 
+/// What this module's give-ups are about, unless one names its own.
+const HERE: crate::fallback::Why = crate::fallback::Why::Package;
+
 type Zip<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
 
 /// The input package and what changes in it.

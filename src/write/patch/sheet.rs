@@ -17,6 +17,9 @@ use crate::grid::CellRef;
 use crate::ooxml::{R, give_up};
 use crate::write::Mark;
 
+/// What this module's give-ups are about, unless one names its own.
+const HERE: crate::fallback::Why = crate::fallback::Why::Sheet;
+
 /// SpreadsheetML's (transitional) namespace.
 pub(super) const MAIN: &str = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
 

@@ -12,6 +12,9 @@ use super::xml::{Events, Splices, Tag, with_count};
 use crate::ooxml::{R, give_up};
 use crate::write::{ERROR_FILL, FIXED_FILL, Mark, WARNING_FILL};
 
+/// What this module's give-ups are about, unless one names its own.
+const HERE: crate::fallback::Why = crate::fallback::Why::Styles;
+
 /// What a correction does to a cell's number format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(super) enum NumFmt {

@@ -11,6 +11,9 @@ use super::sheet::MAIN;
 use super::xml::{Element, Events, Splices, Tag, escape};
 use crate::ooxml::{R, give_up};
 
+/// What this module's give-ups are about, unless one names its own.
+const HERE: crate::fallback::Why = crate::fallback::Why::Workbook;
+
 /// What changes in `xl/workbook.xml`.
 pub(super) struct WorkbookEdit {
     /// A sheet to add at the end: its name and relationship id.

@@ -229,6 +229,9 @@ fn unescape(v: &str) -> Option<String> {
 
 pub(super) use crate::ooxml::xml::escape;
 
+/// What this module's give-ups are about, unless one names its own.
+const HERE: crate::fallback::Why = crate::fallback::Why::Xml;
+
 /// A `<t>` element holding a text, with `xml:space="preserve"` when its edges are white
 /// space (readers trim them otherwise).
 pub(super) fn t_element(text: &str) -> String {

@@ -3,6 +3,9 @@
 
 use super::*;
 
+/// What this module's give-ups are about, unless one names its own.
+const HERE: crate::fallback::Why = crate::fallback::Why::Cell;
+
 /// The text of a `<v>` or `<f>` element (local name `end`) up to its end tag, and whether it
 /// held an entity or character reference.
 pub(super) fn element_text<'a>(r: &mut Reader<&'a [u8]>, end: &str) -> R<(Cow<'a, str>, bool)> {

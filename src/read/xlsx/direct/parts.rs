@@ -5,6 +5,11 @@
 pub(crate) use super::values::builtin_format;
 use super::*;
 
+use crate::fallback::Why;
+
+/// What this module's give-ups are about, unless one names its own.
+const HERE: Why = Why::Strings;
+
 pub(super) fn shared_strings(xml: &[u8]) -> R<Vec<String>> {
     shared_strings_with(xml, true)
 }
@@ -14,7 +19,7 @@ pub(super) fn shared_strings(xml: &[u8]) -> R<Vec<String>> {
 pub(super) fn shared_strings_with(xml: &[u8], scan: bool) -> R<Vec<String>> {
     let mut r = xml_reader(xml);
     // A part that is not UTF-8 is calamine's to refuse (the scanner declines it too).
-    std::str::from_utf8(xml).map_err(|_| give_up!())?;
+    std::str::from_utf8(xml).map_err(|_| give_up!(Why::NotUtf8))?;
     loop {
         match next_event(&mut r)? {
             // calamine reads the table's attributes (its count): a malformed one is its
@@ -61,7 +66,7 @@ pub(super) fn number_formats_with(xml: &[u8], scan: bool) -> R<Vec<Option<String
     let mut r = xml_reader(xml);
     // As the scanner: a damaged part (not UTF-8, an element closed by another's end tag) is
     // calamine's to read or refuse.
-    std::str::from_utf8(xml).map_err(|_| give_up!())?;
+    std::str::from_utf8(xml).map_err(|_| give_up!(Why::NotUtf8))?;
     r.config_mut().check_end_names = true;
     // The scanner starts after the XML declaration, at the first element.
     // Before the root only an XML declaration (which the quick-xml reading passes over): a
@@ -97,7 +102,7 @@ pub(super) fn number_formats_with(xml: &[u8], scan: bool) -> R<Vec<Option<String
                 }
                 continue;
             }
-            Event::Eof => return Err(give_up!()),
+            Event::Eof => return Err(give_up!(Why::Styles)),
             _ => continue,
         };
         {
@@ -105,7 +110,7 @@ pub(super) fn number_formats_with(xml: &[u8], scan: bool) -> R<Vec<Option<String
                 // calamine parses every font, fill and border: a malformed attribute anywhere
                 // is its error, not a default.
                 _ if e.attributes().with_checks(false).any(|a| a.is_err()) => {
-                    return Err(give_up!());
+                    return Err(give_up!(Why::Styles));
                 }
                 "numFmts" if !empty => in_num_fmts = true,
                 "cellXfs" if !empty => in_cell_xfs = true,
@@ -119,7 +124,7 @@ pub(super) fn number_formats_with(xml: &[u8], scan: bool) -> R<Vec<Option<String
                     // An xf inside an xf left open (a damaged part, found by fuzzing): calamine
                     // counts differently, and reads it.
                     if in_xf {
-                        return Err(give_up!());
+                        return Err(give_up!(Why::Styles));
                     }
                     in_xf = !empty;
                     formats.push(format_of(&custom, raw(&e, "numFmtId")?.as_deref())?);

@@ -7,6 +7,11 @@
 
 use super::*;
 
+use crate::fallback::Why;
+
+/// What this module's give-ups are about, unless one names its own.
+const HERE: Why = Why::Cell;
+
 /// "H15" → zero-based (row, column), within Excel's limits ([`CellRef::parse_excel`]).
 pub(super) fn position(a1: &str) -> R<(u32, u32)> {
     let at = CellRef::parse_excel(a1).ok_or(give_up!())?;
@@ -152,7 +157,7 @@ pub(super) fn push_cell(
     if valued {
         counts.total += 1;
         if counts.total > MAX_CELLS {
-            return Err(give_up!());
+            return Err(give_up!(Why::Limit));
         }
     } else {
         // Styled empty cells are kept too (the form's borders), within the same limit per
@@ -160,7 +165,7 @@ pub(super) fn push_cell(
         // anything refused them.
         counts.styled_empty += 1;
         if counts.styled_empty > MAX_CELLS {
-            return Err(give_up!());
+            return Err(give_up!(Why::Limit));
         }
     }
     // A cell out of order or twice: calamine's reading of it is not repeated here.
@@ -177,7 +182,7 @@ pub(super) fn push_cell(
     // stops as early).
     counts.text += cell.text_bytes();
     if counts.text > crate::limits::MAX_CELL_BYTES {
-        return Err(give_up!());
+        return Err(give_up!(Why::Limit));
     }
     cells.push((at, cell));
     Ok(())
