@@ -21,7 +21,11 @@
 pub mod baseline;
 pub mod batch;
 pub mod checked;
+/// The command line (the `cli` feature, on by default; the browser build has none).
+#[cfg(feature = "cli")]
 pub mod cli;
+/// Whether the program was started by a double-click or a drop (the command line only).
+#[cfg(feature = "cli")]
 pub(crate) mod console;
 pub(crate) mod error;
 pub mod explain;

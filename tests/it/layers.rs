@@ -254,3 +254,22 @@ fn no_file_imports_one_that_imports_it_back() {
     circles.sort();
     assert_eq!(circles, Vec::<String>::new());
 }
+
+#[test]
+fn the_browser_build_compiles_no_command_line_crates() {
+    // web/ depends on zpcheck without its `cli` feature: its lock file, which cargo keeps to
+    // what the build compiles, names none of the command line's crates.
+    let lock =
+        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("web/Cargo.lock"))
+            .unwrap();
+    assert!(
+        lock.contains("name = \"zpcheck\""),
+        "web/Cargo.lock names zpcheck"
+    );
+    for name in ["clap", "indicatif", "wild", "ctrlc"] {
+        assert!(
+            !lock.contains(&format!("name = \"{name}\"")),
+            "web/Cargo.lock names {name}"
+        );
+    }
+}
