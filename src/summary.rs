@@ -234,7 +234,10 @@ impl Summary {
         let mut wb = Workbook::new();
         let props = DocProperties::new()
             .set_title("zpcheck 核查汇总")
-            .set_custom_property("zpcheck-summary", env!("CARGO_PKG_VERSION"));
+            .set_custom_property(
+                crate::ooxml::names::MARKER_SUMMARY,
+                env!("CARGO_PKG_VERSION"),
+            );
         wb.set_properties(&props);
         let mut header: Vec<&str> = FORMS_HEADER.to_vec();
         if self.with_output {

@@ -68,6 +68,7 @@ impl From<quick_xml::events::attributes::AttrError> for GiveUp {
 pub(crate) mod archive;
 pub(crate) mod central;
 pub(crate) mod content_types;
+pub mod names;
 pub(crate) mod plain;
 pub mod rels;
 pub mod seal;

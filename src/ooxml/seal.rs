@@ -22,7 +22,7 @@ use crate::ooxml::archive::Archive;
 use crate::ooxml::central::{self, Entry};
 
 /// The part that records the seal (left out of the digest).
-pub const CUSTOM_PART: &str = "docProps/custom.xml";
+pub const CUSTOM_PART: &str = super::names::CUSTOM_PROPERTIES;
 /// The property holding the package's digest.
 pub const DIGEST_PROPERTY: &str = "zpcheck-digest";
 /// The property holding the source file's name.
@@ -111,7 +111,7 @@ fn with_seal(custom: &str, digest: &str, source: &Source) -> Result<String, Stri
     let custom = custom.as_str();
     // The prefix zpcheck's marker uses for the value type ("vt:lpwstr"), and the largest pid.
     let marker = custom
-        .find("name=\"zpcheck")
+        .find(&format!("name=\"{}", super::names::MARKER_OUTPUT))
         .ok_or("更正后的工作簿没有 zpcheck 标记")?;
     let after = &custom[marker..];
     let open = after.find('<').ok_or("自定义属性不完整")?;

@@ -16,6 +16,7 @@ pub use crate::limits::{
     MAX_MERGED_CELLS, MAX_ODS_CELLS, MAX_ODS_SHEET_CELLS, MAX_PART_BYTES, MAX_UNZIPPED_BYTES,
     MAX_ZIP_ENTRIES,
 };
+use crate::ooxml::names;
 
 /// The error for a workbook past [`MAX_CELL_BYTES`].
 pub fn too_much_text(limit: usize) -> InputError {
@@ -90,11 +91,11 @@ fn workbook_part_names(
     let usual = |named: Option<String>| {
         (
             WORKBOOK_PART.to_string(),
-            "xl/_rels/workbook.xml.rels".to_string(),
+            names::WORKBOOK_RELS.to_string(),
             named,
         )
     };
-    let Some(i) = zip.index_for_name("_rels/.rels") else {
+    let Some(i) = zip.index_for_name(names::PACKAGE_RELS) else {
         return usual(None);
     };
     let mut buf = Vec::new();
@@ -119,7 +120,7 @@ fn workbook_part_names(
 }
 
 /// Where a workbook's main part usually is.
-pub const WORKBOOK_PART: &str = "xl/workbook.xml";
+pub const WORKBOOK_PART: &str = names::WORKBOOK;
 
 /// Checks a zip container: every part decompresses (bounded) and passes its checksum, the sizes
 /// stay within limits, and a workbook is there.
@@ -182,7 +183,7 @@ pub(crate) fn open_zip(bytes: &[u8]) -> Result<(ZipFacts, Zip<'_>), InputError> 
         let text_slot = match name.as_str() {
             n if n == workbook_part => Some(&mut workbook),
             n if n == workbook_rels => Some(&mut rels),
-            "docProps/custom.xml" => Some(&mut custom),
+            n if n == names::CUSTOM_PROPERTIES => Some(&mut custom),
             "mimetype" => Some(&mut mimetype),
             "content.xml" => Some(&mut content),
             _ => None,
@@ -252,9 +253,13 @@ pub(crate) fn open_zip(bytes: &[u8]) -> Result<(ZipFacts, Zip<'_>), InputError> 
         return Err(InputError::NoWorkbook(what.to_string()));
     }
     let any = |prefix: &str| names.iter().any(|n| n.starts_with(prefix));
-    let ours = custom.contains("name=\"zpcheck\"");
-    let summary = custom.contains("name=\"zpcheck-summary\"");
-    let plain = custom.contains("name=\"zpcheck-plain\"");
+    let markers = names::custom_property_names(&custom);
+    let marked = |m: &str| markers.iter().any(|n| n == m);
+    let (ours, summary, plain) = (
+        marked(names::MARKER_OUTPUT),
+        marked(names::MARKER_SUMMARY),
+        marked(names::MARKER_PLAIN),
+    );
     let mut not_kept = Vec::new();
     if any("xl/media/") || any("Pictures/") {
         not_kept.push("图片");

@@ -561,9 +561,9 @@ fn read_xlsx_opened(
         // another, and the workbook is rebuilt).
         let usual = facts.workbook_part == guard::WORKBOOK_PART;
         for (name, text) in [
-            ("xl/workbook.xml", workbook),
-            ("xl/_rels/workbook.xml.rels", rels),
-            ("_rels/.rels", facts.root_rels),
+            (crate::ooxml::names::WORKBOOK, workbook),
+            (crate::ooxml::names::WORKBOOK_RELS, rels),
+            (crate::ooxml::names::PACKAGE_RELS, facts.root_rels),
         ] {
             if usual && !text.is_empty() {
                 parts.insert(name.into(), text);

@@ -108,7 +108,7 @@ pub fn workbook_with(
     // A form is a few kilobytes of XML: the fastest deflate level makes files hardly larger
     // (measured: +4%) and saving several times faster (see benches/batch.rs).
     wb.set_zip_compression_level(1);
-    let marker = if plain { "zpcheck-plain" } else { "zpcheck" };
+    let marker = crate::ooxml::names::output_marker(plain);
     let mut props = DocProperties::new().set_custom_property(marker, env!("CARGO_PKG_VERSION"));
     let kept = fidelity.properties.clone().unwrap_or_default();
     let comment = kept.description.clone();

@@ -38,6 +38,7 @@ use cells::*;
 use parts::*;
 use values::*;
 
+use crate::ooxml::names;
 use crate::read::guard::Zip;
 
 use crate::fallback::Why;
@@ -61,7 +62,7 @@ pub(crate) fn read(
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|_| give_up!())?;
     let mut rels = Vec::new();
     check_part_names(&zip)?;
-    let office_document = match part(&mut zip, bytes, "_rels/.rels", &mut rels)? {
+    let office_document = match part(&mut zip, bytes, names::PACKAGE_RELS, &mut rels)? {
         Some(_) => crate::ooxml::rels::office_document(&rels),
         None => None,
     };
@@ -79,7 +80,7 @@ pub(crate) fn read_opened(
 ) -> R<Vec<Sheet>> {
     // calamine finds the workbook through the package relationships; only the usual place
     // is read here.
-    if office_document != Some("xl/workbook.xml") {
+    if office_document != Some(names::WORKBOOK) {
         return Err(give_up!());
     }
     // Each part is parsed and dropped before the next is read, so one buffer, kept per thread
@@ -121,7 +122,7 @@ fn read_with(
         // what it takes anyway), and a 100 MB sheet held for the whole run would cost more
         // memory than all its cells.
         if let Some(index) = found
-            && path != "xl/sharedStrings.xml"
+            && path != names::SHARED_STRINGS
             && xml.len() <= KEPT_BUFFER
             && let Some(keep) = keep.as_deref_mut()
             && let (Some(Ok(name)), Ok(text)) =
@@ -142,11 +143,11 @@ fn read_with(
     if parts.unusual {
         return Err(give_up!(Why::Workbook));
     }
-    let strings = match read_part("xl/sharedStrings.xml", xml)? {
+    let strings = match read_part(names::SHARED_STRINGS, xml)? {
         true => shared_strings(xml)?,
         false => Vec::new(),
     };
-    let formats = match read_part("xl/styles.xml", xml)? {
+    let formats = match read_part(names::STYLES, xml)? {
         true => number_formats(xml)?,
         false => Vec::new(),
     };

@@ -48,20 +48,11 @@ use crate::{Checked, is_findings_sheet};
 /// What this module's give-ups are about, unless one names its own.
 const HERE: crate::fallback::Why = crate::fallback::Why::Package;
 
-const WORKBOOK: &str = "xl/workbook.xml";
-const WORKBOOK_RELS: &str = "xl/_rels/workbook.xml.rels";
-const STYLES: &str = "xl/styles.xml";
-/// Where the container guard looks for the custom properties (the `zpcheck` mark).
-const CUSTOM: &str = "docProps/custom.xml";
-
-const WORKSHEET_TYPE: &str =
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml";
-const COMMENTS_TYPE: &str =
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml";
-const VML_TYPE: &str = "application/vnd.openxmlformats-officedocument.vmlDrawing";
-const CUSTOM_TYPE: &str = "application/vnd.openxmlformats-officedocument.custom-properties+xml";
-const SHEET_MAIN_TYPE: &str =
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml";
+// The part names and content types the reader and the guard agree on.
+use crate::ooxml::names::{
+    COMMENTS_TYPE, CUSTOM_PROPERTIES as CUSTOM, CUSTOM_PROPERTIES_TYPE as CUSTOM_TYPE,
+    PACKAGE_RELS, SHEET_MAIN_TYPE, STYLES, VML_TYPE, WORKBOOK, WORKBOOK_RELS, WORKSHEET_TYPE,
+};
 /// Workbook content types an .xlsx cannot have: macro-enabled workbooks and templates.
 const OTHER_MAIN_TYPES: [&str; 3] = [
     "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
@@ -77,7 +68,7 @@ pub fn patch(
 ) -> Result<Vec<u8>, GiveUp> {
     let plain = opts.plain;
     let mut pkg = Package::open(&source.bytes, &source.parts)?;
-    let mut root_rels = parse_rels(&pkg.text("_rels/.rels")?.ok_or(give_up!())?)?;
+    let mut root_rels = parse_rels(&pkg.text(PACKAGE_RELS)?.ok_or(give_up!())?)?;
     let office = root_rels.of_type("officeDocument").ok_or(give_up!())?;
     if resolve("", &office.target).as_deref() != Some(WORKBOOK) {
         return Err(give_up!());
@@ -209,7 +200,7 @@ pub fn patch(
     }
     // A plain copy is marked apart: a later run may replace it, and a folder walk checks it
     // like any submission (it is one).
-    let marker = if plain { "zpcheck-plain" } else { "zpcheck" };
+    let marker = crate::ooxml::names::output_marker(plain);
     mark_as_ours(&mut pkg, &mut types, &mut root_rels, marker)?;
     pkg.set(STYLES, styles.write()?);
     pkg.set(WORKBOOK_RELS, workbook_rels.write());
@@ -428,7 +419,7 @@ fn mark_as_ours(
             pkg.set(CUSTOM, workbook::new_custom(marker));
             root.add("custom-properties", CUSTOM);
             types.set_override(CUSTOM, CUSTOM_TYPE);
-            pkg.set("_rels/.rels", root.write());
+            pkg.set(PACKAGE_RELS, root.write());
         }
     }
     Ok(())
