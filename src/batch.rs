@@ -14,7 +14,7 @@ use crate::baseline::Baseline;
 use crate::error::panic_message;
 use crate::report::{FileOutcome, FileReport};
 use crate::rules::Profile;
-use crate::{InputError, check_path, fix_path, write};
+use crate::{InputError, pipeline, write};
 
 /// Worker threads get a main-thread-sized stack: formula evaluation recurses (bounded depth).
 const WORKER_STACK: usize = 8 << 20;
@@ -73,25 +73,51 @@ pub fn process_in(
 ) -> Done {
     let mut already_corrected = false;
     let outcome = isolate(&job.path, || {
-        // A correction keeps what the corrected workbook is made from (see [`crate::read::Purpose::Fix`]).
-        let (checked, fidelity) = match job.output {
-            Some(_) => match fix_path(&job.path, profile) {
-                Ok((c, f)) => (Ok(c), Some(f)),
-                Err(e) => (Err(e), None),
+        let mut outcome = FileOutcome {
+            path: job.path.clone(),
+            checked: Err(InputError::Empty),
+            output: None,
+            plain_output: None,
+            write_error: None,
+            written_by: None,
+            suppressed: 0,
+        };
+        let bytes = match crate::read::file_bytes(&job.path) {
+            Ok(b) => b,
+            Err(e) => {
+                outcome.checked = Err(e);
+                return outcome;
+            }
+        };
+        // The corrected workbook's heading names the file, the time and the profile.
+        let correct = job.output.as_ref().map(|_| write::WriteOptions {
+            plain: false,
+            heading: write::HeadingFacts {
+                file: job
+                    .path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned()),
+                checked_at: Some(checked_at()),
+                profile: Some(profile.name.clone()),
+                source_digest: None,
             },
-            None => (check_path(&job.path, profile), None),
+            created: source_date_epoch(),
+        });
+        let opts = pipeline::Options {
+            profile,
+            baseline,
+            correct: correct.as_ref(),
+            plain_copy: job.plain_output.is_some(),
+            explain: false,
         };
-        // Findings a reviewer accepted go before anything is reported or written.
-        let mut checked = checked;
-        let suppressed = match (&mut checked, baseline) {
-            (Ok(c), Some(b)) => c.suppress(b, &job.path, profile),
-            _ => 0,
-        };
+        let run = pipeline::run(&job.path, bytes, &opts);
+        outcome.checked = run.checked;
+        outcome.suppressed = run.suppressed;
         // In a folder, a corrected workbook zpcheck wrote is passed over whether checking or
         // correcting — but only when its seal holds (the reader says so) and the file it was
         // made from is in this batch: its findings are then that input's, reported in this run.
         // A plain copy is a submission and never passed over; a file named directly, never.
-        let passed_over = checked.as_ref().is_ok_and(|c| {
+        let passed_over = outcome.checked.as_ref().is_ok_and(|c| {
             c.workbook.zpcheck_output
                 && c.workbook
                     .zpcheck_source
@@ -100,49 +126,10 @@ pub fn process_in(
         });
         if job.walked && passed_over {
             already_corrected = true;
-            return FileOutcome {
-                path: job.path.clone(),
-                checked,
-                output: None,
-                plain_output: None,
-                write_error: None,
-                written_by: None,
-                suppressed,
-            };
+            return outcome;
         }
-        let mut outcome = FileOutcome {
-            path: job.path.clone(),
-            checked,
-            output: None,
-            plain_output: None,
-            write_error: None,
-            written_by: None,
-            suppressed,
-        };
-        if let (Ok(c), Some(out), Some(fidelity)) = (&outcome.checked, &job.output, &fidelity) {
-            let opts = write::WriteOptions {
-                plain: false,
-                heading: write::HeadingFacts {
-                    file: job
-                        .path
-                        .file_name()
-                        .map(|n| n.to_string_lossy().into_owned()),
-                    checked_at: Some(checked_at()),
-                    profile: Some(profile.name.clone()),
-                    source_digest: std::fs::read(&job.path)
-                        .ok()
-                        .map(|b| write::seal::file_digest(&b)),
-                },
-                created: source_date_epoch(),
-            };
-            let plain = job.plain_output.as_ref().map(|p| {
-                let opts = write::WriteOptions {
-                    plain: true,
-                    ..opts.clone()
-                };
-                (p, opts)
-            });
-            match write::write_corrected_with(c, fidelity, &job.path, out, opts) {
+        if let (Some(out), Some(marked)) = (&job.output, run.corrected) {
+            match save(&job.path, out, marked) {
                 Ok(by) => {
                     outcome.output = Some(out.clone());
                     outcome.written_by = Some(by);
@@ -150,9 +137,11 @@ pub fn process_in(
                 Err(e) => outcome.write_error = Some(e),
             }
             // The clean copy for resubmission, beside the marked one (`--plain`).
-            if let (Some((p, opts)), None) = (plain, &outcome.write_error) {
-                match write::write_corrected_with(c, fidelity, &job.path, p, opts) {
-                    Ok(_) => outcome.plain_output = Some(p.clone()),
+            if let (Some(p), Some(plain), None) =
+                (&job.plain_output, run.plain, &outcome.write_error)
+            {
+                match save(&job.path, p, plain.map(|b| (b, ()))) {
+                    Ok(()) => outcome.plain_output = Some(p.clone()),
                     Err(e) => outcome.write_error = Some(e),
                 }
             }
@@ -168,49 +157,50 @@ pub fn process_in(
     Done::Report(FileReport::from(outcome))
 }
 
+/// Saves an output the pipeline made to `out`, atomically; never over the input itself.
+fn save<T>(input: &Path, out: &Path, made: Result<(Vec<u8>, T), String>) -> Result<T, InputError> {
+    if write::same_file(input, out) {
+        return Err(InputError::OutputIsInput(out.to_path_buf()));
+    }
+    let (bytes, by) = made.map_err(|reason| InputError::Write {
+        path: out.to_path_buf(),
+        reason,
+    })?;
+    write::write_atomic(&bytes, out)?;
+    Ok(by)
+}
+
 /// One workbook held in memory (the browser page's input: a dropped file), checked and, when
 /// `write` is given, corrected: its report and the corrected workbook's bytes. Nothing touches
 /// the file system; a panic inside is the file's internal error, as in a batch. The report's
-/// `output` names the corrected workbook by `output_name` when one was made.
+/// `output` names the corrected workbook by `output_name` when one was made. A dropped file is
+/// handed in directly: it is always checked, never passed over. ([`pipeline::run`] gives the
+/// baseline, the plain copy and `explain` to the page's library on the same terms.)
 pub fn process_bytes(
     name: &str,
     bytes: Vec<u8>,
     profile: &Profile,
-    mut write: Option<(&str, write::WriteOptions)>,
+    write: Option<(&str, write::WriteOptions)>,
 ) -> (FileReport, Option<Vec<u8>>) {
     let path = PathBuf::from(name);
     let mut corrected = None;
     let outcome = isolate(&path, || {
-        let purpose = match write {
-            Some(_) => crate::read::Purpose::Fix,
-            None => crate::read::Purpose::Check,
+        let opts = pipeline::Options {
+            correct: write.as_ref().map(|(_, w)| w),
+            ..pipeline::Options::check(profile)
         };
-        let opts = crate::read::ReadOptions::for_purpose(purpose);
-        // The seal records the input's digest: taken here, before the bytes go to the reader.
-        if let Some((_, w)) = write.as_mut()
-            && w.heading.source_digest.is_none()
-        {
-            w.heading.source_digest = Some(write::seal::file_digest(&bytes));
-        }
-        let loaded = crate::read::read_bytes_with(bytes, opts);
-        let (checked, fidelity) = match loaded {
-            Ok(l) => (
-                crate::check_workbook(l.workbook, profile),
-                l.fidelity.unwrap_or_default(),
-            ),
-            Err(e) => (Err(e), Default::default()),
-        };
+        let run = pipeline::run(&path, bytes, &opts);
         let mut outcome = FileOutcome {
             path: path.clone(),
-            checked,
+            checked: run.checked,
             output: None,
             plain_output: None,
             write_error: None,
             written_by: None,
-            suppressed: 0,
+            suppressed: run.suppressed,
         };
-        if let (Ok(c), Some((output_name, opts))) = (&outcome.checked, write) {
-            match write::corrected_workbook_with(c, &fidelity, opts) {
+        if let (Some((output_name, _)), Some(marked)) = (write, run.corrected) {
+            match marked {
                 Ok((bytes, by)) => {
                     corrected = Some(bytes);
                     outcome.output = Some(PathBuf::from(output_name));

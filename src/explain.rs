@@ -219,27 +219,18 @@ fn explain_form(sheet: &crate::read::Sheet, layout: &FormLayout, form: &Form) ->
 /// Describes every form of a workbook.
 pub fn explain(workbook: &Workbook, profile: &Profile) -> Explained {
     let mut forms = Vec::new();
-    for (sheet, layout, split) in crate::forms_of(workbook, profile) {
-        let e = match split {
-            Some((fsheet, flayout)) => {
-                let form = Form::build_split(fsheet, &flayout, sheet, &layout, &profile.vocab);
-                let mut e = explain_form(sheet, &layout, &form);
-                with_readings(&mut e, &form, profile);
-                // The funding block's part of the description comes from its own sheet.
-                let f = explain_form(fsheet, &flayout, &form);
-                e.sheet = format!("{}（资金块在工作表 {}）", sheet.name, fsheet.name);
-                e.funding_header_rows = f.funding_header_rows;
-                e.funding_columns = f.funding_columns;
-                e.unrecognised_headers.extend(f.unrecognised_headers);
-                e
-            }
-            None => {
-                let form = Form::build(sheet, &layout, &profile.vocab);
-                let mut e = explain_form(sheet, &layout, &form);
-                with_readings(&mut e, &form, profile);
-                e
-            }
-        };
+    for b in crate::build_forms(workbook, profile) {
+        let (sheet, layout, form) = (b.sheet, &b.layout, &b.form);
+        let mut e = explain_form(sheet, layout, form);
+        with_readings(&mut e, form, profile);
+        if let Some((fsheet, flayout)) = &b.split {
+            // The funding block's part of the description comes from its own sheet.
+            let f = explain_form(fsheet, flayout, form);
+            e.sheet = format!("{}（资金块在工作表 {}）", sheet.name, fsheet.name);
+            e.funding_header_rows = f.funding_header_rows;
+            e.funding_columns = f.funding_columns;
+            e.unrecognised_headers.extend(f.unrecognised_headers);
+        }
         forms.push(e);
     }
     Explained {

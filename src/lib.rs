@@ -39,6 +39,7 @@ pub mod limits;
 pub(crate) mod locate;
 pub mod num;
 pub(crate) mod ooxml;
+pub mod pipeline;
 pub mod profile;
 pub mod read;
 pub mod report;
@@ -140,14 +141,12 @@ pub fn check_workbook(workbook: Workbook, profile: &Profile) -> Result<Checked, 
     if workbook.zpcheck_summary {
         return Err(InputError::Summary);
     }
+    let built: Vec<Form> = build_forms(&workbook, profile)
+        .into_iter()
+        .map(|b| b.form)
+        .collect();
     let mut forms = Vec::new();
-    for (sheet, layout, split) in forms_of(&workbook, profile) {
-        let form = match split {
-            Some((fsheet, flayout)) => {
-                Form::build_split(fsheet, &flayout, sheet, &layout, &profile.vocab)
-            }
-            None => Form::build(sheet, &layout, &profile.vocab),
-        };
+    for form in built {
         let mut report = rules::check(&form, profile);
         rules::formulas::keep(&mut report.findings, &workbook.sheets);
         forms.push(CheckedForm { form, report });
@@ -156,6 +155,40 @@ pub fn check_workbook(workbook: Workbook, profile: &Profile) -> Result<Checked, 
         return Err(InputError::NoForm);
     }
     Ok(Checked { workbook, forms })
+}
+
+/// A located form with its model: what [`check_workbook`] checks and what [`explain`] describes,
+/// built in one place (a form split over two sheets included).
+pub(crate) struct BuiltForm<'a> {
+    /// The sheet of the form (of its indicator block, when split).
+    pub(crate) sheet: &'a read::Sheet,
+    /// Its layout.
+    pub(crate) layout: locate::FormLayout,
+    /// For a form split over two sheets: the funding block's sheet and layout.
+    pub(crate) split: Option<(&'a read::Sheet, locate::FormLayout)>,
+    /// The typed model.
+    pub(crate) form: Form,
+}
+
+/// Every form of a workbook, located and built, in sheet order.
+pub(crate) fn build_forms<'a>(workbook: &'a Workbook, profile: &Profile) -> Vec<BuiltForm<'a>> {
+    forms_of(workbook, profile)
+        .into_iter()
+        .map(|(sheet, layout, split)| {
+            let form = match &split {
+                Some((fsheet, flayout)) => {
+                    Form::build_split(fsheet, flayout, sheet, &layout, &profile.vocab)
+                }
+                None => Form::build(sheet, &layout, &profile.vocab),
+            };
+            BuiltForm {
+                sheet,
+                layout,
+                split,
+                form,
+            }
+        })
+        .collect()
 }
 
 /// A located form: its sheet and layout, and, for a form split over two sheets, the sheet and

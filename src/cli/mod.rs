@@ -195,23 +195,38 @@ where
             }
             0
         }
-        Some(Command::Explain { path }) => match crate::read::read_path(path) {
-            Ok(wb) => {
-                let e = crate::explain::explain(&wb, &profile);
-                match cli.report.format {
-                    // (Markdown is refused before a command other than `rules` runs.)
-                    Format::Text | Format::Markdown => {
-                        encoding::print(&crate::explain::text(&path.display().to_string(), &e));
+        Some(Command::Explain { path }) => {
+            // The same path through the work as `check`: read once, checked, described.
+            let run = crate::read::file_bytes(path).map(|bytes| {
+                let opts = crate::pipeline::Options {
+                    explain: true,
+                    ..crate::pipeline::Options::check(&profile)
+                };
+                crate::pipeline::run(path, bytes, &opts)
+            });
+            match run {
+                Ok(crate::pipeline::Outcome {
+                    explained: Some(e), ..
+                }) => {
+                    match cli.report.format {
+                        // (Markdown is refused before a command other than `rules` runs.)
+                        Format::Text | Format::Markdown => {
+                            encoding::print(&crate::explain::text(&path.display().to_string(), &e));
+                        }
+                        Format::Json | Format::Jsonl => outln!("{}", crate::explain::json(&e)),
                     }
-                    Format::Json | Format::Jsonl => outln!("{}", crate::explain::json(&e)),
+                    if e.forms.is_empty() { 2 } else { 0 }
                 }
-                if e.forms.is_empty() { 2 } else { 0 }
+                Ok(crate::pipeline::Outcome {
+                    checked: Err(err), ..
+                })
+                | Err(err) => {
+                    eprintln!("zpcheck: {}: {err}", path.display());
+                    2
+                }
+                Ok(_) => 2,
             }
-            Err(err) => {
-                eprintln!("zpcheck: {}: {err}", path.display());
-                2
-            }
-        },
+        }
         Some(Command::Check { paths }) => run_files(paths, opts(Target::None), &profile),
         Some(Command::Fix {
             paths,

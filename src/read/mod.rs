@@ -228,6 +228,13 @@ pub fn read_path(path: &Path) -> Result<Workbook, InputError> {
 
 /// Reads a workbook file with the given options.
 pub fn read_path_with(path: &Path, opts: ReadOptions) -> Result<Loaded, InputError> {
+    read_bytes_with(file_bytes(path)?, opts)
+}
+
+/// A workbook file's bytes, at most [`guard::MAX_FILE_BYTES`] of them: only a regular file is
+/// opened (a pipe would wait for a writer, a device never end), and a file over the limit is
+/// refused before it is read. The pipeline reads each input once, with this.
+pub fn file_bytes(path: &Path) -> Result<Vec<u8>, InputError> {
     // Opening a named pipe waits for a writer, and a device never ends: only regular files (and
     // folders, refused below with their own message) are opened at all.
     let kind = std::fs::metadata(path).map_err(|e| InputError::NotFound(io_reason(&e)))?;
@@ -259,7 +266,7 @@ pub fn read_path_with(path: &Path, opts: ReadOptions) -> Result<Loaded, InputErr
             guard::MAX_FILE_BYTES >> 20
         )));
     }
-    read_bytes_with(bytes, opts)
+    Ok(bytes)
 }
 
 /// Reads a workbook from its bytes for checking: the grid only.

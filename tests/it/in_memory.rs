@@ -102,3 +102,74 @@ fn corrected_workbooks_zip_together_under_unique_names() {
         ]
     );
 }
+
+#[test]
+fn the_pages_library_has_the_baseline_the_plain_copy_and_explain_on_the_clis_terms() {
+    // The seed with one accepted finding, corrected with a plain copy and described: what
+    // `pipeline::run` gives from the bytes is what `fix --plain --baseline` and `explain`
+    // give from the file.
+    let path = zpcheck_testkit::sample("seed_kelamayi_2023.xlsx");
+    let bytes = std::fs::read(&path).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path().join("已确认.txt");
+    std::fs::write(&base, "ZP202 部门整体支出绩效自评表!H18\n").unwrap();
+    let baseline = zpcheck::baseline::Baseline::load(&base).unwrap();
+    let profile = Profile::default();
+    let opts = WriteOptions {
+        plain: false,
+        heading: HeadingFacts {
+            file: Some("seed_kelamayi_2023.xlsx".into()),
+            checked_at: Some("2025-12-02 09:40:00（UTC+00:00）".into()),
+            profile: Some("国家".into()),
+            source_digest: None,
+        },
+        created: Some(1_764_668_400),
+    };
+    let run = zpcheck::pipeline::run(
+        &path,
+        bytes,
+        &zpcheck::pipeline::Options {
+            profile: &profile,
+            baseline: Some(&baseline),
+            correct: Some(&opts),
+            plain_copy: true,
+            explain: true,
+        },
+    );
+    assert_eq!(run.suppressed, 1);
+    let checked = run.checked.as_ref().unwrap();
+    assert!(
+        checked
+            .findings()
+            .all(|f| !(f.rule == "ZP202" && f.cell.to_string() == "H18")),
+        "the accepted finding is left out"
+    );
+    let explained = run.explained.as_ref().unwrap();
+    assert_eq!(explained.forms.len(), 1);
+    let o = crate::cmd::run(&["explain", "--format", "json", path.to_str().unwrap()]);
+    assert_eq!(
+        format!("{}\n", zpcheck::explain::json(explained)),
+        crate::cmd::stdout(&o)
+    );
+    let o = Command::new(env!("CARGO_BIN_EXE_zpcheck"))
+        .args([
+            OsStr::new("fix"),
+            path.as_os_str(),
+            OsStr::new("--plain"),
+            OsStr::new("--baseline"),
+            base.as_os_str(),
+            OsStr::new("--out-dir"),
+            dir.path().as_os_str(),
+        ])
+        .env("SOURCE_DATE_EPOCH", "1764668400")
+        .output()
+        .unwrap();
+    let (marked, by) = run.corrected.unwrap().unwrap();
+    assert_eq!(by.method.name(), "patch");
+    let file = |n: &str| std::fs::read(dir.path().join(n)).unwrap();
+    assert_eq!(marked, file("seed_kelamayi_2023_核查.xlsx"), "{o:?}");
+    assert_eq!(
+        run.plain.unwrap().unwrap(),
+        file("seed_kelamayi_2023_更正.xlsx")
+    );
+}

@@ -38,6 +38,8 @@ const RANKS: &[(&str, u8)] = &[
     ("summary", 6),
     ("explain", 6),
     ("baseline", 6),
+    // One input's way through the stages, and many inputs on worker threads.
+    ("pipeline", 7),
     ("batch", 7),
     ("cli", 8),
 ];
