@@ -30,6 +30,9 @@ pub struct Fidelity {
     /// Each sheet's look, in the order of the workbook's sheets: empty unless the read was for
     /// a rebuild ([`super::Purpose::Rebuild`]), and then one per sheet.
     pub looks: Vec<SheetLook>,
+    /// How the corrected workbook is written back: patched, or rebuilt and why (the format
+    /// says; see [`super::format`]).
+    pub write_back: super::WriteBack,
 }
 
 impl Fidelity {

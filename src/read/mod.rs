@@ -8,25 +8,26 @@
 //! that no input can make calamine exhaust memory or time.
 
 mod fidelity;
+pub mod format;
 pub mod guard;
 mod ods;
 pub(crate) mod resolve;
 mod xls;
 mod xlsx;
 
-use xlsx::direct;
 pub use xlsx::layout;
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::io::{Cursor, Read};
+use std::io::Read;
 use std::path::Path;
 
-use calamine::{Data, Dimensions, Reader};
+use calamine::{Data, Dimensions};
 
 use crate::error::{InputError, io_reason};
 
 pub use fidelity::{Fidelity, SheetLook, Source};
+pub use format::WriteBack;
 pub use xls::repair_gbk_text;
 
 use crate::grid::SCAN_MERGES;
@@ -274,90 +275,70 @@ pub fn read_bytes(bytes: Vec<u8>) -> Result<Workbook, InputError> {
     read_bytes_with(bytes, ReadOptions::for_purpose(Purpose::Check)).map(|r| r.workbook)
 }
 
-/// Reads a workbook from its bytes with the given options.
+/// Reads a workbook from its bytes with the given options: the kind is sniffed from the bytes,
+/// that format's module reads them behind the boundary of [`format`], and what every format
+/// shares is applied after ([`finish`]).
 pub fn read_bytes_with(bytes: Vec<u8>, opts: ReadOptions) -> Result<Loaded, InputError> {
-    let mut kind = sniff(&bytes)?;
-    let mut placeholder_zero = false;
-    let mut not_kept = Vec::new();
-    let mut zpcheck_summary = false;
-    let mut zpcheck_output = false;
-    let mut zpcheck_plain = false;
-    let mut zpcheck_source = None;
-    let properties;
-    let mut source = None;
-    let mut read_by = ReadBy::calamine();
-    let mut looks = Vec::new();
-    let mut sheets = match kind {
+    let mut raw = match sniff(&bytes)? {
+        // The two zip formats share the container guard, which says which one the package is.
         FileKind::Xlsx | FileKind::Ods => {
-            let (mut facts, zip) = guard::open_zip(&bytes)?;
-            // zpcheck's markers count only under a seal that still holds: a property anyone can
-            // set proves nothing (a department could hide its submission from a batch with it).
-            let sealed = (facts.ours || facts.summary || facts.plain)
-                && crate::ooxml::seal::unchanged(&bytes);
-            // Writers that ask for recalculation on load (fullCalcOnLoad) may store 0 as every
-            // formula's result; zpcheck's own output stores real results, so it is trusted —
-            // by the same test, never by the marker alone.
-            placeholder_zero = facts.full_calc && !(facts.ours && sealed);
-            not_kept = std::mem::take(&mut facts.not_kept);
-            zpcheck_summary = facts.summary && sealed;
-            zpcheck_output = facts.ours && sealed;
-            zpcheck_plain = facts.plain && sealed;
-            if zpcheck_output {
-                zpcheck_source = crate::ooxml::seal::recorded_source(&bytes);
-            }
-            // After the guards: only a checked container reaches calamine.
+            let (facts, zip) = guard::open_zip(&bytes)?;
+            let (marks, placeholder_zero) = sealed_marks(&facts, &bytes);
             if facts.ods {
-                // The ODS guard: its content's extent, before calamine reads a cell of it.
-                ods::guard::check_ods_extent(&facts.content)?;
-                kind = FileKind::Ods;
-                properties = if opts.purpose == Purpose::Check {
-                    None
-                } else {
-                    read_properties(&bytes, FileKind::Ods)
-                };
-                let mut sheets = ods::read_ods(bytes)?;
-                // Each merged range covers two cells or more: past half the merged-cell limit
-                // the workbook is refused below anyway.
-                let most = (crate::limits::MAX_MERGED_CELLS / 2) as usize;
-                let merges = ods::looks::merges(&facts.content, most);
-                if merges.len() == sheets.len() {
-                    for (sheet, m) in sheets.iter_mut().zip(merges) {
-                        sheet.merges = m;
-                    }
-                }
-                if opts.purpose != Purpose::Check {
-                    looks = ods::looks::looks(&facts.content, &sheets);
-                }
-                sheets
+                ods::read(&bytes, facts, marks, placeholder_zero, opts)?
             } else {
-                kind = FileKind::Xlsx;
-                let got = read_xlsx_opened(&bytes, facts, zip, opts, false)?;
-                properties = got.properties;
-                looks = got.looks;
-                read_by = got.read_by;
-                if let Some(parts) = got.parts {
-                    source = Some(Source {
-                        bytes: std::sync::Arc::new(got.plain.unwrap_or(bytes)),
-                        parts: std::sync::Arc::new(parts),
-                    });
-                }
-                got.sheets
+                xlsx::read(&bytes, facts, zip, marks, placeholder_zero, opts)?
             }
         }
-        FileKind::Xls => {
-            let (clean, stream) = xls::guard::inspect_cfb(&bytes)?;
-            properties = if opts.purpose == Purpose::Check {
-                None
-            } else {
-                read_properties(&clean, FileKind::Xls)
-            };
-            let sheets = xls::read_xls_any_codepage(&clean)?;
-            if opts.purpose != Purpose::Check {
-                looks = xls::looks::looks(&stream, &sheets);
-            }
-            sheets
-        }
+        FileKind::Xls => xls::read(&bytes, opts)?,
     };
+    // A patched format keeps its package: the input's bytes, unless the reader remade them.
+    let source = raw.kept.take().map(|k| Source {
+        bytes: std::sync::Arc::new(k.plain.unwrap_or(bytes)),
+        parts: std::sync::Arc::new(k.parts),
+    });
+    finish(raw, source, opts)
+}
+
+/// zpcheck's markers on a zip package, each trusted only under a seal that still holds (a
+/// property anyone can set proves nothing: a department could hide its submission from a batch
+/// with it); and whether formula results may be placeholder zeros. Writers that ask for
+/// recalculation on load (fullCalcOnLoad) may store 0 as every formula's result; zpcheck's own
+/// output stores real results, so it is trusted — by the same test, never by the marker alone.
+fn sealed_marks(facts: &guard::ZipFacts, bytes: &[u8]) -> (format::Marks, bool) {
+    let sealed =
+        (facts.ours || facts.summary || facts.plain) && crate::ooxml::seal::unchanged(bytes);
+    let output = facts.ours && sealed;
+    let marks = format::Marks {
+        summary: facts.summary && sealed,
+        output,
+        plain: facts.plain && sealed,
+        source: output
+            .then(|| crate::ooxml::seal::recorded_source(bytes))
+            .flatten(),
+    };
+    (marks, facts.full_calc && !(facts.ours && sealed))
+}
+
+/// What every format shares after its read: the limits on cells and merged ranges, formulas
+/// evaluated, the looks' notes, and Excel's grid.
+fn finish(
+    raw: format::Raw,
+    source: Option<Source>,
+    opts: ReadOptions,
+) -> Result<Loaded, InputError> {
+    let format::Raw {
+        kind,
+        mut sheets,
+        mut looks,
+        properties,
+        mut not_kept,
+        read_by,
+        marks,
+        placeholder_zero,
+        write_back,
+        kept: _,
+    } = raw;
     let cells: usize = sheets.iter().map(|s| s.cells.len()).sum();
     if cells > guard::MAX_CELLS {
         return Err(InputError::TooLarge(format!(
@@ -378,15 +359,6 @@ pub fn read_bytes_with(bytes: Vec<u8>, opts: ReadOptions) -> Result<Loaded, Inpu
         });
         sheet.merges = disjoint_merges(std::mem::take(&mut sheet.merges), &mut merged)?;
         resolve::resolve_formulas(sheet, placeholder_zero);
-    }
-    // calamine gives no styles for .xls and .ods: zpcheck reads them itself (BIFF records,
-    // content.xml's automatic styles). Where that fails, the rebuilt workbook draws the forms in
-    // one plain style, and says so; where it works, what it does not read is named.
-    match kind {
-        FileKind::Xlsx => {}
-        _ if looks.is_empty() => not_kept.push("字体、对齐、边框和列宽（已按统一样式重画）"),
-        FileKind::Xls => not_kept.push("图片、图表、批注、数据验证和条件格式（如有）"),
-        FileKind::Ods => not_kept.push("批注、数据验证、条件格式和打印设置（如有）"),
     }
     let layouts = || looks.iter().filter_map(|l: &SheetLook| l.layout.as_ref());
     if layouts().any(|l| l.data_validation) {
@@ -438,10 +410,10 @@ pub fn read_bytes_with(bytes: Vec<u8>, opts: ReadOptions) -> Result<Loaded, Inpu
     let workbook = Workbook {
         kind,
         sheets,
-        zpcheck_summary,
-        zpcheck_output,
-        zpcheck_plain,
-        zpcheck_source,
+        zpcheck_summary: marks.summary,
+        zpcheck_output: marks.output,
+        zpcheck_plain: marks.plain,
+        zpcheck_source: marks.source,
         read_by,
     };
     let fidelity = (opts.purpose != Purpose::Check).then_some(Fidelity {
@@ -449,144 +421,15 @@ pub fn read_bytes_with(bytes: Vec<u8>, opts: ReadOptions) -> Result<Loaded, Inpu
         properties,
         not_kept,
         looks,
+        write_back,
     });
     Ok(Loaded { workbook, fidelity })
-}
-
-/// The document properties, read with calamine; none when they cannot be read. They are
-/// optional, so even a panic in their parser only loses them.
-fn read_properties(bytes: &[u8], kind: FileKind) -> Option<calamine::WorkbookProperties> {
-    let read = || {
-        let cursor = Cursor::new(bytes);
-        match kind {
-            FileKind::Xlsx => calamine::Xlsx::new(cursor).ok()?.workbook_properties().ok(),
-            FileKind::Xls => calamine::Xls::new(cursor).ok()?.workbook_properties().ok(),
-            FileKind::Ods => calamine::Ods::new(cursor).ok()?.workbook_properties().ok(),
-        }
-    };
-    std::panic::catch_unwind(read).ok().flatten()
 }
 
 /// The note a workbook gets when blank cells, styles, row heights or column widths beyond
 /// Excel's grid were dropped ([`Fidelity::not_kept`]; a value there is refused instead).
 pub const BEYOND_GRID_NOTE: &str =
     "超出 Excel 表格范围（1,048,576 行、XFD 列）的空单元格、样式、行高和列宽（已忽略）";
-
-/// What the read of an .xlsx package gave.
-struct XlsxGot {
-    sheets: Vec<Sheet>,
-    properties: Option<calamine::WorkbookProperties>,
-    looks: Vec<SheetLook>,
-    read_by: ReadBy,
-    /// The parts already decompressed, kept for the patcher (None when only checking).
-    parts: Option<direct::Kept>,
-    /// The package made plain ([`crate::ooxml::plain`]), when it was not: what was read, and
-    /// what the patcher patches.
-    plain: Option<Vec<u8>>,
-}
-
-/// Reads an .xlsx package the guard has opened. Its XML is made plain ([`crate::ooxml::plain`])
-/// when the fast reader declines it (a mark, UTF-16, character references, CDATA…) or is not
-/// used: every reader then reads the same plain XML, and the patcher patches it. `plain` says
-/// it already is. (A part no reader reads, such as a style sheet with a mark, the patcher makes
-/// plain itself when it rewrites it.)
-fn read_xlsx_opened(
-    bytes: &[u8],
-    facts: guard::ZipFacts,
-    mut zip: guard::Zip<'_>,
-    opts: ReadOptions,
-    plain: bool,
-) -> Result<XlsxGot, InputError> {
-    use crate::ooxml::plain as p;
-    let rebuild = opts.purpose == Purpose::Rebuild;
-    let use_direct = opts.direct && !rebuild;
-    let made_plain = |made: Vec<u8>| -> Result<XlsxGot, InputError> {
-        let (facts, zip) = guard::open_zip(&made)?;
-        let mut got = read_xlsx_opened(&made, facts, zip, opts, true)?;
-        got.plain = Some(made);
-        Ok(got)
-    };
-    if !plain
-        && !use_direct
-        && let Some(made) = p::plain_package(&mut zip, bytes)?
-    {
-        return made_plain(made);
-    }
-    let workbook_xml = (facts.workbook_xml.0.as_str(), facts.workbook_xml.1.as_str());
-    let mut kept = (opts.purpose == Purpose::Fix).then(direct::Kept::new);
-    let office_document = facts.office_document.as_deref();
-    let direct = use_direct.then(|| {
-        // A workbook part that is not UTF-8 is declined (made plain, a UTF-16 one is read
-        // after all; calamine refuses one that is not text).
-        if facts.workbook_not_utf8 {
-            return Err(crate::ooxml::give_up!(crate::fallback::Why::NotUtf8));
-        }
-        direct::read_opened(
-            bytes,
-            zip.clone(),
-            office_document,
-            workbook_xml,
-            kept.as_mut(),
-        )
-    });
-    let (sheets, properties, looks, read_by) = match direct {
-        Some(Ok(sheets)) => {
-            let by = ReadBy {
-                reader: "fast",
-                fallback: None,
-            };
-            (sheets, None, Vec::new(), by)
-        }
-        gave_up => {
-            // Declined: made plain, the fast reader may take it after all, and calamine
-            // otherwise reads the plain XML, never less than the fast reader would.
-            if !plain
-                && gave_up.is_some()
-                && let Some(made) = p::plain_package(&mut zip, bytes)?
-            {
-                return made_plain(made);
-            }
-            let by = ReadBy {
-                reader: "calamine",
-                fallback: match gave_up {
-                    Some(Err(direct::GiveUp { why, at })) => Some(crate::fallback::Fallback {
-                        path: crate::fallback::Path::Decline,
-                        why,
-                        at: Some(at),
-                    }),
-                    _ => None,
-                },
-            };
-            let read = xlsx::read_xlsx(bytes, workbook_xml, rebuild)?;
-            (read.sheets, read.properties, read.looks, by)
-        }
-    };
-    let parts = (opts.purpose != Purpose::Check).then(|| {
-        let mut parts = kept.unwrap_or_default();
-        let (workbook, rels) = facts.workbook_xml;
-        // Kept for the patcher, which handles the usual workbook part only (it gives up on
-        // another, and the workbook is rebuilt).
-        let usual = facts.workbook_part == guard::WORKBOOK_PART;
-        for (name, text) in [
-            (crate::ooxml::names::WORKBOOK, workbook),
-            (crate::ooxml::names::WORKBOOK_RELS, rels),
-            (crate::ooxml::names::PACKAGE_RELS, facts.root_rels),
-        ] {
-            if usual && !text.is_empty() {
-                parts.insert(name.into(), text);
-            }
-        }
-        parts
-    });
-    Ok(XlsxGot {
-        sheets,
-        properties,
-        looks,
-        read_by,
-        parts,
-        plain: None,
-    })
-}
 
 fn corrupt(e: &dyn fmt::Display) -> InputError {
     InputError::Corrupt(e.to_string())

@@ -39,7 +39,7 @@ use crate::finding::{Finding, Severity};
 use crate::grid::CellRef;
 /// The limits applied here (defined, with every other, in [`crate::limits`]).
 pub use crate::limits::{MAX_REBUILT_CELLS, MAX_REBUILT_TEXT};
-use crate::read::{Fidelity, FileKind, Purpose, ReadOptions};
+use crate::read::{Fidelity, Purpose, ReadOptions, WriteBack};
 use crate::{Checked, rules};
 
 /// The name of the findings sheet.
@@ -473,7 +473,6 @@ fn corrected_workbook_unsealed(
     fidelity: &Fidelity,
     opts: WriteOptions,
 ) -> Result<(Vec<u8>, WrittenBy), String> {
-    let wb = &checked.workbook;
     let rebuilt = |why: Why, at: Option<(&'static str, u32)>| WrittenBy {
         method: Method::Rebuilt,
         fallback: Some(Fallback {
@@ -482,7 +481,7 @@ fn corrected_workbook_unsealed(
             at,
         }),
     };
-    if let (FileKind::Xlsx, Some(source)) = (wb.kind, &fidelity.source) {
+    if let (WriteBack::Patch, Some(source)) = (fidelity.write_back, &fidelity.source) {
         let gave_up = match patch::patch(source, checked, &opts) {
             Ok(bytes) => {
                 let by = WrittenBy {
@@ -508,15 +507,16 @@ fn corrected_workbook_unsealed(
         }
         return rebuild::workbook_with(checked, fidelity, &opts).map(|b| (b, gave_up));
     }
-    if wb.kind == FileKind::Xlsx && !fidelity.has_looks() {
+    if fidelity.write_back == WriteBack::Patch && !fidelity.has_looks() {
         // Neither the file's bytes nor its styles were kept: a rebuild would lose the look.
         return Err("读取时未保留写出更正后的工作簿所需的内容".to_string());
     }
     too_many_to_rebuild(checked)?;
-    let why = match wb.kind {
-        FileKind::Xlsx => Why::ReadForRebuild,
-        FileKind::Xls => Why::XlsInput,
-        FileKind::Ods => Why::OdsInput,
+    // The format says why it is rebuilt; a patched format's workbook read for a rebuild from
+    // the start (every cell's look, no package kept) says that.
+    let why = match fidelity.write_back {
+        WriteBack::Patch => Why::ReadForRebuild,
+        WriteBack::Rebuild(why) => why,
     };
     rebuild::workbook_with(checked, fidelity, &opts).map(|b| (b, rebuilt(why, None)))
 }

@@ -52,7 +52,7 @@ fn rebuilt(cells: u32, text: &str) -> Checked {
     };
     Checked {
         workbook: crate::read::Workbook {
-            kind: FileKind::Ods,
+            kind: crate::read::FileKind::Ods,
             sheets: vec![sheet],
             zpcheck_summary: false,
             zpcheck_output: false,
@@ -72,7 +72,12 @@ fn rebuilds_past_their_limits_are_refused_before_they_start() {
     let at = rebuilt(MAX_REBUILT_CELLS as u32, "字");
     assert!(too_many_to_rebuild(&at).is_ok());
     let over = rebuilt(MAX_REBUILT_CELLS as u32 + 1, "字");
-    let msg = corrected_workbook(&over, &Fidelity::default()).unwrap_err();
+    // Read from an .ods (whose corrected workbook is always rebuilt), nothing else kept.
+    let ods = Fidelity {
+        write_back: crate::read::WriteBack::Rebuild(crate::fallback::Why::OdsInput),
+        ..Fidelity::default()
+    };
+    let msg = corrected_workbook(&over, &ods).unwrap_err();
     assert!(
         msg.contains("而它有 250001 个非空单元格，超过重建的上限 250000 个，未写出更正版本"),
         "{msg}"

@@ -12,12 +12,72 @@ use std::io::Cursor;
 
 use calamine::{Ods, Reader};
 
-use super::{Sheet, build_sheet, corrupt};
+use super::format::{self, Marks, Raw, WriteBack};
+use super::{FileKind, Purpose, ReadBy, ReadOptions, Sheet, build_sheet, corrupt};
 use crate::error::InputError;
+use crate::fallback::Why;
 use crate::grid::CellRef;
 
+/// Reads an .ods the container guard has opened: its own guard on the content's extent first,
+/// then every sheet with calamine, the merged ranges and (when correcting) the looks and
+/// document properties from `content.xml`. An .ods is written back by a rebuild.
+pub(super) fn read(
+    bytes: &[u8],
+    mut facts: super::guard::ZipFacts,
+    marks: Marks,
+    placeholder_zero: bool,
+    opts: ReadOptions,
+) -> Result<Raw, InputError> {
+    // The ODS guard: its content's extent, before calamine reads a cell of it.
+    guard::check_ods_extent(&facts.content)?;
+    let correcting = opts.purpose != Purpose::Check;
+    let properties = correcting
+        .then(|| {
+            format::properties(|| {
+                Ods::new(Cursor::new(bytes))
+                    .ok()?
+                    .workbook_properties()
+                    .ok()
+            })
+        })
+        .flatten();
+    let mut sheets = read_ods(bytes)?;
+    // Each merged range covers two cells or more: past half the merged-cell limit the workbook
+    // is refused by the dispatcher anyway.
+    let most = (crate::limits::MAX_MERGED_CELLS / 2) as usize;
+    let merges = looks::merges(&facts.content, most);
+    if merges.len() == sheets.len() {
+        for (sheet, m) in sheets.iter_mut().zip(merges) {
+            sheet.merges = m;
+        }
+    }
+    let looks = if correcting {
+        looks::looks(&facts.content, &sheets)
+    } else {
+        Vec::new()
+    };
+    let mut not_kept = std::mem::take(&mut facts.not_kept);
+    // calamine gives no styles for .ods: zpcheck reads content.xml's automatic styles itself.
+    not_kept.push(format::rebuilt_without(
+        &looks,
+        "批注、数据验证、条件格式和打印设置（如有）",
+    ));
+    Ok(Raw {
+        kind: FileKind::Ods,
+        sheets,
+        looks,
+        properties,
+        not_kept,
+        kept: None,
+        read_by: ReadBy::calamine(),
+        marks,
+        placeholder_zero,
+        write_back: WriteBack::Rebuild(Why::OdsInput),
+    })
+}
+
 /// Reads every sheet of an .ods, formulas in Excel's syntax.
-pub(super) fn read_ods(bytes: Vec<u8>) -> Result<Vec<Sheet>, InputError> {
+pub(super) fn read_ods(bytes: &[u8]) -> Result<Vec<Sheet>, InputError> {
     let mut wb = Ods::new(Cursor::new(bytes)).map_err(|e| corrupt(&e))?;
     let mut sheets = Vec::new();
     for name in wb.sheet_names() {

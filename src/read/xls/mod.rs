@@ -9,8 +9,10 @@ use std::io::Cursor;
 
 use calamine::{Reader, Xls};
 
-use super::{CellValue, Sheet, build_sheet, xls_error};
+use super::format::{self, Marks, Raw, WriteBack};
+use super::{CellValue, FileKind, Purpose, ReadBy, ReadOptions, Sheet, build_sheet, xls_error};
 use crate::error::{InputError, panic_message};
+use crate::fallback::Why;
 /// The limits applied here (defined, with every other, in [`crate::limits`]).
 pub use crate::limits::{MAX_XLS_CELLS, MAX_XLS_SHEET_CELLS, MAX_XLS_STRINGS};
 
@@ -123,6 +125,47 @@ pub(super) fn script_counts(sheets: &[Sheet]) -> (usize, usize) {
         }
     }
     (latin, cjk)
+}
+
+/// Reads an .xls (or WPS .et): its compound document guarded, every sheet read with calamine
+/// (text in a missing or wrong code page recovered as GBK) and, when correcting, the looks
+/// from the BIFF records and the document properties. An .xls is written back by a rebuild.
+pub(super) fn read(bytes: &[u8], opts: ReadOptions) -> Result<Raw, InputError> {
+    let (clean, stream) = guard::inspect_cfb(bytes)?;
+    let correcting = opts.purpose != Purpose::Check;
+    let properties = correcting
+        .then(|| {
+            format::properties(|| {
+                Xls::new(Cursor::new(&clean[..]))
+                    .ok()?
+                    .workbook_properties()
+                    .ok()
+            })
+        })
+        .flatten();
+    let sheets = read_xls_any_codepage(&clean)?;
+    let looks = if correcting {
+        looks::looks(&stream, &sheets)
+    } else {
+        Vec::new()
+    };
+    // calamine gives no styles for .xls: zpcheck reads the BIFF records' itself.
+    let not_kept = vec![format::rebuilt_without(
+        &looks,
+        "图片、图表、批注、数据验证和条件格式（如有）",
+    )];
+    Ok(Raw {
+        kind: FileKind::Xls,
+        sheets,
+        looks,
+        properties,
+        not_kept,
+        kept: None,
+        read_by: ReadBy::calamine(),
+        marks: Marks::default(),
+        placeholder_zero: false,
+        write_back: WriteBack::Rebuild(Why::XlsInput),
+    })
 }
 
 /// Reads an .xls; text decoded with a missing or wrong code page is recovered as GBK.
