@@ -78,6 +78,19 @@ fn main() {
         &common::templates::two_sheets(),
     );
     println!("wrote samples/two_sheets.xlsx");
+    // Government systems' "导出Excel": an HTML table saved as .xls (GBK, declared in a <meta>),
+    // and SpreadsheetML 2003 as .xml; both the national form with its planted errors.
+    std::fs::write(
+        dir.join("html_export_gbk.xls"),
+        common::html_of(&common::national_errors(), true),
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("spreadsheetml_export.xml"),
+        common::spreadsheetml_of(&common::national_errors()),
+    )
+    .expect("write");
+    println!("wrote samples/html_export_gbk.xls, samples/spreadsheetml_export.xml");
     let lo = tempfile::tempdir().expect("tempdir");
     for (name, sheet, resave) in samples {
         let path = dir.join(name);

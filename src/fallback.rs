@@ -41,13 +41,17 @@ pub enum Why {
     XlsInput,
     /// The input is an .ods: its corrected workbook is always rebuilt.
     OdsInput,
+    /// The input is an HTML table saved as .xls: its corrected workbook is always rebuilt.
+    HtmlInput,
+    /// The input is SpreadsheetML 2003 (XML): its corrected workbook is always rebuilt.
+    SpreadsheetMlInput,
     /// The workbook was read for a rebuild from the start (every cell's style and layout).
     ReadForRebuild,
 }
 
 impl Why {
     /// Every reason, in the order the schema lists them.
-    pub const ALL: [Why; 16] = [
+    pub const ALL: [Why; 18] = [
         Why::Xml,
         Why::CharRef,
         Why::NotUtf8,
@@ -63,6 +67,8 @@ impl Why {
         Why::Zip,
         Why::XlsInput,
         Why::OdsInput,
+        Why::HtmlInput,
+        Why::SpreadsheetMlInput,
         Why::ReadForRebuild,
     ];
 
@@ -84,6 +90,8 @@ impl Why {
             Why::Zip => "zip",
             Why::XlsInput => "xls-input",
             Why::OdsInput => "ods-input",
+            Why::HtmlInput => "html-input",
+            Why::SpreadsheetMlInput => "spreadsheetml-input",
             Why::ReadForRebuild => "read-for-rebuild",
         }
     }
@@ -106,6 +114,8 @@ impl Why {
             Why::Zip => "压缩包条目无法原样复制",
             Why::XlsInput => "输入是 .xls",
             Why::OdsInput => "输入是 .ods",
+            Why::HtmlInput => "输入是另存为 .xls 的 HTML 表格",
+            Why::SpreadsheetMlInput => "输入是 XML 表格（SpreadsheetML 2003）",
             Why::ReadForRebuild => "已按重建读取",
         }
     }
@@ -167,6 +177,8 @@ pub fn all_codes() -> Vec<String> {
                 | Why::ContentTypes
                 | Why::XlsInput
                 | Why::OdsInput
+                | Why::HtmlInput
+                | Why::SpreadsheetMlInput
                 | Why::ReadForRebuild
         )
     };

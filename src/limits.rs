@@ -162,3 +162,11 @@ pub const MAX_FORMAT_CODE_CHARS: usize = 255;
 pub const MAX_STYLED_ROWS: u32 = 65_536;
 /// See [`MAX_STYLED_CELLS`].
 pub const MAX_STYLED_COLS: u32 = 256;
+
+// --- HTML tables (an HTML page saved as .xls) ---
+
+/// The widest `colspan` read, as HTML itself caps it (a larger one is read as this).
+pub const MAX_HTML_COLSPAN: u32 = 1000;
+
+/// The tallest `rowspan` read, as HTML itself caps it (a larger one is read as this).
+pub const MAX_HTML_ROWSPAN: u32 = 65_534;

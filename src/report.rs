@@ -544,6 +544,8 @@ pub fn provenance_line(r: &FileReport) -> Option<String> {
         r.path.display(),
         match read.reader {
             "fast" => "快速读取器",
+            "html" => " HTML 表格读取器",
+            "spreadsheetml" => " XML 表格（SpreadsheetML）读取器",
             _ => " calamine",
         }
     );

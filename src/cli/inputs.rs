@@ -96,13 +96,16 @@ pub(super) fn walk(
             Ok(t) if !t.is_symlink() => (false, t.is_dir()),
             _ => (true, path.is_dir()),
         };
-        if is_dir {
-            walk(&path, out, others, visited);
-        } else if path
+        let ext = path
             .extension()
             .and_then(|x| x.to_str())
-            .is_some_and(|x| EXTENSIONS.contains(&x.to_ascii_lowercase().as_str()))
-        {
+            .map(str::to_ascii_lowercase);
+        if is_dir {
+            walk(&path, out, others, visited);
+        } else if ext.as_deref().is_some_and(|x| EXTENSIONS.contains(&x)) {
+            out.push((path, link));
+        } else if ext.as_deref() == Some("xml") && crate::read::is_spreadsheetml_file(&path) {
+            // An .xml file is a spreadsheet only when it is SpreadsheetML (told by its start).
             out.push((path, link));
         } else {
             others.push(path);

@@ -10,8 +10,11 @@
 mod fidelity;
 pub mod format;
 pub mod guard;
+mod html;
+mod markup;
 mod ods;
 pub(crate) mod resolve;
+mod spreadsheetml;
 mod xls;
 mod xlsx;
 
@@ -102,6 +105,10 @@ pub enum FileKind {
     Xls,
     /// OpenDocument (.ods).
     Ods,
+    /// An HTML table saved as .xls (many systems' "导出Excel").
+    Html,
+    /// SpreadsheetML 2003, the XML Spreadsheet (as .xls or .xml).
+    SpreadsheetMl,
 }
 
 /// A workbook read into memory: the grid every stage shares, and what the read found out about
@@ -139,7 +146,8 @@ pub struct Loaded {
 /// .ods; an .xlsx the fast reader gave up on, or one read with its styles for a rebuild).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReadBy {
-    /// `"fast"` or `"calamine"`.
+    /// `"fast"` or `"calamine"`, or zpcheck's reader of a format calamine does not read:
+    /// `"html"`, `"spreadsheetml"`.
     pub reader: &'static str,
     /// Why the fast reader declined the file (`decline:…`), when it did.
     pub fallback: Option<crate::fallback::Fallback>,
@@ -152,6 +160,28 @@ impl ReadBy {
             fallback: None,
         }
     }
+
+    /// One of zpcheck's own readers of a format calamine does not read (`"html"`,
+    /// `"spreadsheetml"`).
+    fn own(reader: &'static str) -> ReadBy {
+        ReadBy {
+            reader,
+            fallback: None,
+        }
+    }
+}
+
+/// Whether a file is SpreadsheetML 2003, told by its first bytes (a folder walk takes an .xml
+/// file only then: most .xml files are no spreadsheets).
+pub fn is_spreadsheetml_file(path: &Path) -> bool {
+    // Only a regular file is opened: a pipe would wait for a writer.
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return false;
+    }
+    let mut head = Vec::new();
+    let read = std::fs::File::open(path)
+        .and_then(|f| f.take(markup::HEAD_BYTES as u64).read_to_end(&mut head));
+    read.is_ok() && markup::sniff(&head) == Some(FileKind::SpreadsheetMl)
 }
 
 /// Decides the file kind from its bytes (and, for zip files, from their content listing).
@@ -174,7 +204,7 @@ pub fn sniff(bytes: &[u8]) -> Result<FileKind, InputError> {
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
         return Ok(FileKind::Xls);
     }
-    Err(InputError::NotSpreadsheet)
+    markup::sniff(bytes).ok_or(InputError::NotSpreadsheet)
 }
 
 /// What a read is for; it decides what is read besides the cells.
@@ -291,6 +321,8 @@ pub fn read_bytes_with(bytes: Vec<u8>, opts: ReadOptions) -> Result<Loaded, Inpu
             }
         }
         FileKind::Xls => xls::read(&bytes, opts)?,
+        FileKind::Html => html::read(&bytes, opts)?,
+        FileKind::SpreadsheetMl => spreadsheetml::read(&bytes, opts)?,
     };
     // A patched format keeps its package: the input's bytes, unless the reader remade them.
     let source = raw.kept.take().map(|k| Source {

@@ -14,6 +14,7 @@
 pub mod biff;
 pub mod check;
 pub mod forms;
+pub mod markup;
 pub mod package;
 pub mod spec;
 pub mod templates;
@@ -22,6 +23,7 @@ pub mod xlsx;
 pub use biff::*;
 pub use check::*;
 pub use forms::*;
+pub use markup::*;
 pub use package::*;
 pub use spec::*;
 pub use xlsx::*;

@@ -522,6 +522,7 @@ fn check_samples_folder_reports_every_clean_sample_clean() {
             clean("dept_clean.xlsx"),
             findings("gbk_no_codepage.xls"),
             findings("gbk_wrong_codepage.xls"),
+            findings("html_export_gbk.xls"),
             findings("hubei_no_weight_column.xlsx"),
             findings("indicators_first.xlsx"),
             clean("national_clean.ods"),
@@ -542,6 +543,8 @@ fn check_samples_folder_reports_every_clean_sample_clean() {
             findings("seed_kelamayi_2023.xlsm"),
             findings("seed_kelamayi_2023.xlsx"),
             clean("sichuan_operator_columns.xlsx"),
+            // SpreadsheetML: the walk takes an .xml file when it is one.
+            findings("spreadsheetml_export.xml"),
             findings("two_sheets.xlsx"),
             findings("xianjie_weight_first.xlsx"),
             findings("yunnan_two_row_header.ods"),

@@ -8,6 +8,7 @@ mod batch;
 mod chinese;
 mod cli;
 mod cmd;
+mod exports;
 mod fidelity;
 mod filesystem;
 mod findings_sheet;

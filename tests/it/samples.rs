@@ -174,7 +174,8 @@ fn check_and_fix_read_every_sample_alike() {
         }
         compared += 1;
     }
-    assert_eq!(compared, 27);
+    // With the HTML table saved as .xls (html_export_gbk.xls).
+    assert_eq!(compared, 28);
 }
 
 /// The generated samples print like the forms they imitate: A4 landscape, one page wide,
@@ -216,4 +217,27 @@ fn samples_print_like_the_forms_they_imitate() {
     );
     // A row of short cells keeps the default height.
     assert!(seed.contains(r#"<row r="5" spans="1:8">"#));
+}
+
+#[test]
+fn the_export_samples_are_what_the_generator_writes_and_report_the_xlsx_findings() {
+    // samples/html_export_gbk.xls (an HTML table in GBK saved as .xls) and
+    // samples/spreadsheetml_export.xml: byte for byte what the test kit writes, and the same
+    // findings as national_planted_errors.xlsx.
+    let spec = national_errors();
+    assert_eq!(
+        std::fs::read(sample("html_export_gbk.xls")).unwrap(),
+        zpcheck_testkit::html_of(&spec, true)
+    );
+    assert_eq!(
+        std::fs::read(sample("spreadsheetml_export.xml")).unwrap(),
+        zpcheck_testkit::spreadsheetml_of(&spec)
+    );
+    let expected =
+        rows(&check_path(&sample("national_planted_errors.xlsx"), &Profile::default()).unwrap());
+    assert_eq!(expected.len(), 9);
+    for name in ["html_export_gbk.xls", "spreadsheetml_export.xml"] {
+        let c = check_path(&sample(name), &Profile::default()).unwrap();
+        assert_eq!(rows(&c), expected, "{name}");
+    }
 }
