@@ -854,6 +854,24 @@ fn ods_long_font_name(dir: &Path) -> PathBuf {
     path
 }
 
+/// An HTML table saved as .xls with `cells` numeric cells, 100 to a row, streamed to its file.
+fn html_cells(dir: &Path, name: &str, cells: usize) -> PathBuf {
+    let path = dir.join(format!("{name}.xls"));
+    let mut w = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    w.write_all(b"<html><head><meta charset=\"gb2312\"></head><body><table>\n")
+        .unwrap();
+    for r in 0..cells.div_ceil(100) {
+        w.write_all(b"<tr>").unwrap();
+        for c in 0..100.min(cells - r * 100) {
+            write!(w, "<td>{c}</td>").unwrap();
+        }
+        w.write_all(b"</tr>\n").unwrap();
+    }
+    w.write_all(b"</table></body></html>\n").unwrap();
+    w.flush().unwrap();
+    path
+}
+
 #[test]
 fn hostile_inputs_stay_within_time_and_memory() {
     let dir = tempfile::tempdir().unwrap();
@@ -899,6 +917,23 @@ fn hostile_inputs_stay_within_time_and_memory() {
         let got = doc["files"][0]["error"]["message"].as_str().unwrap();
         assert!(got.contains(message), "{name}: {got}");
     }
+
+    // An HTML table saved as .xls: at the cell limit read (no form in it), past it refused,
+    // within the bounds either way.
+    let doc = assert_bounded(
+        "html_at_limits",
+        &html_cells(dir.path(), "html_at_limits", 1_000_000),
+        &[2],
+    );
+    assert_eq!(doc["files"][0]["error"]["kind"], "no_form", "{doc}");
+    let doc = assert_bounded(
+        "html_past_limits",
+        &html_cells(dir.path(), "html_past_limits", 1_000_001),
+        &[2],
+    );
+    assert_eq!(doc["files"][0]["error"]["kind"], "too_large", "{doc}");
+    let message = doc["files"][0]["error"]["message"].as_str().unwrap();
+    assert!(message.contains("单元格超过 1000000 个"), "{message}");
 
     // At the limits of calamine's formats: read (no form in them), within the bounds.
     for (name, input) in [
