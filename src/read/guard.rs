@@ -59,9 +59,12 @@ pub struct ZipFacts {
     /// `_rels/.rels` as read here (empty when it names no workbook), kept for the patching
     /// writer.
     pub root_rels: String,
-    /// What the container holds that a rebuilt workbook cannot keep (images, charts, comments,
-    /// macros).
-    pub not_kept: Vec<&'static str>,
+    /// The `mimetype` entry's text (an OpenDocument package names its kind there).
+    pub mimetype: String,
+    /// Every entry's name, in the container's order: each format reads what its package holds
+    /// from them (pictures, charts, notes, macros), and the dispatcher tells a Word or
+    /// PowerPoint package from a workbook by them.
+    pub names: Vec<String>,
 }
 
 struct Counter(u64);
@@ -123,12 +126,15 @@ fn workbook_part_names(
 pub const WORKBOOK_PART: &str = names::WORKBOOK;
 
 /// Checks a zip container: every part decompresses (bounded) and passes its checksum, the sizes
-/// stay within limits, and a workbook is there.
+/// stay within limits, and a workbook is there ([`super::zip_kind`]).
 pub fn inspect_zip(bytes: &[u8]) -> Result<ZipFacts, InputError> {
-    open_zip(bytes).map(|(facts, _)| facts)
+    let (facts, _) = open_zip(bytes)?;
+    super::zip_kind(&facts)?;
+    Ok(facts)
 }
 
-/// [`inspect_zip`], and the opened container (so that a reader need not open it again).
+/// The container's checks of [`inspect_zip`] (which format it holds is the dispatcher's to say),
+/// and the opened container (so that a reader need not open it again).
 pub(crate) fn open_zip(bytes: &[u8]) -> Result<(ZipFacts, Zip<'_>), InputError> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| InputError::CorruptZip(e.to_string()))?;
@@ -238,21 +244,7 @@ pub(crate) fn open_zip(bytes: &[u8]) -> Result<(ZipFacts, Zip<'_>), InputError> 
         }
         names.push(name);
     }
-    let has = |n: &str| names.iter().any(|x| x == n);
     let ods = mimetype.trim() == "application/vnd.oasis.opendocument.spreadsheet";
-    if !ods && !has(&workbook_part) {
-        let what = if has("word/document.xml") {
-            "这是 Word 文档（.docx），不是电子表格"
-        } else if has("ppt/presentation.xml") {
-            "这是 PowerPoint 演示文稿（.pptx），不是电子表格"
-        } else if mimetype.contains("opendocument") {
-            "这是 OpenDocument 文档，但不是电子表格（.ods）"
-        } else {
-            "压缩包中没有 Excel 工作簿（可能是普通 zip 压缩包）"
-        };
-        return Err(InputError::NoWorkbook(what.to_string()));
-    }
-    let any = |prefix: &str| names.iter().any(|n| n.starts_with(prefix));
     let markers = names::custom_property_names(&custom);
     let marked = |m: &str| markers.iter().any(|n| n == m);
     let (ours, summary, plain) = (
@@ -260,24 +252,10 @@ pub(crate) fn open_zip(bytes: &[u8]) -> Result<(ZipFacts, Zip<'_>), InputError> 
         marked(names::MARKER_SUMMARY),
         marked(names::MARKER_PLAIN),
     );
-    let mut not_kept = Vec::new();
-    if any("xl/media/") || any("Pictures/") {
-        not_kept.push("图片");
-    }
-    if any("xl/charts/") || any("Object ") {
-        not_kept.push("图表");
-    }
-    // zpcheck's own notes are written again from the findings; others' are not kept.
-    if !ours && (any("xl/comments") || any("xl/threadedComments")) {
-        not_kept.push("批注");
-    }
-    // The corrected workbook is an .xlsx, which cannot hold macros.
-    if any("xl/vbaProject") {
-        not_kept.push("宏");
-    }
     let facts = ZipFacts {
         ods,
-        not_kept,
+        mimetype,
+        names,
         full_calc: workbook.contains("fullCalcOnLoad=\"1\"")
             || workbook.contains("fullCalcOnLoad=\"true\""),
         ours,

@@ -313,11 +313,11 @@ pub fn read_bytes_with(bytes: Vec<u8>, opts: ReadOptions) -> Result<Loaded, Inpu
         // The two zip formats share the container guard, which says which one the package is.
         FileKind::Xlsx | FileKind::Ods => {
             let (facts, zip) = guard::open_zip(&bytes)?;
+            let kind = zip_kind(&facts)?;
             let (marks, placeholder_zero) = sealed_marks(&facts, &bytes);
-            if facts.ods {
-                ods::read(&bytes, facts, marks, placeholder_zero, opts)?
-            } else {
-                xlsx::read(&bytes, facts, zip, marks, placeholder_zero, opts)?
+            match kind {
+                FileKind::Ods => ods::read(&bytes, facts, marks, placeholder_zero, opts)?,
+                _ => xlsx::read(&bytes, facts, zip, marks, placeholder_zero, opts)?,
             }
         }
         FileKind::Xls => xls::read(&bytes, opts)?,
@@ -330,6 +330,30 @@ pub fn read_bytes_with(bytes: Vec<u8>, opts: ReadOptions) -> Result<Loaded, Inpu
         parts: std::sync::Arc::new(k.parts),
     });
     finish(raw, source, opts)
+}
+
+/// Which format a checked zip container holds, told by its entries: an OpenDocument spreadsheet
+/// by its `mimetype`, an Office Open XML workbook by the workbook part its relationships name.
+/// Anything else is refused with what it is (a Word document, a presentation, another
+/// OpenDocument, a plain zip archive).
+pub(crate) fn zip_kind(facts: &guard::ZipFacts) -> Result<FileKind, InputError> {
+    let has = |n: &str| facts.names.iter().any(|x| x == n);
+    if facts.ods {
+        return Ok(FileKind::Ods);
+    }
+    if has(&facts.workbook_part) {
+        return Ok(FileKind::Xlsx);
+    }
+    let what = if has("word/document.xml") {
+        "这是 Word 文档（.docx），不是电子表格"
+    } else if has("ppt/presentation.xml") {
+        "这是 PowerPoint 演示文稿（.pptx），不是电子表格"
+    } else if facts.mimetype.contains("opendocument") {
+        "这是 OpenDocument 文档，但不是电子表格（.ods）"
+    } else {
+        "压缩包中没有 Excel 工作簿（可能是普通 zip 压缩包）"
+    };
+    Err(InputError::NoWorkbook(what.to_string()))
 }
 
 /// zpcheck's markers on a zip package, each trusted only under a seal that still holds (a

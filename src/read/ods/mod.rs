@@ -23,7 +23,7 @@ use crate::grid::CellRef;
 /// document properties from `content.xml`. An .ods is written back by a rebuild.
 pub(super) fn read(
     bytes: &[u8],
-    mut facts: super::guard::ZipFacts,
+    facts: super::guard::ZipFacts,
     marks: Marks,
     placeholder_zero: bool,
     opts: ReadOptions,
@@ -56,7 +56,15 @@ pub(super) fn read(
     } else {
         Vec::new()
     };
-    let mut not_kept = std::mem::take(&mut facts.not_kept);
+    // Pictures and embedded objects (charts) are not drawn again in the rebuilt workbook.
+    let any = |prefix: &str| facts.names.iter().any(|n| n.starts_with(prefix));
+    let mut not_kept = Vec::new();
+    if any("Pictures/") {
+        not_kept.push("图片");
+    }
+    if any("Object ") {
+        not_kept.push("图表");
+    }
     // calamine gives no styles for .ods: zpcheck reads content.xml's automatic styles itself.
     not_kept.push(format::rebuilt_without(
         &looks,

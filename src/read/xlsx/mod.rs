@@ -28,7 +28,7 @@ pub(super) fn read(
     placeholder_zero: bool,
     opts: ReadOptions,
 ) -> Result<Raw, InputError> {
-    let not_kept = std::mem::take(&mut facts.not_kept);
+    let not_kept = not_kept(&std::mem::take(&mut facts.names), facts.ours);
     let got = read_xlsx_opened(bytes, facts, zip, opts, false)?;
     Ok(Raw {
         kind: FileKind::Xlsx,
@@ -45,6 +45,27 @@ pub(super) fn read(
         placeholder_zero,
         write_back: WriteBack::Patch,
     })
+}
+
+/// What a package holds that a rebuilt corrected workbook cannot keep (a patched one keeps it
+/// all): pictures, charts, others' notes (zpcheck's own are written again from the findings),
+/// macros (an .xlsx cannot hold them).
+fn not_kept(names: &[String], ours: bool) -> Vec<&'static str> {
+    let any = |prefix: &str| names.iter().any(|n| n.starts_with(prefix));
+    let mut out = Vec::new();
+    if any("xl/media/") {
+        out.push("图片");
+    }
+    if any("xl/charts/") {
+        out.push("图表");
+    }
+    if !ours && (any("xl/comments") || any("xl/threadedComments")) {
+        out.push("批注");
+    }
+    if any("xl/vbaProject") {
+        out.push("宏");
+    }
+    out
 }
 
 /// What the read of an .xlsx package gave.
