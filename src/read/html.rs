@@ -4,7 +4,8 @@
 //! a row, each `<td>`/`<th>` a cell placed past the cells that `rowspan` carries down from
 //! above, `colspan`/`rowspan` merged ranges, the text outside tables (a title in `<h1>` or
 //! `<p>`) a row of its own. A cell's text that reads as a number is that number (Excel's
-//! `x:num` attribute gives its exact value), since HTML has no other way to hold one.
+//! `x:num` attribute gives its exact value), since HTML has no other way to hold one — unless
+//! Excel marked the cell `x:str` (text on purpose, as a spreadsheet program then keeps it).
 //!
 //! The charset the page declares is honoured (see [`super::markup::decode`]); every cell is
 //! charged against the limits every format keeps, spans against the merged-cell limit. A
@@ -45,6 +46,8 @@ struct Open {
     span: (u32, u32),
     text: String,
     num: Option<String>,
+    /// Excel's `x:str`: the cell is text whatever it reads as ("001", a code).
+    text_only: bool,
 }
 
 /// The sheet being built: rows placed one after another, the columns a `rowspan` above still
@@ -99,6 +102,7 @@ impl Builder {
         colspan: u32,
         rowspan: u32,
         num: Option<String>,
+        text_only: bool,
     ) -> Result<(), InputError> {
         self.close_cell()?;
         if !self.in_row {
@@ -142,6 +146,7 @@ impl Builder {
             span: (cs, rs),
             text: String::new(),
             num,
+            text_only,
         });
         self.col = last_col + 1;
         Ok(())
@@ -164,8 +169,14 @@ impl Builder {
         }
         let text = tidy(&open.text);
         let mut cell = match cell_from_text(&text) {
-            Some(c) => c,
             None => return Ok(()),
+            // Excel wrote it as text on purpose (x:str): it stays text.
+            Some(_) if open.text_only => {
+                let mut c = Cell::blank();
+                c.value = CellValue::Text(text);
+                c
+            }
+            Some(c) => c,
         };
         // Excel's own export gives the exact value beside the text it shows.
         if let (CellValue::Number(_), Some(exact)) = (&cell.value, open.num.as_deref())
@@ -243,6 +254,16 @@ fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
         });
     }
     None
+}
+
+/// Whether a tag has an attribute, with or without a value (`<td x:str>`, `<td x:str="'001">`).
+fn has_attribute(tag: &str, name: &str) -> bool {
+    let lower = tag.to_ascii_lowercase();
+    lower.match_indices(name).any(|(at, _)| {
+        let before = at == 0 || lower.as_bytes()[at - 1].is_ascii_whitespace();
+        let after = lower.as_bytes().get(at + name.len());
+        before && after.is_none_or(|c| c.is_ascii_whitespace() || matches!(c, b'=' | b'/' | b'>'))
+    })
 }
 
 fn span(tag: &str, name: &str) -> u32 {
@@ -349,7 +370,8 @@ fn parse(html: &str) -> Result<Sheet, InputError> {
             ("tr", true) if depth == 1 => b.close_row()?,
             ("td" | "th", false) if depth == 1 => {
                 let num = attribute(tag, "x:num").map(str::to_string);
-                b.open_cell(span(tag, "colspan"), span(tag, "rowspan"), num)?;
+                let text_only = has_attribute(tag, "x:str");
+                b.open_cell(span(tag, "colspan"), span(tag, "rowspan"), num, text_only)?;
             }
             ("td" | "th", true) if depth == 1 => b.close_cell()?,
             ("br", _) => b.push_text("\n"),
@@ -462,6 +484,18 @@ mod tests {
         assert_eq!(text(&s, "A1"), "一级 指标\n（分）");
         assert_eq!(text(&s, "B1"), "a < b");
         assert_eq!(text(&s, "C1"), "#3");
+    }
+
+    #[test]
+    fn a_cell_excel_marked_as_text_stays_text() {
+        let s = parse(
+            "<table><tr><td x:str>001</td><td x:str=\"'95%\">95%</td><td class=x>001</td><td x:string>7</td></tr></table>",
+        )
+        .unwrap();
+        assert_eq!(text(&s, "A1"), "001");
+        assert_eq!(text(&s, "B1"), "95%");
+        assert_eq!(text(&s, "C1"), "#1");
+        assert_eq!(text(&s, "D1"), "#7");
     }
 
     #[test]
