@@ -59,27 +59,38 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-#[test]
-fn no_module_uses_a_later_stage() {
+/// Every source file of `src/` as (path relative to `src/` with '/', its code before
+/// `#[cfg(test)]`), in no particular order.
+fn sources() -> Vec<(String, String)> {
     let src = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = Vec::new();
     rust_files(&src, &mut files);
+    files
+        .into_iter()
+        .map(|file| {
+            let rel = file
+                .strip_prefix(&src)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            let text = std::fs::read_to_string(&file).unwrap();
+            let code = text.split("#[cfg(test)]").next().unwrap().to_string();
+            (rel, code)
+        })
+        .collect()
+}
+
+#[test]
+fn no_module_uses_a_later_stage() {
     let mut wrong = Vec::new();
     let mut ranked = 0;
-    for file in files {
-        let rel = file
-            .strip_prefix(&src)
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
+    for (rel, code) in sources() {
         let top = rel.split('/').next().unwrap().trim_end_matches(".rs");
         if rel.ends_with("tests.rs") || matches!(top, "lib" | "main") {
             continue;
         }
         let own = rank(top).unwrap_or_else(|| panic!("src/{rel}: module {top} has no rank"));
         ranked += 1;
-        let text = std::fs::read_to_string(&file).unwrap();
-        let code = text.split("#[cfg(test)]").next().unwrap();
         for (n, line) in code.lines().enumerate() {
             if line.trim_start().starts_with("//") {
                 continue;
@@ -205,22 +216,10 @@ fn imports(
 #[test]
 fn no_file_imports_one_that_imports_it_back() {
     use std::collections::{HashMap, HashSet};
-    let src = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut files = Vec::new();
-    rust_files(&src, &mut files);
-    let mut modules = Vec::new();
-    for file in files {
-        let rel = file
-            .strip_prefix(&src)
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
-        if let Some(m) = module_of(&rel) {
-            let text = std::fs::read_to_string(&file).unwrap();
-            let code = text.split("#[cfg(test)]").next().unwrap().to_string();
-            modules.push((m, code));
-        }
-    }
+    let modules: Vec<(Vec<String>, String)> = sources()
+        .into_iter()
+        .filter_map(|(rel, code)| module_of(&rel).map(|m| (m, code)))
+        .collect();
     let known: HashSet<Vec<String>> = modules.iter().map(|(m, _)| m.clone()).collect();
     let edges: HashMap<Vec<String>, Vec<Vec<String>>> = modules
         .iter()
