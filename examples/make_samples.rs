@@ -91,6 +91,14 @@ fn main() {
     )
     .expect("write");
     println!("wrote samples/html_export_gbk.xls, samples/spreadsheetml_export.xml");
+    // The seed's 自评报告 as Word writes it: the narrative of ../shared/seed/ with its 自评表
+    // as a real table (merged cells as gridSpan / vMerge).
+    std::fs::write(
+        dir.join("seed_kelamayi_2023_report.docx"),
+        common::docx::docx_of(&common::docx::seed_report()),
+    )
+    .expect("write");
+    println!("wrote samples/seed_kelamayi_2023_report.docx");
     let lo = tempfile::tempdir().expect("tempdir");
     for (name, sheet, resave) in samples {
         let path = dir.join(name);

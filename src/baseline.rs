@@ -171,6 +171,7 @@ mod tests {
             sum_of: Vec::new(),
             inputs: Vec::new(),
             follows: None,
+            text: None,
         }
     }
 

@@ -114,6 +114,12 @@ pub enum InputError {
         "未找到绩效自评表（没有识别到“年初预算数/全年预算数/全年执行数”或“一级指标/二级指标/三级指标”表头）"
     )]
     NoForm,
+    /// A Word document that is no 自评报告: no 自评表 among its tables and no figure in words
+    /// about 绩效 (a 通知, a letter). In a folder such a file is listed among the other files.
+    #[error(
+        "这是 Word 文档，但不是绩效自评报告（表格中没有自评表，正文也没有关于绩效的金额、比率、得分）"
+    )]
+    NotReport,
     /// The workbook is a summary zpcheck wrote (`--summary`), not a submission. Skipped when
     /// found in a folder; an error only when named directly.
     #[error("这是 zpcheck 写出的汇总表，不是绩效自评表")]
@@ -145,6 +151,7 @@ impl InputError {
             InputError::TooLarge(_) | InputError::BeyondGrid(_) => "too_large",
             InputError::Internal(_) => "internal",
             InputError::NoForm => "no_form",
+            InputError::NotReport => "not_report",
             InputError::Summary => "summary",
             InputError::Write { .. } => "write_failed",
             InputError::OutputIsInput(_) => "output_is_input",

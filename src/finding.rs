@@ -94,6 +94,20 @@ pub struct Finding {
     /// and that is wrong only because a score above it was corrected. It is listed and corrected
     /// like any, but not counted again among the errors nor in the exit status.
     pub follows: Option<CellRef>,
+    /// For a finding on a report's narrative (not a cell): the paragraph, the claim as
+    /// written and the table figure it was compared with. `sheet` is empty and `cell` unused.
+    pub text: Option<Box<TextPlace>>,
+}
+
+/// Where a finding on a report's narrative stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextPlace {
+    /// The paragraph, 1-based among the paragraphs outside tables, in document order.
+    pub paragraph: usize,
+    /// The claim as written, with its number and unit ("占总支出的 4.08%").
+    pub quote: String,
+    /// The table figure the claim was compared with (sheet, cell), when one was.
+    pub compared_with: Option<(String, CellRef)>,
 }
 
 /// How many cells the findings correct: a cell two findings correct (a total and its formula's

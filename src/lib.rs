@@ -21,6 +21,7 @@
 pub mod baseline;
 pub mod batch;
 pub mod checked;
+pub mod claims;
 /// The command line (the `cli` feature, on by default; the browser build has none).
 #[cfg(feature = "cli")]
 pub mod cli;
@@ -52,7 +53,7 @@ pub mod write;
 use std::path::Path;
 
 pub use error::InputError;
-pub use finding::{Finding, FixValue, FormulaFix, Severity};
+pub use finding::{Finding, FixValue, FormulaFix, Severity, TextPlace};
 pub use rules::{FormReport, Profile};
 
 use form::Form;
@@ -74,12 +75,36 @@ pub struct Checked {
     pub workbook: Workbook,
     /// Every form found, in sheet order.
     pub forms: Vec<CheckedForm>,
+    /// For a report (a Word document): what its narrative gave.
+    pub report: Option<ReportCheck>,
+}
+
+/// What checking a report's narrative gave.
+#[derive(Debug, Clone, Default)]
+pub struct ReportCheck {
+    /// The findings on the narrative (ZP5xx), in paragraph order.
+    pub narrative: Vec<Finding>,
+    /// Per paragraph with figures (1-based), how many figures it states.
+    pub figures: Vec<(usize, usize)>,
+    /// The table taken as the 自评表 (N of "表N"), when one was.
+    pub table: Option<u32>,
+    /// The report's year, as its text names it.
+    pub year: Option<u16>,
+    /// What the reader passed over (text boxes, footnotes…).
+    pub skipped: Vec<&'static str>,
+    /// The paragraphs outside tables and the tables.
+    pub paragraphs: usize,
+    /// How many tables the document has.
+    pub tables: u32,
 }
 
 impl Checked {
-    /// Every finding of every form.
+    /// Every finding of every form, then those of a report's narrative.
     pub fn findings(&self) -> impl Iterator<Item = &Finding> {
-        self.forms.iter().flat_map(|f| f.report.findings.iter())
+        self.forms
+            .iter()
+            .flat_map(|f| f.report.findings.iter())
+            .chain(self.report.iter().flat_map(|r| r.narrative.iter()))
     }
 
     /// Whether any finding is an error.
@@ -151,10 +176,60 @@ pub fn check_workbook(workbook: Workbook, profile: &Profile) -> Result<Checked, 
         rules::formulas::keep(&mut report.findings, &workbook.sheets);
         forms.push(CheckedForm { form, report });
     }
-    if forms.is_empty() {
+    let report = match &workbook.document {
+        Some(document) => Some(check_narrative(document, &forms, profile)?),
+        None => None,
+    };
+    if forms.is_empty() && report.is_none() {
         return Err(InputError::NoForm);
     }
-    Ok(Checked { workbook, forms })
+    Ok(Checked {
+        workbook,
+        forms,
+        report,
+    })
+}
+
+/// Checks a report's narrative against itself and against the first 自评表 among its tables;
+/// a Word document with neither a 自评表 nor a figure in words about 绩效 is no report.
+fn check_narrative(
+    document: &grid::Document,
+    forms: &[CheckedForm],
+    profile: &Profile,
+) -> Result<ReportCheck, InputError> {
+    let year = claims::report_year(document).or_else(|| forms.first().and_then(|f| f.form.year));
+    let figures = claims::figures(document, year);
+    let about = document
+        .paragraphs
+        .iter()
+        .any(|p| p.text.contains("绩效") || p.text.contains("自评"));
+    if forms.is_empty() && (figures.is_empty() || !about) {
+        return Err(InputError::NotReport);
+    }
+    let table = forms
+        .iter()
+        .find(|f| f.form.funding.is_some())
+        .or(forms.first());
+    let narrative = rules::text::check(
+        &figures,
+        table.map(|f| rules::text::TableRef {
+            form: &f.form,
+            report: &f.report,
+        }),
+        profile,
+    );
+    Ok(ReportCheck {
+        narrative,
+        figures: figures
+            .iter()
+            .map(|p| (p.paragraph, p.figures.len()))
+            .collect(),
+        table: table.and_then(|f| grid::document::table_number(&f.form.sheet)),
+        year,
+        skipped: document.skipped.clone(),
+        paragraphs: document.paragraphs.len(),
+        tables: document.tables,
+    })
 }
 
 /// A located form with its model: what [`check_workbook`] checks and what [`explain`] describes,

@@ -170,3 +170,12 @@ pub const MAX_HTML_COLSPAN: u32 = 1000;
 
 /// The tallest `rowspan` read, as HTML itself caps it (a larger one is read as this).
 pub const MAX_HTML_ROWSPAN: u32 = 65_534;
+
+/// The most paragraphs a Word report may hold (a 自评报告 has a few hundred; a book has some
+/// ten thousand). Each costs a little memory besides its text, which counts against
+/// [`MAX_CELL_BYTES`] with the tables' cells.
+pub const MAX_DOCX_PARAGRAPHS: usize = 200_000;
+
+/// The widest `w:gridSpan` read (Word's own tables are at most 63 columns wide; a larger span
+/// is read as this).
+pub const MAX_DOCX_GRIDSPAN: u32 = 1000;

@@ -104,6 +104,41 @@ pub struct FileReport {
     pub written_by: Option<crate::write::WrittenBy>,
     /// Findings left out because a baseline accepted them.
     pub suppressed: usize,
+    /// For a report (a Word document): what was read of it.
+    pub report: Option<ReportFacts>,
+    /// The workbook a report was paired with.
+    pub paired_with: Option<PathBuf>,
+}
+
+/// What was read of a report (a Word document), for the outputs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReportFacts {
+    /// Paragraphs outside tables.
+    pub paragraphs: usize,
+    /// Tables.
+    pub tables: u32,
+    /// Figures read from the narrative.
+    pub claims: usize,
+    /// The table checked as the 自评表 (N of "表N").
+    pub table: Option<u32>,
+    /// The report's year.
+    pub year: Option<u16>,
+    /// What was not read.
+    pub skipped: Vec<&'static str>,
+}
+
+impl ReportFacts {
+    /// The facts of a checked report.
+    pub fn of(r: &crate::ReportCheck) -> Self {
+        ReportFacts {
+            paragraphs: r.paragraphs,
+            tables: r.tables,
+            claims: r.figures.iter().map(|(_, n)| n).sum(),
+            table: r.table,
+            year: r.year,
+            skipped: r.skipped.clone(),
+        }
+    }
 }
 
 impl From<FileOutcome> for FileReport {
@@ -115,17 +150,20 @@ impl From<FileOutcome> for FileReport {
             .err()
             .or(o.write_error.as_ref())
             .map(FileError::from);
-        let (forms, findings) = match o.checked {
+        let (forms, findings, report) = match o.checked {
             Ok(c) => {
                 let forms = c.forms.iter().map(FormSummary::of).collect();
+                let report = c.report.as_ref().map(ReportFacts::of);
+                let narrative = c.report.map(|r| r.narrative).unwrap_or_default();
                 let findings = c
                     .forms
                     .into_iter()
                     .flat_map(|f| f.report.findings)
+                    .chain(narrative)
                     .collect();
-                (forms, findings)
+                (forms, findings, report)
             }
-            Err(_) => (Vec::new(), Vec::new()),
+            Err(_) => (Vec::new(), Vec::new(), None),
         };
         FileReport {
             path: o.path,
@@ -137,6 +175,8 @@ impl From<FileOutcome> for FileReport {
             read_by,
             written_by: o.written_by,
             suppressed: o.suppressed,
+            report,
+            paired_with: None,
         }
     }
 }
@@ -385,6 +425,12 @@ struct JsonFile<'a> {
     /// Findings a baseline accepted and left out, when there were any.
     #[serde(skip_serializing_if = "is_zero")]
     suppressed: usize,
+    /// For a report: what was read of it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    report: Option<&'a ReportFacts>,
+    /// For a report: the workbook it was paired with.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    paired_with: Option<String>,
     forms: Vec<JsonForm<'a>>,
     findings: Vec<JsonFinding<'a>>,
 }
@@ -423,11 +469,34 @@ struct JsonForm<'a> {
 }
 
 #[derive(Serialize)]
+struct JsonPlace {
+    sheet: String,
+    cell: String,
+}
+
+#[derive(Serialize)]
 struct JsonFinding<'a> {
     rule: &'a str,
     severity: Severity,
-    sheet: &'a str,
-    cell: String,
+    /// Null for a finding on a report's narrative.
+    sheet: Option<&'a str>,
+    /// Null for a finding on a report's narrative.
+    cell: Option<String>,
+    /// On a report: `"text"` (its narrative) or `"table"` (one of its tables).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<&'static str>,
+    /// The table's order in the report.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    table: Option<u32>,
+    /// The claim as written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    quote: Option<&'a str>,
+    /// The paragraph (1-based).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    paragraph: Option<usize>,
+    /// The table figure the claim was compared with.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    compared_with: Option<JsonPlace>,
     /// As the cell holds it; `null` for a blank cell.
     found: Option<&'a str>,
     expected: &'a str,
@@ -464,6 +533,8 @@ fn json_file(r: &FileReport) -> JsonFile<'_> {
         output: r.output.as_ref().map(|p| p.display().to_string()),
         plain_output: r.plain_output.as_ref().map(|p| p.display().to_string()),
         suppressed: r.suppressed,
+        report: r.report.as_ref(),
+        paired_with: r.paired_with.as_ref().map(|p| p.display().to_string()),
         forms: r
             .forms
             .iter()
@@ -493,13 +564,30 @@ fn json_file(r: &FileReport) -> JsonFile<'_> {
             .map(|f| JsonFinding {
                 rule: f.rule,
                 severity: f.severity,
-                sheet: &f.sheet,
-                cell: f.cell.to_string(),
+                sheet: f.text.is_none().then_some(f.sheet.as_str()),
+                cell: f.text.is_none().then(|| f.cell.to_string()),
+                source: r.report.as_ref().map(|_| match f.text {
+                    Some(_) => "text",
+                    None => "table",
+                }),
+                table: r
+                    .report
+                    .as_ref()
+                    .and_then(|_| crate::grid::document::table_number(&f.sheet)),
+                quote: f.text.as_ref().map(|t| t.quote.as_str()),
+                paragraph: f.text.as_ref().map(|t| t.paragraph),
+                compared_with: f.text.as_ref().and_then(|t| {
+                    t.compared_with.as_ref().map(|(sheet, cell)| JsonPlace {
+                        sheet: sheet.clone(),
+                        cell: cell.to_string(),
+                    })
+                }),
                 found: (f.found != crate::form::BLANK).then_some(f.found.as_str()),
                 expected: &f.expected,
                 message: &f.message,
-                // Not when the corrected workbook could not be written: nothing was corrected.
-                fixed: f.fixed() && !r.write_failed(),
+                // Not when the corrected workbook could not be written: nothing was corrected;
+                // never in a report, whose text and tables are the author's.
+                fixed: f.fixed() && !r.write_failed() && r.report.is_none(),
                 inputs: f.inputs.iter().map(|c| c.to_string()).collect(),
                 follows: f.follows.map(|c| c.to_string()),
                 formula: match &f.fix {
@@ -572,17 +660,24 @@ pub fn text(r: &FileReport, fixing: bool) -> String {
         return out;
     }
     out.push_str(&format!("{}\n", r.path.display()));
+    if let Some(facts) = &r.report {
+        out.push_str(&report_line(facts, r.paired_with.as_deref()));
+    }
     for f in &r.findings {
-        // A correction is "made" only when the corrected workbook was written.
-        let tail = match (f.fixed(), fixing && !r.write_failed()) {
-            (true, true) => "（已更正）",
-            (true, false) => "（可自动更正）",
+        // A correction is "made" only when the corrected workbook was written; a report's
+        // text and tables are never changed.
+        let tail = match (f.fixed(), fixing && !r.write_failed(), &r.report) {
+            (_, _, Some(_)) => "",
+            (true, true, None) => "（已更正）",
+            (true, false, None) => "（可自动更正）",
             _ => "",
         };
+        let place = match &f.text {
+            Some(_) => "正文".to_string(),
+            None => format!("{}!{}", f.sheet, f.cell),
+        };
         out.push_str(&format!(
-            "{}!{}  {}  {}：{}{}\n",
-            f.sheet,
-            f.cell,
+            "{place}  {}  {}：{}{}\n",
             f.rule,
             f.severity.label(),
             f.message,
@@ -639,6 +734,27 @@ pub fn text(r: &FileReport, fixing: bool) -> String {
     }
     out.push('\n');
     out
+}
+
+/// The line that says what was read of a report: paragraphs, tables, figures, which table was
+/// checked as the 自评表, what was not read, and the workbook it was paired with.
+pub fn report_line(facts: &ReportFacts, paired_with: Option<&std::path::Path>) -> String {
+    let table = match facts.table {
+        Some(n) => format!("按自评表核查的是表{n}"),
+        None => "表格中没有自评表".to_string(),
+    };
+    let skipped = if facts.skipped.is_empty() {
+        String::new()
+    } else {
+        format!("；未读取：{}", facts.skipped.join("、"))
+    };
+    let paired = paired_with
+        .map(|p| format!("；与工作簿 {} 配对核对", p.display()))
+        .unwrap_or_default();
+    format!(
+        "自评报告：正文 {} 段、表格 {} 个，读出数字 {} 个，{table}{skipped}{paired}\n",
+        facts.paragraphs, facts.tables, facts.claims
+    )
 }
 
 /// The one line a file gets when nothing is to be said about it but its 总分: read completely,

@@ -9,6 +9,9 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+pub mod document;
+pub use document::{Document, ParaKind, Paragraph};
+
 /// A zero-based cell position.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct CellRef {

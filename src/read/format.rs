@@ -22,6 +22,9 @@ pub enum WriteBack {
     Patch,
     /// The workbook is always rebuilt from the grid and the looks, for this reason.
     Rebuild(Why),
+    /// A report (a Word document): never rewritten; its reviewed copy (`_核查.docx`) is the
+    /// same document with the questioned claims and table cells highlighted and commented.
+    Report,
 }
 
 impl Default for WriteBack {
@@ -72,6 +75,8 @@ pub(crate) struct Raw {
     pub(crate) placeholder_zero: bool,
     /// How the corrected workbook is written back.
     pub(crate) write_back: WriteBack,
+    /// A report's narrative (only the Word reader gives one).
+    pub(crate) document: Option<crate::grid::Document>,
 }
 
 /// What a patched format keeps of its package besides the input's bytes.

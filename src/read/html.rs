@@ -37,6 +37,7 @@ pub(super) fn read(bytes: &[u8], _opts: ReadOptions) -> Result<Raw, InputError> 
         marks: Marks::default(),
         placeholder_zero: false,
         write_back: WriteBack::Rebuild(Why::HtmlInput),
+        document: None,
     })
 }
 

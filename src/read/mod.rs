@@ -7,6 +7,7 @@
 //! called so that its errors keep their meaning. [`guard`] looks inside the container first, so
 //! that no input can make calamine exhaust memory or time.
 
+mod docx;
 mod fidelity;
 pub mod format;
 pub mod guard;
@@ -109,6 +110,8 @@ pub enum FileKind {
     Html,
     /// SpreadsheetML 2003, the XML Spreadsheet (as .xls or .xml).
     SpreadsheetMl,
+    /// A Word document (.docx): a 自评报告, its narrative and its tables ("表N").
+    Docx,
 }
 
 /// A workbook read into memory: the grid every stage shares, and what the read found out about
@@ -130,6 +133,8 @@ pub struct Workbook {
     pub zpcheck_source: Option<(String, String)>,
     /// Which reader read it (reported, so that a fallback on every file cannot go unnoticed).
     pub read_by: ReadBy,
+    /// A report's narrative (a Word document); its tables are the sheets "表1" … "表N".
+    pub document: Option<crate::grid::Document>,
 }
 
 /// What a read gave: the workbook, and, when the read was for correcting, what the corrected
@@ -312,17 +317,20 @@ pub fn read_bytes_with(bytes: Vec<u8>, opts: ReadOptions) -> Result<Loaded, Inpu
     let mut raw = match sniff(&bytes)? {
         // The two zip formats share the container guard, which says which one the package is.
         FileKind::Xlsx | FileKind::Ods => {
-            let (facts, zip) = guard::open_zip(&bytes)?;
+            let (facts, mut zip) = guard::open_zip(&bytes)?;
             let kind = zip_kind(&facts)?;
             let (marks, placeholder_zero) = sealed_marks(&facts, &bytes);
             match kind {
                 FileKind::Ods => ods::read(&bytes, facts, marks, placeholder_zero, opts)?,
+                FileKind::Docx => docx::read(&bytes, &facts, &mut zip, opts)?,
                 _ => xlsx::read(&bytes, facts, zip, marks, placeholder_zero, opts)?,
             }
         }
         FileKind::Xls => xls::read(&bytes, opts)?,
         FileKind::Html => html::read(&bytes, opts)?,
         FileKind::SpreadsheetMl => spreadsheetml::read(&bytes, opts)?,
+        // Told only inside a zip (above).
+        FileKind::Docx => return Err(InputError::NotSpreadsheet),
     };
     // A patched format keeps its package: the input's bytes, unless the reader remade them.
     let source = raw.kept.take().map(|k| Source {
@@ -341,12 +349,20 @@ pub(crate) fn zip_kind(facts: &guard::ZipFacts) -> Result<FileKind, InputError> 
     if facts.ods {
         return Ok(FileKind::Ods);
     }
+    // A Word document's package relationships name its main part under word/ (the workbook
+    // part's name is then word/document.xml: told before the workbook test).
+    let word_target = facts
+        .office_document
+        .as_deref()
+        .map(|t| t.trim_start_matches('/'))
+        .is_some_and(|t| t.starts_with("word/") && has(t));
+    if word_target || (has("word/document.xml") && !has(&facts.workbook_part)) {
+        return Ok(FileKind::Docx);
+    }
     if has(&facts.workbook_part) {
         return Ok(FileKind::Xlsx);
     }
-    let what = if has("word/document.xml") {
-        "这是 Word 文档（.docx），不是电子表格"
-    } else if has("ppt/presentation.xml") {
+    let what = if has("ppt/presentation.xml") {
         "这是 PowerPoint 演示文稿（.pptx），不是电子表格"
     } else if facts.mimetype.contains("opendocument") {
         "这是 OpenDocument 文档，但不是电子表格（.ods）"
@@ -394,6 +410,7 @@ fn finish(
         placeholder_zero,
         write_back,
         kept: _,
+        document,
     } = raw;
     let cells: usize = sheets.iter().map(|s| s.cells.len()).sum();
     if cells > guard::MAX_CELLS {
@@ -471,6 +488,7 @@ fn finish(
         zpcheck_plain: marks.plain,
         zpcheck_source: marks.source,
         read_by,
+        document,
     };
     let fidelity = (opts.purpose != Purpose::Check).then_some(Fidelity {
         source,

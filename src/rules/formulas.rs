@@ -170,6 +170,7 @@ fn repair(
         sum_of: Vec::new(),
         inputs: Vec::new(),
         follows: None,
+        text: None,
     };
     Some((repaired, finding))
 }

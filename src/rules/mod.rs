@@ -14,6 +14,7 @@ pub mod formulas;
 pub mod funding;
 pub mod indicators;
 mod registry;
+pub mod text;
 pub mod totals;
 
 pub use registry::*;
@@ -228,6 +229,7 @@ impl Ctx<'_> {
             sum_of: Vec::new(),
             inputs: inputs.iter().map(|f| f.cell).collect(),
             follows: None,
+            text: None,
         };
         if finding.fix.is_some() && (self.accepted)(&finding) {
             finding.fix = None;

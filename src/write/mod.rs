@@ -517,6 +517,7 @@ fn corrected_workbook_unsealed(
     let why = match fidelity.write_back {
         WriteBack::Patch => Why::ReadForRebuild,
         WriteBack::Rebuild(why) => why,
+        WriteBack::Report => return Err("报告（Word 文档）的核查版本尚未实现".to_string()),
     };
     rebuild::workbook_with(checked, fidelity, &opts).map(|b| (b, rebuilt(why, None)))
 }

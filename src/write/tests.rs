@@ -62,8 +62,10 @@ fn rebuilt(cells: u32, text: &str) -> Checked {
                 reader: "calamine",
                 fallback: None,
             },
+            document: None,
         },
         forms: Vec::new(),
+        report: None,
     }
 }
 

@@ -9,10 +9,12 @@
 //! - [`forms`] and [`templates`]: the forms of `samples/`.
 //! - [`biff`]: a BIFF8 writer for GBK text.
 //! - [`package`]: editing a written package part by part.
+//! - [`docx`]: 自评报告 as Word documents (the seed report, planted variants).
 //! - [`check`]: checking specs and files, findings as rows.
 
 pub mod biff;
 pub mod check;
+pub mod docx;
 pub mod forms;
 pub mod markup;
 pub mod package;

@@ -17,7 +17,7 @@ fn merges(spec: &SheetSpec) -> Vec<((usize, usize), (usize, usize))> {
 }
 
 /// A number as its cell shows it: a percent cell "95.86%", a number format's decimals.
-fn shown(v: &V) -> Option<String> {
+pub(crate) fn shown(v: &V) -> Option<String> {
     Some(match v {
         V::E => return None,
         V::S(t) => t.clone(),

@@ -130,7 +130,8 @@ fn zips_without_a_workbook() {
             ("word/document.xml", b"<w:document/>"),
         ],
     );
-    assert_refused(&docx, "这是 Word 文档", "no_workbook");
+    // A Word package is read as a report; one with no 自评表 and no figure is none.
+    assert_refused(&docx, "这是 Word 文档，但不是绩效自评报告", "not_report");
 }
 
 #[test]

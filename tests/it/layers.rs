@@ -28,6 +28,8 @@ const RANKS: &[(&str, u8)] = &[
     // The stages.
     ("read", 2),
     ("locate", 3),
+    // The figures a report's words state (the locate stage of a narrative).
+    ("claims", 3),
     ("form", 4),
     ("rules", 5),
     // A checked form's figures, which every output shows.

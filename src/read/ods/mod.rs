@@ -81,6 +81,7 @@ pub(super) fn read(
         marks,
         placeholder_zero,
         write_back: WriteBack::Rebuild(Why::OdsInput),
+        document: None,
     })
 }
 

@@ -165,6 +165,7 @@ pub(super) fn read(bytes: &[u8], opts: ReadOptions) -> Result<Raw, InputError> {
         marks: Marks::default(),
         placeholder_zero: false,
         write_back: WriteBack::Rebuild(Why::XlsInput),
+        document: None,
     })
 }
 

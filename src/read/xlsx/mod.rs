@@ -44,6 +44,7 @@ pub(super) fn read(
         marks,
         placeholder_zero,
         write_back: WriteBack::Patch,
+        document: None,
     })
 }
 
