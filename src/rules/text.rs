@@ -65,7 +65,7 @@ pub fn check(
         rates(p, &mut out);
         shares(p, whole_exec, &mut out);
         parts(p, &mut out);
-        score_and_grade(p, profile, &mut out);
+        score_and_grade(p, profile, table.as_ref(), &mut out);
         completion(p, &profile.vocab, &mut out);
         prices(p, &mut out);
         days(p, &mut out);
@@ -98,12 +98,12 @@ impl Out {
         message: String,
         compared_with: Option<(String, CellRef)>,
     ) {
-        // One finding per claim and rule (a figure two checks reach is said once).
+        // One finding per claim: a claim wrong by its own figures is not said wrong again
+        // against the table (the checks of its own arithmetic come first).
         if self.findings.iter().any(|f| {
-            f.rule == rule.code
-                && f.text
-                    .as_ref()
-                    .is_some_and(|t| t.paragraph == p.paragraph && t.quote == quote)
+            f.text
+                .as_ref()
+                .is_some_and(|t| t.paragraph == p.paragraph && t.quote == quote)
         }) {
             return;
         }
@@ -449,13 +449,21 @@ fn overall_score(p: &ParaFigures) -> Vec<(&Figure, Option<&'static str>)> {
         .collect()
 }
 
-fn score_and_grade(p: &ParaFigures, profile: &Profile, out: &mut Out) {
+fn score_and_grade(
+    p: &ParaFigures,
+    profile: &Profile,
+    table: Option<&TableRef<'_>>,
+    out: &mut Out,
+) {
+    let total = table.and_then(|t| t.report.computed_total);
     for (f, grade) in overall_score(p) {
         let Some(grade) = grade else {
             continue;
         };
         let band = profile.grades.of(f.value);
-        if band != grade {
+        // A rounded score ("90 分" for 89.96) carries the grade of the unrounded total.
+        let rounded_right = total.is_some_and(|t| agrees(f, t) && profile.grades.of(t) == grade);
+        if band != grade && !rounded_right {
             out.push(
                 &registry::TEXT_GRADE,
                 p,

@@ -22,6 +22,7 @@ mod multi;
 mod odd_xml;
 mod patch;
 mod properties;
+mod reports;
 mod roundtrip;
 mod rules;
 mod samples;

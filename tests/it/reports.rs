@@ -1,0 +1,453 @@
+//! 自评报告 (Word documents): the seed report as Word writes it, planted variants that each
+//! change one figure, trap documents that must give no error, the JSON a script reads, and a
+//! property test that writing the same figures differently (white space, full-width digits,
+//! thousands separators) finds the same.
+
+use proptest::prelude::*;
+use serde_json::Value;
+use zpcheck::{Checked, Profile};
+use zpcheck_testkit::docx::{Block, docx_of, para, replaced, seed_report};
+use zpcheck_testkit::sample;
+
+use crate::cmd::run;
+
+/// Checks a report made of these blocks.
+fn check_blocks(blocks: &[Block]) -> Checked {
+    let bytes = docx_of(blocks);
+    let wb = zpcheck::read::read_bytes(bytes).expect("reads");
+    zpcheck::check_workbook(wb, &Profile::default()).expect("checks")
+}
+
+/// Every finding as (rule, place, found, expected): place "表1!H15" or "第69段".
+fn rows(c: &Checked) -> Vec<(String, String, String, String)> {
+    c.findings()
+        .map(|f| {
+            let place = match &f.text {
+                Some(t) => format!("第{}段", t.paragraph),
+                None => format!("{}!{}", f.sheet, f.cell),
+            };
+            (
+                f.rule.to_string(),
+                place,
+                f.found.clone(),
+                f.expected.clone(),
+            )
+        })
+        .collect()
+}
+
+fn row(rule: &str, place: &str, found: &str, expected: &str) -> (String, String, String, String) {
+    (rule.into(), place.into(), found.into(), expected.into())
+}
+
+/// The findings of the seed report in its tables (the seed workbook's, at the same cells).
+fn seed_table_rows() -> Vec<(String, String, String, String)> {
+    vec![
+        row("ZP201", "表1!H15", "20", "10"),
+        row("ZP204", "表1!G16", "25 家", "< 150%"),
+        row("ZP204", "表1!G17", "26 家", "< 150%"),
+        row("ZP202", "表1!H18", "10", "20"),
+    ]
+}
+
+/// The seed report's findings with `extra` text findings in place of its own two.
+fn seed_with(text: &[(&str, &str, &str, &str)]) -> Vec<(String, String, String, String)> {
+    let mut out = seed_table_rows();
+    out.extend(text.iter().map(|(r, p, f, e)| row(r, p, f, e)));
+    out
+}
+
+const SEED_SHARE: (&str, &str, &str, &str) = ("ZP502", "第69段", "4.08", "4.10");
+const SEED_SCORE: (&str, &str, &str, &str) = ("ZP519", "第100段", "100", "99.96");
+
+#[test]
+fn the_seed_report_finds_its_share_its_two_table_scores_and_notes_its_rounded_total() {
+    let c = check_blocks(&seed_report());
+    assert_eq!(rows(&c), seed_with(&[SEED_SHARE, SEED_SCORE]));
+    // The bundled sample is the generator's, and reads the same.
+    assert_eq!(
+        std::fs::read(sample("seed_kelamayi_2023_report.docx")).unwrap(),
+        docx_of(&seed_report())
+    );
+    let report = c.report.as_ref().unwrap();
+    assert_eq!(report.table, Some(1));
+    assert_eq!(report.year, Some(2023));
+    assert_eq!(report.paragraphs, 109);
+    // The same forms and findings as the seed workbook, cell for cell.
+    let wb = zpcheck::check_path(&sample("seed_kelamayi_2023.xlsx"), &Profile::default()).unwrap();
+    let cells = |c: &Checked| -> Vec<(String, String, String)> {
+        c.forms
+            .iter()
+            .flat_map(|f| f.report.findings.iter())
+            .map(|f| (f.rule.to_string(), f.cell.to_string(), f.expected.clone()))
+            .collect()
+    };
+    assert_eq!(cells(&c), cells(&wb));
+    assert_eq!(
+        c.forms[0].report.computed_total,
+        wb.forms[0].report.computed_total
+    );
+}
+
+#[test]
+fn the_seed_reports_json_names_the_source_the_quote_the_paragraph_and_the_table() {
+    let o = run(&[
+        "check",
+        "--format",
+        "json",
+        sample("seed_kelamayi_2023_report.docx").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let file = &doc["files"][0];
+    assert_eq!(file["reader"], "docx");
+    assert_eq!(file["report"]["table"], 1);
+    assert_eq!(file["report"]["tables"], 1);
+    let findings = file["findings"].as_array().unwrap();
+    let table = &findings[0];
+    assert_eq!(table["source"], "table");
+    assert_eq!(table["table"], 1);
+    assert_eq!(table["sheet"], "表1");
+    assert_eq!(table["cell"], "H15");
+    // The report's table is the author's: nothing is corrected in it.
+    assert_eq!(table["fixed"], false);
+    let share = &findings[4];
+    assert_eq!(share["rule"], "ZP502");
+    assert_eq!(share["source"], "text");
+    assert_eq!(share["sheet"], Value::Null);
+    assert_eq!(share["cell"], Value::Null);
+    assert_eq!(share["quote"], "占总支出的 4.08%");
+    assert_eq!(share["paragraph"], 69);
+    assert_eq!(share["found"], "4.08");
+    assert_eq!(share["expected"], "4.10");
+    let score = &findings[5];
+    assert_eq!(score["rule"], "ZP519");
+    assert_eq!(score["severity"], "info");
+    assert_eq!(
+        score["quote"],
+        "2023 年度部门整体支出绩效自评综合得分 100 分"
+    );
+    // The seed's table has no 总分 row: the recomputed total is in no cell.
+    assert!(score.get("compared_with").is_none());
+    // The text report quotes the claim.
+    let o = run(&[
+        "check",
+        sample("seed_kelamayi_2023_report.docx").to_str().unwrap(),
+    ]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("正文  ZP502  错误：第 69 段“占总支出的 4.08%”：占比应为 87.55 ÷ 总支出 2134.94 = 4.10%，所写 4.08%"),
+        "{text}"
+    );
+    assert!(
+        text.contains("自评报告：正文 109 段、表格 1 个，读出数字 "),
+        "{text}"
+    );
+}
+
+/// One planted figure: the text replaced, and the one text finding it must give (besides the
+/// seed's table findings and its rounded-score note, unless the change touches them).
+struct Planted {
+    from: &'static str,
+    to: &'static str,
+    text: &'static [(&'static str, &'static str, &'static str, &'static str)],
+}
+
+#[test]
+fn each_planted_figure_is_found_with_its_expected_value() {
+    let planted = [
+        // A rate against its own budget and execution.
+        Planted {
+            from: "预算执行率为 99.63%",
+            to: "预算执行率为 99.36%",
+            text: &[
+                ("ZP501", "第58段", "99.36", "99.63"),
+                SEED_SHARE,
+                SEED_SCORE,
+            ],
+        },
+        // A 其中 list no longer adds to its total.
+        Planted {
+            from: "其他资金 20 万元",
+            to: "其他资金 10 万元",
+            text: &[
+                ("ZP503", "第58段", "2142.94", "2132.94"),
+                SEED_SHARE,
+                SEED_SCORE,
+            ],
+        },
+        // A share.
+        Planted {
+            from: "占总支出的 95.90%",
+            to: "占总支出的 95.09%",
+            text: &[
+                SEED_SHARE,
+                ("ZP502", "第78段", "95.09", "95.90"),
+                SEED_SCORE,
+            ],
+        },
+        // The 总分 in the text.
+        Planted {
+            from: "综合得分 100 分",
+            to: "综合得分 98 分",
+            text: &[SEED_SHARE, ("ZP512", "第100段", "98", "100")],
+        },
+        // The grade word.
+        Planted {
+            from: "评价结果为\"优\"",
+            to: "评价结果为\"良\"",
+            text: &[SEED_SHARE, ("ZP504", "第100段", "良", "优")],
+        },
+        // An indicator's 完成率.
+        Planted {
+            from: "指标完成率208.33%",
+            to: "指标完成率280.33%",
+            text: &[
+                SEED_SHARE,
+                ("ZP505", "第93段", "280.33", "208.33"),
+                SEED_SCORE,
+            ],
+        },
+        // A unit price × quantity.
+        Planted {
+            from: "给予每家10万元",
+            to: "给予每家12万元",
+            text: &[("ZP506", "第33段", "100", "120"), SEED_SHARE, SEED_SCORE],
+        },
+        // A day count.
+        Planted {
+            from: "(210天)",
+            to: "(220天)",
+            text: &[("ZP507", "第30段", "220", "210"), SEED_SHARE, SEED_SCORE],
+        },
+        // 年初 + 调整 ≠ 调整后.
+        Planted {
+            from: "调整后全年预算数 2142.94 万元",
+            to: "调整后全年预算数 2152.94 万元",
+            text: &[
+                ("ZP508", "第55段", "2152.94", "2142.94"),
+                SEED_SHARE,
+                SEED_SCORE,
+            ],
+        },
+        // The whole's execution: its rate, its 其中 list and the share of the 项目 part no
+        // longer agree with it (the seed's own share, computed from it, now does).
+        Planted {
+            from: "全年实际支出资金 2134.94 万元",
+            to: "全年实际支出资金 2143.94 万元",
+            text: &[
+                ("ZP501", "第58段", "99.63", "100.05"),
+                ("ZP503", "第58段", "2143.94", "2134.94"),
+                ("ZP502", "第78段", "95.90", "95.50"),
+                SEED_SCORE,
+            ],
+        },
+        // The count of 三级指标 against the table.
+        Planted {
+            from: "三级指标 5 个",
+            to: "三级指标 6 个",
+            text: &[SEED_SHARE, ("ZP513", "第87段", "6", "5"), SEED_SCORE],
+        },
+        // An indicator's actual against the table.
+        Planted {
+            from: "自评完成值: 26 家",
+            to: "自评完成值: 28 家",
+            text: &[
+                SEED_SHARE,
+                ("ZP505", "第94段", "162.5", "175.0"),
+                ("ZP505", "第94段", "62.5", "75.0"),
+                ("ZP514", "第94段", "28", "26"),
+                SEED_SCORE,
+            ],
+        },
+    ];
+    let mut wrong = Vec::new();
+    for p in planted {
+        let blocks = replaced(&seed_report(), p.from, p.to);
+        let got = rows(&check_blocks(&blocks));
+        if got != seed_with(p.text) {
+            wrong.push(format!("{} → {}: {:?}", p.from, p.to, &got[4..]));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn the_wholes_figures_are_held_to_the_tables_total_row() {
+    let mut blocks = seed_report();
+    let at = blocks.len() - 2;
+    blocks.insert(
+        at,
+        para("2023年部门全年执行数为 2143.94 万元，年初预算数 1852.18 万元。"),
+    );
+    blocks.insert(at, para("基本支出全年执行数为 87.55 万元。"));
+    let c = check_blocks(&blocks);
+    let text: Vec<_> = rows(&c).into_iter().skip(4).collect();
+    assert_eq!(
+        text,
+        [
+            row("ZP502", "第69段", "4.08", "4.10"),
+            row("ZP519", "第100段", "100", "99.96"),
+            row("ZP511", "第110段", "2143.94", "2134.94"),
+        ]
+    );
+    let f = c.findings().last().unwrap();
+    assert_eq!(
+        f.text.as_ref().unwrap().compared_with,
+        Some((
+            "表1".to_string(),
+            zpcheck::read::CellRef::parse("E5").unwrap()
+        ))
+    );
+}
+
+#[test]
+fn traps_that_are_not_errors_stay_quiet() {
+    let mut blocks = seed_report();
+    let at = blocks.len() - 2;
+    for text in [
+        // Previous-year figures and a rate of growth.
+        "2023年基本支出同比上年度增加189.25万元，增加31.39%，占比上升。",
+        // Another year named in the sentence.
+        "2021 年科技创新专项资金预算 1000 万元，实际支出 800 万元，执行率 100%。",
+        // 元 and 万元 that agree, and a rate from them.
+        "2023年全年预算数 21,429,400.00 元，全年实际支出资金 21,349,400.00 元，预算执行率为 99.63%。",
+        // Counting one end of a span.
+        "支付 2023.1.19-8.16 的租赁费用（209天）。",
+        // An approximation of an amount, and a 0 ÷ 0 rate printed as 100%.
+        "“三公”经费预算数为 0 万元，实际支出 0 万元，执行率 100%。",
+        // A 其中 with one part only.
+        "实有人员 5 人，其中：在职人员 4 人。",
+        // Money over several years.
+        "专项资金(20万元)计划三年拨付完毕，2023年支出 12万元。",
+    ] {
+        blocks.insert(at, para(text));
+    }
+    let c = check_blocks(&blocks);
+    // The seed's own findings, the share now in paragraph 69 still, nothing else.
+    assert_eq!(rows(&c), seed_with(&[SEED_SHARE, SEED_SCORE]));
+}
+
+#[test]
+fn a_rounded_score_right_by_its_precision_still_carries_the_unrounded_grade() {
+    // The seed's table with 配套支持… not met (1 of 2 项): its score 10, the 总分 89.96.
+    let mut blocks = seed_report();
+    if let Some(Block::T(spec)) = blocks.last_mut() {
+        spec.set("G14", zpcheck_testkit::s("1 项"));
+        spec.set("H14", zpcheck_testkit::n(10.0));
+    }
+    // "90 分，良": 90 is 89.96 at whole points, and 89.96 is 良 (no error, though 90 alone
+    // would be 优). The table's 自评完成值 "1 项" against the text's "2 项" is found too.
+    let c = check_blocks(&replaced(
+        &blocks,
+        "综合得分 100 分,评价结果为\"优\"",
+        "综合得分 90 分,评价结果为\"良\"",
+    ));
+    let text: Vec<_> = rows(&c)
+        .into_iter()
+        .filter(|r| r.1.starts_with('第'))
+        .collect();
+    assert_eq!(
+        text,
+        [
+            row("ZP502", "第69段", "4.08", "4.10"),
+            row("ZP514", "第90段", "2", "1"),
+            row("ZP519", "第100段", "90", "89.96"),
+        ]
+    );
+    // "90 分，优": 90 is 89.96 rounded, but 89.96 is 良.
+    let c = check_blocks(&replaced(
+        &blocks,
+        "综合得分 100 分,评价结果为\"优\"",
+        "综合得分 90 分,评价结果为\"优\"",
+    ));
+    let grade: Vec<_> = rows(&c).into_iter().filter(|r| r.0 == "ZP512").collect();
+    assert_eq!(grade, [row("ZP512", "第100段", "优", "良")]);
+}
+
+#[test]
+fn a_word_document_that_is_no_report_is_refused_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("通知.docx");
+    std::fs::write(
+        &path,
+        docx_of(&[
+            Block::H(1, "关于开展2023年度绩效自评工作的通知".into()),
+            para("各单位：请于2024年4月30日前报送。"),
+        ]),
+    )
+    .unwrap();
+    let o = run(&["check", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("这是 Word 文档，但不是绩效自评报告"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+/// The seed narrative rewritten: spaces around every figure, full-width digits, thousands
+/// separators in amounts of 万元 — chosen per paragraph.
+fn rewrite(text: &str, how: u8) -> String {
+    let mut out = String::new();
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_ascii_digit() && (i == 0 || !chars[i - 1].is_ascii_digit()) {
+            let mut j = i;
+            while j < chars.len() && (chars[j].is_ascii_digit() || chars[j] == '.') {
+                j += 1;
+            }
+            let number: String = chars[i..j].iter().collect();
+            let after: String = chars[j..chars.len().min(j + 3)].iter().collect();
+            let mut written = number.clone();
+            if how & 4 != 0
+                && after.trim_start().starts_with("万元")
+                && let Some((int, frac)) = number.split_once('.')
+                && int.len() > 3
+            {
+                written = format!("{},{}.{frac}", &int[..int.len() - 3], &int[int.len() - 3..]);
+            }
+            if how & 2 != 0 {
+                written = written
+                    .chars()
+                    .map(|c| match c {
+                        '0'..='9' => char::from_u32(c as u32 + 0xFEE0).unwrap(),
+                        '.' => '．',
+                        _ => c,
+                    })
+                    .collect();
+            }
+            if how & 1 != 0 {
+                written = format!(" {written} ");
+            }
+            out.push_str(&written);
+            i = j;
+        } else {
+            out.push(c);
+            i += 1;
+        }
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    #[test]
+    fn writing_the_same_figures_differently_finds_the_same(hows in proptest::collection::vec(0u8..8, 120)) {
+        let base = check_blocks(&seed_report());
+        let blocks: Vec<Block> = seed_report()
+            .into_iter()
+            .enumerate()
+            .map(|(i, b)| match b {
+                Block::P(t) => Block::P(rewrite(&t, hows[i % hows.len()])),
+                Block::L(t) => Block::L(rewrite(&t, hows[i % hows.len()])),
+                other => other,
+            })
+            .collect();
+        let c = check_blocks(&blocks);
+        prop_assert_eq!(rows(&c), rows(&base));
+    }
+}
