@@ -3,6 +3,15 @@
 
 use std::path::PathBuf;
 
+/// The refusal of a Word 97–2003 document (.doc, .wps): its text could be read from the piece
+/// table, but its tables' merged cells only from the row properties, which are not read; a
+/// report checked without its 自评表 would miss what matters most. Saving as .docx is one step.
+pub const OLD_WORD: &str = "这是 Word 97-2003 格式的文档（.doc，或 WPS 的 .wps），zpcheck 不读取这种旧格式（其中表格的合并单元格无法可靠还原）：请在 Word 或 WPS 中打开它，“文件 → 另存为”选择“Word 文档（*.docx）”后再核查";
+
+/// The refusal of a PDF: many government PDFs embed their Chinese fonts without a map back to
+/// the characters, so the text a reader extracts is not the text printed; zpcheck does not guess.
+pub const PDF: &str = "这是 PDF 文件：zpcheck 不读取 PDF（许多 PDF 中的中文字体没有文字映射，取出的文字不可靠）。请提供 Word 版的自评报告（.docx）或自评表工作簿（.xlsx / .xls / .ods / .et）";
+
 /// A Chinese explanation of an I/O error, with the system's own text after it.
 pub fn io_reason(e: &std::io::Error) -> String {
     use std::io::ErrorKind;
@@ -114,6 +123,10 @@ pub enum InputError {
         "未找到绩效自评表（没有识别到“年初预算数/全年预算数/全年执行数”或“一级指标/二级指标/三级指标”表头）"
     )]
     NoForm,
+    /// A format zpcheck does not read, with what to do instead: a Word 97–2003 document (.doc,
+    /// WPS's .wps), a PDF.
+    #[error("{0}")]
+    Unsupported(String),
     /// A Word document that is no 自评报告: no 自评表 among its tables and no figure in words
     /// about 绩效 (a 通知, a letter). In a folder such a file is listed among the other files.
     #[error(
@@ -152,6 +165,7 @@ impl InputError {
             InputError::Internal(_) => "internal",
             InputError::NoForm => "no_form",
             InputError::NotReport => "not_report",
+            InputError::Unsupported(_) => "unsupported_format",
             InputError::Summary => "summary",
             InputError::Write { .. } => "write_failed",
             InputError::OutputIsInput(_) => "output_is_input",

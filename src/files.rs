@@ -25,7 +25,21 @@ pub fn corrected_name_for(input: &Path, plain: bool) -> String {
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "zpcheck".into());
     let suffix = if plain { "更正" } else { "核查" };
-    format!("{stem}_{suffix}.xlsx")
+    // A report's reviewed copy is the same Word document with comments.
+    let ext = if is_report_name(input) {
+        "docx"
+    } else {
+        "xlsx"
+    };
+    format!("{stem}_{suffix}.{ext}")
+}
+
+/// Whether a path names a Word report by its extension (.docx, .docm): its reviewed copy is a
+/// .docx.
+pub fn is_report_name(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("docx") || e.eq_ignore_ascii_case("docm"))
 }
 
 /// The temporary files of outputs being written, so that an interrupted run can remove them

@@ -190,6 +190,38 @@ pub fn check_workbook(workbook: Workbook, profile: &Profile) -> Result<Checked, 
     })
 }
 
+/// Whether a Word document with no 自评表 among its tables is a 自评报告 all the same: it says
+/// it is a report (报告, in its first paragraphs) about 绩效 or 自评, and states figures. A 通知
+/// about 绩效自评 work is none.
+fn reads_as_report(document: &grid::Document, figures: &[claims::ParaFigures]) -> bool {
+    let head = document.paragraphs.iter().take(15);
+    let titled = head.clone().any(|p| p.text.contains("报告"))
+        && !head.clone().any(|p| p.text.contains("通知"));
+    let about = document
+        .paragraphs
+        .iter()
+        .any(|p| p.text.contains("绩效") || p.text.contains("自评"));
+    titled && about && !figures.is_empty()
+}
+
+/// Whether a file is a 自评报告 zpcheck reads (a Word document with a 自评表 among its tables
+/// or a report's narrative): a folder walk takes a .docx only then, and lists any other Word
+/// file (a 通知, a letter) among the files that are not checked.
+pub fn is_report_file(path: &Path, profile: &Profile) -> bool {
+    // A Word file that cannot be read is listed with the other files (named, not checked).
+    let Ok(workbook) = read::read_path(path) else {
+        return false;
+    };
+    let Some(document) = &workbook.document else {
+        return false;
+    };
+    if !build_forms(&workbook, profile).is_empty() {
+        return true;
+    }
+    let year = claims::report_year(document);
+    reads_as_report(document, &claims::figures(document, year))
+}
+
 /// Checks a report's narrative against itself and against the first 自评表 among its tables;
 /// a Word document with neither a 自评表 nor a figure in words about 绩效 is no report.
 fn check_narrative(
@@ -199,11 +231,7 @@ fn check_narrative(
 ) -> Result<ReportCheck, InputError> {
     let year = claims::report_year(document).or_else(|| forms.first().and_then(|f| f.form.year));
     let figures = claims::figures(document, year);
-    let about = document
-        .paragraphs
-        .iter()
-        .any(|p| p.text.contains("绩效") || p.text.contains("自评"));
-    if forms.is_empty() && (figures.is_empty() || !about) {
+    if forms.is_empty() && !reads_as_report(document, &figures) {
         return Err(InputError::NotReport);
     }
     let table = forms

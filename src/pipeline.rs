@@ -105,7 +105,9 @@ pub fn run(path: &Path, bytes: Vec<u8>, opts: &Options) -> Outcome {
     let mut plain = None;
     if let (Ok(c), Some(w)) = (&checked, correct) {
         let marked = write::corrected_workbook_with(c, &fidelity, w.clone());
-        if marked.is_ok() && opts.plain_copy {
+        // A report has no plain copy: nothing in it is corrected.
+        let report = fidelity.write_back == crate::read::WriteBack::Report;
+        if marked.is_ok() && opts.plain_copy && !report {
             let w = WriteOptions { plain: true, ..w };
             plain = Some(write::corrected_workbook_with(c, &fidelity, w).map(|(b, _)| b));
         }

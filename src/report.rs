@@ -634,6 +634,7 @@ pub fn provenance_line(r: &FileReport) -> Option<String> {
             "fast" => "快速读取器",
             "html" => " HTML 表格读取器",
             "spreadsheetml" => " XML 表格（SpreadsheetML）读取器",
+            "docx" => " Word 文档读取器",
             _ => " calamine",
         }
     );
@@ -644,6 +645,7 @@ pub fn provenance_line(r: &FileReport) -> Option<String> {
         line.push_str(match w.method {
             crate::write::Method::Patched => "，更正版本逐处修改写出",
             crate::write::Method::Rebuilt => "，更正版本整本重建",
+            crate::write::Method::Annotated => "，核查版本为原文加批注",
         });
         if let Some(why) = &w.fallback {
             line.push_str(&format!("（{}）", why.text()));
@@ -726,8 +728,14 @@ pub fn text(r: &FileReport, fixing: bool) -> String {
     if r.suppressed > 0 {
         out.push_str(&format!("（另按基线忽略 {} 条）", r.suppressed));
     }
-    if let Some(p) = &r.output {
-        out.push_str(&format!("；已更正 {fixed} 处，输出：{}", p.display()));
+    match (&r.output, &r.report) {
+        (Some(p), Some(_)) => out.push_str(&format!(
+            "；已在核查版本中标注 {} 处（原文未改动），输出：{}",
+            r.findings.len(),
+            p.display()
+        )),
+        (Some(p), None) => out.push_str(&format!("；已更正 {fixed} 处，输出：{}", p.display())),
+        _ => {}
     }
     if let Some(p) = &r.plain_output {
         out.push_str(&format!("，干净副本：{}", p.display()));

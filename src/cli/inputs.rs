@@ -107,6 +107,11 @@ pub(super) fn walk(
         } else if ext.as_deref() == Some("xml") && crate::read::is_spreadsheetml_file(&path) {
             // An .xml file is a spreadsheet only when it is SpreadsheetML (told by its start).
             out.push((path, link));
+        } else if ext.as_deref().is_some_and(|x| x == "docx" || x == "docm")
+            && crate::is_report_file(&path, crate::profile::national())
+        {
+            // A Word file is checked when it is a 自评报告; a 通知 or a letter is not.
+            out.push((path, link));
         } else {
             others.push(path);
         }
@@ -127,7 +132,7 @@ pub fn others_line(others: &[PathBuf]) -> Option<String> {
         .collect();
     let more = if others.len() > NAMED { " 等" } else { "" };
     Some(format!(
-        "另有 {} 个文件不是电子表格，未核查：{}{more}",
+        "另有 {} 个文件不是电子表格或自评报告，未核查：{}{more}",
         others.len(),
         names.join("、")
     ))

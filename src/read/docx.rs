@@ -42,7 +42,8 @@ pub(super) fn read(
     bytes: &[u8],
     facts: &ZipFacts,
     zip: &mut Zip<'_>,
-    _opts: ReadOptions,
+    marks: Marks,
+    opts: ReadOptions,
 ) -> Result<Raw, InputError> {
     let part = facts
         .office_document
@@ -73,9 +74,10 @@ pub(super) fn read(
         looks: Vec::new(),
         properties: None,
         not_kept: Vec::new(),
-        kept: None,
+        // The reviewed copy is the same package with comments added: kept when correcting.
+        kept: (opts.purpose != super::Purpose::Check).then(super::format::KeptPackage::default),
         read_by: ReadBy::own("docx"),
-        marks: Marks::default(),
+        marks,
         placeholder_zero: false,
         write_back: WriteBack::Report,
         document: Some(document),

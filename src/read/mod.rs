@@ -209,6 +209,13 @@ pub fn sniff(bytes: &[u8]) -> Result<FileKind, InputError> {
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
         return Ok(FileKind::Xls);
     }
+    // A PDF may start after a few bytes of junk (the format allows 1024).
+    if bytes[..bytes.len().min(1024)]
+        .windows(5)
+        .any(|w| w == b"%PDF-")
+    {
+        return Err(InputError::Unsupported(crate::error::PDF.to_string()));
+    }
     markup::sniff(bytes).ok_or(InputError::NotSpreadsheet)
 }
 
@@ -322,7 +329,7 @@ pub fn read_bytes_with(bytes: Vec<u8>, opts: ReadOptions) -> Result<Loaded, Inpu
             let (marks, placeholder_zero) = sealed_marks(&facts, &bytes);
             match kind {
                 FileKind::Ods => ods::read(&bytes, facts, marks, placeholder_zero, opts)?,
-                FileKind::Docx => docx::read(&bytes, &facts, &mut zip, opts)?,
+                FileKind::Docx => docx::read(&bytes, &facts, &mut zip, marks, opts)?,
                 _ => xlsx::read(&bytes, facts, zip, marks, placeholder_zero, opts)?,
             }
         }

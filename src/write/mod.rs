@@ -75,6 +75,9 @@ pub enum Method {
     Patched,
     /// A new workbook drawn from what was read.
     Rebuilt,
+    /// A report (a Word document) annotated: its reviewed copy, comments and a 核查结果
+    /// table added, its text untouched.
+    Annotated,
 }
 
 impl Method {
@@ -83,6 +86,7 @@ impl Method {
         match self {
             Method::Patched => "patch",
             Method::Rebuilt => "rebuild",
+            Method::Annotated => "annotate",
         }
     }
 }
@@ -481,6 +485,18 @@ fn corrected_workbook_unsealed(
             at,
         }),
     };
+    if fidelity.write_back == WriteBack::Report {
+        let source = fidelity
+            .source
+            .as_ref()
+            .ok_or_else(|| "读取时未保留报告的内容".to_string())?;
+        let bytes = patch::report::reviewed(source, checked, &opts)?;
+        let by = WrittenBy {
+            method: Method::Annotated,
+            fallback: None,
+        };
+        return Ok((bytes, by));
+    }
     if let (WriteBack::Patch, Some(source)) = (fidelity.write_back, &fidelity.source) {
         let gave_up = match patch::patch(source, checked, &opts) {
             Ok(bytes) => {
@@ -517,7 +533,7 @@ fn corrected_workbook_unsealed(
     let why = match fidelity.write_back {
         WriteBack::Patch => Why::ReadForRebuild,
         WriteBack::Rebuild(why) => why,
-        WriteBack::Report => return Err("报告（Word 文档）的核查版本尚未实现".to_string()),
+        WriteBack::Report => return Err("报告的核查版本读取时未保留".to_string()),
     };
     rebuild::workbook_with(checked, fidelity, &opts).map(|b| (b, rebuilt(why, None)))
 }

@@ -174,7 +174,7 @@ fn password_protected_workbooks() {
 }
 
 #[test]
-fn a_word_97_document_is_not_a_spreadsheet() {
+fn a_word_97_document_is_refused_with_how_to_save_it_as_docx() {
     let dir = tempfile::tempdir().unwrap();
     let doc = dir.path().join("报告.xls");
     {
@@ -184,7 +184,7 @@ fn a_word_97_document_is_not_a_spreadsheet() {
             .write_all(&[0; 32])
             .unwrap();
     }
-    assert_refused(&doc, "这是 Word 文档（.doc）", "no_workbook");
+    assert_refused(&doc, "这是 Word 97-2003 格式的文档", "unsupported_format");
 }
 
 #[test]

@@ -544,7 +544,7 @@ fn wps_files_are_walked_and_other_files_named_once() {
     assert_eq!(
         stderr(&o),
         format!(
-            "zpcheck: 另有 2 个文件不是电子表格，未核查：{}、{}\n",
+            "zpcheck: 另有 2 个文件不是电子表格或自评报告，未核查：{}、{}\n",
             sub.join("附件.docx").display(),
             dir.path().join("说明.pdf").display()
         )

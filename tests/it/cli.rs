@@ -542,6 +542,7 @@ fn check_samples_folder_reports_every_clean_sample_clean() {
             findings("seed_kelamayi_2023.xls"),
             findings("seed_kelamayi_2023.xlsm"),
             findings("seed_kelamayi_2023.xlsx"),
+            findings("seed_kelamayi_2023_report.docx"),
             clean("sichuan_operator_columns.xlsx"),
             // SpreadsheetML: the walk takes an .xml file when it is one.
             findings("spreadsheetml_export.xml"),

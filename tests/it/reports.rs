@@ -451,3 +451,135 @@ proptest! {
         prop_assert_eq!(rows(&c), rows(&base));
     }
 }
+
+#[test]
+fn old_word_and_pdf_are_refused_with_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/seed_report_libreoffice.doc");
+    let wps = dir.path().join("报告.wps");
+    std::fs::copy(&fixture, &wps).unwrap();
+    let pdf = dir.path().join("报告.pdf");
+    std::fs::write(&pdf, b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n").unwrap();
+    for (path, says) in [
+        (
+            fixture.as_path(),
+            "请在 Word 或 WPS 中打开它，“文件 → 另存为”选择“Word 文档（*.docx）”后再核查",
+        ),
+        (
+            wps.as_path(),
+            "这是 Word 97-2003 格式的文档（.doc，或 WPS 的 .wps）",
+        ),
+        (pdf.as_path(), "这是 PDF 文件：zpcheck 不读取 PDF"),
+    ] {
+        let o = run(&["check", "--format", "json", path.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{path:?}");
+        let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(doc["files"][0]["error"]["kind"], "unsupported_format");
+        let message = doc["files"][0]["error"]["message"].as_str().unwrap();
+        assert!(message.contains(says), "{message}");
+    }
+    // In a folder they are listed among the files not checked, not counted as failures.
+    std::fs::copy(
+        sample("seed_kelamayi_2023_report.docx"),
+        dir.path().join("自评报告.docx"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("通知.docx"),
+        docx_of(&[
+            Block::H(1, "关于开展2023年度绩效自评工作的通知".into()),
+            para("各单位：请于2024年4月30日前报送自评报告和自评表。"),
+        ]),
+    )
+    .unwrap();
+    let o = run(&["check", "--format", "json", dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let files: Vec<&str> = doc["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert!(files[0].ends_with("自评报告.docx"));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("另有 3 个文件不是电子表格或自评报告，未核查"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("通知.docx"), "{stderr}");
+}
+
+#[test]
+fn fix_writes_the_report_with_comments_and_a_findings_table_and_leaves_its_text_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("报告.docx");
+    std::fs::copy(sample("seed_kelamayi_2023_report.docx"), &input).unwrap();
+    let o = run(&[
+        "fix",
+        "--format",
+        "json",
+        "--out-dir",
+        dir.path().to_str().unwrap(),
+        input.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let out = dir.path().join("报告_核查.docx");
+    assert_eq!(doc["files"][0]["output"], out.to_str().unwrap());
+    assert_eq!(doc["files"][0]["writer"], "annotate");
+    // The input is untouched.
+    assert_eq!(
+        std::fs::read(&input).unwrap(),
+        std::fs::read(sample("seed_kelamayi_2023_report.docx")).unwrap()
+    );
+    // Read back: every paragraph of the original, word for word, then the 核查结果.
+    let original = zpcheck::read::read_path(&input).unwrap();
+    let reviewed = zpcheck::read::read_path(&out).unwrap();
+    let texts = |w: &zpcheck::read::Workbook| -> Vec<String> {
+        w.document
+            .as_ref()
+            .unwrap()
+            .paragraphs
+            .iter()
+            .map(|p| p.text.clone())
+            .collect()
+    };
+    let (a, b) = (texts(&original), texts(&reviewed));
+    assert_eq!(&b[..a.len()], &a[..]);
+    assert_eq!(
+        b[a.len()..b.len().min(a.len() + 2)].join("|"),
+        "\n|核查结果（zpcheck）"
+    );
+    // The 自评表 table reads as it did: the same cells.
+    assert_eq!(reviewed.sheets[0].cells, original.sheets[0].cells);
+    assert_eq!(reviewed.sheets.len(), 2, "the 核查结果 table is the second");
+    // Its seal holds: a later run may replace it, and a folder walk passes it over.
+    assert!(reviewed.zpcheck_output);
+    // One comment per finding, on the claim or the cell.
+    let comments = zpcheck_testkit::part_of(&out, "word/comments.xml").unwrap();
+    assert_eq!(comments.matches("<w:comment ").count(), 6);
+    assert!(comments.contains("ZP502 报告中的占比与所述金额不符（错误）：第 69 段“占总支出的 4.08%”：占比应为 87.55 ÷ 总支出 2134.94 = 4.10%，所写 4.08%。所写 4.08，应为 4.10。"), "{comments}");
+    let body = zpcheck_testkit::part_of(&out, "word/document.xml").unwrap();
+    // Only the claim is highlighted: its run split around it.
+    assert!(
+        body.contains("<w:commentRangeStart w:id=\"5\"/><w:r><w:rPr><w:highlight w:val=\"yellow\"/></w:rPr><w:t xml:space=\"preserve\">占总支出的 4.08%</w:t></w:r><w:commentRangeEnd w:id=\"5\"/>"),
+        "{body}"
+    );
+    let types = zpcheck_testkit::part_of(&out, "[Content_Types].xml").unwrap();
+    assert!(types.contains("/word/comments.xml"));
+    let rels = zpcheck_testkit::part_of(&out, "word/_rels/document.xml.rels").unwrap();
+    assert!(rels.contains("comments.xml"));
+    // Checking the folder again passes the reviewed copy over.
+    let o = run(&["check", "--format", "json", dir.path().to_str().unwrap()]);
+    let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["files"].as_array().unwrap().len(), 1);
+    assert_eq!(doc["skipped"][0]["path"], out.to_str().unwrap());
+}

@@ -23,9 +23,10 @@ pub fn inspect_cfb(bytes: &[u8]) -> Result<(Vec<u8>, Vec<u8>), InputError> {
         .into_iter()
         .find(|s| comp.is_stream(s));
     let Some(stream) = stream else {
-        let what = if comp.exists("/WordDocument") {
-            "这是 Word 文档（.doc），不是电子表格"
-        } else if comp.exists("/PowerPoint Document") {
+        if comp.exists("/WordDocument") {
+            return Err(InputError::Unsupported(crate::error::OLD_WORD.to_string()));
+        }
+        let what = if comp.exists("/PowerPoint Document") {
             "这是 PowerPoint 演示文稿（.ppt），不是电子表格"
         } else {
             "复合文档中没有 Excel 工作簿"

@@ -25,6 +25,7 @@ use crate::ooxml::{R, give_up};
 mod findings;
 mod notes;
 mod package;
+pub(crate) mod report;
 mod sheet;
 mod styles;
 mod workbook;
