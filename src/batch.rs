@@ -32,6 +32,10 @@ pub struct Job {
     pub plain: bool,
     /// Where the plain copy goes, with `--plain`.
     pub plain_output: Option<PathBuf>,
+    /// For a report: the workbook it is paired with (its words are held to that 自评表).
+    pub pair: Option<PathBuf>,
+    /// For a report: why it stayed unpaired.
+    pub pair_note: Option<String>,
 }
 
 /// What one job gave.
@@ -103,15 +107,26 @@ pub fn process_in(
             },
             created: source_date_epoch(),
         });
+        // The paired workbook's bytes (an unreadable one leaves the report on its own).
+        let paired = job
+            .pair
+            .as_ref()
+            .and_then(|p| crate::read::file_bytes(p).ok().map(|b| (p.as_path(), b)));
         let opts = pipeline::Options {
             profile,
             baseline,
             correct: correct.as_ref(),
             plain_copy: job.plain_output.is_some(),
             explain: false,
+            paired: paired.as_ref().map(|(p, b)| (*p, b.as_slice())),
         };
         let run = pipeline::run(&job.path, bytes, &opts);
         outcome.checked = run.checked;
+        if let (Ok(c), Some(note)) = (outcome.checked.as_mut(), &job.pair_note)
+            && let Some(r) = c.report.as_mut()
+        {
+            r.pair_note = Some(note.clone());
+        }
         outcome.suppressed = run.suppressed;
         // In a folder, a corrected workbook zpcheck wrote is passed over whether checking or
         // correcting — but only when its seal holds (the reader says so) and the file it was
@@ -366,6 +381,8 @@ mod tests {
             walked: false,
             plain: false,
             plain_output: None,
+            pair: None,
+            pair_note: None,
         }
     }
 

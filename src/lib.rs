@@ -40,6 +40,7 @@ pub mod limits;
 pub(crate) mod locate;
 pub mod num;
 pub(crate) mod ooxml;
+pub mod pairing;
 pub mod pipeline;
 pub mod profile;
 pub mod read;
@@ -96,6 +97,10 @@ pub struct ReportCheck {
     pub paragraphs: usize,
     /// How many tables the document has.
     pub tables: u32,
+    /// The workbook the narrative was held to instead of its own table, when paired.
+    pub paired_with: Option<std::path::PathBuf>,
+    /// Why the report stayed unpaired, when pairing found several workbooks.
+    pub pair_note: Option<String>,
 }
 
 impl Checked {
@@ -190,6 +195,33 @@ pub fn check_workbook(workbook: Workbook, profile: &Profile) -> Result<Checked, 
     })
 }
 
+/// Holds a checked report's narrative to the 自评表 of the workbook paired with it (checked
+/// already), in place of the report's own table: the narrative findings are made again.
+pub fn hold_report_to(checked: &mut Checked, paired: &Checked, path: &Path, profile: &Profile) {
+    let (Some(document), Some(report)) = (&checked.workbook.document, checked.report.as_mut())
+    else {
+        return;
+    };
+    let Some(table) = paired
+        .forms
+        .iter()
+        .find(|f| f.form.funding.is_some())
+        .or(paired.forms.first())
+    else {
+        return;
+    };
+    let figures = claims::figures(document, report.year);
+    report.narrative = rules::text::check(
+        &figures,
+        Some(rules::text::TableRef {
+            form: &table.form,
+            report: &table.report,
+        }),
+        profile,
+    );
+    report.paired_with = Some(path.to_path_buf());
+}
+
 /// Whether a Word document with no 自评表 among its tables is a 自评报告 all the same: it says
 /// it is a report (报告, in its first paragraphs) about 绩效 or 自评, and states figures. A 通知
 /// about 绩效自评 work is none.
@@ -257,6 +289,8 @@ fn check_narrative(
         skipped: document.skipped.clone(),
         paragraphs: document.paragraphs.len(),
         tables: document.tables,
+        paired_with: None,
+        pair_note: None,
     })
 }
 

@@ -31,6 +31,9 @@ pub struct Options<'a> {
     pub plain_copy: bool,
     /// Describe what was recognised (`explain`).
     pub explain: bool,
+    /// For a report: the workbook paired with it, its path and bytes; the report's words are
+    /// held to its 自评表.
+    pub paired: Option<(&'a Path, &'a [u8])>,
 }
 
 impl<'a> Options<'a> {
@@ -42,6 +45,7 @@ impl<'a> Options<'a> {
             correct: None,
             plain_copy: false,
             explain: false,
+            paired: None,
         }
     }
 }
@@ -96,6 +100,14 @@ pub fn run(path: &Path, bytes: Vec<u8>, opts: &Options) -> Outcome {
         .explain
         .then(|| crate::explain::explain(&loaded.workbook, opts.profile));
     let mut checked = crate::check_workbook(loaded.workbook, opts.profile);
+    if let (Ok(c), Some((path, bytes))) = (checked.as_mut(), opts.paired)
+        && c.report.is_some()
+        && let Ok(wb) = crate::read::read_bytes(bytes.to_vec())
+        && let Ok(paired) = crate::check_workbook(wb, opts.profile)
+        && paired.report.is_none()
+    {
+        crate::hold_report_to(c, &paired, path, opts.profile);
+    }
     let suppressed = match (&mut checked, opts.baseline) {
         (Ok(c), Some(b)) => c.suppress(b, path, opts.profile),
         _ => 0,

@@ -125,6 +125,9 @@ pub struct ReportFacts {
     pub year: Option<u16>,
     /// What was not read.
     pub skipped: Vec<&'static str>,
+    /// Why it stayed unpaired, when several workbooks matched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pair_note: Option<String>,
 }
 
 impl ReportFacts {
@@ -137,6 +140,7 @@ impl ReportFacts {
             table: r.table,
             year: r.year,
             skipped: r.skipped.clone(),
+            pair_note: r.pair_note.clone(),
         }
     }
 }
@@ -150,6 +154,12 @@ impl From<FileOutcome> for FileReport {
             .err()
             .or(o.write_error.as_ref())
             .map(FileError::from);
+        let paired_with = o
+            .checked
+            .as_ref()
+            .ok()
+            .and_then(|c| c.report.as_ref())
+            .and_then(|r| r.paired_with.clone());
         let (forms, findings, report) = match o.checked {
             Ok(c) => {
                 let forms = c.forms.iter().map(FormSummary::of).collect();
@@ -176,7 +186,7 @@ impl From<FileOutcome> for FileReport {
             written_by: o.written_by,
             suppressed: o.suppressed,
             report,
-            paired_with: None,
+            paired_with,
         }
     }
 }
@@ -472,6 +482,8 @@ struct JsonForm<'a> {
 struct JsonPlace {
     sheet: String,
     cell: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    path: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -580,6 +592,12 @@ fn json_file(r: &FileReport) -> JsonFile<'_> {
                     t.compared_with.as_ref().map(|(sheet, cell)| JsonPlace {
                         sheet: sheet.clone(),
                         cell: cell.to_string(),
+                        // A figure of the paired workbook, not of the report's own table.
+                        path: r
+                            .paired_with
+                            .as_ref()
+                            .filter(|_| crate::grid::document::table_number(sheet).is_none())
+                            .map(|p| p.display().to_string()),
                     })
                 }),
                 found: (f.found != crate::form::BLANK).then_some(f.found.as_str()),
@@ -756,9 +774,11 @@ pub fn report_line(facts: &ReportFacts, paired_with: Option<&std::path::Path>) -
     } else {
         format!("；未读取：{}", facts.skipped.join("、"))
     };
-    let paired = paired_with
-        .map(|p| format!("；与工作簿 {} 配对核对", p.display()))
-        .unwrap_or_default();
+    let paired = match (paired_with, &facts.pair_note) {
+        (Some(p), _) => format!("；正文与工作簿 {} 的自评表配对核对", p.display()),
+        (None, Some(note)) => format!("；{note}"),
+        _ => String::new(),
+    };
     format!(
         "自评报告：正文 {} 段、表格 {} 个，读出数字 {} 个，{table}{skipped}{paired}\n",
         facts.paragraphs, facts.tables, facts.claims

@@ -127,6 +127,9 @@ pub(super) struct ReportArgs {
     /// 只列出有问题的文件（无误的文件不再各占一行）；末尾的无法处理清单和合计照常给出
     #[arg(short = 'q', long, global = true, help_heading = "选项")]
     pub(super) quiet: bool,
+    /// 把命令行上的一份自评报告（.docx）和一个自评表工作簿配对：报告的文字按该工作簿的自评表核对（不加时按名称和年度自动配对）
+    #[arg(long, global = true, help_heading = "选项")]
+    pub(super) pair: bool,
 }
 
 #[derive(Debug, Subcommand)]

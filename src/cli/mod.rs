@@ -68,6 +68,8 @@ struct RunOptions {
     quiet: bool,
     baseline: Option<crate::baseline::Baseline>,
     plain: bool,
+    /// `--pair`: the report and the workbook named are paired whatever their names.
+    pair: bool,
 }
 
 /// Runs zpcheck with the process's arguments and returns the exit status.
@@ -156,6 +158,7 @@ where
         quiet: cli.report.quiet,
         baseline: baseline.clone(),
         plain: cli.report.plain,
+        pair: cli.report.pair,
     };
     if cli.report.format == Format::Markdown && !matches!(cli.command, Some(Command::Rules { .. }))
     {

@@ -94,8 +94,15 @@ pub(super) fn run_files(paths: &[PathBuf], opts: RunOptions, profile: &Profile) 
             path,
             walked,
             plain: opts.plain,
+            pair: None,
+            pair_note: None,
         })
         .collect();
+    let mut jobs = jobs;
+    if let Err(e) = pair_jobs(&mut jobs, opts.pair, profile) {
+        eprintln!("zpcheck: {e}");
+        return 2;
+    }
     if let Some(s) = &opts.summary
         && let Some(out) = jobs
             .iter()
@@ -253,4 +260,37 @@ pub(super) fn run_files(paths: &[PathBuf], opts: RunOptions, profile: &Profile) 
         Format::Jsonl => {}
     }
     status
+}
+
+/// Pairs the reports among the jobs with their workbooks (see [`crate::pairing`]): with
+/// `--pair`, the one report and the one workbook named; otherwise by name and year, then stem.
+/// Nothing is read when the run has no report or no workbook.
+fn pair_jobs(jobs: &mut [Job], explicit: bool, profile: &crate::Profile) -> Result<(), String> {
+    let is_report = |j: &Job| crate::files::is_report_name(&j.path);
+    let reports = jobs.iter().filter(|j| is_report(j)).count();
+    if explicit {
+        if jobs.len() != 2 || reports != 1 {
+            return Err(
+                "--pair 需要恰好两个文件：一份自评报告（.docx）和一个自评表工作簿".to_string(),
+            );
+        }
+        let (r, w) = if is_report(&jobs[0]) { (0, 1) } else { (1, 0) };
+        jobs[r].pair = Some(jobs[w].path.clone());
+        return Ok(());
+    }
+    if reports == 0 || reports == jobs.len() {
+        return Ok(());
+    }
+    let keys: Vec<(PathBuf, Option<crate::pairing::PairKey>)> = jobs
+        .iter()
+        .map(|j| (j.path.clone(), crate::pairing::key_of(&j.path, profile)))
+        .collect();
+    let pairs = crate::pairing::pair(&keys);
+    for (r, w) in pairs.pairs {
+        jobs[r].pair = Some(jobs[w].path.clone());
+    }
+    for (r, note) in pairs.notes {
+        jobs[r].pair_note = Some(note);
+    }
+    Ok(())
 }

@@ -134,6 +134,7 @@ fn the_pages_library_has_the_baseline_the_plain_copy_and_explain_on_the_clis_ter
             correct: Some(&opts),
             plain_copy: true,
             explain: true,
+            paired: None,
         },
     );
     assert_eq!(run.suppressed, 1);

@@ -43,6 +43,8 @@ const RANKS: &[(&str, u8)] = &[
     // One input's way through the stages, and many inputs on worker threads.
     ("pipeline", 7),
     ("batch", 7),
+    // Which report goes with which workbook (reads both).
+    ("pairing", 7),
     ("cli", 8),
 ];
 

@@ -583,3 +583,142 @@ fn fix_writes_the_report_with_comments_and_a_findings_table_and_leaves_its_text_
     assert_eq!(doc["files"].as_array().unwrap().len(), 1);
     assert_eq!(doc["skipped"][0]["path"], out.to_str().unwrap());
 }
+
+#[test]
+fn a_report_is_paired_with_its_workbook_and_held_to_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("科技局报告.docx");
+    std::fs::copy(sample("seed_kelamayi_2023_report.docx"), &report).unwrap();
+    // The workbook beside it says the year's execution was 2143.94 (the report: 2134.94),
+    // its parts adding to it.
+    let mut spec = zpcheck_testkit::seed();
+    spec.set("E5", zpcheck_testkit::n(2143.94));
+    spec.set("E7", zpcheck_testkit::n(2131.94));
+    spec.set("G5", zpcheck_testkit::n(100.05));
+    spec.set("H5", zpcheck_testkit::n(10.0));
+    let book = dir.path().join("自评表.xlsx");
+    zpcheck_testkit::write_xlsx(&book, std::slice::from_ref(&spec));
+    // Another unit's form is not paired with it.
+    std::fs::copy(sample("national_clean.xlsx"), dir.path().join("其他.xlsx")).unwrap();
+    let o = run(&["check", "--format", "json", dir.path().to_str().unwrap()]);
+    let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let entry = doc["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"].as_str().unwrap().ends_with(".docx"))
+        .unwrap();
+    assert_eq!(entry["paired_with"], book.to_str().unwrap());
+    let text: Vec<(&str, &str, &str, &str)> = entry["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["source"] == "text")
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap(),
+                f["quote"].as_str().unwrap(),
+                f["found"].as_str().unwrap(),
+                f["expected"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        text,
+        [
+            (
+                "ZP511",
+                "全年实际支出资金 2134.94 万元",
+                "2134.94",
+                "2143.94"
+            ),
+            ("ZP511", "预算执行率为 99.63%", "99.63", "100.05"),
+            ("ZP502", "占总支出的 4.08%", "4.08", "4.10"),
+        ]
+    );
+    // (Its 执行率 over 100% gives the full execution score: 总分 100 exactly, as written.)
+    let first = entry["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "ZP511")
+        .unwrap();
+    assert_eq!(first["compared_with"]["sheet"], "部门整体支出绩效自评表");
+    assert_eq!(first["compared_with"]["cell"], "E5");
+    assert_eq!(first["compared_with"]["path"], book.to_str().unwrap());
+    // The text report says the pair on the report's line.
+    let o = run(&["check", dir.path().to_str().unwrap()]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains(&format!(
+            "；正文与工作簿 {} 的自评表配对核对",
+            book.display()
+        )),
+        "{out}"
+    );
+    // The seed workbook itself agrees with the report: only the report's own findings.
+    std::fs::copy(sample("seed_kelamayi_2023.xlsx"), &book).unwrap();
+    let o = run(&["check", "--format", "json", dir.path().to_str().unwrap()]);
+    let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let entry = doc["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"].as_str().unwrap().ends_with(".docx"))
+        .unwrap();
+    let rules: Vec<&str> = entry["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["source"] == "text")
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["ZP502", "ZP519"]);
+    // --pair pairs two files whatever their names.
+    let other = dir.path().join("甲.xlsx");
+    zpcheck_testkit::write_xlsx(&other, std::slice::from_ref(&spec));
+    let o = run(&[
+        "check",
+        "--pair",
+        "--format",
+        "json",
+        report.to_str().unwrap(),
+        other.to_str().unwrap(),
+    ]);
+    let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["files"][0]["paired_with"], other.to_str().unwrap());
+    let o = run(&["check", "--pair", report.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--pair 需要恰好两个文件"));
+}
+
+#[test]
+fn a_report_several_workbooks_match_stays_unpaired_with_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        sample("seed_kelamayi_2023_report.docx"),
+        dir.path().join("报告.docx"),
+    )
+    .unwrap();
+    std::fs::copy(
+        sample("seed_kelamayi_2023.xlsx"),
+        dir.path().join("表一.xlsx"),
+    )
+    .unwrap();
+    std::fs::copy(
+        sample("seed_kelamayi_2023.xlsx"),
+        dir.path().join("表二.xlsx"),
+    )
+    .unwrap();
+    let o = run(&["check", "--format", "json", dir.path().to_str().unwrap()]);
+    let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let entry = &doc["files"][0];
+    assert!(entry["path"].as_str().unwrap().ends_with("报告.docx"));
+    assert!(entry.get("paired_with").is_none());
+    let note = entry["report"]["pair_note"].as_str().unwrap();
+    assert!(note.starts_with("与多个工作簿名称相同"), "{note}");
+    assert!(
+        note.contains("表一.xlsx") && note.contains("表二.xlsx"),
+        "{note}"
+    );
+}
