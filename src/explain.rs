@@ -106,6 +106,9 @@ pub struct Explained {
     pub profile: String,
     /// Every form found.
     pub forms: Vec<ExplainedForm>,
+    /// For a report: its tables and the figures its paragraphs state.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub report: Option<ExplainedReport>,
 }
 
 fn columns(cols: &[Column]) -> Vec<ExplainedColumn> {
@@ -216,6 +219,84 @@ fn explain_form(sheet: &crate::read::Sheet, layout: &FormLayout, form: &Form) ->
     }
 }
 
+/// One figure a report's paragraph states, as read.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExplainedFigure {
+    /// The claim as written.
+    pub quote: String,
+    /// The value in its base unit (万元 for money, percent for a rate), a decimal string.
+    pub value: String,
+    /// What it was read as: 金额, 百分比, 分, 天, 个数, 单价.
+    pub kind: &'static str,
+    /// The words before it that say what it is.
+    pub label: String,
+    /// Left out of comparisons: another year, or approximate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_compared: Option<&'static str>,
+}
+
+/// What was read of a report (a Word document).
+#[derive(Debug, Clone, Serialize)]
+pub struct ExplainedReport {
+    /// The report's year, as its text names it.
+    pub year: Option<u16>,
+    /// Its tables: (N of "表N", whether it was recognised as a 自评表).
+    pub tables: Vec<(u32, bool)>,
+    /// The table its words are held to.
+    pub form_table: Option<u32>,
+    /// Per paragraph with figures (1-based): its figures.
+    pub paragraphs: Vec<(usize, Vec<ExplainedFigure>)>,
+    /// What was not read.
+    pub skipped: Vec<&'static str>,
+}
+
+fn explain_report(workbook: &Workbook, forms: &[ExplainedForm]) -> Option<ExplainedReport> {
+    let document = workbook.document.as_ref()?;
+    let year = crate::claims::report_year(document);
+    let is_form = |n: u32| {
+        let name = crate::grid::document::table_sheet_name(n);
+        forms.iter().any(|f| f.sheet == name)
+    };
+    let tables: Vec<(u32, bool)> = (1..=document.tables).map(|n| (n, is_form(n))).collect();
+    let paragraphs = crate::claims::figures(document, year)
+        .into_iter()
+        .map(|p| {
+            let figures = p
+                .figures
+                .iter()
+                .map(|f| ExplainedFigure {
+                    quote: f.quote.clone(),
+                    value: crate::num::fmt_dec(f.value),
+                    kind: match f.unit {
+                        crate::claims::Unit::Money { .. } => "金额（万元）",
+                        crate::claims::Unit::Percent => "百分比",
+                        crate::claims::Unit::Score => "分",
+                        crate::claims::Unit::Days => "天数",
+                        crate::claims::Unit::Count(_) => "个数",
+                        crate::claims::Unit::Price { .. } => "单价（万元）",
+                    },
+                    label: f.label.clone(),
+                    not_compared: if f.other_year {
+                        Some("上年或其他年度")
+                    } else if f.approx {
+                        Some("约数")
+                    } else {
+                        None
+                    },
+                })
+                .collect();
+            (p.paragraph, figures)
+        })
+        .collect();
+    Some(ExplainedReport {
+        year,
+        form_table: tables.iter().find(|t| t.1).map(|t| t.0),
+        tables,
+        paragraphs,
+        skipped: document.skipped.clone(),
+    })
+}
+
 /// Describes every form of a workbook.
 pub fn explain(workbook: &Workbook, profile: &Profile) -> Explained {
     let mut forms = Vec::new();
@@ -235,6 +316,7 @@ pub fn explain(workbook: &Workbook, profile: &Profile) -> Explained {
     }
     Explained {
         profile: crate::profile::summary(profile),
+        report: explain_report(workbook, &forms),
         forms,
     }
 }
@@ -265,7 +347,12 @@ fn column_lines(out: &mut String, cols: &[ExplainedColumn]) {
 /// The Chinese text of an explanation.
 pub fn text(path: &str, e: &Explained) -> String {
     let mut out = format!("文件：{path}\n{}\n", e.profile);
-    if e.forms.is_empty() {
+    if let Some(r) = &e.report {
+        out.push_str(&report_text(r));
+    }
+    if e.forms.is_empty() && e.report.is_some() {
+        out.push_str("报告的表格中没有自评表：正文只按自身的数字核对。\n");
+    } else if e.forms.is_empty() {
         out.push_str("没有找到自评表：没有含预算数/执行数或一级/二级/三级指标的表头。\n");
     }
     for (k, f) in e.forms.iter().enumerate() {
@@ -377,6 +464,59 @@ pub fn text(path: &str, e: &Explained) -> String {
         for u in &f.unread {
             out.push_str(&format!("  未能识别：{u}\n"));
         }
+    }
+    out
+}
+
+/// The report part of the text: which table is the 自评表, which paragraphs yielded which
+/// figures.
+fn report_text(r: &ExplainedReport) -> String {
+    let mut out = String::from("自评报告（Word 文档）");
+    if let Some(y) = r.year {
+        out.push_str(&format!("，{y} 年度"));
+    }
+    out.push('\n');
+    let tables: Vec<String> = r
+        .tables
+        .iter()
+        .map(|(n, form)| {
+            format!(
+                "表{n}{}",
+                if *form {
+                    "（自评表）"
+                } else {
+                    "（不是自评表，未核查）"
+                }
+            )
+        })
+        .collect();
+    out.push_str(&format!(
+        "  表格：{}\n",
+        if tables.is_empty() {
+            "没有".to_string()
+        } else {
+            tables.join("、")
+        }
+    ));
+    match r.form_table {
+        Some(n) => out.push_str(&format!("  正文按表{n}核对\n")),
+        None => out.push_str("  正文没有可核对的表格（可与工作簿配对：--pair）\n"),
+    }
+    if !r.skipped.is_empty() {
+        out.push_str(&format!("  未读取：{}\n", r.skipped.join("、")));
+    }
+    for (p, figures) in &r.paragraphs {
+        let list: Vec<String> = figures
+            .iter()
+            .map(|f| {
+                let note = f
+                    .not_compared
+                    .map(|n| format!("，{n}，不比较"))
+                    .unwrap_or_default();
+                format!("“{}”= {} {}{note}", f.quote, f.value, f.kind)
+            })
+            .collect();
+        out.push_str(&format!("  第 {p} 段：{}\n", list.join("；")));
     }
     out
 }

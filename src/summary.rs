@@ -156,7 +156,44 @@ impl Summary {
             }
         }
         let before = self.forms.len();
-        if r.forms.is_empty() {
+        if let Some(facts) = r.report.as_ref().filter(|_| r.error.is_none()) {
+            // The report's narrative: one row, with its pairing.
+            let narrative: Vec<&crate::Finding> =
+                r.findings.iter().filter(|f| f.text.is_some()).collect();
+            let errors = narrative.iter().filter(|f| f.is_error()).count();
+            let warnings = narrative
+                .iter()
+                .filter(|f| f.counted() == Some(crate::finding::Severity::Warning))
+                .count();
+            let pairing = match (&r.paired_with, &facts.pair_note) {
+                (Some(p), _) => format!("；与 {} 配对核对", p.display()),
+                (None, Some(note)) => format!("；{note}"),
+                (None, None) => String::new(),
+            };
+            let mut row = vec![Val::Link(file.clone()), text("正文（自评报告）")];
+            row.extend(std::iter::repeat_n(Val::Blank, 3));
+            row.push(
+                facts
+                    .year
+                    .map(|y| Val::Num(f64::from(y), 0))
+                    .unwrap_or(Val::Blank),
+            );
+            row.extend(std::iter::repeat_n(Val::Blank, 7));
+            row.push(Val::Num(errors as f64, 0));
+            row.push(Val::Num(warnings as f64, 0));
+            row.push(text(format!(
+                "自评报告：读出数字 {} 个，{}{pairing}",
+                facts.claims,
+                match facts.table {
+                    Some(n) => format!("表{n}为自评表"),
+                    None => "没有自评表".to_string(),
+                }
+            )));
+            if self.with_output {
+                row.push(output());
+            }
+            self.forms.push(row);
+        } else if r.forms.is_empty() {
             let message = r.error.as_ref().map(|e| e.message.as_str()).unwrap_or("");
             let mut row = vec![Val::Link(file.clone())];
             row.extend(std::iter::repeat_n(Val::Blank, FORMS_HEADER.len() - 2));
@@ -219,7 +256,12 @@ impl Summary {
             .extend(std::iter::repeat_n(rank, self.forms.len() - before));
         for f in &r.findings {
             let mut row = vec![text(&file)];
-            row.extend(finding_cells(f).into_iter().map(Val::Text));
+            let mut cells = finding_cells(f);
+            if r.report.is_some() {
+                // Nothing in a report is corrected.
+                cells[7] = "否".to_string();
+            }
+            row.extend(cells.into_iter().map(Val::Text));
             self.findings.push(row);
         }
     }

@@ -115,9 +115,14 @@ pub(crate) fn text_width(text: &str) -> usize {
 /// A finding as the columns after the first of [`FINDINGS_HEADER`] show it (工作表 … 是否已更正);
 /// the 核查结果 sheet and the summary's 全部问题 sheet both use it.
 pub fn finding_cells(f: &Finding) -> [String; 8] {
+    // A finding on a report's narrative stands in a paragraph, not a cell.
+    let (sheet, cell) = match &f.text {
+        Some(t) => ("正文".to_string(), format!("第 {} 段", t.paragraph)),
+        None => (f.sheet.clone(), f.cell.to_string()),
+    };
     [
-        f.sheet.clone(),
-        f.cell.to_string(),
+        sheet,
+        cell,
         format!("{} {}", f.rule, title_of(f.rule)),
         f.severity.label().to_string(),
         fit_cell(&f.found).into_owned(),

@@ -722,3 +722,90 @@ fn a_report_several_workbooks_match_stays_unpaired_with_a_note() {
         "{note}"
     );
 }
+
+#[test]
+fn the_summary_and_explain_show_the_report() {
+    use calamine::{Reader, open_workbook_auto};
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        sample("seed_kelamayi_2023_report.docx"),
+        dir.path().join("报告.docx"),
+    )
+    .unwrap();
+    std::fs::copy(
+        sample("seed_kelamayi_2023.xlsx"),
+        dir.path().join("自评表.xlsx"),
+    )
+    .unwrap();
+    let summary = dir.path().join("汇总.xlsx");
+    let o = run(&[
+        "check",
+        "--summary",
+        summary.to_str().unwrap(),
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let mut wb = open_workbook_auto(&summary).unwrap();
+    let names = wb.sheet_names().to_vec();
+    let rows = |wb: &mut calamine::Sheets<_>, name: &str| -> Vec<Vec<String>> {
+        wb.worksheet_range(name)
+            .unwrap()
+            .rows()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect()
+    };
+    let forms = rows(&mut wb, &names[0]);
+    let report_row = forms
+        .iter()
+        .find(|r| r.get(1).is_some_and(|s| s == "正文（自评报告）"))
+        .expect("the report's row");
+    assert_eq!(report_row[5], "2023");
+    assert_eq!(
+        report_row[13], "1",
+        "one error in the narrative: {report_row:?}"
+    );
+    assert!(
+        report_row[15].starts_with("自评报告：读出数字 140 个，表1为自评表；与 "),
+        "{report_row:?}"
+    );
+    let all = names
+        .iter()
+        .find(|n| n.as_str() == "全部问题")
+        .unwrap()
+        .clone();
+    let findings = rows(&mut wb, &all);
+    let share = findings
+        .iter()
+        .find(|r| r.get(3).is_some_and(|s| s.starts_with("ZP502")))
+        .expect("the share's row");
+    assert_eq!(&share[1..3], ["正文", "第 69 段"]);
+    assert_eq!(share[8], "否");
+    // explain: which table was taken, which paragraph gave which figure.
+    let o = run(&[
+        "explain",
+        sample("seed_kelamayi_2023_report.docx").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("  表格：表1（自评表）\n  正文按表1核对\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("；“占总支出的 4.08%”= 4.08 百分比；"),
+        "{text}"
+    );
+    assert!(
+        text.contains("“对2022年度重新申报并通过认定的10家”= 10 个数，上年或其他年度，不比较"),
+        "{text}"
+    );
+    let o = run(&[
+        "explain",
+        "--format",
+        "json",
+        sample("seed_kelamayi_2023_report.docx").to_str().unwrap(),
+    ]);
+    let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["report"]["form_table"], 1);
+    assert_eq!(doc["report"]["tables"][0][1], true);
+}
