@@ -197,11 +197,25 @@ pub fn process_bytes(
     profile: &Profile,
     write: Option<(&str, write::WriteOptions)>,
 ) -> (FileReport, Option<Vec<u8>>) {
+    process_bytes_paired(name, bytes, profile, write, None)
+}
+
+/// [`process_bytes`] for a report paired with a workbook (its name and bytes): the report's
+/// words are held to that workbook's 自评表.
+pub fn process_bytes_paired(
+    name: &str,
+    bytes: Vec<u8>,
+    profile: &Profile,
+    write: Option<(&str, write::WriteOptions)>,
+    paired: Option<(&str, &[u8])>,
+) -> (FileReport, Option<Vec<u8>>) {
     let path = PathBuf::from(name);
+    let paired_path = paired.map(|(n, _)| PathBuf::from(n));
     let mut corrected = None;
     let outcome = isolate(&path, || {
         let opts = pipeline::Options {
             correct: write.as_ref().map(|(_, w)| w),
+            paired: paired_path.as_deref().zip(paired.map(|(_, b)| b)),
             ..pipeline::Options::check(profile)
         };
         let run = pipeline::run(&path, bytes, &opts);

@@ -55,7 +55,12 @@ fn clean(s: &str) -> String {
 
 /// The pairing key of a file, when it is a report or a workbook with a form.
 pub fn key_of(path: &Path, profile: &Profile) -> Option<PairKey> {
-    let checked = crate::check_path(path, profile).ok()?;
+    key_of_bytes(path, crate::read::file_bytes(path).ok()?, profile)
+}
+
+/// [`key_of`] for a file's bytes (the page's files), `path` naming it.
+pub fn key_of_bytes(path: &Path, bytes: Vec<u8>, profile: &Profile) -> Option<PairKey> {
+    let checked = crate::check_workbook(crate::read::read_bytes(bytes).ok()?, profile).ok()?;
     let stem = clean(&path.file_stem()?.to_string_lossy());
     let mut names: Vec<String> = checked
         .forms

@@ -42,6 +42,26 @@ self.onmessage = async (event) => {
   }
   if (failOn) session.failOn(failOn);
   const skip = new Map(trapped || []);
+  // Reports (.docx) are paired with workbooks as the command line pairs them: by name and
+  // year, then file stem. Each file is read once for it (a file that stops the library here
+  // is handled like one that stops it while checking).
+  const isReport = (n) => /\.doc[xm]$/i.test(n);
+  const partner = new Map();
+  if (files.some((f) => isReport(f.name)) && files.some((f) => !isReport(f.name))) {
+    for (let i = 0; i < files.length; i++) {
+      if (skip.has(i)) {
+        session.noteForPairing(files[i].name, new Uint8Array(0));
+        continue;
+      }
+      try {
+        session.noteForPairing(files[i].name, new Uint8Array(files[i].bytes));
+      } catch (e) {
+        self.postMessage({ kind: "trap", index: i, message: String(e && e.message ? `${e.name}: ${e.message}` : e) });
+        return;
+      }
+    }
+    for (const [r, w] of JSON.parse(session.pairs()).pairs) partner.set(r, w);
+  }
   for (let i = 0; i < files.length; i++) {
     const f = files[i];
     let result;
@@ -49,7 +69,10 @@ self.onmessage = async (event) => {
       result = session.addInternalError(f.name, skip.get(i));
     } else {
       try {
-        result = session.add(f.name, new Uint8Array(f.bytes), checkedAt);
+        const w = partner.get(i);
+        result = w === undefined
+          ? session.add(f.name, new Uint8Array(f.bytes), checkedAt)
+          : session.addPaired(f.name, new Uint8Array(f.bytes), checkedAt, files[w].name, new Uint8Array(files[w].bytes));
       } catch (e) {
         // This instance is finished: the page starts a fresh one for the rest.
         self.postMessage({ kind: "trap", index: i, message: String(e && e.message ? `${e.name}: ${e.message}` : e) });

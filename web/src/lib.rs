@@ -41,6 +41,8 @@ pub struct Session {
     created: Option<i64>,
     /// For the page's tests: the file name on which `add` stops the library ([`Session::fail_on`]).
     fail_on: Option<String>,
+    /// What each file of the batch is paired by ([`Session::note_for_pairing`]).
+    keys: Vec<(std::path::PathBuf, Option<zpcheck::pairing::PairKey>)>,
 }
 
 /// What one file gave: its JSON report line and, when it was corrected, the corrected
@@ -96,6 +98,7 @@ impl Session {
             corrected: Vec::new(),
             created: None,
             fail_on: None,
+            keys: Vec::new(),
         })
     }
 
@@ -135,9 +138,66 @@ impl Session {
         self.record(report, None, String::new())
     }
 
+    /// Notes what a file of the batch is paired by (a report or a workbook), before the batch
+    /// is checked: the page pairs reports with workbooks as the command line does.
+    #[wasm_bindgen(js_name = noteForPairing)]
+    pub fn note_for_pairing(&mut self, name: &str, bytes: Vec<u8>) {
+        let path = std::path::PathBuf::from(name);
+        let key = zpcheck::pairing::key_of_bytes(&path, bytes, &self.profile);
+        self.keys.push((path, key));
+    }
+
+    /// The pairs of the files noted, as JSON: `{"pairs": [[report, workbook], …], "notes":
+    /// [[report, "why"], …]}` by index in the order noted.
+    pub fn pairs(&self) -> String {
+        let p = zpcheck::pairing::pair(&self.keys);
+        serde_json::json!({ "pairs": p.pairs, "notes": p.notes }).to_string()
+    }
+
+    /// [`Session::add`] for a report paired with a workbook (its name and bytes).
+    #[wasm_bindgen(js_name = addPaired)]
+    pub fn add_paired(
+        &mut self,
+        name: &str,
+        bytes: Vec<u8>,
+        checked_at: &str,
+        paired_name: &str,
+        paired_bytes: Vec<u8>,
+    ) -> FileResult {
+        self.add_with(name, bytes, checked_at, Some((paired_name, &paired_bytes)))
+    }
+
     /// Checks (and corrects) one file from its bytes; `checked_at` is the local time the page
     /// shows on the 核查结果 sheet ("2026-12-02 17:20:05（UTC+08:00）").
     pub fn add(&mut self, name: &str, bytes: Vec<u8>, checked_at: &str) -> FileResult {
+        self.add_with(name, bytes, checked_at, None)
+    }
+
+    /// The JSON document of every file so far, as `zpcheck check --format json` prints it.
+    pub fn json(&self) -> String {
+        report::json(&self.reports)
+    }
+
+    /// The summary workbook of every file so far.
+    pub fn summary(&self) -> Result<Vec<u8>, JsError> {
+        self.summary.to_bytes().map_err(|e| JsError::new(&e))
+    }
+
+    /// Every corrected workbook so far in one zip (names made unique: "甲_核查(2).xlsx").
+    pub fn zip(&self) -> Result<Vec<u8>, JsError> {
+        zpcheck::write::zip_files(&self.corrected).map_err(|e| JsError::new(&e))
+    }
+}
+
+/// What the exported methods share.
+impl Session {
+    fn add_with(
+        &mut self,
+        name: &str,
+        bytes: Vec<u8>,
+        checked_at: &str,
+        paired: Option<(&str, &[u8])>,
+    ) -> FileResult {
         if self.fail_on.as_deref() == Some(name) {
             // A trap, as wasm32 turns an abort into one.
             std::process::abort();
@@ -158,7 +218,8 @@ impl Session {
             created: self.created,
         };
         let write = self.fixing.then_some((output.as_str(), opts));
-        let (report, bytes) = zpcheck::batch::process_bytes(name, bytes, &self.profile, write);
+        let (report, bytes) =
+            zpcheck::batch::process_bytes_paired(name, bytes, &self.profile, write, paired);
         self.record(report, bytes, output)
     }
 
@@ -179,20 +240,5 @@ impl Session {
         }
         self.reports.push(report);
         result
-    }
-
-    /// The JSON document of every file so far, as `zpcheck check --format json` prints it.
-    pub fn json(&self) -> String {
-        report::json(&self.reports)
-    }
-
-    /// The summary workbook of every file so far.
-    pub fn summary(&self) -> Result<Vec<u8>, JsError> {
-        self.summary.to_bytes().map_err(|e| JsError::new(&e))
-    }
-
-    /// Every corrected workbook so far in one zip (names made unique: "甲_核查(2).xlsx").
-    pub fn zip(&self) -> Result<Vec<u8>, JsError> {
-        zpcheck::write::zip_files(&self.corrected).map_err(|e| JsError::new(&e))
     }
 }

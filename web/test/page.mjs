@@ -54,7 +54,7 @@ assert.equal(await seedDiv.locator("h2").textContent(), "seed_kelamayi_2023.xlsx
 const rows = await seedDiv.locator("table.findings tr").evaluateAll((trs) =>
   trs.map((tr) => [...tr.children].map((c) => c.textContent)),
 );
-assert.deepEqual(rows[0], ["工作表!单元格", "规则", "级别", "说明", "已更正"]);
+assert.deepEqual(rows[0], ["位置", "规则", "级别", "说明", "已更正"]);
 assert.deepEqual(
   rows.slice(1).map((r) => [r[0], r[1], r[2], r[4]]),
   [
@@ -88,6 +88,46 @@ assert.ok(readFileSync(got).equals(readFileSync(want)), "the page's corrected wo
 // The batch downloads are offered.
 const links = await page.locator("#downloads a").evaluateAll((as) => as.map((a) => a.download));
 assert.deepEqual(links, ["zpcheck_更正后.zip", "zpcheck_汇总.xlsx", "zpcheck_核查报告.json"]);
+
+// A report and its workbook dropped together: paired, the report's paragraph findings listed,
+// its reviewed copy (_核查.docx) byte-identical to the CLI's.
+const report = resolve(join(root, "../samples/seed_kelamayi_2023_report.docx"));
+const pairDrop = await page.evaluateHandle((files) => {
+  const dt = new DataTransfer();
+  for (const f of files) dt.items.add(new File([new Uint8Array(f.bytes)], f.name));
+  return dt;
+}, [report, seed].map((p) => ({ name: p.split("/").pop(), bytes: [...readFileSync(p)] })));
+await page.dispatchEvent("#drop", "drop", { dataTransfer: pairDrop });
+await page.waitForFunction(() => document.getElementById("count").textContent.includes("全部完成"), null, { timeout: 120000 });
+const reportDiv = page.locator(".file").nth(0);
+assert.equal(await reportDiv.locator("h2").textContent(), "seed_kelamayi_2023_report.docx：有错误");
+const reportLine = await reportDiv.locator("p.totals").first().textContent();
+assert.ok(reportLine.endsWith("；正文与工作簿 seed_kelamayi_2023.xlsx 的自评表配对核对"), reportLine);
+const reportRows = await reportDiv.locator("table.findings tr").evaluateAll((trs) =>
+  trs.map((tr) => [...tr.children].map((c) => c.textContent)),
+);
+assert.deepEqual(reportRows.slice(1).map((r) => [r[0], r[1], r[4]]), [
+  ["表1!H15", "ZP201", "否"],
+  ["表1!G16", "ZP204", "否"],
+  ["表1!G17", "ZP204", "否"],
+  ["表1!H18", "ZP202", "否"],
+  ["正文第 69 段", "ZP502", "否"],
+  ["正文第 100 段", "ZP519", "否"],
+]);
+const [docxDownload] = await Promise.all([
+  page.waitForEvent("download"),
+  reportDiv.locator("a.dl").click(),
+]);
+assert.equal(docxDownload.suggestedFilename(), "seed_kelamayi_2023_report_核查.docx");
+const gotDocx = join(work, "page.docx");
+await docxDownload.saveAs(gotDocx);
+const wantDir = join(work, "cli-report");
+const runDocx = spawnSync(cli, ["fix", "--pair", "--out-dir", wantDir, report, seed], { env: { ...process.env, SOURCE_DATE_EPOCH: "1764668400" } });
+assert.equal(runDocx.status, 1, String(runDocx.stderr));
+assert.ok(
+  readFileSync(gotDocx).equals(readFileSync(join(wantDir, "seed_kelamayi_2023_report_核查.docx"))),
+  "the page's reviewed report differs from the CLI's",
+);
 
 // Every sample, corrected, in the browser and natively (the closing note's comparison).
 const samplesDir = resolve(join(root, "../samples"));
@@ -169,5 +209,6 @@ assert.deepEqual(requests, [], "network requests");
 await browser.close();
 const size = readFileSync(page_path).length;
 console.log(`ok: page ${version} (${(size / 1024 / 1024).toFixed(2)} MB) from file://, 2 files in ${elapsed} ms, findings table as the CLI, corrected workbook byte-identical, no network request`);
+console.log("ok: a report and its workbook paired in the page; the report's paragraph findings listed; its _核查.docx byte-identical to the CLI's");
 console.log("ok: the library stopped on one file (a trap): reported as 内部错误, the batch finished by a fresh instance, summary, zip and JSON complete");
 console.log(`ok: ${all.length} samples corrected in the browser in ${browserMs} ms (natively, one thread: ${nativeMs} ms); 200 files in ${batchMs} ms, the page's longest wait ${worst} ms; a TOML profile loaded`);
