@@ -70,6 +70,9 @@ pub struct Figure {
     pub at: usize,
     /// Whether the figure directly follows "其中" (the text between them has no figure).
     pub after_qizhong: bool,
+    /// Its sentence up to the figure, normalised: what the sentence has said of it so far
+    /// (its subject: "基本支出…", "项目…").
+    pub before: String,
 }
 
 /// A paragraph's figures.
@@ -101,8 +104,11 @@ const PAST_WORDS: &[&str] = &[
     "前年",
 ];
 
-/// Words that mark a figure as approximate.
-const APPROX_WORDS: &[&str] = &["约", "左右", "大约", "近", "余", "多"];
+/// Words before a figure that mark it as approximate ("约 479 万元", "近 500 人").
+const APPROX_BEFORE: &[&str] = &["约", "大约", "近", "将近", "接近"];
+/// Words after a figure (and its unit) that mark it as approximate ("200余人" is read as
+/// "200" then "余人"; "479 万元左右").
+const APPROX_AFTER: &[&str] = &["左右", "余", "多", "上下"];
 
 /// The measure words read as counts.
 const COUNT_WORDS: &str = "个项家人名户次所件篇场条批台套处位";
@@ -160,6 +166,7 @@ pub fn paragraph_figures(paragraph: usize, text: &str, year: Option<u16>) -> Par
     let mut clause_of = vec![0usize; n + 1];
     let (mut s, mut k) = (0, 0);
     let mut clause_start = vec![0usize];
+    let mut sentence_start = vec![0usize];
     for i in 0..n {
         sentence_of[i] = s;
         clause_of[i] = k;
@@ -171,6 +178,7 @@ pub fn paragraph_figures(paragraph: usize, text: &str, year: Option<u16>) -> Par
             clause_start.push(i + 1);
             if is_sentence_end(c[i]) {
                 s += 1;
+                sentence_start.push(i + 1);
             }
         }
     }
@@ -281,9 +289,8 @@ pub fn paragraph_figures(paragraph: usize, text: &str, year: Option<u16>) -> Par
         let other_year = PAST_WORDS.iter().any(|w| words.contains(w))
             || year.is_some_and(|y| named_years(words).into_iter().any(|named| named != y));
         let tail: String = c[end.min(n)..(end + 2).min(n)].iter().collect();
-        let approx = APPROX_WORDS
-            .iter()
-            .any(|w| label.ends_with(w) || tail.starts_with(w));
+        let approx = APPROX_BEFORE.iter().any(|w| label.ends_with(w))
+            || APPROX_AFTER.iter().any(|w| tail.starts_with(w));
         let after_qizhong = qizhong
             .last()
             .is_some_and(|&(count, pos)| count == figures.len() && pos >= last_end);
@@ -300,6 +307,7 @@ pub fn paragraph_figures(paragraph: usize, text: &str, year: Option<u16>) -> Par
             approx,
             at: i,
             after_qizhong,
+            before: norm(sentence_start[sentence_of[i]], i),
         });
         last_end = end;
         i = end.max(i + 1);

@@ -872,6 +872,54 @@ fn html_cells(dir: &Path, name: &str, cells: usize) -> PathBuf {
     path
 }
 
+/// A Word document whose body is written by `body`, streamed into its zip.
+fn docx(path: &Path, body: &dyn Fn(&mut dyn Write)) {
+    let mut z = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    z.start_file("[Content_Types].xml", opts).unwrap();
+    z.write_all(br#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#).unwrap();
+    z.start_file("_rels/.rels", opts).unwrap();
+    z.write_all(br#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#).unwrap();
+    z.start_file("word/document.xml", opts).unwrap();
+    {
+        let mut w = std::io::BufWriter::new(&mut z);
+        w.write_all(br#"<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>"#).unwrap();
+        body(&mut w);
+        w.write_all(b"</w:body></w:document>").unwrap();
+        w.flush().unwrap();
+    }
+    z.finish().unwrap();
+}
+
+/// A report whose one table has `cells` numeric cells, 100 to a row.
+fn docx_cells(dir: &Path, name: &str, cells: usize) -> PathBuf {
+    let path = dir.join(format!("{name}.docx"));
+    docx(&path, &|w| {
+        w.write_all(b"<w:tbl>").unwrap();
+        for r in 0..cells.div_ceil(100) {
+            w.write_all(b"<w:tr>").unwrap();
+            for c in 0..100.min(cells - r * 100) {
+                write!(w, "<w:tc><w:p><w:r><w:t>{c}</w:t></w:r></w:p></w:tc>").unwrap();
+            }
+            w.write_all(b"</w:tr>").unwrap();
+        }
+        w.write_all(b"</w:tbl>").unwrap();
+    });
+    path
+}
+
+/// A report of `paragraphs` short paragraphs.
+fn docx_paragraphs(dir: &Path, name: &str, paragraphs: usize) -> PathBuf {
+    let path = dir.join(format!("{name}.docx"));
+    docx(&path, &|w| {
+        for _ in 0..paragraphs {
+            w.write_all(b"<w:p><w:r><w:t>x</w:t></w:r></w:p>").unwrap();
+        }
+    });
+    path
+}
+
 #[test]
 fn hostile_inputs_stay_within_time_and_memory() {
     let dir = tempfile::tempdir().unwrap();
@@ -934,6 +982,40 @@ fn hostile_inputs_stay_within_time_and_memory() {
     assert_eq!(doc["files"][0]["error"]["kind"], "too_large", "{doc}");
     let message = doc["files"][0]["error"]["message"].as_str().unwrap();
     assert!(message.contains("单元格超过 1000000 个"), "{message}");
+
+    // A Word report: a table at the cell limit read (no form, no report), past it refused; the
+    // paragraph limit likewise.
+    for (name, input, kind, message) in [
+        (
+            "docx_cells_at_limits",
+            docx_cells(dir.path(), "docx_cells_at_limits", 1_000_000),
+            "not_report",
+            "不是绩效自评报告",
+        ),
+        (
+            "docx_cells_past_limits",
+            docx_cells(dir.path(), "docx_cells_past_limits", 1_000_001),
+            "too_large",
+            "单元格超过 1000000 个",
+        ),
+        (
+            "docx_paragraphs_at_limits",
+            docx_paragraphs(dir.path(), "docx_paragraphs_at_limits", 200_000),
+            "not_report",
+            "不是绩效自评报告",
+        ),
+        (
+            "docx_paragraphs_past_limits",
+            docx_paragraphs(dir.path(), "docx_paragraphs_past_limits", 200_001),
+            "too_large",
+            "段落超过 200000 个",
+        ),
+    ] {
+        let doc = assert_bounded(name, &input, &[2]);
+        assert_eq!(doc["files"][0]["error"]["kind"], kind, "{name}: {doc}");
+        let got = doc["files"][0]["error"]["message"].as_str().unwrap();
+        assert!(got.contains(message), "{name}: {got}");
+    }
 
     // At the limits of calamine's formats: read (no form in them), within the bounds.
     for (name, input) in [

@@ -142,22 +142,23 @@ pub fn others_line(others: &[PathBuf]) -> Option<String> {
 /// "原名_核查.xlsx"; a name without the .xlsx extension gets it (the output is always .xlsx;
 /// "表.xls" would misname it), said on stderr; the folder it goes into is created.
 pub(super) fn output_file(out: &Path, input: &Path) -> Result<PathBuf, String> {
+    // A report's reviewed copy is a Word document; a workbook's correction an .xlsx.
+    let (ext, what) = if crate::files::is_report_name(input) {
+        ("docx", "报告的核查版本总是 .docx")
+    } else {
+        ("xlsx", "更正后的工作簿总是 .xlsx")
+    };
     let as_text = out.to_string_lossy();
     let file = if out.is_dir() || as_text.ends_with('/') || as_text.ends_with('\\') {
         out.join(corrected_name(input))
-    } else if out
-        .extension()
-        .is_some_and(|x| x.eq_ignore_ascii_case("xlsx"))
+    } else if out.extension().is_some_and(|x| x.eq_ignore_ascii_case(ext))
         || std::fs::metadata(out).is_ok_and(|m| !m.is_file())
     {
         // (A device or pipe stays as named, to be refused when writing.)
         out.to_path_buf()
     } else {
-        let file = out.with_extension("xlsx");
-        eprintln!(
-            "zpcheck: 更正后的工作簿总是 .xlsx，输出改为 {}",
-            file.display()
-        );
+        let file = out.with_extension(ext);
+        eprintln!("zpcheck: {what}，输出改为 {}", file.display());
         file
     };
     if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty())

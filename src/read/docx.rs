@@ -711,6 +711,21 @@ mod tests {
     }
 
     #[test]
+    fn a_span_past_the_limit_is_read_as_the_limit() {
+        let (_, sheets) = doc(concat!(
+            r#"<w:tbl><w:tr><w:tc><w:tcPr><w:gridSpan w:val="5000"/></w:tcPr><w:p><w:r><w:t>宽</w:t></w:r></w:p></w:tc>"#,
+            r#"<w:tc><w:p><w:r><w:t>后</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"#
+        ));
+        let s = &sheets[0];
+        assert_eq!(MAX_DOCX_GRIDSPAN, 1000);
+        assert_eq!(
+            (s.merges[0].first.to_string(), s.merges[0].last.to_string()),
+            ("A1".to_string(), "ALL1".to_string())
+        );
+        assert_eq!(s.text(CellRef::new(0, 1000)), "后");
+    }
+
+    #[test]
     fn a_truncated_part_is_a_clear_error_not_a_panic() {
         let xml = r#"<w:document xmlns:w="x"><w:body><w:p><w:r><w:t>半"#;
         let read = parse(xml.as_bytes(), &HashMap::new());

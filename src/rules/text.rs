@@ -181,9 +181,10 @@ fn unit_word(f: &Figure) -> String {
     }
 }
 
-/// The budget and execution figures a rate in `p` at index `i` is computed from: the last of
-/// each before it, in its sentence or the one before.
-fn rate_inputs(p: &ParaFigures, i: usize) -> Option<(&Figure, &Figure)> {
+/// The budget figures a rate in `p` at index `i` may be computed on (the 全年 / 调整后 one
+/// first; 年初 is a base some reports use) and the execution figure: the last of each before
+/// it, in its sentence or the one before.
+fn rate_inputs(p: &ParaFigures, i: usize) -> Option<(Vec<&Figure>, &Figure)> {
     let f = &p.figures[i];
     let before = || {
         p.figures[..i]
@@ -191,12 +192,19 @@ fn rate_inputs(p: &ParaFigures, i: usize) -> Option<(&Figure, &Figure)> {
             .rev()
             .filter(|g| money(g) && g.sentence + 1 >= f.sentence && !g.other_year)
     };
-    let budget = before()
-        .find(|g| has(&g.label, &["全年预算", "调整后", "预算总"]))
-        .or_else(|| before().find(|g| g.label.contains("预算")))?;
+    let mut budgets: Vec<&Figure> = before()
+        .filter(|g| has(&g.label, &["全年预算", "调整后", "预算总"]))
+        .take(1)
+        .collect();
+    let first = budgets.first().map(|b| b.at);
+    budgets.extend(
+        before()
+            .filter(|g| g.label.contains("预算") && Some(g.at) != first)
+            .take(1),
+    );
     let exec = before()
         .find(|g| has(&g.label, &["支出", "执行", "实际", "完成"]) && !g.label.contains("预算"))?;
-    Some((budget, exec))
+    (!budgets.is_empty()).then_some((budgets, exec))
 }
 
 fn rates(p: &ParaFigures, out: &mut Out) {
@@ -205,15 +213,21 @@ fn rates(p: &ParaFigures, out: &mut Out) {
             continue;
         }
         if f.label.contains("执行率") && !f.label.contains("控制率") {
-            let Some((budget, exec)) = rate_inputs(p, i) else {
+            let Some((budgets, exec)) = rate_inputs(p, i) else {
                 continue;
             };
-            // 0 ÷ 0 is not applicable: whatever the text prints there is no error.
-            let Some(rate) = crate::num::div(exec.value * Decimal::ONE_HUNDRED, budget.value)
-            else {
+            // 0 ÷ 0 is not applicable: whatever the text prints there is no error. A rate right
+            // on any of the bases the sentence gives (调整后 or 年初) is right.
+            let rates: Vec<(Decimal, &Figure)> = budgets
+                .iter()
+                .filter_map(|b| {
+                    crate::num::div(exec.value * Decimal::ONE_HUNDRED, b.value).map(|r| (r, *b))
+                })
+                .collect();
+            let Some(&(rate, budget)) = rates.first() else {
                 continue;
             };
-            if !agrees(f, rate) {
+            if !rates.iter().any(|(r, _)| agrees(f, *r)) {
                 out.push(
                     &registry::TEXT_RATE,
                     p,
@@ -272,14 +286,13 @@ fn rates(p: &ParaFigures, out: &mut Out) {
 fn whole_execution(paragraphs: &[ParaFigures], table: Option<&TableRef<'_>>) -> Option<Decimal> {
     for p in paragraphs {
         for f in &p.figures {
-            let sentence = &p.sentences[f.sentence.min(p.sentences.len() - 1)];
             if money(f)
                 && !f.other_year
                 && has(
                     &f.label,
                     &["全年实际支出", "全年执行", "全年支出", "实际支出资金"],
                 )
-                && !has(sentence, PART_SUBJECTS)
+                && !has(&f.before, PART_SUBJECTS)
             {
                 return Some(f.value);
             }
@@ -442,8 +455,20 @@ fn overall_score(p: &ParaFigures) -> Vec<(&Figure, Option<&'static str>)> {
         .filter(|f| {
             f.unit == Unit::Score
                 && !f.other_year
-                && has(&f.label, &["得分", "评分", "总分", "综合"])
-                && !has(&f.label, &["分值", "权重", "指标"])
+                && has(
+                    &f.label,
+                    &[
+                        "综合",
+                        "总分",
+                        "总得分",
+                        "自评得分",
+                        "评价得分",
+                        "最终得分",
+                        "评分为",
+                        "得分为",
+                    ],
+                )
+                && !has(&f.label, &["分值", "权重", "指标", "执行率", "满意度"])
         })
         .map(|f| (f, grade_word(&p.sentences[f.sentence])))
         .collect()
@@ -536,6 +561,10 @@ fn completion_rate(vocab: &crate::vocab::Vocab, target: &str, actual: &str) -> O
 }
 
 fn completion(p: &ParaFigures, vocab: &crate::vocab::Vocab, out: &mut Out) {
+    // One indicator per paragraph: a paragraph describing several is not matched up.
+    if p.text.matches("指标值:").count() != 1 {
+        return;
+    }
     let Some(d) = described(&p.text) else {
         return;
     };
@@ -699,6 +728,10 @@ fn date_span(text: &str) -> Option<(jiff::civil::Date, jiff::civil::Date)> {
 }
 
 fn days(p: &ParaFigures, out: &mut Out) {
+    // One span and one day count in the paragraph: which goes with which is then certain.
+    if p.figures.iter().filter(|f| f.unit == Unit::Days).count() != 1 {
+        return;
+    }
     let Some((a, b)) = date_span(&p.text) else {
         return;
     };
@@ -764,13 +797,17 @@ fn sums(p: &ParaFigures, out: &mut Out) {
                 );
             }
         }
-        // 预算 − 实际 = 节约 / 结余.
-        let budget = find(&|l| l.contains("预算") && !l.contains("调整"));
+        // 预算 − 实际 = 节约 / 结余 (on any budget the sentence gives).
+        let budgets: Vec<&Figure> = m
+            .iter()
+            .copied()
+            .filter(|f| f.label.contains("预算") && !f.label.contains("调整"))
+            .collect();
         let spent = find(&|l| has(l, &["实际支出", "实际执行", "支出"]) && !l.contains("预算"));
         let saved = find(&|l| has(l, &["节约", "结余", "节余"]));
-        if let (Some(b), Some(e), Some(s)) = (budget, spent, saved) {
+        if let (Some(&b), Some(e), Some(s)) = (budgets.first(), spent, saved) {
             let diff = b.value - e.value;
-            if !agrees(s, diff) {
+            if !budgets.iter().any(|b| agrees(s, b.value - e.value)) {
                 out.push(
                     &registry::TEXT_SUM,
                     p,
@@ -908,13 +945,36 @@ fn compare(
     );
 }
 
+/// The subjects that make a figure a part's when the table is a project's form: the project is
+/// the whole there.
+const PROJECT_PART_SUBJECTS: &[&str] = &[
+    "基本支出",
+    "三公",
+    "采购",
+    "人员经费",
+    "公用经费",
+    "固定资产",
+    "因公出国",
+    "公务用车",
+    "公务接待",
+    "上级安排",
+    "本级安排",
+    "其他资金",
+];
+
 fn funds_vs_table(p: &ParaFigures, t: &TableRef<'_>, out: &mut Out) {
     let Some(fu) = t.form.funding.as_ref() else {
         return;
     };
     let total = &fu.total;
+    // For a department's form, 项目支出 is a part too; for a project's, the project is the whole.
+    let subjects = if t.form.title.contains("项目") {
+        PROJECT_PART_SUBJECTS
+    } else {
+        PART_SUBJECTS
+    };
     for f in &p.figures {
-        if f.other_year || has(&p.sentences[f.sentence], PART_SUBJECTS) {
+        if f.other_year || has(&f.before, subjects) {
             continue;
         }
         let Some(kind) = funds_kind(f) else {

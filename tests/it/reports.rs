@@ -809,3 +809,51 @@ fn the_summary_and_explain_show_the_report() {
     assert_eq!(doc["report"]["form_table"], 1);
     assert_eq!(doc["report"]["tables"][0][1], true);
 }
+
+#[test]
+fn a_project_reports_right_figures_stay_quiet_and_wrong_ones_are_found() {
+    let report = |extra: &[&str]| {
+        let mut blocks = vec![
+            Block::H(1, "某某县农村道路养护项目支出绩效自评报告".into()),
+            para("（2023年度）"),
+            para(
+                "该项目年初预算 50 万元，全年预算 50 万元，实际支出 45.6 万元，预算执行率 91.2%。",
+            ),
+            para("预算7,800,000.00元，实际支出4,573,732.68元，节约3,226,267.32元。"),
+            para(
+                "本项目共设置三级指标12个，其中数量指标5个、质量指标3个、时效指标2个、成本指标2个。",
+            ),
+            para(
+                "产出指标得分 48 分，效益指标得分 29 分，满意度指标得分 10 分，预算执行率得分 9.12 分，综合得分 96.12 分，评价等级为“优”。",
+            ),
+            para("其中人员经费 434.89 万元，占 54.42%。"),
+            para(
+                "年初预算 100 万元，调整后预算 120 万元，实际支出 96 万元，执行率 96%，结余 4 万元。",
+            ),
+            para(
+                "指标1：道路养护里程，指标值：≥120公里，实际完成值：130公里，完成率108.33%，偏差率8.33%。",
+            ),
+            para("指标2：养护成本，指标值：≤2万元/公里，实际完成值：1.6万元/公里，完成率125%。"),
+            para("同比上年度增加 12.5 万元，增长 20.5%。"),
+        ];
+        blocks.extend(extra.iter().map(|t| para(t)));
+        check_blocks(&blocks)
+    };
+    assert_eq!(rows(&report(&[])), []);
+    // One wrong figure each: found, with the value it should have.
+    let c = report(&[
+        "全年预算 80 万元，实际支出 60 万元，预算执行率 70%。",
+        "本项目共设置三级指标10个，其中数量指标5个、质量指标3个、时效指标3个。",
+        "综合得分 86.5 分，评价等级为“优”。",
+        "预算 200 万元，实际支出 150 万元，结余 60 万元。",
+    ]);
+    assert_eq!(
+        rows(&c),
+        [
+            row("ZP501", "第12段", "70", "75"),
+            row("ZP503", "第13段", "10", "11"),
+            row("ZP504", "第14段", "优", "良"),
+            row("ZP508", "第15段", "60", "50"),
+        ]
+    );
+}
