@@ -117,6 +117,23 @@ impl Baseline {
             .ok_or("JSON 中没有 files[].findings：请用 zpcheck check --format json 写出的文件")?;
         for f in findings {
             let field = |k: &str| f.get(k).and_then(|v| v.as_str());
+            // A finding on a report's narrative: by its paragraph and the claim as written.
+            if field("source") == Some("text") {
+                let (Some(rule), Some(paragraph), Some(quote)) = (
+                    field("rule"),
+                    f.get("paragraph").and_then(|v| v.as_u64()),
+                    field("quote"),
+                ) else {
+                    return Err("JSON 中报告正文的问题缺少 rule、paragraph 或 quote".to_string());
+                };
+                self.entries.insert((
+                    name.clone(),
+                    rule.to_string(),
+                    text_place(paragraph as usize, quote),
+                    CellRef::new(0, 0),
+                ));
+                continue;
+            }
             let (Some(rule), Some(sheet), Some(cell)) = (
                 field("rule"),
                 field("sheet"),
@@ -142,10 +159,20 @@ impl Baseline {
 
     /// Whether a finding of the file at `path` was accepted.
     pub fn accepts(&self, path: &Path, f: &Finding) -> bool {
-        let key = |file: Option<String>| (file, f.rule.to_string(), f.sheet.clone(), f.cell);
+        let sheet = match &f.text {
+            Some(t) => text_place(t.paragraph, &t.quote),
+            None => f.sheet.clone(),
+        };
+        let key = |file: Option<String>| (file, f.rule.to_string(), sheet.clone(), f.cell);
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
         self.entries.contains(&key(None)) || self.entries.contains(&key(name))
     }
+}
+
+/// The key a finding on a report's narrative is accepted by: its paragraph and claim (it has
+/// no cell).
+fn text_place(paragraph: usize, quote: &str) -> String {
+    format!("正文第{paragraph}段“{quote}”")
 }
 
 /// A path's file name (the whole text when it has none).

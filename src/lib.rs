@@ -139,6 +139,11 @@ impl Checked {
             f.report.findings.retain(|x| !accepted(x));
             gone += before - f.report.findings.len();
         }
+        if let Some(r) = &mut self.report {
+            let before = r.narrative.len();
+            r.narrative.retain(|x| !accepted(x));
+            gone += before - r.narrative.len();
+        }
         gone
     }
 }

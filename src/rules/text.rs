@@ -228,21 +228,7 @@ fn rates(p: &ParaFigures, out: &mut Out) {
                 continue;
             };
             if !rates.iter().any(|(r, _)| agrees(f, *r)) {
-                out.push(
-                    &registry::TEXT_RATE,
-                    p,
-                    &f.quote,
-                    shown(f),
-                    as_written(f, rate),
-                    format!(
-                        "执行率应为 {} ÷ {} = {}%，所写 {}%",
-                        shown(exec),
-                        shown(budget),
-                        as_written(f, rate),
-                        shown(f)
-                    ),
-                    None,
-                );
+                rate_finding(out, p, f, "执行率", (exec, budget), rate);
             }
         } else if f.label.contains("调整率") {
             let before = || {
@@ -261,24 +247,36 @@ fn rates(p: &ParaFigures, out: &mut Out) {
                 continue;
             };
             if !agrees(f, rate) {
-                out.push(
-                    &registry::TEXT_RATE,
-                    p,
-                    &f.quote,
-                    shown(f),
-                    as_written(f, rate),
-                    format!(
-                        "调整率应为 {} ÷ {} = {}%，所写 {}%",
-                        shown(adjust),
-                        shown(initial),
-                        as_written(f, rate),
-                        shown(f)
-                    ),
-                    None,
-                );
+                rate_finding(out, p, f, "调整率", (adjust, initial), rate);
             }
         }
     }
+}
+
+/// A rate claim (ZP501) that its own figures contradict: `rate` = numerator ÷ denominator.
+fn rate_finding(
+    out: &mut Out,
+    p: &ParaFigures,
+    f: &Figure,
+    what: &str,
+    (num, den): (&Figure, &Figure),
+    rate: Decimal,
+) {
+    out.push(
+        &registry::TEXT_RATE,
+        p,
+        &f.quote,
+        shown(f),
+        as_written(f, rate),
+        format!(
+            "{what}应为 {} ÷ {} = {}%，所写 {}%",
+            shown(num),
+            shown(den),
+            as_written(f, rate),
+            shown(f)
+        ),
+        None,
+    );
 }
 
 /// The whole's execution a share "占总支出" is of: the narrative's 全年实际支出 of the whole

@@ -7,7 +7,7 @@
 use std::io::Write;
 
 use crate::markup::shown;
-use crate::spec::{SheetSpec, a1_pos};
+use crate::spec::SheetSpec;
 
 /// One block of a report.
 #[derive(Debug, Clone)]
@@ -47,14 +47,7 @@ fn paragraph(props: &str, text: &str) -> String {
 /// A spec as a Word table: each merged range one cell spanning its columns (`w:gridSpan`) and,
 /// over several rows, continued below (`w:vMerge`).
 pub fn table_xml(spec: &SheetSpec) -> String {
-    let merges: Vec<((usize, usize), (usize, usize))> = spec
-        .merges
-        .iter()
-        .map(|m| {
-            let (a, b) = m.split_once(':').expect("range");
-            (a1_pos(a), a1_pos(b))
-        })
-        .collect();
+    let merges = crate::markup::merges(spec);
     let cols = spec
         .rows
         .iter()

@@ -6,7 +6,7 @@
 use crate::spec::{SheetSpec, V, a1_pos};
 
 /// A merged range's (first, last) zero-based positions.
-fn merges(spec: &SheetSpec) -> Vec<((usize, usize), (usize, usize))> {
+pub(crate) fn merges(spec: &SheetSpec) -> Vec<((usize, usize), (usize, usize))> {
     spec.merges
         .iter()
         .map(|m| {

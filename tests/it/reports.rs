@@ -57,6 +57,15 @@ fn seed_with(text: &[(&str, &str, &str, &str)]) -> Vec<(String, String, String, 
     out
 }
 
+/// A folder holding these samples under these names.
+fn folder_of(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, as_name) in files {
+        std::fs::copy(sample(name), dir.path().join(as_name)).unwrap();
+    }
+    dir
+}
+
 const SEED_SHARE: (&str, &str, &str, &str) = ("ZP502", "第69段", "4.08", "4.10");
 const SEED_SCORE: (&str, &str, &str, &str) = ("ZP519", "第100段", "100", "99.96");
 
@@ -694,22 +703,11 @@ fn a_report_is_paired_with_its_workbook_and_held_to_it() {
 
 #[test]
 fn a_report_several_workbooks_match_stays_unpaired_with_a_note() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(
-        sample("seed_kelamayi_2023_report.docx"),
-        dir.path().join("报告.docx"),
-    )
-    .unwrap();
-    std::fs::copy(
-        sample("seed_kelamayi_2023.xlsx"),
-        dir.path().join("表一.xlsx"),
-    )
-    .unwrap();
-    std::fs::copy(
-        sample("seed_kelamayi_2023.xlsx"),
-        dir.path().join("表二.xlsx"),
-    )
-    .unwrap();
+    let dir = folder_of(&[
+        ("seed_kelamayi_2023_report.docx", "报告.docx"),
+        ("seed_kelamayi_2023.xlsx", "表一.xlsx"),
+        ("seed_kelamayi_2023.xlsx", "表二.xlsx"),
+    ]);
     let o = run(&["check", "--format", "json", dir.path().to_str().unwrap()]);
     let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
     let entry = &doc["files"][0];
@@ -726,17 +724,10 @@ fn a_report_several_workbooks_match_stays_unpaired_with_a_note() {
 #[test]
 fn the_summary_and_explain_show_the_report() {
     use calamine::{Reader, open_workbook_auto};
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(
-        sample("seed_kelamayi_2023_report.docx"),
-        dir.path().join("报告.docx"),
-    )
-    .unwrap();
-    std::fs::copy(
-        sample("seed_kelamayi_2023.xlsx"),
-        dir.path().join("自评表.xlsx"),
-    )
-    .unwrap();
+    let dir = folder_of(&[
+        ("seed_kelamayi_2023_report.docx", "报告.docx"),
+        ("seed_kelamayi_2023.xlsx", "自评表.xlsx"),
+    ]);
     let summary = dir.path().join("汇总.xlsx");
     let o = run(&[
         "check",
@@ -856,4 +847,57 @@ fn a_project_reports_right_figures_stay_quiet_and_wrong_ones_are_found() {
             row("ZP508", "第15段", "60", "50"),
         ]
     );
+}
+
+#[test]
+fn a_baseline_accepts_a_reports_text_findings_by_paragraph_and_claim() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = sample("seed_kelamayi_2023_report.docx");
+    let o = run(&["check", "--format", "json", report.to_str().unwrap()]);
+    let baseline = dir.path().join("已确认.json");
+    std::fs::write(&baseline, &o.stdout).unwrap();
+    let o = run(&[
+        "check",
+        "--format",
+        "json",
+        "--baseline",
+        baseline.to_str().unwrap(),
+        report.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["files"][0]["suppressed"], 6);
+    assert_eq!(doc["files"][0]["findings"].as_array().unwrap().len(), 0);
+    // A claim written differently is a new claim: reported again.
+    let edited = dir.path().join("seed_kelamayi_2023_report.docx");
+    std::fs::write(
+        &edited,
+        docx_of(&replaced(
+            &seed_report(),
+            "占总支出的 4.08%",
+            "占总支出的 4.09%",
+        )),
+    )
+    .unwrap();
+    let o = run(&[
+        "check",
+        "--format",
+        "json",
+        "--baseline",
+        baseline.to_str().unwrap(),
+        edited.to_str().unwrap(),
+    ]);
+    let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let left: Vec<&str> = doc["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["quote"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(left, ["占总支出的 4.09%"]);
 }
