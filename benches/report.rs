@@ -7,7 +7,8 @@
 //!    in one run of the command line with a summary workbook: how long, and how many reports were
 //!    paired.
 //!
-//! Run: `cargo bench --bench report`.
+//! Run: `cargo bench --bench report`; `ZPCHECK_BENCH_PROFILE=report valgrind --tool=callgrind <bench
+//! binary>` checks only the report's copies, once (`=workbook`: the workbook's).
 
 use std::path::Path;
 use std::time::Instant;
@@ -63,6 +64,19 @@ fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
     let report = std::fs::read(root.join("seed_kelamayi_2023_report.docx")).expect("sample");
     let workbook = std::fs::read(root.join("seed_kelamayi_2023.xlsx")).expect("sample");
+    // `ZPCHECK_BENCH_PROFILE=report` (or `workbook`): only those copies, once (to profile by
+    // hand).
+    if let Ok(which) = std::env::var("ZPCHECK_BENCH_PROFILE") {
+        check_copies(
+            if which == "workbook" {
+                &workbook
+            } else {
+                &report
+            },
+            &profile,
+        );
+        return;
+    }
     let w = fastest(&|| check_copies(&workbook, &profile));
     let r = fastest(&|| check_copies(&report, &profile));
     println!(

@@ -70,8 +70,8 @@ pub struct Figure {
     pub at: usize,
     /// Whether the figure directly follows "其中" (the text between them has no figure).
     pub after_qizhong: bool,
-    /// Its sentence up to the figure, normalised: what the sentence has said of it so far
-    /// (its subject: "基本支出…", "项目…").
+    /// Its sentence up to the figure, as written: what the sentence has said of it so far (its
+    /// subject: "基本支出…", "项目…").
     pub before: String,
 }
 
@@ -82,7 +82,7 @@ pub struct ParaFigures {
     pub paragraph: usize,
     /// The figures in order.
     pub figures: Vec<Figure>,
-    /// The paragraph's text, normalised as labels are (for word searches).
+    /// The paragraph's text as written (its figures' labels are the normalised words).
     pub text: String,
     /// Per sentence, its text normalised (for subject and year words).
     pub sentences: Vec<String>,
@@ -158,167 +158,232 @@ fn is_clause_end(c: char) -> bool {
 
 /// Reads one paragraph's figures.
 pub fn paragraph_figures(paragraph: usize, text: &str, year: Option<u16>) -> ParaFigures {
-    let orig: Vec<char> = text.chars().collect();
-    let c: Vec<char> = orig.iter().map(|&x| fold(x)).collect();
-    let n = c.len();
-    // Sentence and clause of every char.
-    let mut sentence_of = vec![0usize; n + 1];
-    let mut clause_of = vec![0usize; n + 1];
-    let (mut s, mut k) = (0, 0);
-    let mut clause_start = vec![0usize];
-    let mut sentence_start = vec![0usize];
-    for i in 0..n {
-        sentence_of[i] = s;
-        clause_of[i] = k;
-        // A comma inside a number ("7,800,000") is no clause break.
-        let thousands =
-            c[i] == ',' && i > 0 && c[i - 1].is_ascii_digit() && group_of_three(&c, i + 1);
-        if is_clause_end(c[i]) && !thousands {
-            k += 1;
-            clause_start.push(i + 1);
-            if is_sentence_end(c[i]) {
-                s += 1;
-                sentence_start.push(i + 1);
-            }
-        }
+    // Most paragraphs of a report state no figure at all: passed over without a copy.
+    // (By bytes: an ASCII digit, or 0xEF, which starts a full-width digit's UTF-8 — and
+    // other full-width forms, which only cost the slower path.)
+    if !text.bytes().any(|b| b.is_ascii_digit() || b == 0xEF) {
+        return ParaFigures {
+            paragraph,
+            figures: Vec::new(),
+            text: String::new(),
+            sentences: Vec::new(),
+            qizhong: Vec::new(),
+        };
     }
-    sentence_of[n] = s;
-    clause_of[n] = k;
+    // Each char folded, with where it starts in the text (a quote is a slice of the text).
+    let mut starts = Vec::with_capacity(text.len());
+    let mut c = Vec::with_capacity(text.len());
+    for (b, x) in text.char_indices() {
+        starts.push(b);
+        c.push(fold(x));
+    }
+    let n = c.len();
+    let byte = |k: usize| starts.get(k).copied().unwrap_or(text.len());
     let norm = |a: usize, b: usize| -> String {
         c[a.min(n)..b.min(n)]
             .iter()
             .filter(|x| !x.is_whitespace())
             .collect()
     };
-    // Each clause's words, for the other-year test.
-    let clause_text: Vec<String> = (0..clause_start.len())
-        .map(|i| {
-            let a = clause_start[i];
-            let b = clause_start.get(i + 1).copied().unwrap_or(n);
-            norm(a, b)
-        })
-        .collect();
-    let mut sentences: Vec<String> = vec![String::new(); s + 1];
-    for i in 0..n {
-        if !c[i].is_whitespace() {
-            sentences[sentence_of[i]].push(c[i]);
-        }
-    }
+    // One pass: the sentence and clause the scan is in (updated after each char it visits; a
+    // figure's span holds no break: digits, a thousands comma, spaces, its unit).
+    let (mut sentence, mut clause) = (0usize, 0usize);
+    let (mut sentence_begin, mut clause_begin) = (0usize, 0usize);
+    // Whether the current clause speaks of another year, once a figure in it asks.
+    let mut clause_other_year: Option<bool> = None;
     let mut figures: Vec<Figure> = Vec::new();
-    let mut qizhong = Vec::new();
+    let mut qizhong: Vec<(usize, usize)> = Vec::new();
     let mut last_end = 0usize;
     let mut i = 0;
     while i < n {
-        if c[i] == '其' && c.get(i + 1) == Some(&'中') {
-            qizhong.push((figures.len(), i));
-        }
-        let starts = c[i].is_ascii_digit()
-            && (i == 0 || !(c[i - 1].is_ascii_alphanumeric() || c[i - 1] == '.'));
-        if !starts {
-            i += 1;
-            continue;
-        }
-        let Some((value, dp, written, mut j)) = number_at(&c, i) else {
-            i += 1;
-            continue;
-        };
-        // White space between the number and its unit.
-        while j < n && c[j] == ' ' {
-            j += 1;
-        }
-        let at = |k: usize| c.get(k).copied().unwrap_or('\0');
-        // A year, a date or a numbering ("2023年", "1月", "(1)", "第2") is not a figure.
-        let before = if i > 0 { c[i - 1] } else { '\0' };
-        if matches!(
-            at(j),
-            '年' | '月' | '日' | '号' | '.' | '-' | '/' | '~' | '届' | '层' | '批'
-        ) || before == '第'
-            || (before == '(' && at(j) == ')')
-            || before == '《'
-        {
-            // "2023.1.19-8.16": skip the whole run of digits and separators.
-            let mut k = j;
-            while k < n && (c[k].is_ascii_digit() || matches!(c[k], '.' | '-' | '/' | '~')) {
-                k += 1;
+        let x = c[i];
+        // Most chars are words: only their sentence and clause breaks (and 其中) matter.
+        if !x.is_ascii_digit() {
+            if x == '其' && c.get(i + 1) == Some(&'中') {
+                qizhong.push((figures.len(), i));
+            } else if is_clause_end(x) && !thousands_comma(&c, i) {
+                clause += 1;
+                clause_begin = i + 1;
+                clause_other_year = None;
+                if is_sentence_end(x) {
+                    sentence += 1;
+                    sentence_begin = i + 1;
+                }
             }
-            i = k.max(i + 1);
+            i += 1;
             continue;
         }
-        let (unit, end) = if at(j) == '万' && at(j + 1) == '元' {
-            money_or_price(&c, j + 2, Decimal::ONE)
-        } else if at(j) == '亿' && at(j + 1) == '元' {
-            money_or_price(&c, j + 2, Decimal::from(10_000))
-        } else if at(j) == '元' {
-            money_or_price(&c, j + 1, Decimal::new(1, 4))
-        } else if at(j) == '%' {
-            (Some(Unit::Percent), j + 1)
-        } else if at(j) == '分' && at(j + 1) != '之' {
-            (Some(Unit::Score), j + 1)
-        } else if at(j) == '天' {
-            (Some(Unit::Days), j + 1)
-        } else if COUNT_WORDS.contains(at(j)) {
-            (Some(Unit::Count(at(j))), j + 1)
-        } else {
-            (None, j)
-        };
-        let Some(mut unit) = unit else {
-            i = j.max(i + 1);
+        if let Some((value, dp, written, unit, end)) = figure_at(&c, i) {
+            let other_year = *clause_other_year.get_or_insert_with(|| {
+                let clause_end = (i..n)
+                    .find(|&k| is_clause_end(c[k]) && !thousands_comma(&c, k))
+                    .unwrap_or(n);
+                let words = norm(clause_begin, clause_end);
+                // Every past word holds one of these: most clauses are passed at once.
+                (words.contains(['上', '去', '同', '往', '前'])
+                    && PAST_WORDS.iter().any(|w| words.contains(w)))
+                    || year.is_some_and(|y| named_years(&words).into_iter().any(|named| named != y))
+            });
+            let label = norm(last_end.max(clause_begin), i);
+            let quote = &text[byte(clause_begin.min(i))..byte(end.min(n))];
+            let approx = APPROX_BEFORE.iter().any(|w| label.ends_with(w))
+                || APPROX_AFTER.iter().any(|w| {
+                    w.chars()
+                        .enumerate()
+                        .all(|(k, x)| c.get(end + k) == Some(&x))
+                });
+            let after_qizhong = qizhong
+                .last()
+                .is_some_and(|&(count, pos)| count == figures.len() && pos >= last_end);
+            figures.push(Figure {
+                value,
+                written,
+                dp,
+                unit,
+                label,
+                quote: quote.trim().to_string(),
+                sentence,
+                clause,
+                other_year,
+                approx,
+                at: i,
+                after_qizhong,
+                before: text[byte(sentence_begin)..byte(i)].to_string(),
+            });
+            last_end = end;
+            i = end.max(i + 1);
             continue;
-        };
-        // "每家10万元": a price per one of a count.
-        if let Unit::Money { factor } = unit
-            && i >= 2
-            && c[i - 2] == '每'
-            && COUNT_WORDS.contains(c[i - 1])
-        {
-            unit = Unit::Price {
-                per: c[i - 1],
-                factor,
-            };
         }
-        let value = match &unit {
-            Unit::Money { factor } | Unit::Price { factor, .. } => value * factor,
-            _ => value,
-        };
-        let clause = clause_of[i];
-        let label_from = last_end.max(clause_start[clause]);
-        let label = norm(label_from, i);
-        let quote_from = clause_start[clause].min(i);
-        let quote: String = orig[quote_from..end.min(n)].iter().collect::<String>();
-        let words = &clause_text[clause];
-        let other_year = PAST_WORDS.iter().any(|w| words.contains(w))
-            || year.is_some_and(|y| named_years(words).into_iter().any(|named| named != y));
-        let tail: String = c[end.min(n)..(end + 2).min(n)].iter().collect();
-        let approx = APPROX_BEFORE.iter().any(|w| label.ends_with(w))
-            || APPROX_AFTER.iter().any(|w| tail.starts_with(w));
-        let after_qizhong = qizhong
-            .last()
-            .is_some_and(|&(count, pos)| count == figures.len() && pos >= last_end);
-        figures.push(Figure {
-            value,
-            written,
-            dp,
-            unit,
-            label,
-            quote: quote.trim().to_string(),
-            sentence: sentence_of[i],
-            clause,
-            other_year,
-            approx,
-            at: i,
-            after_qizhong,
-            before: norm(sentence_start[sentence_of[i]], i),
-        });
-        last_end = end;
-        i = end.max(i + 1);
+        // A digit that starts no figure: a year, a date, a numbering or a bare number.
+        i = not_a_figure(&c, i).unwrap_or(i + 1);
     }
+    // A paragraph's sentences are only wanted where it states a score (its grade word).
+    let sentences = if figures.iter().any(|f| f.unit == Unit::Score) {
+        let mut out = vec![String::new()];
+        for (k, &x) in c.iter().enumerate() {
+            if !x.is_whitespace()
+                && let Some(last) = out.last_mut()
+            {
+                last.push(x);
+            }
+            if is_sentence_end(x) && !thousands_comma(&c, k) {
+                out.push(String::new());
+            }
+        }
+        out
+    } else {
+        Vec::new()
+    };
     ParaFigures {
         paragraph,
         figures,
-        text: norm(0, n),
+        text: text.to_string(),
         sentences,
         qizhong: qizhong.into_iter().map(|(k, _)| k).collect(),
     }
+}
+
+/// Whether the comma at `k` separates thousands ("7,800,000"): no clause break.
+fn thousands_comma(c: &[char], k: usize) -> bool {
+    c[k] == ',' && k > 0 && c[k - 1].is_ascii_digit() && group_of_three(c, k + 1)
+}
+
+/// Where the scan goes on when a number at `i` is a year, a date or a numbering ("2023年",
+/// "1月", "(1)", "第2", "2023.1.19-8.16"): past it. None when `i` starts no such number.
+fn not_a_figure(c: &[char], i: usize) -> Option<usize> {
+    let n = c.len();
+    if !starts_number(c, i) {
+        return None;
+    }
+    let (_, _, mut j) = number_value_at(c, i)?;
+    while j < n && c[j] == ' ' {
+        j += 1;
+    }
+    let at = |k: usize| c.get(k).copied().unwrap_or('\0');
+    let before = if i > 0 { c[i - 1] } else { '\0' };
+    let dated = matches!(
+        at(j),
+        '年' | '月' | '日' | '号' | '.' | '-' | '/' | '~' | '届' | '层' | '批'
+    ) || before == '第'
+        || (before == '(' && at(j) == ')')
+        || before == '《';
+    if dated {
+        let mut k = j;
+        while k < n && (c[k].is_ascii_digit() || matches!(c[k], '.' | '-' | '/' | '~')) {
+            k += 1;
+        }
+        return Some(k.max(i + 1));
+    }
+    // A number with no unit: passed over.
+    Some(j.max(i + 1))
+}
+
+/// Whether a number starts at `i` (a digit not inside a word or another number).
+fn starts_number(c: &[char], i: usize) -> bool {
+    c[i].is_ascii_digit() && (i == 0 || !(c[i - 1].is_ascii_alphanumeric() || c[i - 1] == '.'))
+}
+
+/// The figure starting at `i`, if one does: value (in the unit's base), decimals, the number as
+/// written, its unit and where the figure ends.
+fn figure_at(c: &[char], i: usize) -> Option<(Decimal, u32, String, Unit, usize)> {
+    if !starts_number(c, i) {
+        return None;
+    }
+    let n = c.len();
+    let (value, dp, written, num_end) = number_at(c, i)?;
+    let mut j = num_end;
+    while j < n && c[j] == ' ' {
+        j += 1;
+    }
+    let at = |k: usize| c.get(k).copied().unwrap_or('\0');
+    let before = if i > 0 { c[i - 1] } else { '\0' };
+    if matches!(
+        at(j),
+        '年' | '月' | '日' | '号' | '.' | '-' | '/' | '~' | '届' | '层' | '批'
+    ) || before == '第'
+        || (before == '(' && at(j) == ')')
+        || before == '《'
+    {
+        return None;
+    }
+    let (unit, end) = if at(j) == '万' && at(j + 1) == '元' {
+        money_or_price(c, j + 2, Decimal::ONE)
+    } else if at(j) == '亿' && at(j + 1) == '元' {
+        money_or_price(c, j + 2, Decimal::from(10_000))
+    } else if at(j) == '元' {
+        money_or_price(c, j + 1, Decimal::new(1, 4))
+    } else if at(j) == '%' {
+        (Some(Unit::Percent), j + 1)
+    } else if at(j) == '分' && at(j + 1) != '之' {
+        (Some(Unit::Score), j + 1)
+    } else if at(j) == '天' {
+        (Some(Unit::Days), j + 1)
+    } else if is_count_word(at(j)) {
+        (Some(Unit::Count(at(j))), j + 1)
+    } else {
+        (None, j)
+    };
+    let mut unit = unit?;
+    // "每家10万元": a price per one of a count.
+    if let Unit::Money { factor } = unit
+        && i >= 2
+        && c[i - 2] == '每'
+        && is_count_word(c[i - 1])
+    {
+        unit = Unit::Price {
+            per: c[i - 1],
+            factor,
+        };
+    }
+    let value = match &unit {
+        Unit::Money { factor } | Unit::Price { factor, .. } => value * factor,
+        _ => value,
+    };
+    Some((value, dp, written, unit, end))
+}
+
+fn is_count_word(x: char) -> bool {
+    COUNT_WORDS.contains(x)
 }
 
 /// Whether `c[from..]` starts with exactly three digits (a thousands group).
@@ -329,16 +394,28 @@ fn group_of_three(c: &[char], from: usize) -> bool {
 
 /// The number starting at `i`: its value, decimals, text as written and where it ends.
 fn number_at(c: &[char], i: usize) -> Option<(Decimal, u32, String, usize)> {
-    let mut digits = String::new();
-    let mut written = String::new();
+    let (value, dp, end) = number_value_at(c, i)?;
+    Some((value, dp, c[i..end].iter().collect(), end))
+}
+
+/// The number starting at `i` without its text: value, decimals, where it ends. Digits are
+/// accumulated into a mantissa (no text is built for the many numbers that are no figure).
+fn number_value_at(c: &[char], i: usize) -> Option<(Decimal, u32, usize)> {
+    let mut mantissa: i128 = 0;
+    let mut digits = 0u32;
     let mut j = i;
+    let mut push = |d: char| -> Option<()> {
+        mantissa = mantissa
+            .checked_mul(10)?
+            .checked_add(i128::from(d.to_digit(10)?))?;
+        digits += 1;
+        (digits <= 24).then_some(())
+    };
     while j < c.len() {
         if c[j].is_ascii_digit() {
-            digits.push(c[j]);
-            written.push(c[j]);
+            push(c[j])?;
             j += 1;
-        } else if c[j] == ',' && group_of_three(c, j + 1) && !digits.contains('.') {
-            written.push(',');
+        } else if c[j] == ',' && group_of_three(c, j + 1) {
             j += 1;
         } else {
             break;
@@ -346,26 +423,20 @@ fn number_at(c: &[char], i: usize) -> Option<(Decimal, u32, String, usize)> {
     }
     let mut dp = 0;
     if c.get(j) == Some(&'.') && c.get(j + 1).is_some_and(char::is_ascii_digit) {
-        digits.push('.');
-        written.push('.');
         j += 1;
         while j < c.len() && c[j].is_ascii_digit() {
-            digits.push(c[j]);
-            written.push(c[j]);
+            push(c[j])?;
             dp += 1;
             j += 1;
         }
     }
-    if digits.len() > 24 {
-        return None;
-    }
-    let value: Decimal = digits.parse().ok()?;
-    Some((value, dp, written, j))
+    let value = Decimal::try_from_i128_with_scale(mantissa, dp).ok()?;
+    Some((value, dp, j))
 }
 
 /// After a money unit: "/家" makes it a price per one of that count.
 fn money_or_price(c: &[char], j: usize, factor: Decimal) -> (Option<Unit>, usize) {
-    if c.get(j) == Some(&'/') && c.get(j + 1).is_some_and(|x| COUNT_WORDS.contains(*x)) {
+    if c.get(j) == Some(&'/') && c.get(j + 1).is_some_and(|x| is_count_word(*x)) {
         return (
             Some(Unit::Price {
                 per: c[j + 1],

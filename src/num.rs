@@ -61,20 +61,26 @@ pub fn normalized_chars(s: &str) -> impl Iterator<Item = char> + '_ {
 /// The year a text names: four digits from 1990 to 2099 followed by 年 ("（2023年度）",
 /// "２０２２年", "2023 年"), full-width digits included. The first such year wins.
 pub fn year_in(s: &str) -> Option<u16> {
-    // Most texts have no 年 (normalising makes none): they are passed over without a copy.
+    // Most texts have no 年 (normalising makes none): they are passed over at once. The rest
+    // are read once, the last four digits kept (no copy of the text).
     if !s.contains('年') {
         return None;
     }
-    let chars: Vec<char> = normalized_chars(s).collect();
-    chars.windows(5).find_map(|w| {
-        if w[4] != '年' {
-            return None;
+    let mut year = 0u16;
+    let mut run = 0usize;
+    for c in normalized_chars(s) {
+        if c == '年' && run >= 4 && (1990..=2099).contains(&year) {
+            return Some(year);
         }
-        let y = w[..4]
-            .iter()
-            .try_fold(0u16, |y, c| Some(y * 10 + c.to_digit(10)? as u16))?;
-        (1990..=2099).contains(&y).then_some(y)
-    })
+        match c.to_digit(10) {
+            Some(d) => {
+                year = (year % 1000) * 10 + d as u16;
+                run += 1;
+            }
+            None => run = 0,
+        }
+    }
+    None
 }
 
 /// A label reduced to what identifies it: normalised, a "其中:" prefix and trailing ":" removed,

@@ -187,7 +187,9 @@ pub(crate) fn open_zip(bytes: &[u8]) -> Result<(ZipFacts, Zip<'_>), InputError> 
             .map(|n| n.to_string())
             .unwrap_or_default();
         let text_slot = match name.as_str() {
-            n if n == workbook_part => Some(&mut workbook),
+            // (A Word document's main part is named here as the package's main part: the
+            // Word reader reads it itself, once.)
+            n if n == workbook_part && !workbook_part.starts_with("word/") => Some(&mut workbook),
             n if n == workbook_rels => Some(&mut rels),
             n if n == names::CUSTOM_PROPERTIES => Some(&mut custom),
             "mimetype" => Some(&mut mimetype),
@@ -221,13 +223,17 @@ pub(crate) fn open_zip(bytes: &[u8]) -> Result<(ZipFacts, Zip<'_>), InputError> 
             }
         };
         if let Some(slot) = text_slot {
-            let text = String::from_utf8_lossy(&buf);
-            if matches!(text, std::borrow::Cow::Owned(_))
-                && (name == workbook_part || name == workbook_rels)
-            {
-                workbook_not_utf8 = true;
-            }
-            *slot = text.into_owned();
+            // Valid UTF-8 (every part a writer makes) is taken as it is; the slower lossy
+            // reading only for what is not.
+            *slot = match String::from_utf8(std::mem::take(&mut buf)) {
+                Ok(text) => text,
+                Err(e) => {
+                    if name == workbook_part || name == workbook_rels {
+                        workbook_not_utf8 = true;
+                    }
+                    String::from_utf8_lossy(e.as_bytes()).into_owned()
+                }
+            };
         }
         if size > MAX_PART_BYTES {
             return Err(InputError::TooLarge(format!(
@@ -256,8 +262,10 @@ pub(crate) fn open_zip(bytes: &[u8]) -> Result<(ZipFacts, Zip<'_>), InputError> 
         ods,
         mimetype,
         names,
-        full_calc: workbook.contains("fullCalcOnLoad=\"1\"")
-            || workbook.contains("fullCalcOnLoad=\"true\""),
+        // (A Word document's main part, read here as the package's main part, has no calcPr.)
+        full_calc: !workbook_part.starts_with("word/")
+            && (workbook.contains("fullCalcOnLoad=\"1\"")
+                || workbook.contains("fullCalcOnLoad=\"true\"")),
         ours,
         summary,
         plain,

@@ -559,8 +559,11 @@ fn completion_rate(vocab: &crate::vocab::Vocab, target: &str, actual: &str) -> O
 }
 
 fn completion(p: &ParaFigures, vocab: &crate::vocab::Vocab, out: &mut Out) {
+    if !p.text.contains("指标值") {
+        return;
+    }
     // One indicator per paragraph: a paragraph describing several is not matched up.
-    if p.text.matches("指标值:").count() != 1 {
+    if p.text.matches("指标值:").count() + p.text.matches("指标值：").count() != 1 {
         return;
     }
     let Some(d) = described(&p.text) else {
@@ -657,7 +660,8 @@ fn prices(p: &ParaFigures, out: &mut Out) {
 
 /// A date span in a text: "2023.1.19-8.16", "2023年1月19日至8月16日", "2023-01-19～2023-08-16".
 fn date_span(text: &str) -> Option<(jiff::civil::Date, jiff::civil::Date)> {
-    let c: Vec<char> = text.chars().collect();
+    // Full-width digits and signs as their ASCII forms.
+    let c: Vec<char> = crate::num::normalized_chars(text).collect();
     let num = |i: &mut usize, max: usize| -> Option<i16> {
         let start = *i;
         let mut v: i32 = 0;
@@ -767,6 +771,10 @@ fn sums(p: &ParaFigures, out: &mut Out) {
             .iter()
             .filter(|f| f.sentence == s && money(f) && !f.other_year && !f.approx)
             .collect();
+        // Both identities need three amounts in the sentence.
+        if m.len() < 3 {
+            continue;
+        }
         let find = |pred: &dyn Fn(&str) -> bool| m.iter().copied().find(|f| pred(&f.label));
         // 年初 + 调整 = 调整后.
         let initial = find(&|l| l.contains("年初"));
@@ -972,12 +980,12 @@ fn funds_vs_table(p: &ParaFigures, t: &TableRef<'_>, out: &mut Out) {
         PART_SUBJECTS
     };
     for f in &p.figures {
-        if f.other_year || has(&f.before, subjects) {
-            continue;
-        }
         let Some(kind) = funds_kind(f) else {
             continue;
         };
+        if f.other_year || has(&f.before, subjects) {
+            continue;
+        }
         let sheet = t.form.sheet.clone();
         match kind {
             Funds::Initial | Funds::Full | Funds::Exec => {
@@ -1093,7 +1101,14 @@ fn score_vs_table(p: &ParaFigures, t: &TableRef<'_>, profile: &Profile, out: &mu
 }
 
 fn counts_vs_table(p: &ParaFigures, t: &TableRef<'_>, out: &mut Out) {
-    if !t.form.complete() || t.form.indicators.is_empty() {
+    let counted = |f: &Figure| {
+        matches!(f.unit, Unit::Count('个' | '项' | '条'))
+            && !f.other_year
+            && ["一级指标", "二级指标", "三级指标"]
+                .iter()
+                .any(|w| f.label.ends_with(w))
+    };
+    if !p.figures.iter().any(counted) || !t.form.complete() || t.form.indicators.is_empty() {
         return;
     }
     let distinct = |key: &dyn Fn(&crate::form::Indicator) -> String| {
@@ -1151,6 +1166,9 @@ fn indicator_vs_table(
     vocab: &crate::vocab::Vocab,
     out: &mut Out,
 ) {
+    if !p.text.contains("指标值") {
+        return;
+    }
     let Some(d) = described(&p.text) else {
         return;
     };

@@ -19,7 +19,7 @@
 use std::collections::HashMap;
 
 use quick_xml::Reader;
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::Event;
 
 use crate::error::InputError;
 use crate::grid::{CellRef, Document, Merge, ParaKind, Paragraph, Sheet, document};
@@ -33,6 +33,8 @@ use super::format::{Marks, Raw, WriteBack};
 use super::guard::{Zip, ZipFacts};
 use super::markup::{Budget, cell_from_text};
 use super::{FileKind, ReadBy, ReadOptions};
+
+mod scan;
 
 /// The main document part when the package relationships name none.
 const DOCUMENT_PART: &str = "word/document.xml";
@@ -51,12 +53,14 @@ pub(super) fn read(
         .map(|t| t.trim_start_matches('/').to_string())
         .filter(|t| t.ends_with(".xml") && facts.names.iter().any(|n| n == t))
         .unwrap_or_else(|| DOCUMENT_PART.to_string());
-    let xml = part_bytes(zip, bytes, &part)?
-        .ok_or_else(|| InputError::NoWorkbook("Word 文档中没有正文（word/document.xml）".into()))?;
+    // The container guard decompressed the part the package relationships name already (as a
+    // workbook part): taken from there rather than decompressed twice.
     let headings = match part_bytes(zip, bytes, "word/styles.xml")? {
         Some(styles) => heading_styles(&styles),
         None => HashMap::new(),
     };
+    let xml = part_bytes(zip, bytes, &part)?
+        .ok_or_else(|| InputError::NoWorkbook("Word 文档中没有正文（word/document.xml）".into()))?;
     let (mut document, sheets) = parse(&xml, &headings)?;
     for (name, what) in [
         ("word/footnotes.xml", "脚注"),
@@ -235,7 +239,33 @@ struct Walk<'h> {
     aside: u32,
 }
 
-impl Walk<'_> {
+impl<'h> Walk<'h> {
+    fn new(headings: &'h HashMap<String, u8>) -> Self {
+        Walk {
+            headings,
+            document: Document::default(),
+            sheets: Vec::new(),
+            budget: Budget::default(),
+            text_bytes: 0,
+            merged: 0,
+            tables: Vec::new(),
+            para: None,
+            in_t: false,
+            deleted: 0,
+            aside: 0,
+        }
+    }
+
+    /// The document read: a table left open by a truncated part still counts.
+    fn finish(mut self) -> Result<(Document, Vec<Sheet>), InputError> {
+        while let Some(table) = self.tables.pop() {
+            if self.tables.is_empty() {
+                self.finish_table(table)?;
+            }
+        }
+        Ok((self.document, self.sheets))
+    }
+
     fn skipped(&mut self, what: &'static str) {
         if !self.document.skipped.contains(&what) {
             self.document.skipped.push(what);
@@ -291,9 +321,14 @@ impl Walk<'_> {
         Ok(())
     }
 
-    fn start(&mut self, e: &BytesStart<'_>, empty: bool) -> Result<(), InputError> {
-        let name = e.local_name();
-        let name = name.as_ref();
+    /// A start (or empty) tag, by its local name; `val` gives its `w:val` attribute (the only
+    /// one the walk reads), decoded.
+    fn start(
+        &mut self,
+        name: &str,
+        val: &dyn Fn() -> Option<String>,
+        empty: bool,
+    ) -> Result<(), InputError> {
         // What is not read is entered and left by depth; inside it, only its own nesting counts.
         if matches!(name, "del" | "moveFrom") {
             if !empty {
@@ -324,12 +359,12 @@ impl Walk<'_> {
             }
             "pStyle" => {
                 if let Some(p) = self.para.as_mut() {
-                    p.style = attr(e, "val");
+                    p.style = val();
                 }
             }
             "outlineLvl" => {
                 if let Some(p) = self.para.as_mut() {
-                    p.outline = attr(e, "val")
+                    p.outline = val()
                         .and_then(|v| v.parse::<u8>().ok())
                         .filter(|l| *l < 9)
                         .map(|l| l + 1);
@@ -356,7 +391,7 @@ impl Walk<'_> {
                 }
             }
             "gridBefore" => {
-                let n = attr(e, "val").and_then(|v| v.parse::<u32>().ok());
+                let n = val().and_then(|v| v.parse::<u32>().ok());
                 if let (Some(t), Some(n)) = (self.tables.last_mut(), n)
                     && let Some((before, cells)) = t.rows.last_mut()
                     && cells.is_empty()
@@ -374,13 +409,13 @@ impl Walk<'_> {
                 }
             }
             "gridSpan" => {
-                let n = attr(e, "val").and_then(|v| v.parse::<u32>().ok());
+                let n = val().and_then(|v| v.parse::<u32>().ok());
                 if let Some(tc) = self.current_tc() {
                     tc.span = n.unwrap_or(1).clamp(1, MAX_DOCX_GRIDSPAN);
                 }
             }
             "vMerge" => {
-                let restart = attr(e, "val").is_some_and(|v| v == "restart");
+                let restart = val().is_some_and(|v| v == "restart");
                 if let Some(tc) = self.current_tc() {
                     tc.vmerge = if restart {
                         VMerge::Restart
@@ -547,19 +582,21 @@ pub(crate) fn parse(
     xml: &[u8],
     headings: &HashMap<String, u8>,
 ) -> Result<(Document, Vec<Sheet>), InputError> {
-    let mut walk = Walk {
-        headings,
-        document: Document::default(),
-        sheets: Vec::new(),
-        budget: Budget::default(),
-        text_bytes: 0,
-        merged: 0,
-        tables: Vec::new(),
-        para: None,
-        in_t: false,
-        deleted: 0,
-        aside: 0,
-    };
+    // The byte scanner reads what Word and WPS write; it gives the part to quick-xml on
+    // anything else (a declaration it does not know, a tag it cannot close), whose reading is
+    // the reference (`tests`: the two agree on every part the scanner takes).
+    match scan::parse(xml, Walk::new(headings)) {
+        Some(read) => read,
+        None => parse_quick(xml, headings),
+    }
+}
+
+/// [`parse`] with quick-xml's events.
+pub(crate) fn parse_quick(
+    xml: &[u8],
+    headings: &HashMap<String, u8>,
+) -> Result<(Document, Vec<Sheet>), InputError> {
+    let mut walk = Walk::new(headings);
     let mut r = Reader::from_reader(xml);
     let mut depth = 0usize;
     loop {
@@ -570,14 +607,11 @@ pub(crate) fn parse(
             Event::Start(e) => {
                 depth += 1;
                 if depth > crate::limits::MAX_DEPTH {
-                    return Err(InputError::TooLarge(format!(
-                        "Word 文档正文嵌套超过 {} 层",
-                        crate::limits::MAX_DEPTH
-                    )));
+                    return Err(too_deep());
                 }
-                walk.start(&e, false)?;
+                walk.start(e.local_name().as_ref(), &|| attr(&e, "val"), false)?;
             }
-            Event::Empty(e) => walk.start(&e, true)?,
+            Event::Empty(e) => walk.start(e.local_name().as_ref(), &|| attr(&e, "val"), true)?,
             Event::End(e) => {
                 depth = depth.saturating_sub(1);
                 walk.end(e.local_name().as_ref())?;
@@ -594,13 +628,14 @@ pub(crate) fn parse(
             _ => {}
         }
     }
-    // A table left open by a truncated part still counts.
-    while let Some(table) = walk.tables.pop() {
-        if walk.tables.is_empty() {
-            walk.finish_table(table)?;
-        }
-    }
-    Ok((walk.document, walk.sheets))
+    walk.finish()
+}
+
+fn too_deep() -> InputError {
+    InputError::TooLarge(format!(
+        "Word 文档正文嵌套超过 {} 层",
+        crate::limits::MAX_DEPTH
+    ))
 }
 
 /// The text of an entity or character reference (`amp`, `#x4E00`); an unknown one as written.
