@@ -901,3 +901,41 @@ fn a_baseline_accepts_a_reports_text_findings_by_paragraph_and_claim() {
         .collect();
     assert_eq!(left, ["占总支出的 4.09%"]);
 }
+
+#[test]
+fn a_claim_repeating_a_wrong_table_figure_is_a_note_and_the_right_value_is_no_error() {
+    // The report's table: its total row's 全年执行数 typed as 2143.94 (the parts add to
+    // 2134.94: ZP101 in the table).
+    let mut blocks = seed_report();
+    if let Some(Block::T(spec)) = blocks.last_mut() {
+        spec.set("E5", zpcheck_testkit::n(2143.94));
+    }
+    let at = blocks.len() - 2;
+    // One sentence repeats the table's wrong figure; the narrative's own 2134.94 is right.
+    blocks.insert(at, para("2023年部门全年执行数为 2143.94 万元。"));
+    let c = check_blocks(&blocks);
+    let all = rows(&c);
+    assert!(
+        all.contains(&row("ZP101", "表1!E5", "2143.94", "2134.94")),
+        "{all:?}"
+    );
+    let text: Vec<_> = all.into_iter().filter(|r| r.1.starts_with('第')).collect();
+    assert_eq!(
+        text,
+        [
+            row("ZP502", "第69段", "4.08", "4.10"),
+            row("ZP519", "第100段", "100", "99.96"),
+            row("ZP520", "第109段", "2143.94", "2134.94"),
+        ]
+    );
+    // The note is not counted: the report's errors are the table's and the share's.
+    let f = c.findings().find(|f| f.rule == "ZP520").unwrap();
+    assert_eq!(f.severity, zpcheck::Severity::Info);
+    assert_eq!(
+        f.text.as_ref().unwrap().compared_with,
+        Some((
+            "表1".to_string(),
+            zpcheck::read::CellRef::parse("E5").unwrap()
+        ))
+    );
+}
