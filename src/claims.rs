@@ -70,9 +70,9 @@ pub struct Figure {
     pub at: usize,
     /// Whether the figure directly follows "其中" (the text between them has no figure).
     pub after_qizhong: bool,
-    /// Its sentence up to the figure, as written: what the sentence has said of it so far (its
-    /// subject: "基本支出…", "项目…").
-    pub before: String,
+    /// Where its sentence up to the figure stands in the paragraph's text (bytes): what the
+    /// sentence has said of it so far (its subject: "基本支出…", "项目…"); see [`ParaFigures::before`].
+    pub before: std::ops::Range<usize>,
 }
 
 /// A paragraph's figures.
@@ -89,6 +89,13 @@ pub struct ParaFigures {
     /// Where each "其中" starts (as a position between figures: the index of the first figure
     /// after it).
     pub qizhong: Vec<usize>,
+}
+
+impl ParaFigures {
+    /// A figure's sentence up to it, as written.
+    pub fn before(&self, f: &Figure) -> &str {
+        self.text.get(f.before.clone()).unwrap_or("")
+    }
 }
 
 /// Words that mark a clause as about a previous year.
@@ -248,7 +255,7 @@ pub fn paragraph_figures(paragraph: usize, text: &str, year: Option<u16>) -> Par
                 approx,
                 at: i,
                 after_qizhong,
-                before: text[byte(sentence_begin)..byte(i)].to_string(),
+                before: byte(sentence_begin)..byte(i),
             });
             last_end = end;
             i = end.max(i + 1);

@@ -25,7 +25,8 @@ fn parts() -> Vec<(String, Vec<u8>)> {
             let mut f = z.by_index(i).expect("entry");
             let mut data = Vec::new();
             f.read_to_end(&mut data).expect("read");
-            (f.name().to_string(), data)
+            let name = f.name().map(|n| n.into_owned()).expect("name");
+            (name, data)
         })
         .collect()
 }

@@ -290,7 +290,7 @@ fn whole_execution(paragraphs: &[ParaFigures], table: Option<&TableRef<'_>>) -> 
                     &f.label,
                     &["全年实际支出", "全年执行", "全年支出", "实际支出资金"],
                 )
-                && !has(&f.before, PART_SUBJECTS)
+                && !has(p.before(f), PART_SUBJECTS)
             {
                 return Some(f.value);
             }
@@ -983,7 +983,7 @@ fn funds_vs_table(p: &ParaFigures, t: &TableRef<'_>, out: &mut Out) {
         let Some(kind) = funds_kind(f) else {
             continue;
         };
-        if f.other_year || has(&f.before, subjects) {
+        if f.other_year || has(p.before(f), subjects) {
             continue;
         }
         let sheet = t.form.sheet.clone();
