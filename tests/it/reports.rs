@@ -939,3 +939,43 @@ fn a_claim_repeating_a_wrong_table_figure_is_a_note_and_the_right_value_is_no_er
         ))
     );
 }
+
+#[test]
+fn a_report_as_libreoffice_writes_it_reads_the_same_and_its_reviewed_copy_keeps_its_text() {
+    // The seed report saved by LibreOffice (docx → doc → docx): its own styles, run
+    // properties, revision ids and table properties.
+    let fixture = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/seed_report_libreoffice.docx");
+    let c = zpcheck::check_path(&fixture, &Profile::default()).unwrap();
+    assert_eq!(rows(&c), seed_with(&[SEED_SHARE, SEED_SCORE]));
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("核查.docx");
+    let o = run(&[
+        "fix",
+        fixture.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let original = zpcheck::read::read_path(&fixture).unwrap();
+    let reviewed = zpcheck::read::read_path(&out).unwrap();
+    let texts = |w: &zpcheck::read::Workbook| -> Vec<String> {
+        w.document
+            .as_ref()
+            .unwrap()
+            .paragraphs
+            .iter()
+            .map(|p| p.text.clone())
+            .collect()
+    };
+    let (a, b) = (texts(&original), texts(&reviewed));
+    assert_eq!(&b[..a.len()], &a[..]);
+    assert_eq!(reviewed.sheets[0].cells, original.sheets[0].cells);
+    let comments = zpcheck_testkit::part_of(&out, "word/comments.xml").unwrap();
+    assert_eq!(comments.matches("<w:comment ").count(), 6);
+}
