@@ -43,11 +43,9 @@ pub enum Unit {
 
 /// One figure of a paragraph.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Figure {
+pub struct Figure<'a> {
     /// The value in the unit's base (万元 for money, percent for rates).
     pub value: Decimal,
-    /// The value as written, in the unit written (for messages: "7,800,000.00").
-    pub written: String,
     /// Decimals written.
     pub dp: u32,
     /// Its unit.
@@ -56,7 +54,7 @@ pub struct Figure {
     /// (no white space, full-width folded): what the figure is ("全年实际支出资金").
     pub label: String,
     /// The claim as written: the label (from its clause's start) through the unit.
-    pub quote: String,
+    pub quote: &'a str,
     /// The sentence it stands in (0-based within the paragraph; sentences end at 。！？).
     pub sentence: usize,
     /// The clause it stands in (0-based within the paragraph; clauses end at ，,；;：:、 too).
@@ -77,13 +75,13 @@ pub struct Figure {
 
 /// A paragraph's figures.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ParaFigures {
+pub struct ParaFigures<'a> {
     /// The paragraph, 1-based in [`Document::paragraphs`].
     pub paragraph: usize,
     /// The figures in order.
-    pub figures: Vec<Figure>,
+    pub figures: Vec<Figure<'a>>,
     /// The paragraph's text as written (its figures' labels are the normalised words).
-    pub text: String,
+    pub text: &'a str,
     /// Per sentence, its text normalised (for subject and year words).
     pub sentences: Vec<String>,
     /// Where each "其中" starts (as a position between figures: the index of the first figure
@@ -91,9 +89,9 @@ pub struct ParaFigures {
     pub qizhong: Vec<usize>,
 }
 
-impl ParaFigures {
+impl<'a> ParaFigures<'a> {
     /// A figure's sentence up to it, as written.
-    pub fn before(&self, f: &Figure) -> &str {
+    pub fn before(&self, f: &Figure<'_>) -> &'a str {
         self.text.get(f.before.clone()).unwrap_or("")
     }
 }
@@ -135,16 +133,26 @@ pub fn report_year(document: &Document) -> Option<u16> {
 }
 
 /// Every paragraph's figures (paragraphs with none are left out).
-pub fn figures(document: &Document, year: Option<u16>) -> Vec<ParaFigures> {
+pub fn figures(document: &Document, year: Option<u16>) -> Vec<ParaFigures<'_>> {
+    // The chars of one paragraph at a time, in buffers kept for the next.
+    let mut buffers = Buffers::default();
     document
         .paragraphs
         .iter()
         .enumerate()
         .filter_map(|(i, p)| {
-            let f = paragraph_figures(i + 1, &p.text, year);
+            let f = figures_with(i + 1, &p.text, year, &mut buffers);
             (!f.figures.is_empty()).then_some(f)
         })
         .collect()
+}
+
+/// A paragraph's chars (folded) and where each starts in its text, reused from paragraph to
+/// paragraph.
+#[derive(Default)]
+struct Buffers {
+    starts: Vec<usize>,
+    chars: Vec<char>,
 }
 
 fn fold(c: char) -> char {
@@ -164,7 +172,17 @@ fn is_clause_end(c: char) -> bool {
 }
 
 /// Reads one paragraph's figures.
-pub fn paragraph_figures(paragraph: usize, text: &str, year: Option<u16>) -> ParaFigures {
+pub fn paragraph_figures(paragraph: usize, text: &str, year: Option<u16>) -> ParaFigures<'_> {
+    figures_with(paragraph, text, year, &mut Buffers::default())
+}
+
+/// [`paragraph_figures`] with buffers kept between paragraphs.
+fn figures_with<'a>(
+    paragraph: usize,
+    text: &'a str,
+    year: Option<u16>,
+    buffers: &mut Buffers,
+) -> ParaFigures<'a> {
     // Most paragraphs of a report state no figure at all: passed over without a copy.
     // (By bytes: an ASCII digit, or 0xEF, which starts a full-width digit's UTF-8 — and
     // other full-width forms, which only cost the slower path.)
@@ -172,18 +190,20 @@ pub fn paragraph_figures(paragraph: usize, text: &str, year: Option<u16>) -> Par
         return ParaFigures {
             paragraph,
             figures: Vec::new(),
-            text: String::new(),
+            text,
             sentences: Vec::new(),
             qizhong: Vec::new(),
         };
     }
     // Each char folded, with where it starts in the text (a quote is a slice of the text).
-    let mut starts = Vec::with_capacity(text.len());
-    let mut c = Vec::with_capacity(text.len());
+    let Buffers { starts, chars: c } = buffers;
+    starts.clear();
+    c.clear();
     for (b, x) in text.char_indices() {
         starts.push(b);
         c.push(fold(x));
     }
+    let (starts, c) = (&*starts, &*c);
     let n = c.len();
     let byte = |k: usize| starts.get(k).copied().unwrap_or(text.len());
     let norm = |a: usize, b: usize| -> String {
@@ -198,7 +218,7 @@ pub fn paragraph_figures(paragraph: usize, text: &str, year: Option<u16>) -> Par
     let (mut sentence_begin, mut clause_begin) = (0usize, 0usize);
     // Whether the current clause speaks of another year, once a figure in it asks.
     let mut clause_other_year: Option<bool> = None;
-    let mut figures: Vec<Figure> = Vec::new();
+    let mut figures: Vec<Figure<'_>> = Vec::new();
     let mut qizhong: Vec<(usize, usize)> = Vec::new();
     let mut last_end = 0usize;
     let mut i = 0;
@@ -208,7 +228,7 @@ pub fn paragraph_figures(paragraph: usize, text: &str, year: Option<u16>) -> Par
         if !x.is_ascii_digit() {
             if x == '其' && c.get(i + 1) == Some(&'中') {
                 qizhong.push((figures.len(), i));
-            } else if is_clause_end(x) && !thousands_comma(&c, i) {
+            } else if is_clause_end(x) && !thousands_comma(c, i) {
                 clause += 1;
                 clause_begin = i + 1;
                 clause_other_year = None;
@@ -220,10 +240,10 @@ pub fn paragraph_figures(paragraph: usize, text: &str, year: Option<u16>) -> Par
             i += 1;
             continue;
         }
-        if let Some((value, dp, written, unit, end)) = figure_at(&c, i) {
+        if let Some((value, dp, unit, end)) = figure_at(c, i) {
             let other_year = *clause_other_year.get_or_insert_with(|| {
                 let clause_end = (i..n)
-                    .find(|&k| is_clause_end(c[k]) && !thousands_comma(&c, k))
+                    .find(|&k| is_clause_end(c[k]) && !thousands_comma(c, k))
                     .unwrap_or(n);
                 let words = norm(clause_begin, clause_end);
                 // Every past word holds one of these: most clauses are passed at once.
@@ -244,11 +264,10 @@ pub fn paragraph_figures(paragraph: usize, text: &str, year: Option<u16>) -> Par
                 .is_some_and(|&(count, pos)| count == figures.len() && pos >= last_end);
             figures.push(Figure {
                 value,
-                written,
                 dp,
                 unit,
                 label,
-                quote: quote.trim().to_string(),
+                quote: quote.trim(),
                 sentence,
                 clause,
                 other_year,
@@ -262,7 +281,7 @@ pub fn paragraph_figures(paragraph: usize, text: &str, year: Option<u16>) -> Par
             continue;
         }
         // A digit that starts no figure: a year, a date, a numbering or a bare number.
-        i = not_a_figure(&c, i).unwrap_or(i + 1);
+        i = not_a_figure(c, i).unwrap_or(i + 1);
     }
     // A paragraph's sentences are only wanted where it states a score (its grade word).
     let sentences = if figures.iter().any(|f| f.unit == Unit::Score) {
@@ -273,7 +292,7 @@ pub fn paragraph_figures(paragraph: usize, text: &str, year: Option<u16>) -> Par
             {
                 last.push(x);
             }
-            if is_sentence_end(x) && !thousands_comma(&c, k) {
+            if is_sentence_end(x) && !thousands_comma(c, k) {
                 out.push(String::new());
             }
         }
@@ -284,7 +303,7 @@ pub fn paragraph_figures(paragraph: usize, text: &str, year: Option<u16>) -> Par
     ParaFigures {
         paragraph,
         figures,
-        text: text.to_string(),
+        text,
         sentences,
         qizhong: qizhong.into_iter().map(|(k, _)| k).collect(),
     }
@@ -330,14 +349,14 @@ fn starts_number(c: &[char], i: usize) -> bool {
     c[i].is_ascii_digit() && (i == 0 || !(c[i - 1].is_ascii_alphanumeric() || c[i - 1] == '.'))
 }
 
-/// The figure starting at `i`, if one does: value (in the unit's base), decimals, the number as
-/// written, its unit and where the figure ends.
-fn figure_at(c: &[char], i: usize) -> Option<(Decimal, u32, String, Unit, usize)> {
+/// The figure starting at `i`, if one does: value (in the unit's base), decimals, its unit and
+/// where the figure ends.
+fn figure_at(c: &[char], i: usize) -> Option<(Decimal, u32, Unit, usize)> {
     if !starts_number(c, i) {
         return None;
     }
     let n = c.len();
-    let (value, dp, written, num_end) = number_at(c, i)?;
+    let (value, dp, num_end) = number_value_at(c, i)?;
     let mut j = num_end;
     while j < n && c[j] == ' ' {
         j += 1;
@@ -386,7 +405,7 @@ fn figure_at(c: &[char], i: usize) -> Option<(Decimal, u32, String, Unit, usize)
         Unit::Money { factor } | Unit::Price { factor, .. } => value * factor,
         _ => value,
     };
-    Some((value, dp, written, unit, end))
+    Some((value, dp, unit, end))
 }
 
 fn is_count_word(x: char) -> bool {
@@ -397,12 +416,6 @@ fn is_count_word(x: char) -> bool {
 fn group_of_three(c: &[char], from: usize) -> bool {
     (0..3).all(|k| c.get(from + k).is_some_and(char::is_ascii_digit))
         && !c.get(from + 3).is_some_and(char::is_ascii_digit)
-}
-
-/// The number starting at `i`: its value, decimals, text as written and where it ends.
-fn number_at(c: &[char], i: usize) -> Option<(Decimal, u32, String, usize)> {
-    let (value, dp, end) = number_value_at(c, i)?;
-    Some((value, dp, c[i..end].iter().collect(), end))
 }
 
 /// The number starting at `i` without its text: value, decimals, where it ends. Digits are
@@ -500,7 +513,7 @@ mod tests {
                 (d("99.6"), 1, "执行率"),
             ]
         );
-        assert_eq!(p.figures[3].written, "7,800,000.00");
+        assert_eq!(p.figures[3].quote, "预算7,800,000.00元");
         assert_eq!(
             p.figures[3].unit,
             Unit::Money {

@@ -265,7 +265,7 @@ fn explain_report(workbook: &Workbook, forms: &[ExplainedForm]) -> Option<Explai
                 .figures
                 .iter()
                 .map(|f| ExplainedFigure {
-                    quote: f.quote.clone(),
+                    quote: f.quote.to_string(),
                     value: crate::num::fmt_dec(f.value),
                     kind: match f.unit {
                         crate::claims::Unit::Money { .. } => "金额（万元）",

@@ -138,7 +138,7 @@ fn has(label: &str, words: &[&str]) -> bool {
 
 /// A figure's value as written (in its own unit: 元 stays 元).
 fn shown(f: &Figure) -> String {
-    f.written.replace(',', "")
+    as_written(f, f.value)
 }
 
 /// `value` (in the figure's base unit) as the figure would write it, at its decimals.
@@ -159,7 +159,12 @@ fn as_written(f: &Figure, value: Decimal) -> String {
 
 /// Whether `value` rounds to the figure at its decimals.
 fn agrees(f: &Figure, value: Decimal) -> bool {
-    as_written(f, value) == as_written(f, f.value)
+    let factor = match f.unit {
+        Unit::Money { factor } | Unit::Price { factor, .. } => factor,
+        _ => Decimal::ONE,
+    };
+    let at = |v: Decimal| round_dp(crate::num::div(v, factor).unwrap_or(v), f.dp);
+    at(value) == at(f.value)
 }
 
 fn unit_word(f: &Figure) -> String {
@@ -184,7 +189,10 @@ fn unit_word(f: &Figure) -> String {
 /// The budget figures a rate in `p` at index `i` may be computed on (the 全年 / 调整后 one
 /// first; 年初 is a base some reports use) and the execution figure: the last of each before
 /// it, in its sentence or the one before.
-fn rate_inputs(p: &ParaFigures, i: usize) -> Option<(Vec<&Figure>, &Figure)> {
+fn rate_inputs<'p>(
+    p: &'p ParaFigures<'_>,
+    i: usize,
+) -> Option<(Vec<&'p Figure<'p>>, &'p Figure<'p>)> {
     let f = &p.figures[i];
     let before = || {
         p.figures[..i]
@@ -265,7 +273,7 @@ fn rate_finding(
     out.push(
         &registry::TEXT_RATE,
         p,
-        &f.quote,
+        f.quote,
         shown(f),
         as_written(f, rate),
         format!(
@@ -330,7 +338,7 @@ fn shares(p: &ParaFigures, whole: Option<Decimal>, out: &mut Out) {
             out.push(
                 &registry::TEXT_SHARE,
                 p,
-                &f.quote,
+                f.quote,
                 shown(f),
                 as_written(f, share),
                 format!(
@@ -400,7 +408,7 @@ fn parts(p: &ParaFigures, out: &mut Out) {
         out.push(
             &registry::TEXT_PARTS,
             p,
-            &total.quote,
+            total.quote,
             shown(total),
             as_written(total, sum),
             format!(
@@ -447,7 +455,7 @@ fn grade_word(sentence: &str) -> Option<&'static str> {
 }
 
 /// The score figure of a sentence that states the overall score, with its grade word.
-fn overall_score(p: &ParaFigures) -> Vec<(&Figure, Option<&'static str>)> {
+fn overall_score<'p>(p: &'p ParaFigures<'_>) -> Vec<(&'p Figure<'p>, Option<&'static str>)> {
     p.figures
         .iter()
         .filter(|f| {
@@ -490,7 +498,7 @@ fn score_and_grade(
             out.push(
                 &registry::TEXT_GRADE,
                 p,
-                &f.quote,
+                f.quote,
                 grade.to_string(),
                 band.to_string(),
                 format!("得分 {} 分对应的等级是“{band}”，所写“{grade}”", shown(f)),
@@ -566,7 +574,7 @@ fn completion(p: &ParaFigures, vocab: &crate::vocab::Vocab, out: &mut Out) {
     if p.text.matches("指标值:").count() + p.text.matches("指标值：").count() != 1 {
         return;
     }
-    let Some(d) = described(&p.text) else {
+    let Some(d) = described(p.text) else {
         return;
     };
     let Some(rate) = completion_rate(vocab, d.target, d.actual) else {
@@ -578,7 +586,7 @@ fn completion(p: &ParaFigures, vocab: &crate::vocab::Vocab, out: &mut Out) {
                 out.push(
                     &registry::TEXT_COMPLETION,
                     p,
-                    &f.quote,
+                    f.quote,
                     shown(f),
                     as_written(f, rate),
                     format!(
@@ -598,7 +606,7 @@ fn completion(p: &ParaFigures, vocab: &crate::vocab::Vocab, out: &mut Out) {
                 out.push(
                     &registry::TEXT_COMPLETION,
                     p,
-                    &f.quote,
+                    f.quote,
                     shown(f),
                     as_written(f, deviation.abs()),
                     format!(
@@ -641,7 +649,7 @@ fn prices(p: &ParaFigures, out: &mut Out) {
         out.push(
             &registry::TEXT_PRICE,
             p,
-            &total.quote,
+            total.quote,
             shown(total),
             as_written(total, product),
             format!(
@@ -734,7 +742,7 @@ fn days(p: &ParaFigures, out: &mut Out) {
     if p.figures.iter().filter(|f| f.unit == Unit::Days).count() != 1 {
         return;
     }
-    let Some((a, b)) = date_span(&p.text) else {
+    let Some((a, b)) = date_span(p.text) else {
         return;
     };
     let Ok(span) = a.until(b) else {
@@ -749,7 +757,7 @@ fn days(p: &ParaFigures, out: &mut Out) {
         out.push(
             &registry::TEXT_DAYS,
             p,
-            &f.quote,
+            f.quote,
             shown(f),
             fmt_dec(between + Decimal::ONE),
             format!(
@@ -789,7 +797,7 @@ fn sums(p: &ParaFigures, out: &mut Out) {
                 out.push(
                     &registry::TEXT_SUM,
                     p,
-                    &c.quote,
+                    c.quote,
                     shown(c),
                     as_written(c, sum),
                     format!(
@@ -817,7 +825,7 @@ fn sums(p: &ParaFigures, out: &mut Out) {
                 out.push(
                     &registry::TEXT_SUM,
                     p,
-                    &s.quote,
+                    s.quote,
                     shown(s),
                     as_written(s, diff),
                     format!(
@@ -908,7 +916,7 @@ fn compare(
         out.push(
             &registry::TEXT_APPROX,
             p,
-            &f.quote,
+            f.quote,
             shown(f),
             fmt_dec(right),
             format!(
@@ -924,7 +932,7 @@ fn compare(
         out.push(
             &registry::TEXT_REPEATS_TABLE_ERROR,
             p,
-            &f.quote,
+            f.quote,
             shown(f),
             fmt_dec(right),
             format!(
@@ -938,7 +946,7 @@ fn compare(
     out.push(
         rule,
         p,
-        &f.quote,
+        f.quote,
         shown(f),
         as_written(f, right),
         format!(
@@ -1150,7 +1158,7 @@ fn counts_vs_table(p: &ParaFigures, t: &TableRef<'_>, out: &mut Out) {
             out.push(
                 &registry::TEXT_COUNT_VS_TABLE,
                 p,
-                &f.quote,
+                f.quote,
                 shown(f),
                 n.to_string(),
                 format!("自评表 {} 中有 {n} 个，所写 {}", t.form.sheet, shown(f)),
@@ -1169,7 +1177,7 @@ fn indicator_vs_table(
     if !p.text.contains("指标值") {
         return;
     }
-    let Some(d) = described(&p.text) else {
+    let Some(d) = described(p.text) else {
         return;
     };
     let Some(name) = d.name else {
