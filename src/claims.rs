@@ -52,7 +52,7 @@ pub struct Figure<'a> {
     pub unit: Unit,
     /// The words before it back to the clause's start or the figure before it, normalised
     /// (no white space, full-width folded): what the figure is ("全年实际支出资金").
-    pub label: String,
+    pub label: std::borrow::Cow<'a, str>,
     /// The claim as written: the label (from its clause's start) through the unit.
     pub quote: &'a str,
     /// The sentence it stands in (0-based within the paragraph; sentences end at 。！？).
@@ -206,11 +206,19 @@ fn figures_with<'a>(
     let (starts, c) = (&*starts, &*c);
     let n = c.len();
     let byte = |k: usize| starts.get(k).copied().unwrap_or(text.len());
-    let norm = |a: usize, b: usize| -> String {
-        c[a.min(n)..b.min(n)]
-            .iter()
-            .filter(|x| !x.is_whitespace())
-            .collect()
+    // The words from `a` to `b` normalised: the text itself when it has no white space and no
+    // full-width form (most labels), else the folded chars without white space.
+    let norm = |a: usize, b: usize| -> std::borrow::Cow<'a, str> {
+        let (a, b) = (a.min(n), b.min(n));
+        let slice = &text[byte(a)..byte(b)];
+        if slice
+            .chars()
+            .all(|x| !x.is_whitespace() && !('\u{FF01}'..='\u{FF5E}').contains(&x))
+        {
+            std::borrow::Cow::Borrowed(slice)
+        } else {
+            std::borrow::Cow::Owned(c[a..b].iter().filter(|x| !x.is_whitespace()).collect())
+        }
     };
     // One pass: the sentence and clause the scan is in (updated after each char it visits; a
     // figure's span holds no break: digits, a thousands comma, spaces, its unit).
@@ -501,7 +509,7 @@ mod tests {
         let f: Vec<(Decimal, u32, &str)> = p
             .figures
             .iter()
-            .map(|f| (f.value, f.dp, f.label.as_str()))
+            .map(|f| (f.value, f.dp, &*f.label))
             .collect();
         assert_eq!(
             f,

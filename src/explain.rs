@@ -275,7 +275,7 @@ fn explain_report(workbook: &Workbook, forms: &[ExplainedForm]) -> Option<Explai
                         crate::claims::Unit::Count(_) => "个数",
                         crate::claims::Unit::Price { .. } => "单价（万元）",
                     },
-                    label: f.label.clone(),
+                    label: f.label.to_string(),
                     not_compared: if f.other_year {
                         Some("上年或其他年度")
                     } else if f.approx {

@@ -388,7 +388,7 @@ fn parts(p: &ParaFigures, out: &mut Out) {
             continue;
         }
         // Budget and spending listed pair by pair (三公经费) add to no one total.
-        let labels = || list.iter().map(|g| g.label.as_str());
+        let labels = || list.iter().map(|g| &*g.label);
         if labels().any(|l| l.contains("预算")) && labels().any(|l| has(l, &["实际", "支出"]))
         {
             continue;
