@@ -66,6 +66,33 @@ fn folder_of(files: &[(&str, &str)]) -> tempfile::TempDir {
     dir
 }
 
+/// A report and its reviewed copy read back, with their paragraphs' texts; asserts the copy
+/// holds every paragraph of the original, word for word and in order, before what it adds.
+fn read_back(
+    input: &std::path::Path,
+    out: &std::path::Path,
+) -> (
+    zpcheck::read::Workbook,
+    zpcheck::read::Workbook,
+    Vec<String>,
+    Vec<String>,
+) {
+    let original = zpcheck::read::read_path(input).unwrap();
+    let reviewed = zpcheck::read::read_path(out).unwrap();
+    let texts = |w: &zpcheck::read::Workbook| -> Vec<String> {
+        w.document
+            .as_ref()
+            .unwrap()
+            .paragraphs
+            .iter()
+            .map(|p| p.text.clone())
+            .collect()
+    };
+    let (a, b) = (texts(&original), texts(&reviewed));
+    assert_eq!(&b[..a.len()], &a[..], "the reviewed copy changed the text");
+    (original, reviewed, a, b)
+}
+
 const SEED_SHARE: (&str, &str, &str, &str) = ("ZP502", "第69段", "4.08", "4.10");
 const SEED_SCORE: (&str, &str, &str, &str) = ("ZP519", "第100段", "100", "99.96");
 
@@ -550,19 +577,7 @@ fn fix_writes_the_report_with_comments_and_a_findings_table_and_leaves_its_text_
         std::fs::read(sample("seed_kelamayi_2023_report.docx")).unwrap()
     );
     // Read back: every paragraph of the original, word for word, then the 核查结果.
-    let original = zpcheck::read::read_path(&input).unwrap();
-    let reviewed = zpcheck::read::read_path(&out).unwrap();
-    let texts = |w: &zpcheck::read::Workbook| -> Vec<String> {
-        w.document
-            .as_ref()
-            .unwrap()
-            .paragraphs
-            .iter()
-            .map(|p| p.text.clone())
-            .collect()
-    };
-    let (a, b) = (texts(&original), texts(&reviewed));
-    assert_eq!(&b[..a.len()], &a[..]);
+    let (original, reviewed, a, b) = read_back(&input, &out);
     assert_eq!(
         b[a.len()..b.len().min(a.len() + 2)].join("|"),
         "\n|核查结果（zpcheck）"
@@ -962,19 +977,7 @@ fn a_report_as_libreoffice_writes_it_reads_the_same_and_its_reviewed_copy_keeps_
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
-    let original = zpcheck::read::read_path(&fixture).unwrap();
-    let reviewed = zpcheck::read::read_path(&out).unwrap();
-    let texts = |w: &zpcheck::read::Workbook| -> Vec<String> {
-        w.document
-            .as_ref()
-            .unwrap()
-            .paragraphs
-            .iter()
-            .map(|p| p.text.clone())
-            .collect()
-    };
-    let (a, b) = (texts(&original), texts(&reviewed));
-    assert_eq!(&b[..a.len()], &a[..]);
+    let (original, reviewed, _, _) = read_back(&fixture, &out);
     assert_eq!(reviewed.sheets[0].cells, original.sheets[0].cells);
     let comments = zpcheck_testkit::part_of(&out, "word/comments.xml").unwrap();
     assert_eq!(comments.matches("<w:comment ").count(), 6);
