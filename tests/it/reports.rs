@@ -93,6 +93,23 @@ fn read_back(
     (original, reviewed, a, b)
 }
 
+/// Inserts paragraphs before the seed report's "附表" line and its table, each at that place
+/// (so the last given stands first).
+fn before_the_table(blocks: &mut Vec<Block>, texts: &[&str]) {
+    let at = blocks.len() - 2;
+    for t in texts {
+        blocks.insert(at, para(t));
+    }
+}
+
+/// A cell of the report's first table, as `compared_with` names it.
+fn table_cell(a1: &str) -> Option<(String, zpcheck::read::CellRef)> {
+    Some((
+        "表1".to_string(),
+        zpcheck::read::CellRef::parse(a1).unwrap(),
+    ))
+}
+
 const SEED_SHARE: (&str, &str, &str, &str) = ("ZP502", "第69段", "4.08", "4.10");
 const SEED_SCORE: (&str, &str, &str, &str) = ("ZP519", "第100段", "100", "99.96");
 
@@ -311,12 +328,13 @@ fn each_planted_figure_is_found_with_its_expected_value() {
 #[test]
 fn the_wholes_figures_are_held_to_the_tables_total_row() {
     let mut blocks = seed_report();
-    let at = blocks.len() - 2;
-    blocks.insert(
-        at,
-        para("2023年部门全年执行数为 2143.94 万元，年初预算数 1852.18 万元。"),
+    before_the_table(
+        &mut blocks,
+        &[
+            "2023年部门全年执行数为 2143.94 万元，年初预算数 1852.18 万元。",
+            "基本支出全年执行数为 87.55 万元。",
+        ],
     );
-    blocks.insert(at, para("基本支出全年执行数为 87.55 万元。"));
     let c = check_blocks(&blocks);
     let text: Vec<_> = rows(&c).into_iter().skip(4).collect();
     assert_eq!(
@@ -328,20 +346,13 @@ fn the_wholes_figures_are_held_to_the_tables_total_row() {
         ]
     );
     let f = c.findings().last().unwrap();
-    assert_eq!(
-        f.text.as_ref().unwrap().compared_with,
-        Some((
-            "表1".to_string(),
-            zpcheck::read::CellRef::parse("E5").unwrap()
-        ))
-    );
+    assert_eq!(f.text.as_ref().unwrap().compared_with, table_cell("E5"));
 }
 
 #[test]
 fn traps_that_are_not_errors_stay_quiet() {
     let mut blocks = seed_report();
-    let at = blocks.len() - 2;
-    for text in [
+    let traps = [
         // Previous-year figures and a rate of growth.
         "2023年基本支出同比上年度增加189.25万元，增加31.39%，占比上升。",
         // Another year named in the sentence.
@@ -356,9 +367,8 @@ fn traps_that_are_not_errors_stay_quiet() {
         "实有人员 5 人，其中：在职人员 4 人。",
         // Money over several years.
         "专项资金(20万元)计划三年拨付完毕，2023年支出 12万元。",
-    ] {
-        blocks.insert(at, para(text));
-    }
+    ];
+    before_the_table(&mut blocks, &traps);
     let c = check_blocks(&blocks);
     // The seed's own findings, the share now in paragraph 69 still, nothing else.
     assert_eq!(rows(&c), seed_with(&[SEED_SHARE, SEED_SCORE]));
@@ -925,9 +935,8 @@ fn a_claim_repeating_a_wrong_table_figure_is_a_note_and_the_right_value_is_no_er
     if let Some(Block::T(spec)) = blocks.last_mut() {
         spec.set("E5", zpcheck_testkit::n(2143.94));
     }
-    let at = blocks.len() - 2;
     // One sentence repeats the table's wrong figure; the narrative's own 2134.94 is right.
-    blocks.insert(at, para("2023年部门全年执行数为 2143.94 万元。"));
+    before_the_table(&mut blocks, &["2023年部门全年执行数为 2143.94 万元。"]);
     let c = check_blocks(&blocks);
     let all = rows(&c);
     assert!(
@@ -946,13 +955,7 @@ fn a_claim_repeating_a_wrong_table_figure_is_a_note_and_the_right_value_is_no_er
     // The note is not counted: the report's errors are the table's and the share's.
     let f = c.findings().find(|f| f.rule == "ZP520").unwrap();
     assert_eq!(f.severity, zpcheck::Severity::Info);
-    assert_eq!(
-        f.text.as_ref().unwrap().compared_with,
-        Some((
-            "表1".to_string(),
-            zpcheck::read::CellRef::parse("E5").unwrap()
-        ))
-    );
+    assert_eq!(f.text.as_ref().unwrap().compared_with, table_cell("E5"));
 }
 
 #[test]
