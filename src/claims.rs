@@ -151,8 +151,11 @@ pub fn figures(document: &Document, year: Option<u16>) -> Vec<ParaFigures<'_>> {
 /// paragraph.
 #[derive(Default)]
 struct Buffers {
-    starts: Vec<usize>,
+    starts: Vec<u32>,
     chars: Vec<char>,
+    /// How many chars before each index are white space or full-width (so not as written in
+    /// a normalised label): a label with none is its text, borrowed.
+    unplain: Vec<u32>,
 }
 
 fn fold(c: char) -> char {
@@ -196,26 +199,39 @@ fn figures_with<'a>(
         };
     }
     // Each char folded, with where it starts in the text (a quote is a slice of the text).
-    let Buffers { starts, chars: c } = buffers;
+    let Buffers {
+        starts,
+        chars: c,
+        unplain,
+    } = buffers;
     starts.clear();
     c.clear();
+    unplain.clear();
+    // A paragraph is far shorter than 4 GiB (the document part is within the input limits).
+    let reserve = text.len().min(1 << 20);
+    starts.reserve(reserve);
+    c.reserve(reserve);
+    unplain.reserve(reserve + 1);
+    let mut count = 0u32;
     for (b, x) in text.char_indices() {
-        starts.push(b);
-        c.push(fold(x));
+        starts.push(u32::try_from(b).unwrap_or(u32::MAX));
+        let folded = fold(x);
+        c.push(folded);
+        unplain.push(count);
+        if folded != x || folded.is_whitespace() {
+            count += 1;
+        }
     }
-    let (starts, c) = (&*starts, &*c);
+    unplain.push(count);
+    let (starts, c, unplain) = (&*starts, &*c, &*unplain);
     let n = c.len();
-    let byte = |k: usize| starts.get(k).copied().unwrap_or(text.len());
+    let byte = |k: usize| starts.get(k).map_or(text.len(), |&b| b as usize);
     // The words from `a` to `b` normalised: the text itself when it has no white space and no
     // full-width form (most labels), else the folded chars without white space.
     let norm = |a: usize, b: usize| -> std::borrow::Cow<'a, str> {
-        let (a, b) = (a.min(n), b.min(n));
-        let slice = &text[byte(a)..byte(b)];
-        if slice
-            .chars()
-            .all(|x| !x.is_whitespace() && !('\u{FF01}'..='\u{FF5E}').contains(&x))
-        {
-            std::borrow::Cow::Borrowed(slice)
+        let (a, b) = (a.min(n), b.min(n).max(a.min(n)));
+        if unplain[a] == unplain[b] {
+            std::borrow::Cow::Borrowed(&text[byte(a)..byte(b)])
         } else {
             std::borrow::Cow::Owned(c[a..b].iter().filter(|x| !x.is_whitespace()).collect())
         }
@@ -253,11 +269,15 @@ fn figures_with<'a>(
                 let clause_end = (i..n)
                     .find(|&k| is_clause_end(c[k]) && !thousands_comma(c, k))
                     .unwrap_or(n);
-                let words = norm(clause_begin, clause_end);
+                let clause = &c[clause_begin.min(clause_end)..clause_end];
                 // Every past word holds one of these: most clauses are passed at once.
-                (words.contains(['上', '去', '同', '往', '前'])
-                    && PAST_WORDS.iter().any(|w| words.contains(w)))
-                    || year.is_some_and(|y| named_years(&words).into_iter().any(|named| named != y))
+                (clause
+                    .iter()
+                    .any(|x| matches!(x, '上' | '去' | '同' | '往' | '前'))
+                    && PAST_WORDS
+                        .iter()
+                        .any(|w| norm(clause_begin, clause_end).contains(w)))
+                    || year.is_some_and(|y| names_other_year(clause, y))
             });
             let label = norm(last_end.max(clause_begin), i);
             let quote = &text[byte(clause_begin.min(i))..byte(end.min(n))];
@@ -476,19 +496,24 @@ fn money_or_price(c: &[char], j: usize, factor: Decimal) -> (Option<Unit>, usize
     (Some(Unit::Money { factor }), j)
 }
 
-/// The years a clause names (four digits followed by 年).
-fn named_years(words: &str) -> Vec<u16> {
-    let chars: Vec<char> = words.chars().collect();
-    chars
-        .windows(5)
-        .filter(|w| w[4] == '年')
-        .filter_map(|w| {
-            let y = w[..4]
-                .iter()
-                .try_fold(0u16, |y, c| Some(y * 10 + c.to_digit(10)? as u16))?;
-            (1990..=2099).contains(&y).then_some(y)
-        })
-        .collect()
+/// Whether a clause (its folded chars) names a year (four digits followed by 年) other than
+/// `year`.
+fn names_other_year(chars: &[char], year: u16) -> bool {
+    // The digits just before each char (white space passed over, as a normalised clause has
+    // it): how many in a row, and the last four as a number.
+    let (mut run, mut last4) = (0usize, 0u16);
+    for &x in chars.iter().filter(|x| !x.is_whitespace()) {
+        if let Some(d) = x.to_digit(10) {
+            run += 1;
+            last4 = (last4 % 1000) * 10 + d as u16;
+        } else {
+            if x == '年' && run >= 4 && (1990..=2099).contains(&last4) && last4 != year {
+                return true;
+            }
+            run = 0;
+        }
+    }
+    false
 }
 
 #[cfg(test)]
@@ -497,6 +522,20 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         s.parse().expect("decimal")
+    }
+
+    #[test]
+    fn another_year_named_in_a_clause_is_told_by_its_last_four_digits() {
+        let chars = |s: &str| s.chars().map(fold).collect::<Vec<char>>();
+        assert!(names_other_year(&chars("2022年预算"), 2023));
+        assert!(names_other_year(&chars("较 2 0 2 2 年"), 2023));
+        assert!(names_other_year(&chars("２０２２年"), 2023));
+        assert!(!names_other_year(&chars("2023年预算"), 2023));
+        assert!(!names_other_year(&chars("123年"), 2023));
+        assert!(!names_other_year(&chars("1800年"), 2023));
+        // Five digits: the last four name the year, as a window of five chars reads it.
+        assert!(names_other_year(&chars("12022年"), 2023));
+        assert!(!names_other_year(&chars("2022 万元"), 2023));
     }
 
     #[test]
