@@ -64,6 +64,17 @@ fn main() {
             common::templates::partial(),
             false,
         ),
+        ("hebei_weight_share.xlsx", common::templates::hebei(), false),
+        (
+            "chongqing_score_ratio.xlsx",
+            common::templates::chongqing(),
+            false,
+        ),
+        (
+            "analysis_columns.xlsx",
+            common::templates::analysis_columns(),
+            false,
+        ),
     ];
     // Old exporters' .xls: text as GBK bytes, with no CODEPAGE record or a wrong one (1252).
     common::write_gbk_xls(&dir.join("gbk_no_codepage.xls"), &common::seed(), None);

@@ -79,6 +79,10 @@ pub struct ExplainedForm {
     pub indicator_columns: Vec<ExplainedColumn>,
     /// Every indicator.
     pub indicators: Vec<ExplainedIndicator>,
+    /// The arithmetic of the block's derived columns (权重占比, 折算得分, 得分系数, 完成率,
+    /// 偏差率), one line each, with the columns it uses.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub derived: Vec<String>,
     /// Rows of the block that are not indicators, and why.
     pub skipped_rows: Vec<(u32, &'static str)>,
     /// The 总分 row's score cell.
@@ -155,9 +159,12 @@ fn explain_form(sheet: &crate::read::Sheet, layout: &FormLayout, form: &Form) ->
             level1_cell: ind.level1_cell.to_string(),
             level2: ind.level2.clone(),
             not_compared: None,
-            weight_from: match &ind.weight {
-                Some(w) => format!("{} 单元格（{}）", w.cell, w.shown()),
-                None => match stated_points(&ind.level1) {
+            weight_from: match (&ind.weight, &ind.derived.share) {
+                (Some(w), _) => format!("{} 单元格（{}）", w.cell, w.shown()),
+                (None, Some(share)) if form.derived_cols.scaled.is_some() => {
+                    format!("权重占比 {}（{}）", share.cell, share.shown())
+                }
+                (None, _) => match stated_points(&ind.level1) {
                     Some(p) => format!(
                         "没有分值列：一级指标 {} 标注 {} 分（本组合计）",
                         ind.level1_cell,
@@ -193,6 +200,7 @@ fn explain_form(sheet: &crate::read::Sheet, layout: &FormLayout, form: &Form) ->
         indicator_header_rows: i.map(|i| (rows1(i.header_top), rows1(i.header_row))),
         indicator_columns: i.map(|i| columns(&i.columns)).unwrap_or_default(),
         indicators,
+        derived: derived_lines(form),
         skipped_rows: i
             .map(|i| {
                 i.skipped
@@ -428,6 +436,9 @@ pub fn text(path: &str, e: &Explained) -> String {
                         out.push_str(&format!("        数值未比较（ZP010 提示）：{why}\n"));
                     }
                 }
+                for line in &f.derived {
+                    out.push_str(&format!("    {line}\n"));
+                }
                 if f.never_scored {
                     out.push_str(
                         "    得分：各指标得分和总分全部空白——本表未进行自评打分（ZP211）：不核算、不写入得分、总分和等级\n",
@@ -524,4 +535,51 @@ fn report_text(r: &ExplainedReport) -> String {
 /// The JSON of an explanation.
 pub fn json(e: &Explained) -> String {
     serde_json::to_string_pretty(e).unwrap_or_else(|err| format!("{{\"error\":\"{err}\"}}"))
+}
+
+/// The arithmetic zpcheck holds the block's derived columns to, one line per column, naming
+/// the columns (by letter) it computes from.
+fn derived_lines(form: &crate::form::Form) -> Vec<String> {
+    let col_name = crate::grid::CellRef::col_name;
+    let d = form.derived_cols;
+    let first = form.indicators.first();
+    let col = |f: Option<&crate::form::Field>| f.map_or("?".to_string(), |f| col_name(f.cell.col));
+    let mut out = Vec::new();
+    if let Some(scaled) = d.scaled {
+        out.push(format!(
+            "{} 列 折算得分 = 单项指标得分（{} 列）× 权重占比（{} 列），各折算得分与执行率得分相加为总分（ZP311、ZP304）",
+            col_name(scaled),
+            col(first.and_then(|i| i.derived.unit_score.as_ref())),
+            d.share.map_or("?".to_string(), col_name)
+        ));
+    }
+    if let Some(share) = d.share {
+        out.push(format!(
+            "{} 列 权重占比：合计应为 100%（资金块有执行率分值时为 100% 减去该分值）（ZP312）",
+            col_name(share)
+        ));
+    }
+    if let Some(ratio) = d.ratio {
+        out.push(format!(
+            "{} 列 得分系数 = 得分（{} 列）÷ 分值（{} 列）（ZP313）",
+            col_name(ratio),
+            col(first.map(|i| i.derived.unit_score.as_ref().unwrap_or(&i.score))),
+            col(first.and_then(|i| i.weight.as_ref().or(i.derived.unit_weight.as_ref())))
+        ));
+    }
+    if let Some(c) = d.completion {
+        out.push(format!(
+            "{} 列 完成率 = 实际完成值（{} 列）÷ 指标值（{} 列），“≤ / <”的反向指标为 指标值 ÷ 实际完成值（ZP314）",
+            col_name(c),
+            col(first.map(|i| &i.actual)),
+            col(first.map(|i| &i.target))
+        ));
+    }
+    if let Some(c) = d.deviation {
+        out.push(format!(
+            "{} 列 偏差率 = 完成率 − 100%（ZP315）",
+            col_name(c)
+        ));
+    }
+    out
 }

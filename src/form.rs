@@ -369,6 +369,28 @@ pub struct Indicator {
     pub score: Field,
     /// Reason cell, when the form has the column.
     pub reason: Option<Field>,
+    /// The derived columns' cells on this row (see [`Derived`]).
+    pub derived: Derived,
+}
+
+/// An indicator's cells in the derived columns some templates add. In a block with 折算得分
+/// (Hebei), the 折算得分 is what adds up to 总分, so it is the indicator's `score`; the score
+/// it is scaled from (单项指标得分) and a 分值 beside it are kept here, and the indicator has no
+/// weight of its own for rules 4–7 (its points are its 权重占比 of the whole).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Derived {
+    /// 权重占比.
+    pub share: Option<Field>,
+    /// 单项指标得分: the score the 折算得分 is scaled from.
+    pub unit_score: Option<Field>,
+    /// 分值 beside a 折算得分 (on the unscaled score's scale).
+    pub unit_weight: Option<Field>,
+    /// 得分系数.
+    pub ratio: Option<Field>,
+    /// 完成率.
+    pub completion: Option<Field>,
+    /// 偏差率.
+    pub deviation: Option<Field>,
 }
 
 /// The 总分 row.
@@ -403,6 +425,8 @@ pub struct Form {
     pub indicators: Vec<Indicator>,
     /// Whether the indicator block has a reason column.
     pub has_reason_column: bool,
+    /// The indicator block's derived columns.
+    pub derived_cols: crate::locate::DerivedCols,
     /// The 总分 row.
     pub total: Option<TotalRow>,
     /// The grade cell, if the form states a grade.
@@ -431,12 +455,12 @@ impl Form {
     /// Builds the model of a located form.
     pub fn build(sheet: &Sheet, layout: &FormLayout, vocab: &Vocab) -> Form {
         let unscored = layout.unscored(sheet);
-        let (indicators, total, has_reason_column) = match &layout.indicators {
+        let (indicators, total, has_reason_column, derived_cols) = match &layout.indicators {
             Some(ind) => {
                 let (list, total) = build_indicators(sheet, ind, unscored, vocab);
-                (list, total, ind.cols.reason.is_some())
+                (list, total, ind.cols.reason.is_some(), ind.cols.derived)
             }
-            None => (Vec::new(), None, false),
+            None => (Vec::new(), None, false, Default::default()),
         };
         Form {
             sheet: sheet.name.clone(),
@@ -448,6 +472,7 @@ impl Form {
             funding: layout.funding.as_ref().map(|f| build_funding(sheet, f)),
             indicators,
             has_reason_column,
+            derived_cols,
             total,
             grade: layout.grade.map(|c| Field::at(sheet, c)),
             goals: layout
@@ -645,8 +670,19 @@ fn build_indicators(
     unscored: bool,
     vocab: &Vocab,
 ) -> (Vec<Indicator>, Option<TotalRow>) {
-    let c = ind.cols;
+    let mut c = ind.cols;
     let mut list = Vec::new();
+    // A block with 折算得分: those add up to 总分 and are the indicators' scores; the 得分 they
+    // are scaled from and any 分值 beside them are derived inputs (see [`Derived`]).
+    let (unit_score_col, unit_weight_col) = match c.derived.scaled {
+        Some(scaled) => {
+            let unit = (c.score, c.weight);
+            c.score = Some(scaled);
+            c.weight = None;
+            unit
+        }
+        None => (None, None),
+    };
     // Without a score column nothing about an indicator can be checked, unless the form has
     // no scores by design: its indicators are read (and shown) with a blank score.
     let score_col = match (c.score, unscored) {
@@ -723,6 +759,14 @@ fn build_indicators(
                 Field::at(sheet, pos(score_col))
             },
             reason: c.reason.map(|col| Field::at(sheet, pos(col))),
+            derived: Derived {
+                share: c.derived.share.map(|col| Field::at(sheet, pos(col))),
+                unit_score: unit_score_col.map(|col| Field::at(sheet, pos(col))),
+                unit_weight: unit_weight_col.map(|col| Field::at(sheet, pos(col))),
+                ratio: c.derived.ratio.map(|col| Field::at(sheet, pos(col))),
+                completion: c.derived.completion.map(|col| Field::at(sheet, pos(col))),
+                deviation: c.derived.deviation.map(|col| Field::at(sheet, pos(col))),
+            },
         });
     }
     let total = ind.total_row.map(|r| TotalRow {

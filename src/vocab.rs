@@ -45,11 +45,21 @@ pub enum Role {
     Reason,
     /// A known column zpcheck does not use (得分计算方法, 指标设定依据, 备注…).
     Other,
+    /// An indicator's share of the whole (权重占比, Hebei): its 折算得分 is its score × this.
+    Share,
+    /// An indicator's score scaled by its share (折算得分): these add up to 总分.
+    Scaled,
+    /// An indicator's score ÷ its weight, as a percent (得分系数, Chongqing).
+    Ratio,
+    /// An indicator's completion, actual ÷ target (完成率; target ÷ actual for a 反向 target).
+    Completion,
+    /// An indicator's deviation, 完成率 − 100% (偏差率).
+    Deviation,
 }
 
 impl Role {
     /// Every role, in the order ties between equally long words are broken.
-    pub const ALL: [Role; 15] = [
+    pub const ALL: [Role; 20] = [
         Role::Reason,
         Role::Other,
         Role::Score,
@@ -65,6 +75,11 @@ impl Role {
         Role::Full,
         Role::Target,
         Role::Unit,
+        Role::Share,
+        Role::Scaled,
+        Role::Ratio,
+        Role::Completion,
+        Role::Deviation,
     ];
 
     /// The role's key in a profile file and its name in reports.
@@ -85,6 +100,11 @@ impl Role {
             Role::Unit => "度量单位",
             Role::Reason => "原因",
             Role::Other => "其他",
+            Role::Share => "权重占比",
+            Role::Scaled => "折算得分",
+            Role::Ratio => "得分系数",
+            Role::Completion => "完成率",
+            Role::Deviation => "偏差率",
         }
     }
 
@@ -474,6 +494,17 @@ mod tests {
             ("度量单位", Role::Unit),
             ("偏差原因分析及改进措施", Role::Reason),
             ("未完成原因及拟采取的改进措施", Role::Reason),
+            ("权重占比", Role::Share),
+            ("权重占比(%)", Role::Share),
+            ("折算得分", Role::Scaled),
+            ("单项指标得分", Role::Score),
+            ("得分系数", Role::Ratio),
+            ("得分系数（%）", Role::Ratio),
+            ("完成率", Role::Completion),
+            ("实际完成率", Role::Completion),
+            ("指标完成率(%)", Role::Completion),
+            ("偏差率", Role::Deviation),
+            ("偏离度", Role::Deviation),
             ("一级指标", Role::L1),
             ("二级指标", Role::L2),
             ("三级指标", Role::L3),

@@ -22,6 +22,13 @@ pub(super) fn indicator_layout(
         reason: head.col(Role::Reason),
         op: head.col(Role::Op),
         unit: head.col(Role::Unit),
+        derived: DerivedCols {
+            share: head.col(Role::Share),
+            scaled: head.col(Role::Scaled),
+            ratio: head.col(Role::Ratio),
+            completion: head.col(Role::Completion),
+            deviation: head.col(Role::Deviation),
+        },
     };
     let values = [cols.target, cols.actual, cols.weight, cols.score];
     let name_col = cols.l3.or(cols.l2);
@@ -67,7 +74,9 @@ pub(super) fn indicator_layout(
             let label_end = sheet
                 .merge_at(CellRef::new(row, l.col))
                 .map_or(l.col, |m| m.last.col);
-            layout.total_score = match cols.score {
+            // Where the block has 折算得分, they are what adds up to 总分: its figure stands there.
+            let score_col = cols.derived.scaled.or(cols.score);
+            layout.total_score = match score_col {
                 Some(c) if sheet.has_text(CellRef::new(row, c)) || cols.weight.is_some() => {
                     Some(CellRef::new(row, c))
                 }
@@ -76,7 +85,7 @@ pub(super) fn indicator_layout(
                     .iter()
                     .find(|x| x.col > label_end && x.text.is_none())
                     .map(|x| CellRef::new(row, x.col))
-                    .or(cols.score.map(|c| CellRef::new(row, c))),
+                    .or(score_col.map(|c| CellRef::new(row, c))),
             };
             break;
         }

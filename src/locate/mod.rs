@@ -101,6 +101,36 @@ impl FundingLayout {
     }
 }
 
+/// The indicator block's derived columns (each absent when the block has none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DerivedCols {
+    /// 权重占比.
+    pub share: Option<u32>,
+    /// 折算得分 (= 得分 × 权重占比; these add up to 总分).
+    pub scaled: Option<u32>,
+    /// 得分系数 (= 得分 ÷ 分值).
+    pub ratio: Option<u32>,
+    /// 完成率.
+    pub completion: Option<u32>,
+    /// 偏差率.
+    pub deviation: Option<u32>,
+}
+
+impl DerivedCols {
+    /// Each derived column the block has, with its role.
+    pub fn each(&self) -> impl Iterator<Item = (Role, u32)> {
+        [
+            (Role::Share, self.share),
+            (Role::Scaled, self.scaled),
+            (Role::Ratio, self.ratio),
+            (Role::Completion, self.completion),
+            (Role::Deviation, self.deviation),
+        ]
+        .into_iter()
+        .filter_map(|(r, c)| c.map(|c| (r, c)))
+    }
+}
+
 /// Columns of the indicator block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IndicatorCols {
@@ -124,6 +154,8 @@ pub struct IndicatorCols {
     pub op: Option<u32>,
     /// Unit column (度量单位).
     pub unit: Option<u32>,
+    /// The derived columns some templates add (权重占比, 折算得分, 得分系数, 完成率, 偏差率).
+    pub derived: DerivedCols,
 }
 
 /// Why a row of the indicator block is not an indicator.
@@ -454,7 +486,7 @@ fn unread(sheet: &Sheet, labels: &Labels, vocab: &Vocab, l: &FormLayout) -> Vec<
             (Role::L3, c.l3),
             (Role::Target, c.target),
             (Role::Actual, c.actual),
-            (Role::Score, c.score),
+            (Role::Score, c.score.or(c.derived.scaled)),
         ] {
             // A form without scores by design lacks no score column.
             if col.is_none() && !(unscored && role == Role::Score) {
@@ -463,7 +495,10 @@ fn unread(sheet: &Sheet, labels: &Labels, vocab: &Vocab, l: &FormLayout) -> Vec<
         }
         // Points stated per 一级 group, or for the whole block ("年度绩效目标（80分）"), stand
         // in for a 分值 column: the sums they cap are checked.
+        // So do 权重占比 beside 折算得分 (Hebei): the shares are the weights, in percent.
+        let weighed_by_share = c.derived.share.is_some() && c.derived.scaled.is_some();
         if c.weight.is_none()
+            && !weighed_by_share
             && !unscored
             && !group_weights_stated(sheet, i)
             && i.stated_weight.is_none()

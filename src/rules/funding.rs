@@ -228,7 +228,7 @@ fn rate_message(
 }
 
 /// The correction for a rate cell, keeping the way the cell writes rates.
-fn rate_fix(field: &Field, pct: Decimal) -> FixValue {
+pub(super) fn rate_fix(field: &Field, pct: Decimal) -> FixValue {
     match field.value {
         Value::Number {
             percent: Percent::Sign,

@@ -352,13 +352,9 @@ fn reason_missing(f: &Field) -> bool {
     f.is_empty() || matches!(normalize(&f.raw).as_str(), "无" | "0" | "不适用")
 }
 
-/// Rule 9: brings target and actual to one unit; `None` when they cannot be compared.
-fn comparable(
-    ctx: &mut Ctx,
-    ind: &Indicator,
-    t: &Measure,
-    a: &Measure,
-) -> Option<(Decimal, Decimal)> {
+/// Target and actual in one unit, and whether their unit words differ (万元 against 元, 个
+/// against 家); `None` when they cannot be compared (different dimensions).
+pub(super) fn in_one_unit(t: &Measure, a: &Measure) -> Option<((Decimal, Decimal), bool)> {
     // A percentage written as a bare fraction ("≥95%" against 0.96, or 0.95 against "96%").
     let frac = |m: &Measure, other: &Measure| {
         m.unit.is_empty()
@@ -367,18 +363,18 @@ fn comparable(
             && other.value > Decimal::ONE
     };
     if frac(a, t) {
-        return Some((t.value, a.value * Decimal::ONE_HUNDRED));
+        return Some(((t.value, a.value * Decimal::ONE_HUNDRED), false));
     }
     if frac(t, a) {
-        return Some((t.value * Decimal::ONE_HUNDRED, a.value));
+        return Some(((t.value * Decimal::ONE_HUNDRED, a.value), false));
     }
     if t.unit.is_empty() || a.unit.is_empty() || t.unit == a.unit {
-        return Some((t.value, a.value));
+        return Some(((t.value, a.value), false));
     }
     let (kt, ka) = (unit_kind(&t.unit), unit_kind(&a.unit));
-    let scale = match (kt, ka) {
-        (UnitKind::Count, UnitKind::Count) => Some((Decimal::ONE, Decimal::ONE)),
-        (UnitKind::Money, UnitKind::Money) => Some((money_factor(&t.unit), money_factor(&a.unit))),
+    let (ft, fa) = match (kt, ka) {
+        (UnitKind::Count, UnitKind::Count) => (Decimal::ONE, Decimal::ONE),
+        (UnitKind::Money, UnitKind::Money) => (money_factor(&t.unit), money_factor(&a.unit)),
         (UnitKind::Ratio, UnitKind::Ratio) => {
             let f = |u: &str| {
                 if u == "‰" {
@@ -387,19 +383,30 @@ fn comparable(
                     Decimal::ONE
                 }
             };
-            Some((f(&t.unit), f(&a.unit)))
+            (f(&t.unit), f(&a.unit))
         }
-        _ => None,
+        _ => return None,
     };
+    Some(((t.value * ft, a.value * fa), true))
+}
+
+/// Rule 9: brings target and actual to one unit; `None` when they cannot be compared.
+fn comparable(
+    ctx: &mut Ctx,
+    ind: &Indicator,
+    t: &Measure,
+    a: &Measure,
+) -> Option<(Decimal, Decimal)> {
     let expected = format!("{}（与目标同一单位）", t.unit);
-    match scale {
-        Some((ft, fa)) => {
+    match in_one_unit(t, a) {
+        Some((pair, false)) => Some(pair),
+        Some((pair, true)) => {
             let msg = format!(
                 "{}「{}」目标单位“{}”与实际单位“{}”用词不同，请核实",
                 ind.actual.cell, ind.name, t.unit, a.unit
             );
             ctx.emit(&UNIT_WORD, &ind.actual, expected, msg, None);
-            Some((t.value * ft, a.value * fa))
+            Some(pair)
         }
         None => {
             let msg = format!(

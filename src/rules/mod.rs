@@ -9,6 +9,7 @@
 //! [`check_with`] runs the rules until the cells in doubt settle, so that no value is written
 //! from a cell in doubt (the finding then says what it would be if its inputs are right).
 
+pub mod derived;
 pub mod expect;
 pub mod formulas;
 pub mod funding;
@@ -66,6 +67,13 @@ fn unchecked(form: &Form) -> Vec<String> {
         {
             out.push("资金块没有执行率列：执行率（ZP102）未核对".to_string());
         }
+        return out;
+    }
+    if form.derived_cols.scaled.is_some() {
+        out.push(
+            "指标块按权重占比折算得分：各指标的单项指标得分未按规则5/6核算、未核对是否超过满分（ZP201–ZP205、ZP208）；核对 折算得分 = 单项指标得分 × 权重占比（ZP311）、权重占比合计（ZP312），以及总分 = 执行率得分 + 各折算得分（ZP304）"
+                .to_string(),
+        );
         return out;
     }
     let no_weights =
@@ -421,7 +429,8 @@ fn check_pass(
         ctx.emit(&PARTIAL, &field, "完整识别", msg, None);
     }
     let exec = funding::check(&mut ctx);
-    let scores = indicators::check(&mut ctx);
+    let mut scores = indicators::check(&mut ctx);
+    derived::check(&mut ctx, &mut scores, exec.weight);
     let totals = totals::check(&mut ctx, &exec, &scores);
     // A text number's own correction gives way to another correction of the same cell.
     let corrected_otherwise: BTreeSet<SheetCell> = ctx

@@ -255,8 +255,9 @@ pub fn check(ctx: &mut Ctx, exec: &ExecResult, scores: &[Scored]) -> Totals {
     }
     let weight_sum = (exec.weight.unwrap_or_default() + ind_weight).normalize();
 
-    // Rule 11, all weights.
-    if weight_sum != hundred {
+    // Rule 11, all weights (a block that weighs by 权重占比 has its shares checked instead,
+    // ZP312).
+    if weight_sum != hundred && form.derived_cols.scaled.is_none() {
         let mut field = form
             .total
             .as_ref()

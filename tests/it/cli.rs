@@ -516,12 +516,15 @@ fn check_samples_folder_reports_every_clean_sample_clean() {
     assert_eq!(
         statuses,
         vec![
+            findings("analysis_columns.xlsx"),
             findings("anhui_dept_county.xlsx"),
             findings("beijing_budget_a_only.xlsx"),
+            findings("chongqing_score_ratio.xlsx"),
             clean("decorated_shifted.xlsx"),
             clean("dept_clean.xlsx"),
             findings("gbk_no_codepage.xls"),
             findings("gbk_wrong_codepage.xls"),
+            findings("hebei_weight_share.xlsx"),
             findings("html_export_gbk.xls"),
             findings("hubei_no_weight_column.xlsx"),
             findings("indicators_first.xlsx"),

@@ -8,6 +8,7 @@ mod batch;
 mod chinese;
 mod cli;
 mod cmd;
+mod derived;
 mod exports;
 mod fidelity;
 mod filesystem;

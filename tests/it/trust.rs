@@ -70,7 +70,8 @@ fn a_weight_typed_as_200_writes_no_score_and_no_total() {
         doubting,
         [
             "ZP002", "ZP004", "ZP101", "ZP102", "ZP104", "ZP105", "ZP201", "ZP202", "ZP203",
-            "ZP207", "ZP209", "ZP211", "ZP301", "ZP302", "ZP303", "ZP304", "ZP305", "ZP306"
+            "ZP207", "ZP209", "ZP211", "ZP301", "ZP302", "ZP303", "ZP304", "ZP305", "ZP306",
+            "ZP311", "ZP312", "ZP313", "ZP314", "ZP315"
         ]
     );
 }
