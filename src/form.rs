@@ -431,6 +431,8 @@ pub struct Form {
     pub total: Option<TotalRow>,
     /// The grade cell, if the form states a grade.
     pub grade: Option<Field>,
+    /// The 评价结论 cell, when the form has the row.
+    pub conclusion: Option<Field>,
     /// The goals: 预期目标 and 实际完成情况 text, when the form has the block.
     pub goals: Option<(Field, Field)>,
     /// First and last row of the form's grid (header to 总分), for drawing its borders.
@@ -475,6 +477,7 @@ impl Form {
             derived_cols,
             total,
             grade: layout.grade.map(|c| Field::at(sheet, c)),
+            conclusion: layout.conclusion.map(|c| Field::at(sheet, c)),
             goals: layout
                 .goals
                 .map(|(e, a)| (Field::at(sheet, e), Field::at(sheet, a))),

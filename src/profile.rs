@@ -76,6 +76,32 @@ pub struct Profile {
     pub grades: Grades,
     /// The words forms are recognised by.
     pub vocab: crate::vocab::Vocab,
+    /// Rules a provincial platform or its guidance states (ZP401–ZP406).
+    pub platform: Platform,
+}
+
+/// Rules stated by provincial platforms and guidance, each a rule of its own (ZP401–ZP406).
+/// The national profile turns on only the checks that ask for words (a reason for a low
+/// 执行率 or a 年中调整, a 评价结论 that states the 总分); caps, the 指标偏离 deduction and the
+/// 不适用 rescaling are off until a provincial profile gives its values. Caps, deductions and
+/// rescaling are judgements on entered facts: they are reported with the value they give and
+/// never written.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Platform {
+    /// An 执行率 below this (percent) needs a reason (ZP404); `None` is off.
+    pub reason_below_rate: Option<Decimal>,
+    /// A 年中调整 (全年预算数 ≠ 年初预算数) needs a reason (ZP405).
+    pub reason_for_adjustment: bool,
+    /// The 评价结论, when the form has one, is filled, is not the template's instruction text
+    /// and states the 总分 (ZP406).
+    pub conclusion: bool,
+    /// 总分 caps by 执行率: (rate below this percent, 总分 at most this), ZP401; empty is off.
+    pub caps: Vec<(Decimal, Decimal)>,
+    /// 指标偏离: an actual beyond its target by at least this percent loses this many points
+    /// (ZP402); `None` is off.
+    pub deviation: Option<(Decimal, Decimal)>,
+    /// Indicators marked 不适用 are left out and the rest rescaled to 100 (ZP403).
+    pub not_applicable: bool,
 }
 
 impl Default for Profile {
@@ -98,6 +124,7 @@ pub fn national() -> &'static Profile {
             far_above_target: Decimal::ZERO,
             grades: Grades::default(),
             vocab: Vocab::empty(),
+            platform: Platform::default(),
         };
         // The embedded file is tested (profile::tests); a broken one is a build defect.
         if let Err(e) = apply(&mut p, NATIONAL) {
@@ -118,6 +145,16 @@ const TOP: &[(&str, &str)] = &[
     ("行", "rows"),
     ("运算符", "operators"),
     ("运算符后缀", "operator_suffixes"),
+    ("平台规则", "platform"),
+];
+const PLATFORM_KEYS: &[&str] = &[
+    "执行率说明下限",
+    "年中调整须说明",
+    "评价结论",
+    "总分上限",
+    "指标偏离阈值",
+    "指标偏离扣分",
+    "不适用重算",
 ];
 const GRADE_KEYS: &[&str] = &["优", "良", "中"];
 const ROW_KEYS: &[&str] = &[
@@ -131,6 +168,7 @@ const ROW_KEYS: &[&str] = &[
     "实施单位",
     "一级指标",
     "明细",
+    "评价结论",
 ];
 const OP_KEYS: &[(&str, Op)] = &[
     ("≥", Op::Ge),
@@ -272,6 +310,7 @@ fn apply(p: &mut Profile, text: &str) -> Result<(), String> {
                         "实施单位" => &mut p.vocab.unit,
                         "一级指标" => &mut p.vocab.groups,
                         "明细" => &mut p.vocab.detail,
+                        "评价结论" => &mut p.vocab.conclusion,
                         _ => {
                             return Err(format!(
                                 "[行] 中未知的键“{k}”；可用的键：{}",
@@ -282,6 +321,7 @@ fn apply(p: &mut Profile, text: &str) -> Result<(), String> {
                     target.extend(keys);
                 }
             }
+            "平台规则" => platform(p, table(zh, value)?)?,
             _ => {
                 let suffix = zh == "运算符后缀";
                 for (k, v) in table(zh, value)? {
@@ -308,6 +348,99 @@ fn apply(p: &mut Profile, text: &str) -> Result<(), String> {
     }
     p.vocab.finish();
     validate(p)
+}
+
+/// Reads the ["平台规则"] section (see [`Platform`]).
+fn platform(p: &mut Profile, t: &Table) -> Result<(), String> {
+    let pl = &mut p.platform;
+    let mut threshold = pl.deviation.map(|d| d.0);
+    let mut deduction = pl.deviation.map(|d| d.1);
+    for (k, v) in t {
+        let bad = || format!("“平台规则.{k}”的值无效");
+        let on = || v.as_bool().ok_or_else(bad);
+        let points = || {
+            number(v)
+                .and_then(dec_from_f64)
+                .filter(|d| *d >= Decimal::ZERO && *d <= Decimal::ONE_HUNDRED)
+                .ok_or_else(|| format!("“平台规则.{k}”的值无效，应为 0–100 的数"))
+        };
+        match k.as_str() {
+            "执行率说明下限" => {
+                let d = points()?;
+                pl.reason_below_rate = (!d.is_zero()).then_some(d);
+            }
+            "年中调整须说明" => pl.reason_for_adjustment = on()?,
+            "评价结论" => pl.conclusion = on()?,
+            "不适用重算" => pl.not_applicable = on()?,
+            "指标偏离阈值" => threshold = Some(points()?),
+            "指标偏离扣分" => deduction = Some(points()?),
+            "总分上限" => {
+                let rows = v.as_array().ok_or_else(|| {
+                    "“平台规则.总分上限”应为 [[执行率低于, 总分至多], …] 的列表，如 [[80, 89], [70, 79]]"
+                        .to_string()
+                })?;
+                let mut caps = Vec::new();
+                for row in rows {
+                    let pair = row
+                        .as_array()
+                        .filter(|a| a.len() == 2)
+                        .and_then(|a| {
+                            let rate = number(&a[0]).and_then(dec_from_f64)?;
+                            let cap = number(&a[1]).and_then(dec_from_f64)?;
+                            Some((rate, cap))
+                        })
+                        .ok_or_else(|| {
+                            "“平台规则.总分上限”的每一项应为 [执行率低于, 总分至多] 两个数"
+                                .to_string()
+                        })?;
+                    caps.push(pair);
+                }
+                pl.caps = caps;
+            }
+            _ => {
+                return Err(format!(
+                    "[平台规则] 中未知的键“{k}”；可用的键：{}",
+                    PLATFORM_KEYS.join("、")
+                ));
+            }
+        }
+    }
+    pl.deviation = match (threshold, deduction) {
+        (Some(t), Some(d)) if !d.is_zero() => Some((t, d)),
+        (None, None) => None,
+        (Some(_), Some(_)) => None,
+        _ => return Err("“指标偏离阈值”与“指标偏离扣分”应一起给出".into()),
+    };
+    Ok(())
+}
+
+/// One line saying which platform rules are on, and with what values (printed by `rules`).
+pub fn platform_summary(p: &Profile) -> String {
+    let n = crate::num::fmt_dec;
+    let pl = &p.platform;
+    let onoff = |b: bool| if b { "开" } else { "关" };
+    format!(
+        "平台规则：执行率低于 {} 须说明原因（ZP404）；年中调整须说明原因（ZP405）：{}；评价结论须写明总分（ZP406）：{}；总分上限（ZP401）：{}；指标偏离（ZP402）：{}；不适用指标重算（ZP403）：{}",
+        pl.reason_below_rate
+            .map_or("—（关）".to_string(), |d| format!("{}%", n(d))),
+        onoff(pl.reason_for_adjustment),
+        onoff(pl.conclusion),
+        if pl.caps.is_empty() {
+            "关".to_string()
+        } else {
+            pl.caps
+                .iter()
+                .map(|(r, c)| format!("执行率 < {}% 时 ≤ {} 分", n(*r), n(*c)))
+                .collect::<Vec<_>>()
+                .join("，")
+        },
+        pl.deviation.map_or("关".to_string(), |(t, d)| format!(
+            "实际超过目标 {}% 及以上扣 {} 分",
+            n(t),
+            n(d)
+        )),
+        onoff(pl.not_applicable)
+    )
 }
 
 fn validate(p: &Profile) -> Result<(), String> {

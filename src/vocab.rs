@@ -143,6 +143,8 @@ pub struct Vocab {
     pub groups: Vec<String>,
     /// Starts of an indicator name that make its row a detail row ("其中").
     pub detail: Vec<String>,
+    /// Labels left of (or above) the form's 评价结论.
+    pub conclusion: Vec<String>,
     /// Operator words written before a number, longest first.
     pub op_words: Vec<(String, Op)>,
     /// Operator words written after a number ("以上", "以内"), longest first.
@@ -171,6 +173,7 @@ impl Vocab {
             unit: Vec::new(),
             groups: Vec::new(),
             detail: Vec::new(),
+            conclusion: Vec::new(),
             op_words: Vec::new(),
             op_suffixes: Vec::new(),
             index: Vec::new(),

@@ -18,6 +18,7 @@ use crate::write;
 
 pub(super) fn print_rules(profile: &Profile) {
     textln!("{}", crate::profile::summary(profile));
+    textln!("{}", crate::profile::platform_summary(profile));
     textln!("表头用词（按角色，表头含有其中的词即为该列；多个角色的词都含有时取最长的词）：");
     for (role, words) in &profile.vocab.headers {
         textln!("  {}：{}", role.name(), words.join("、"));

@@ -247,6 +247,8 @@ pub struct FormLayout {
     pub year: Option<u16>,
     /// The grade value cell, if the form states a grade.
     pub grade: Option<CellRef>,
+    /// The 评价结论 value cell, if the form has the row.
+    pub conclusion: Option<CellRef>,
     /// The goals' text cells: (预期目标, 实际完成情况).
     pub goals: Option<(CellRef, CellRef)>,
     /// What could not be read.
@@ -401,6 +403,7 @@ pub fn locate_with(sheet: &Sheet, vocab: &Vocab) -> Vec<FormLayout> {
             })
         });
         let goals = find_goals(sheet, &labels, start, end);
+        let conclusion = find_labelled_cell(sheet, &labels, &vocab.conclusion, start, end);
         let mut layout = FormLayout {
             first_row: title_top,
             last_row: end,
@@ -412,6 +415,7 @@ pub fn locate_with(sheet: &Sheet, vocab: &Vocab) -> Vec<FormLayout> {
             unit,
             year,
             grade,
+            conclusion,
             goals,
             unread: Vec::new(),
             unknown_headers,

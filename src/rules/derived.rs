@@ -328,7 +328,7 @@ fn ratio(ctx: &mut Ctx, ind: &Indicator, field: &Field, scored: &Scored, held: H
 /// An indicator's completion in percent from its target and actual (actual ÷ target; target ÷
 /// actual for a 反向 target), with whether either is approximate; `None` when the two are not
 /// comparable numbers or the divisor is 0.
-fn completion_of(ctx: &Ctx, ind: &Indicator) -> Option<(Decimal, bool)> {
+pub(super) fn completion_of(ctx: &Ctx, ind: &Indicator) -> Option<(Decimal, bool)> {
     let vocab = &ctx.profile.vocab;
     let (t, a) = (
         ind.target.measure_with(vocab)?,

@@ -20,6 +20,9 @@ pub struct ExecResult {
     pub score: Option<Decimal>,
     /// The unrounded execution score, when it could be computed.
     pub score_exact: Option<Decimal>,
+    /// The execution rate (percent, exact) from the corrected totals, when it could be
+    /// computed.
+    pub rate: Option<Decimal>,
 }
 
 /// Checks the funding block, if the form has one.
@@ -90,7 +93,10 @@ pub fn check(ctx: &mut Ctx) -> ExecResult {
             &part_evidence,
         );
     }
-    check_exec_score(ctx, total, funding.stated_weight, rate, &rate_inputs)
+    ExecResult {
+        rate,
+        ..check_exec_score(ctx, total, funding.stated_weight, rate, &rate_inputs)
+    }
 }
 
 fn ctx_number_quiet(f: &Field) -> Option<Decimal> {
@@ -670,6 +676,7 @@ fn check_exec_score(
             weight: None,
             score: found,
             score_exact: None,
+            rate: None,
         };
     };
     let (Some(rate), Some(score_field)) = (rate, score_field) else {
@@ -677,6 +684,7 @@ fn check_exec_score(
             weight: Some(weight),
             score: found,
             score_exact: None,
+            rate: None,
         };
     };
     let hundred = Decimal::ONE_HUNDRED;
@@ -701,6 +709,7 @@ fn check_exec_score(
                 weight: Some(weight),
                 score: Some(if v == Agree::Yes { round2(f) } else { expected }),
                 score_exact: Some(exact),
+                rate: None,
             }
         }
         _ => {
@@ -737,12 +746,14 @@ fn check_exec_score(
                     weight: Some(weight),
                     score: found,
                     score_exact: None,
+                    rate: None,
                 };
             }
             ExecResult {
                 weight: Some(weight),
                 score: Some(expected),
                 score_exact: Some(exact),
+                rate: None,
             }
         }
     }

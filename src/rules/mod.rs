@@ -14,6 +14,7 @@ pub mod expect;
 pub mod formulas;
 pub mod funding;
 pub mod indicators;
+pub mod platform;
 mod registry;
 pub mod text;
 pub mod totals;
@@ -432,6 +433,7 @@ fn check_pass(
     let mut scores = indicators::check(&mut ctx);
     derived::check(&mut ctx, &mut scores, exec.weight);
     let totals = totals::check(&mut ctx, &exec, &scores);
+    platform::check(&mut ctx, &exec, &scores, &totals);
     // A text number's own correction gives way to another correction of the same cell.
     let corrected_otherwise: BTreeSet<SheetCell> = ctx
         .findings

@@ -22,6 +22,7 @@ mod layers;
 mod multi;
 mod odd_xml;
 mod patch;
+mod platform;
 mod properties;
 mod reports;
 mod roundtrip;
