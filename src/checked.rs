@@ -26,6 +26,10 @@ pub struct FormSummary {
     pub year: Option<u16>,
     /// The 总分 the form states.
     pub claimed_total: Option<Decimal>,
+    /// Whether the form has a 总分 row at all (a total left blank is 未填; no row is no row).
+    pub has_total_row: bool,
+    /// Whether the form has a grade cell at all.
+    pub has_grade_cell: bool,
     /// The 总分 recomputed.
     pub computed_total: Option<Decimal>,
     /// When scores are missing: the 总分 the scores present give at least.
@@ -56,6 +60,25 @@ pub struct FormSummary {
 }
 
 impl FormSummary {
+    /// The 总分 the form states, as the reports say it: the number, "未填" for a blank total,
+    /// "（表中没有总分行）" when the form has none.
+    pub fn claimed_total_text(&self) -> String {
+        match (self.claimed_total, self.has_total_row) {
+            (Some(t), _) => crate::num::fmt_dec(t),
+            (None, true) => "未填".into(),
+            (None, false) => "无（表中没有总分行）".into(),
+        }
+    }
+
+    /// The grade the form states, as the reports say it (see [`Self::claimed_total_text`]).
+    pub fn declared_grade_text(&self) -> String {
+        match (&self.declared_grade, self.has_grade_cell) {
+            (Some(g), _) => g.clone(),
+            (None, true) => "未填".into(),
+            (None, false) => "无（表中没有等级栏）".into(),
+        }
+    }
+
     /// The figures of one checked form.
     pub fn of(f: &crate::CheckedForm) -> Self {
         let count = |s: Severity| {
@@ -104,6 +127,8 @@ impl FormSummary {
             unit: f.form.unit.clone(),
             year: f.form.year,
             claimed_total: f.report.claimed_total,
+            has_total_row: f.form.total.is_some(),
+            has_grade_cell: f.form.grade.is_some(),
             computed_total: f.report.computed_total,
             computed_total_min: f.report.computed_total_min,
             computed_grade: f.report.computed_grade,

@@ -92,9 +92,7 @@ pub enum InputError {
     #[error("文件为空（0 字节）")]
     Empty,
     /// The bytes are not a spreadsheet format zpcheck reads.
-    #[error(
-        "不是电子表格文件（支持 .xlsx / .xlsm / .xls / .ods / .et，以及系统导出的 HTML 表格和 XML 表格）"
-    )]
+    #[error("不是电子表格文件（zpcheck 读取{}）", crate::formats!())]
     NotSpreadsheet,
     /// The file is password protected.
     #[error("文件已加密，请先取消密码后再核查")]

@@ -20,10 +20,20 @@ pub fn corrected_name(input: &Path) -> String {
 
 /// The corrected workbook's name: "原名_核查.xlsx", or "原名_更正.xlsx" for a plain copy.
 pub fn corrected_name_for(input: &Path, plain: bool) -> String {
-    let stem = input
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "zpcheck".into());
+    corrected_name_as(input, plain, false)
+}
+
+/// [`corrected_name_for`], naming the input's extension too when `with_ext` ("seed.xls_核查.xlsx"):
+/// for inputs of one run that share a stem in one folder (seed.xls, seed.xlsm, seed.xlsx), so
+/// that each output says which input it is.
+pub fn corrected_name_as(input: &Path, plain: bool, with_ext: bool) -> String {
+    let stem = if with_ext {
+        input.file_name()
+    } else {
+        input.file_stem()
+    }
+    .map(|s| s.to_string_lossy().into_owned())
+    .unwrap_or_else(|| "zpcheck".into());
     let suffix = if plain { "更正" } else { "核查" };
     // A report's reviewed copy is the same Word document with comments.
     let ext = if is_report_name(input) {

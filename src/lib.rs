@@ -31,6 +31,14 @@ pub(crate) mod console;
 pub(crate) mod error;
 pub mod explain;
 pub mod fallback;
+/// What zpcheck reads, said the same way everywhere: the read errors, `check --help`, a folder
+/// with nothing to check. (A macro, so that `concat!` can put it in attributes.)
+#[macro_export]
+macro_rules! formats {
+    () => {
+        "工作簿 .xlsx、.xlsm、.xls、.et、.ett、.ods（以及系统导出的 HTML、XML 表格），自评报告 .docx"
+    };
+}
 pub mod files;
 pub(crate) mod finding;
 pub mod form;

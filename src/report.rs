@@ -460,6 +460,8 @@ struct JsonForm<'a> {
     unit: Option<&'a str>,
     year: Option<u16>,
     claimed_total: Option<String>,
+    /// Whether the form has a 总分 row (a null `claimed_total` is then a blank total).
+    total_row: bool,
     computed_total: Option<String>,
     /// When scores are missing (so `computed_total` is null): what the scores present give at
     /// least, a decimal string.
@@ -467,6 +469,8 @@ struct JsonForm<'a> {
     computed_total_min: Option<String>,
     /// The grade the form states, as written.
     declared_grade: Option<&'a str>,
+    /// Whether the form has a grade cell.
+    grade_cell: bool,
     /// The grade the recomputed 总分 earns.
     computed_grade: Option<&'static str>,
     /// The total row's budget, execution and rate (percent), as corrected.
@@ -558,9 +562,11 @@ fn json_file(r: &FileReport) -> JsonFile<'_> {
                 unit: f.unit.as_deref(),
                 year: f.year,
                 claimed_total: f.claimed_total.map(fmt_dec),
+                total_row: f.has_total_row,
                 computed_total: f.computed_total.map(fmt_dec),
                 computed_total_min: f.computed_total_min.map(fmt_dec),
                 declared_grade: f.declared_grade.as_deref(),
+                grade_cell: f.has_grade_cell,
                 computed_grade: f.computed_grade,
                 budget: f.budget.map(fmt_dec),
                 execution: f.execution.map(fmt_dec),
@@ -723,9 +729,7 @@ pub fn text(r: &FileReport, fixing: bool) -> String {
             "表「{}」（工作表 {}）：申报总分 {}，核算总分 {}{}\n",
             f.title,
             f.sheet,
-            f.claimed_total
-                .map(fmt_dec)
-                .unwrap_or_else(|| "未填".into()),
+            f.claimed_total_text(),
             match (f.computed_total, f.computed_total_min) {
                 (Some(t), _) => fmt_dec(t),
                 (None, Some(min)) =>

@@ -5,7 +5,13 @@ use std::path::PathBuf;
 
 use clap::{ArgAction, Parser, Subcommand, ValueEnum};
 
-const HELP_TEMPLATE: &str = "{about}\n\n用法：{usage}\n\n{all-args}{after-help}";
+/// The top-level help: its sections headed in Chinese with a full-width colon like 用法：
+/// (clap's own headings end in ":"), so no argument carries a heading of its own.
+const TOP_HELP_TEMPLATE: &str = "{about}\n\n用法：{usage}\n\n命令：\n{subcommands}\n\n参数：\n{positionals}\n\n选项：\n{options}{after-help}";
+
+/// A command's help (the same headings, without the command list).
+const HELP_TEMPLATE: &str =
+    "{about}\n\n用法：{usage}\n\n参数：\n{positionals}\n\n选项：\n{options}{after-help}";
 
 const AFTER_HELP: &str = "\
 退出状态：0 无错误；1 发现错误；2 文件无法读取、没有自评表或用法错误。
@@ -17,13 +23,12 @@ const AFTER_HELP: &str = "\
     name = "zpcheck",
     version,
     about = "zpcheck：核查并更正绩效自评表（预算绩效自评表）的算术错误",
-    help_template = HELP_TEMPLATE,
+    help_template = TOP_HELP_TEMPLATE,
     after_help = AFTER_HELP,
     args_conflicts_with_subcommands = true,
     disable_help_flag = true,
     disable_version_flag = true,
     disable_help_subcommand = true,
-    subcommand_help_heading = "命令",
     subcommand_value_name = "命令",
     override_usage = "zpcheck [选项] [文件]...\n       zpcheck <命令> [选项]"
 )]
@@ -32,22 +37,22 @@ pub struct Cli {
     pub(super) command: Option<Command>,
 
     /// 要核查并更正的文件或文件夹：更正后的工作簿写在原文件旁，名为“原名_核查.xlsx”
-    #[arg(value_name = "文件", help_heading = "参数")]
+    #[arg(value_name = "文件")]
     pub(super) files: Vec<PathBuf>,
 
     #[command(flatten)]
     pub(super) report: ReportArgs,
 
     /// 省级规则配置文件（TOML，见 README“规则配置”），默认为国家规则
-    #[arg(long, value_name = "配置.toml", global = true, help_heading = "选项")]
+    #[arg(long, value_name = "配置.toml", global = true)]
     pub(super) profile: Option<PathBuf>,
 
     /// 显示帮助
-    #[arg(short = 'h', long = "help", action = ArgAction::Help, global = true, help_heading = "选项")]
+    #[arg(short = 'h', long = "help", action = ArgAction::Help, global = true)]
     pub(super) help: Option<bool>,
 
     /// 显示版本
-    #[arg(short = 'V', long = "version", action = ArgAction::Version, help_heading = "选项")]
+    #[arg(short = 'V', long = "version", action = ArgAction::Version)]
     pub(super) version: Option<bool>,
 }
 
@@ -86,12 +91,11 @@ pub(super) struct ReportArgs {
         value_name = "格式",
         global = true,
         hide_possible_values = true,
-        hide_default_value = true,
-        help_heading = "选项"
+        hide_default_value = true
     )]
     pub(super) format: Format,
     /// 另写一个汇总工作簿：每张表一行，另附全部问题清单
-    #[arg(long, value_name = "汇总.xlsx", global = true, help_heading = "选项")]
+    #[arg(long, value_name = "汇总.xlsx", global = true)]
     pub(super) summary: Option<PathBuf>,
     /// 退出状态 1 的条件：error（有错误，默认）、warning（有警告也算）或 partial（有部分核查的表也算）
     #[arg(
@@ -101,8 +105,7 @@ pub(super) struct ReportArgs {
         value_name = "级别",
         global = true,
         hide_possible_values = true,
-        hide_default_value = true,
-        help_heading = "选项"
+        hide_default_value = true
     )]
     pub(super) fail_on: FailOnArg,
     /// 同时处理的文件数，默认等于 CPU 核数
@@ -111,24 +114,23 @@ pub(super) struct ReportArgs {
         long = "jobs",
         value_name = "N",
         global = true,
-        value_parser = parse_jobs,
-        help_heading = "选项"
+        value_parser = parse_jobs
     )]
     pub(super) jobs: Option<u16>,
     /// 每个文件另起一行，说明用哪个读取器读入、更正版本是逐处修改还是整本重建（以及为什么）
-    #[arg(short = 'v', long, global = true, help_heading = "选项")]
+    #[arg(short = 'v', long, global = true)]
     pub(super) verbose: bool,
     /// 已确认的问题清单（zpcheck check --format json 写出的文件，或每行“规则 工作表!单元格”的文本）：其中的问题不再报告、标记或更正，末尾写明忽略了几条
-    #[arg(long, value_name = "已确认.json", global = true, help_heading = "选项")]
+    #[arg(long, value_name = "已确认.json", global = true)]
     pub(super) baseline: Option<PathBuf>,
     /// 更正时写出可直接重新报送的干净副本“原名_更正.xlsx”：只改正数值，不加底纹、批注和核查结果表
-    #[arg(long, global = true, help_heading = "选项")]
+    #[arg(long, global = true)]
     pub(super) plain: bool,
     /// 只列出有问题的文件（无误的文件不再各占一行）；末尾的无法处理清单和合计照常给出
-    #[arg(short = 'q', long, global = true, help_heading = "选项")]
+    #[arg(short = 'q', long, global = true)]
     pub(super) quiet: bool,
     /// 把命令行上的一份自评报告（.docx）和一个自评表工作簿配对：报告的文字按该工作簿的自评表核对（不加时按名称和年度自动配对）
-    #[arg(long, global = true, help_heading = "选项")]
+    #[arg(long, global = true)]
     pub(super) pair: bool,
 }
 
@@ -137,8 +139,11 @@ pub(super) enum Command {
     /// 只核查并报告，不写任何文件
     #[command(help_template = HELP_TEMPLATE, override_usage = "zpcheck check <路径>... [--format text|json|jsonl] [--summary 汇总.xlsx]")]
     Check {
-        /// 要核查的文件或文件夹（文件夹会递归查找 .xlsx/.xlsm/.xls/.ods/.et/.ett）
-        #[arg(value_name = "路径", required = true, help_heading = "参数")]
+        #[arg(
+            value_name = "路径",
+            required = true,
+            help = concat!("要核查的文件或文件夹（文件夹会递归查找", crate::formats!(), "）")
+        )]
         paths: Vec<PathBuf>,
     },
     /// 核查并写出更正后的工作簿（总是 .xlsx），并像 check 一样报告
@@ -148,33 +153,32 @@ pub(super) enum Command {
     )]
     Fix {
         /// 要更正的文件或文件夹
-        #[arg(value_name = "路径", required = true, help_heading = "参数")]
+        #[arg(value_name = "路径", required = true)]
         paths: Vec<PathBuf>,
         /// 更正后的工作簿（仅一个输入文件时）
         #[arg(
             short = 'o',
             long = "output",
             value_name = "输出.xlsx",
-            conflicts_with = "out_dir",
-            help_heading = "选项"
+            conflicts_with = "out_dir"
         )]
         output: Option<PathBuf>,
         /// 更正后的工作簿写入此文件夹，名为“原名_核查.xlsx”
-        #[arg(long = "out-dir", value_name = "文件夹", help_heading = "选项")]
+        #[arg(long = "out-dir", value_name = "文件夹")]
         out_dir: Option<PathBuf>,
     },
     /// 列出全部核查规则（按所用的规则配置）；给出规则代码时详细说明该规则：检查什么、为什么、示例、如何更正
     #[command(help_template = HELP_TEMPLATE, override_usage = "zpcheck rules [规则] [--format text|json|markdown] [--profile 配置.toml]")]
     Rules {
         /// 要详细说明的规则代码，如 ZP204
-        #[arg(value_name = "规则", help_heading = "参数")]
+        #[arg(value_name = "规则")]
         code: Option<String>,
     },
     /// 说明 zpcheck 在文件中认出了什么：每张表的位置、每列的角色及其表头、合计行与分项、每个指标及其分值来源、总分与等级单元格、未能识别的内容
     #[command(help_template = HELP_TEMPLATE, override_usage = "zpcheck explain <文件> [--format text|json]")]
     Explain {
         /// 要说明的文件
-        #[arg(value_name = "文件", help_heading = "参数")]
+        #[arg(value_name = "文件")]
         path: PathBuf,
     },
 }

@@ -181,8 +181,9 @@ pub(super) fn output_for(
     target: &Target,
     used: &mut HashSet<PathBuf>,
     plain: bool,
+    shared_stem: bool,
 ) -> Option<PathBuf> {
-    let name = corrected_name_for(input, plain);
+    let name = crate::files::corrected_name_as(input, plain, shared_stem);
     let base = match target {
         Target::None => return None,
         // An output that is the input itself is refused per file, with its own message.
@@ -197,6 +198,27 @@ pub(super) fn output_for(
         Target::Beside => input.parent().unwrap_or(Path::new("")).join(&name),
     };
     Some(free_output(&base, used, "更正结果"))
+}
+
+/// The inputs whose outputs would share a name with another input's in the same folder (one
+/// stem, several extensions: seed.xls, seed.xlsm, seed.xlsx): they are named with their
+/// extension ("seed.xls_核查.xlsx"), so that each output says which input it comes from.
+pub(super) fn shared_stems(inputs: &[PathBuf], target: &Target) -> HashSet<PathBuf> {
+    let folder = |p: &Path| match target {
+        Target::Dir(d) => d.clone(),
+        _ => p.parent().map(Path::to_path_buf).unwrap_or_default(),
+    };
+    let mut count: std::collections::HashMap<PathBuf, usize> = Default::default();
+    for p in inputs {
+        *count
+            .entry(folder(p).join(corrected_name_for(p, false)))
+            .or_default() += 1;
+    }
+    inputs
+        .iter()
+        .filter(|p| count.get(&folder(p).join(corrected_name_for(p, false))) > Some(&1))
+        .cloned()
+        .collect()
 }
 
 /// `base`, or the first of "名称(2).xlsx", "名称(3).xlsx"… that is neither taken in this run

@@ -245,6 +245,15 @@ where
                         return 2;
                     }
                     match output_file(o, &paths[0]) {
+                        // Said before anything is read: the input is never written over, and
+                        // a report saying "已更正" for a file that is not written would lie.
+                        Ok(file) if crate::write::same_file(&paths[0], &file) => {
+                            eprintln!(
+                                "zpcheck: 输出文件不能与输入文件相同：{}（原文件不会被改动；请用 -o 另取一个名字，或直接运行 zpcheck 文件，写到原文件旁的“原名_核查.xlsx”）",
+                                file.display()
+                            );
+                            return 2;
+                        }
                         Ok(file) => Target::File(file),
                         Err(why) => {
                             eprintln!("zpcheck: {why}");

@@ -30,10 +30,38 @@ pub(super) fn print_rules(profile: &Profile) {
         profile.vocab.fund_total.join("、")
     );
     textln!();
-    textln!("规则    级别  可更正  致存疑  名称");
-    for r in RULES {
-        let [code, severity, fixable, doubts, title, doc] = r.columns(profile);
-        textln!("{code}  {severity}  {fixable}      {doubts}      {title}：{doc}");
+    // Columns padded by display width (a CJK character takes two columns), so that
+    // "是（需复核）" lines up with "是" and "否".
+    let pad = |text: &str, width: usize| {
+        let w = unicode_width::UnicodeWidthStr::width(text);
+        format!("{text}{}", " ".repeat(width.saturating_sub(w)))
+    };
+    let rows: Vec<[String; 6]> = RULES.iter().map(|r| r.columns(profile)).collect();
+    let widths: Vec<usize> = (0..4)
+        .map(|i| {
+            let head = ["规则", "级别", "可更正", "致存疑"][i];
+            rows.iter()
+                .map(|r| unicode_width::UnicodeWidthStr::width(r[i].as_str()))
+                .chain([unicode_width::UnicodeWidthStr::width(head)])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    textln!(
+        "{}  {}  {}  {}  名称",
+        pad("规则", widths[0]),
+        pad("级别", widths[1]),
+        pad("可更正", widths[2]),
+        pad("致存疑", widths[3])
+    );
+    for [code, severity, fixable, doubts, title, doc] in &rows {
+        textln!(
+            "{}  {}  {}  {}  {title}：{doc}",
+            pad(code, widths[0]),
+            pad(severity, widths[1]),
+            pad(fixable, widths[2]),
+            pad(doubts, widths[3])
+        );
     }
     textln!();
     textln!(
@@ -65,9 +93,20 @@ pub(super) fn run_files(paths: &[PathBuf], opts: RunOptions, profile: &Profile) 
     if inputs.is_empty() {
         match others_line(&others) {
             Some(line) => {
-                eprintln!("zpcheck: 没有找到要核查的文件（.xlsx/.xlsm/.xls/.ods/.et）；{line}")
+                eprintln!(
+                    concat!(
+                        "zpcheck: 没有找到要核查的文件（",
+                        crate::formats!(),
+                        "）；{}"
+                    ),
+                    line
+                )
             }
-            None => eprintln!("zpcheck: 没有找到要核查的文件（.xlsx/.xlsm/.xls/.ods/.et）"),
+            None => eprintln!(concat!(
+                "zpcheck: 没有找到要核查的文件（",
+                crate::formats!(),
+                "）"
+            )),
         }
         return 2;
     }
@@ -84,13 +123,23 @@ pub(super) fn run_files(paths: &[PathBuf], opts: RunOptions, profile: &Profile) 
         return 2;
     }
     let mut used = HashSet::new();
+    let shared = super::inputs::shared_stems(
+        &inputs.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>(),
+        &opts.target,
+    );
     let jobs: Vec<Job> = inputs
         .into_iter()
         .map(|(path, walked)| Job {
-            output: output_for(&path, &opts.target, &mut used, false),
+            output: output_for(
+                &path,
+                &opts.target,
+                &mut used,
+                false,
+                shared.contains(&path),
+            ),
             plain_output: opts
                 .plain
-                .then(|| output_for(&path, &opts.target, &mut used, true))
+                .then(|| output_for(&path, &opts.target, &mut used, true, shared.contains(&path)))
                 .flatten(),
             path,
             walked,
@@ -129,6 +178,8 @@ pub(super) fn run_files(paths: &[PathBuf], opts: RunOptions, profile: &Profile) 
     let mut skipped = Vec::new();
     // Files that could not be read or written, listed again before the tally.
     let mut failures: Vec<String> = Vec::new();
+    // How many files the run went through (checked, failed or skipped).
+    let mut seen = 0usize;
     let stdout = std::io::stdout();
     let print = |text: &str, to_err: bool| {
         let out = || {
@@ -166,6 +217,7 @@ pub(super) fn run_files(paths: &[PathBuf], opts: RunOptions, profile: &Profile) 
             }
         },
         |done| {
+            seen += 1;
             let r = match done {
                 Done::Report(r) => r,
                 Done::Skipped(path, why) => {
@@ -245,7 +297,9 @@ pub(super) fn run_files(paths: &[PathBuf], opts: RunOptions, profile: &Profile) 
             // there and the tally (with the files that failed) still shows.
             let to_screen = !std::io::stdout().is_terminal();
             let mut end = Vec::new();
-            if !failures.is_empty() {
+            // One file that failed was named with its reason as it failed: a list of one
+            // would name it twice.
+            if !failures.is_empty() && seen > 1 {
                 end.push(format!("未能处理的文件（{} 个）：", failures.len()));
                 end.append(&mut failures);
             }

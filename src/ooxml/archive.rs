@@ -42,6 +42,11 @@ struct Entry {
 pub(crate) struct Archive {
     out: Vec<u8>,
     entries: Vec<Entry>,
+    /// Whether the entries say they were made on Unix (a zip of files for a person to unpack)
+    /// rather than MS-DOS (an OOXML package, as Office writes it). Info-ZIP's `unzip` (Debian,
+    /// UOS, Kylin) reads the names of MS-DOS entries as OEM code page text even when their
+    /// UTF-8 flag is set, and garbles Chinese names.
+    unix: bool,
 }
 
 fn u32_of(n: impl TryInto<u32>) -> R<u32> {
@@ -53,6 +58,15 @@ impl Archive {
         Archive {
             out: Vec::with_capacity(bytes),
             entries: Vec::new(),
+            unix: false,
+        }
+    }
+
+    /// An archive of files for a person to unpack: entries made on Unix, mode rw-r--r--.
+    pub(crate) fn for_files(bytes: usize) -> Self {
+        Archive {
+            unix: true,
+            ..Archive::with_capacity(bytes)
         }
     }
 
@@ -166,11 +180,15 @@ impl Archive {
         let entries = std::mem::take(&mut self.entries);
         for e in &entries {
             self.out.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
-            // Version made by: 2.0, MS-DOS attributes.
-            self.out.extend_from_slice(&20u16.to_le_bytes());
+            // Version made by: 2.0, MS-DOS attributes; or 3.0 on Unix (host 3 in the high
+            // byte), with the file's mode in the external attributes' high half.
+            let made_by: u16 = if self.unix { 0x031E } else { 20 };
+            self.out.extend_from_slice(&made_by.to_le_bytes());
             self.common(e)?;
-            // Comment length, disk, internal and external attributes.
-            self.out.extend_from_slice(&[0; 10]);
+            // Comment length, disk, internal attributes.
+            self.out.extend_from_slice(&[0; 6]);
+            let external: u32 = if self.unix { 0o100644 << 16 } else { 0 };
+            self.out.extend_from_slice(&external.to_le_bytes());
             self.out.extend_from_slice(&e.offset.to_le_bytes());
             self.out.extend_from_slice(&e.name);
         }

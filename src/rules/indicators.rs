@@ -297,7 +297,7 @@ fn check_one(ctx: &mut Ctx, ind: &Indicator) -> Scored {
             fmt_dec(s),
             fmt_dec(w)
         );
-        ctx.emit(&MISSING_REASON, reason, "偏差原因及改进措施", msg, None);
+        ctx.emit(&MISSING_REASON, reason, "填写扣分原因", msg, None);
     }
     Scored {
         weight: Some(w),
@@ -570,7 +570,7 @@ fn quantitative(
                     pct,
                     fmt_dec(w)
                 ),
-                format!("< {limit}%"),
+                "酌情扣分（需人工判断）".to_string(),
             )
         };
         ctx.emit(&FAR_ABOVE_TARGET, &ind.actual, expected, msg, None);

@@ -44,6 +44,16 @@ fn label_field(cell: CellRef, label: &str) -> Field {
     f
 }
 
+/// A field at a label or merged cell whose finding is about the scores under it: what it
+/// shows as found is their sum ("得分合计 12"), not the label.
+fn sum_field(cell: CellRef, sum: Decimal) -> Field {
+    let text = format!("得分合计 {}", fmt_dec(sum));
+    let mut f = Field::blank(cell);
+    f.raw = text.clone();
+    f.value = Value::Text(text);
+    f
+}
+
 /// 总分 from the scores as the form shows them: a score right only at the fewer decimals it
 /// shows (a ZP003 finding at its cell) counts as shown. `None` when no score is such.
 fn as_shown_total(ctx: &Ctx, exec: &ExecResult, scores: &[Scored]) -> Option<Decimal> {
@@ -160,7 +170,7 @@ pub fn check(ctx: &mut Ctx, exec: &ExecResult, scores: &[Scored]) -> Totals {
                 );
                 ctx.emit(
                     &GROUP_SCORE,
-                    &label_field(*cell, label),
+                    &sum_field(*cell, *scores),
                     format!("≤ {}", fmt_dec(stated)),
                     msg,
                     None,
@@ -183,7 +193,7 @@ pub fn check(ctx: &mut Ctx, exec: &ExecResult, scores: &[Scored]) -> Totals {
             );
             ctx.emit(
                 &GROUP_SCORE,
-                &label_field(*cell, label),
+                &sum_field(*cell, sum),
                 format!("≤ {}", fmt_dec(*stated)),
                 msg,
                 None,
@@ -228,8 +238,7 @@ pub fn check(ctx: &mut Ctx, exec: &ExecResult, scores: &[Scored]) -> Totals {
     }
     for (m, weight, sum, n) in shared {
         if sum > weight {
-            let mut field = Field::blank(m.first);
-            field.raw = fmt_dec(weight);
+            let field = sum_field(m.first, sum);
             let msg = format!(
                 "{} 合并单元格 {}:{} 的分值 {} 由 {n} 个指标共用，其下各指标得分合计 {} 超过该分值",
                 m.first,

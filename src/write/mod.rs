@@ -285,8 +285,8 @@ pub(crate) fn heading_lines(checked: &Checked, facts: &HeadingFacts) -> Vec<Stri
             "表「{}」（工作表 {}）：申报总分 {}，申报等级 {}；核算总分 {}，核算等级 {}",
             s.title,
             s.sheet,
-            or(s.claimed_total.map(crate::num::fmt_dec), "未填"),
-            or(s.declared_grade, "未填"),
+            s.claimed_total_text(),
+            s.declared_grade_text(),
             or(s.computed_total.map(crate::num::fmt_dec), "无法计算"),
             or(s.computed_grade.map(str::to_string), "无法确定"),
         );
@@ -614,7 +614,7 @@ mod tests;
 /// made unique ("甲_核查(2).xlsx"), names stored as UTF-8 (flagged so), contents deflated.
 pub fn zip_files(files: &[(String, Vec<u8>)]) -> Result<Vec<u8>, String> {
     let total = files.iter().map(|(_, b)| b.len()).sum();
-    let mut zip = crate::ooxml::archive::Archive::with_capacity(total);
+    let mut zip = crate::ooxml::archive::Archive::for_files(total);
     let mut taken = std::collections::HashSet::new();
     for (name, bytes) in files {
         let (stem, ext) = name.rsplit_once('.').unwrap_or((name.as_str(), ""));

@@ -70,7 +70,7 @@ fn summary_workbook_has_one_row_per_form_and_every_finding() {
                 let mut row = vec![file("e_not_a_form.xlsx")];
                 row.extend(std::iter::repeat_n(e.clone(), 14));
                 row.push(t(
-                    "无法读取：不是电子表格文件（支持 .xlsx / .xlsm / .xls / .ods / .et，以及系统导出的 HTML 表格和 XML 表格）",
+                    "无法读取：不是电子表格文件（zpcheck 读取工作簿 .xlsx、.xlsm、.xls、.et、.ett、.ods（以及系统导出的 HTML、XML 表格），自评报告 .docx）",
                 ));
                 row
             },
@@ -179,8 +179,22 @@ fn summary_workbook_has_one_row_per_form_and_every_finding() {
         key,
         vec![
             ["H15", "ZP201", "错误", "20", "10", "是"],
-            ["G16", "ZP204", "警告", "25 家", "< 150%", "否"],
-            ["G17", "ZP204", "警告", "26 家", "< 150%", "否"],
+            [
+                "G16",
+                "ZP204",
+                "警告",
+                "25 家",
+                "酌情扣分（需人工判断）",
+                "否"
+            ],
+            [
+                "G17",
+                "ZP204",
+                "警告",
+                "26 家",
+                "酌情扣分（需人工判断）",
+                "否"
+            ],
             ["H18", "ZP202", "错误", "10", "20", "是"],
         ]
     );
@@ -314,7 +328,7 @@ fn thread_count_does_not_change_the_report() {
     let end: Vec<&str> = err.lines().rev().take(3).collect();
     assert_eq!(end[0], "共 5 个文件：2 个无误，2 个有错误，1 个无法读取");
     assert!(
-        end[1].ends_with("：无法读取——不是电子表格文件（支持 .xlsx / .xlsm / .xls / .ods / .et，以及系统导出的 HTML 表格和 XML 表格）"),
+        end[1].ends_with("：无法读取——不是电子表格文件（zpcheck 读取工作簿 .xlsx、.xlsm、.xls、.et、.ett、.ods（以及系统导出的 HTML、XML 表格），自评报告 .docx）"),
         "{err}"
     );
     assert_eq!(end[2], "未能处理的文件（1 个）：");

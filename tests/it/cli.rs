@@ -100,8 +100,9 @@ fn json_document_has_the_documented_shape() {
         json!([{"sheet": "部门整体支出绩效自评表", "title": "部门整体支出绩效自评表",
                 "name": "克拉玛依区科学技术局", "year": 2023,
                 "department": null, "unit": "克拉玛依区科学技术局",
-                "claimed_total": null, "computed_total": "99.96",
-                "declared_grade": null, "computed_grade": "优",
+                // No 总分 row and no grade cell: null because the form has none.
+                "claimed_total": null, "total_row": false, "computed_total": "99.96",
+                "declared_grade": null, "grade_cell": false, "computed_grade": "优",
                 "budget": "2142.94", "execution": "2134.94", "rate": "99.63",
                 "complete": true, "unread": [],
                 "unchecked": ["指标块没有总分行：申报总分无从核对，只给出核算总分"]}])

@@ -39,13 +39,14 @@ fn the_heading_links_and_print_titles_are_on_both_writers_sheets() {
     }
     fix_both(dir.path(), &out_dir);
     let outputs = [
+        // One stem, two formats: each output is named with its input's extension.
         (
             "national_planted_errors.xlsx",
-            "national_planted_errors_核查.xlsx",
+            "national_planted_errors.xlsx_核查.xlsx",
         ),
         (
             "national_planted_errors.ods",
-            "national_planted_errors_核查(2).xlsx",
+            "national_planted_errors.ods_核查.xlsx",
         ),
     ];
     for (input, output) in outputs {

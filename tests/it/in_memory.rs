@@ -174,3 +174,32 @@ fn the_pages_library_has_the_baseline_the_plain_copy_and_explain_on_the_clis_ter
         file("seed_kelamayi_2023_更正.xlsx")
     );
 }
+
+#[test]
+fn the_zip_of_corrected_workbooks_shows_chinese_names_in_info_zips_unzip() {
+    // Debian's (UOS's, Kylin's) `unzip -l` takes the names of entries made on MS-DOS as OEM
+    // code page text, UTF-8 flag or not: the entries say they were made on Unix.
+    let files = vec![("甲单位_核查.xlsx".to_string(), b"one".to_vec())];
+    let bytes = zpcheck::write::zip_files(&files).unwrap();
+    // The central directory's "version made by": host 3 (Unix).
+    let central = bytes
+        .windows(4)
+        .position(|w| w == [0x50, 0x4b, 0x01, 0x02])
+        .unwrap();
+    assert_eq!(bytes[central + 5], 3, "host system of the entry");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("更正结果.zip");
+    std::fs::write(&path, &bytes).unwrap();
+    match std::process::Command::new("unzip")
+        .arg("-l")
+        .arg(&path)
+        .output()
+    {
+        Ok(o) => {
+            let listing = String::from_utf8_lossy(&o.stdout);
+            assert!(listing.contains("甲单位_核查.xlsx"), "{listing}");
+        }
+        // No unzip on this machine: the header byte above is what it reads.
+        Err(_) => eprintln!("unzip not installed: listing not compared"),
+    }
+}

@@ -18,6 +18,7 @@ mod formulas;
 mod golden;
 mod in_memory;
 mod kept_formulas;
+mod last_mile;
 mod layers;
 mod multi;
 mod odd_xml;

@@ -279,7 +279,7 @@ fn warnings_are_marked_in_the_form_with_a_quieter_fill_and_a_note() {
     assert_eq!(method, Method::Patched);
     assert_eq!(
         common::of_rule(&checked, "ZP208"),
-        vec![common::at("I19", "（空）", "偏差原因及改进措施", false)]
+        vec![common::at("I19", "（空）", "填写扣分原因", false)]
     );
     let sheet = "项目支出绩效自评表";
     // The reason cell to fill in: light blue, beside the yellow of a correction.
@@ -313,9 +313,9 @@ fn plain_writes_a_resubmittable_copy_with_only_the_corrected_values() {
     assert_eq!(o.status.code(), Some(1));
     let sheet = "项目支出绩效自评表";
     for (out, method) in [
-        // Sorted input order: the .ods first (rebuilt), then the .xlsx (patched).
-        ("national_planted_errors_更正.xlsx", "rebuilt"),
-        ("national_planted_errors_更正(2).xlsx", "patched"),
+        // One stem, two formats: each named with its input's extension.
+        ("national_planted_errors.ods_更正.xlsx", "rebuilt"),
+        ("national_planted_errors.xlsx_更正.xlsx", "patched"),
     ] {
         let out = dir.path().join(out);
         // Only the submission's sheet: no 核查结果, no notes, no fills.
@@ -332,7 +332,7 @@ fn plain_writes_a_resubmittable_copy_with_only_the_corrected_values() {
         assert!(!again.has_errors(), "{method}: {:?}", common::rows(&again));
         assert_eq!(
             common::of_rule(&again, "ZP208"),
-            vec![common::at("I19", "（空）", "偏差原因及改进措施", false)],
+            vec![common::at("I19", "（空）", "填写扣分原因", false)],
             "{method}: the warning is still there for the department to act on"
         );
     }

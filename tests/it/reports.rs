@@ -44,8 +44,8 @@ fn row(rule: &str, place: &str, found: &str, expected: &str) -> (String, String,
 fn seed_table_rows() -> Vec<(String, String, String, String)> {
     vec![
         row("ZP201", "表1!H15", "20", "10"),
-        row("ZP204", "表1!G16", "25 家", "< 150%"),
-        row("ZP204", "表1!G17", "26 家", "< 150%"),
+        row("ZP204", "表1!G16", "25 家", "酌情扣分（需人工判断）"),
+        row("ZP204", "表1!G17", "26 家", "酌情扣分（需人工判断）"),
         row("ZP202", "表1!H18", "10", "20"),
     ]
 }

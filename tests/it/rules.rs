@@ -230,7 +230,7 @@ fn zp202_forward_not_met_is_proportional() {
     // The reason column says only "无": a lost point needs a reason.
     assert_eq!(
         of_rule(&c, "ZP208"),
-        vec![at("I13", "无", "偏差原因及改进措施", false)]
+        vec![at("I13", "无", "填写扣分原因", false)]
     );
 }
 
@@ -278,7 +278,7 @@ fn zp204_threshold_comes_from_the_profile() {
     let national = check_spec(&sh);
     assert_eq!(
         of_rule(&national, "ZP204"),
-        vec![at("F14", "18份", "< 150%", false)]
+        vec![at("F14", "18份", "酌情扣分（需人工判断）", false)]
     );
     let strict = Profile {
         far_above_target: Decimal::new(2, 0),
@@ -354,7 +354,7 @@ fn zp208_missing_reason() {
     let c = check_spec(&sh);
     assert_eq!(
         of_rule(&c, "ZP208"),
-        vec![at("I20", "（空）", "偏差原因及改进措施", false)]
+        vec![at("I20", "（空）", "填写扣分原因", false)]
     );
 }
 

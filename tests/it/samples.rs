@@ -36,8 +36,8 @@ fn seed_reports_the_published_errors() {
             // 场地: weight 10, scored 20.
             row("ZP201", "H15", "20", "10", true),
             // 208.33% and 162.5% of target with full marks.
-            row("ZP204", "G16", "25 家", "< 150%", false),
-            row("ZP204", "G17", "26 家", "< 150%", false),
+            row("ZP204", "G16", "25 家", "酌情扣分（需人工判断）", false),
+            row("ZP204", "G17", "26 家", "酌情扣分（需人工判断）", false),
             // 招标: met (=1 家) but scored 10 of 20.
             row("ZP202", "H18", "10", "20", true),
         ]
@@ -63,7 +63,7 @@ fn national_form_with_planted_errors() {
             row("ZP104", "H6", "0", "10", true),
             row("ZP202", "H16", "19.6", "20", true),
             row("ZP202", "H19", "10", "7.27", true),
-            row("ZP208", "I19", "（空）", "偏差原因及改进措施", false),
+            row("ZP208", "I19", "（空）", "填写扣分原因", false),
             row("ZP304", "H22", "89.6", "94.27", true),
         ]
     );

@@ -42,8 +42,8 @@ fn yunnan_two_row_header_with_symbol_operators_and_a_percent_unit_column() {
         rows(&c),
         vec![
             row("ZP202", "I16", "20", "19.33", true),
-            row("ZP208", "J16", "（空）", "偏差原因及改进措施", false),
-            row("ZP208", "J18", "（空）", "偏差原因及改进措施", false),
+            row("ZP208", "J16", "（空）", "填写扣分原因", false),
+            row("ZP208", "J18", "（空）", "填写扣分原因", false),
             row("ZP304", "I20", "98.42", "97.75", true),
         ]
     );
@@ -73,7 +73,7 @@ fn hubei_weights_stated_per_group_and_in_the_funding_label() {
     assert_eq!(
         rows(&c),
         vec![
-            row("ZP306", "B10", "满意度指标（10分）", "≤ 10", false),
+            row("ZP306", "B10", "得分合计 12", "≤ 10", false),
             // The 满意度 scores exceed their 10 points (ZP306): they are in doubt, so 总分 is
             // not raised with them — only what it would be if they are right is said.
             row("ZP304", "B11", "98", "99.6（若输入无误）", false),
@@ -107,7 +107,7 @@ fn xianjie_weight_before_target_with_detail_placeholder_deadline_and_approximate
             // 7月 against 9月前: a time indicator met, not a unit error.
             row("ZP202", "G12", "13", "15", true),
             row("ZP202", "G14", "15", "13.5", true),
-            row("ZP208", "H14", "（空）", "偏差原因及改进措施", false),
+            row("ZP208", "H14", "（空）", "填写扣分原因", false),
             row("ZP304", "G17", "98", "98.5", true),
         ]
     );
@@ -136,7 +136,7 @@ fn beijing_rate_divides_by_the_one_budget_column_the_header_names() {
         rows(&c),
         vec![
             row("ZP202", "H9", "30", "28.5", true),
-            row("ZP208", "I9", "（空）", "偏差原因及改进措施", false),
+            row("ZP208", "I9", "（空）", "填写扣分原因", false),
             row("ZP304", "H13", "99", "97.5", true),
         ]
     );
@@ -248,7 +248,7 @@ fn an_unrecognised_column_leaves_the_totals_alone() {
         rows(&c),
         vec![
             row("ZP009", "A12", "未能识别", "完整识别", false),
-            row("ZP208", "J18", "（空）", "偏差原因及改进措施", false),
+            row("ZP208", "J18", "（空）", "填写扣分原因", false),
         ]
     );
     assert_eq!(
@@ -267,8 +267,8 @@ fn a_profile_teaches_a_header_word_without_code() {
         rows(&c),
         vec![
             row("ZP202", "I16", "20", "19.33", true),
-            row("ZP208", "J16", "（空）", "偏差原因及改进措施", false),
-            row("ZP208", "J18", "（空）", "偏差原因及改进措施", false),
+            row("ZP208", "J16", "（空）", "填写扣分原因", false),
+            row("ZP208", "J18", "（空）", "填写扣分原因", false),
             row("ZP304", "I20", "98.42", "97.75", true),
         ]
     );
@@ -561,7 +561,7 @@ fn numbering_and_unit_rows_under_a_header_are_neither_totals_nor_indicators() {
         rows(&c),
         vec![
             row("ZP202", "H11", "30", "28.5", true),
-            row("ZP208", "I11", "（空）", "偏差原因及改进措施", false),
+            row("ZP208", "I11", "（空）", "填写扣分原因", false),
             row("ZP304", "H15", "99", "97.5", true),
         ]
     );

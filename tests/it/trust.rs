@@ -82,7 +82,7 @@ fn the_hubei_sample_does_not_raise_its_total_with_scores_over_their_points() {
     assert_eq!(
         rows(&c),
         vec![
-            row("ZP306", "B10", "满意度指标（10分）", "≤ 10", false),
+            row("ZP306", "B10", "得分合计 12", "≤ 10", false),
             row("ZP304", "B11", "98", "99.6（若输入无误）", false),
         ]
     );
@@ -293,7 +293,7 @@ fn a_correction_a_reviewer_accepted_is_not_counted_in_the_total() {
     assert_eq!(
         rows(&c),
         vec![
-            row("ZP208", "I14", "无", "偏差原因及改进措施", false),
+            row("ZP208", "I14", "无", "填写扣分原因", false),
             row("ZP304", "H22", "97", "95", true),
         ]
     );
@@ -804,7 +804,7 @@ fn scores_without_weights_anywhere_still_check_the_total_and_the_blocks_cap() {
     assert_eq!(
         rows(&c),
         vec![
-            row("ZP306", "A5", "年度绩效目标（80分）", "≤ 80", false),
+            row("ZP306", "A5", "得分合计 81.6", "≤ 80", false),
             row("ZP304", "B11", "98", "99.6（若输入无误）", false),
         ]
     );

@@ -201,7 +201,7 @@ fn a_county_department_form_with_its_own_words_for_target_actual_and_rate() {
         rows(&c),
         vec![
             row("ZP205", "G8", "10", "18–24", false),
-            row("ZP208", "H8", "（空）", "偏差原因及改进措施", false),
+            row("ZP208", "H8", "（空）", "填写扣分原因", false),
             row("ZP304", "G10", "59.6", "79.6", true),
             row("ZP305", "B11", "良", "中", true),
         ]
@@ -354,8 +354,8 @@ fn a_tasks_table_with_budget_columns_is_not_the_funding_block() {
         rows(&c),
         vec![
             row("ZP201", "H19", "20", "10", true),
-            row("ZP204", "G20", "25 家", "< 150%", false),
-            row("ZP204", "G21", "26 家", "< 150%", false),
+            row("ZP204", "G20", "25 家", "酌情扣分（需人工判断）", false),
+            row("ZP204", "G21", "26 家", "酌情扣分（需人工判断）", false),
             row("ZP202", "H22", "10", "20", true),
         ]
     );
@@ -389,7 +389,10 @@ fn a_weight_merged_over_several_indicators_is_theirs_together() {
     assert_eq!(rows(&c), vec![]);
     // 30 + 30 + 30 = 90 > 80.
     let c = check_spec(&shared_weight([30.0, 30.0, 30.0]));
-    assert_eq!(rows(&c), vec![row("ZP306", "D9", "80", "≤ 80", false)]);
+    assert_eq!(
+        rows(&c),
+        vec![row("ZP306", "D9", "得分合计 90", "≤ 80", false)]
+    );
     assert_eq!(
         c.findings().next().unwrap().message,
         "D9 合并单元格 D9:D11 的分值 80 由 3 个指标共用，其下各指标得分合计 90 超过该分值"

@@ -202,7 +202,15 @@ impl Session {
             // A trap, as wasm32 turns an abort into one.
             std::process::abort();
         }
-        let output = zpcheck::files::corrected_name(std::path::Path::new(name));
+        // Two files of one stem (seed.xls, seed.xlsx) get outputs that say which is which:
+        // the second and later are named with their extension ("seed.xlsx_核查.xlsx").
+        let path = std::path::Path::new(name);
+        let plain_name = zpcheck::files::corrected_name(path);
+        let output = if self.corrected.iter().any(|(n, _)| *n == plain_name) {
+            zpcheck::files::corrected_name_as(path, false, true)
+        } else {
+            plain_name
+        };
         let opts = WriteOptions {
             plain: false,
             heading: HeadingFacts {

@@ -65,7 +65,13 @@ assert.deepEqual(
   ],
 );
 const totals = await seedDiv.locator("p.totals").textContent();
-assert.equal(totals, "表「部门整体支出绩效自评表」（工作表 部门整体支出绩效自评表）：申报总分 未填，申报等级 未填；核算总分 99.96，核算等级 优");
+assert.equal(totals, "表「部门整体支出绩效自评表」（工作表 部门整体支出绩效自评表）：申报总分 无（表中没有总分行），申报等级 无（表中没有等级栏）；核算总分 99.96，核算等级 优");
+// What the form's shape left unchecked, as the CLI prints it.
+assert.deepEqual(await seedDiv.locator("p.unchecked").allTextContents(), [
+  "表「部门整体支出绩效自评表」（工作表 部门整体支出绩效自评表）：未能核查——指标块没有总分行：申报总分无从核对，只给出核算总分",
+]);
+// Download names show their "_": no underline drawn through it.
+assert.equal(await seedDiv.locator("a.dl").evaluate((a) => getComputedStyle(a).textDecorationLine), "none");
 // The file that is not a workbook: its status and the CLI's Chinese message.
 const badDiv = page.locator(".file").nth(1);
 assert.equal(await badDiv.locator("h2").textContent(), "不是表格.xlsx：无法核查");
@@ -88,6 +94,16 @@ assert.ok(readFileSync(got).equals(readFileSync(want)), "the page's corrected wo
 // The batch downloads are offered.
 const links = await page.locator("#downloads a").evaluateAll((as) => as.map((a) => a.download));
 assert.deepEqual(links, ["zpcheck_更正后.zip", "zpcheck_汇总.xlsx", "zpcheck_核查报告.json"]);
+// The zip, as Debian 12's Info-ZIP `unzip -l` (UOS, Kylin) lists it: the Chinese name intact.
+const [zipDownload] = await Promise.all([
+  page.waitForEvent("download"),
+  page.locator("#downloads a").first().click(),
+]);
+const zipPath = join(work, "page.zip");
+await zipDownload.saveAs(zipPath);
+const listing = spawnSync("unzip", ["-l", zipPath], { encoding: "utf8" });
+if (listing.error) console.log("unzip not installed: the zip's listing not compared");
+else assert.ok(listing.stdout.includes("seed_kelamayi_2023_核查.xlsx"), listing.stdout);
 
 // A report and its workbook dropped together: paired, the report's paragraph findings listed,
 // its reviewed copy (_核查.docx) byte-identical to the CLI's.
@@ -204,6 +220,55 @@ await page.setInputFiles("#pick", [seed]);
 await finished();
 assert.equal(await page.locator(".file").count(), 1);
 
+// Last mile (issue 27). A TOML with a mistake: the run says so, the file is dropped, and the
+// next run (no reload) uses the rules chosen in the list.
+const badToml = join(work, "有误.toml");
+writeFileSync(badToml, '"部分达成下限" = 95\n');
+// Each run waits for the one before to end (`busy`, the page's own flag), then for its own end:
+// the count cleared first, so an earlier "全部完成" is not taken for this run's.
+const runFiles = async (files) => {
+  await page.waitForFunction(() => !busy, null, { timeout: 300000 });
+  await page.evaluate(() => { document.getElementById("count").textContent = ""; });
+  await page.setInputFiles("#pick", files);
+  await page.waitForFunction(
+    () => !busy && (document.getElementById("count").textContent.includes("全部完成") || document.getElementById("fatal").textContent !== ""),
+    null,
+    { timeout: 120000 },
+  );
+};
+await page.waitForFunction(() => !busy, null, { timeout: 300000 });
+await page.setInputFiles("#toml", badToml);
+await page.waitForFunction(() => document.getElementById("toml-name").textContent.includes("有误.toml"));
+await runFiles([seed]);
+assert.ok((await page.textContent("#fatal")).endsWith("；已改回上面选择的规则"), await page.textContent("#fatal"));
+assert.equal(await page.textContent("#toml-name"), "（规则配置有误，未采用；改正后可重新载入）");
+await runFiles([seed]);
+assert.equal(await page.locator(".file").count(), 1);
+assert.equal(await page.textContent("#fatal"), "");
+// Choosing a profile in the list drops a loaded file too.
+await page.setInputFiles("#toml", resolve(join(root, "../profiles/hubei.toml")));
+await page.waitForFunction(() => document.getElementById("toml-name").textContent.includes("hubei.toml"));
+await page.selectOption("#profile", { index: 0 });
+await page.dispatchEvent("#profile", "change");
+assert.equal(await page.textContent("#toml-name"), "");
+// Without corrected workbooks the column says what could be corrected, not 已更正 "是".
+await page.uncheck("#fixing");
+await runFiles([seed]);
+const unticked = await page.locator(".file").nth(0).locator("table.findings tr").evaluateAll((trs) =>
+  trs.map((tr) => tr.lastChild.textContent),
+);
+assert.deepEqual(unticked, ["可自动更正", "可", "否", "否", "可"]);
+await page.check("#fixing");
+// Every file failing: no (empty) zip offered.
+await runFiles([bad]);
+const failedLinks = await page.locator("#downloads a").evaluateAll((as) => as.map((a) => a.download));
+assert.deepEqual(failedLinks, ["zpcheck_汇总.xlsx", "zpcheck_核查报告.json"]);
+// One stem in two formats: two links that say which is which.
+const seedXls = resolve(join(root, "../samples/seed_kelamayi_2023.xls"));
+await runFiles([seed, seedXls]);
+const stemLinks = await page.locator(".file a.dl").evaluateAll((as) => as.map((a) => a.download));
+assert.deepEqual(stemLinks, ["seed_kelamayi_2023_核查.xlsx", "seed_kelamayi_2023.xls_核查.xlsx"]);
+
 assert.deepEqual(errors, [], "page errors");
 assert.deepEqual(requests, [], "network requests");
 await browser.close();
@@ -211,4 +276,5 @@ const size = readFileSync(page_path).length;
 console.log(`ok: page ${version} (${(size / 1024 / 1024).toFixed(2)} MB) from file://, 2 files in ${elapsed} ms, findings table as the CLI, corrected workbook byte-identical, no network request`);
 console.log("ok: a report and its workbook paired in the page; the report's paragraph findings listed; its _核查.docx byte-identical to the CLI's");
 console.log("ok: the library stopped on one file (a trap): reported as 内部错误, the batch finished by a fresh instance, summary, zip and JSON complete");
+console.log("ok: last mile: a TOML with a mistake dropped (next run uses the chosen rules), 可自动更正 when not writing, no empty zip, one stem in two formats named apart, '_' visible, 未能核查 lines shown, unzip -l lists the Chinese names");
 console.log(`ok: ${all.length} samples corrected in the browser in ${browserMs} ms (natively, one thread: ${nativeMs} ms); 200 files in ${batchMs} ms, the page's longest wait ${worst} ms; a TOML profile loaded`);

@@ -1,0 +1,202 @@
+//! Issue 27, item 3 (the command line): what a new user met and each fix read back — `fix X
+//! -o X` refused before anything is read or reported, one unreadable file named once, help
+//! headings with the full-width colon of 用法：, one list of formats in every message, a form
+//! without a 总分 row said to have none, the `rules` table aligned by display width, and
+//! inputs of one stem in several formats given outputs that say which is which.
+
+use std::path::Path;
+
+use crate::cmd::{p, run, stderr, stdout};
+use zpcheck_testkit::sample;
+
+const FORMATS: &str = zpcheck::formats!();
+
+#[test]
+fn fix_onto_its_own_input_is_refused_before_anything_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("seed.xlsx");
+    std::fs::copy(sample("seed_kelamayi_2023.xlsx"), &input).unwrap();
+    let before = std::fs::read(&input).unwrap();
+    for out in [input.clone(), dir.path().join(".").join("seed.xlsx")] {
+        let o = run(&["fix", p(&input), "-o", p(&out)]);
+        assert_eq!(o.status.code(), Some(2));
+        // No report saying "（已更正）" for a file that is not written, no tally of 无法读取.
+        assert_eq!(stdout(&o), "");
+        let err = stderr(&o);
+        assert!(
+            err.starts_with("zpcheck: 输出文件不能与输入文件相同："),
+            "{err}"
+        );
+        assert!(!err.contains("无法读取"), "{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+    assert_eq!(std::fs::read(&input).unwrap(), before);
+}
+
+#[test]
+fn one_unreadable_file_is_named_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("坏文件.xlsx");
+    std::fs::write(&bad, "not a workbook").unwrap();
+    let o = run(&["check", p(&bad)]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert_eq!(err.matches("坏文件.xlsx").count(), 1, "{err}");
+    assert_eq!(
+        err,
+        format!(
+            "zpcheck: {}: 不是电子表格文件（zpcheck 读取{FORMATS}）\n共 1 个文件：0 个无误，1 个无法读取\n",
+            bad.display()
+        )
+    );
+    // With another file beside it, the list of the files that failed comes back.
+    let good = dir.path().join("好.xlsx");
+    std::fs::copy(sample("national_clean.xlsx"), &good).unwrap();
+    let o = run(&["check", p(&bad), p(&good)]);
+    let err = stderr(&o);
+    assert!(err.contains("未能处理的文件（1 个）：\n"), "{err}");
+    assert_eq!(err.matches("坏文件.xlsx").count(), 2, "{err}");
+}
+
+#[test]
+fn every_message_lists_the_formats_one_way() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = run(&["check", p(dir.path())]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        format!("zpcheck: 没有找到要核查的文件（{FORMATS}）\n")
+    );
+    let help = stdout(&run(&["check", "--help"]));
+    assert!(
+        help.contains(&format!(
+            "要核查的文件或文件夹（文件夹会递归查找{FORMATS}）"
+        )),
+        "{help}"
+    );
+    assert_eq!(
+        zpcheck::InputError::NotSpreadsheet.to_string(),
+        format!("不是电子表格文件（zpcheck 读取{FORMATS}）")
+    );
+}
+
+#[test]
+fn help_headings_end_in_the_full_width_colon_like_usage() {
+    for args in [
+        vec!["--help"],
+        vec!["check", "--help"],
+        vec!["fix", "--help"],
+        vec!["rules", "--help"],
+    ] {
+        let help = stdout(&run(&args));
+        assert!(help.contains("\n用法："), "{args:?}\n{help}");
+        for heading in ["命令", "参数", "选项"] {
+            assert!(!help.contains(&format!("{heading}:")), "{args:?}\n{help}");
+        }
+        assert!(help.contains("\n参数：\n"), "{args:?}\n{help}");
+        assert!(help.contains("\n选项：\n"), "{args:?}\n{help}");
+    }
+    assert!(stdout(&run(&["--help"])).contains("\n命令：\n  check"));
+    // Options line up by display width: every description starts in one column.
+    let help = stdout(&run(&["check", "--help"]));
+    let starts: Vec<usize> = help
+        .lines()
+        .filter(|l| l.starts_with("  -") || l.starts_with("      --"))
+        .map(|l| {
+            // The option ("-j, --jobs <N>"), then two or more spaces, then its description.
+            let option = l.trim_start();
+            let gap = option.find("  ").unwrap_or(option.len());
+            let desc = option[gap..].trim_start();
+            unicode_width::UnicodeWidthStr::width(&l[..l.len() - desc.len()])
+        })
+        .collect();
+    assert!(starts.len() > 5, "{help}");
+    assert!(starts.iter().all(|&s| s == starts[0]), "{starts:?}\n{help}");
+}
+
+#[test]
+fn a_form_without_a_total_row_says_so_rather_than_unfilled() {
+    let o = run(&["check", p(&sample("seed_kelamayi_2023.xlsx"))]);
+    let out = stdout(&o);
+    assert!(
+        out.contains("：申报总分 无（表中没有总分行），核算总分 99.96，等级 优\n"),
+        "{out}"
+    );
+    assert!(!out.contains("申报总分 未填"), "{out}");
+}
+
+#[test]
+fn the_rules_table_columns_line_up_by_display_width() {
+    let out = stdout(&run(&["rules"]));
+    let lines: Vec<&str> = out
+        .lines()
+        .skip_while(|l| !l.starts_with("规则 "))
+        .take_while(|l| !l.is_empty())
+        .collect();
+    assert!(lines.len() > 30, "{out}");
+    // Where the title (名称) column starts, in display columns: the same on every line, the
+    // "是（需复核）" of ZP201 included.
+    let title_at = |l: &str| {
+        let mut w = 0;
+        let mut gaps = 0;
+        let mut prev_space = false;
+        for c in l.chars() {
+            let space = c == ' ';
+            if !space && prev_space {
+                gaps += 1;
+                if gaps == 4 {
+                    return w;
+                }
+            }
+            prev_space = space;
+            w += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        }
+        w
+    };
+    let first = title_at(lines[0]);
+    for l in &lines {
+        assert_eq!(title_at(l), first, "{l}");
+    }
+    assert!(lines.iter().any(|l| l.contains("是（需复核）")));
+}
+
+#[test]
+fn one_stem_in_several_formats_gets_outputs_that_say_which_is_which() {
+    let dir = tempfile::tempdir().unwrap();
+    for (from, to) in [
+        ("seed_kelamayi_2023.xls", "seed.xls"),
+        ("seed_kelamayi_2023.xlsm", "seed.xlsm"),
+        ("seed_kelamayi_2023.xlsx", "seed.xlsx"),
+        ("national_clean.xlsx", "other.xlsx"),
+    ] {
+        std::fs::copy(sample(from), dir.path().join(to)).unwrap();
+    }
+    let o = run(&[p(dir.path())]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("_核查"))
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "other_核查.xlsx",
+            "seed.xls_核查.xlsx",
+            "seed.xlsm_核查.xlsx",
+            "seed.xlsx_核查.xlsx",
+        ]
+    );
+    // Each output is its own input's correction.
+    for ext in ["xls", "xlsm", "xlsx"] {
+        let out = dir.path().join(format!("seed.{ext}_核查.xlsx"));
+        assert!(zpcheck::write::written_by_zpcheck(&out), "{ext}");
+        let c = zpcheck::check_path(Path::new(&out), &zpcheck::Profile::default()).unwrap();
+        assert_eq!(
+            c.findings().filter(|f| f.rule == "ZP201").count(),
+            0,
+            "{ext}"
+        );
+    }
+}
