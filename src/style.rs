@@ -86,7 +86,12 @@ impl CellStyle {
             out.font_color = rgb(f.color).filter(|c| *c != 0);
         }
         if let Some(fill) = s.fill.as_ref().filter(|f| f.is_visible()) {
-            out.fill = rgb(fill.get_color());
+            // The cell's colour: a solid fill's own, a pattern's background (the colour under
+            // its dots, as zpcheck's marks are drawn for grey-scale printing).
+            out.fill = match fill.pattern {
+                calamine::FillPattern::Solid => rgb(fill.get_color()),
+                _ => rgb(fill.background_color.or(fill.foreground_color)),
+            };
         }
         if let Some(b) = &s.borders {
             out.borders = [side(&b.left), side(&b.right), side(&b.top), side(&b.bottom)];

@@ -6,7 +6,7 @@
 //! Rows are collected from [`FileReport`]s as they are reported (a few strings per form and
 //! per finding); the workbooks themselves are long gone by then.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{DocProperties, Format, FormatAlign, FormatBorder, Workbook, Worksheet};
@@ -54,6 +54,8 @@ enum Val {
     Text(String),
     /// A path, written as a link that opens the file.
     Link(String),
+    /// A path, written as text (it wraps at its "/" where a link would not): the findings'.
+    Path(String),
     /// A number shown with this many decimals.
     Num(f64, usize),
     Blank,
@@ -255,7 +257,7 @@ impl Summary {
         self.rank
             .extend(std::iter::repeat_n(rank, self.forms.len() - before));
         for f in &r.findings {
-            let mut row = vec![text(&file)];
+            let mut row = vec![Val::Path(file.clone())];
             let mut cells = finding_cells(f);
             if r.report.is_some() {
                 // Nothing in a report is corrected.
@@ -289,10 +291,27 @@ impl Summary {
         let mut order: Vec<usize> = (0..self.forms.len()).collect();
         order.sort_by_key(|&i| self.rank.get(i).copied().unwrap_or(2));
         let forms: Vec<Vec<Val>> = order.iter().map(|&i| self.forms[i].clone()).collect();
+        let links = forms
+            .iter()
+            .chain(&self.findings)
+            .flat_map(|row| row.iter())
+            .filter_map(|v| match v {
+                Val::Link(p) | Val::Path(p) => Some(p.as_str()),
+                _ => None,
+            });
+        let root = common_folder(links);
+        let root = root.as_deref();
         let ws = wb.add_worksheet();
-        fill_sheet(ws, FORMS_SHEET, &header, &forms, &[])?;
+        fill_sheet(ws, FORMS_SHEET, &header, &forms, &[], root)?;
         let ws = wb.add_worksheet();
-        fill_sheet(ws, FINDINGS_SHEET, &findings_header(), &self.findings, &[7])?;
+        fill_sheet(
+            ws,
+            FINDINGS_SHEET,
+            &findings_header(),
+            &self.findings,
+            &[7],
+            root,
+        )?;
         let rules: Vec<Vec<Val>> = self
             .by_rule
             .iter()
@@ -310,7 +329,7 @@ impl Summary {
             })
             .collect();
         let ws = wb.add_worksheet();
-        fill_sheet(ws, RULES_SHEET, &RULES_HEADER, &rules, &[])?;
+        fill_sheet(ws, RULES_SHEET, &RULES_HEADER, &rules, &[], root)?;
         let bytes = wb.save_to_buffer().map_err(|e| e.to_string())?;
         // Sealed, so that a later run replaces it only while nobody has changed it.
         crate::write::seal::seal(&bytes, &crate::write::seal::Source::default())
@@ -340,12 +359,139 @@ fn file_url(path: &str) -> Option<String> {
     Some(format!("file:///{text}"))
 }
 
+/// The widest a sheet's columns may add up to (in character widths, before rust_xlsxwriter's
+/// 0.71 per column) for it to print one page wide on A4 landscape at 8 pt or more (76% of the
+/// 10.5 pt the sheets use), with 0.25-inch side margins: 806 pt across. Excel gives a character
+/// of column width 7 px (5.25 pt); LibreOffice measured about 7 pt (the samples' 汇总, 149
+/// characters wide, printed at 8.1 pt), so the budget is set for it: 806 ÷ 0.76 ÷ 7 ≈ 150,
+/// less 16 × 0.71. Columns are narrowed (and wrap) only so far: a path keeps 20 characters,
+/// other text 8, numbers their width.
+pub const PRINT_WIDTH_BUDGET: f64 = 138.0;
+
+/// The narrowest a text column is made to fit the budget (it wraps instead).
+const MIN_WRAPPED_WIDTH: f64 = 8.0;
+
+/// Each column's width and whether it wraps: as wide as its content (up to 50), the widest
+/// text columns narrowed and wrapped until the sheet fits [`PRINT_WIDTH_BUDGET`].
+fn column_layout(
+    header: &[&str],
+    rows: &[Vec<Val>],
+    wrapped: &[usize],
+    root: Option<&Path>,
+) -> Vec<(f64, bool)> {
+    const MAX_WIDTH: f64 = 50.0;
+    // A header wraps onto two lines: half its width is enough.
+    let mut widths: Vec<f64> = header
+        .iter()
+        .map(|h| (text_width(h).div_ceil(2) as f64 + 3.0).min(12.0))
+        .collect();
+    let mut texty = vec![false; header.len()];
+    // Paths (file names without spaces) do not wrap in every program: narrowed last.
+    let mut linky = vec![false; header.len()];
+    for row in rows {
+        for (c, v) in row.iter().enumerate().take(header.len()) {
+            let shown;
+            let t = match v {
+                Val::Text(t) => t,
+                Val::Link(t) => {
+                    linky[c] = true;
+                    shown = shown_path(t, root);
+                    &shown
+                }
+                Val::Path(t) => {
+                    shown = shown_path(t, root);
+                    &shown
+                }
+                Val::Num(x, dp) => {
+                    let shown = format!("{x:.*}", *dp);
+                    widths[c] = widths[c].max(shown.len() as f64 + 2.0);
+                    continue;
+                }
+                Val::Blank => continue,
+            };
+            texty[c] = true;
+            let t: &str = &crate::write::fit_cell(t);
+            widths[c] = widths[c].max((text_width(t) as f64 + 2.0).min(MAX_WIDTH));
+        }
+    }
+    let mut layout: Vec<(f64, bool)> = widths
+        .iter()
+        .enumerate()
+        .map(|(c, w)| {
+            if wrapped.contains(&c) {
+                (WRAPPED_WIDTH as f64, true)
+            } else {
+                (*w, false)
+            }
+        })
+        .collect();
+    // Narrow the widest text column a step at a time (it wraps) until the sheet fits.
+    loop {
+        let total: f64 = layout.iter().map(|(w, _)| w).sum();
+        if total <= PRINT_WIDTH_BUDGET {
+            break;
+        }
+        // A path is not narrowed below 20 characters (most file names stay legible).
+        let floor = |c: usize| if linky[c] { 20.0 } else { MIN_WRAPPED_WIDTH };
+        let narrowable =
+            |c: &usize, links: bool| texty[*c] && linky[*c] == links && layout[*c].0 > floor(*c);
+        let widest_of = |links: bool| {
+            (0..layout.len())
+                .filter(|c| narrowable(c, links))
+                .max_by(|&a, &b| layout[a].0.total_cmp(&layout[b].0))
+        };
+        let widest = widest_of(false).or_else(|| widest_of(true));
+        let Some(c) = widest else { break };
+        let over = total - PRINT_WIDTH_BUDGET;
+        let next = (layout[c].0 - over.min(layout[c].0 / 4.0).max(1.0)).max(floor(c));
+        layout[c] = (next.floor(), true);
+    }
+    layout
+}
+
+/// How many lines a wrapped cell takes in a column `width` characters wide.
+fn wrapped_lines(text: &str, width: f64) -> usize {
+    let per_line = (width as usize).saturating_sub(1).max(1);
+    text.lines()
+        .map(|l| text_width(l).div_ceil(per_line).max(1))
+        .sum::<usize>()
+        .max(1)
+}
+
+/// The folder every file of the summary is in (the deepest one they share), when they share
+/// one: the sheets show each file's path from there, and the printed pages name it.
+fn common_folder<'a>(paths: impl Iterator<Item = &'a str>) -> Option<PathBuf> {
+    let mut common: Option<PathBuf> = None;
+    for p in paths {
+        let parent = Path::new(p).parent()?.to_path_buf();
+        common = Some(match common {
+            None => parent,
+            Some(c) => c
+                .components()
+                .zip(parent.components())
+                .take_while(|(a, b)| a == b)
+                .map(|(a, _)| a)
+                .collect(),
+        });
+    }
+    common.filter(|c| !c.as_os_str().is_empty())
+}
+
+/// A file's path as the summary shows it: from the folder the files share (the whole path is
+/// the link's target and its tip).
+fn shown_path(path: &str, root: Option<&Path>) -> String {
+    root.and_then(|r| Path::new(path).strip_prefix(r).ok())
+        .filter(|rel| !rel.as_os_str().is_empty())
+        .map_or_else(|| path.to_string(), |rel| rel.display().to_string())
+}
+
 fn fill_sheet(
     ws: &mut Worksheet,
     name: &str,
     header: &[&str],
     rows: &[Vec<Val>],
     wrapped: &[usize],
+    root: Option<&Path>,
 ) -> Result<(), String> {
     let err = |e: rust_xlsxwriter::XlsxError| e.to_string();
     ws.set_name(name).map_err(err)?;
@@ -366,38 +512,54 @@ fn fill_sheet(
         base.clone().set_num_format("0.0"),
         base.clone().set_num_format("0.00"),
     ];
-    const MAX_WIDTH: f64 = 50.0;
-    let mut widths: Vec<f64> = header.iter().map(|h| text_width(h) as f64 + 4.0).collect();
+    let layout = column_layout(header, rows, wrapped, root);
+    let wraps = |c: usize| layout.get(c).is_some_and(|l| l.1);
+    let head_lines = header
+        .iter()
+        .enumerate()
+        .map(|(c, h)| wrapped_lines(h, layout.get(c).map_or(12.0, |l| l.0)))
+        .max()
+        .unwrap_or(1);
     for (c, h) in header.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, *h, &head)
+            .map_err(err)?;
+    }
+    if head_lines > 1 {
+        ws.set_row_height(0, head_lines as f64 * 13.5 + 3.0)
             .map_err(err)?;
     }
     for (i, row) in rows.iter().enumerate() {
         let r = i as u32 + 1;
         for (c, v) in row.iter().enumerate() {
             let col = c as u16;
+            let f = if wraps(c) { &wrap } else { &base };
             match v {
                 Val::Text(t) => {
-                    let f = if wrapped.contains(&c) { &wrap } else { &base };
                     let t: &str = &crate::write::fit_cell(t);
                     ws.write_string_with_format(r, col, t, f).map_err(err)?;
-                    if !wrapped.contains(&c) {
-                        widths[c] = widths[c].max((text_width(t) as f64 + 2.0).min(MAX_WIDTH));
-                    }
+                }
+                Val::Path(p) => {
+                    let shown = shown_path(p, root);
+                    let t: &str = &crate::write::fit_cell(&shown);
+                    ws.write_string_with_format(r, col, t, f).map_err(err)?;
                 }
                 Val::Num(x, dp) => {
                     ws.write_number_with_format(r, col, *x, &decimals[(*dp).min(2)])
                         .map_err(err)?;
                 }
                 Val::Link(path) => {
-                    let t: &str = &crate::write::fit_cell(path);
-                    let link = file_url(path).map(|u| rust_xlsxwriter::Url::new(u).set_text(t));
-                    let linked = link.map(|u| ws.write_url_with_format(r, col, u, &base));
+                    let shown = shown_path(path, root);
+                    let t: &str = &crate::write::fit_cell(&shown);
+                    let link = file_url(path).map(|u| {
+                        rust_xlsxwriter::Url::new(u)
+                            .set_text(t)
+                            .set_tip(crate::write::fit_cell(path).as_ref())
+                    });
+                    let linked = link.map(|u| ws.write_url_with_format(r, col, u, f));
                     if !matches!(linked, Some(Ok(_))) {
                         // No link Excel takes (too long, or no such file to point at): text.
-                        ws.write_string_with_format(r, col, t, &base).map_err(err)?;
+                        ws.write_string_with_format(r, col, t, f).map_err(err)?;
                     }
-                    widths[c] = widths[c].max((text_width(t) as f64 + 2.0).min(MAX_WIDTH));
                 }
                 Val::Blank => {
                     ws.write_blank(r, col, &base).map_err(err)?;
@@ -409,13 +571,12 @@ fn fill_sheet(
         let lines = row
             .iter()
             .enumerate()
-            .filter(|(c, _)| wrapped.contains(c))
-            .filter_map(|(_, v)| match v {
-                Val::Text(t) => Some(
-                    t.lines()
-                        .map(|l| text_width(l).div_ceil(WRAPPED_WIDTH - 2).max(1))
-                        .sum::<usize>(),
-                ),
+            .filter(|(c, _)| wraps(*c))
+            .filter_map(|(c, v)| match v {
+                Val::Text(t) => Some(wrapped_lines(t, layout[c].0)),
+                Val::Link(t) | Val::Path(t) => {
+                    Some(wrapped_lines(&shown_path(t, root), layout[c].0))
+                }
                 _ => None,
             })
             .max()
@@ -425,18 +586,24 @@ fn fill_sheet(
                 .map_err(err)?;
         }
     }
-    for (c, w) in widths.iter().enumerate() {
-        let w = if wrapped.contains(&c) {
-            WRAPPED_WIDTH as f64
-        } else {
-            *w
-        };
-        ws.set_column_width(c as u16, w).map_err(err)?;
+    for (c, (w, _)) in layout.iter().enumerate() {
+        ws.set_column_width(c as u16, *w).map_err(err)?;
     }
     ws.set_freeze_panes(1, 0).map_err(err)?;
-    // Printed: landscape, one page wide, the header on every page.
+    // Printed: A4 landscape, one page wide (the columns fit PRINT_WIDTH_BUDGET, so the text
+    // prints at 8 pt or more), the header on every page, narrow margins.
+    ws.set_paper_size(9);
     ws.set_landscape();
+    ws.set_margins(0.25, 0.25, 0.5, 0.5, 0.3, 0.3);
     ws.set_print_fit_to_pages(1, 0);
+    // Each printed page names the folder the paths start from, and its number.
+    let folder = root.map_or(String::new(), |r| {
+        format!(
+            "&L核查文件夹：{}",
+            r.display().to_string().replace('&', "&&")
+        )
+    });
+    ws.set_header(format!("{folder}&R第 &P 页，共 &N 页"));
     ws.set_repeat_rows(0, 0).map_err(err)?;
     let last_row = rows.len().max(1) as u32;
     ws.autofilter(0, 0, last_row, header.len().saturating_sub(1) as u16)

@@ -65,6 +65,16 @@ pub const ERROR_FILL: u32 = 0xFFC7CE;
 /// Fill of a cell with a warning only (light blue: quieter than an error).
 pub const WARNING_FILL: u32 = 0xDDEBF7;
 
+/// How each mark prints on a black-and-white printer, where a pale fill alone vanishes: a
+/// light dot pattern in a darker shade of its colour over the fill (a border instead would
+/// change the form's own lines). (OOXML pattern type, pattern colour.) Corrections and errors
+/// get 12.5% dots, warnings (quieter) 6.25%; text stays readable over both.
+pub const FIXED_PATTERN: (&str, u32) = ("gray125", 0x7F6000);
+/// See [`FIXED_PATTERN`].
+pub const ERROR_PATTERN: (&str, u32) = ("gray125", 0xC00000);
+/// See [`FIXED_PATTERN`].
+pub const WARNING_PATTERN: (&str, u32) = ("gray0625", 0x2F5597);
+
 /// The author of zpcheck's notes; a later run replaces its own notes and keeps others'.
 pub const NOTE_AUTHOR: &str = "zpcheck";
 

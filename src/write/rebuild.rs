@@ -75,12 +75,20 @@ impl Formats {
 }
 
 fn mark_fill(f: Format, mark: Mark) -> Format {
-    match mark {
-        Mark::Fixed => f.set_background_color(Color::RGB(super::FIXED_FILL)),
-        Mark::Error => f.set_background_color(Color::RGB(super::ERROR_FILL)),
-        Mark::Warning => f.set_background_color(Color::RGB(super::WARNING_FILL)),
-        Mark::None => f,
-    }
+    let (fill, (pattern, dots)) = match mark {
+        Mark::Fixed => (super::FIXED_FILL, super::FIXED_PATTERN),
+        Mark::Error => (super::ERROR_FILL, super::ERROR_PATTERN),
+        Mark::Warning => (super::WARNING_FILL, super::WARNING_PATTERN),
+        Mark::None => return f,
+    };
+    // The colour under a dot pattern, so that the mark survives grey-scale printing.
+    let pattern = match pattern {
+        "gray0625" => rust_xlsxwriter::FormatPattern::Gray0625,
+        _ => rust_xlsxwriter::FormatPattern::Gray125,
+    };
+    f.set_pattern(pattern)
+        .set_background_color(Color::RGB(fill))
+        .set_foreground_color(Color::RGB(dots))
 }
 
 /// rust_xlsxwriter's words, in parentheses after the Chinese: every message that reaches a
@@ -266,6 +274,7 @@ fn write_sheet(
             if total > 90.0 {
                 ws.set_landscape();
             }
+            ws.set_paper_size(9);
             ws.set_print_fit_to_pages(1, 0);
         }
     }
@@ -420,6 +429,8 @@ fn apply_layout(ws: &mut Worksheet, l: &SheetLayout) -> Result<(), String> {
     if l.landscape {
         ws.set_landscape();
     }
+    // The department's paper, or A4 when the sheet named none.
+    ws.set_paper_size(u8::try_from(l.paper.unwrap_or(9)).unwrap_or(9));
     if let Some((w, h)) = l.fit_to_pages {
         ws.set_print_fit_to_pages(w, h);
     }

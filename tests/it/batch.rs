@@ -52,7 +52,9 @@ fn summary_workbook_has_one_row_per_form_and_every_finding() {
     let o = run(&["check", p(dir.path()), "--summary", p(&summary)]);
     assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
     let root = dir.path();
-    let file = |name: &str| t(p(&root.join(name)));
+    // Paths are shown from the folder every file is in (the whole path is the link's target;
+    // the printed pages name the folder).
+    let file = |name: &str| t(name);
     let rows = cells(&summary, "汇总");
     let header: Vec<Data> = zpcheck::summary::FORMS_HEADER
         .iter()
@@ -200,7 +202,7 @@ fn summary_workbook_has_one_row_per_form_and_every_finding() {
     );
     assert!(
         seed.iter()
-            .all(|r| r[0] == p(&root.join("a_seed_2023.xlsx")) && r[1] == "部门整体支出绩效自评表")
+            .all(|r| r[0] == "a_seed_2023.xlsx" && r[1] == "部门整体支出绩效自评表")
     );
     assert_eq!(
         all[5..]
@@ -223,7 +225,44 @@ fn summary_workbook_has_one_row_per_form_and_every_finding() {
             "{part}"
         );
         assert!(xml.contains(filter), "{part}: {xml}");
+        // Printed on A4 landscape, one page wide, the folder and page number on each page,
+        // the header row repeated; the columns within the width that prints at 8 pt or more.
+        assert!(
+            xml.contains("<pageSetup paperSize=\"9\" fitToHeight=\"0\" orientation=\"landscape\""),
+            "{part}: {xml}"
+        );
+        assert!(
+            xml.contains(&format!(
+                "<oddHeader>&amp;L核查文件夹：{}&amp;R第 &amp;P 页，共 &amp;N 页</oddHeader>",
+                root.display()
+            )),
+            "{part}: {xml}"
+        );
+        let widths: f64 = xml
+            .split("<col ")
+            .skip(1)
+            .map(|c| {
+                let attr = |name: &str| -> f64 {
+                    let at = c.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+                    c[at..at + c[at..].find('"').unwrap()].parse().unwrap()
+                };
+                attr("width") * (attr("max") - attr("min") + 1.0)
+            })
+            .sum();
+        let columns = if part.ends_with("sheet1.xml") {
+            16.0
+        } else {
+            9.0
+        };
+        assert!(
+            widths <= zpcheck::summary::PRINT_WIDTH_BUDGET + 0.72 * columns,
+            "{part}: {widths}"
+        );
     }
+    let mut workbook = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("xl/workbook.xml").unwrap(), &mut workbook)
+        .unwrap();
+    assert!(workbook.contains("_xlnm.Print_Titles"), "{workbook}");
 }
 
 #[test]
@@ -276,18 +315,30 @@ fn fix_summary_names_the_corrected_workbooks() {
     let rows = cells(&summary, "汇总");
     assert_eq!(rows[0].last(), Some(&t("更正后文件")));
     let outputs: Vec<String> = rows[1..].iter().map(|r| r[16].to_string()).collect();
+    // Shown from the folder the inputs and the outputs share.
+    let common: PathBuf = dir
+        .path()
+        .components()
+        .zip(out.path().components())
+        .take_while(|(a, b)| a == b)
+        .map(|(a, _)| a)
+        .collect();
+    let shown = |name: &str| {
+        let full = out.path().join(name);
+        full.strip_prefix(&common).unwrap().display().to_string()
+    };
     assert_eq!(
         outputs,
         vec![
             String::new(),
-            p(&out.path().join("a_seed_2023_核查.xlsx")).to_string(),
-            p(&out.path().join("b_clean_核查.xlsx")).to_string(),
-            p(&out.path().join("d_dept_核查.xlsx")).to_string(),
-            p(&out.path().join("c_errors_核查.xlsx")).to_string(),
+            shown("a_seed_2023_核查.xlsx"),
+            shown("b_clean_核查.xlsx"),
+            shown("d_dept_核查.xlsx"),
+            shown("c_errors_核查.xlsx"),
         ]
     );
     for o in outputs.iter().filter(|o| !o.is_empty()) {
-        assert!(Path::new(o).exists(), "{o}");
+        assert!(common.join(o).exists(), "{o}");
     }
 }
 

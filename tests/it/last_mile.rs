@@ -200,3 +200,47 @@ fn one_stem_in_several_formats_gets_outputs_that_say_which_is_which() {
         );
     }
 }
+
+/// A part of a zip file as text.
+fn part(path: &Path, name: &str) -> String {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name(name).unwrap(), &mut text).unwrap();
+    text
+}
+
+#[test]
+fn sheets_zpcheck_draws_print_on_a4_and_marks_survive_grey_printing() {
+    let dir = tempfile::tempdir().unwrap();
+    // Rebuilt from formats with no paper size (.ods, .xls as the samples are): A4, as is the
+    // 核查结果 sheet; a patched .xlsx keeps the department's own page setup.
+    for (name, method) in [
+        ("national_planted_errors.ods", "整本重建"),
+        ("seed_kelamayi_2023.xls", "整本重建"),
+        ("national_planted_errors.xlsx", "逐处修改"),
+    ] {
+        let out = dir.path().join(format!("{name}.xlsx"));
+        let o = run(&["fix", p(&sample(name)), "-o", p(&out), "-v"]);
+        assert_eq!(o.status.code(), Some(1), "{name}");
+        assert!(stdout(&o).contains(method), "{name}: {}", stdout(&o));
+        let form = part(&out, "xl/worksheets/sheet1.xml");
+        let findings = part(&out, "xl/worksheets/sheet2.xml");
+        assert!(findings.contains("paperSize=\"9\""), "{name}: {findings}");
+        if method == "整本重建" {
+            assert!(form.contains("paperSize=\"9\""), "{name}: {form}");
+        } else {
+            let input = part(&sample(name), "xl/worksheets/sheet1.xml");
+            let setup = |x: &str| {
+                x.find("<pageSetup")
+                    .map(|i| x[i..].split('>').next().unwrap_or("").to_string())
+            };
+            assert_eq!(setup(&form), setup(&input), "{name}");
+        }
+        // Each mark is its colour under a dot pattern in a darker shade.
+        let styles = part(&out, "xl/styles.xml");
+        assert!(
+            styles.contains("<patternFill patternType=\"gray125\"><fgColor rgb=\"FF7F6000\"/><bgColor rgb=\"FFFFEB9C\"/></patternFill>"),
+            "{name}: {styles}"
+        );
+    }
+}

@@ -41,7 +41,8 @@ fn fill(path: &Path, sheet: &str, a1: &str) -> Option<u32> {
     styles
         .get((at.row, at.col))
         .and_then(|s| s.fill.as_ref())
-        .and_then(|f| f.get_color())
+        // A mark's colour is the background under its dot pattern.
+        .and_then(|f| f.background_color.or(f.foreground_color))
         .map(|c| c.to_argb() & 0xFFFFFF)
 }
 

@@ -147,7 +147,8 @@ fn seed_round_trip() {
         styles
             .get(pos(a1))
             .and_then(|s| s.fill.as_ref())
-            .and_then(|f| f.get_color())
+            // A mark's colour is the background under its dot pattern.
+            .and_then(|f| f.background_color.or(f.foreground_color))
             .map(|c| c.to_argb() & 0xFFFFFF)
     };
     assert_eq!(fill("H15"), Some(write::FIXED_FILL));
@@ -377,5 +378,12 @@ fn correcting_a_corrected_workbook_again_reuses_its_styles() {
     assert!(outputs[1].0 == outputs[2].0 && outputs[2].0 == outputs[3].0);
     // The corrections and the warning left (I19's missing reason) are still marked: each
     // highlight fill is there once.
-    assert_eq!(outputs[3].1.matches("patternType=\"solid\"").count(), 2);
+    assert_eq!(
+        outputs[3].1.matches("<bgColor rgb=\"FFFFEB9C\"/>").count(),
+        1
+    );
+    assert_eq!(
+        outputs[3].1.matches("<bgColor rgb=\"FFDDEBF7\"/>").count(),
+        1
+    );
 }

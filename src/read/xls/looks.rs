@@ -339,6 +339,8 @@ fn sheet(
                 if let (Some(w), Some(h), Some(flags)) = (u16_at(d, 6), u16_at(d, 8), u16_at(d, 10))
                 {
                     layout.landscape = flags & 0x02 == 0 && flags & 0x04 == 0;
+                    // The paper size (iPaperSize), unless the print settings are invalid.
+                    layout.paper = u16_at(d, 0).filter(|p| *p != 0 && flags & 0x04 == 0);
                     fit_pages = (w, h);
                 }
             }

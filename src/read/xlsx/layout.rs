@@ -21,6 +21,9 @@ pub struct SheetLayout {
     pub freeze: Option<(u32, u32)>,
     /// Landscape orientation.
     pub landscape: bool,
+    /// The paper size (Excel's number: 9 is A4, 1 Letter), when the sheet names one; a
+    /// rebuilt sheet keeps it, and prints on A4 when there is none.
+    pub paper: Option<u16>,
     /// Fit to this many pages wide and tall (0 = as many as needed).
     pub fit_to_pages: Option<(u16, u16)>,
     /// The print area, when one is defined.
@@ -179,6 +182,9 @@ fn parse_sheet(xml: &str) -> SheetLayout {
             "conditionalFormatting" => l.conditional_formats = true,
             "pageSetup" => {
                 l.landscape = attr(&e, "orientation").as_deref() == Some("landscape");
+                l.paper = num("paperSize")
+                    .filter(|v| (1.0..=255.0).contains(v))
+                    .map(|v| v as u16);
                 let pages = |n: &str| num(n).map_or(1, |v| v.clamp(0.0, 32767.0) as u16);
                 fit_pages = (pages("fitToWidth"), pages("fitToHeight"));
             }

@@ -10,7 +10,9 @@ use quick_xml::events::Event;
 
 use super::xml::{Events, Splices, Tag, with_count};
 use crate::ooxml::{R, give_up};
-use crate::write::{ERROR_FILL, FIXED_FILL, Mark, WARNING_FILL};
+use crate::write::{
+    ERROR_FILL, ERROR_PATTERN, FIXED_FILL, FIXED_PATTERN, Mark, WARNING_FILL, WARNING_PATTERN,
+};
 
 /// What this module's give-ups are about, unless one names its own.
 const HERE: crate::fallback::Why = crate::fallback::Why::Styles;
@@ -270,9 +272,9 @@ impl Styles {
         let mark = if self.plain { Mark::None } else { mark };
         let fill = match mark {
             Mark::None => None,
-            Mark::Fixed => Some(self.fill(Mark::Fixed, FIXED_FILL)),
-            Mark::Error => Some(self.fill(Mark::Error, ERROR_FILL)),
-            Mark::Warning => Some(self.fill(Mark::Warning, WARNING_FILL)),
+            Mark::Fixed => Some(self.fill(Mark::Fixed, FIXED_FILL, FIXED_PATTERN)),
+            Mark::Error => Some(self.fill(Mark::Error, ERROR_FILL, ERROR_PATTERN)),
+            Mark::Warning => Some(self.fill(Mark::Warning, WARNING_FILL, WARNING_PATTERN)),
         };
         if let Some(fill) = fill {
             tag.set("fillId", &fill.to_string());
@@ -292,14 +294,15 @@ impl Styles {
         id
     }
 
-    fn fill(&mut self, mark: Mark, rgb: u32) -> u32 {
+    /// The fill of a mark: its colour under a dot pattern (see [`FIXED_PATTERN`]).
+    fn fill(&mut self, mark: Mark, rgb: u32, (pattern, dots): (&str, u32)) -> u32 {
         if let Some(&id) = self.mark_fills.get(&mark) {
             return id;
         }
         let id = self.fills.add(
             &self.xml,
             format!(
-            "<fill><patternFill patternType=\"solid\"><fgColor rgb=\"FF{rgb:06X}\"/><bgColor indexed=\"64\"/></patternFill></fill>"
+            "<fill><patternFill patternType=\"{pattern}\"><fgColor rgb=\"FF{dots:06X}\"/><bgColor rgb=\"FF{rgb:06X}\"/></patternFill></fill>"
         ),
         );
         self.mark_fills.insert(mark, id);
@@ -399,8 +402,9 @@ mod tests {
         // Bold, plain (also the heading lines), link, title.
         assert!(out.contains(r#"<fonts count="5">"#), "{out}");
         assert!(out.contains(r#"<borders count="2">"#), "{out}");
-        assert!(out.contains(r#"<fgColor rgb="FFFFEB9C"/>"#));
-        assert!(out.contains(r#"<fgColor rgb="FFFFC7CE"/>"#));
+        // Each mark's colour under a dot pattern (it survives grey-scale printing).
+        assert!(out.contains(r#"<patternFill patternType="gray125"><fgColor rgb="FF7F6000"/><bgColor rgb="FFFFEB9C"/></patternFill>"#), "{out}");
+        assert!(out.contains(r#"<patternFill patternType="gray125"><fgColor rgb="FFC00000"/><bgColor rgb="FFFFC7CE"/></patternFill>"#), "{out}");
         // The copy of format 2 keeps its alignment and takes the fill.
         assert!(out.contains(r#"<xf numFmtId="2" fontId="0" fillId="2" borderId="0" xfId="0" applyAlignment="1" applyFill="1"><alignment horizontal="center"/></xf>"#), "{out}");
         assert!(out.contains(r#"<xf numFmtId="10" fontId="0" fillId="2" borderId="0" xfId="0" applyNumberFormat="1" applyFill="1"/>"#), "{out}");
