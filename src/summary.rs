@@ -77,7 +77,21 @@ pub struct Summary {
     /// files, corrected).
     by_rule: std::collections::BTreeMap<(Option<String>, &'static str), (usize, usize, usize)>,
     with_output: bool,
+    /// Files by what became of them, in [`crate::report::Category::ALL`] order.
+    categories: Vec<usize>,
+    /// Forms by computed grade: 优, 良, 中, 差, 无法确定.
+    grades: [usize; 5],
+    /// Each form's label (unit or project, else file) with its declared and computed 总分.
+    totals: Vec<(String, Option<f64>, Option<f64>)>,
 }
+
+/// The name of the overview sheet (its figures and charts).
+pub const CHARTS_SHEET: &str = "图表";
+/// The most forms the 总分 chart shows (beyond that a chart is unreadable; the 汇总 sheet has
+/// them all).
+pub const MAX_CHARTED_FORMS: usize = 60;
+/// The grades counted on the overview, in order.
+pub const GRADES: [&str; 5] = ["优", "良", "中", "差", "无法确定"];
 
 /// The name of the sheet counting findings by rule.
 pub const RULES_SHEET: &str = "按规则统计";
@@ -107,6 +121,36 @@ fn department_of(r: &FileReport) -> String {
 }
 
 impl Summary {
+    /// Counts a file for the overview: its category, its forms' grades and totals.
+    fn count(&mut self, r: &FileReport) {
+        let all = crate::report::Category::ALL;
+        if self.categories.len() < all.len() {
+            self.categories.resize(all.len(), 0);
+        }
+        if let Some(i) = all.iter().position(|c| *c == r.category()) {
+            self.categories[i] += 1;
+        }
+        for f in &r.forms {
+            let g = f
+                .computed_grade
+                .and_then(|g| GRADES.iter().position(|x| *x == g))
+                .unwrap_or(4);
+            self.grades[g] += 1;
+            let label = f
+                .name
+                .clone()
+                .or_else(|| f.unit.clone())
+                .unwrap_or_else(|| {
+                    r.path
+                        .file_name()
+                        .map_or(String::new(), |n| n.to_string_lossy().into_owned())
+                });
+            let num = |d: Option<rust_decimal::Decimal>| d.and_then(|d| d.to_f64());
+            self.totals
+                .push((label, num(f.claimed_total), num(f.computed_total)));
+        }
+    }
+
     /// An empty summary; `fixing` adds the 更正后文件 column.
     pub fn new(fixing: bool) -> Self {
         Summary {
@@ -131,6 +175,7 @@ impl Summary {
     /// Adds one file's rows.
     pub fn add(&mut self, r: &FileReport) {
         let file = r.path.display().to_string();
+        self.count(r);
         let output = || match &r.output {
             Some(p) => Val::Link(p.display().to_string()),
             None => Val::Blank,
@@ -330,9 +375,132 @@ impl Summary {
             .collect();
         let ws = wb.add_worksheet();
         fill_sheet(ws, RULES_SHEET, &RULES_HEADER, &rules, &[], root)?;
+        let ws = wb.add_worksheet();
+        self.overview(ws).map_err(|e| e.to_string())?;
         let bytes = wb.save_to_buffer().map_err(|e| e.to_string())?;
         // Sealed, so that a later run replaces it only while nobody has changed it.
         crate::write::seal::seal(&bytes, &crate::write::seal::Source::default())
+    }
+
+    /// The overview sheet: four small tables and a native chart beside each — files by what
+    /// became of them, forms by grade, declared against recomputed 总分 per form, findings per
+    /// rule (all files together).
+    fn overview(&self, ws: &mut Worksheet) -> Result<(), rust_xlsxwriter::XlsxError> {
+        use rust_xlsxwriter::{Chart, ChartType};
+        ws.set_name(CHARTS_SHEET)?;
+        let head = Format::new().set_bold().set_font_name("宋体");
+        let body = Format::new().set_font_name("宋体");
+        ws.set_column_width(0, 24)?;
+        ws.set_column_width(1, 10)?;
+        ws.set_column_width(2, 10)?;
+        // Each block: a title row, a header row, its rows; charts stand to the right.
+        let mut row = 0u32;
+        let mut block = |ws: &mut Worksheet,
+                         title: &str,
+                         header: &[&str],
+                         rows: &[(String, Vec<Option<f64>>)],
+                         kind: ChartType|
+         -> Result<(), rust_xlsxwriter::XlsxError> {
+            ws.write_string_with_format(row, 0, title, &head)?;
+            for (c, h) in header.iter().enumerate() {
+                ws.write_string_with_format(row + 1, c as u16, *h, &head)?;
+            }
+            let first = row + 2;
+            for (i, (label, values)) in rows.iter().enumerate() {
+                let r = first + i as u32;
+                ws.write_string_with_format(r, 0, crate::write::fit_cell(label).as_ref(), &body)?;
+                for (c, v) in values.iter().enumerate() {
+                    if let Some(v) = v {
+                        ws.write_number_with_format(r, c as u16 + 1, *v, &body)?;
+                    }
+                }
+            }
+            let last = first + rows.len().max(1) as u32 - 1;
+            let mut chart = Chart::new(kind);
+            for (c, name) in header.iter().enumerate().skip(1) {
+                chart
+                    .add_series()
+                    .set_name(*name)
+                    .set_categories((CHARTS_SHEET, first, 0, last, 0))
+                    .set_values((CHARTS_SHEET, first, c as u16, last, c as u16));
+            }
+            chart.title().set_name(title);
+            chart.set_width(560).set_height(300);
+            let pie = matches!(kind, ChartType::Pie);
+            if header.len() == 2 && !pie {
+                // One series: its name is the title's; counts and scores from 0.
+                chart.legend().set_hidden();
+            }
+            if !pie {
+                chart.y_axis().set_min(0);
+            }
+            ws.insert_chart(row, 4, &chart)?;
+            // The next block below the taller of its table and its chart (300 px ≈ 15 rows).
+            row = (last + 2).max(row + 17);
+            Ok(())
+        };
+        let categories: Vec<(String, Vec<Option<f64>>)> = crate::report::Category::ALL
+            .iter()
+            .zip(self.categories.iter().chain(std::iter::repeat(&0)))
+            .map(|(c, n)| (c.label().to_string(), vec![Some(*n as f64)]))
+            .collect();
+        block(
+            ws,
+            "文件按核查结果",
+            &["结果", "文件数"],
+            &categories,
+            ChartType::Column,
+        )?;
+        let grades: Vec<(String, Vec<Option<f64>>)> = GRADES
+            .iter()
+            .zip(self.grades)
+            .map(|(g, n)| (g.to_string(), vec![Some(n as f64)]))
+            .collect();
+        block(
+            ws,
+            "自评表按核算等级",
+            &["等级", "表数"],
+            &grades,
+            ChartType::Pie,
+        )?;
+        let totals: Vec<(String, Vec<Option<f64>>)> = self
+            .totals
+            .iter()
+            .take(MAX_CHARTED_FORMS)
+            .map(|(label, claimed, computed)| (label.clone(), vec![*claimed, *computed]))
+            .collect();
+        let title = if self.totals.len() > MAX_CHARTED_FORMS {
+            format!("申报总分与核算总分（前 {MAX_CHARTED_FORMS} 张表，全部见“汇总”）")
+        } else {
+            "申报总分与核算总分".to_string()
+        };
+        block(
+            ws,
+            &title,
+            &["单位/项目", "申报总分", "核算总分"],
+            &totals,
+            ChartType::Column,
+        )?;
+        let rules: Vec<(String, Vec<Option<f64>>)> = self
+            .by_rule
+            .iter()
+            .filter(|((department, _), _)| department.is_none())
+            .map(|((_, code), (n, _, _))| {
+                let title = crate::rules::rule(code).map_or("", |r| r.title);
+                (format!("{code} {title}"), vec![Some(*n as f64)])
+            })
+            .collect();
+        block(
+            ws,
+            "问题按规则",
+            &["规则", "问题数"],
+            &rules,
+            ChartType::Bar,
+        )?;
+        ws.set_paper_size(9);
+        ws.set_landscape();
+        ws.set_print_fit_to_pages(1, 0);
+        Ok(())
     }
 
     /// Writes the summary workbook to `out` atomically.

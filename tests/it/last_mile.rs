@@ -244,3 +244,77 @@ fn sheets_zpcheck_draws_print_on_a4_and_marks_survive_grey_printing() {
         );
     }
 }
+
+#[test]
+fn the_summary_has_an_overview_sheet_with_four_native_charts() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("报送");
+    std::fs::create_dir(&folder).unwrap();
+    for name in [
+        "seed_kelamayi_2023.xlsx",
+        "national_clean.xlsx",
+        "national_planted_errors.xlsx",
+    ] {
+        std::fs::copy(sample(name), folder.join(name)).unwrap();
+    }
+    std::fs::write(folder.join("bad.xlsx"), "not a workbook").unwrap();
+    let summary = dir.path().join("汇总.xlsx");
+    let o = run(&["check", "--summary", p(&summary), p(&folder)]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    // The figures, on the 图表 sheet.
+    use calamine::{Data, Reader};
+    let mut wb = calamine::open_workbook_auto(&summary).unwrap();
+    let sheet = wb.worksheet_range(zpcheck::summary::CHARTS_SHEET).unwrap();
+    let at = |r: u32, c: u32| sheet.get_value((r, c)).cloned().unwrap_or(Data::Empty);
+    let s = |t: &str| Data::String(t.into());
+    let n = |x: f64| Data::Float(x);
+    assert_eq!(at(0, 0), s("文件按核查结果"));
+    let categories: Vec<(Data, Data)> = (2..9).map(|r| (at(r, 0), at(r, 1))).collect();
+    assert_eq!(
+        categories,
+        vec![
+            (s("无误"), n(1.0)),
+            (s("仅有警告"), n(0.0)),
+            (s("有错误"), n(2.0)),
+            (s("部分核查"), n(0.0)),
+            (s("无法读取"), n(1.0)),
+            (s("没有自评表"), n(0.0)),
+            (s("写出失败"), n(0.0)),
+        ]
+    );
+    // Forms by grade: three forms, all 优.
+    assert_eq!(at(17, 0), s("自评表按核算等级"));
+    assert_eq!((at(19, 0), at(19, 1)), (s("优"), n(3.0)));
+    // Declared against recomputed 总分: the seed has no 总分 row (declared blank).
+    assert_eq!(at(34, 0), s("申报总分与核算总分"));
+    let totals: Vec<(Data, Data, Data)> =
+        (36..39).map(|r| (at(r, 0), at(r, 1), at(r, 2))).collect();
+    assert_eq!(
+        totals,
+        vec![
+            (s("城区空气质量监测项目"), n(97.0), n(97.0)),
+            (s("乡镇环境监测站运行维护项目"), n(89.6), n(94.27)),
+            (s("克拉玛依区科学技术局"), Data::Empty, n(99.96)),
+        ]
+    );
+    // The chart parts: one per table, of its kind, drawing from its cells.
+    let chart = |i: usize| part(&summary, &format!("xl/charts/chart{i}.xml"));
+    let (c1, c2, c3, c4) = (chart(1), chart(2), chart(3), chart(4));
+    assert!(c1.contains("<c:barDir val=\"col\"/>"), "{c1}");
+    assert!(
+        c1.contains("<c:f>图表!$A$3:$A$9</c:f>") && c1.contains("<c:f>图表!$B$3:$B$9</c:f>"),
+        "{c1}"
+    );
+    assert!(c2.contains("<c:pieChart>"), "{c2}");
+    assert!(c2.contains("<c:f>图表!$B$20:$B$24</c:f>"), "{c2}");
+    assert!(
+        c3.contains("<c:f>图表!$B$37:$B$39</c:f>") && c3.contains("<c:f>图表!$C$37:$C$39</c:f>"),
+        "{c3}"
+    );
+    assert!(
+        c3.contains("<c:v>申报总分</c:v>") && c3.contains("<c:v>核算总分</c:v>"),
+        "{c3}"
+    );
+    assert!(c4.contains("<c:barDir val=\"bar\"/>"), "{c4}");
+    assert!(c4.contains("ZP201 得分超出分值范围"), "{c4}");
+}

@@ -94,6 +94,18 @@ assert.ok(readFileSync(got).equals(readFileSync(want)), "the page's corrected wo
 // The batch downloads are offered.
 const links = await page.locator("#downloads a").evaluateAll((as) => as.map((a) => a.download));
 assert.deepEqual(links, ["zpcheck_更正后.zip", "zpcheck_汇总.xlsx", "zpcheck_核查报告.json"]);
+// The batch at a glance (as the summary's 图表 sheet): files by result, forms by grade, findings
+// by rule, each with its count.
+const overview = await page.locator("#overview table").evaluateAll((ts) =>
+  ts.map((t) => [t.caption.textContent, [...t.querySelectorAll("tr")].slice(1).map((tr) => [tr.children[0].textContent, tr.children[1].textContent])]),
+);
+assert.deepEqual(overview, [
+  ["文件按核查结果", [["无误", "0"], ["有错误", "1"], ["部分核查", "0"], ["无法核查", "1"]]],
+  ["自评表按核算等级", [["优", "1"], ["良", "0"], ["中", "0"], ["差", "0"], ["无法确定", "0"]]],
+  ["问题按规则", [["ZP201", "1"], ["ZP202", "1"], ["ZP204", "2"]]],
+]);
+// `ZPCHECK_PAGE_SHOT=file.png`: a picture of the page at this point, to look at.
+if (process.env.ZPCHECK_PAGE_SHOT) await page.screenshot({ path: process.env.ZPCHECK_PAGE_SHOT, fullPage: true });
 // The zip, as Debian 12's Info-ZIP `unzip -l` (UOS, Kylin) lists it: the Chinese name intact.
 const [zipDownload] = await Promise.all([
   page.waitForEvent("download"),
@@ -276,5 +288,6 @@ const size = readFileSync(page_path).length;
 console.log(`ok: page ${version} (${(size / 1024 / 1024).toFixed(2)} MB) from file://, 2 files in ${elapsed} ms, findings table as the CLI, corrected workbook byte-identical, no network request`);
 console.log("ok: a report and its workbook paired in the page; the report's paragraph findings listed; its _核查.docx byte-identical to the CLI's");
 console.log("ok: the library stopped on one file (a trap): reported as 内部错误, the batch finished by a fresh instance, summary, zip and JSON complete");
+console.log("ok: the batch overview (files by result, forms by grade, findings by rule) as the summary's 图表 sheet");
 console.log("ok: last mile: a TOML with a mistake dropped (next run uses the chosen rules), 可自动更正 when not writing, no empty zip, one stem in two formats named apart, '_' visible, 未能核查 lines shown, unzip -l lists the Chinese names");
 console.log(`ok: ${all.length} samples corrected in the browser in ${browserMs} ms (natively, one thread: ${nativeMs} ms); 200 files in ${batchMs} ms, the page's longest wait ${worst} ms; a TOML profile loaded`);
