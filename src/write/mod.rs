@@ -345,8 +345,13 @@ impl FindingsTable {
     pub const NOTHING_COL: u16 = 7;
     /// The text shown when there is no finding.
     pub const NOTHING: &'static str = "未发现问题";
-    /// The width the 说明 column wraps at.
-    const MESSAGE_WIDTH: f64 = 60.0;
+    /// The width the 说明 column wraps at. With the other columns held to
+    /// [`Self::NARROW_MAX`], the table is about 130 characters wide: on A4 landscape, one page
+    /// wide, its 11 pt text prints at 8.5 pt or more (LibreOffice measured 7 pt per character of
+    /// column width; see `summary::PRINT_WIDTH_BUDGET`).
+    const MESSAGE_WIDTH: f64 = 40.0;
+    /// The widest the 工作表, 规则, 原值 and 应为 columns grow: longer text wraps.
+    const NARROW_MAX: f64 = 14.0;
     /// The column of each row's link (单元格).
     pub const LINK_COL: u16 = 2;
 
@@ -384,9 +389,11 @@ impl FindingsTable {
             10.0,
         ];
         for (_, cells) in &rows {
-            // 工作表, 单元格, 规则, 原值, 应为 (the column after 序号 is cells[0]).
+            // 工作表, 单元格, 规则, 原值, 应为 (the column after 序号 is cells[0]); all but the
+            // cell reference wrap beyond NARROW_MAX.
             for c in [1usize, 2, 3, 5, 6] {
-                let w = (text_width(&cells[c - 1]) as f64 + 2.0).min(30.0);
+                let most = if c == 2 { 30.0 } else { Self::NARROW_MAX };
+                let w = (text_width(&cells[c - 1]) as f64 + 2.0).min(most);
                 widths[c] = widths[c].max(w);
             }
         }
@@ -404,11 +411,15 @@ impl FindingsTable {
             let lines = [
                 (&cells[6], Self::MESSAGE_WIDTH),
                 (&cells[0], widths[1]),
+                (&cells[2], widths[3]),
                 (&cells[4], widths[5]),
                 (&cells[5], widths[6]),
             ]
             .into_iter()
-            .map(|(t, w)| (text_width(t) as f64 / (w - 1.0)).ceil())
+            // A fifth more than the text's width: a CJK character at 11 pt is a little wider
+            // than two columns' characters, and numbers and words wrap whole (measured in
+            // LibreOffice: rows sized to the bare width clipped their last line).
+            .map(|(t, w)| (text_width(t) as f64 * 1.2 / (w - 1.0)).ceil())
             .fold(1.0, f64::max);
             (lines > 1.0).then(|| (top + 1 + i as u32, (lines * LINE_HEIGHT).min(409.0)))
         }));

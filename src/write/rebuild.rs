@@ -629,6 +629,7 @@ fn write_findings(
         ws.write_string(*row, 0, line).map_err(xlsx_err)?;
     }
     ws.set_landscape();
+    ws.set_margins(0.25, 0.25, 0.75, 0.75, 0.3, 0.3);
     ws.set_paper_size(9);
     ws.set_print_fit_to_pages(1, 0);
     ws.set_repeat_rows(top, top).map_err(xlsx_err)?;

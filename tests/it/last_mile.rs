@@ -226,6 +226,24 @@ fn sheets_zpcheck_draws_print_on_a4_and_marks_survive_grey_printing() {
         let form = part(&out, "xl/worksheets/sheet1.xml");
         let findings = part(&out, "xl/worksheets/sheet2.xml");
         assert!(findings.contains("paperSize=\"9\""), "{name}: {findings}");
+        // The 核查结果 sheet prints one page wide at 8 pt or more: narrow margins, columns
+        // within about 140 characters (longer text wraps).
+        assert!(
+            findings.contains("<pageMargins left=\"0.25\" right=\"0.25\""),
+            "{name}"
+        );
+        let widths: f64 = findings
+            .split("<col ")
+            .skip(1)
+            .map(|c| {
+                let attr = |n: &str| -> f64 {
+                    let at = c.find(&format!("{n}=\"")).unwrap() + n.len() + 2;
+                    c[at..at + c[at..].find('"').unwrap()].parse().unwrap()
+                };
+                attr("width") * (attr("max") - attr("min") + 1.0)
+            })
+            .sum();
+        assert!(widths <= 140.0, "{name}: {widths}");
         if method == "整本重建" {
             assert!(form.contains("paperSize=\"9\""), "{name}: {form}");
         } else {
