@@ -507,6 +507,9 @@ mod tests {
             ("实际完成率", Role::Completion),
             ("指标完成率(%)", Role::Completion),
             ("偏差率", Role::Deviation),
+            // A funding block's rate written as a 完成率 is still its 执行率.
+            ("预算完成率", Role::Rate),
+            ("资金完成率(%)", Role::Rate),
             ("偏离度", Role::Deviation),
             ("一级指标", Role::L1),
             ("二级指标", Role::L2),
