@@ -16,7 +16,7 @@ use rust_decimal::Decimal;
 use super::indicators::Scored;
 use super::{Agree, Ctx, agree, number_fix};
 use super::{COMPLETION_RATE, DEVIATION_RATE, SCALED_SCORE, SCORE_RATIO, SHARE_SUM};
-use crate::form::{Field, Indicator, Percent, Value};
+use crate::form::{Derived, Field, Indicator, Percent, Value};
 use crate::num::{Op, div, fmt_dec, round2};
 
 /// How a column of plain numbers holds its rates.
@@ -126,30 +126,17 @@ pub fn check(ctx: &mut Ctx, scores: &mut [Scored], exec_weight: Option<Decimal>)
     if cols.share.is_some() {
         check_shares(ctx, exec_weight);
     }
-    let share_held = column_reading(
-        form.indicators
-            .iter()
-            .filter_map(|i| i.derived.share.as_ref()),
-        true,
-    );
-    let ratio_held = column_reading(
-        form.indicators
-            .iter()
-            .filter_map(|i| i.derived.ratio.as_ref()),
-        false,
-    );
-    let completion_held = column_reading(
-        form.indicators
-            .iter()
-            .filter_map(|i| i.derived.completion.as_ref()),
-        false,
-    );
-    let deviation_held = column_reading(
-        form.indicators
-            .iter()
-            .filter_map(|i| i.derived.deviation.as_ref()),
-        false,
-    );
+    // How each derived column holds its rates, read over the whole column.
+    let held = |pick: fn(&Derived) -> Option<&Field>, sum_is_whole: bool| {
+        column_reading(
+            form.indicators.iter().filter_map(|i| pick(&i.derived)),
+            sum_is_whole,
+        )
+    };
+    let share_held = held(|d| d.share.as_ref(), true);
+    let ratio_held = held(|d| d.ratio.as_ref(), false);
+    let completion_held = held(|d| d.completion.as_ref(), false);
+    let deviation_held = held(|d| d.deviation.as_ref(), false);
     for (ind, scored) in form.indicators.iter().zip(scores.iter_mut()) {
         if cols.scaled.is_some() {
             scaled(ctx, ind, scored, share_held);

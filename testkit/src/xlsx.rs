@@ -253,3 +253,21 @@ pub fn write_temp(sheets: &[SheetSpec]) -> (tempfile::TempDir, std::path::PathBu
     write_xlsx(&path, sheets);
     (dir, path)
 }
+
+/// The sum of a worksheet part's column widths (`<col min max width>`, each span counted
+/// once per column), as stored: how wide the sheet prints before fit-to-page scaling.
+pub fn stored_column_widths(sheet_xml: &str) -> f64 {
+    sheet_xml
+        .split("<col ")
+        .skip(1)
+        .map(|c| {
+            let attr = |name: &str| -> f64 {
+                let at = c.find(&format!("{name}=\"")).expect("attribute") + name.len() + 2;
+                c[at..at + c[at..].find('"').expect("quote")]
+                    .parse()
+                    .expect("number")
+            };
+            attr("width") * (attr("max") - attr("min") + 1.0)
+        })
+        .sum()
+}

@@ -238,17 +238,7 @@ fn summary_workbook_has_one_row_per_form_and_every_finding() {
             )),
             "{part}: {xml}"
         );
-        let widths: f64 = xml
-            .split("<col ")
-            .skip(1)
-            .map(|c| {
-                let attr = |name: &str| -> f64 {
-                    let at = c.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
-                    c[at..at + c[at..].find('"').unwrap()].parse().unwrap()
-                };
-                attr("width") * (attr("max") - attr("min") + 1.0)
-            })
-            .sum();
+        let widths = zpcheck_testkit::stored_column_widths(&xml);
         let columns = if part.ends_with("sheet1.xml") {
             16.0
         } else {

@@ -245,3 +245,25 @@ fn derived_columns_round_trip_clean_after_fix() {
         assert_eq!(rows(&again), vec![], "{name}");
     }
 }
+
+#[test]
+fn hebei_with_its_total_under_the_unscaled_scores_is_still_read_there() {
+    // A template that writes 总分 in the 单项指标得分 column, the 折算得分 cell of the row left
+    // blank: the 总分 is the first number right of its label.
+    let mut spec = templates::hebei();
+    for m in &mut spec.merges {
+        if m == "A14:G14" {
+            *m = "A14:E14".to_string();
+        }
+    }
+    spec.set("H14", s(""));
+    spec.set("F14", n(98.5));
+    let c = check_spec(&spec);
+    assert_eq!(
+        rows(&c),
+        vec![
+            row("ZP311", "H11", "19", "18", true),
+            row("ZP304", "F14", "98.5", "97.5", true),
+        ]
+    );
+}

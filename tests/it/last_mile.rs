@@ -232,17 +232,7 @@ fn sheets_zpcheck_draws_print_on_a4_and_marks_survive_grey_printing() {
             findings.contains("<pageMargins left=\"0.25\" right=\"0.25\""),
             "{name}"
         );
-        let widths: f64 = findings
-            .split("<col ")
-            .skip(1)
-            .map(|c| {
-                let attr = |n: &str| -> f64 {
-                    let at = c.find(&format!("{n}=\"")).unwrap() + n.len() + 2;
-                    c[at..at + c[at..].find('"').unwrap()].parse().unwrap()
-                };
-                attr("width") * (attr("max") - attr("min") + 1.0)
-            })
-            .sum();
+        let widths = zpcheck_testkit::stored_column_widths(&findings);
         assert!(widths <= 140.0, "{name}: {widths}");
         if method == "整本重建" {
             assert!(form.contains("paperSize=\"9\""), "{name}: {form}");
